@@ -1,0 +1,111 @@
+/**
+ * The control socket `data/hotdeskd.sock` (mode 0600) between the CLI and the
+ * daemon: one JSON request per line, one JSON response per line.
+ */
+import { createConnection, createServer, type Server } from 'node:net';
+import { chmod, unlink } from 'node:fs/promises';
+import type { Reason } from '../core/reasons.js';
+import type { Change, ChangeResult } from '../store/changes.js';
+import { parseChange } from '../store/change-schema.js';
+
+export type ControlRequest = { kind: 'change'; change: Change } | { kind: 'ping' };
+export type ControlResponse =
+  | { ok: true; result: ChangeResult }
+  | { ok: true; pong: { pid: number; version: string } }
+  | { ok: false; reason: Reason }
+  | { ok: false; error: string };
+
+const MAX_LINE = 1024 * 1024;
+
+export function parseControlRequest(line: string): ControlRequest | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const request = value as Record<string, unknown>;
+  if (request['kind'] === 'ping') return { kind: 'ping' };
+  if (request['kind'] !== 'change') return undefined;
+  const change = parseChange(request['change']);
+  return change ? { kind: 'change', change } : undefined;
+}
+
+export type ControlHandler = (request: ControlRequest) => Promise<ControlResponse>;
+
+/** Listens on `path`, replacing a stale socket file (the caller holds the writer lock). */
+export async function startControlServer(path: string, handle: ControlHandler): Promise<Server> {
+  await unlink(path).catch(() => undefined);
+  const server = createServer((socket) => {
+    let buffer = '';
+    socket.setEncoding('utf8');
+    socket.on('error', () => socket.destroy());
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      if (buffer.length > MAX_LINE) {
+        socket.end(`${JSON.stringify({ ok: false, error: 'request too large' })}\n`);
+        return;
+      }
+      let newline: number;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        const request = parseControlRequest(line);
+        const reply = request
+          ? handle(request).catch((error: Error): ControlResponse => ({ ok: false, error: error.message }))
+          : Promise.resolve<ControlResponse>({ ok: false, error: 'malformed request' });
+        void reply.then((response) => {
+          if (!socket.destroyed) socket.write(`${JSON.stringify(response)}\n`);
+        });
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  await chmod(path, 0o600);
+  return server;
+}
+
+export class NoDaemonError extends Error {
+  constructor() {
+    super('hotdeskd is not listening on its control socket');
+    this.name = 'NoDaemonError';
+  }
+}
+
+/** Sends one request; rejects with `NoDaemonError` when nothing listens on the socket. */
+export function sendControl(path: string, request: ControlRequest, timeoutMs = 30_000): Promise<ControlResponse> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection(path);
+    let buffer = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`hotdeskd did not answer within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    socket.setEncoding('utf8');
+    socket.on('connect', () => socket.write(`${JSON.stringify(request)}\n`));
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      const newline = buffer.indexOf('\n');
+      if (newline < 0) return;
+      clearTimeout(timer);
+      socket.end();
+      try {
+        resolve(JSON.parse(buffer.slice(0, newline)) as ControlResponse);
+      } catch {
+        reject(new Error('hotdeskd sent a malformed answer'));
+      }
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') reject(new NoDaemonError());
+      else reject(error);
+    });
+  });
+}

@@ -1,0 +1,114 @@
+/**
+ * The store file on disk, through lowdb (atomic write-then-rename by steno).
+ * Reading never changes the file; a corrupt or newer-version file is refused
+ * with a `StoreFileError` naming the file, and is never overwritten.
+ */
+import { DataFile } from 'lowdb/node';
+import { Low } from 'lowdb';
+import { mkdir } from 'node:fs/promises';
+import { createStore, type NewStoreValues, type StoreData } from '../store/schema.js';
+import { parseStore, serializeStore } from '../store/migrate.js';
+import { tryLock, unlock, type LockOwner } from './lock-file.js';
+import type { DataPaths } from './paths.js';
+
+export class StoreFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
+    super(`${file}: ${problem}`);
+    this.name = 'StoreFileError';
+  }
+}
+
+interface Opened {
+  db: Low<StoreData | null>;
+  migrated: boolean;
+}
+
+async function open(file: string): Promise<Opened> {
+  let migrated = false;
+  const adapter = new DataFile<StoreData | null>(file, {
+    parse: (text) => {
+      const parsed = parseStore(text);
+      if (!parsed.ok) throw new StoreFileError(file, parsed.problem);
+      migrated = parsed.migrated;
+      return parsed.data;
+    },
+    stringify: (data) => serializeStore(data as StoreData),
+  });
+  const db = new Low<StoreData | null>(adapter, null);
+  try {
+    await db.read();
+  } catch (error) {
+    if (error instanceof StoreFileError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new StoreFileError(file, code === 'EACCES' ? 'permission denied' : (error as Error).message);
+  }
+  return { db, migrated };
+}
+
+/** Reads the store without writing anything; `undefined` when there is no file yet. */
+export async function readStore(file: string): Promise<StoreData | undefined> {
+  return (await open(file)).db.data ?? undefined;
+}
+
+/** The one writer's handle. Only a process holding the writer lock may open one. */
+export interface StoreWriter {
+  readonly data: StoreData;
+  commit(next: StoreData): Promise<void>;
+}
+
+/**
+ * Opens the store for writing, creating it from `newValues` when the file does
+ * not exist yet, and writing back a migrated older version. Files are written
+ * with mode 0600 (umask 077 for this process): they hold SIP passwords.
+ */
+export async function openStoreWriter(file: string, dir: string, newValues: () => NewStoreValues): Promise<StoreWriter> {
+  process.umask(0o077);
+  await mkdir(dir, { recursive: true });
+  const { db, migrated } = await open(file);
+  const write = async (next: StoreData): Promise<void> => {
+    const before = db.data;
+    db.data = next;
+    try {
+      await db.write();
+    } catch (error) {
+      db.data = before;
+      throw new StoreFileError(file, `cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  };
+  if (db.data === null) await write(createStore(newValues()));
+  else if (migrated) await write(db.data);
+  return {
+    get data() {
+      return db.data as StoreData;
+    },
+    commit: write,
+  };
+}
+
+export type LockedWrite<T> = { done: true; value: T } | { done: false; owner: LockOwner };
+
+/**
+ * With no daemon running: take the writer lock, open the store, let `work`
+ * compute the next store (or decline), commit it, and release the lock.
+ * When a live process holds the lock, reports it and does nothing.
+ */
+export async function writeUnderLock<T>(
+  paths: DataPaths,
+  newValues: () => NewStoreValues,
+  work: (data: StoreData) => { next?: StoreData; value: T },
+): Promise<LockedWrite<T>> {
+  await mkdir(paths.dir, { recursive: true });
+  const attempt = await tryLock(paths.lock);
+  if (!attempt.acquired) return { done: false, owner: attempt.owner };
+  try {
+    const writer = await openStoreWriter(paths.store, paths.dir, newValues);
+    const { next, value } = work(writer.data);
+    if (next) await writer.commit(next);
+    return { done: true, value };
+  } finally {
+    await unlock(paths.lock);
+  }
+}

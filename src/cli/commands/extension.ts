@@ -1,0 +1,133 @@
+import type { Command } from 'commander';
+import { checkPin } from '../../core/pin-policy.js';
+import { checkExtensionNumber, parseLanguage } from '../../core/extension-rules.js';
+import type { Language } from '../../core/model.js';
+import { hashPin } from '../../adapters/pin-hash.js';
+import { CliExit, type CliContext } from '../context.js';
+import { EXIT_REFUSED, reasonMessage } from '../reason-messages.js';
+
+function checkedNumber(number: string): string {
+  if (checkExtensionNumber(number)) throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-extension', value: number }));
+  return number;
+}
+
+function checkedLanguage(value: string | undefined): Language | undefined {
+  if (value === undefined) return undefined;
+  const language = parseLanguage(value);
+  if (!language) throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-language', value }));
+  return language;
+}
+
+/** Checks the PIN policy and hashes the PIN here, so the PIN itself never leaves this process. */
+async function checkedPinHash(pin: string, number: string): Promise<string> {
+  const problem = checkPin(pin, number);
+  if (problem) throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'weak-pin', detail: problem }));
+  return hashPin(pin);
+}
+
+interface ExtensionOptions {
+  name?: string;
+  password?: string;
+  pin?: string;
+  hotdesk?: boolean;
+  language?: string;
+  json?: boolean;
+}
+
+export function registerExtension(program: Command, context: () => CliContext): void {
+  const extension = program.command('extension').description('manage extensions (users)');
+
+  extension
+    .command('add')
+    .description('add an extension')
+    .argument('<number>', 'extension number, 2 to 8 digits')
+    .requiredOption('--name <name>', 'display name shown on phones')
+    .requiredOption('--password <secret>', 'SIP password (at least 8 characters)')
+    .requiredOption('--pin <pin>', 'voicemail PIN used to log in on hot-desk phones (stored hashed)')
+    .option('--hotdesk', 'allow this extension to log in on hot-desk phones', false)
+    .option('--language <lang>', 'prompt language: en, de or it (default: the office default)')
+    .option('--json', 'print JSON')
+    .action(async (number: string, options: ExtensionOptions) => {
+      const ctx = context();
+      checkedNumber(number);
+      const language = checkedLanguage(options.language) ?? (await ctx.read()).settings.defaultLanguage;
+      const pinHash = await checkedPinHash(options.pin!, number);
+      await ctx.change({
+        kind: 'add-extension',
+        number,
+        name: options.name!,
+        sipPassword: options.password!,
+        pinHash,
+        hotdesk: Boolean(options.hotdesk),
+        language,
+      });
+      if (options.json) return ctx.out.json({ number, name: options.name!.trim(), hotdesk: Boolean(options.hotdesk), language });
+      ctx.out.line(`added extension ${number} (${options.name!.trim()})${options.hotdesk ? ', hot desking enabled' : ''}`);
+    });
+
+  extension
+    .command('set')
+    .description('change an extension')
+    .argument('<number>', 'extension number')
+    .option('--name <name>', 'display name')
+    .option('--password <secret>', 'SIP password')
+    .option('--pin <pin>', 'voicemail PIN')
+    .option('--hotdesk', 'allow hot desking')
+    .option('--no-hotdesk', 'forbid hot desking')
+    .option('--language <lang>', 'prompt language: en, de or it')
+    .action(async (number: string, options: ExtensionOptions) => {
+      const ctx = context();
+      const language = checkedLanguage(options.language);
+      const pinHash = options.pin !== undefined ? await checkedPinHash(options.pin, number) : undefined;
+      const result = await ctx.change({
+        kind: 'set-extension',
+        number,
+        ...(options.name !== undefined ? { name: options.name } : {}),
+        ...(options.password !== undefined ? { sipPassword: options.password } : {}),
+        ...(pinHash !== undefined ? { pinHash } : {}),
+        ...(options.hotdesk !== undefined ? { hotdesk: options.hotdesk } : {}),
+        ...(language !== undefined ? { language } : {}),
+      });
+      if (result.kind === 'done') ctx.out.line(result.message);
+    });
+
+  extension
+    .command('remove')
+    .description('remove an extension (logs it out of every phone)')
+    .argument('<number>', 'extension number')
+    .action(async (number: string) => {
+      const ctx = context();
+      const result = await ctx.change({ kind: 'remove-extension', number });
+      if (result.kind === 'done') ctx.out.line(result.message);
+    });
+
+  extension
+    .command('list')
+    .description('list extensions (never shows passwords or PINs)')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const ctx = context();
+      const data = await ctx.read();
+      const rows = data.extensions.map((ext) => ({
+        number: ext.number,
+        name: ext.name,
+        hotdesk: ext.hotdesk,
+        language: ext.language,
+        blf: ext.blf,
+        loggedInOn: data.phones.filter((phone) => phone.session?.extension === ext.number).map((phone) => phone.name),
+      }));
+      if (options.json) return ctx.out.json(rows);
+      if (rows.length === 0) return ctx.out.line('no extensions yet (hotdesk extension add adds one)');
+      ctx.out.table(
+        ['EXT', 'NAME', 'HOTDESK', 'LANG', 'BLF', 'LOGGED IN ON'],
+        rows.map((row) => [
+          row.number,
+          row.name,
+          row.hotdesk ? 'yes' : 'no',
+          row.language,
+          String(row.blf.filter((target) => target !== null).length),
+          row.loggedInOn.join(', ') || '-',
+        ]),
+      );
+    });
+}

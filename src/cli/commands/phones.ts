@@ -1,0 +1,115 @@
+import { Option, type Command } from 'commander';
+import { CONNECTION_MODES, type Connection, type Phone } from '../../core/model.js';
+import { formatMac, parseMac } from '../../core/mac.js';
+import { findModel, suggestModels } from '../../core/catalogue.js';
+import { provisioningUrl } from '../../store/queries.js';
+import type { StoreData } from '../../store/schema.js';
+import { randomPassword } from '../../adapters/secrets.js';
+import { CliExit, type CliContext } from '../context.js';
+import { EXIT_REFUSED, EXIT_USAGE, reasonMessage } from '../reason-messages.js';
+
+interface AddPhoneOptions {
+  model?: string;
+  mac?: string;
+  connection?: (typeof CONNECTION_MODES)[number];
+  sbc?: string;
+  json?: boolean;
+}
+
+export function buildConnection(mode: string | undefined, sbc: string | undefined): Connection {
+  if (mode === 'sbc') {
+    if (!sbc) throw new CliExit(EXIT_USAGE, '--connection sbc needs --sbc HOST:PORT');
+    return { mode: 'sbc', sbc };
+  }
+  if (sbc) throw new CliExit(EXIT_USAGE, '--sbc goes with --connection sbc');
+  return mode === 'direct' ? { mode: 'direct' } : { mode: 'lan' };
+}
+
+function describePhone(phone: Phone): Record<string, unknown> {
+  return {
+    name: phone.name,
+    model: phone.model,
+    mac: formatMac(phone.mac),
+    connection: phone.connection.mode,
+    ...(phone.connection.mode === 'sbc' ? { sbc: phone.connection.sbc } : {}),
+    state: phone.session ? 'logged-in' : 'idle',
+    extension: phone.session?.extension ?? null,
+  };
+}
+
+export function printAddedPhone(context: CliContext, phone: Phone, data: StoreData, json: boolean | undefined): void {
+  const url = provisioningUrl(data);
+  const { out } = context;
+  if (json) return out.json({ ...describePhone(phone), provisioningUrl: url, dhcpOption66: url });
+  out.line(`${out.colour.bold(phone.name)} added: ${phone.model}, MAC ${formatMac(phone.mac)}, ${phone.connection.mode}`);
+  out.line('');
+  out.line(`Provisioning URL: ${url}`);
+  out.line('Point the phone at it in one of these ways:');
+  out.line(`  - DHCP option 66 on the office DHCP server: ${url}`);
+  out.line(`  - or type it into the phone's web page (auto provisioning / server URL) and reboot it`);
+  out.line('  - or just plug it in: phones without a URL ask hotdeskd on the LAN (PnP) when it runs with --pnp');
+}
+
+export function registerPhones(program: Command, context: () => CliContext): void {
+  program
+    .command('add-phone')
+    .description('add a desk phone to the hot-desk pool and print its provisioning URL (no flags on a terminal: a wizard)')
+    .option('--model <id>', 'catalogue model id, e.g. yealink-t54w (see hotdesk models)')
+    .option('--mac <mac>', 'MAC address in any common spelling')
+    .addOption(new Option('--connection <mode>', 'how the phone reaches hotdeskd').choices(CONNECTION_MODES).default('lan'))
+    .option('--sbc <host:port>', 'the SBC a phone with --connection sbc goes through')
+    .option('--json', 'print JSON')
+    .action(async (options: AddPhoneOptions, command: Command) => {
+      const ctx = context();
+      const noFlags = command.args.length === 0 && !options.model && !options.mac && !options.sbc;
+      if (noFlags && ctx.io.stdin.isTTY && ctx.io.stdout.isTTY && !options.json) {
+        const { runAddPhoneWizard } = await import('../../tui/run.js');
+        const picked = await runAddPhoneWizard(ctx.catalogue, ctx.io);
+        if (!picked) throw new CliExit(EXIT_REFUSED, 'cancelled, nothing added');
+        options = { ...options, ...picked };
+      }
+      if (!options.model) throw new CliExit(EXIT_USAGE, 'add-phone needs --model ID (hotdesk models lists them)');
+      if (!options.mac) throw new CliExit(EXIT_USAGE, 'add-phone needs --mac MAC');
+      // Check what can be checked here first, so a typo gets an answer without touching the store.
+      if (!parseMac(options.mac)) throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-mac', value: options.mac }));
+      if (!findModel(ctx.catalogue, options.model)) {
+        const suggestions = suggestModels(ctx.catalogue, options.model);
+        throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'unknown-model', value: options.model, suggestions }));
+      }
+      const connection = buildConnection(options.connection, options.sbc);
+      const result = await ctx.change({ kind: 'add-phone', model: options.model, mac: options.mac, connection, idlePassword: randomPassword() });
+      if (result.kind !== 'phone') throw new Error('add-phone answered without a phone');
+      printAddedPhone(ctx, result.phone, await ctx.read(), options.json);
+    });
+
+  program
+    .command('remove-phone')
+    .description('take a phone out of the hot-desk pool')
+    .argument('<name|mac>', 'phone name (HD0001) or MAC')
+    .action(async (target: string) => {
+      const ctx = context();
+      const result = await ctx.change({ kind: 'remove-phone', phone: target });
+      if (result.kind === 'done') ctx.out.line(result.message);
+    });
+
+  program
+    .command('phones')
+    .description('list the hot-desk phones')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const ctx = context();
+      const data = await ctx.read();
+      if (options.json) return ctx.out.json(data.phones.map(describePhone));
+      if (data.phones.length === 0) return ctx.out.line('no hot-desk phones yet (hotdesk add-phone adds one)');
+      ctx.out.table(
+        ['NAME', 'MODEL', 'MAC', 'CONNECTION', 'STATE'],
+        data.phones.map((phone) => [
+          phone.name,
+          phone.model,
+          formatMac(phone.mac),
+          phone.connection.mode === 'sbc' ? `sbc ${phone.connection.sbc}` : phone.connection.mode,
+          phone.session ? `logged in: ${phone.session.extension}` : 'idle',
+        ]),
+      );
+    });
+}

@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { formatMac } from '../../core/mac.js';
+import { statusRows, statusWarnings } from '../../store/queries.js';
+import type { CliContext } from '../context.js';
+
+export function registerStatus(program: Command, context: () => CliContext): void {
+  program
+    .command('status')
+    .description('every hot-desk phone: idle or who is logged in and since when, and phones out of step')
+    .option('--json', 'print JSON')
+    .option('--watch', 'a live table that refreshes when the store changes (q quits)')
+    .action(async (options: { json?: boolean; watch?: boolean }) => {
+      const ctx = context();
+      if (options.watch) {
+        const { runStatusWatch } = await import('../../tui/run.js');
+        return runStatusWatch(ctx);
+      }
+      const data = await ctx.read();
+      const rows = statusRows(data, ctx.catalogue);
+      if (options.json) return ctx.out.json(rows);
+      for (const warning of statusWarnings(data)) ctx.out.warn(warning);
+      if (rows.length === 0) return ctx.out.line('no hot-desk phones yet (hotdesk add-phone adds one)');
+      const { colour } = ctx.out;
+      ctx.out.table(
+        ['PHONE', 'MODEL', 'MAC', 'STATE', 'EXT', 'USER', 'SINCE', 'SYNC'],
+        rows.map((row) => [
+          row.name,
+          row.model,
+          formatMac(row.mac),
+          row.state === 'idle' ? colour.dim('idle') : colour.green('logged-in'),
+          row.extension ?? '-',
+          row.user ?? '-',
+          row.since ? row.since.replace('T', ' ').slice(0, 16) : '-',
+          (row.outOfStep ? colour.yellow('pending') : 'ok') + (row.overflow > 0 ? ` (${row.overflow} keys do not fit)` : ''),
+        ]),
+      );
+    });
+}

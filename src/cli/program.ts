@@ -1,0 +1,63 @@
+/** The `hotdesk` command tree (commander). Building it runs nothing. */
+import { Command } from 'commander';
+import type { Catalogue } from '../core/catalogue.js';
+import { resolveDataDir } from '../adapters/paths.js';
+import { CliExit, createContext, type CliContext } from './context.js';
+import { EXIT_USAGE } from './reason-messages.js';
+import type { Io } from './output.js';
+import { registerModels } from './commands/models.js';
+import { registerPhones } from './commands/phones.js';
+import { registerExtension } from './commands/extension.js';
+import { registerBlf } from './commands/blf.js';
+import { registerDialCodes } from './commands/dial-codes.js';
+import { registerEmergency } from './commands/emergency.js';
+import { registerStatus } from './commands/status.js';
+import { registerSessions } from './commands/sessions.js';
+import { registerAudit } from './commands/audit.js';
+import { registerSettings } from './commands/settings.js';
+
+export function buildProgram(io: Io, version: string, loadCatalogue: () => Catalogue): Command {
+  const program = new Command('hotdesk');
+  let context: CliContext | undefined;
+  const getContext = (): CliContext => {
+    context ??= createContext(io, resolveDataDir(program.opts<{ data?: string }>().data, io.env), loadCatalogue());
+    return context;
+  };
+  program
+    .description('administer hotdesk, the hot-desking server: phones, extensions, keys, sessions')
+    .version(version)
+    .option('--data <dir>', 'data directory (default: the embedded data/; env HOTDESK_DATA)')
+    .showHelpAfterError('(hotdesk --help lists the commands)')
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+    })
+    .exitOverride();
+  for (const register of [
+    registerStatus,
+    registerModels,
+    registerPhones,
+    registerExtension,
+    registerBlf,
+    registerSessions,
+    registerDialCodes,
+    registerEmergency,
+    registerAudit,
+    registerSettings,
+  ]) {
+    register(program, getContext);
+  }
+  for (const command of program.commands) command.exitOverride();
+  program.allowExcessArguments(true).action(async () => {
+    if (program.args.length > 0) {
+      throw new CliExit(EXIT_USAGE, `unknown command "${program.args[0]}" (hotdesk --help lists the commands)`);
+    }
+    const ctx = getContext();
+    if (ctx.io.stdin.isTTY && ctx.io.stdout.isTTY) {
+      const { runDashboard } = await import('../tui/run.js');
+      return runDashboard(ctx);
+    }
+    program.outputHelp();
+  });
+  return program;
+}

@@ -1,0 +1,52 @@
+/** The catalogue of eligible desk-phone models, and lookups over it. */
+
+export const VENDORS = ['yealink', 'poly', 'snom', 'grandstream', 'fanvil'] as const;
+export type Vendor = (typeof VENDORS)[number];
+
+export interface PhoneModel {
+  /** `<vendor>-<model>`, lowercase: `yealink-t54w`. */
+  id: string;
+  vendor: Vendor;
+  /** The vendor's own spelling: `T54W`, `VVX 450`. */
+  name: string;
+  /** Programmable key slots the configuration can address (line/DSS/function keys). */
+  keys: number;
+}
+
+export type Catalogue = readonly PhoneModel[];
+
+export function findModel(catalogue: Catalogue, id: string): PhoneModel | undefined {
+  const wanted = id.trim().toLowerCase();
+  return catalogue.find((model) => model.id === wanted);
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** Up to `limit` model ids close to what was typed, closest first. */
+export function suggestModels(catalogue: Catalogue, typed: string, limit = 5): string[] {
+  const wanted = typed.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  if (wanted.length === 0) return [];
+  const bare = wanted.replace(/^(yealink|poly|polycom|snom|grandstream|fanvil)-?/, '');
+  return catalogue
+    .map((model) => {
+      const modelPart = model.id.slice(model.vendor.length + 1);
+      const contains = bare.length > 0 && (model.id.includes(bare) || bare.includes(modelPart));
+      const distance = Math.min(editDistance(wanted, model.id), editDistance(bare, modelPart));
+      return { id: model.id, score: contains ? distance - 10 : distance };
+    })
+    .filter((candidate) => candidate.score <= Math.max(2, Math.floor(wanted.length / 3)))
+    .sort((a, b) => a.score - b.score || a.id.localeCompare(b.id))
+    .slice(0, limit)
+    .map((candidate) => candidate.id);
+}

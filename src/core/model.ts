@@ -1,0 +1,107 @@
+/**
+ * The office's vocabulary as plain values. Everything here is data: no I/O,
+ * no classes, no clocks. Timestamps are ISO-8601 strings in UTC.
+ */
+
+export const LANGUAGES = ['en', 'de', 'it'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const CONNECTION_MODES = ['lan', 'sbc', 'direct'] as const;
+export type ConnectionMode = (typeof CONNECTION_MODES)[number];
+
+/** How a phone reaches hotdeskd: on the LAN/VPN, through an SBC, or directly over NAT. */
+export type Connection =
+  | { mode: 'lan' }
+  | { mode: 'sbc'; sbc: string }
+  | { mode: 'direct' };
+
+export interface Extension {
+  number: string;
+  name: string;
+  /** SIP password: phones need it in clear text in their provisioned config. */
+  sipPassword: string;
+  /** Voicemail PIN as a salted scrypt hash (`scrypt$N$r$p$salt$hash`), never the PIN. */
+  pinHash: string;
+  hotdesk: boolean;
+  language: Language;
+  /** Ordered BLF targets; `null` is an empty position the admin left on purpose. */
+  blf: (string | null)[];
+}
+
+/** A logged-in user on a hot-desk phone. */
+export interface PhoneSession {
+  extension: string;
+  since: string;
+}
+
+export interface Phone {
+  /** `HD0001`…, assigned once and never reused. */
+  name: string;
+  /** Catalogue id, `<vendor>-<model>`. */
+  model: string;
+  /** 12 lowercase hex digits. */
+  mac: string;
+  connection: Connection;
+  /** Password of the phone's own idle SIP account (its name). */
+  idlePassword: string;
+  session: PhoneSession | null;
+  /** Configuration generation the phone should have; bumped by every change it must fetch. */
+  desiredGeneration: number;
+  /** Generation the phone last fetched over HTTP. */
+  appliedGeneration: number;
+}
+
+export interface Trunk {
+  uri: string;
+  username?: string;
+  password?: string;
+}
+
+export interface Settings {
+  /** SIP domain / realm; also the address written into phone configs. */
+  sipDomain: string;
+  /** The address phones reach hotdeskd at (LAN address, or public address for direct phones). */
+  address: string;
+  httpPort: number;
+  sipPort: number;
+  /** Random secret path segment of every provisioning URL. */
+  provisioningToken: string;
+  emergencyNumbers: string[];
+  /** Named dial codes. `login` is the prefix (`*77*` + EXT + `*`), `logout` the logout code. */
+  dialCodes: Record<string, string>;
+  defaultLanguage: Language;
+  /** IANA time zone of the office, for scheduled policies. */
+  timeZone: string;
+  trunk: Trunk | null;
+  /** Office policies; filled in by later features. */
+  policies: Record<string, unknown>;
+}
+
+export const AUDIT_KINDS = [
+  'phone-added',
+  'phone-removed',
+  'extension-added',
+  'extension-changed',
+  'extension-removed',
+  'blf-changed',
+  'dial-code-set',
+  'dial-code-removed',
+  'emergency-added',
+  'emergency-removed',
+  'login',
+  'logout',
+  'login-failed',
+  'settings-changed',
+] as const;
+export type AuditKind = (typeof AUDIT_KINDS)[number];
+
+export type Actor = 'admin' | 'user' | 'system';
+
+export interface AuditEntry {
+  at: string;
+  kind: AuditKind;
+  actor: Actor;
+  extension?: string;
+  phone?: string;
+  detail?: string;
+}

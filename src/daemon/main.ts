@@ -1,0 +1,142 @@
+/**
+ * hotdeskd's composition root: the only place that wires adapters together,
+ * owns the writer lock, and handles signals.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Server } from 'node:net';
+import { applyChange, type Change } from '../store/changes.js';
+import type { Catalogue } from '../core/catalogue.js';
+import { provisioningUrl } from '../store/queries.js';
+import { openStoreWriter, StoreFileError, type StoreWriter } from '../adapters/json-store.js';
+import { tryLock, unlock } from '../adapters/lock-file.js';
+import { startControlServer, type ControlResponse } from '../adapters/control-socket.js';
+import { dataPaths, PACKAGE_ROOT, resolveDataDir, type DataPaths } from '../adapters/paths.js';
+import { loadCatalogue } from '../adapters/catalogue-files.js';
+import { randomToken } from '../adapters/secrets.js';
+import { primaryAddress } from '../adapters/network.js';
+import { createLogger, type Logger } from '../adapters/log.js';
+import { CommanderError, ConfigError, parseDaemonConfig } from './config.js';
+
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+export interface Daemon {
+  paths: DataPaths;
+  store: StoreWriter;
+  stop(): Promise<void>;
+}
+
+export interface DaemonOptions {
+  dataDir: string;
+  log: Logger;
+  catalogue?: Catalogue;
+  version?: string;
+}
+
+export class AlreadyRunningError extends Error {
+  constructor(readonly pid: number) {
+    super(`hotdeskd is already running (pid ${pid})`);
+  }
+}
+
+/** Starts the daemon: lock, store, control socket. Throws on a refusal to start. */
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
+  const paths = dataPaths(options.dataDir);
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(paths.dir, { recursive: true });
+  const lock = await tryLock(paths.lock);
+  if (!lock.acquired) throw new AlreadyRunningError(lock.owner.pid);
+  let server: Server | undefined;
+  try {
+    const catalogue = options.catalogue ?? loadCatalogue();
+    const store = await openStoreWriter(paths.store, paths.dir, () => ({
+      address: primaryAddress(),
+      provisioningToken: randomToken(),
+    }));
+    let queue: Promise<unknown> = Promise.resolve();
+    const applyInOrder = (change: Change): Promise<ControlResponse> => {
+      const run = queue.then(async (): Promise<ControlResponse> => {
+        const outcome = applyChange(store.data, change, { now: new Date().toISOString(), catalogue });
+        if (!outcome.ok) return { ok: false, reason: outcome.reason };
+        await store.commit(outcome.value.data);
+        options.log.info({ change: change.kind }, 'store changed');
+        return { ok: true, result: outcome.value.result };
+      });
+      queue = run.catch(() => undefined);
+      return run;
+    };
+    const version = options.version ?? packageVersion();
+    server = await startControlServer(paths.socket, async (request) =>
+      request.kind === 'ping' ? { ok: true, pong: { pid: process.pid, version } } : applyInOrder(request.change),
+    );
+    const listening = server;
+    return {
+      paths,
+      store,
+      async stop() {
+        await new Promise<void>((resolve) => listening.close(() => resolve()));
+        await unlock(paths.lock);
+      },
+    };
+  } catch (error) {
+    server?.close();
+    await unlock(paths.lock);
+    throw error;
+  }
+}
+
+function banner(daemon: Daemon): string {
+  const { settings, phones, extensions } = daemon.store.data;
+  const lines = [
+    `hotdeskd running (pid ${process.pid})`,
+    `  data:     ${daemon.paths.store}`,
+    `  control:  ${daemon.paths.socket}`,
+    `  phones:   provisioning URL ${provisioningUrl(daemon.store.data)}`,
+  ];
+  if (extensions.length === 0 || phones.length === 0) {
+    lines.push('', 'Next steps for a new office:');
+    if (extensions.length === 0) lines.push('  hotdesk extension add 100 --name "Ada Lovelace" --password <sip-secret> --pin <pin> --hotdesk');
+    if (phones.length === 0) lines.push('  hotdesk add-phone --model yealink-t54w --mac 00:15:65:aa:bb:cc   (hotdesk models lists the models)');
+  }
+  lines.push(`  address phones are given: ${settings.address} (change with hotdesk settings set address HOST)`, 'Press Ctrl-C to stop.');
+  return `${lines.join('\n')}\n`;
+}
+
+/** Entry point for bin/hotdeskd. Resolves to the process exit code. */
+export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const version = packageVersion();
+  let config;
+  try {
+    config = parseDaemonConfig(argv, env, version);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof ConfigError) {
+      process.stderr.write(`hotdeskd: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  const log = createLogger({ level: config.logLevel });
+  let daemon: Daemon;
+  try {
+    daemon = await startDaemon({ dataDir: resolveDataDir(config.data, env), log, version });
+  } catch (error) {
+    if (error instanceof AlreadyRunningError || error instanceof StoreFileError) {
+      process.stderr.write(`hotdeskd: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  process.stdout.write(banner(daemon));
+  log.info({ data: daemon.paths.dir }, 'started');
+  return new Promise((resolve) => {
+    const shutdown = (signal: string): void => {
+      log.info({ signal }, 'stopping');
+      void daemon.stop().then(() => resolve(0));
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+}

@@ -1,0 +1,73 @@
+/**
+ * Runtime check for changes arriving from outside the process (the control
+ * socket). Kept beside `Change` and compared with it at compile time.
+ */
+import { z } from 'zod';
+import { LANGUAGES } from '../core/model.js';
+import type { Change } from './changes.js';
+
+const text = z.string().max(1000);
+const language = z.enum(LANGUAGES);
+const actor = z.enum(['admin', 'user', 'system']);
+const connection = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('lan') }),
+  z.object({ mode: z.literal('sbc'), sbc: text }),
+  z.object({ mode: z.literal('direct') }),
+]);
+
+export const changeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('add-phone'), model: text, mac: text, connection, idlePassword: text }),
+  z.object({ kind: z.literal('remove-phone'), phone: text }),
+  z.object({
+    kind: z.literal('add-extension'),
+    number: text,
+    name: text,
+    sipPassword: text,
+    pinHash: text,
+    hotdesk: z.boolean(),
+    language,
+  }),
+  z.object({
+    kind: z.literal('set-extension'),
+    number: text,
+    name: text.optional(),
+    sipPassword: text.optional(),
+    pinHash: text.optional(),
+    hotdesk: z.boolean().optional(),
+    language: language.optional(),
+  }),
+  z.object({ kind: z.literal('remove-extension'), number: text }),
+  z.object({ kind: z.literal('set-blf'), extension: text, targets: z.array(text.nullable()).max(1000) }),
+  z.object({ kind: z.literal('set-dial-code'), name: text, code: text, force: z.boolean() }),
+  z.object({ kind: z.literal('remove-dial-code'), name: text }),
+  z.object({ kind: z.literal('add-emergency'), number: text }),
+  z.object({ kind: z.literal('remove-emergency'), number: text }),
+  z.object({ kind: z.literal('login'), extension: text, phone: text, actor }),
+  z.object({
+    kind: z.literal('logout'),
+    target: z.union([
+      z.object({ phone: text }).strict(),
+      z.object({ extension: text }).strict(),
+      z.object({ all: z.literal(true) }).strict(),
+    ]),
+    actor,
+  }),
+  z.object({
+    kind: z.literal('set-settings'),
+    address: text.optional(),
+    sipDomain: text.optional(),
+    httpPort: z.number().optional(),
+    defaultLanguage: language.optional(),
+    timeZone: text.optional(),
+  }),
+]);
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const inStep: Same<z.infer<typeof changeSchema>, Change> = true;
+void inStep;
+
+/** A change from untrusted JSON, or `undefined`. */
+export function parseChange(value: unknown): Change | undefined {
+  const checked = changeSchema.safeParse(value);
+  return checked.success ? checked.data : undefined;
+}

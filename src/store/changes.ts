@@ -1,0 +1,369 @@
+/**
+ * Every change to the office store as a value, and the one pure function that
+ * applies it. The daemon (as the single writer) and the CLI (when no daemon
+ * runs) both go through `applyChange`, so the rules live in one place.
+ */
+import type { Actor, AuditEntry, AuditKind, Connection, Language, Phone } from '../core/model.js';
+import { findModel, suggestModels, type Catalogue } from '../core/catalogue.js';
+import { parseMac } from '../core/mac.js';
+import { fail, ok, refuse, type Outcome } from '../core/reasons.js';
+import {
+  checkDialCodeSyntax,
+  conflictsWithHotdesk,
+  isHotdeskCodeName,
+} from '../core/dial-codes.js';
+import {
+  checkDisplayName,
+  checkEmergencyNumber,
+  checkExtensionNumber,
+  checkSipPassword,
+} from '../core/extension-rules.js';
+import { applyLogin, applyLogout, type LogoutTarget, type MultiLoginPolicy } from '../core/sessions.js';
+import { phoneName, type StoreData } from './schema.js';
+import { findPhone } from './queries.js';
+
+export type Change =
+  | { kind: 'add-phone'; model: string; mac: string; connection: Connection; idlePassword: string }
+  | { kind: 'remove-phone'; phone: string }
+  | {
+      kind: 'add-extension';
+      number: string;
+      name: string;
+      sipPassword: string;
+      pinHash: string;
+      hotdesk: boolean;
+      language: Language;
+    }
+  | {
+      kind: 'set-extension';
+      number: string;
+      name?: string;
+      sipPassword?: string;
+      pinHash?: string;
+      hotdesk?: boolean;
+      language?: Language;
+    }
+  | { kind: 'remove-extension'; number: string }
+  | { kind: 'set-blf'; extension: string; targets: (string | null)[] }
+  | { kind: 'set-dial-code'; name: string; code: string; force: boolean }
+  | { kind: 'remove-dial-code'; name: string }
+  | { kind: 'add-emergency'; number: string }
+  | { kind: 'remove-emergency'; number: string }
+  | { kind: 'login'; extension: string; phone: string; actor: Actor }
+  | { kind: 'logout'; target: LogoutTarget; actor: Actor }
+  | { kind: 'set-settings'; address?: string; sipDomain?: string; httpPort?: number; defaultLanguage?: Language; timeZone?: string };
+
+export type ChangeKind = Change['kind'];
+
+/** What a change reports back to whoever asked for it. */
+export type ChangeResult =
+  | { kind: 'phone'; phone: Phone }
+  | { kind: 'done'; message: string; warnings: string[] }
+  | { kind: 'sessions'; released: { phone: string; extension: string }[]; reprovision: string[] };
+
+export interface ChangeContext {
+  now: string;
+  catalogue: Catalogue;
+}
+
+export interface Applied {
+  data: StoreData;
+  result: ChangeResult;
+}
+
+const MAX_BLF = 200;
+
+function audit(
+  kind: AuditKind,
+  context: ChangeContext,
+  fields: Omit<AuditEntry, 'at' | 'kind' | 'actor'> & { actor?: Actor } = {},
+): AuditEntry {
+  const { actor = 'admin', ...rest } = fields;
+  return { at: context.now, kind, actor, ...rest };
+}
+
+const done = (message: string, warnings: string[] = []): ChangeResult => ({ kind: 'done', message, warnings });
+
+function withAudit(data: StoreData, ...entries: AuditEntry[]): StoreData {
+  return { ...data, audit: [...data.audit, ...entries] };
+}
+
+function checkConnection(connection: Connection): string | undefined {
+  if (connection.mode !== 'sbc') return undefined;
+  const match = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(connection.sbc);
+  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) {
+    return `SBC address "${connection.sbc}" is not HOST:PORT`;
+  }
+  return undefined;
+}
+
+function addPhone(data: StoreData, change: Extract<Change, { kind: 'add-phone' }>, context: ChangeContext): Outcome<Applied> {
+  const mac = parseMac(change.mac);
+  if (!mac) return fail(refuse('invalid-mac', { value: change.mac }));
+  const model = findModel(context.catalogue, change.model);
+  if (!model) {
+    return fail(refuse('unknown-model', { value: change.model, suggestions: suggestModels(context.catalogue, change.model) }));
+  }
+  const connectionProblem = checkConnection(change.connection);
+  if (connectionProblem) return fail(refuse('invalid-connection', { detail: connectionProblem }));
+  const existing = data.phones.find((phone) => phone.mac === mac);
+  if (existing) return fail(refuse('duplicate-mac', { mac, phone: existing.name }));
+  const phone: Phone = {
+    name: phoneName(data.nextPhoneNumber),
+    model: model.id,
+    mac,
+    connection: change.connection,
+    idlePassword: change.idlePassword,
+    session: null,
+    desiredGeneration: 1,
+    appliedGeneration: 0,
+  };
+  const next = { ...data, nextPhoneNumber: data.nextPhoneNumber + 1, phones: [...data.phones, phone] };
+  return ok({
+    data: withAudit(next, audit('phone-added', context, { phone: phone.name, detail: `${model.id} ${mac}` })),
+    result: { kind: 'phone', phone },
+  });
+}
+
+function removePhone(data: StoreData, target: string, context: ChangeContext): Outcome<Applied> {
+  const phone = findPhone(data, target);
+  if (!phone) return fail(refuse('unknown-phone', { value: target }));
+  const next = { ...data, phones: data.phones.filter((candidate) => candidate.name !== phone.name) };
+  const detail = phone.session ? `was logged in as ${phone.session.extension}` : undefined;
+  return ok({
+    data: withAudit(next, audit('phone-removed', context, { phone: phone.name, ...(detail ? { detail } : {}) })),
+    result: done(`removed ${phone.name}`),
+  });
+}
+
+function checkExtensionFields(fields: { number?: string; name?: string; sipPassword?: string }): Outcome<null> {
+  if (fields.number !== undefined) {
+    const problem = checkExtensionNumber(fields.number);
+    if (problem) return fail(refuse('invalid-extension', { value: fields.number }));
+  }
+  if (fields.name !== undefined && checkDisplayName(fields.name)) {
+    return fail(refuse('invalid-name', { value: fields.name }));
+  }
+  if (fields.sipPassword !== undefined) {
+    const problem = checkSipPassword(fields.sipPassword);
+    if (problem) return fail(refuse('invalid-password', { detail: problem }));
+  }
+  return ok(null);
+}
+
+/** Phones showing this extension need their configuration again (name, password, keys). */
+function bumpPhonesOf(phones: Phone[], extensions: Set<string>): Phone[] {
+  return phones.map((phone) =>
+    phone.session && extensions.has(phone.session.extension)
+      ? { ...phone, desiredGeneration: phone.desiredGeneration + 1 }
+      : phone,
+  );
+}
+
+/** Extensions whose BLF list shows `target`: their key labels change with its name. */
+function watchersOf(data: StoreData, target: string): Set<string> {
+  return new Set(data.extensions.filter((ext) => ext.blf.includes(target)).map((ext) => ext.number));
+}
+
+/** Apply one change; a refusal leaves `data` untouched (it is never mutated). */
+export function applyChange(data: StoreData, change: Change, context: ChangeContext): Outcome<Applied> {
+  switch (change.kind) {
+    case 'add-phone':
+      return addPhone(data, change, context);
+    case 'remove-phone':
+      return removePhone(data, change.phone, context);
+    case 'add-extension': {
+      const checked = checkExtensionFields(change);
+      if (!checked.ok) return checked;
+      if (data.extensions.some((ext) => ext.number === change.number)) {
+        return fail(refuse('duplicate-extension', { extension: change.number }));
+      }
+      const extension = {
+        number: change.number,
+        name: change.name.trim(),
+        sipPassword: change.sipPassword,
+        pinHash: change.pinHash,
+        hotdesk: change.hotdesk,
+        language: change.language,
+        blf: [],
+      };
+      const next = { ...data, extensions: [...data.extensions, extension] };
+      return ok({
+        data: withAudit(next, audit('extension-added', context, { extension: change.number })),
+        result: done(`added extension ${change.number}`),
+      });
+    }
+    case 'set-extension': {
+      const current = data.extensions.find((ext) => ext.number === change.number);
+      if (!current) return fail(refuse('unknown-extension', { extension: change.number }));
+      const checked = checkExtensionFields({ name: change.name, sipPassword: change.sipPassword });
+      if (!checked.ok) return checked;
+      const updated = {
+        ...current,
+        ...(change.name !== undefined ? { name: change.name.trim() } : {}),
+        ...(change.sipPassword !== undefined ? { sipPassword: change.sipPassword } : {}),
+        ...(change.pinHash !== undefined ? { pinHash: change.pinHash } : {}),
+        ...(change.hotdesk !== undefined ? { hotdesk: change.hotdesk } : {}),
+        ...(change.language !== undefined ? { language: change.language } : {}),
+      };
+      const changed = (['name', 'sipPassword', 'pinHash', 'hotdesk', 'language'] as const).filter(
+        (field) => change[field] !== undefined,
+      );
+      const affected = new Set([change.number, ...(change.name !== undefined ? watchersOf(data, change.number) : [])]);
+      const next = {
+        ...data,
+        extensions: data.extensions.map((ext) => (ext.number === change.number ? updated : ext)),
+        phones: bumpPhonesOf(data.phones, affected),
+      };
+      // Name the fields that changed, never their secret values.
+      const detail = changed.map((field) => (field === 'pinHash' ? 'pin' : field)).join(', ');
+      return ok({
+        data: withAudit(next, audit('extension-changed', context, { extension: change.number, detail })),
+        result: done(`updated extension ${change.number}${detail ? ` (${detail})` : ''}`),
+      });
+    }
+    case 'remove-extension': {
+      if (!data.extensions.some((ext) => ext.number === change.number)) {
+        return fail(refuse('unknown-extension', { extension: change.number }));
+      }
+      const loggedOut = applyLogout(data.phones, { extension: change.number });
+      const phones = loggedOut.ok ? loggedOut.value.phones : data.phones;
+      const next = { ...data, phones, extensions: data.extensions.filter((ext) => ext.number !== change.number) };
+      const entries = [audit('extension-removed', context, { extension: change.number })];
+      if (loggedOut.ok) {
+        for (const { phone, extension } of loggedOut.value.released) {
+          entries.push(audit('logout', context, { phone, extension, detail: 'extension removed' }));
+        }
+      }
+      return ok({ data: withAudit(next, ...entries), result: done(`removed extension ${change.number}`) });
+    }
+    case 'set-blf': {
+      const owner = data.extensions.find((ext) => ext.number === change.extension);
+      if (!owner) return fail(refuse('unknown-extension', { extension: change.extension }));
+      if (change.targets.length > MAX_BLF) {
+        return fail(refuse('invalid-extension', { value: `${change.targets.length} BLF entries (at most ${MAX_BLF})` }));
+      }
+      for (const target of change.targets) {
+        if (target !== null && checkExtensionNumber(target)) return fail(refuse('invalid-extension', { value: target }));
+      }
+      const unknown = change.targets.filter(
+        (target): target is string => target !== null && !data.extensions.some((ext) => ext.number === target),
+      );
+      const next = {
+        ...data,
+        extensions: data.extensions.map((ext) => (ext.number === owner.number ? { ...ext, blf: [...change.targets] } : ext)),
+        phones: bumpPhonesOf(data.phones, new Set([owner.number])),
+      };
+      const warnings = unknown.length > 0 ? [`not (yet) extensions here: ${unknown.join(', ')}`] : [];
+      return ok({
+        data: withAudit(next, audit('blf-changed', context, { extension: owner.number, detail: `${change.targets.length} positions` })),
+        result: done(`BLF list of ${owner.number} has ${change.targets.length} positions`, warnings),
+      });
+    }
+    case 'set-dial-code': {
+      const problem = checkDialCodeSyntax(change.name, change.code);
+      if (problem) return fail(refuse('invalid-dial-code', { name: change.name, value: change.code, detail: problem }));
+      const conflict = conflictsWithHotdesk(change.name, change.code);
+      if (conflict && !change.force) return fail(refuse('dial-code-conflict', { name: change.name, code: change.code }));
+      const next = { ...data, settings: { ...data.settings, dialCodes: { ...data.settings.dialCodes, [change.name]: change.code } } };
+      const hotdeskCode = isHotdeskCodeName(change.name);
+      const warnings = conflict
+        ? [`${change.code} starts with *7: hot-desk login is refused as "forbidden" while this code exists`]
+        : [];
+      return ok({
+        data: withAudit(
+          hotdeskCode ? { ...next, phones: next.phones.map((phone) => ({ ...phone, desiredGeneration: phone.desiredGeneration + 1 })) } : next,
+          audit('dial-code-set', context, { detail: `${change.name}=${change.code}${conflict ? ' (forced)' : ''}` }),
+        ),
+        result: done(`dial code ${change.name} is ${change.code}`, warnings),
+      });
+    }
+    case 'remove-dial-code': {
+      if (isHotdeskCodeName(change.name)) return fail(refuse('reserved-dial-code', { name: change.name }));
+      if (!(change.name in data.settings.dialCodes)) return fail(refuse('unknown-dial-code', { name: change.name }));
+      const { [change.name]: _removed, ...rest } = data.settings.dialCodes;
+      const next = { ...data, settings: { ...data.settings, dialCodes: rest } };
+      return ok({
+        data: withAudit(next, audit('dial-code-removed', context, { detail: change.name })),
+        result: done(`removed dial code ${change.name}`),
+      });
+    }
+    case 'add-emergency': {
+      if (checkEmergencyNumber(change.number)) return fail(refuse('invalid-emergency-number', { value: change.number }));
+      if (data.settings.emergencyNumbers.includes(change.number)) {
+        return fail(refuse('duplicate-emergency-number', { value: change.number }));
+      }
+      const next = { ...data, settings: { ...data.settings, emergencyNumbers: [...data.settings.emergencyNumbers, change.number] } };
+      return ok({
+        data: withAudit(next, audit('emergency-added', context, { detail: change.number })),
+        result: done(`emergency numbers: ${next.settings.emergencyNumbers.join(', ')}`),
+      });
+    }
+    case 'remove-emergency': {
+      if (!data.settings.emergencyNumbers.includes(change.number)) {
+        return fail(refuse('unknown-emergency-number', { value: change.number }));
+      }
+      if (data.settings.emergencyNumbers.length === 1) return fail(refuse('last-emergency-number', { value: change.number }));
+      const emergencyNumbers = data.settings.emergencyNumbers.filter((number) => number !== change.number);
+      const next = { ...data, settings: { ...data.settings, emergencyNumbers } };
+      return ok({
+        data: withAudit(next, audit('emergency-removed', context, { detail: change.number })),
+        result: done(`emergency numbers: ${emergencyNumbers.join(', ')}`),
+      });
+    }
+    case 'login': {
+      const extension = data.extensions.find((ext) => ext.number === change.extension);
+      if (!extension) return fail(refuse('unknown-extension', { extension: change.extension }));
+      if (!extension.hotdesk) return fail(refuse('hotdesk-disabled', { extension: change.extension }));
+      const phone = findPhone(data, change.phone);
+      if (!phone) return fail(refuse('unknown-phone', { value: change.phone }));
+      const policy = (data.settings.policies['multiLogin'] as MultiLoginPolicy | undefined) ?? 'exclusive';
+      const outcome = applyLogin(data.phones, { extension: extension.number, phone: phone.name, now: context.now, policy });
+      if (!outcome.ok) return outcome;
+      const entries = [
+        ...outcome.value.released.map(({ phone: name, extension: who }) =>
+          audit('logout', context, { actor: change.actor, phone: name, extension: who, detail: 'takeover' }),
+        ),
+        audit('login', context, { actor: change.actor, phone: phone.name, extension: extension.number }),
+      ];
+      return ok({
+        data: withAudit({ ...data, phones: outcome.value.phones }, ...entries),
+        result: { kind: 'sessions', released: outcome.value.released, reprovision: outcome.value.reprovision },
+      });
+    }
+    case 'logout': {
+      const target = 'phone' in change.target ? { phone: findPhone(data, change.target.phone)?.name ?? change.target.phone } : change.target;
+      const outcome = applyLogout(data.phones, target);
+      if (!outcome.ok) return outcome;
+      const entries = outcome.value.released.map(({ phone, extension }) =>
+        audit('logout', context, { actor: change.actor, phone, extension }),
+      );
+      return ok({
+        data: withAudit({ ...data, phones: outcome.value.phones }, ...entries),
+        result: { kind: 'sessions', released: outcome.value.released, reprovision: outcome.value.reprovision },
+      });
+    }
+    case 'set-settings': {
+      const { kind: _kind, ...fields } = change;
+      const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+      for (const [name, value] of Object.entries(defined)) {
+        if ((name === 'address' || name === 'sipDomain') && !/^[A-Za-z0-9.:[\]-]{1,253}$/.test(String(value))) {
+          return fail(refuse('invalid-setting', { name, value: String(value), expected: 'a host name or IP address' }));
+        }
+        if (name === 'httpPort' && !(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535)) {
+          return fail(refuse('invalid-setting', { name, value: String(value), expected: 'a port from 1 to 65535' }));
+        }
+      }
+      const next = {
+        ...data,
+        settings: { ...data.settings, ...defined },
+        phones: data.phones.map((phone) => ({ ...phone, desiredGeneration: phone.desiredGeneration + 1 })),
+      };
+      return ok({
+        data: withAudit(next, audit('settings-changed', context, { detail: Object.keys(defined).join(', ') })),
+        result: done(`settings updated: ${Object.keys(defined).join(', ') || 'nothing'}`),
+      });
+    }
+  }
+}
+

@@ -1,0 +1,122 @@
+/**
+ * The office store: one JSON document with a `version`. The zod schema is the
+ * single description of its shape; `parseStore` (migrate.ts) checks files
+ * against it before anything else sees them.
+ */
+import { z } from 'zod';
+import { AUDIT_KINDS, CONNECTION_MODES, LANGUAGES } from '../core/model.js';
+import type { AuditEntry, Extension, Phone, Settings } from '../core/model.js';
+import { DEFAULT_DIAL_CODES } from '../core/dial-codes.js';
+
+export const STORE_VERSION = 1;
+
+const language = z.enum(LANGUAGES);
+const isoTime = z.string().min(1);
+
+const connection = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal(CONNECTION_MODES[0]) }),
+  z.object({ mode: z.literal(CONNECTION_MODES[1]), sbc: z.string().min(1) }),
+  z.object({ mode: z.literal(CONNECTION_MODES[2]) }),
+]);
+
+const settings = z.object({
+  sipDomain: z.string().min(1),
+  address: z.string().min(1),
+  httpPort: z.number().int().min(1).max(65535),
+  sipPort: z.number().int().min(1).max(65535),
+  provisioningToken: z.string().min(16),
+  emergencyNumbers: z.array(z.string()),
+  dialCodes: z.record(z.string(), z.string()),
+  defaultLanguage: language,
+  timeZone: z.string().min(1),
+  trunk: z
+    .object({ uri: z.string(), username: z.string().optional(), password: z.string().optional() })
+    .nullable(),
+  policies: z.record(z.string(), z.unknown()),
+});
+
+const extension = z.object({
+  number: z.string(),
+  name: z.string(),
+  sipPassword: z.string(),
+  pinHash: z.string(),
+  hotdesk: z.boolean(),
+  language,
+  blf: z.array(z.string().nullable()),
+});
+
+const phone = z.object({
+  name: z.string().regex(/^HD\d{4,}$/),
+  model: z.string(),
+  mac: z.string().regex(/^[0-9a-f]{12}$/),
+  connection,
+  idlePassword: z.string(),
+  session: z.object({ extension: z.string(), since: isoTime }).nullable(),
+  desiredGeneration: z.number().int().min(0),
+  appliedGeneration: z.number().int().min(0),
+});
+
+const auditEntry = z.object({
+  at: isoTime,
+  kind: z.enum(AUDIT_KINDS),
+  actor: z.enum(['admin', 'user', 'system']),
+  extension: z.string().optional(),
+  phone: z.string().optional(),
+  detail: z.string().optional(),
+});
+
+export const storeSchema = z.object({
+  version: z.literal(STORE_VERSION),
+  settings,
+  /** Number of the next phone name (`HD0001` is 1); never goes back, so names are never reused. */
+  nextPhoneNumber: z.number().int().min(1),
+  extensions: z.array(extension),
+  phones: z.array(phone),
+  audit: z.array(auditEntry),
+});
+
+export type StoreData = z.infer<typeof storeSchema>;
+
+// The schema and the domain types describe the same values; keep them in step.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameShapes: [
+  Same<StoreData['settings'], Settings>,
+  Same<StoreData['extensions'][number], Extension>,
+  Same<StoreData['phones'][number], Phone>,
+  Same<StoreData['audit'][number], AuditEntry>,
+] = [true, true, true, true];
+void sameShapes;
+
+/** What only the edge can supply when a store is first created. */
+export interface NewStoreValues {
+  address: string;
+  provisioningToken: string;
+}
+
+export function createStore(values: NewStoreValues): StoreData {
+  return {
+    version: STORE_VERSION,
+    settings: {
+      sipDomain: values.address,
+      address: values.address,
+      httpPort: 8088,
+      sipPort: 5060,
+      provisioningToken: values.provisioningToken,
+      emergencyNumbers: ['112', '911'],
+      dialCodes: { ...DEFAULT_DIAL_CODES },
+      defaultLanguage: 'en',
+      timeZone: 'UTC',
+      trunk: null,
+      policies: {},
+    },
+    nextPhoneNumber: 1,
+    extensions: [],
+    phones: [],
+    audit: [],
+  };
+}
+
+/** `1` → `HD0001`. */
+export function phoneName(number: number): string {
+  return `HD${String(number).padStart(4, '0')}`;
+}
