@@ -1,0 +1,38 @@
+import t from 'tap';
+import { parseStore, serializeStore } from '../../src/store/migrate.js';
+import { STORE_VERSION } from '../../src/store/schema.js';
+import { addPhone, emptyOffice, office } from '../support/office.js';
+
+t.test('a current store round-trips', async (t) => {
+  const data = office(addPhone('001565000001'));
+  const parsed = parseStore(serializeStore(data));
+  t.same(parsed, { ok: true, data, migrated: false });
+});
+
+t.test('an unversioned early file is migrated', async (t) => {
+  const { version: _version, audit: _audit, nextPhoneNumber: _next, ...early } = office(addPhone('001565000001'), addPhone('001565000002'));
+  const parsed = parseStore(JSON.stringify(early));
+  t.equal(parsed.ok, true);
+  if (!parsed.ok) return;
+  t.equal(parsed.migrated, true);
+  t.equal(parsed.data.version, STORE_VERSION);
+  t.equal(parsed.data.nextPhoneNumber, 3, 'new phones do not reuse existing names');
+  t.same(parsed.data.audit, []);
+});
+
+const refused: [string, string, RegExp][] = [
+  ['garbage', '{"version":', /not valid JSON/],
+  ['empty', '', /not valid JSON/],
+  ['array', '[]', /expected a JSON object/],
+  ['newer', JSON.stringify({ ...emptyOffice(), version: STORE_VERSION + 1 }), /newer than this hotdesk understands/],
+  ['odd version', JSON.stringify({ ...emptyOffice(), version: 'one' }), /unknown store version/],
+  ['wrong shape', JSON.stringify({ ...emptyOffice(), phones: [{ name: 'HD0001' }] }), /invalid store: phones\.0\./],
+  ['bad mac', JSON.stringify({ ...office(addPhone('001565000001')), phones: [{ ...office(addPhone('001565000001')).phones[0], mac: 'AA' }] }), /phones\.0\.mac/],
+];
+for (const [name, text, problem] of refused) {
+  t.test(`refused: ${name}`, async (t) => {
+    const parsed = parseStore(text);
+    t.equal(parsed.ok, false);
+    if (!parsed.ok) t.match(parsed.problem, problem);
+  });
+}
