@@ -58,5 +58,17 @@ export function reasonMessage(reason: Reason): string {
       return `extension ${reason.extension} is already logged in on ${reason.phone} and the multi-login policy is deny`;
     case 'invalid-setting':
       return `${reason.name}: "${reason.value}" is not valid (expected ${reason.expected})`;
+    case 'invalid-trunk':
+      return `trunk "${reason.value}" refused: ${reason.detail}`;
+    case 'no-trunk':
+      return `no trunk is set, so ${reason.dialled} cannot be reached (hotdesk trunk set sip:HOST[:PORT])`;
+    case 'idle-phone-restricted':
+      return `${reason.phone} is idle: it may call only the emergency numbers (log in with the login code first)`;
+    case 'no-route':
+      return `nothing answers to ${reason.dialled}`;
+    case 'not-registered':
+      return `extension ${reason.extension} has no registered phone`;
+    case 'login-service-unavailable':
+      return 'the hot-desk login service is not available';
   }
 }

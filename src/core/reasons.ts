@@ -27,7 +27,14 @@ export type Reason =
   | { kind: 'hotdesk-disabled'; extension: string }
   | { kind: 'not-logged-in'; target: string }
   | { kind: 'already-logged-in'; extension: string; phone: string }
-  | { kind: 'invalid-setting'; name: string; value: string; expected: string };
+  | { kind: 'invalid-setting'; name: string; value: string; expected: string }
+  | { kind: 'invalid-trunk'; value: string; detail: string }
+  | { kind: 'no-trunk'; dialled: string }
+  // Call routing
+  | { kind: 'idle-phone-restricted'; phone: string; dialled: string }
+  | { kind: 'no-route'; dialled: string }
+  | { kind: 'not-registered'; extension: string }
+  | { kind: 'login-service-unavailable' };
 
 export type ReasonKind = Reason['kind'];
 

@@ -2,12 +2,18 @@
  * hotdeskd's configuration: defaults ← environment (HOTDESK_*) ← flags,
  * validated once. Errors name the setting, the value and what was expected.
  */
+import { isIP } from 'node:net';
 import { Command, CommanderError } from 'commander';
 
 export interface DaemonConfig {
   /** Data directory; `undefined` means the embedded default (resolved by the caller). */
   data: string | undefined;
   logLevel: string;
+  /** SIP over UDP and TCP; 0 picks a free port. */
+  sipPort: number;
+  bind: string;
+  /** Address for Via/Contact/Record-Route when phones see hotdeskd at another address (NAT). */
+  publicAddress: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -24,18 +30,37 @@ export function daemonProgram(version: string): Command {
     .description('hot-desking server: SIP registrar and proxy, login IVR, phone provisioning')
     .version(version)
     .option('--data <dir>', 'data directory (store, lock, control socket); env HOTDESK_DATA')
+    .option('--sip-port <port>', 'SIP port for UDP and TCP, 0 for any free port (default 5060); env HOTDESK_SIP_PORT')
+    .option('--bind <address>', 'address to listen on (default 0.0.0.0); env HOTDESK_BIND')
+    .option('--public-address <host>', 'address phones reach hotdeskd at, for Via/Record-Route behind NAT; env HOTDESK_PUBLIC_ADDRESS')
     .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')}; env HOTDESK_LOG_LEVEL`)
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 }
 
+function parsePort(setting: string, text: string): number {
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) throw new ConfigError(setting, text, 'a port from 0 to 65535');
+  return Number(text);
+}
+
 export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, version: string): DaemonConfig {
   const program = daemonProgram(version);
   program.parse(argv, { from: 'user' });
-  const flags = program.opts<{ data?: string; logLevel?: string }>();
-  const logLevel = flags.logLevel ?? env['HOTDESK_LOG_LEVEL'] ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('--log-level', logLevel, LOG_LEVELS.join(', '));
-  return { data: flags.data ?? env['HOTDESK_DATA'], logLevel };
+  const flags = program.opts<{ data?: string; logLevel?: string; sipPort?: string; bind?: string; publicAddress?: string }>();
+  const pick = (flag: string | undefined, name: string): [string, string | undefined] =>
+    flag !== undefined ? [`--${name}`, flag] : [`HOTDESK_${name.toUpperCase().replace(/-/g, '_')}`, env[`HOTDESK_${name.toUpperCase().replace(/-/g, '_')}`]];
+
+  const [logSetting, logLevel = 'info'] = pick(flags.logLevel, 'log-level');
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(logSetting, logLevel, LOG_LEVELS.join(', '));
+  const [portSetting, portText = '5060'] = pick(flags.sipPort, 'sip-port');
+  const sipPort = parsePort(portSetting, portText);
+  const [bindSetting, bind = '0.0.0.0'] = pick(flags.bind, 'bind');
+  if (!isIP(bind)) throw new ConfigError(bindSetting, bind, 'an IPv4 or IPv6 address');
+  const [publicSetting, publicAddress] = pick(flags.publicAddress, 'public-address');
+  if (publicAddress !== undefined && !/^[A-Za-z0-9.:-]{1,253}$/.test(publicAddress)) {
+    throw new ConfigError(publicSetting, publicAddress, 'a host name or IP address');
+  }
+  return { data: flags.data ?? env['HOTDESK_DATA'], logLevel, sipPort, bind, publicAddress };
 }
 
 export { CommanderError };

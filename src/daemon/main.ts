@@ -17,6 +17,7 @@ import { randomToken } from '../adapters/secrets.js';
 import { primaryAddress } from '../adapters/network.js';
 import { createLogger, type Logger } from '../adapters/log.js';
 import { CommanderError, ConfigError, parseDaemonConfig } from './config.js';
+import { createStoreService } from './store-service.js';
 
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -55,18 +56,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       address: primaryAddress(),
       provisioningToken: randomToken(),
     }));
-    let queue: Promise<unknown> = Promise.resolve();
-    const applyInOrder = (change: Change): Promise<ControlResponse> => {
-      const run = queue.then(async (): Promise<ControlResponse> => {
-        const outcome = applyChange(store.data, change, { now: new Date().toISOString(), catalogue });
-        if (!outcome.ok) return { ok: false, reason: outcome.reason };
-        await store.commit(outcome.value.data);
+    const service = createStoreService(store);
+    const applyInOrder = (change: Change): Promise<ControlResponse> =>
+      service.update((data): { next?: typeof data; value: ControlResponse } => {
+        const outcome = applyChange(data, change, { now: new Date().toISOString(), catalogue });
+        if (!outcome.ok) return { value: { ok: false, reason: outcome.reason } };
         options.log.info({ change: change.kind }, 'store changed');
-        return { ok: true, result: outcome.value.result };
+        return { next: outcome.value.data, value: { ok: true, result: outcome.value.result } };
       });
-      queue = run.catch(() => undefined);
-      return run;
-    };
     const version = options.version ?? packageVersion();
     server = await startControlServer(paths.socket, async (request) =>
       request.kind === 'ping' ? { ok: true, pong: { pid: process.pid, version } } : applyInOrder(request.change),

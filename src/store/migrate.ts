@@ -14,6 +14,8 @@ const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string
     const phones = Array.isArray(doc['phones']) ? doc['phones'] : [];
     return { audit: [], nextPhoneNumber: phones.length + 1, ...doc, version: 1 };
   },
+  // Version 2 keeps registrations across restarts.
+  1: (doc) => ({ ...doc, bindings: [], version: 2 }),
 };
 
 function describeIssue(issue: { path: PropertyKey[]; message: string }): string {

@@ -8,7 +8,7 @@ import { AUDIT_KINDS, CONNECTION_MODES, LANGUAGES } from '../core/model.js';
 import type { AuditEntry, Extension, Phone, Settings } from '../core/model.js';
 import { DEFAULT_DIAL_CODES } from '../core/dial-codes.js';
 
-export const STORE_VERSION = 1;
+export const STORE_VERSION = 2;
 
 const language = z.enum(LANGUAGES);
 const isoTime = z.string().min(1);
@@ -56,6 +56,17 @@ const phone = z.object({
   appliedGeneration: z.number().int().min(0),
 });
 
+/** A registration kept across restarts (RFC 3261 §10.2 bindings, with the flow they came from). */
+const binding = z.object({
+  aor: z.string(),
+  contact: z.string(),
+  source: z.object({ protocol: z.enum(['UDP', 'TCP', 'TLS']), address: z.string(), port: z.number().int() }),
+  expiresAt: z.number(),
+  callId: z.string(),
+  cseq: z.number().int(),
+  userAgent: z.string().optional(),
+});
+
 const auditEntry = z.object({
   at: isoTime,
   kind: z.enum(AUDIT_KINDS),
@@ -73,9 +84,12 @@ export const storeSchema = z.object({
   extensions: z.array(extension),
   phones: z.array(phone),
   audit: z.array(auditEntry),
+  /** Live registrations, saved by the daemon so phones stay reachable after a restart. */
+  bindings: z.array(binding),
 });
 
 export type StoreData = z.infer<typeof storeSchema>;
+export type StoredBinding = StoreData['bindings'][number];
 
 // The schema and the domain types describe the same values; keep them in step.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -113,6 +127,7 @@ export function createStore(values: NewStoreValues): StoreData {
     extensions: [],
     phones: [],
     audit: [],
+    bindings: [],
   };
 }
 

@@ -10,7 +10,7 @@ t.test('a current store round-trips', async (t) => {
 });
 
 t.test('an unversioned early file is migrated', async (t) => {
-  const { version: _version, audit: _audit, nextPhoneNumber: _next, ...early } = office(addPhone('001565000001'), addPhone('001565000002'));
+  const { version: _version, audit: _audit, nextPhoneNumber: _next, bindings: _bindings, ...early } = office(addPhone('001565000001'), addPhone('001565000002'));
   const parsed = parseStore(JSON.stringify(early));
   t.equal(parsed.ok, true);
   if (!parsed.ok) return;
@@ -18,6 +18,13 @@ t.test('an unversioned early file is migrated', async (t) => {
   t.equal(parsed.data.version, STORE_VERSION);
   t.equal(parsed.data.nextPhoneNumber, 3, 'new phones do not reuse existing names');
   t.same(parsed.data.audit, []);
+});
+
+t.test('a version 1 store gains an empty binding list', async (t) => {
+  const { bindings: _bindings, ...v1 } = { ...office(addPhone('001565000001')), version: 1 };
+  const parsed = parseStore(JSON.stringify(v1));
+  t.ok(parsed.ok && parsed.migrated && parsed.data.version === 2);
+  if (parsed.ok) t.same(parsed.data.bindings, []);
 });
 
 const refused: [string, string, RegExp][] = [

@@ -1,0 +1,264 @@
+/**
+ * SIP over UDP and TCP on one port: framing, keep-alives, received/rport
+ * (RFC 3581), flows for answering phones behind NAT, and counters for what
+ * was dropped. Parsing and serialising are the npm `sip` package's; this file
+ * owns only the sockets. (The package's own transport cannot bind port 0,
+ * answer CRLF keep-alives or report garbage, so hotdesk brings its own and
+ * uses the package's parser and transaction layer.)
+ */
+import dgram from 'node:dgram';
+import net from 'node:net';
+import sip from 'sip';
+import type { Connection, Target } from 'sip';
+import type { Endpoint, SipMessage } from '../sip/message.js';
+import { isRequest } from '../sip/message.js';
+
+export interface TransportOptions {
+  bind: string;
+  /** 0 picks a free port (the same for UDP and TCP). */
+  port: number;
+  /** Address written into Via/Contact/Record-Route; default: `bind` (or 127.0.0.1 for 0.0.0.0). */
+  publicAddress?: string;
+  maxMessageBytes?: number;
+  maxTcpConnections?: number;
+  onMessage(message: SipMessage, remote: Endpoint): void;
+  onDrop?(what: DropKind, remote: Endpoint): void;
+}
+
+export type DropKind = 'unparseable' | 'too-large' | 'missing-headers' | 'connection-limit';
+
+export interface TransportCounters {
+  received: number;
+  sent: number;
+  keepAlives: number;
+  dropped: Record<DropKind, number>;
+}
+
+export interface SipTransport {
+  readonly port: number;
+  readonly host: string;
+  readonly counters: TransportCounters;
+  open(target: Target, onError?: (error: Error) => void): Connection;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_MESSAGE = 65_535;
+
+/** RFC 3261 §8.1.1 / §20: what every request and response must carry to be handled at all. */
+function hasMandatoryHeaders(message: SipMessage): boolean {
+  const headers = message.headers as Partial<SipMessage['headers']> | undefined;
+  return Boolean(
+    headers &&
+      Array.isArray(headers.via) &&
+      headers.via.length > 0 &&
+      headers.via[0]?.params &&
+      headers['call-id'] &&
+      headers.to &&
+      headers.from &&
+      headers.cseq &&
+      typeof headers.cseq === 'object' &&
+      Number.isFinite(headers.cseq.seq),
+  );
+}
+
+/** Outgoing bodies are text; the sip serialiser counts bytes as characters, so send UTF-8 as binary. */
+function toWire(message: SipMessage): Buffer {
+  const body = message.content ? Buffer.from(message.content, 'utf8').toString('latin1') : undefined;
+  return Buffer.from(sip.stringify(body === undefined ? message : { ...message, content: body }), 'latin1');
+}
+
+function fromWire(message: SipMessage): SipMessage {
+  if (message.content) message.content = Buffer.from(message.content, 'latin1').toString('utf8');
+  return message;
+}
+
+const flowKey = (protocol: string, address: string, port: number) => `${protocol}|${address}|${port}`;
+
+async function bindPair(bind: string, port: number): Promise<{ udp: dgram.Socket; tcp: net.Server; port: number }> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const udp = dgram.createSocket(net.isIPv6(bind) ? 'udp6' : 'udp4');
+    const udpPort = await new Promise<number>((resolve, reject) => {
+      udp.once('error', reject);
+      udp.bind(port, bind, () => {
+        udp.off('error', reject);
+        resolve(udp.address().port);
+      });
+    });
+    const tcp = net.createServer();
+    const ok = await new Promise<boolean>((resolve, reject) => {
+      tcp.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' && port === 0 ? resolve(false) : reject(error)));
+      tcp.listen(udpPort, bind, () => resolve(true));
+    }).catch((error: Error) => {
+      udp.close();
+      throw error;
+    });
+    if (ok) return { udp, tcp, port: udpPort };
+    udp.close();
+  }
+  throw new Error(`no port free for both UDP and TCP on ${bind}`);
+}
+
+export async function startSipTransport(options: TransportOptions): Promise<SipTransport> {
+  const { udp, tcp, port } = await bindPair(options.bind, options.port);
+  const host = options.publicAddress ?? (options.bind === '0.0.0.0' || options.bind === '::' ? '127.0.0.1' : options.bind);
+  const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE;
+  const maxConnections = options.maxTcpConnections ?? 1000;
+  const counters: TransportCounters = {
+    received: 0,
+    sent: 0,
+    keepAlives: 0,
+    dropped: { unparseable: 0, 'too-large': 0, 'missing-headers': 0, 'connection-limit': 0 },
+  };
+  const streams = new Map<string, net.Socket>();
+
+  const drop = (what: DropKind, remote: Endpoint): void => {
+    counters.dropped[what]++;
+    options.onDrop?.(what, remote);
+  };
+
+  const deliver = (message: SipMessage | undefined, remote: Endpoint): void => {
+    if (!message) return drop('unparseable', remote);
+    if (!hasMandatoryHeaders(message)) return drop('missing-headers', remote);
+    counters.received++;
+    if (isRequest(message)) {
+      // RFC 3581 §4 / RFC 3261 §18.2.1: note where the request really came from.
+      const via = message.headers.via[0]!;
+      via.params['received'] = remote.address;
+      if ('rport' in via.params) via.params['rport'] = String(remote.port);
+    }
+    options.onMessage(fromWire(message), remote);
+  };
+
+  udp.on('message', (data, info) => {
+    const remote: Endpoint = { protocol: 'UDP', address: info.address, port: info.port };
+    // Keep-alives: a bare CRLF (or CRLFCRLF) or a NUL/whitespace datagram.
+    if (data.length <= 4 && /^[\r\n\0 ]*$/.test(data.toString('latin1'))) {
+      counters.keepAlives++;
+      return;
+    }
+    if (data.length > maxBytes) return drop('too-large', remote);
+    let message: SipMessage | undefined;
+    try {
+      message = sip.parse(data);
+    } catch {
+      message = undefined;
+    }
+    deliver(message, remote);
+  });
+  udp.on('error', () => undefined);
+
+  const attach = (socket: net.Socket): void => {
+    const remote: Endpoint = { protocol: 'TCP', address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
+    const key = flowKey('TCP', remote.address, remote.port);
+    streams.set(key, socket);
+    socket.setEncoding('latin1');
+    socket.setKeepAlive(true, 30_000);
+    let idle = true;
+    const parse = sip.makeStreamParser(
+      (message) => {
+        idle = true;
+        try {
+          deliver(message, remote);
+        } catch {
+          drop('unparseable', remote);
+        }
+      },
+      () => {
+        drop('too-large', remote);
+        socket.destroy();
+      },
+      maxBytes,
+      maxBytes,
+    );
+    socket.on('data', (chunk: string) => {
+      // RFC 5626 §4.4.1: a CRLFCRLF ping between messages gets a CRLF pong.
+      if (idle && chunk === '\r\n\r\n') {
+        counters.keepAlives++;
+        socket.write('\r\n');
+        return;
+      }
+      idle = false;
+      try {
+        parse(chunk);
+      } catch {
+        drop('unparseable', remote);
+        socket.destroy();
+      }
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      if (streams.get(key) === socket) streams.delete(key);
+    });
+  };
+
+  tcp.on('connection', (socket) => {
+    if (streams.size >= maxConnections) {
+      drop('connection-limit', { protocol: 'TCP', address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 });
+      socket.destroy();
+      return;
+    }
+    attach(socket);
+  });
+  tcp.on('error', () => undefined);
+
+  /** Sets our Via on requests we originate or forward (RFC 3261 §16.6 step 8). */
+  const stamp = (message: SipMessage, protocol: string): void => {
+    if (!isRequest(message)) return;
+    const via = message.headers.via[0];
+    if (!via) return;
+    via.version = '2.0';
+    via.host = host;
+    via.port = port;
+    via.protocol = protocol;
+    if (protocol === 'UDP' && !('rport' in via.params)) via.params['rport'] = null;
+  };
+
+  const open = (target: Target, onError?: (error: Error) => void): Connection => {
+    const protocol = target.protocol.toUpperCase();
+    if (protocol === 'TCP') {
+      const key = flowKey('TCP', target.address, target.port);
+      let socket = streams.get(key);
+      if (!socket || socket.destroyed) {
+        socket = net.connect(target.port, target.address);
+        socket.on('error', (error) => onError?.(error));
+        attach(socket);
+        streams.set(key, socket);
+      }
+      const stream = socket;
+      return {
+        protocol: 'TCP',
+        send(message) {
+          stamp(message, 'TCP');
+          counters.sent++;
+          stream.write(toWire(message));
+        },
+        release() {},
+      };
+    }
+    return {
+      protocol: 'UDP',
+      send(message) {
+        stamp(message, 'UDP');
+        counters.sent++;
+        const bytes = toWire(message);
+        udp.send(bytes, 0, bytes.length, target.port, target.address, (error) => error && onError?.(error));
+      },
+      release() {},
+    };
+  };
+
+  return {
+    port,
+    host,
+    counters,
+    open,
+    async close() {
+      for (const socket of streams.values()) socket.destroy();
+      streams.clear();
+      await Promise.all([
+        new Promise<void>((resolve) => udp.close(() => resolve())),
+        new Promise<void>((resolve) => tcp.close(() => resolve())),
+      ]);
+    },
+  };
+}

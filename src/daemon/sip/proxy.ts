@@ -1,0 +1,220 @@
+/**
+ * The stateful proxy (RFC 3261 §16): forks an INVITE in parallel to targets,
+ * sends provisional and final responses upstream, cancels losing branches,
+ * and forwards in-dialog requests along the Record-Route we inserted.
+ * The decisions (which response wins, when to cancel) are in sip/fork.ts.
+ */
+import { isIP } from 'node:net';
+import { lookup } from 'node:dns/promises';
+import sip from 'sip';
+import type { Endpoint, SipRequest, SipResponse, SipUri } from '../../sip/message.js';
+import { buildResponse, headerText } from '../../sip/message.js';
+import { cancelFork, onBranchResponse, startFork, type ForkAction, type ForkState } from '../../sip/fork.js';
+import type { SipStack } from '../../adapters/sip-stack.js';
+import type { Logger } from '../../adapters/log.js';
+
+export interface ForkTarget {
+  uri: string;
+  endpoint: Endpoint;
+  /** Extra headers for this branch only (e.g. Authorization towards the trunk). */
+  headers?: Record<string, unknown>;
+}
+
+export type CallPhase = 'trying' | 'early' | 'confirmed' | 'terminated';
+
+export interface CallEvent {
+  callId: string;
+  phase: CallPhase;
+  request: SipRequest;
+}
+
+export interface ProxyOptions {
+  stack: SipStack;
+  log: Logger;
+  /** Where a URI that is not ours should be sent (a registered phone's flow, or DNS). */
+  resolveTarget(uri: SipUri): Endpoint | undefined;
+  onCallEvent?(event: CallEvent): void;
+  /** Cap on INVITEs being forked at once; past it, 503. */
+  maxInvites?: number;
+}
+
+interface Branch {
+  id: string;
+  sent: SipRequest;
+  endpoint: Endpoint;
+}
+
+interface InviteContext {
+  request: SipRequest;
+  branches: Map<string, Branch>;
+  fork: ForkState<SipResponse>;
+  cancelled: boolean;
+}
+
+const inviteKey = (request: SipRequest | SipResponse) =>
+  `${request.headers['call-id']}|${request.headers.cseq.seq}|${request.headers.via[0]?.params['branch'] ?? ''}`;
+
+export function uriOf(value: string | SipUri): SipUri | undefined {
+  return typeof value === 'string' ? sip.parseUri(value) : value;
+}
+
+function decrementMaxForwards(request: SipRequest): void {
+  const current = Number(headerText(request.headers, 'max-forwards') ?? 70);
+  request.headers['max-forwards'] = String(Math.max(0, current - 1));
+}
+
+export interface Proxy {
+  /** Forwards an INVITE (or other initial request) to every target in parallel. */
+  fork(request: SipRequest, targets: readonly ForkTarget[]): void;
+  /** Handles a CANCEL; false when it matches no INVITE being forked. */
+  cancel(request: SipRequest): boolean;
+  /** Forwards a request that carries our Record-Route (ACK, BYE, re-INVITE, …). */
+  forwardInDialog(request: SipRequest, ownUri: (uri: SipUri) => boolean): void;
+  /** Sends a response upstream through the server transaction of its request. */
+  forwardResponse(response: SipResponse): void;
+  readonly activeInvites: number;
+}
+
+export function createProxy(options: ProxyOptions): Proxy {
+  const { stack, log } = options;
+  const invites = new Map<string, InviteContext>();
+  const recordRoute = { uri: `sip:${stack.transport.host}:${stack.transport.port};lr`, params: {} };
+
+  const upstream = (response: SipResponse): void => {
+    const copy = sip.copyMessage(response, true);
+    copy.headers.via = copy.headers.via.slice(1);
+    if (copy.headers.via.length > 0) stack.respond(copy);
+  };
+
+  const sendCancel = (branch: Branch): void => {
+    const invite = branch.sent;
+    const cancel: SipRequest = {
+      method: 'CANCEL',
+      uri: invite.uri,
+      version: '2.0',
+      headers: {
+        via: [invite.headers.via[0]!],
+        to: invite.headers.to,
+        from: invite.headers.from,
+        'call-id': invite.headers['call-id'],
+        cseq: { seq: invite.headers.cseq.seq, method: 'CANCEL' },
+        'max-forwards': '70',
+        ...(invite.headers.route ? { route: invite.headers.route } : {}),
+      },
+    };
+    stack.send(cancel, branch.endpoint);
+  };
+
+  const run = (key: string, context: InviteContext, actions: ForkAction<SipResponse>[]): void => {
+    for (const action of actions) {
+      if (action.kind === 'forward') upstream(action.response);
+      else if (action.kind === 'cancel') {
+        for (const id of action.branches) {
+          const branch = context.branches.get(id);
+          if (branch) sendCancel(branch);
+        }
+      } else {
+        const chosen = action.response;
+        if (chosen) {
+          const response = { ...chosen, status: action.status, reason: action.status === chosen.status ? chosen.reason : 'Server Internal Error' };
+          upstream(response);
+        } else stack.respond(buildResponse(context.request, 480, 'Temporarily Unavailable'));
+        options.onCallEvent?.({ callId: context.request.headers['call-id'], phase: 'terminated', request: context.request });
+      }
+    }
+    if (context.fork.done && context.fork.pending.size === 0) invites.delete(key);
+  };
+
+  return {
+    get activeInvites() {
+      return invites.size;
+    },
+
+    fork(request, targets) {
+      const key = inviteKey(request);
+      if (request.method === 'INVITE' && invites.size >= (options.maxInvites ?? 5000)) {
+        stack.respond(buildResponse(request, 503, 'Service Unavailable', { headers: { 'retry-after': '5' } }));
+        return;
+      }
+      if (request.method === 'INVITE') stack.respond(buildResponse(request, 100, 'Trying'));
+      const ids = targets.map((_, i) => String(i));
+      const context: InviteContext = { request, branches: new Map(), fork: startFork(ids), cancelled: false };
+      invites.set(key, context);
+      options.onCallEvent?.({ callId: request.headers['call-id'], phase: 'trying', request });
+      targets.forEach((target, i) => {
+        const id = String(i);
+        const sent = sip.copyMessage(request, true);
+        sent.uri = target.uri;
+        decrementMaxForwards(sent);
+        delete sent.headers['proxy-authorization'];
+        sent.headers['record-route'] = [recordRoute, ...(sent.headers['record-route'] ?? [])];
+        Object.assign(sent.headers, target.headers ?? {});
+        const branch: Branch = { id, sent, endpoint: target.endpoint };
+        context.branches.set(id, branch);
+        stack.send(sent, target.endpoint, (response) => {
+          if (response.status >= 180 && response.status < 200) {
+            options.onCallEvent?.({ callId: request.headers['call-id'], phase: 'early', request });
+          }
+          if (response.status >= 200 && response.status < 300) {
+            options.onCallEvent?.({ callId: request.headers['call-id'], phase: 'confirmed', request });
+          }
+          const step = onBranchResponse(context.fork, id, response.status, response);
+          context.fork = step.state;
+          run(key, context, step.actions);
+        });
+      });
+    },
+
+    cancel(request) {
+      const context = invites.get(inviteKey({ ...request, headers: { ...request.headers, cseq: { ...request.headers.cseq, method: 'INVITE' } } }));
+      if (!context) return false;
+      stack.respond(buildResponse(request, 200, 'OK'));
+      context.cancelled = true;
+      const step = cancelFork(context.fork);
+      run(inviteKey(context.request), context, step.actions);
+      return true;
+    },
+
+    forwardInDialog(request, ownUri) {
+      const forwarded = sip.copyMessage(request, true);
+      // RFC 3261 §16.4: strip our own entry from the top of the route set.
+      const routes = [...(forwarded.headers.route ?? [])];
+      while (routes.length > 0 && ownUri(uriOf(routes[0]!.uri) ?? ({ host: '' } as SipUri))) routes.shift();
+      if (routes.length > 0) forwarded.headers.route = routes;
+      else delete forwarded.headers.route;
+      const hop = uriOf(routes[0]?.uri ?? forwarded.uri);
+      const endpoint = hop && options.resolveTarget(hop);
+      if (!endpoint || (hop && ownUri(hop) && routes.length === 0 && !hop.user)) {
+        if (request.method !== 'ACK') stack.respond(buildResponse(request, 404, 'Not Found'));
+        return;
+      }
+      decrementMaxForwards(forwarded);
+      if (request.method === 'BYE') {
+        options.onCallEvent?.({ callId: request.headers['call-id'], phase: 'terminated', request });
+      }
+      if (request.method === 'ACK') {
+        stack.send(forwarded, endpoint);
+        return;
+      }
+      stack.send(forwarded, endpoint, (response) => {
+        if (response.status === 408 && request.method === 'BYE') log.debug({ callId: request.headers['call-id'] }, 'BYE timed out');
+        upstream(response);
+      });
+    },
+
+    forwardResponse: upstream,
+  };
+}
+
+/** Resolves a host name for a URI we must reach by DNS (the trunk). */
+export async function resolveHost(uri: SipUri): Promise<Endpoint | undefined> {
+  const protocol = String(uri.params['transport'] ?? 'udp').toUpperCase() === 'TCP' ? 'TCP' : 'UDP';
+  const port = uri.port || 5060;
+  if (isIP(uri.host)) return { protocol, address: uri.host, port };
+  try {
+    const { address } = await lookup(uri.host);
+    return { protocol, address, port };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * hotdeskd's SIP side: registrar, proxy, BLF notifier and OPTIONS responder
+ * on one stack. Pure modules decide (validate, registrar, router, fork);
+ * this file carries their decisions out.
+ */
+import sip from 'sip';
+import type { Endpoint, SipRequest, SipUri } from '../../sip/message.js';
+import { buildResponse } from '../../sip/message.js';
+import { checkRequest, ALLOWED_METHODS } from '../../sip/validate.js';
+import { contactsForResponse, decideRegister } from '../../sip/registrar.js';
+import { allBindings, expireBindings, lookup, withBindings, type Binding, type LocationTable } from '../../sip/location.js';
+import { routeCall, type Caller } from '../../sip/router.js';
+import { reasonStatus } from '../../sip/reason-status.js';
+import type { Reason } from '../../core/reasons.js';
+import { startSipStack, type SipStack } from '../../adapters/sip-stack.js';
+import type { Logger } from '../../adapters/log.js';
+import type { StoreService } from '../store-service.js';
+import { createProxy, resolveHost, uriOf, type ForkTarget, type Proxy } from './proxy.js';
+import type { Authenticator } from './authenticator.js';
+import { sameContact } from '../../sip/registrar.js';
+
+export interface SipServiceOptions {
+  bind: string;
+  port: number;
+  publicAddress?: string;
+  log: Logger;
+  store: StoreService;
+  authenticator: (realm: () => string) => Authenticator;
+  now?: () => number;
+  /** How often expired bindings are swept, ms. */
+  sweepMs?: number;
+}
+
+export interface SipService {
+  readonly stack: SipStack;
+  readonly proxy: Proxy;
+  location(): LocationTable;
+  close(): Promise<void>;
+}
+
+const toTag = () => Math.random().toString(36).slice(2, 12);
+
+function userOf(value: string | SipUri): string | undefined {
+  return uriOf(value)?.user;
+}
+
+export async function startSipService(options: SipServiceOptions): Promise<SipService> {
+  const { log, store } = options;
+  const now = options.now ?? Date.now;
+  let location: LocationTable = new Map();
+  for (const stored of store.data.bindings) {
+    if (stored.expiresAt > now()) location = withBindings(location, stored.aor, [...lookup(location, stored.aor, now()), stored]);
+  }
+  const realm = () => store.data.settings.sipDomain;
+  const authenticator = options.authenticator(realm);
+
+  let persistTimer: NodeJS.Timeout | undefined;
+  const persistBindings = (): void => {
+    if (persistTimer) return;
+    persistTimer = setTimeout(() => {
+      persistTimer = undefined;
+      const bindings = allBindings(location);
+      void store.update((data) => ({ next: { ...data, bindings }, value: undefined })).catch((error: Error) =>
+        log.error({ err: error }, 'could not save registrations'),
+      );
+    }, 500);
+  };
+
+  let stack: SipStack;
+  let proxy: Proxy;
+  const ownHosts = (): Set<string> =>
+    new Set([stack.transport.host, options.bind, store.data.settings.address, store.data.settings.sipDomain, options.publicAddress].filter(
+      (host): host is string => Boolean(host),
+    ).map((host) => host.toLowerCase()));
+  const isOwnUri = (uri: SipUri): boolean =>
+    ownHosts().has(uri.host.toLowerCase()) && (uri.port || 5060) === stack.transport.port;
+
+  const respond = (request: SipRequest, status: number, phrase: string, headers: Record<string, unknown> = {}, content?: string): void => {
+    stack.respond(buildResponse(request, status, phrase, { headers, toTag: toTag(), ...(content !== undefined ? { content } : {}) }));
+  };
+  const refuse = (request: SipRequest, reason: Reason): void => {
+    const { status, phrase } = reasonStatus(reason);
+    respond(request, status, phrase);
+  };
+
+  const resolveTarget = (uri: SipUri): Endpoint | undefined => {
+    const text = sip.stringifyUri(uri);
+    const binding = allBindings(location).find((candidate) => sameContact(candidate.contact, text));
+    if (binding) return binding.source;
+    const protocol = String(uri.params['transport'] ?? 'udp').toUpperCase() === 'TCP' ? 'TCP' : 'UDP';
+    return /^[\d.]+$|^\[?[0-9a-f:]+\]?$/i.test(uri.host) ? { protocol, address: uri.host.replace(/^\[|\]$/g, ''), port: uri.port || 5060 } : undefined;
+  };
+
+  /** Authenticates; on failure the answer is already on its way and `undefined` comes back. */
+  const authenticate = (request: SipRequest, remote: Endpoint, mode: 'registrar' | 'proxy'): string | undefined => {
+    const verdict = authenticator.authenticate(request, remote, mode, now());
+    if (verdict.kind === 'ok') return verdict.account;
+    const send = () => stack.respond(verdict.response);
+    if (verdict.delayMs > 0) setTimeout(send, verdict.delayMs).unref();
+    else send();
+    return undefined;
+  };
+
+  const passwordKnown = (account: string): boolean =>
+    store.data.extensions.some((ext) => ext.number === account) || store.data.phones.some((phone) => phone.name === account);
+
+  const handleRegister = (request: SipRequest, remote: Endpoint): void => {
+    const account = authenticate(request, remote, 'registrar');
+    if (account === undefined) return;
+    const aor = userOf(request.headers.to.uri);
+    // RFC 3261 §10.3 step 3: the authenticated user must be allowed to register this AOR.
+    if (aor !== account || !passwordKnown(account)) return respond(request, 403, 'Forbidden');
+    const decision = decideRegister({ request, aor, source: remote, current: location.get(aor) ?? [], nowMs: now() });
+    if (decision.kind === 'error') {
+      return respond(request, decision.status, decision.phrase, decision.minExpires ? { 'min-expires': String(decision.minExpires) } : {});
+    }
+    location = withBindings(location, aor, decision.bindings);
+    if (decision.changed) persistBindings();
+    const contact = contactsForResponse(decision.bindings, now());
+    respond(request, 200, 'OK', { ...(contact.length > 0 ? { contact } : {}), date: new Date(now()).toUTCString() });
+  };
+
+  const trunkTarget = async (number: string): Promise<ForkTarget | undefined> => {
+    const trunk = store.data.settings.trunk;
+    const uri = trunk && uriOf(trunk.uri);
+    if (!uri) return undefined;
+    const endpoint = await resolveHost(uri);
+    if (!endpoint) return undefined;
+    return { uri: `sip:${number}@${uri.host}${uri.port ? `:${uri.port}` : ''}`, endpoint };
+  };
+
+  const isFromTrunk = (remote: Endpoint): boolean => {
+    const trunk = store.data.settings.trunk;
+    const uri = trunk && uriOf(trunk.uri);
+    return Boolean(uri && uri.host === remote.address && (uri.port || 5060) === remote.port);
+  };
+
+  const callerOf = (account: string): Caller =>
+    store.data.phones.some((phone) => phone.name === account) ? { kind: 'idle-phone', phone: account } : { kind: 'extension', extension: account };
+
+  const handleInitial = (request: SipRequest, remote: Endpoint): void => {
+    let caller: Caller;
+    if (isFromTrunk(remote)) caller = { kind: 'trunk' };
+    else {
+      const account = authenticate(request, remote, 'proxy');
+      if (account === undefined) return;
+      caller = callerOf(account);
+    }
+    const dialled = userOf(request.uri) ?? '';
+    const decision = routeCall({
+      dialled,
+      caller,
+      settings: store.data.settings,
+      isExtension: (number) => store.data.extensions.some((ext) => ext.number === number),
+    });
+    switch (decision.kind) {
+      case 'refuse':
+        if (decision.reason.kind === 'dial-code-conflict') {
+          log.warn({ dialled, code: decision.reason.code, name: decision.reason.name }, 'hot-desk code refused: another dial code starts with *7');
+        }
+        return refuse(request, decision.reason);
+      case 'login':
+      case 'logout':
+        return refuse(request, { kind: 'login-service-unavailable' });
+      case 'extension': {
+        const bindings = lookup(location, decision.extension, now());
+        if (bindings.length === 0) return refuse(request, { kind: 'not-registered', extension: decision.extension });
+        return proxy.fork(request, bindings.map((binding: Binding) => ({ uri: binding.contact, endpoint: binding.source })));
+      }
+      case 'emergency':
+      case 'trunk': {
+        const number = decision.number;
+        void trunkTarget(number).then((target) => {
+          if (!target) return refuse(request, { kind: 'no-trunk', dialled: number });
+          if (decision.kind === 'emergency') log.warn({ number, caller }, 'emergency call');
+          proxy.fork(request, [target]);
+        });
+        return;
+      }
+    }
+  };
+
+  const onRequest = (request: SipRequest, remote: Endpoint): void => {
+    const inDialog = Boolean(request.headers.to.params['tag']) || (request.headers.route?.length ?? 0) > 0;
+    const local = ['REGISTER', 'OPTIONS', 'SUBSCRIBE'].includes(request.method) && !inDialog;
+    const problem = checkRequest(request, { ownSentBy: [`${stack.transport.host}:${stack.transport.port}`], local });
+    if (problem) {
+      if (request.method !== 'ACK') respond(request, problem.status, problem.phrase, problem.headers ?? {});
+      return;
+    }
+    switch (request.method) {
+      case 'ACK':
+        if (inDialog) proxy.forwardInDialog(request, isOwnUri);
+        return;
+      case 'CANCEL':
+        if (!proxy.cancel(request)) respond(request, 481, 'Call/Transaction Does Not Exist');
+        return;
+      case 'REGISTER':
+        return handleRegister(request, remote);
+      case 'OPTIONS':
+        if (inDialog) return proxy.forwardInDialog(request, isOwnUri);
+        return respond(request, 200, 'OK', { allow: ALLOWED_METHODS.join(', '), accept: 'application/sdp', 'accept-language': 'en' });
+      case 'SUBSCRIBE':
+        if (inDialog && !request.headers.to.params['tag']) return proxy.forwardInDialog(request, isOwnUri);
+        return respond(request, 489, 'Bad Event');
+      default:
+        if (inDialog) return proxy.forwardInDialog(request, isOwnUri);
+        if (['INVITE', 'MESSAGE', 'REFER'].includes(request.method)) return handleInitial(request, remote);
+        return respond(request, 481, 'Call/Transaction Does Not Exist');
+    }
+  };
+
+  stack = await startSipStack({
+    bind: options.bind,
+    port: options.port,
+    ...(options.publicAddress ? { publicAddress: options.publicAddress } : {}),
+    log,
+    onRequest,
+    onStrayResponse: (response) => log.debug({ callId: response.headers['call-id'], status: response.status }, 'stray response'),
+    onDrop: (what, remote) => log.debug({ what, source: remote.address }, 'dropped SIP input'),
+  });
+  proxy = createProxy({ stack, log, resolveTarget });
+
+  const sweep = setInterval(() => {
+    const { table, expired } = expireBindings(location, now());
+    if (expired.length > 0) {
+      location = table;
+      persistBindings();
+    }
+  }, options.sweepMs ?? 5000);
+  sweep.unref();
+
+  return {
+    stack,
+    proxy,
+    location: () => location,
+    async close() {
+      clearInterval(sweep);
+      if (persistTimer) {
+        clearTimeout(persistTimer);
+        persistTimer = undefined;
+        const bindings = allBindings(location);
+        await store.update((data) => ({ next: { ...data, bindings }, value: undefined }));
+      }
+      await stack.close();
+    },
+  };
+}
+
