@@ -107,5 +107,11 @@ export function sendControl(path: string, request: ControlRequest, timeoutMs = 3
       if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') reject(new NoDaemonError());
       else reject(error);
     });
+    // The daemon died (or hung up) before answering: say so now, not after the timeout.
+    // Once settled, a later reject is a no-op.
+    socket.on('close', () => {
+      clearTimeout(timer);
+      reject(new Error('hotdeskd closed the connection without answering'));
+    });
   });
 }

@@ -6,6 +6,8 @@
 import { DataFile } from 'lowdb/node';
 import { Low } from 'lowdb';
 import { mkdir } from 'node:fs/promises';
+import { mkdirSync, watch } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { createStore, type NewStoreValues, type StoreData } from '../store/schema.js';
 import { parseStore, serializeStore } from '../store/migrate.js';
 import { tryLock, unlock, type LockOwner } from './lock-file.js';
@@ -111,4 +113,55 @@ export async function writeUnderLock<T>(
   } finally {
     await unlock(paths.lock);
   }
+}
+
+/** What a store watcher reports after the file changed: the re-read store, or why it cannot be read. */
+export type StoreWatchEvent =
+  | { kind: 'read'; data: StoreData | undefined }
+  | { kind: 'unreadable'; error: StoreFileError };
+
+const WATCH_DEBOUNCE_MS = 50;
+
+/**
+ * Calls `onChange` with the re-read store each time the store file changes,
+ * until the returned function is called. Watches the *directory* (filtered on
+ * the file name) because lowdb/steno writes a temp file and renames it over the
+ * store, which a watch on the file itself would lose. Bursts of events are
+ * debounced (~50 ms); a corrupt file is reported and watching goes on.
+ * Creates the data directory when it is missing, so there is something to watch.
+ */
+export function watchStore(file: string, onChange: (event: StoreWatchEvent) => void): () => void {
+  const dir = dirname(file);
+  const name = basename(file);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  let closed = false;
+  let timer: NodeJS.Timeout | undefined;
+  let latest = 0;
+  const reread = async (): Promise<void> => {
+    const ticket = ++latest;
+    let event: StoreWatchEvent;
+    try {
+      event = { kind: 'read', data: await readStore(file) };
+    } catch (error) {
+      event = {
+        kind: 'unreadable',
+        error: error instanceof StoreFileError ? error : new StoreFileError(file, (error as Error).message),
+      };
+    }
+    // A slower, older read must not overwrite a newer one.
+    if (!closed && ticket === latest) onChange(event);
+  };
+  const watcher = watch(dir, { persistent: true }, (_type, changed) => {
+    if (closed || (changed !== null && changed.toString() !== name)) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void reread(), WATCH_DEBOUNCE_MS);
+  });
+  watcher.on('error', (error: NodeJS.ErrnoException) => {
+    if (!closed) onChange({ kind: 'unreadable', error: new StoreFileError(file, `cannot watch ${dir} (${error.code ?? error.message})`) });
+  });
+  return () => {
+    closed = true;
+    clearTimeout(timer);
+    watcher.close();
+  };
 }

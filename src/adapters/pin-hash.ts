@@ -28,10 +28,13 @@ export async function verifyPin(pin: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [n, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
-  if (![n, r, p].every(Number.isInteger) || n > 1 << 20 || r > 32 || p > 16) return false;
+  // scrypt needs N a power of two above 1, r and p at least 1 (node reads 0 as "use the default").
+  if (![n, r, p].every(Number.isInteger) || n < 2 || (n & (n - 1)) !== 0 || n > 1 << 20) return false;
+  if (r < 1 || r > 32 || p < 1 || p > 16) return false;
   const salt = Buffer.from(parts[4]!, 'base64');
   const expected = Buffer.from(parts[5]!, 'base64');
   if (expected.length !== KEY_LENGTH) return false;
-  const actual = await derive(pin, salt, n, r, p);
-  return timingSafeEqual(actual, expected);
+  // Parameters scrypt cannot use (e.g. beyond its memory limit) make a malformed hash, not an error.
+  const actual = await derive(pin, salt, n, r, p).catch(() => undefined);
+  return actual !== undefined && timingSafeEqual(actual, expected);
 }

@@ -110,6 +110,7 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
     dropped: { unparseable: 0, 'too-large': 0, 'missing-headers': 0, 'connection-limit': 0 },
   };
   const streams = new Map<string, net.Socket>();
+  let closed = false;
 
   const drop = (what: DropKind, remote: Endpoint): void => {
     counters.dropped[what]++;
@@ -253,6 +254,8 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
     counters,
     open,
     async close() {
+      if (closed) return;
+      closed = true;
       for (const socket of streams.values()) socket.destroy();
       streams.clear();
       await Promise.all([

@@ -15,6 +15,7 @@ import { registerStatus } from './commands/status.js';
 import { registerSessions } from './commands/sessions.js';
 import { registerAudit } from './commands/audit.js';
 import { registerSettings } from './commands/settings.js';
+import { registerTrunk } from './commands/trunk.js';
 
 export function buildProgram(io: Io, version: string, loadCatalogue: () => Catalogue): Command {
   const program = new Command('hotdesk');
@@ -44,6 +45,7 @@ export function buildProgram(io: Io, version: string, loadCatalogue: () => Catal
     registerEmergency,
     registerAudit,
     registerSettings,
+    registerTrunk,
   ]) {
     register(program, getContext);
   }
@@ -54,8 +56,8 @@ export function buildProgram(io: Io, version: string, loadCatalogue: () => Catal
     }
     const ctx = getContext();
     if (ctx.io.stdin.isTTY && ctx.io.stdout.isTTY) {
-      const { runDashboard } = await import('../tui/run.js');
-      return runDashboard(ctx);
+      const [{ runDashboard }, { buildDashboardProps }] = await Promise.all([import('../tui/run.js'), import('./tui-props.js')]);
+      return runDashboard(buildDashboardProps(ctx), ctx.io);
     }
     program.outputHelp();
   });

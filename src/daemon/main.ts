@@ -18,6 +18,10 @@ import { primaryAddress } from '../adapters/network.js';
 import { createLogger, type Logger } from '../adapters/log.js';
 import { CommanderError, ConfigError, parseDaemonConfig } from './config.js';
 import { createStoreService } from './store-service.js';
+import { startSipService, type SipService } from './sip/sip-service.js';
+import { createDigestAuthenticator } from './sip/authenticator.js';
+import { nodeDigestCrypto, nonceRandom, randomNonceSecret } from '../adapters/node-crypto.js';
+import { mkdir } from 'node:fs/promises';
 
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -26,6 +30,8 @@ export function packageVersion(): string {
 export interface Daemon {
   paths: DataPaths;
   store: StoreWriter;
+  /** The SIP side, when started. */
+  sip: SipService | undefined;
   stop(): Promise<void>;
 }
 
@@ -34,6 +40,8 @@ export interface DaemonOptions {
   log: Logger;
   catalogue?: Catalogue;
   version?: string;
+  /** Where to serve SIP; leave out to run without it (store and control socket only). */
+  sip?: { bind: string; port: number; publicAddress?: string };
 }
 
 export class AlreadyRunningError extends Error {
@@ -45,11 +53,11 @@ export class AlreadyRunningError extends Error {
 /** Starts the daemon: lock, store, control socket. Throws on a refusal to start. */
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const paths = dataPaths(options.dataDir);
-  const { mkdir } = await import('node:fs/promises');
   await mkdir(paths.dir, { recursive: true });
   const lock = await tryLock(paths.lock);
   if (!lock.acquired) throw new AlreadyRunningError(lock.owner.pid);
   let server: Server | undefined;
+  let sip: SipService | undefined;
   try {
     const catalogue = options.catalogue ?? loadCatalogue();
     const store = await openStoreWriter(paths.store, paths.dir, () => ({
@@ -69,16 +77,37 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       request.kind === 'ping' ? { ok: true, pong: { pid: process.pid, version } } : applyInOrder(request.change),
     );
     const listening = server;
+    if (options.sip) {
+      sip = await startSipService({
+        ...options.sip,
+        log: options.log,
+        store: service,
+        authenticator: (realm) =>
+          createDigestAuthenticator({
+            realm,
+            store: () => service.data,
+            crypto: nodeDigestCrypto,
+            random: nonceRandom,
+            secret: randomNonceSecret(),
+            onBlocked: (source) => options.log.warn({ source }, 'SIP authentication blocked for this source after repeated failures'),
+          }),
+      });
+    }
+    const sipService = sip;
     return {
       paths,
       store,
+      sip: sipService,
       async stop() {
+        await sipService?.close();
         await new Promise<void>((resolve) => listening.close(() => resolve()));
+        await service.flush();
         await unlock(paths.lock);
       },
     };
   } catch (error) {
     server?.close();
+    await sip?.close().catch(() => undefined);
     await unlock(paths.lock);
     throw error;
   }
@@ -90,6 +119,7 @@ function banner(daemon: Daemon): string {
     `hotdeskd running (pid ${process.pid})`,
     `  data:     ${daemon.paths.store}`,
     `  control:  ${daemon.paths.socket}`,
+    ...(daemon.sip ? [`  sip:      udp+tcp ${daemon.sip.stack.transport.host}:${daemon.sip.stack.transport.port}`] : []),
     `  phones:   provisioning URL ${provisioningUrl(daemon.store.data)}`,
   ];
   if (extensions.length === 0 || phones.length === 0) {
@@ -118,16 +148,24 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const log = createLogger({ level: config.logLevel });
   let daemon: Daemon;
   try {
-    daemon = await startDaemon({ dataDir: resolveDataDir(config.data, env), log, version });
+    daemon = await startDaemon({
+      dataDir: resolveDataDir(config.data, env),
+      log,
+      version,
+      sip: { bind: config.bind, port: config.sipPort, ...(config.publicAddress ? { publicAddress: config.publicAddress } : {}) },
+    });
   } catch (error) {
     if (error instanceof AlreadyRunningError || error instanceof StoreFileError) {
       process.stderr.write(`hotdeskd: ${error.message}\n`);
       return 1;
     }
+    // The system said no (EACCES on the data directory, a port in use…): one line naming what, no stack trace.
+    if (typeof (error as NodeJS.ErrnoException).code === 'string' && (error as NodeJS.ErrnoException).syscall) {
+      process.stderr.write(`hotdeskd: cannot start: ${(error as Error).message}\n`);
+      return 1;
+    }
     throw error;
   }
-  process.stdout.write(banner(daemon));
-  log.info({ data: daemon.paths.dir }, 'started');
   return new Promise((resolve) => {
     const shutdown = (signal: string): void => {
       log.info({ signal }, 'stopping');
@@ -135,5 +173,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     };
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
+    // Announce only now: whoever waits for the banner may send SIGTERM at once, and it must be handled.
+    process.stdout.write(banner(daemon));
+    log.info({ data: daemon.paths.dir }, 'started');
   });
 }

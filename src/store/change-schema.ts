@@ -52,6 +52,8 @@ export const changeSchema = z.discriminatedUnion('kind', [
     ]),
     actor,
   }),
+  z.object({ kind: z.literal('set-trunk'), uri: text, username: text.optional(), password: text.optional() }),
+  z.object({ kind: z.literal('remove-trunk') }),
   z.object({
     kind: z.literal('set-settings'),
     address: text.optional(),

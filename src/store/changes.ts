@@ -51,6 +51,8 @@ export type Change =
   | { kind: 'remove-emergency'; number: string }
   | { kind: 'login'; extension: string; phone: string; actor: Actor }
   | { kind: 'logout'; target: LogoutTarget; actor: Actor }
+  | { kind: 'set-trunk'; uri: string; username?: string; password?: string }
+  | { kind: 'remove-trunk' }
   | { kind: 'set-settings'; address?: string; sipDomain?: string; httpPort?: number; defaultLanguage?: Language; timeZone?: string };
 
 export type ChangeKind = Change['kind'];
@@ -72,6 +74,14 @@ export interface Applied {
 }
 
 const MAX_BLF = 200;
+
+/** `sip:HOST[:PORT]` with optional `;transport=udp|tcp`, no user part. */
+export function checkTrunkUri(uri: string): string | undefined {
+  const match = /^sips?:([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(?::(\d{1,5}))?(;transport=(udp|tcp))?$/i.exec(uri);
+  if (!match) return 'expected sip:HOST[:PORT], optionally ;transport=udp or tcp';
+  if (match[2] !== undefined && (Number(match[2]) < 1 || Number(match[2]) > 65535)) return 'the port must be 1 to 65535';
+  return undefined;
+}
 
 function audit(
   kind: AuditKind,
@@ -341,6 +351,28 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       return ok({
         data: withAudit({ ...data, phones: outcome.value.phones }, ...entries),
         result: { kind: 'sessions', released: outcome.value.released, reprovision: outcome.value.reprovision },
+      });
+    }
+    case 'set-trunk': {
+      const problem = checkTrunkUri(change.uri);
+      if (problem) return fail(refuse('invalid-trunk', { value: change.uri, detail: problem }));
+      if ((change.username === undefined) !== (change.password === undefined)) {
+        return fail(refuse('invalid-trunk', { value: change.uri, detail: 'give both --username and --password, or neither' }));
+      }
+      const trunk = {
+        uri: change.uri,
+        ...(change.username !== undefined ? { username: change.username, password: change.password } : {}),
+      };
+      return ok({
+        data: withAudit({ ...data, settings: { ...data.settings, trunk } }, audit('settings-changed', context, { detail: `trunk ${change.uri}` })),
+        result: done(`trunk is ${change.uri}${change.username ? ` (as ${change.username})` : ''}`),
+      });
+    }
+    case 'remove-trunk': {
+      if (!data.settings.trunk) return fail(refuse('no-trunk', { dialled: 'the trunk' }));
+      return ok({
+        data: withAudit({ ...data, settings: { ...data.settings, trunk: null } }, audit('settings-changed', context, { detail: 'trunk removed' })),
+        result: done('trunk removed: only extensions and nothing outside can be called'),
       });
     }
     case 'set-settings': {

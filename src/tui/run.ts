@@ -1,23 +1,51 @@
-/** Entry points into the Ink screens, loaded lazily by the CLI. */
+/**
+ * Entry points into the Ink screens, loaded lazily by the CLI. Each one only
+ * renders a screen on the given terminal and waits for it to end; everything
+ * the screens read or change comes in through props (built in src/cli/tui-props.ts).
+ */
+import { createElement } from 'react';
+import { render, type RenderOptions } from 'ink';
 import type { Catalogue } from '../core/catalogue.js';
-import type { CliContext } from '../cli/context.js';
 import type { Io } from '../cli/output.js';
+import { AddPhoneWizard } from './add-phone-wizard.js';
+import { Dashboard, type DashboardProps } from './dashboard.js';
+import { StatusWatch, type StatusWatchProps } from './status-watch.js';
+import type { WizardAnswer } from './wizard-answer.js';
 
-export interface WizardAnswer {
-  model: string;
-  mac: string;
-  connection: 'lan' | 'sbc' | 'direct';
-  sbc?: string;
+export type { WizardAnswer } from './wizard-answer.js';
+export type { DashboardProps } from './dashboard.js';
+export type { StatusWatchProps } from './status-watch.js';
+
+const terminal = (io: Io): RenderOptions => ({
+  stdin: io.stdin as NodeJS.ReadStream,
+  stdout: io.stdout as NodeJS.WriteStream,
+  stderr: io.stderr as NodeJS.WriteStream,
+});
+
+/** The add-phone wizard; resolves to the answer, or `undefined` after Esc or Ctrl-C. */
+export async function runAddPhoneWizard(catalogue: Catalogue, io: Io): Promise<WizardAnswer | undefined> {
+  let answer: WizardAnswer | undefined;
+  const app = render(
+    createElement(AddPhoneWizard, {
+      catalogue,
+      onDone: (given: WizardAnswer | undefined) => {
+        answer = given;
+        // Let the final frame ("Adding …" / "Cancelled.") paint before leaving.
+        setImmediate(() => app.unmount());
+      },
+    }),
+    terminal(io),
+  );
+  await app.waitUntilExit();
+  return answer;
 }
 
-export async function runAddPhoneWizard(_catalogue: Catalogue, _io: Io): Promise<WizardAnswer | undefined> {
-  throw new Error('not built yet');
+/** `status --watch` until q or Ctrl-C. */
+export async function runStatusWatch(props: StatusWatchProps, io: Io): Promise<void> {
+  await render(createElement(StatusWatch, props), terminal(io)).waitUntilExit();
 }
 
-export async function runStatusWatch(_context: CliContext): Promise<void> {
-  throw new Error('not built yet');
-}
-
-export async function runDashboard(_context: CliContext): Promise<void> {
-  throw new Error('not built yet');
+/** The dashboard until q or Ctrl-C. */
+export async function runDashboard(props: DashboardProps, io: Io): Promise<void> {
+  await render(createElement(Dashboard, props), terminal(io)).waitUntilExit();
 }

@@ -149,3 +149,20 @@ t.test('settings', async (t) => {
   t.equal(outcome.value.data.settings.httpPort, 8080);
   t.equal(outcome.value.data.phones[0]!.desiredGeneration, 2, 'every phone fetches the new address');
 });
+
+t.test('trunk', async (t) => {
+  const data = office();
+  refusedWith(t, data, { kind: 'set-trunk', uri: 'trunk.example' }, 'invalid-trunk');
+  refusedWith(t, data, { kind: 'set-trunk', uri: 'sip:100@trunk.example' }, 'invalid-trunk');
+  refusedWith(t, data, { kind: 'set-trunk', uri: 'sip:trunk.example:99999' }, 'invalid-trunk');
+  refusedWith(t, data, { kind: 'set-trunk', uri: 'sip:trunk.example', username: 'office' }, 'invalid-trunk');
+  refusedWith(t, data, { kind: 'remove-trunk' }, 'no-trunk');
+  const set = apply(data, { kind: 'set-trunk', uri: 'sip:trunk.example:5080;transport=tcp', username: 'office', password: 'pw-123' });
+  t.ok(set.ok);
+  if (!set.ok) return;
+  t.same(set.value.data.settings.trunk, { uri: 'sip:trunk.example:5080;transport=tcp', username: 'office', password: 'pw-123' });
+  t.notMatch(JSON.stringify(set.value.data.audit), /pw-123/, 'the trunk password stays out of the audit trail');
+  t.notMatch(JSON.stringify(set.value.result), /pw-123/);
+  const removed = apply(set.value.data, { kind: 'remove-trunk' });
+  t.ok(removed.ok && removed.value.data.settings.trunk === null);
+});

@@ -47,7 +47,6 @@ export function printAddedPhone(context: CliContext, phone: Phone, data: StoreDa
   out.line('Point the phone at it in one of these ways:');
   out.line(`  - DHCP option 66 on the office DHCP server: ${url}`);
   out.line(`  - or type it into the phone's web page (auto provisioning / server URL) and reboot it`);
-  out.line('  - or just plug it in: phones without a URL ask hotdeskd on the LAN (PnP) when it runs with --pnp');
 }
 
 export function registerPhones(program: Command, context: () => CliContext): void {

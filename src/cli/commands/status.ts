@@ -12,8 +12,8 @@ export function registerStatus(program: Command, context: () => CliContext): voi
     .action(async (options: { json?: boolean; watch?: boolean }) => {
       const ctx = context();
       if (options.watch) {
-        const { runStatusWatch } = await import('../../tui/run.js');
-        return runStatusWatch(ctx);
+        const [{ runStatusWatch }, { buildStatusWatchProps }] = await Promise.all([import('../../tui/run.js'), import('../tui-props.js')]);
+        return runStatusWatch(buildStatusWatchProps(ctx), ctx.io);
       }
       const data = await ctx.read();
       const rows = statusRows(data, ctx.catalogue);

@@ -221,6 +221,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
   });
   proxy = createProxy({ stack, log, resolveTarget });
 
+  let closed = false;
   const sweep = setInterval(() => {
     const { table, expired } = expireBindings(location, now());
     if (expired.length > 0) {
@@ -235,6 +236,8 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     proxy,
     location: () => location,
     async close() {
+      if (closed) return;
+      closed = true;
       clearInterval(sweep);
       if (persistTimer) {
         clearTimeout(persistTimer);

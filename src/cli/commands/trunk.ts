@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+
+export function registerTrunk(program: Command, context: () => CliContext): void {
+  const trunk = program
+    .command('trunk')
+    .description('the SIP trunk: where emergency and outside calls go, and where incoming calls come from');
+
+  trunk
+    .command('show')
+    .description('show the trunk (never its password)')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const ctx = context();
+      const current = (await ctx.read()).settings.trunk;
+      const shown = current ? { uri: current.uri, username: current.username ?? null, password: current.password ? 'set' : null } : null;
+      if (options.json) return ctx.out.json(shown);
+      if (!shown) return ctx.out.line('no trunk: emergency and outside numbers cannot be reached (hotdesk trunk set sip:HOST[:PORT])');
+      ctx.out.line(`${shown.uri}${shown.username ? ` as ${shown.username} (password ${shown.password ?? 'not set'})` : ''}`);
+    });
+
+  trunk
+    .command('set')
+    .description('set the trunk')
+    .argument('<uri>', 'sip:HOST[:PORT], optionally ;transport=tcp')
+    .option('--username <name>', 'user name for digest authentication towards the trunk')
+    .option('--password <secret>', 'password for digest authentication towards the trunk')
+    .action(async (uri: string, options: { username?: string; password?: string }) => {
+      const ctx = context();
+      const result = await ctx.change({
+        kind: 'set-trunk',
+        uri,
+        ...(options.username !== undefined ? { username: options.username } : {}),
+        ...(options.password !== undefined ? { password: options.password } : {}),
+      });
+      if (result.kind === 'done') ctx.out.line(result.message);
+    });
+
+  trunk
+    .command('remove')
+    .description('remove the trunk')
+    .action(async () => {
+      const ctx = context();
+      const result = await ctx.change({ kind: 'remove-trunk' });
+      if (result.kind === 'done') ctx.out.line(result.message);
+    });
+}

@@ -1,0 +1,43 @@
+/**
+ * The glue between a `CliContext` and the Ink screens: the screens may import
+ * only core, store, ink and react, so the file, its watch, the writer, secrets
+ * and the reason messages come in from here as props.
+ */
+import type { DashboardProps, StatusWatchProps } from '../tui/run.js';
+import type { DeskSource } from '../tui/desk-source.js';
+import { watchStore } from '../adapters/json-store.js';
+import { randomPassword } from '../adapters/secrets.js';
+import type { CliContext } from './context.js';
+import { reasonMessage } from './reason-messages.js';
+
+/** The store file, read now and followed through `watchStore`. */
+export function buildDeskSource(context: CliContext): DeskSource {
+  return {
+    load: () => context.read(),
+    subscribe(onUpdate) {
+      return watchStore(context.paths.store, (event) => {
+        if (event.kind === 'unreadable') return onUpdate({ kind: 'error', message: event.error.problem });
+        // A removed file reads as the empty store, the same as `context.read()` gives before the first write.
+        if (event.data) return onUpdate({ kind: 'data', data: event.data });
+        context.read().then(
+          (data) => onUpdate({ kind: 'data', data }),
+          (error: Error) => onUpdate({ kind: 'error', message: error.message }),
+        );
+      });
+    },
+  };
+}
+
+export function buildStatusWatchProps(context: CliContext): StatusWatchProps {
+  return { source: buildDeskSource(context), catalogue: context.catalogue };
+}
+
+export function buildDashboardProps(context: CliContext): DashboardProps {
+  return {
+    source: buildDeskSource(context),
+    catalogue: context.catalogue,
+    submit: (change) => context.submit(change),
+    newIdlePassword: randomPassword,
+    describeReason: reasonMessage,
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * hotdeskd's SIP side on real UDP sockets on 127.0.0.1: registration with
+ * digest, calls through the proxy, idle-phone and hot-desk code rules, the
+ * trunk, and bad input.
+ */
+import t, { type Test } from 'tap';
+import { join } from 'node:path';
+import { openStoreWriter } from '../../src/adapters/json-store.js';
+import { createLogger } from '../../src/adapters/log.js';
+import { nodeDigestCrypto, nonceRandom } from '../../src/adapters/node-crypto.js';
+import { createStoreService } from '../../src/daemon/store-service.js';
+import { startSipService, type SipService } from '../../src/daemon/sip/sip-service.js';
+import { createDigestAuthenticator } from '../../src/daemon/sip/authenticator.js';
+import type { StoreService } from '../../src/daemon/store-service.js';
+import type { SipResponse } from '../../src/sip/message.js';
+import { addExtension, addPhone, office } from '../support/office.js';
+import { serializeStore } from '../../src/store/migrate.js';
+import { tempDir } from '../support/temp-data.js';
+import { startTestPhone, type TestPhone } from '../support/test-phone.js';
+import { writeFile } from 'node:fs/promises';
+import type { Change } from '../../src/store/changes.js';
+
+interface World {
+  sip: SipService;
+  store: StoreService;
+  server: { address: string; port: number };
+  phone(user: string, password: string, answer?: number): Promise<TestPhone>;
+}
+
+async function world(t: Test, extra: Change[] = []): Promise<World> {
+  const dir = await tempDir(t);
+  const file = join(dir, 'hotdesk.json');
+  const data = office(
+    addExtension('100', 'Ada'),
+    addExtension('101', 'Bob'),
+    addExtension('201', 'Carol'),
+    addPhone('001565000001'),
+    { kind: 'set-settings', sipDomain: 'office.test' },
+    ...extra,
+  );
+  await writeFile(file, serializeStore(data));
+  const writer = await openStoreWriter(file, dir, () => {
+    throw new Error('the store exists');
+  });
+  const store = createStoreService(writer);
+  const sip = await startSipService({
+    bind: '127.0.0.1',
+    port: 0,
+    log: createLogger({ level: 'silent' }),
+    store,
+    authenticator: (realm) =>
+      createDigestAuthenticator({ realm, store: () => store.data, crypto: nodeDigestCrypto, random: nonceRandom, secret: 'test-secret' }),
+  });
+  const server = { address: '127.0.0.1', port: sip.stack.transport.port };
+  const phones: TestPhone[] = [];
+  t.teardown(async () => {
+    await Promise.all(phones.map((phone) => phone.close()));
+    await sip.close();
+  });
+  return {
+    sip,
+    store,
+    server,
+    async phone(user, password, answer) {
+      const phone = await startTestPhone({ user, password, server, domain: 'office.test', ...(answer ? { answer } : {}) });
+      phones.push(phone);
+      return phone;
+    },
+  };
+}
+
+t.test('registration with digest authentication', async (t) => {
+  const w = await world(t);
+  const ada = await w.phone('100', 'secret-100');
+  const ok = await ada.register(600);
+  t.equal(ok.status, 200);
+  t.match(JSON.stringify(ok.headers.contact), /expires/);
+  const challenge = ada.received.find((message) => 'status' in message && message.status === 401) as SipResponse;
+  const algorithms = (challenge.headers['www-authenticate'] as { algorithm?: string }[]).map((entry) => entry.algorithm);
+  t.same(algorithms, ['SHA-256', 'MD5'], 'one challenge per algorithm, strongest first');
+  t.equal(w.sip.location().get('100')?.length, 1);
+
+  const hd = await w.phone('HD0001', 'idle-001565000001');
+  t.equal((await hd.register()).status, 200, 'a hot-desk phone registers as its own idle account');
+
+  const wrong = await w.phone('101', 'not-the-password');
+  t.equal((await wrong.register()).status, 401, 'a wrong password is challenged again');
+  const nobody = await w.phone('999', 'whatever');
+  const unknown = await nobody.register();
+  t.equal(unknown.status, 401, 'an unknown user gets the same answer');
+
+  const brief = await ada.register(10);
+  t.equal(brief.status, 423);
+  t.equal(brief.headers['min-expires'], '60');
+
+  const gone = await ada.register(0);
+  t.equal(gone.status, 200);
+  t.equal(w.sip.location().get('100'), undefined, 'Expires: 0 removes the binding');
+
+  await w.sip.close();
+  t.ok(w.store.data.bindings.some((binding) => binding.aor === 'HD0001'), 'registrations are saved for a restart');
+});
+
+t.test('registering somebody else is forbidden', async (t) => {
+  const w = await world(t);
+  const ada = await w.phone('100', 'secret-100');
+  // Ada's own credentials, Bob's address of record.
+  const response = await ada.request('REGISTER', 'sip:office.test', { extra: ['Expires: 60'], to: 'sip:101@office.test' });
+  t.equal(response.status, 403);
+  t.equal(w.sip.location().get('101'), undefined);
+  t.equal((await ada.register()).status, 200, 'her own AOR is fine');
+});
+
+t.test('a call between two extensions goes through the proxy and ends with BYE', async (t) => {
+  const w = await world(t);
+  const ada = await w.phone('100', 'secret-100');
+  const bob = await w.phone('101', 'secret-101');
+  await ada.register();
+  await bob.register();
+  const call = await ada.call(`sip:101@office.test`);
+  t.equal(call.response.status, 200);
+  const invite = await bob.waitFor((message) => 'method' in message && message.method === 'INVITE');
+  t.match(JSON.stringify(invite.headers['record-route']), /;lr|"lr"/, 'the proxy record-routes');
+  t.notOk(invite.headers['proxy-authorization'], 'our credentials are not passed on');
+  await bob.waitFor((message) => 'method' in message && message.method === 'ACK');
+  const bye = await call.hangUp();
+  t.equal(bye.status, 200);
+  await bob.waitFor((message) => 'method' in message && message.method === 'BYE');
+});
+
+t.test('busy and unavailable', async (t) => {
+  const w = await world(t);
+  const ada = await w.phone('100', 'secret-100');
+  const bob = await w.phone('101', 'secret-101', 486);
+  await ada.register();
+  await bob.register();
+  t.equal((await ada.call('sip:101@office.test')).response.status, 486);
+  t.equal((await ada.call('sip:201@office.test')).response.status, 480, 'an extension with no phone');
+  t.equal((await ada.call('sip:0800123@office.test')).response.status, 404, 'no trunk: outside numbers lead nowhere');
+});
+
+t.test('idle hot-desk phones reach emergency numbers only', async (t) => {
+  const w = await world(t);
+  const trunk = await startTestPhone({ user: 'trunk', password: '-', server: w.server });
+  t.teardown(() => trunk.close());
+  await w.store.update((data) => ({ next: { ...data, settings: { ...data.settings, trunk: { uri: `sip:127.0.0.1:${trunk.port}` } } }, value: undefined }));
+  const hd = await w.phone('HD0001', 'idle-001565000001');
+  await hd.register();
+  const refused = await hd.call('sip:201@office.test');
+  t.equal(refused.response.status, 403);
+  t.equal(refused.response.reason, 'Log In First');
+  const emergency = await hd.call('sip:112@office.test');
+  t.equal(emergency.response.status, 200, 'the trunk answered 112');
+  const atTrunk = await trunk.waitFor((message) => 'method' in message && message.method === 'INVITE');
+  t.match(String('method' in atTrunk ? atTrunk.uri : ''), /^sip:112@127\.0\.0\.1:/);
+  t.equal((await emergency.hangUp()).status, 200);
+  const outside = await hd.call('sip:0800123@office.test');
+  t.equal(outside.response.status, 403, 'not even the trunk for other numbers');
+});
+
+t.test('hot-desk codes', async (t) => {
+  const w = await world(t);
+  const hd = await w.phone('HD0001', 'idle-001565000001');
+  await hd.register();
+  const login = await hd.call('sip:*77*100*@office.test');
+  t.equal(login.response.status, 480, 'the login IVR is not here yet');
+  await w.store.update((data) => ({ next: { ...data, settings: { ...data.settings, dialCodes: { ...data.settings.dialCodes, park: '*70' } } }, value: undefined }));
+  const forbidden = await hd.call('sip:*77*100*@office.test');
+  t.equal(forbidden.response.status, 403);
+  t.equal(forbidden.response.reason, 'Forbidden');
+});
+
+t.test('OPTIONS, keep-alives and garbage', async (t) => {
+  const w = await world(t);
+  const probe = await w.phone('100', 'secret-100');
+  const options = await probe.request('OPTIONS', 'sip:office.test', { auth: false });
+  t.equal(options.status, 200);
+  t.match(String(options.headers['allow']), /INVITE/);
+  probe.sendRaw('\r\n\r\n');
+  probe.sendRaw('this is not SIP at all');
+  probe.sendRaw(Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x02]));
+  probe.sendRaw('INVITE sip:100@x SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:1;branch=z9hG4bK1\r\n\r\n');
+  const unknown = await probe.request('FROBNICATE', 'sip:office.test', { auth: false });
+  t.equal(unknown.status, 405);
+  const again = await probe.request('OPTIONS', 'sip:office.test', { auth: false });
+  t.equal(again.status, 200, 'still serving after garbage');
+  const counters = w.sip.stack.transport.counters;
+  t.ok(counters.keepAlives >= 1, 'keep-alive counted');
+  t.ok(counters.dropped.unparseable + counters.dropped['missing-headers'] >= 2, 'garbage dropped and counted');
+});

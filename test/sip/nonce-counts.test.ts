@@ -1,0 +1,68 @@
+import t from 'tap';
+import { applyNonceCount, emptyNonceCounts, pruneNonceCounts, type NonceCounts } from '../../src/sip/nonce-counts.js';
+
+const now = 1_000_000;
+
+/** Applies counts in order; returns which were fresh. */
+function run(steps: [nonce: string, nc: string][], start: NonceCounts = emptyNonceCounts()) {
+  let state = start;
+  const fresh = steps.map(([nonce, nc], index) => {
+    const result = applyNonceCount(state, nonce, nc, now + index);
+    state = result.state;
+    return result.fresh;
+  });
+  return { state, fresh };
+}
+
+const sequences: [string, [string, string][], boolean[]][] = [
+  ['first use at 1', [['n', '00000001']], [true]],
+  ['counting up', [['n', '00000001'], ['n', '00000002'], ['n', '00000003']], [true, true, true]],
+  ['gaps are fine', [['n', '00000001'], ['n', '0000000a']], [true, true]],
+  ['same nc again is a replay', [['n', '00000001'], ['n', '00000001']], [true, false]],
+  ['lower nc is a replay', [['n', '00000005'], ['n', '00000004']], [true, false]],
+  ['nonces count apart', [['n', '00000001'], ['m', '00000001']], [true, true]],
+  ['hex compared as numbers, any case', [['n', '00000009'], ['n', '0000000A'], ['n', '0000000b']], [true, true, true]],
+  ['zero is never fresh', [['n', '00000000']], [false]],
+  ['7 digits', [['n', '0000001']], [false]],
+  ['9 digits', [['n', '000000001']], [false]],
+  ['not hex', [['n', '0000000g']], [false]],
+  ['signs', [['n', '+0000001']], [false]],
+  ['highest count', [['n', 'ffffffff'], ['n', 'ffffffff']], [true, false]],
+  ['a refused count does not reset the nonce', [['n', '00000003'], ['n', 'zz'], ['n', '00000002']], [true, false, false]],
+];
+for (const [name, steps, expected] of sequences) t.same(run(steps).fresh, expected, name);
+
+t.test('the table is a value: refused counts return it unchanged, accepted ones a new one', async (t) => {
+  const first = applyNonceCount(emptyNonceCounts(), 'n', '00000001', now);
+  const replay = applyNonceCount(first.state, 'n', '00000001', now + 1);
+  t.equal(replay.state, first.state);
+  const second = applyNonceCount(first.state, 'n', '00000002', now + 2);
+  t.not(second.state, first.state);
+  t.same(first.state.get('n'), { nc: 1, seenMs: now }, 'the old table is untouched');
+  t.same(second.state.get('n'), { nc: 2, seenMs: now + 2 });
+});
+
+t.test('the cap drops the least recently used nonce', async (t) => {
+  let state = emptyNonceCounts();
+  for (const [nonce, nc, at] of [['a', 1, 0], ['b', 1, 1], ['c', 1, 2], ['a', 2, 3], ['d', 1, 4]] as const) {
+    state = applyNonceCount(state, nonce, nc.toString(16).padStart(8, '0'), now + at, 3).state;
+  }
+  t.same([...state.keys()], ['c', 'a', 'd'], 'b was used least recently');
+  t.equal(applyNonceCount(state, 'b', '00000001', now + 5, 3).fresh, true, 'a dropped nonce is forgotten');
+});
+
+const prunes: [string, number, string[]][] = [
+  ['nothing expired yet', now + 999, ['old', 'new']],
+  ['at the lifetime', now + 1000 + 0, ['old', 'new']],
+  ['past the older one', now + 1001, ['new']],
+  ['past both', now + 1501, []],
+];
+for (const [name, at, expected] of prunes) {
+  t.test(`prune: ${name}`, async (t) => {
+    let state = applyNonceCount(emptyNonceCounts(), 'old', '00000001', now).state;
+    state = applyNonceCount(state, 'new', '00000001', now + 500).state;
+    const pruned = pruneNonceCounts(state, at, 1000);
+    t.same([...pruned.keys()], expected);
+    if (expected.length === 2) t.equal(pruned, state, 'nothing pruned: same table');
+  });
+}
