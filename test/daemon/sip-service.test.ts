@@ -188,3 +188,47 @@ t.test('OPTIONS, keep-alives and garbage', async (t) => {
   t.ok(counters.keepAlives >= 1, 'keep-alive counted');
   t.ok(counters.dropped.unparseable + counters.dropped['missing-headers'] >= 2, 'garbage dropped and counted');
 });
+
+t.test('BLF: a phone watching an extension sees its calls', async (t) => {
+  const w = await world(t);
+  const watcher = await w.phone('100', 'secret-100');
+  const bob = await w.phone('101', 'secret-101');
+  const carol = await w.phone('201', 'secret-201');
+  await Promise.all([watcher.register(), bob.register(), carol.register()]);
+
+  const wrongEvent = await watcher.request('SUBSCRIBE', 'sip:201@office.test', { extra: ['Event: presence', 'Expires: 600'] });
+  t.equal(wrongEvent.status, 489, 'only the dialog package');
+
+  const subscribed = await watcher.request('SUBSCRIBE', 'sip:201@office.test', {
+    extra: ['Event: dialog', 'Accept: application/dialog-info+xml', 'Expires: 600'],
+  });
+  t.equal(subscribed.status, 200);
+  t.equal(subscribed.headers['expires'], '600');
+  const notifies = () =>
+    watcher.received.filter((message) => 'method' in message && message.method === 'NOTIFY') as { content?: string; headers: Record<string, unknown> }[];
+  await watcher.waitFor((message) => 'method' in message && message.method === 'NOTIFY');
+  const first = notifies()[0]!;
+  t.match(first.content, /<dialog-info [^>]*version="0"[^>]*state="full"[^>]*entity="sip:201@office\.test"\/?>/);
+  t.notMatch(first.content, /<dialog /, 'idle: no dialogs');
+  t.match(String(first.headers['subscription-state']), /^active;expires=\d+/);
+
+  const call = await bob.call('sip:201@office.test');
+  t.equal(call.response.status, 200);
+  await watcher.waitFor(() => notifies().some((notify) => /<state>confirmed<\/state>/.test(notify.content ?? '')));
+  t.ok(notifies().some((notify) => /<state>(trying|early)<\/state>/.test(notify.content ?? '')), 'ringing is shown before the answer');
+  t.match(notifies().find((notify) => /confirmed/.test(notify.content ?? ''))?.content, /direction="recipient"/);
+  await call.hangUp();
+  await watcher.waitFor(() => notifies().some((notify) => /<state[^>]*>terminated<\/state>/.test(notify.content ?? '')));
+  const versions = notifies().map((notify) => Number(/version="(\d+)"/.exec(notify.content ?? '')?.[1]));
+  t.same(versions, versions.map((_, i) => i), 'versions count up by one per NOTIFY');
+
+  const toTag = subscribed.headers.to.params['tag'] ?? undefined;
+  const ended = await watcher.request('SUBSCRIBE', 'sip:201@office.test', {
+    extra: ['Event: dialog', 'Expires: 0'],
+    callId: subscribed.headers['call-id'],
+    toTag,
+    auth: false,
+  });
+  t.equal(ended.status, 200, 'unsubscribe');
+  await watcher.waitFor(() => notifies().some((notify) => /^terminated/.test(String(notify.headers['subscription-state']))));
+});

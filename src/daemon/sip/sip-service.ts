@@ -17,6 +17,7 @@ import type { Logger } from '../../adapters/log.js';
 import type { StoreService } from '../store-service.js';
 import { createProxy, resolveHost, uriOf, type ForkTarget, type Proxy } from './proxy.js';
 import type { Authenticator } from './authenticator.js';
+import { createBlfService } from './blf-service.js';
 import { sameContact } from '../../sip/registrar.js';
 
 export interface SipServiceOptions {
@@ -182,7 +183,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
 
   const onRequest = (request: SipRequest, remote: Endpoint): void => {
     const inDialog = Boolean(request.headers.to.params['tag']) || (request.headers.route?.length ?? 0) > 0;
-    const local = ['REGISTER', 'OPTIONS', 'SUBSCRIBE'].includes(request.method) && !inDialog;
+    const local = ['REGISTER', 'OPTIONS', 'SUBSCRIBE'].includes(request.method) && (!inDialog || request.method === 'SUBSCRIBE');
     const problem = checkRequest(request, { ownSentBy: [`${stack.transport.host}:${stack.transport.port}`], local });
     if (problem) {
       if (request.method !== 'ACK') respond(request, problem.status, problem.phrase, problem.headers ?? {});
@@ -200,9 +201,12 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
       case 'OPTIONS':
         if (inDialog) return proxy.forwardInDialog(request, isOwnUri);
         return respond(request, 200, 'OK', { allow: ALLOWED_METHODS.join(', '), accept: 'application/sdp', 'accept-language': 'en' });
-      case 'SUBSCRIBE':
-        if (inDialog && !request.headers.to.params['tag']) return proxy.forwardInDialog(request, isOwnUri);
-        return respond(request, 489, 'Bad Event');
+      case 'SUBSCRIBE': {
+        // A refresh carries our To tag; an initial SUBSCRIBE is authenticated first.
+        if (request.headers.to.params['tag']) return blf.subscribe(request, remote);
+        if (authenticate(request, remote, 'registrar') === undefined) return;
+        return blf.subscribe(request, remote);
+      }
       default:
         if (inDialog) return proxy.forwardInDialog(request, isOwnUri);
         if (['INVITE', 'MESSAGE', 'REFER'].includes(request.method)) return handleInitial(request, remote);
@@ -219,10 +223,18 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     onStrayResponse: (response) => log.debug({ callId: response.headers['call-id'], status: response.status }, 'stray response'),
     onDrop: (what, remote) => log.debug({ what, source: remote.address }, 'dropped SIP input'),
   });
-  proxy = createProxy({ stack, log, resolveTarget });
+  const blf = createBlfService({
+    stack,
+    log,
+    isExtension: (number) => store.data.extensions.some((ext) => ext.number === number),
+    resolveTarget,
+    now,
+  });
+  proxy = createProxy({ stack, log, resolveTarget, onCallEvent: (event) => blf.onCallEvent(event) });
 
   let closed = false;
   const sweep = setInterval(() => {
+    blf.sweep();
     const { table, expired } = expireBindings(location, now());
     if (expired.length > 0) {
       location = table;
