@@ -6,6 +6,7 @@
 import type { Actor, AuditEntry, AuditKind, Connection, Language, Phone } from '../core/model.js';
 import { findModel, suggestModels, type Catalogue } from '../core/catalogue.js';
 import { parseMac } from '../core/mac.js';
+import { checkSbcAddress } from '../core/sbc-address.js';
 import { fail, ok, refuse, type Outcome } from '../core/reasons.js';
 import {
   checkDialCodeSyntax,
@@ -100,11 +101,8 @@ function withAudit(data: StoreData, ...entries: AuditEntry[]): StoreData {
 
 function checkConnection(connection: Connection): string | undefined {
   if (connection.mode !== 'sbc') return undefined;
-  const match = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(connection.sbc);
-  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) {
-    return `SBC address "${connection.sbc}" is not HOST:PORT`;
-  }
-  return undefined;
+  const problem = checkSbcAddress(connection.sbc);
+  return problem ? `SBC address "${connection.sbc}": ${problem}` : undefined;
 }
 
 function addPhone(data: StoreData, change: Extract<Change, { kind: 'add-phone' }>, context: ChangeContext): Outcome<Applied> {

@@ -3,7 +3,7 @@ import type { Catalogue } from '../core/catalogue.js';
 import { formatMac } from '../core/mac.js';
 import { CONNECTION_MODES, type ConnectionMode } from '../core/model.js';
 import { checkMacInput } from './check-mac-input.js';
-import { checkSbcInput } from './check-sbc-input.js';
+import { checkSbcAddress } from '../core/sbc-address.js';
 import { filterModels } from './filter-models.js';
 import type { WizardAnswer } from './wizard-answer.js';
 
@@ -79,7 +79,7 @@ export function applyWizardEvent(state: AddPhoneWizardState, event: AddPhoneWiza
       if (event.kind === 'type') return { ...state, sbc: typeInto(state.sbc, event.text) };
       if (event.kind === 'erase') return { ...state, sbc: state.sbc.slice(0, -1) };
       if (event.kind === 'move') return state;
-      if (checkSbcInput(state.sbc) !== undefined) return { ...state, tried: true };
+      if (checkSbcAddress(state.sbc) !== undefined) return { ...state, tried: true };
       return { step: 'done', answer: { model: state.model, mac: state.mac, connection: 'sbc', sbc: state.sbc.trim() } };
     }
   }

@@ -5,7 +5,7 @@ import { formatMac } from '../core/mac.js';
 import { CONNECTION_MODES, type ConnectionMode } from '../core/model.js';
 import type { AddPhoneWizardState } from './add-phone-wizard-state.js';
 import { checkMacInput } from './check-mac-input.js';
-import { checkSbcInput } from './check-sbc-input.js';
+import { checkSbcAddress } from '../core/sbc-address.js';
 import { filterModels } from './filter-models.js';
 import { useAddPhoneWizard } from './use-add-phone-wizard.js';
 import type { WizardAnswer } from './wizard-answer.js';
@@ -108,7 +108,7 @@ function WizardStep({ state, catalogue }: { state: AddPhoneWizardState; catalogu
           <Picked label="MAC:" value={state.mac} />
           <Picked label="Connection:" value="sbc" />
           <Field label="SBC (HOST:PORT):" value={state.sbc} />
-          <Verdict problem={checkSbcInput(state.sbc)} tried={state.tried} valid="valid" />
+          <Verdict problem={checkSbcAddress(state.sbc)} tried={state.tried} valid="valid" />
         </Box>
       );
     case 'done':

@@ -1,11 +1,11 @@
 /**
- * A live verdict on the SBC address typed in the wizard: `undefined` when it is
- * HOST:PORT, else what is wrong. Same rule as the store's connection check
- * (src/store/changes.ts), which has the last word when the phone is added.
+ * The address of an SBC a phone goes through: HOST:PORT. One rule for the
+ * store's check when a phone is added and the wizard's live feedback.
+ * `undefined` when valid, else what is wrong.
  */
 const HOST_PORT = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/;
 
-export function checkSbcInput(text: string): string | undefined {
+export function checkSbcAddress(text: string): string | undefined {
   const value = text.trim();
   if (value === '') return 'type the SBC as HOST:PORT, e.g. sbc.example.net:5060';
   const match = HOST_PORT.exec(value);

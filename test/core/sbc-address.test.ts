@@ -1,5 +1,5 @@
 import t from 'tap';
-import { checkSbcInput } from '../../src/tui/check-sbc-input.js';
+import { checkSbcAddress } from '../../src/core/sbc-address.js';
 
 const cases: [string, string | undefined][] = [
   ['sbc.example.net:5060', undefined],
@@ -14,4 +14,4 @@ const cases: [string, string | undefined][] = [
   ['sbc:65535', undefined],
 ];
 
-for (const [input, expected] of cases) t.equal(checkSbcInput(input), expected, JSON.stringify(input));
+for (const [input, expected] of cases) t.equal(checkSbcAddress(input), expected, JSON.stringify(input));
