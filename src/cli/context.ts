@@ -35,6 +35,8 @@ export interface CliContext {
   submit(change: Change): Promise<Outcome<ChangeResult>>;
   /** Submit and turn a refusal into exit 1 with the reason's message. */
   change(change: Change): Promise<ChangeResult>;
+  /** `change`, then print what was done. */
+  report(change: Change): Promise<void>;
 }
 
 const LOCK_WAIT_MS = 60_000;
@@ -71,6 +73,13 @@ export function createContext(io: Io, dataDir: string, catalogue: Catalogue): Cl
     throw new CliExit(EXIT_REFUSED, `the store is locked by process ${holder}; try again when it has finished`);
   }
 
+  async function submitOrExit(change: Change): Promise<ChangeResult> {
+    const outcome = await submit(change);
+    if (!outcome.ok) throw new CliExit(EXIT_REFUSED, reasonMessage(outcome.reason));
+    if (outcome.value.kind === 'done') for (const warning of outcome.value.warnings) out.warn(warning);
+    return outcome.value;
+  }
+
   return {
     io,
     out,
@@ -80,11 +89,10 @@ export function createContext(io: Io, dataDir: string, catalogue: Catalogue): Cl
       return (await readStore(paths.store)) ?? createStore({ address: primaryAddress(), provisioningToken: '(not created yet)' });
     },
     submit,
-    async change(change) {
-      const outcome = await submit(change);
-      if (!outcome.ok) throw new CliExit(EXIT_REFUSED, reasonMessage(outcome.reason));
-      if (outcome.value.kind === 'done') for (const warning of outcome.value.warnings) out.warn(warning);
-      return outcome.value;
+    change: submitOrExit,
+    async report(change) {
+      const result = await submitOrExit(change);
+      if (result.kind === 'done') out.line(result.message);
     },
   };
 }

@@ -114,7 +114,7 @@ t.test('add-phone, phones, status, remove-phone', async (t) => {
   const badSbc = await runCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', '001565aabbce', '--connection', 'sbc', '--sbc', 'no port']);
   t.equal(badSbc.code, 1);
   t.equal(badSbc.stdout, '');
-  t.match(badSbc.stderr, /^hotdesk: invalid connection: SBC address "no port" is not HOST:PORT\n$/);
+  t.match(badSbc.stderr, /^hotdesk: invalid connection: SBC address "no port": add the port: HOST:PORT\n$/);
   const sbcMissing = await runCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', '001565aabbce', '--connection', 'sbc']);
   t.same([sbcMissing.code, sbcMissing.stdout], [2, '']);
   t.match(sbcMissing.stderr, '--connection sbc needs --sbc HOST:PORT');

@@ -29,12 +29,11 @@ export function registerBlf(program: Command, context: () => CliContext): void {
     .argument('[targets...]', 'extensions to watch, in key order ("-" for an empty position)')
     .action(async (extension: string, targets: string[]) => {
       const ctx = context();
-      const result = await ctx.change({
+      await ctx.report({
         kind: 'set-blf',
         extension,
         targets: targets.map((target) => (target === '-' ? null : target)),
       });
-      if (result.kind === 'done') ctx.out.line(result.message);
     });
 
   blf

@@ -29,8 +29,7 @@ export function registerDialCodes(program: Command, context: () => CliContext): 
     .option('--force', 'store a code starting with *7 although it makes hot-desk login fail')
     .action(async (name: string, code: string, options: { force?: boolean }) => {
       const ctx = context();
-      const result = await ctx.change({ kind: 'set-dial-code', name, code, force: Boolean(options.force) });
-      if (result.kind === 'done') ctx.out.line(result.message);
+      await ctx.report({ kind: 'set-dial-code', name, code, force: Boolean(options.force) });
     });
 
   codes
@@ -39,7 +38,6 @@ export function registerDialCodes(program: Command, context: () => CliContext): 
     .argument('<name>', 'name of the code')
     .action(async (name: string) => {
       const ctx = context();
-      const result = await ctx.change({ kind: 'remove-dial-code', name });
-      if (result.kind === 'done') ctx.out.line(result.message);
+      await ctx.report({ kind: 'remove-dial-code', name });
     });
 }

@@ -27,8 +27,7 @@ export function registerEmergency(program: Command, context: () => CliContext): 
       .argument('<number>', 'the number, e.g. 112')
       .action(async (number: string) => {
         const ctx = context();
-        const result = await ctx.change({ kind, number });
-        if (result.kind === 'done') ctx.out.line(result.message);
+        await ctx.report({ kind, number });
       });
   }
 }

@@ -79,7 +79,7 @@ export function registerExtension(program: Command, context: () => CliContext): 
       const ctx = context();
       const language = checkedLanguage(options.language);
       const pinHash = options.pin !== undefined ? await checkedPinHash(options.pin, number) : undefined;
-      const result = await ctx.change({
+      await ctx.report({
         kind: 'set-extension',
         number,
         ...(options.name !== undefined ? { name: options.name } : {}),
@@ -88,7 +88,6 @@ export function registerExtension(program: Command, context: () => CliContext): 
         ...(options.hotdesk !== undefined ? { hotdesk: options.hotdesk } : {}),
         ...(language !== undefined ? { language } : {}),
       });
-      if (result.kind === 'done') ctx.out.line(result.message);
     });
 
   extension
@@ -97,8 +96,7 @@ export function registerExtension(program: Command, context: () => CliContext): 
     .argument('<number>', 'extension number')
     .action(async (number: string) => {
       const ctx = context();
-      const result = await ctx.change({ kind: 'remove-extension', number });
-      if (result.kind === 'done') ctx.out.line(result.message);
+      await ctx.report({ kind: 'remove-extension', number });
     });
 
   extension

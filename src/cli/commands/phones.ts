@@ -87,8 +87,7 @@ export function registerPhones(program: Command, context: () => CliContext): voi
     .argument('<name|mac>', 'phone name (HD0001) or MAC')
     .action(async (target: string) => {
       const ctx = context();
-      const result = await ctx.change({ kind: 'remove-phone', phone: target });
-      if (result.kind === 'done') ctx.out.line(result.message);
+      await ctx.report({ kind: 'remove-phone', phone: target });
     });
 
   program

@@ -56,7 +56,6 @@ export function registerSettings(program: Command, context: () => CliContext): v
     .argument('<value>', 'new value')
     .action(async (name: string, value: string) => {
       const ctx = context();
-      const result = await ctx.change(settingChange(name, value));
-      if (result.kind === 'done') ctx.out.line(result.message);
+      await ctx.report(settingChange(name, value));
     });
 }

@@ -27,13 +27,12 @@ export function registerTrunk(program: Command, context: () => CliContext): void
     .option('--password <secret>', 'password for digest authentication towards the trunk')
     .action(async (uri: string, options: { username?: string; password?: string }) => {
       const ctx = context();
-      const result = await ctx.change({
+      await ctx.report({
         kind: 'set-trunk',
         uri,
         ...(options.username !== undefined ? { username: options.username } : {}),
         ...(options.password !== undefined ? { password: options.password } : {}),
       });
-      if (result.kind === 'done') ctx.out.line(result.message);
     });
 
   trunk
@@ -41,7 +40,6 @@ export function registerTrunk(program: Command, context: () => CliContext): void
     .description('remove the trunk')
     .action(async () => {
       const ctx = context();
-      const result = await ctx.change({ kind: 'remove-trunk' });
-      if (result.kind === 'done') ctx.out.line(result.message);
+      await ctx.report({ kind: 'remove-trunk' });
     });
 }
