@@ -62,12 +62,13 @@ const RULES: Record<string, Rule> = {
   core: only(['core']),
   sip: only(['core', 'sip'], (name) => PURE_NPM.has(name)),
   provisioning: only(['core', 'provisioning'], (name) => PURE_NPM.has(name)),
+  media: only(['core', 'media'], (name) => PURE_NPM.has(name)),
   store: only(['core', 'store'], (name) => PURE_NPM.has(name)),
   adapters: (to) => (['daemon', 'cli', 'tui'].includes(to.layer) ? `layer ${to.layer}` : undefined),
   daemon: (to) => (['cli', 'tui'].includes(to.layer) ? `layer ${to.layer}` : undefined),
   cli: (to, imp) => {
     if (to.layer === 'tui') return imp.dynamic ? undefined : 'the TUI is loaded lazily (dynamic import)';
-    if (['daemon', 'sip', 'provisioning'].includes(to.layer)) return `layer ${to.layer}`;
+    if (['daemon', 'sip', 'provisioning', 'media'].includes(to.layer)) return `layer ${to.layer}`;
     if (NETWORK_ADAPTERS.includes(to.module)) return `network adapter ${to.module}`;
     return undefined;
   },

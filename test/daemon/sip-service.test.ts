@@ -12,7 +12,13 @@ import { createStoreService } from '../../src/daemon/store-service.js';
 import { startSipService, type SipService } from '../../src/daemon/sip/sip-service.js';
 import { createDigestAuthenticator } from '../../src/daemon/sip/authenticator.js';
 import type { StoreService } from '../../src/daemon/store-service.js';
-import type { SipResponse } from '../../src/sip/message.js';
+import type { SipRequest, SipResponse } from '../../src/sip/message.js';
+import { buildResponse } from '../../src/sip/message.js';
+import dgram from 'node:dgram';
+import sip from 'sip';
+import { buildChallenges, checkCredentials, parseCredentials } from '../../src/sip/digest.js';
+import { makeNonce } from '../../src/sip/nonce.js';
+import { emptyNonceCounts } from '../../src/sip/nonce-counts.js';
 import { addExtension, addPhone, office } from '../support/office.js';
 import { serializeStore } from '../../src/store/migrate.js';
 import { tempDir } from '../support/temp-data.js';
@@ -231,4 +237,61 @@ t.test('BLF: a phone watching an extension sees its calls', async (t) => {
   });
   t.equal(ended.status, 200, 'unsubscribe');
   await watcher.waitFor(() => notifies().some((notify) => /^terminated/.test(String(notify.headers['subscription-state']))));
+});
+
+t.test('calls to a trunk that challenges are authenticated with the trunk credentials', async (t) => {
+  const w = await world(t);
+  const trunk = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => trunk.bind(0, '127.0.0.1', () => resolve()));
+  t.teardown(() => trunk.close());
+  const seen: SipRequest[] = [];
+  const nonce = makeNonce(nodeDigestCrypto, 'trunk-secret', Date.now(), new Uint8Array(16).fill(1));
+  trunk.on('message', (data, info) => {
+    const request = sip.parse(data) as SipRequest;
+    if (!('method' in request)) return;
+    seen.push(request);
+    const reply = (status: number, reason: string, headers: Record<string, unknown> = {}) => {
+      const response = buildResponse(request, status, reason, { headers, toTag: 'trunk1' });
+      trunk.send(Buffer.from(sip.stringify(response), 'latin1'), info.port, info.address);
+    };
+    if (request.method === 'INVITE') {
+      const offered = request.headers['proxy-authorization']?.[0];
+      const credentials = offered && parseCredentials(offered);
+      const verdict =
+        credentials &&
+        checkCredentials(nodeDigestCrypto, {
+          credentials,
+          method: 'INVITE',
+          requestUri: String(request.uri),
+          realm: 'trunk.test',
+          password: 'trunk-pw',
+          secret: 'trunk-secret',
+          nowMs: Date.now(),
+          nonceLifetimeMs: 60_000,
+          counts: emptyNonceCounts(),
+        });
+      if (verdict?.kind === 'ok') {
+        reply(200, 'OK', { contact: [{ uri: `sip:trunk@127.0.0.1:${trunk.address().port}`, params: {} }], 'record-route': request.headers['record-route'] });
+      } else reply(407, 'Proxy Authentication Required', { 'proxy-authenticate': buildChallenges({ realm: 'trunk.test', nonce }) });
+    } else if (request.method === 'BYE') reply(200, 'OK');
+  });
+  await w.store.update((data) => ({
+    next: { ...data, settings: { ...data.settings, trunk: { uri: `sip:127.0.0.1:${trunk.address().port}`, username: 'office', password: 'trunk-pw' } } },
+    value: undefined,
+  }));
+  const ada = await w.phone('100', 'secret-100');
+  await ada.register();
+  const call = await ada.call('sip:0800123@office.test');
+  t.equal(call.response.status, 200, 'the trunk accepted our credentials');
+  const invites = seen.filter((request) => request.method === 'INVITE');
+  t.equal(invites.length, 2, 'challenged once, then authenticated');
+  t.equal(invites[1]!.headers.cseq.seq, invites[0]!.headers.cseq.seq + 1, 'the retry takes the next CSeq');
+  t.equal(call.response.headers.cseq.seq, invites[0]!.headers.cseq.seq, 'the caller sees its own CSeq');
+  const bye = await call.hangUp();
+  t.equal(bye.status, 200);
+  const trunkBye = seen.find((request) => request.method === 'BYE');
+  t.ok(trunkBye && trunkBye.headers.cseq.seq > invites[1]!.headers.cseq.seq, 'the BYE continues the trunk-side numbering');
+  t.equal(bye.headers.cseq.seq, trunkBye!.headers.cseq.seq - 1, 'and the caller gets its own numbering back');
+  const ack = seen.find((request) => request.method === 'ACK' && request.headers.cseq.seq === invites[1]!.headers.cseq.seq);
+  t.ok(ack, 'the ACK for the 2xx matches the authenticated INVITE');
 });

@@ -7,7 +7,7 @@
 import { isIP } from 'node:net';
 import { lookup } from 'node:dns/promises';
 import sip from 'sip';
-import type { Endpoint, SipRequest, SipResponse, SipUri } from '../../sip/message.js';
+import type { AuthParams, Endpoint, SipRequest, SipResponse, SipUri } from '../../sip/message.js';
 import { buildResponse, headerText } from '../../sip/message.js';
 import { cancelFork, onBranchResponse, startFork, type ForkAction, type ForkState } from '../../sip/fork.js';
 import type { SipStack } from '../../adapters/sip-stack.js';
@@ -16,9 +16,16 @@ import type { Logger } from '../../adapters/log.js';
 export interface ForkTarget {
   uri: string;
   endpoint: Endpoint;
-  /** Extra headers for this branch only (e.g. Authorization towards the trunk). */
-  headers?: Record<string, unknown>;
+  /** Credentials for answering a 401/407 from this target (the trunk) once. */
+  credentials?: { username: string; password: string };
 }
+
+/** Answers a downstream challenge: the header to add (`authorization` or `proxy-authorization`) and its value. */
+export type ChallengeAnswerer = (
+  response: SipResponse,
+  request: SipRequest,
+  credentials: { username: string; password: string },
+) => { header: 'authorization' | 'proxy-authorization'; value: AuthParams } | undefined;
 
 export type CallPhase = 'trying' | 'early' | 'confirmed' | 'terminated';
 
@@ -34,15 +41,30 @@ export interface ProxyOptions {
   /** Where a URI that is not ours should be sent (a registered phone's flow, or DNS). */
   resolveTarget(uri: SipUri): Endpoint | undefined;
   onCallEvent?(event: CallEvent): void;
+  answerChallenge?: ChallengeAnswerer;
   /** Cap on INVITEs being forked at once; past it, 503. */
   maxInvites?: number;
 }
 
 interface Branch {
   id: string;
+  /** The request as last sent (after a challenge, the authenticated retry). */
   sent: SipRequest;
   endpoint: Endpoint;
+  retried: boolean;
 }
+
+/**
+ * Answering the trunk's challenge ourselves costs one CSeq on the trunk side
+ * of the dialog; requests from the caller are shifted by it on the way to the
+ * trunk and responses shifted back, so each side sees its own numbering.
+ */
+interface CseqShift {
+  callerTag: string;
+  shift: number;
+}
+
+const MAX_SHIFTS = 10_000;
 
 interface InviteContext {
   request: SipRequest;
@@ -78,11 +100,13 @@ export interface Proxy {
 export function createProxy(options: ProxyOptions): Proxy {
   const { stack, log } = options;
   const invites = new Map<string, InviteContext>();
+  const shifts = new Map<string, CseqShift>();
   const recordRoute = { uri: `sip:${stack.transport.host}:${stack.transport.port};lr`, params: {} };
 
-  const upstream = (response: SipResponse): void => {
+  const upstream = (response: SipResponse, shift = 0): void => {
     const copy = sip.copyMessage(response, true);
     copy.headers.via = copy.headers.via.slice(1);
+    if (shift) copy.headers.cseq = { ...copy.headers.cseq, seq: copy.headers.cseq.seq - shift };
     if (copy.headers.via.length > 0) stack.respond(copy);
   };
 
@@ -143,15 +167,33 @@ export function createProxy(options: ProxyOptions): Proxy {
       options.onCallEvent?.({ callId: request.headers['call-id'], phase: 'trying', request });
       targets.forEach((target, i) => {
         const id = String(i);
-        const sent = sip.copyMessage(request, true);
-        sent.uri = target.uri;
-        decrementMaxForwards(sent);
-        delete sent.headers['proxy-authorization'];
-        sent.headers['record-route'] = [recordRoute, ...(sent.headers['record-route'] ?? [])];
-        Object.assign(sent.headers, target.headers ?? {});
-        const branch: Branch = { id, sent, endpoint: target.endpoint };
+        const template = sip.copyMessage(request, true);
+        template.uri = target.uri;
+        decrementMaxForwards(template);
+        delete template.headers['proxy-authorization'];
+        template.headers['record-route'] = [recordRoute, ...(template.headers['record-route'] ?? [])];
+        const branch: Branch = { id, sent: sip.copyMessage(template, true), endpoint: target.endpoint, retried: false };
         context.branches.set(id, branch);
-        stack.send(sent, target.endpoint, (response) => {
+        const onResponse = (raw: SipResponse): void => {
+          const challenged = (raw.status === 401 || raw.status === 407) && target.credentials && !branch.retried;
+          const answer = challenged ? options.answerChallenge?.(raw, branch.sent, target.credentials!) : undefined;
+          if (answer) {
+            // RFC 3261 §22.2: the retry is a new request in the same dialog, with the next CSeq.
+            branch.retried = true;
+            const retry = sip.copyMessage(template, true);
+            retry.headers.cseq = { ...retry.headers.cseq, seq: retry.headers.cseq.seq + 1 };
+            retry.headers[answer.header] = [answer.value];
+            branch.sent = retry;
+            if (shifts.size >= MAX_SHIFTS) shifts.delete(shifts.keys().next().value!);
+            shifts.set(request.headers['call-id'], { callerTag: request.headers.from.params['tag'] ?? '', shift: 1 });
+            stack.send(retry, target.endpoint, onResponse);
+            return;
+          }
+          const shift = branch.retried ? 1 : 0;
+          const response = shift ? { ...raw, headers: { ...raw.headers, cseq: { ...raw.headers.cseq, seq: raw.headers.cseq.seq - shift } } } : raw;
+          handle(response);
+        };
+        const handle = (response: SipResponse): void => {
           if (response.status >= 180 && response.status < 200) {
             options.onCallEvent?.({ callId: request.headers['call-id'], phase: 'early', request });
           }
@@ -161,7 +203,8 @@ export function createProxy(options: ProxyOptions): Proxy {
           const step = onBranchResponse(context.fork, id, response.status, response);
           context.fork = step.state;
           run(key, context, step.actions);
-        });
+        };
+        stack.send(branch.sent, target.endpoint, onResponse);
       });
     },
 
@@ -189,16 +232,21 @@ export function createProxy(options: ProxyOptions): Proxy {
         return;
       }
       decrementMaxForwards(forwarded);
+      const callId = request.headers['call-id'];
+      const entry = shifts.get(callId);
+      const shift = entry && entry.callerTag === request.headers.from.params['tag'] ? entry.shift : 0;
+      if (shift) forwarded.headers.cseq = { ...forwarded.headers.cseq, seq: forwarded.headers.cseq.seq + shift };
       if (request.method === 'BYE') {
-        options.onCallEvent?.({ callId: request.headers['call-id'], phase: 'terminated', request });
+        options.onCallEvent?.({ callId, phase: 'terminated', request });
+        shifts.delete(callId);
       }
       if (request.method === 'ACK') {
         stack.send(forwarded, endpoint);
         return;
       }
       stack.send(forwarded, endpoint, (response) => {
-        if (response.status === 408 && request.method === 'BYE') log.debug({ callId: request.headers['call-id'] }, 'BYE timed out');
-        upstream(response);
+        if (response.status === 408 && request.method === 'BYE') log.debug({ callId }, 'BYE timed out');
+        upstream(response, shift);
       });
     },
 

@@ -18,6 +18,8 @@ import type { StoreService } from '../store-service.js';
 import { createProxy, resolveHost, uriOf, type ForkTarget, type Proxy } from './proxy.js';
 import type { Authenticator } from './authenticator.js';
 import { createBlfService } from './blf-service.js';
+import { answerChallenge, pickChallenge } from '../../sip/digest-client.js';
+import { nodeDigestCrypto, nonceRandom } from '../../adapters/node-crypto.js';
 import { sameContact } from '../../sip/registrar.js';
 
 export interface SipServiceOptions {
@@ -127,7 +129,11 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     if (!uri) return undefined;
     const endpoint = await resolveHost(uri);
     if (!endpoint) return undefined;
-    return { uri: `sip:${number}@${uri.host}${uri.port ? `:${uri.port}` : ''}`, endpoint };
+    return {
+      uri: `sip:${number}@${uri.host}${uri.port ? `:${uri.port}` : ''}`,
+      endpoint,
+      ...(trunk.username !== undefined && trunk.password !== undefined ? { credentials: { username: trunk.username, password: trunk.password } } : {}),
+    };
   };
 
   const isFromTrunk = (remote: Endpoint): boolean => {
@@ -230,7 +236,26 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     resolveTarget,
     now,
   });
-  proxy = createProxy({ stack, log, resolveTarget, onCallEvent: (event) => blf.onCallEvent(event) });
+  proxy = createProxy({
+    stack,
+    log,
+    resolveTarget,
+    onCallEvent: (event) => blf.onCallEvent(event),
+    answerChallenge: (response, request, credentials) => {
+      const header = response.status === 401 ? 'authorization' : 'proxy-authorization';
+      const challenges = (response.status === 401 ? response.headers['www-authenticate'] : response.headers['proxy-authenticate']) ?? [];
+      const challenge = pickChallenge(challenges);
+      const value =
+        challenge &&
+        answerChallenge(nodeDigestCrypto, challenge, {
+          ...credentials,
+          method: request.method,
+          uri: typeof request.uri === 'string' ? request.uri : sip.stringifyUri(request.uri),
+          cnonce: Buffer.from(nonceRandom(8)).toString('hex'),
+        });
+      return value ? { header, value } : undefined;
+    },
+  });
 
   let closed = false;
   const sweep = setInterval(() => {
