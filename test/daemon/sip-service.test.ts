@@ -15,6 +15,8 @@ import type { StoreService } from '../../src/daemon/store-service.js';
 import type { SipRequest, SipResponse } from '../../src/sip/message.js';
 import { buildResponse } from '../../src/sip/message.js';
 import dgram from 'node:dgram';
+import net from 'node:net';
+import { createHash } from 'node:crypto';
 import sip from 'sip';
 import { buildChallenges, checkCredentials, parseCredentials } from '../../src/sip/digest.js';
 import { makeNonce } from '../../src/sip/nonce.js';
@@ -68,7 +70,7 @@ async function world(t: Test, extra: Change[] = []): Promise<World> {
     store,
     server,
     async phone(user, password, answer) {
-      const phone = await startTestPhone({ user, password, server, domain: 'office.test', ...(answer ? { answer } : {}) });
+      const phone = await startTestPhone({ user, password, server, domain: 'office.test', ...(answer !== undefined ? { answer } : {}) });
       phones.push(phone);
       return phone;
     },
@@ -294,4 +296,105 @@ t.test('calls to a trunk that challenges are authenticated with the trunk creden
   t.equal(bye.headers.cseq.seq, trunkBye!.headers.cseq.seq - 1, 'and the caller gets its own numbering back');
   const ack = seen.find((request) => request.method === 'ACK' && request.headers.cseq.seq === invites[1]!.headers.cseq.seq);
   t.ok(ack, 'the ACK for the 2xx matches the authenticated INVITE');
+});
+
+t.test('a call forks to every phone of an extension; the first answer wins', async (t) => {
+  const w = await world(t);
+  const ada = await w.phone('100', 'secret-100');
+  const deskBob = await w.phone('101', 'secret-101', 486);
+  const softBob = await w.phone('101', 'secret-101');
+  await Promise.all([ada.register(), deskBob.register(), softBob.register()]);
+  t.equal(w.sip.location().get('101')?.length, 2, 'two contacts for one AOR');
+  const call = await ada.call('sip:101@office.test');
+  t.equal(call.response.status, 200, 'the soft phone answered although the desk phone was busy');
+  await call.hangUp();
+});
+
+t.test('CANCEL before the answer reaches every branch', async (t) => {
+  const w = await world(t);
+  const ada = await w.phone('100', 'secret-100');
+  const bob = await w.phone('101', 'secret-101', 0);
+  await Promise.all([ada.register(), bob.register()]);
+  const callId = 'cancelled-call@127.0.0.1';
+  const pending = ada.request('INVITE', 'sip:101@office.test', { callId, body: 'v=0\r\n' });
+  const invite = await bob.waitFor((message) => 'method' in message && message.method === 'INVITE' && message.headers['call-id'] === callId);
+  t.ok(invite);
+  const sentInvite = [...ada.received].reverse().find((message) => !('method' in message) && message.headers['call-id'] === callId && message.status === 100);
+  t.ok(sentInvite, 'the proxy sent 100 Trying');
+  // CANCEL copies the INVITE's Via branch (RFC 3261 §9.1): take it from the 100 Trying.
+  const branch = sentInvite!.headers.via[0]!.params['branch'];
+  const cseq = sentInvite!.headers.cseq.seq;
+  ada.sendRaw(
+    [
+      `CANCEL sip:101@office.test SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${ada.port};branch=${branch};rport`,
+      `From: <${sentInvite!.headers.from.uri}>;tag=${sentInvite!.headers.from.params['tag']}`,
+      `To: <sip:101@office.test>`,
+      `Call-ID: ${callId}`,
+      `CSeq: ${cseq} CANCEL`,
+      'Max-Forwards: 70',
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n'),
+  );
+  await bob.waitFor((message) => 'method' in message && message.method === 'CANCEL' && message.headers['call-id'] === callId);
+  const final = await pending;
+  t.equal(final.status, 487, `the caller gets 487 Request Terminated (got ${final.status} ${final.reason})`);
+});
+
+t.test('SIP over TCP, and registrations survive a restart', async (t) => {
+  const w = await world(t);
+  const socket = net.connect(w.server.port, '127.0.0.1');
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  t.teardown(() => socket.destroy());
+  let buffer = '';
+  socket.setEncoding('latin1');
+  socket.on('data', (chunk: string) => (buffer += chunk));
+  const local = `127.0.0.1:${socket.localPort}`;
+  const send = (lines: string[]) => socket.write(`${lines.join('\r\n')}\r\nContent-Length: 0\r\n\r\n`);
+  const waitText = async (pattern: RegExp) => {
+    for (let i = 0; i < 200 && !pattern.test(buffer); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    return pattern.exec(buffer);
+  };
+  const register = (cseq: number, auth?: string) =>
+    send([
+      `REGISTER sip:office.test SIP/2.0`,
+      `Via: SIP/2.0/TCP ${local};branch=z9hG4bKtcp${cseq}`,
+      `From: <sip:101@office.test>;tag=t1`,
+      `To: <sip:101@office.test>`,
+      `Call-ID: tcp-reg@127.0.0.1`,
+      `CSeq: ${cseq} REGISTER`,
+      `Contact: <sip:101@${local};transport=tcp>`,
+      'Expires: 300',
+      'Max-Forwards: 70',
+      ...(auth ? [`Authorization: ${auth}`] : []),
+    ]);
+  register(1);
+  const challenge = await waitText(/WWW-Authenticate: Digest [^\r\n]*algorithm=MD5[^\r\n]*/);
+  t.ok(challenge, 'challenged over TCP');
+  const realm = /realm="([^"]+)"/.exec(challenge![0])![1]!;
+  const nonce = /nonce="([^"]+)"/.exec(challenge![0])![1]!;
+  const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+  const ha1 = md5(`101:${realm}:secret-101`);
+  const response = md5(`${ha1}:${nonce}:00000001:c0ffee:auth:${md5('REGISTER:sip:office.test')}`);
+  buffer = '';
+  register(2, `Digest username="101",realm="${realm}",nonce="${nonce}",uri="sip:office.test",response="${response}",algorithm=MD5,qop=auth,nc=00000001,cnonce="c0ffee"`);
+  t.ok(await waitText(/^SIP\/2\.0 200 OK/m), 'registered over TCP');
+  t.equal(w.sip.location().get('101')?.[0]?.source.protocol, 'TCP', 'the binding remembers the TCP flow');
+  socket.write('\r\n\r\n');
+  buffer = '';
+  t.ok(await waitText(/^\r\n$/), 'a CRLFCRLF ping gets a CRLF pong (RFC 5626)');
+
+  await w.sip.close();
+  const again = await startSipService({
+    bind: '127.0.0.1',
+    port: 0,
+    log: createLogger({ level: 'silent' }),
+    store: w.store,
+    authenticator: (realmOf) =>
+      createDigestAuthenticator({ realm: realmOf, store: () => w.store.data, crypto: nodeDigestCrypto, random: nonceRandom, secret: 's' }),
+  });
+  t.teardown(() => again.close());
+  t.equal(again.location().get('101')?.[0]?.contact, `sip:101@${local};transport=tcp`, 'restored from the store after a restart');
 });

@@ -16,7 +16,7 @@ export interface PhoneOptions {
   password: string;
   server: { address: string; port: number };
   domain?: string;
-  /** Answer incoming INVITEs with this status (after 180); default 200. */
+  /** Answer incoming INVITEs with this status (after 180); default 200; 0 rings until cancelled. */
   answer?: number;
 }
 
@@ -65,8 +65,10 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
     if (isReq(message) && message.method !== 'ACK') answerRequest(message, info);
   });
 
+  const ringing = new Map<string, SipRequest>();
   const answerRequest = (request: SipRequest, info: dgram.RemoteInfo) => {
-    const reply = (status: number, reason: string, extra: Record<string, unknown> = {}) => {
+    const reply = (status: number, reason: string, extra: Record<string, unknown> = {}, to: SipRequest = request) => {
+      const request = to;
       const response: SipResponse = {
         status,
         reason,
@@ -85,6 +87,10 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
     if (request.method === 'INVITE') {
       reply(180, 'Ringing');
       const status = options.answer ?? 200;
+      if (status === 0) {
+        ringing.set(request.headers['call-id'], request);
+        return;
+      }
       setTimeout(() => {
         if (status === 200) {
           reply(200, 'OK', {
@@ -98,6 +104,12 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
     }
     if (request.method === 'CANCEL') {
       reply(200, 'OK');
+      // RFC 3261 §9.2: the cancelled INVITE ends with 487.
+      const invite = ringing.get(request.headers['call-id']);
+      if (invite) {
+        ringing.delete(request.headers['call-id']);
+        reply(487, 'Request Terminated', {}, invite);
+      }
       return;
     }
     reply(200, 'OK');

@@ -1,0 +1,60 @@
+/**
+ * A call between two registered extensions through hotdeskd's proxy, SIPp on
+ * both ends: 101 registers from the port its SIPp UAS then answers on; 100
+ * calls 101 (INVITE → 407 → ACK, INVITE with Proxy-Authorization → 180 →
+ * 200 → ACK → BYE → 200).
+ */
+import t from 'tap';
+import { join } from 'node:path';
+import { call, register, SCENARIOS, sippPassed, sippPorts, startOffice } from './support/office.js';
+
+t.test('a call between two extensions goes through the proxy and ends with BYE', async (t) => {
+  const office = await startOffice(t, [
+    ['extension', 'add', '100', '--name', 'Ada Lovelace', '--password', 'k7Qw9xZt3m', '--pin', '4071', '--hotdesk'],
+    ['extension', 'add', '101', '--name', 'Bob Babbage', '--password', 'p4Lm8sVr2q', '--pin', '5182'],
+  ]);
+  const [adaPort, bobPort] = (await sippPorts(2)) as [number, number];
+
+  const bobRegistered = await register(office, { account: '101', port: bobPort });
+  sippPassed(t, bobRegistered.answer, '101 registers from the port it will answer on');
+  const adaRegistered = await register(office, { account: '100', port: adaPort });
+  sippPassed(t, adaRegistered.answer, '100 registers');
+
+  const bob = await office.startSipp({ scenario: join(SCENARIOS, 'uas-answer.xml'), name: 'uas-101', port: bobPort, keys: { hd_account: '101' } });
+  await bob.ready;
+  const ada = await call(office, { account: '100', dialled: '101', port: adaPort, scenario: 'call-auth.xml', holdMs: 500 });
+  const answered = await bob.finished;
+
+  sippPassed(t, ada.challenge, 'INVITE without credentials → 407 → ACK');
+  t.same(
+    ada.challenge.received().map((message) => message.status).filter((status) => status !== 100),
+    [407],
+    'the proxy asks the caller for credentials',
+  );
+  t.same(ada.offered.map((challenge) => challenge.algorithm), ['SHA-256', 'MD5'], 'Proxy-Authenticate for SHA-256 and MD5');
+
+  sippPassed(t, ada.answer, 'caller: INVITE with credentials → 180 → 200 → ACK → BYE → 200');
+  const statuses = ada.answer.received().map((message) => `${message.status} ${message.headers('CSeq')[0]}`);
+  t.ok(statuses.includes('180 2 INVITE'), 'the caller hears ringing', { statuses });
+  t.ok(statuses.includes('200 2 INVITE'), 'the call is answered');
+  t.ok(statuses.includes('200 3 BYE'), 'the BYE is answered');
+  const ok = ada.answer.received().find((message) => message.status === 200 && message.headers('CSeq')[0] === '2 INVITE');
+  t.match(ok?.headers('Record-Route').join(',') ?? '', new RegExp(`127\\.0\\.0\\.1:${office.sip.port};lr`), 'the 200 carries the proxy Record-Route');
+  const ack = ada.answer.sent().find((message) => message.method === 'ACK');
+  t.match(ack?.headers('Route').join(',') ?? '', new RegExp(`127\\.0\\.0\\.1:${office.sip.port};lr`), 'ACK follows the route set');
+  t.match(ack?.requestUri ?? '', new RegExp(`^sip:101@127\\.0\\.0\\.1:${bobPort}`), "ACK goes to 101's contact");
+
+  sippPassed(t, answered, 'callee: INVITE → 180 → 200, ACK, BYE → 200');
+  const requests = answered.received().filter((message) => message.method);
+  t.same(
+    [...new Set(requests.map((message) => message.method))],
+    ['INVITE', 'ACK', 'BYE'],
+    'the callee sees INVITE, then ACK, then BYE',
+  );
+  const invite = requests[0];
+  t.match(invite?.requestUri ?? '', new RegExp(`^sip:101@127\\.0\\.0\\.1:${bobPort}`), "the INVITE is retargeted to 101's registered contact");
+  t.match(invite?.headers('Record-Route').join(',') ?? '', new RegExp(`127\\.0\\.0\\.1:${office.sip.port};lr`), 'the proxy record-routes');
+  t.same(invite?.headers('Proxy-Authorization'), [], "the caller's credentials are not passed on");
+  t.equal(invite?.headers('Via').length, 2, 'the proxy added its Via');
+  t.same(office.problems(), [], 'hotdeskd logged no warnings or errors');
+});

@@ -1,0 +1,82 @@
+/**
+ * hotdeskd's routing rules seen from SIPp: an idle hot-desk phone (HD0001)
+ * is refused 403 "Log In First" for an extension but reaches the trunk (a
+ * SIPp UAS) for 112; the login code `*77*100*` gets 480 while the login IVR
+ * is missing, and 403 "Forbidden" once a dial code `*70` exists.
+ */
+import t, { type Test } from 'tap';
+import { join } from 'node:path';
+import { call, register, SCENARIOS, sippPassed, sippPorts, startOffice, type Office } from './support/office.js';
+import type { TracedMessage } from './support/sipp.js';
+
+/** The final response to the authenticated INVITE (CSeq 2). */
+function finalAnswer(messages: TracedMessage[]): TracedMessage | undefined {
+  return messages.find((message) => message.status !== undefined && message.status >= 200 && message.headers('CSeq')[0] === '2 INVITE');
+}
+
+async function registeredIdlePhone(t: Test, office: Office): Promise<number> {
+  const [port] = (await sippPorts(1)) as [number];
+  const flow = await register(office, { account: 'HD0001', port });
+  sippPassed(t, flow.answer, 'HD0001 registers with its idle account');
+  return port;
+}
+
+t.test('routing rules', async (t) => {
+  const [trunkPort] = (await sippPorts(1)) as [number];
+  const office = await startOffice(t, [
+    ['extension', 'add', '100', '--name', 'Ada Lovelace', '--password', 'k7Qw9xZt3m', '--pin', '4071', '--hotdesk'],
+    ['extension', 'add', '201', '--name', 'Carol Shaw', '--password', 'r9Tn2wQx5k', '--pin', '6293'],
+    ['add-phone', '--model', 'yealink-t54w', '--mac', '00:15:65:aa:bb:cc'],
+    ['trunk', 'set', `sip:127.0.0.1:${trunkPort}`],
+  ]);
+  const phonePort = await registeredIdlePhone(t, office);
+
+  await t.test('an idle hot-desk phone may not call an extension: 403 Log In First', async (t) => {
+    const flow = await call(office, { account: 'HD0001', dialled: '201', port: phonePort, scenario: 'invite-rejected.xml' });
+    sippPassed(t, flow.challenge, 'INVITE → 407 → ACK');
+    sippPassed(t, flow.answer, 'INVITE with credentials → refusal → ACK');
+    const answer = finalAnswer(flow.answer.received());
+    t.equal(answer?.status, 403);
+    t.equal(answer?.reason, 'Log In First');
+  });
+
+  await t.test('an idle hot-desk phone reaches the trunk for 112', async (t) => {
+    const trunk = await office.startSipp({ scenario: join(SCENARIOS, 'uas-answer.xml'), name: 'trunk', port: trunkPort, keys: { hd_account: 'trunk' } });
+    await trunk.ready;
+    const flow = await call(office, { account: 'HD0001', dialled: '112', port: phonePort, scenario: 'call-auth.xml' });
+    const atTrunk = await trunk.finished;
+    sippPassed(t, flow.answer, 'caller: INVITE with credentials → 200 → ACK → BYE → 200');
+    sippPassed(t, atTrunk, 'trunk: INVITE → 180 → 200, ACK, BYE → 200');
+    const invite = atTrunk.received().find((message) => message.method === 'INVITE');
+    t.match(invite?.requestUri ?? '', new RegExp(`^sip:112@127\\.0\\.0\\.1:${trunkPort}$`), 'the trunk is asked for 112');
+    t.same(
+      [...new Set(atTrunk.received().flatMap((message) => (message.method ? [message.method] : [])))],
+      ['INVITE', 'ACK', 'BYE'],
+      'ACK and BYE reach the trunk through the proxy',
+    );
+    const bye = flow.answer.received().find((message) => message.headers('CSeq')[0] === '3 BYE');
+    t.equal(bye?.status, 200, 'the BYE is answered');
+  });
+
+  await t.test('*77*100* while the login IVR is missing: 480', async (t) => {
+    const flow = await call(office, { account: 'HD0001', dialled: '*77*100*', port: phonePort, scenario: 'invite-rejected.xml' });
+    sippPassed(t, flow.answer, 'INVITE with credentials → refusal → ACK');
+    t.equal(finalAnswer(flow.answer.received())?.status, 480);
+  });
+
+  await t.test("*77*100* with a dial code '*70' in place: 403 Forbidden", async (t) => {
+    // With the daemon running, the CLI sends the change over the control socket.
+    const set = await office.cli('dial-codes', 'set', 'park', '*70', '--force');
+    t.equal(set.code, 0, 'hotdesk dial-codes set park *70 --force');
+    const flow = await call(office, { account: 'HD0001', dialled: '*77*100*', port: phonePort, scenario: 'invite-rejected.xml' });
+    sippPassed(t, flow.answer, 'INVITE with credentials → refusal → ACK');
+    const answer = finalAnswer(flow.answer.received());
+    t.equal(answer?.status, 403);
+    t.equal(answer?.reason, 'Forbidden');
+  });
+
+  const warnings = office.problems();
+  t.equal(warnings.length, 2, 'hotdeskd warned about the emergency call and the refused hot-desk code, nothing else', { warnings });
+  t.match(warnings.join('\n'), /emergency call/);
+  t.match(warnings.join('\n'), /hot-desk code refused/);
+});

@@ -1,0 +1,213 @@
+/**
+ * One office for an interop test: a temporary data directory seeded through
+ * the real CLI (`bin/hotdesk --data DIR …`), the built `bin/hotdeskd` serving
+ * SIP on 127.0.0.1 and a free port, and SIPp flows against it with digest
+ * credentials computed by ./digest.ts (see there for why).
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Test } from 'tap';
+import { runCli, type Finished } from '../../support/run-cli.js';
+import { startDaemon, type RunningDaemon } from '../../support/start-daemon.js';
+import { loadStoreFile, tempDir } from '../../support/temp-data.js';
+import type { StoreData } from '../../../src/store/schema.js';
+import { credentials, parseChallenges, pickChallenge, type Challenge, type ClientAlgorithm } from './digest.js';
+import { freeUdpPorts, requireSipp, runSipp, startSipp, type RunningSipp, type SippOptions, type SippResult } from './sipp.js';
+
+export const SCENARIOS = fileURLToPath(new URL('../scenarios/', import.meta.url));
+export const DOMAIN = 'office.test';
+
+export interface Office {
+  /** Scratch directory: data/ and every SIPp trace. */
+  dir: string;
+  data: string;
+  daemon: RunningDaemon;
+  sip: { host: string; port: number };
+  /** Runs `hotdesk --data DIR …args`; fails the test's setup when it exits non-zero. */
+  cli(...args: string[]): Promise<Finished>;
+  store(): Promise<StoreData>;
+  /** The SIP password of an extension, or the idle password of a hot-desk phone (from the store file). */
+  password(account: string): Promise<string>;
+  /** Runs SIPp against hotdeskd with this office's defaults (trace dir, target). */
+  sipp(options: Omit<SippOptions, 'dir' | 'target'>): Promise<SippResult>;
+  startSipp(options: Omit<SippOptions, 'dir' | 'target'>): Promise<RunningSipp>;
+  /** The daemon's log lines at warn level or above (pino JSON on stderr). */
+  problems(): string[];
+}
+
+let serial = 0;
+/** A label unique in this process, for SIPp file names, tags and Call-IDs. */
+export const label = (what: string): string => `${what}-${process.pid}-${++serial}`;
+
+/**
+ * Seeds an office with `commands` (each the arguments of one `hotdesk`
+ * command, run before the daemon starts) and starts hotdeskd on it.
+ */
+export async function startOffice(t: Test, commands: string[][]): Promise<Office> {
+  requireSipp();
+  const dir = await tempDir(t, 'hd-interop-');
+  const data = join(dir, 'data');
+  const cli = async (...args: string[]): Promise<Finished> => {
+    const result = await runCli(data, args);
+    if (result.code !== 0) throw new Error(`hotdesk ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+    return result;
+  };
+  await cli('settings', 'set', 'sip-domain', DOMAIN);
+  for (const command of commands) await cli(...command);
+  const daemon = await startDaemon(t, data);
+  const banner = /sip:\s+udp\+tcp (\S+):(\d+)/.exec(daemon.stdout());
+  if (!banner) throw new Error(`no SIP address in the hotdeskd banner: ${daemon.stdout()}`);
+  const sip = { host: banner[1]!, port: Number(banner[2]) };
+  if (sip.host !== '127.0.0.1' || sip.port === 5060) throw new Error(`hotdeskd should serve 127.0.0.1 on a free port, not ${sip.host}:${sip.port}`);
+  const sippProcesses: RunningSipp[] = [];
+  t.teardown(async () => {
+    await Promise.all(sippProcesses.map((running) => running.kill()));
+  });
+  const store = () => loadStoreFile(join(data, 'hotdesk.json'));
+  const startOne = async (options: Omit<SippOptions, 'dir' | 'target'>): Promise<RunningSipp> => {
+    const running = await startSipp({ ...options, dir, target: sip });
+    sippProcesses.push(running);
+    return running;
+  };
+  return {
+    dir,
+    data,
+    daemon,
+    sip,
+    cli,
+    store,
+    async password(account) {
+      const office = await store();
+      const secret =
+        office.extensions.find((ext) => ext.number === account)?.sipPassword ??
+        office.phones.find((phone) => phone.name === account)?.idlePassword;
+      if (!secret) throw new Error(`no account ${account} in the store`);
+      return secret;
+    },
+    async sipp(options) {
+      return (await startOne(options)).finished;
+    },
+    startSipp: startOne,
+    problems() {
+      return daemon
+        .stderr()
+        .split('\n')
+        .filter((line) => {
+          const level = /^\{"level":(\d+)/.exec(line)?.[1];
+          return level !== undefined && Number(level) >= 40;
+        });
+    },
+  };
+}
+
+/** Local SIP ports for SIPp processes that must keep one port (register first, then answer on it). */
+export const sippPorts = freeUdpPorts;
+
+/** The challenges of the first 401/407 SIPp received, or a clear error. */
+export function challengesIn(result: SippResult, status: 401 | 407): Challenge[] {
+  const answer = result.received().find((message) => message.status === status);
+  if (!answer) throw new Error(`no ${status} received:\n${result.describe()}`);
+  return parseChallenges(answer.headers(status === 401 ? 'WWW-Authenticate' : 'Proxy-Authenticate'));
+}
+
+export interface AuthFlow {
+  /** The SIPp run that got the challenge. */
+  challenge: SippResult;
+  /** The SIPp run that sent the credentials. */
+  answer: SippResult;
+  /** The challenges offered (one per algorithm). */
+  offered: Challenge[];
+}
+
+export interface RegisterOptions {
+  account: string;
+  /** Default: the account's own password from the store. */
+  password?: string;
+  /** Local SIP port (the Contact); default: a free one. */
+  port?: number;
+  algorithm?: ClientAlgorithm;
+  expires?: number;
+  /** register-auth.xml (expects 200) or register-refused.xml (expects 401). */
+  scenario?: 'register-auth.xml' | 'register-refused.xml';
+}
+
+/** REGISTER → 401 (SIPp), credentials (here), REGISTER with Authorization → 200 (SIPp), one Call-ID. */
+export async function register(office: Office, options: RegisterOptions): Promise<AuthFlow> {
+  const name = label(`register-${options.account}`);
+  const [port] = options.port !== undefined ? [options.port] : await sippPorts(1);
+  const keys = { hd_account: options.account, hd_domain: DOMAIN, hd_tag: name, hd_expires: options.expires ?? 300 };
+  const callId = ['-cid_str', `${name}-%u@127.0.0.1`];
+  const challenge = await office.sipp({ scenario: join(SCENARIOS, 'register-challenge.xml'), name: `${name}-1`, port: port!, keys, args: callId });
+  if (challenge.code !== 0) throw new Error(`REGISTER without credentials did not end with a 401:\n${challenge.describe()}`);
+  const offered = challengesIn(challenge, 401);
+  const auth = credentials({
+    challenge: pickChallenge(offered, options.algorithm ?? 'MD5'),
+    username: options.account,
+    password: options.password ?? (await office.password(options.account)),
+    method: 'REGISTER',
+    uri: `sip:${DOMAIN}`,
+  });
+  const answer = await office.sipp({
+    scenario: join(SCENARIOS, options.scenario ?? 'register-auth.xml'),
+    name: `${name}-2`,
+    port: port!,
+    keys: { ...keys, hd_auth: `Authorization: ${auth}` },
+    args: callId,
+  });
+  return { challenge, answer, offered };
+}
+
+export interface CallOptions {
+  account: string;
+  dialled: string;
+  password?: string;
+  port?: number;
+  algorithm?: ClientAlgorithm;
+  /** call-auth.xml (answered, BYE) or invite-rejected.xml (a 4xx/5xx refusal). */
+  scenario: 'call-auth.xml' | 'invite-rejected.xml';
+  /** How long call-auth.xml holds the call before BYE, ms. */
+  holdMs?: number;
+}
+
+/** INVITE → 407 → ACK (SIPp), credentials (here), INVITE with Proxy-Authorization and the rest of `scenario` (SIPp). */
+export async function call(office: Office, options: CallOptions): Promise<AuthFlow> {
+  const name = label(`call-${options.account}`);
+  const [port] = options.port !== undefined ? [options.port] : await sippPorts(1);
+  const keys = { hd_account: options.account, hd_dialled: options.dialled, hd_domain: DOMAIN, hd_tag: randomBytes(6).toString('hex') };
+  const callId = ['-cid_str', `${name}-%u@127.0.0.1`];
+  const challenge = await office.sipp({ scenario: join(SCENARIOS, 'invite-challenge.xml'), name: `${name}-1`, port: port!, keys, args: callId });
+  if (challenge.code !== 0) throw new Error(`INVITE without credentials did not end with a 407:\n${challenge.describe()}`);
+  const offered = challengesIn(challenge, 407);
+  const auth = credentials({
+    challenge: pickChallenge(offered, options.algorithm ?? 'MD5'),
+    username: options.account,
+    password: options.password ?? (await office.password(options.account)),
+    method: 'INVITE',
+    uri: `sip:${options.dialled}@${DOMAIN}`,
+  });
+  const answer = await office.sipp({
+    scenario: join(SCENARIOS, options.scenario),
+    name: `${name}-2`,
+    port: port!,
+    keys: { ...keys, hd_auth: `Proxy-Authorization: ${auth}` },
+    args: [...callId, '-d', String(options.holdMs ?? 300)],
+  });
+  return { challenge, answer, offered };
+}
+
+/** Waits until `check` holds for the store file (the daemon saves registrations within about 0.5 s). */
+export async function storeEventually(office: Office, check: (data: StoreData) => boolean, timeoutMs = 5_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const data = await office.store().catch(() => undefined);
+    if (data && check(data)) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Asserts that a SIPp run ended with exit 0 (every call as the scenario says); shows its trace when not. */
+export function sippPassed(t: Test, result: SippResult, what: string): boolean {
+  return t.equal(result.code, 0, `${what}: SIPp exit 0`, { sipp: result.describe() });
+}
