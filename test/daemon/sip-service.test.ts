@@ -3,15 +3,11 @@
  * digest, calls through the proxy, idle-phone and hot-desk code rules, the
  * trunk, and bad input.
  */
-import t, { type Test } from 'tap';
-import { join } from 'node:path';
-import { openStoreWriter } from '../../src/adapters/json-store.js';
+import t from 'tap';
 import { createLogger } from '../../src/adapters/log.js';
 import { nodeDigestCrypto, nonceRandom } from '../../src/adapters/node-crypto.js';
-import { createStoreService } from '../../src/daemon/store-service.js';
-import { startSipService, type SipService } from '../../src/daemon/sip/sip-service.js';
+import { startSipService } from '../../src/daemon/sip/sip-service.js';
 import { createDigestAuthenticator } from '../../src/daemon/sip/authenticator.js';
-import type { StoreService } from '../../src/daemon/store-service.js';
 import type { SipRequest, SipResponse } from '../../src/sip/message.js';
 import { buildResponse } from '../../src/sip/message.js';
 import dgram from 'node:dgram';
@@ -21,61 +17,8 @@ import sip from 'sip';
 import { buildChallenges, checkCredentials, parseCredentials } from '../../src/sip/digest.js';
 import { makeNonce } from '../../src/sip/nonce.js';
 import { emptyNonceCounts } from '../../src/sip/nonce-counts.js';
-import { addExtension, addPhone, office } from '../support/office.js';
-import { serializeStore } from '../../src/store/migrate.js';
-import { tempDir } from '../support/temp-data.js';
-import { startTestPhone, type TestPhone } from '../support/test-phone.js';
-import { writeFile } from 'node:fs/promises';
-import type { Change } from '../../src/store/changes.js';
-
-interface World {
-  sip: SipService;
-  store: StoreService;
-  server: { address: string; port: number };
-  phone(user: string, password: string, answer?: number): Promise<TestPhone>;
-}
-
-async function world(t: Test, extra: Change[] = []): Promise<World> {
-  const dir = await tempDir(t);
-  const file = join(dir, 'hotdesk.json');
-  const data = office(
-    addExtension('100', 'Ada'),
-    addExtension('101', 'Bob'),
-    addExtension('201', 'Carol'),
-    addPhone('001565000001'),
-    { kind: 'set-settings', sipDomain: 'office.test' },
-    ...extra,
-  );
-  await writeFile(file, serializeStore(data));
-  const writer = await openStoreWriter(file, dir, () => {
-    throw new Error('the store exists');
-  });
-  const store = createStoreService(writer);
-  const sip = await startSipService({
-    bind: '127.0.0.1',
-    port: 0,
-    log: createLogger({ level: 'silent' }),
-    store,
-    authenticator: (realm) =>
-      createDigestAuthenticator({ realm, store: () => store.data, crypto: nodeDigestCrypto, random: nonceRandom, secret: 'test-secret' }),
-  });
-  const server = { address: '127.0.0.1', port: sip.stack.transport.port };
-  const phones: TestPhone[] = [];
-  t.teardown(async () => {
-    await Promise.all(phones.map((phone) => phone.close()));
-    await sip.close();
-  });
-  return {
-    sip,
-    store,
-    server,
-    async phone(user, password, answer) {
-      const phone = await startTestPhone({ user, password, server, domain: 'office.test', ...(answer !== undefined ? { answer } : {}) });
-      phones.push(phone);
-      return phone;
-    },
-  };
-}
+import { startTestPhone } from '../support/test-phone.js';
+import { world } from '../support/sip-world.js';
 
 t.test('registration with digest authentication', async (t) => {
   const w = await world(t);

@@ -1,0 +1,65 @@
+/** An office with hotdeskd's SIP side on a real UDP/TCP port on 127.0.0.1, and test phones for it. */
+import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import type { Test } from 'tap';
+import { openStoreWriter } from '../../src/adapters/json-store.js';
+import { createLogger } from '../../src/adapters/log.js';
+import { nodeDigestCrypto, nonceRandom } from '../../src/adapters/node-crypto.js';
+import { createStoreService, type StoreService } from '../../src/daemon/store-service.js';
+import { startSipService, type SipService } from '../../src/daemon/sip/sip-service.js';
+import { createDigestAuthenticator } from '../../src/daemon/sip/authenticator.js';
+import { serializeStore } from '../../src/store/migrate.js';
+import type { Change } from '../../src/store/changes.js';
+import { addExtension, addPhone, office } from './office.js';
+import { tempDir } from './temp-data.js';
+import { startTestPhone, type TestPhone } from './test-phone.js';
+
+export interface World {
+  sip: SipService;
+  store: StoreService;
+  server: { address: string; port: number };
+  phone(user: string, password: string, answer?: number): Promise<TestPhone>;
+}
+
+export async function world(t: Test, extra: Change[] = []): Promise<World> {
+  const dir = await tempDir(t);
+  const file = join(dir, 'hotdesk.json');
+  const data = office(
+    addExtension('100', 'Ada'),
+    addExtension('101', 'Bob'),
+    addExtension('201', 'Carol'),
+    addPhone('001565000001'),
+    { kind: 'set-settings', sipDomain: 'office.test' },
+    ...extra,
+  );
+  await writeFile(file, serializeStore(data));
+  const writer = await openStoreWriter(file, dir, () => {
+    throw new Error('the store exists');
+  });
+  const store = createStoreService(writer);
+  const sip = await startSipService({
+    bind: '127.0.0.1',
+    port: 0,
+    log: createLogger({ level: 'silent' }),
+    store,
+    authenticator: (realm) =>
+      createDigestAuthenticator({ realm, store: () => store.data, crypto: nodeDigestCrypto, random: nonceRandom, secret: 'test-secret' }),
+  });
+  const server = { address: '127.0.0.1', port: sip.stack.transport.port };
+  const phones: TestPhone[] = [];
+  t.teardown(async () => {
+    await Promise.all(phones.map((phone) => phone.close()));
+    await sip.close();
+  });
+  return {
+    sip,
+    store,
+    server,
+    async phone(user, password, answer) {
+      const phone = await startTestPhone({ user, password, server, domain: 'office.test', ...(answer !== undefined ? { answer } : {}) });
+      phones.push(phone);
+      return phone;
+    },
+  };
+}
+
