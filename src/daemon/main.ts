@@ -160,8 +160,14 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       return 1;
     }
     // The system said no (EACCES on the data directory, a port in use…): one line naming what, no stack trace.
-    if (typeof (error as NodeJS.ErrnoException).code === 'string' && (error as NodeJS.ErrnoException).syscall) {
-      process.stderr.write(`hotdeskd: cannot start: ${(error as Error).message}\n`);
+    const failure = error as NodeJS.ErrnoException;
+    if (failure.code === 'EADDRINUSE' || (failure.code === 'EACCES' && (failure.syscall === 'bind' || failure.syscall === 'listen'))) {
+      const what = failure.code === 'EADDRINUSE' ? 'the port is in use (another hotdeskd or PBX?)' : 'permission denied';
+      process.stderr.write(`hotdeskd: cannot listen for SIP on ${config.bind}:${config.sipPort}: ${what}; choose another with --sip-port\n`);
+      return 1;
+    }
+    if (typeof failure.code === 'string' && failure.syscall) {
+      process.stderr.write(`hotdeskd: cannot start: ${failure.message}\n`);
       return 1;
     }
     throw error;
