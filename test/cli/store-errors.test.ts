@@ -7,7 +7,7 @@
 import t, { type Test } from 'tap';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { runCli, spawnNode, DAEMON_BIN, type Finished, type SpawnOptions } from '../support/run-cli.js';
+import { CLI_BIN, DAEMON_BIN, runCli, spawnNode, type Finished, type SpawnOptions } from '../support/run-cli.js';
 import { exists, tempData } from '../support/temp-data.js';
 import { createStore, STORE_VERSION } from '../../src/store/schema.js';
 import { serializeStore } from '../../src/store/migrate.js';
@@ -59,15 +59,22 @@ for (const variant of VARIANTS) {
     await writeFile(paths.store, variant.content, { mode: 0o600 });
     const before = await readFile(paths.store);
 
-    const [read, json, write, extension] = await Promise.all([
-      runCli(paths.dir, ['phones']),
-      runCli(paths.dir, ['status', '--json']),
-      runCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', '001565aabbcc']),
-      runCli(paths.dir, ['extension', 'add', '100', '--name', 'Ada', '--password', 'Sip-Password-123', '--pin', '739164']),
-    ]);
-    for (const [what, result] of [['phones', read], ['status --json', json], ['add-phone', write], ['extension add', extension]] as const) {
-      oneLine(t, result, `hotdesk ${what}`, `hotdesk: cannot use the store ${paths.store}: `, paths.store, variant.problem);
+    // A read and a write for every variant; the other commands share the same path, so once is enough.
+    const commands: [string, string[]][] = [
+      ['phones', ['phones']],
+      ['add-phone', ['add-phone', '--model', 'yealink-t54w', '--mac', '001565aabbcc']],
+    ];
+    if (variant === VARIANTS[0]) {
+      commands.push(
+        ['status --json', ['status', '--json']],
+        ['extension add', ['extension', 'add', '100', '--name', 'Ada', '--password', 'Sip-Password-123', '--pin', '739164']],
+        ['login', ['login', '100', '--phone', 'HD0001']],
+      );
     }
+    const results = await Promise.all(commands.map(([, args]) => runCli(paths.dir, args)));
+    commands.forEach(([what], i) => {
+      oneLine(t, results[i]!, `hotdesk ${what}`, `hotdesk: cannot use the store ${paths.store}: `, paths.store, variant.problem);
+    });
     const daemon = await runDaemon(t, paths.dir);
     oneLine(t, daemon, 'hotdeskd', `hotdeskd: ${paths.store}: `, paths.store, variant.problem);
 
@@ -100,6 +107,14 @@ t.test('a data directory without read permission', async (t) => {
   const before = await readFile(paths.store);
   const asRoot = process.getuid?.() === 0;
   const options: SpawnOptions = asRoot ? { uid: 65534, gid: 65534 } : {};
+  if (asRoot) {
+    const probe = await spawnNode('-e', ['require("fs").accessSync(process.argv[1], require("fs").constants.R_OK)', CLI_BIN], options).finished;
+    if (probe.code !== 0) {
+      // The only variant the brief allows to leave out: root reads everything, and nobody cannot reach this checkout.
+      t.comment(`not tried: running as root, and user nobody cannot read ${CLI_BIN}`);
+      return;
+    }
+  }
   // The directory holding the data directory must be passable for that user.
   await chmod(dirname(paths.dir), 0o755);
   await chmod(paths.dir, 0o000);

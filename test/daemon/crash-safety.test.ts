@@ -10,7 +10,7 @@ import { startDaemon, waitFor, type RunningDaemon } from '../support/start-daemo
 import { exists, macFor, tempData } from '../support/temp-data.js';
 import { checkStoreAfterCrash, isAlive, lockHolder, sleep } from '../support/crash-checks.js';
 
-const STREAMS = 4;
+const STREAMS = 3;
 let nextMac = 1;
 
 interface Write {

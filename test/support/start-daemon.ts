@@ -48,7 +48,7 @@ export async function startDaemon(t: Teardown, dataDir: string, args: string[] =
   void running.finished.then((result) => (exited = result));
   try {
     // The whole banner ends with "Press Ctrl-C to stop."; wait for all of it.
-    await waitFor(() => exited !== undefined || (running.stdout().includes(BANNER) && running.stdout().includes('Ctrl-C')), 'the hotdeskd banner');
+    await waitFor(() => exited !== undefined || (running.stdout().includes(BANNER) && running.stdout().includes('Ctrl-C')), 'the hotdeskd banner', 30_000);
   } catch (error) {
     running.child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}; stdout: ${running.stdout()} stderr: ${running.stderr()}`);
