@@ -88,8 +88,12 @@ export function sendControl(path: string, request: ControlRequest, timeoutMs = 3
       socket.destroy();
       reject(new Error(`hotdeskd did not answer within ${timeoutMs / 1000} s`));
     }, timeoutMs);
+    let connected = false;
     socket.setEncoding('utf8');
-    socket.on('connect', () => socket.write(`${JSON.stringify(request)}\n`));
+    socket.on('connect', () => {
+      connected = true;
+      socket.write(`${JSON.stringify(request)}\n`);
+    });
     socket.on('data', (chunk: string) => {
       buffer += chunk;
       const newline = buffer.indexOf('\n');
@@ -104,7 +108,10 @@ export function sendControl(path: string, request: ControlRequest, timeoutMs = 3
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') reject(new NoDaemonError());
+      // Nothing received the request: as good as no daemon (a stale socket, or one going away).
+      if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED' || (!connected && error.code === 'ECONNRESET')) reject(new NoDaemonError());
+      else if (error.code === 'EACCES') reject(new Error(`no permission to use the control socket ${path}`));
+      else if (connected) reject(new Error('hotdeskd stopped before answering; the change may or may not have been made (hotdesk status shows the office)'));
       else reject(error);
     });
     // The daemon died (or hung up) before answering: say so now, not after the timeout.

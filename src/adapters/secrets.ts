@@ -10,6 +10,7 @@ const PASSWORD_ALPHABET = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ2345
 
 /** A SIP password of letters and digits (no look-alikes), easy for any phone to store. */
 export function randomPassword(length = 20): string {
+  if (length <= 0) return '';
   const bytes = randomBytes(length * 2);
   let password = '';
   for (const byte of bytes) {

@@ -17,7 +17,7 @@ export function registerStatus(program: Command, context: () => CliContext): voi
       }
       const data = await ctx.read();
       const rows = statusRows(data, ctx.catalogue);
-      if (options.json) return ctx.out.json(rows);
+      if (options.json) return ctx.out.json(rows.map((row) => ({ ...row, mac: formatMac(row.mac) })));
       for (const warning of statusWarnings(data)) ctx.out.warn(warning);
       if (rows.length === 0) return ctx.out.line('no hot-desk phones yet (hotdesk add-phone adds one)');
       const { colour } = ctx.out;
