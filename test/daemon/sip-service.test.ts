@@ -341,3 +341,30 @@ t.test('SIP over TCP, and registrations survive a restart', async (t) => {
   t.teardown(() => again.close());
   t.equal(again.location().get('101')?.[0]?.contact, `sip:101@${local};transport=tcp`, 'restored from the store after a restart');
 });
+
+t.test('with a fake clock: registrations and subscriptions expire', async (t) => {
+  let clock = Date.now();
+  const w = await world(t, [], { now: () => clock, sweepMs: 20 });
+  const ada = await w.phone('100', 'secret-100');
+  const bob = await w.phone('101', 'secret-101');
+  t.equal((await ada.register(60)).status, 200);
+  t.equal((await bob.register(3600)).status, 200);
+  const subscribed = await bob.request('SUBSCRIBE', 'sip:100@office.test', { extra: ['Event: dialog', 'Expires: 120'] });
+  t.equal(subscribed.status, 200);
+
+  clock += 59_000;
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  t.equal(w.sip.location().get('100')?.length, 1, 'still registered a second before expiry');
+
+  clock += 2_000;
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  t.equal(w.sip.location().get('100'), undefined, 'gone once its time is up');
+  t.equal((await bob.call('sip:100@office.test')).response.status, 480, 'calls find nobody');
+
+  clock += 60_000;
+  const final = await bob.waitFor(
+    (message) => 'method' in message && message.method === 'NOTIFY' && /^terminated/.test(String(message.headers['subscription-state'])),
+  );
+  t.match(String(final.headers['subscription-state']), /reason=timeout/, 'the subscription ends with a final NOTIFY');
+  t.equal(w.sip.location().get('101')?.length, 1, 'the longer registration stays');
+});

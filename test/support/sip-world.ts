@@ -21,7 +21,13 @@ export interface World {
   phone(user: string, password: string, answer?: number): Promise<TestPhone>;
 }
 
-export async function world(t: Test, extra: Change[] = []): Promise<World> {
+export interface WorldOptions {
+  /** A fake clock for registrations, nonces and subscriptions. */
+  now?: () => number;
+  sweepMs?: number;
+}
+
+export async function world(t: Test, extra: Change[] = [], options: WorldOptions = {}): Promise<World> {
   const dir = await tempDir(t);
   const file = join(dir, 'hotdesk.json');
   const data = office(
@@ -42,6 +48,8 @@ export async function world(t: Test, extra: Change[] = []): Promise<World> {
     port: 0,
     log: createLogger({ level: 'silent' }),
     store,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.sweepMs ? { sweepMs: options.sweepMs } : {}),
     authenticator: (realm) =>
       createDigestAuthenticator({ realm, store: () => store.data, crypto: nodeDigestCrypto, random: nonceRandom, secret: 'test-secret' }),
   });
