@@ -12,6 +12,8 @@ const vendorFile = z.object({
       id: z.string().regex(/^[a-z]+-[a-z0-9-]+$/),
       name: z.string().min(1),
       keys: z.number().int().min(1).max(200),
+      commonFile: z.string().regex(/^y0{9}\d{3}\.cfg$/).optional(),
+      vpk: z.number().int().min(0).max(200).optional(),
     }),
   ),
 });

@@ -11,6 +11,10 @@ export interface PhoneModel {
   name: string;
   /** Programmable key slots the configuration can address (line/DSS/function keys). */
   keys: number;
+  /** Yealink: the model's common file (`y000000000096.cfg`). */
+  commonFile?: string;
+  /** Grandstream: how many of the keys are virtual (VPK); the rest are multi-purpose keys. */
+  vpk?: number;
 }
 
 export type Catalogue = readonly PhoneModel[];

@@ -31,3 +31,9 @@ t.test('a broken catalogue file is named', async (t) => {
   });
   t.throws(() => loadCatalogue(dir), /must start with yealink-|ENOENT/);
 });
+
+t.test('vendor facts in the catalogue survive loading', async (t) => {
+  const catalogue = loadCatalogue();
+  t.equal(findModel(catalogue, 'yealink-t54w')?.commonFile, 'y000000000096.cfg');
+  t.equal(findModel(catalogue, 'grandstream-grp2614')?.vpk, 16);
+});

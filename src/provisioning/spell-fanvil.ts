@@ -1,0 +1,63 @@
+/**
+ * Fanvil spelling of the view (phones.md §5): `<dsskey>` function keys as memory
+ * keys (`<number>@<line>/f` speed dial, `<number>@<line>/ba` BLF), all on the first
+ * `dssSide` page with index = slot, and the line settings whose codes differ from the view.
+ */
+import type { Language } from '../core/model.js';
+import type { PhoneView } from './view-model.js';
+
+/** `<DefaultLanguage>` on X-U models [K: Wazo Fanvil plugin]. */
+const LANGUAGE: Readonly<Record<Language, string>> = { en: 'en', de: 'de', it: 'it' };
+/** `<Fkey><Type>`: 0 none, 1 memory key. */
+export const FANVIL_KEY_TYPE = { none: 0, memory: 1 } as const;
+/** The SIP line the keys use (1-based as Wazo and FusionPBX write it; phones.md §5.4 open point). */
+const LINE = 1;
+
+export interface FanvilFkey {
+  index: number;
+  type: number;
+  value: string;
+  title: string;
+}
+
+export interface FanvilSpelling {
+  /** `<dssSide index>` pages; all keys on page 1, `Fkey index` = slot (as FusionPBX writes it). */
+  dssSides: { index: number; fkeys: FanvilFkey[] }[];
+  language: string;
+  /** `<ap><FlashFileName>` relative to `<FlashServerIP>` (the provisioning origin); `$mac` is the phone's. */
+  flashFileName: string;
+  outboundProxy: { address: string; port: string };
+  /** `<Transport>`: 0 UDP. */
+  transport: number;
+  /** `<DTMFMode>`: 0 in-band, 1 RFC 2833, 2 SIP INFO [K: Wazo]. */
+  dtmfMode: number;
+  /** `<NATUDPUpdate>`: 2 as FusionPBX writes it for keep-alive, 0 off (meanings unconfirmed). */
+  natUdpUpdate: 0 | 2;
+}
+
+export function spellFanvilKeys(keys: PhoneView['keys']): FanvilFkey[] {
+  return keys.map((key): FanvilFkey => {
+    const place = { index: key.slot };
+    switch (key.kind) {
+      case 'logout':
+        return { ...place, type: FANVIL_KEY_TYPE.memory, value: `${key.number}@${LINE}/f`, title: key.label };
+      case 'blf':
+        return { ...place, type: FANVIL_KEY_TYPE.memory, value: `${key.number}@${LINE}/ba`, title: key.label };
+      case 'unused':
+        return { ...place, type: FANVIL_KEY_TYPE.none, value: '', title: '' };
+    }
+  });
+}
+
+export function spellFanvil(view: PhoneView): FanvilSpelling {
+  const proxy = view.server.outboundProxy;
+  return {
+    dssSides: [{ index: 1, fkeys: spellFanvilKeys(view.keys) }],
+    language: LANGUAGE[view.account.language],
+    flashFileName: `${view.provisioning.path.replace(/^\//, '')}$mac.cfg`,
+    outboundProxy: proxy ? { address: proxy.host, port: String(proxy.port) } : { address: '', port: '' },
+    transport: 0,
+    dtmfMode: view.dtmf.sipInfo && !view.dtmf.rfc2833 ? 2 : view.dtmf.rfc2833 ? 1 : 0,
+    natUdpUpdate: view.server.natKeepAlive.enabled ? 2 : 0,
+  };
+}

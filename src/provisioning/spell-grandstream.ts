@@ -1,0 +1,62 @@
+/**
+ * Grandstream spelling of the view (phones.md §4), config version 2 alias names
+ * throughout: virtual keys `pks.vpk.N.*` first, then multi-purpose keys `pks.mpk.N.*`
+ * on models that have them (models.json `vpk`), register expiry in minutes.
+ */
+import type { Language } from '../core/model.js';
+import type { PhoneView } from './view-model.js';
+
+/** `language.gui` [K: Wazo Grandstream plugin]. */
+const LANGUAGE: Readonly<Record<Language, string>> = { en: 'en', de: 'de', it: 'it' };
+
+export interface GrandstreamKey {
+  /** 1-based within its section. */
+  n: number;
+  section: 'vpk' | 'mpk';
+  keyMode: 'SpeedDial' | 'BLF' | 'None';
+  /** Account reference: VPK `0` (first account, 0-based), MPK `Account1` [K: Wazo]. */
+  account: string;
+  description: string;
+  value: string;
+}
+
+export interface GrandstreamSpelling {
+  keys: GrandstreamKey[];
+  /** `account.1.sip.registerExpiration` is in minutes. */
+  expiresMinutes: number;
+  language: string;
+  /** `account.1.sip.outboundProxy.1.address`: `host:port`, empty without one. */
+  outboundProxy: string;
+  /** `account.1.sip.transport`. */
+  transport: 'UDP';
+  yesNo: { keepAlive: 'Yes' | 'No'; rfc2833: 'Yes' | 'No'; sipInfo: 'Yes' | 'No' };
+}
+
+export function spellGrandstreamKeys(keys: PhoneView['keys'], vpkCount: number): GrandstreamKey[] {
+  return keys.map((key): GrandstreamKey => {
+    const section = key.slot <= vpkCount ? 'vpk' : 'mpk';
+    const n = section === 'vpk' ? key.slot : key.slot - vpkCount;
+    const account = section === 'vpk' ? '0' : 'Account1';
+    switch (key.kind) {
+      case 'logout':
+        return { n, section, keyMode: 'SpeedDial', account, description: key.label, value: key.number };
+      case 'blf':
+        return { n, section, keyMode: 'BLF', account, description: key.label, value: key.number };
+      case 'unused':
+        return { n, section, keyMode: 'None', account, description: '', value: '' };
+    }
+  });
+}
+
+const yesNo = (value: boolean): 'Yes' | 'No' => (value ? 'Yes' : 'No');
+
+export function spellGrandstream(view: PhoneView): GrandstreamSpelling {
+  return {
+    keys: spellGrandstreamKeys(view.keys, view.model.vpk ?? view.model.keys),
+    expiresMinutes: Math.max(1, Math.ceil(view.server.expires / 60)),
+    language: LANGUAGE[view.account.language],
+    outboundProxy: view.server.outboundProxy?.text ?? '',
+    transport: 'UDP',
+    yesNo: { keepAlive: yesNo(view.server.natKeepAlive.enabled), rfc2833: yesNo(view.dtmf.rfc2833), sipInfo: yesNo(view.dtmf.sipInfo) },
+  };
+}
