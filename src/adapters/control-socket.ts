@@ -72,6 +72,14 @@ export async function startControlServer(path: string, handle: ControlHandler): 
   return server;
 }
 
+/** The control socket failed in a way worth telling the admin in one line (not a bug). */
+export class ControlError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ControlError';
+  }
+}
+
 export class NoDaemonError extends Error {
   constructor() {
     super('hotdeskd is not listening on its control socket');
@@ -86,7 +94,7 @@ export function sendControl(path: string, request: ControlRequest, timeoutMs = 3
     let buffer = '';
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`hotdeskd did not answer within ${timeoutMs / 1000} s`));
+      reject(new ControlError(`hotdeskd did not answer within ${timeoutMs / 1000} s`));
     }, timeoutMs);
     let connected = false;
     socket.setEncoding('utf8');
@@ -103,22 +111,22 @@ export function sendControl(path: string, request: ControlRequest, timeoutMs = 3
       try {
         resolve(JSON.parse(buffer.slice(0, newline)) as ControlResponse);
       } catch {
-        reject(new Error('hotdeskd sent a malformed answer'));
+        reject(new ControlError('hotdeskd sent a malformed answer'));
       }
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       // Nothing received the request: as good as no daemon (a stale socket, or one going away).
       if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED' || (!connected && error.code === 'ECONNRESET')) reject(new NoDaemonError());
-      else if (error.code === 'EACCES') reject(new Error(`no permission to use the control socket ${path}`));
-      else if (connected) reject(new Error('hotdeskd stopped before answering; the change may or may not have been made (hotdesk status shows the office)'));
+      else if (error.code === 'EACCES') reject(new ControlError(`cannot reach hotdeskd's control socket ${path}: permission denied`));
+      else if (connected) reject(new ControlError('hotdeskd stopped before answering; the change may or may not have been made (hotdesk status shows the office)'));
       else reject(error);
     });
     // The daemon died (or hung up) before answering: say so now, not after the timeout.
     // Once settled, a later reject is a no-op.
     socket.on('close', () => {
       clearTimeout(timer);
-      reject(new Error('hotdeskd closed the connection without answering'));
+      reject(new ControlError('hotdeskd closed the connection without answering'));
     });
   });
 }

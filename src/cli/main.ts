@@ -5,6 +5,7 @@ import { CommanderError } from 'commander';
 import { loadCatalogue } from '../adapters/catalogue-files.js';
 import { PACKAGE_ROOT } from '../adapters/paths.js';
 import { StoreFileError } from '../adapters/json-store.js';
+import { ControlError } from '../adapters/control-socket.js';
 import { buildProgram } from './program.js';
 import { CliExit } from './context.js';
 import { EXIT_OK, EXIT_REFUSED, EXIT_USAGE } from './reason-messages.js';
@@ -38,6 +39,10 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     if (error instanceof CliExit) {
       if (error.message) out.error(error.message);
       return error.code;
+    }
+    if (error instanceof ControlError) {
+      out.error(error.message);
+      return EXIT_REFUSED;
     }
     if (error instanceof StoreFileError) {
       out.error(`cannot use the store ${error.file}: ${error.problem}`);

@@ -23,7 +23,7 @@ interface Write {
 const changesLogged = (daemon: RunningDaemon) => daemon.stderr().split('\n').filter((line) => line.includes('"store changed"')).length;
 
 /** What a write in flight may answer when the daemon dies under it. */
-const CUT_OFF = /^hotdesk: (unexpected error: )?(hotdeskd closed the connection without answering|.*ECONNRESET|.*EPIPE)/;
+const CUT_OFF = /^hotdesk: (unexpected error: )?(hotdeskd closed the connection without answering|hotdeskd stopped before answering|.*ECONNRESET|.*EPIPE)/;
 
 t.test('hotdeskd killed with SIGKILL during a stream of writes', async (t) => {
   const paths = await tempData(t);
