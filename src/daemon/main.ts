@@ -78,8 +78,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     );
     const listening = server;
     if (options.sip) {
+      // Listening on every address: phones are told the office address (settings) unless --public-address says otherwise.
+      const wildcard = options.sip.bind === '0.0.0.0' || options.sip.bind === '::';
+      const publicAddress = options.sip.publicAddress ?? (wildcard ? store.data.settings.address : undefined);
       sip = await startSipService({
         ...options.sip,
+        ...(publicAddress ? { publicAddress } : {}),
         log: options.log,
         store: service,
         authenticator: (realm) =>

@@ -21,3 +21,10 @@ t.test('a SIP port in use is refused with advice', async (t) => {
   t.notOk(existsSync(second.lock), 'the lock was given back');
   await daemon.stop();
 });
+
+t.test('--public-address is what phones are told', async (t) => {
+  const paths = await tempData(t);
+  const daemon = await startDaemon(t, paths.dir, ['--public-address', 'pbx.office.test']);
+  t.match(daemon.stdout(), /sip:\s+udp\+tcp pbx\.office\.test:\d+/);
+  await daemon.stop();
+});
