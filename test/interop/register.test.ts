@@ -40,6 +40,14 @@ t.test('registration against hotdeskd', async (t) => {
     t.ok(flow.answer.received().some((message) => message.status === 200));
   });
 
+  await t.test('extension 100 over TCP: 401, then 200', async (t) => {
+    const flow = await register(office, { account: '100', transport: 'tcp', expires: 60 });
+    sippPassed(t, flow.challenge, 'REGISTER over TCP without credentials');
+    sippPassed(t, flow.answer, 'REGISTER over TCP with credentials');
+    t.match(flow.answer.sent()[0]?.headers('Via')[0] ?? '', /^SIP\/2\.0\/TCP /, 'SIPp spoke TCP');
+    t.ok(flow.answer.received().some((message) => message.status === 200), 'registered over TCP');
+  });
+
   await t.test('hot-desk phone HD0001 with its idle password: 401, then 200', async (t) => {
     t.equal((await office.store()).phones[0]?.name, 'HD0001', 'add-phone made HD0001');
     const flow = await register(office, { account: 'HD0001' });
@@ -59,5 +67,5 @@ t.test('registration against hotdeskd', async (t) => {
     t.notOk((await office.store()).bindings.some((binding) => binding.aor === '101'), 'no binding for 101');
   });
 
-  t.same(office.problems(), [], 'hotdeskd logged no warnings or errors');
+  t.same(office.logLines(), [], 'hotdeskd logged no warnings or errors');
 });

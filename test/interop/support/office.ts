@@ -5,6 +5,8 @@
  * credentials computed by ./digest.ts (see there for why).
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Test } from 'tap';
@@ -32,8 +34,8 @@ export interface Office {
   /** Runs SIPp against hotdeskd with this office's defaults (trace dir, target). */
   sipp(options: Omit<SippOptions, 'dir' | 'target'>): Promise<SippResult>;
   startSipp(options: Omit<SippOptions, 'dir' | 'target'>): Promise<RunningSipp>;
-  /** The daemon's log lines at warn level or above (pino JSON on stderr). */
-  problems(): string[];
+  /** The daemon's log lines at `minLevel` or above (pino JSON on stderr; 40 warn, 50 error). */
+  logLines(minLevel?: number): string[];
 }
 
 let serial = 0;
@@ -46,7 +48,10 @@ export const label = (what: string): string => `${what}-${process.pid}-${++seria
  */
 export async function startOffice(t: Test, commands: string[][]): Promise<Office> {
   requireSipp();
-  const dir = await tempDir(t, 'hd-interop-');
+  // INTEROP_KEEP=1 keeps the data directory and every SIPp trace for a look afterwards.
+  const keep = process.env['INTEROP_KEEP'] === '1';
+  const dir = keep ? await mkdtemp(join(tmpdir(), 'hd-interop-')) : await tempDir(t, 'hd-interop-');
+  if (keep) t.comment(`INTEROP_KEEP: data and SIPp traces stay in ${dir}`);
   const data = join(dir, 'data');
   const cli = async (...args: string[]): Promise<Finished> => {
     const result = await runCli(data, args);
@@ -85,17 +90,15 @@ export async function startOffice(t: Test, commands: string[][]): Promise<Office
       if (!secret) throw new Error(`no account ${account} in the store`);
       return secret;
     },
-    async sipp(options) {
-      return (await startOne(options)).finished;
-    },
+    sipp: (options) => runSipp({ ...options, dir, target: sip }),
     startSipp: startOne,
-    problems() {
+    logLines(minLevel = 40) {
       return daemon
         .stderr()
         .split('\n')
         .filter((line) => {
           const level = /^\{"level":(\d+)/.exec(line)?.[1];
-          return level !== undefined && Number(level) >= 40;
+          return level !== undefined && Number(level) >= minLevel;
         });
     },
   };
@@ -130,6 +133,8 @@ export interface RegisterOptions {
   expires?: number;
   /** register-auth.xml (expects 200) or register-refused.xml (expects 401). */
   scenario?: 'register-auth.xml' | 'register-refused.xml';
+  /** SIPp's transport (default UDP; TCP is one connection per SIPp run). */
+  transport?: 'udp' | 'tcp';
 }
 
 /** REGISTER → 401 (SIPp), credentials (here), REGISTER with Authorization → 200 (SIPp), one Call-ID. */
@@ -137,7 +142,7 @@ export async function register(office: Office, options: RegisterOptions): Promis
   const name = label(`register-${options.account}`);
   const [port] = options.port !== undefined ? [options.port] : await sippPorts(1);
   const keys = { hd_account: options.account, hd_domain: DOMAIN, hd_tag: name, hd_expires: options.expires ?? 300 };
-  const callId = ['-cid_str', `${name}-%u@127.0.0.1`];
+  const callId = ['-cid_str', `${name}-%u@127.0.0.1`, ...(options.transport === 'tcp' ? ['-t', 't1'] : [])];
   const challenge = await office.sipp({ scenario: join(SCENARIOS, 'register-challenge.xml'), name: `${name}-1`, port: port!, keys, args: callId });
   if (challenge.code !== 0) throw new Error(`REGISTER without credentials did not end with a 401:\n${challenge.describe()}`);
   const offered = challengesIn(challenge, 401);

@@ -250,10 +250,16 @@ export async function startSipp(options: SippOptions): Promise<RunningSipp> {
   };
 }
 
-/** Runs SIPp to its end. */
+/**
+ * Runs SIPp to its end. A port chosen here can be taken by someone else before
+ * SIPp binds it ("Unable to bind … socket", exit 254): then it tries again with
+ * fresh ports, up to three times.
+ */
 export async function runSipp(options: SippOptions): Promise<SippResult> {
-  const running = await startSipp(options);
-  return running.finished;
+  for (let attempt = 1; ; attempt++) {
+    const result = await (await startSipp(options)).finished;
+    if (attempt >= 3 || result.code !== 254 || !/Unable to bind/.test(result.stderr)) return result;
+  }
 }
 
 async function collect(
