@@ -14,6 +14,8 @@ export interface DaemonConfig {
   bind: string;
   /** Address for Via/Contact/Record-Route when phones see hotdeskd at another address (NAT). */
   publicAddress: string | undefined;
+  /** Digest algorithms offered to phones, most preferred first. */
+  digest: ('SHA-256' | 'MD5')[];
 }
 
 export class ConfigError extends Error {
@@ -33,6 +35,7 @@ export function daemonProgram(version: string): Command {
     .option('--sip-port <port>', 'SIP port for UDP and TCP, 0 for any free port (default 5060); env HOTDESK_SIP_PORT')
     .option('--bind <address>', 'address to listen on (default 0.0.0.0); env HOTDESK_BIND')
     .option('--public-address <host>', 'address phones reach hotdeskd at, for Via/Record-Route behind NAT; env HOTDESK_PUBLIC_ADDRESS')
+    .option('--digest <list>', 'digest algorithms to offer: sha-256,md5 (default) or md5 for phones that read only the first challenge; env HOTDESK_DIGEST')
     .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')}; env HOTDESK_LOG_LEVEL`)
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -46,7 +49,7 @@ function parsePort(setting: string, text: string): number {
 export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, version: string): DaemonConfig {
   const program = daemonProgram(version);
   program.parse(argv, { from: 'user' });
-  const flags = program.opts<{ data?: string; logLevel?: string; sipPort?: string; bind?: string; publicAddress?: string }>();
+  const flags = program.opts<{ data?: string; logLevel?: string; sipPort?: string; bind?: string; publicAddress?: string; digest?: string }>();
   const pick = (flag: string | undefined, name: string): [string, string | undefined] =>
     flag !== undefined ? [`--${name}`, flag] : [`HOTDESK_${name.toUpperCase().replace(/-/g, '_')}`, env[`HOTDESK_${name.toUpperCase().replace(/-/g, '_')}`]];
 
@@ -60,7 +63,17 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
   if (publicAddress !== undefined && !/^[A-Za-z0-9.:-]{1,253}$/.test(publicAddress)) {
     throw new ConfigError(publicSetting, publicAddress, 'a host name or IP address');
   }
-  return { data: flags.data ?? env['HOTDESK_DATA'], logLevel, sipPort, bind, publicAddress };
+  const [digestSetting, digestText = 'sha-256,md5'] = pick(flags.digest, 'digest');
+  const digest = parseDigestList(digestText);
+  if (!digest) throw new ConfigError(digestSetting, digestText, 'sha-256,md5, sha-256 or md5');
+  return { data: flags.data ?? env['HOTDESK_DATA'], logLevel, sipPort, bind, publicAddress, digest };
+}
+
+function parseDigestList(text: string): DaemonConfig['digest'] | undefined {
+  const names = text.toLowerCase().split(',').map((name) => name.trim());
+  const known: Record<string, 'SHA-256' | 'MD5'> = { 'sha-256': 'SHA-256', md5: 'MD5' };
+  if (names.length === 0 || names.some((name) => !known[name]) || new Set(names).size !== names.length) return undefined;
+  return names.map((name) => known[name]!);
 }
 
 export { CommanderError };

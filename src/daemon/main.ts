@@ -41,7 +41,7 @@ export interface DaemonOptions {
   catalogue?: Catalogue;
   version?: string;
   /** Where to serve SIP; leave out to run without it (store and control socket only). */
-  sip?: { bind: string; port: number; publicAddress?: string };
+  sip?: { bind: string; port: number; publicAddress?: string; digest?: ('SHA-256' | 'MD5')[] };
 }
 
 export class AlreadyRunningError extends Error {
@@ -81,8 +81,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       // Listening on every address: phones are told the office address (settings) unless --public-address says otherwise.
       const wildcard = options.sip.bind === '0.0.0.0' || options.sip.bind === '::';
       const publicAddress = options.sip.publicAddress ?? (wildcard ? store.data.settings.address : undefined);
+      const { digest, ...listen } = options.sip;
       sip = await startSipService({
-        ...options.sip,
+        ...listen,
         ...(publicAddress ? { publicAddress } : {}),
         log: options.log,
         store: service,
@@ -93,6 +94,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
             crypto: nodeDigestCrypto,
             random: nonceRandom,
             secret: randomNonceSecret(),
+            ...(digest ? { algorithms: digest } : {}),
             onBlocked: (source) => options.log.warn({ source }, 'SIP authentication blocked for this source after repeated failures'),
           }),
       });
@@ -156,7 +158,12 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       dataDir: resolveDataDir(config.data, env),
       log,
       version,
-      sip: { bind: config.bind, port: config.sipPort, ...(config.publicAddress ? { publicAddress: config.publicAddress } : {}) },
+      sip: {
+        bind: config.bind,
+        port: config.sipPort,
+        digest: config.digest,
+        ...(config.publicAddress ? { publicAddress: config.publicAddress } : {}),
+      },
     });
   } catch (error) {
     if (error instanceof AlreadyRunningError || error instanceof StoreFileError) {

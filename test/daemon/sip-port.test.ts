@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { DAEMON_BIN, spawnNode } from '../support/run-cli.js';
 import { startDaemon } from '../support/start-daemon.js';
 import { tempData } from '../support/temp-data.js';
+import { startTestPhone } from '../support/test-phone.js';
 
 t.test('a SIP port in use is refused with advice', async (t) => {
   const first = await tempData(t);
@@ -27,4 +28,18 @@ t.test('--public-address is what phones are told', async (t) => {
   const daemon = await startDaemon(t, paths.dir, ['--public-address', 'pbx.office.test']);
   t.match(daemon.stdout(), /sip:\s+udp\+tcp pbx\.office\.test:\d+/);
   await daemon.stop();
+});
+
+t.test('--digest md5 offers a single MD5 challenge, for phones that read only the first', async (t) => {
+  const paths = await tempData(t);
+  const daemon = await startDaemon(t, paths.dir, ['--digest', 'md5']);
+  const port = Number(/sip:\s+udp\+tcp 127\.0\.0\.1:(\d+)/.exec(daemon.stdout())?.[1]);
+  const phone = await startTestPhone({ user: '100', password: 'x', server: { address: '127.0.0.1', port } });
+  t.teardown(() => phone.close());
+  const response = await phone.request('REGISTER', `sip:127.0.0.1:${port}`, { auth: false });
+  t.equal(response.status, 401);
+  t.same((response.headers['www-authenticate'] as { algorithm?: string }[]).map((challenge) => challenge.algorithm), ['MD5']);
+  await daemon.stop();
+  const refused = await spawnNode(DAEMON_BIN, ['--data', paths.dir, '--digest', 'sha1']).finished;
+  t.same([refused.code, refused.stderr], [1, 'hotdeskd: --digest: "sha1" is not valid (expected sha-256,md5, sha-256 or md5)\n']);
 });

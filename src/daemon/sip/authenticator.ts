@@ -7,7 +7,7 @@
 import type { Endpoint, SipRequest, SipResponse } from '../../sip/message.js';
 import { buildResponse } from '../../sip/message.js';
 import type { DigestCrypto } from '../../sip/digest-crypto.js';
-import { buildChallenges, checkCredentials, parseCredentials, type DigestCredentials } from '../../sip/digest.js';
+import { buildChallenges, checkCredentials, parseCredentials, type DigestAlgorithm, type DigestCredentials } from '../../sip/digest.js';
 import { makeNonce } from '../../sip/nonce.js';
 import { emptyNonceCounts, pruneNonceCounts, type NonceCounts } from '../../sip/nonce-counts.js';
 import { checkThrottle, emptyThrottle, pruneThrottle, recordFailure, recordSuccess, type ThrottleTable } from '../../sip/auth-throttle.js';
@@ -31,6 +31,8 @@ export interface AuthenticatorOptions {
   /** Secret for nonce MACs; random per process unless given. */
   secret: string;
   nonceLifetimeMs?: number;
+  /** Algorithms offered and accepted (default SHA-256 and MD5). */
+  algorithms?: readonly DigestAlgorithm[];
   onBlocked?(source: string): void;
 }
 
@@ -56,7 +58,7 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
 
   const challenge = (request: SipRequest, mode: 'registrar' | 'proxy', nowMs: number, stale: boolean, delayMs: number): AuthVerdict => {
     const nonce = makeNonce(options.crypto, options.secret, nowMs, options.random(16));
-    const challenges = buildChallenges({ realm: options.realm(), nonce, stale });
+    const challenges = buildChallenges({ realm: options.realm(), nonce, stale, ...(options.algorithms ? { algorithms: options.algorithms } : {}) });
     const response =
       mode === 'registrar'
         ? buildResponse(request, 401, 'Unauthorized', { headers: { 'www-authenticate': challenges }, toTag: tag() })
@@ -94,6 +96,7 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
         nowMs,
         nonceLifetimeMs: lifetime,
         counts,
+        ...(options.algorithms ? { algorithms: options.algorithms } : {}),
       });
       switch (verdict.kind) {
         case 'ok':
