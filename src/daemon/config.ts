@@ -16,6 +16,12 @@ export interface DaemonConfig {
   publicAddress: string | undefined;
   /** Digest algorithms offered to phones, most preferred first. */
   digest: ('SHA-256' | 'MD5')[];
+  /** UDP ports for the login IVR's RTP, inclusive; one even port per call. */
+  rtpPorts: { min: number; max: number };
+  /** HTTP provisioning port; `undefined` means the store's `httpPort` (8088 by default); 0 picks a free port. */
+  httpPort: number | undefined;
+  /** Answer multicast plug-and-play SUBSCRIBEs from factory-fresh phones in the pool. */
+  pnp: boolean;
 }
 
 export class ConfigError extends Error {
@@ -36,6 +42,9 @@ export function daemonProgram(version: string): Command {
     .option('--bind <address>', 'address to listen on (default 0.0.0.0); env HOTDESK_BIND')
     .option('--public-address <host>', 'address phones reach hotdeskd at, for Via/Record-Route behind NAT; env HOTDESK_PUBLIC_ADDRESS')
     .option('--digest <list>', 'digest algorithms to offer: sha-256,md5 (default) or md5 for phones that read only the first challenge; env HOTDESK_DIGEST')
+    .option('--rtp-ports <range>', 'UDP ports for the login voice menu, as A-B (default 10000-10999); env HOTDESK_RTP_PORTS')
+    .option('--http-port <port>', 'HTTP provisioning port, 0 for any free port (default: the store\'s, 8088); env HOTDESK_HTTP_PORT')
+    .option('--no-pnp', 'do not answer plug-and-play requests from factory-fresh phones; env HOTDESK_PNP=off')
     .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')}; env HOTDESK_LOG_LEVEL`)
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -49,7 +58,17 @@ function parsePort(setting: string, text: string): number {
 export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, version: string): DaemonConfig {
   const program = daemonProgram(version);
   program.parse(argv, { from: 'user' });
-  const flags = program.opts<{ data?: string; logLevel?: string; sipPort?: string; bind?: string; publicAddress?: string; digest?: string }>();
+  const flags = program.opts<{
+    data?: string;
+    logLevel?: string;
+    sipPort?: string;
+    bind?: string;
+    publicAddress?: string;
+    digest?: string;
+    rtpPorts?: string;
+    httpPort?: string;
+    pnp: boolean;
+  }>();
   const pick = (flag: string | undefined, name: string): [string, string | undefined] =>
     flag !== undefined ? [`--${name}`, flag] : [`HOTDESK_${name.toUpperCase().replace(/-/g, '_')}`, env[`HOTDESK_${name.toUpperCase().replace(/-/g, '_')}`]];
 
@@ -66,7 +85,25 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
   const [digestSetting, digestText = 'sha-256,md5'] = pick(flags.digest, 'digest');
   const digest = parseDigestList(digestText);
   if (!digest) throw new ConfigError(digestSetting, digestText, 'sha-256,md5, sha-256 or md5');
-  return { data: flags.data ?? env['HOTDESK_DATA'], logLevel, sipPort, bind, publicAddress, digest };
+  const [rtpSetting, rtpText = '10000-10999'] = pick(flags.rtpPorts, 'rtp-ports');
+  const rtpPorts = parsePortRange(rtpText);
+  if (!rtpPorts) throw new ConfigError(rtpSetting, rtpText, 'A-B with 1024 <= A < B <= 65535, at least two ports');
+  const [httpSetting, httpText] = pick(flags.httpPort, 'http-port');
+  const httpPort = httpText === undefined ? undefined : parsePort(httpSetting, httpText);
+  const pnpEnv = env['HOTDESK_PNP'];
+  if (flags.pnp && pnpEnv !== undefined && !/^(on|off|1|0|true|false|yes|no)$/i.test(pnpEnv)) {
+    throw new ConfigError('HOTDESK_PNP', pnpEnv, 'on or off');
+  }
+  const pnp = flags.pnp && !(pnpEnv !== undefined && /^(off|0|false|no)$/i.test(pnpEnv));
+  return { data: flags.data ?? env['HOTDESK_DATA'], logLevel, sipPort, bind, publicAddress, digest, rtpPorts, httpPort, pnp };
+}
+
+function parsePortRange(text: string): DaemonConfig['rtpPorts'] | undefined {
+  const match = /^(\d{1,5})-(\d{1,5})$/.exec(text.trim());
+  if (!match) return undefined;
+  const min = Number(match[1]);
+  const max = Number(match[2]);
+  return min >= 1024 && max <= 65535 && max > min ? { min, max } : undefined;
 }
 
 function parseDigestList(text: string): DaemonConfig['digest'] | undefined {

@@ -15,6 +15,8 @@ export interface Binding {
   callId: string;
   cseq: number;
   userAgent?: string;
+  /** The hot-desk phone (`HD0001`) that registered this binding, when known. */
+  phone?: string;
 }
 
 export type LocationTable = ReadonlyMap<string, readonly Binding[]>;

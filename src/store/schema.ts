@@ -65,6 +65,8 @@ const binding = z.object({
   callId: z.string(),
   cseq: z.number().int(),
   userAgent: z.string().optional(),
+  /** The hot-desk phone this registration comes from, when known (its own account, or its logged-in user). */
+  phone: z.string().optional(),
 });
 
 const auditEntry = z.object({

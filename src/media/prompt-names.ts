@@ -1,0 +1,32 @@
+/**
+ * The spoken prompts of the login IVR, by name. The audio for each name lives
+ * in data/prompts/<language>/<name>.wav; this list is the contract between
+ * the IVR (which decides what to say) and the prompt files (what it sounds like).
+ */
+export const PROMPT_NAMES = [
+  'enter-pin',
+  'logged-in-as',
+  'wrong-pin',
+  'too-many-attempts',
+  'hotdesk-not-allowed',
+  'logged-out',
+  'log-in-first',
+  'logout-warning',
+  'digit-0',
+  'digit-1',
+  'digit-2',
+  'digit-3',
+  'digit-4',
+  'digit-5',
+  'digit-6',
+  'digit-7',
+  'digit-8',
+  'digit-9',
+] as const;
+
+export type PromptName = (typeof PROMPT_NAMES)[number];
+
+/** `"100"` → the prompts that say "one zero zero", digit by digit (as phones speak extensions). */
+export function spokenDigits(digits: string): PromptName[] {
+  return [...digits].filter((char) => char >= '0' && char <= '9').map((char) => `digit-${char}` as PromptName);
+}
