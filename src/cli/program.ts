@@ -16,6 +16,9 @@ import { registerSessions } from './commands/sessions.js';
 import { registerAudit } from './commands/audit.js';
 import { registerSettings } from './commands/settings.js';
 import { registerTrunk } from './commands/trunk.js';
+import { registerProvisioning } from './commands/provisioning.js';
+import { registerUnlock } from './commands/unlock.js';
+import { registerPolicy } from './commands/policy.js';
 
 export function buildProgram(io: Io, version: string, loadCatalogue: () => Catalogue): Command {
   const program = new Command('hotdesk');
@@ -41,11 +44,14 @@ export function buildProgram(io: Io, version: string, loadCatalogue: () => Catal
     registerExtension,
     registerBlf,
     registerSessions,
+    registerUnlock,
     registerDialCodes,
     registerEmergency,
     registerAudit,
     registerSettings,
+    registerPolicy,
     registerTrunk,
+    registerProvisioning,
   ]) {
     register(program, getContext);
   }

@@ -6,6 +6,11 @@ export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
 export const EXIT_USAGE = 2;
 
+/** An ISO time as `2026-11-22 08:05:40 UTC`. */
+export function lockEnd(iso: string): string {
+  return `${iso.slice(0, 19).replace('T', ' ')} UTC`;
+}
+
 export function reasonMessage(reason: Reason): string {
   switch (reason.kind) {
     case 'invalid-mac':
@@ -62,6 +67,14 @@ export function reasonMessage(reason: Reason): string {
       return `trunk "${reason.value}" refused: ${reason.detail}`;
     case 'no-trunk':
       return `no trunk is set, so ${reason.dialled} cannot be reached (hotdesk trunk set sip:HOST[:PORT])`;
+    case 'extension-locked':
+      return `extension ${reason.extension} is locked after wrong PINs until ${lockEnd(reason.until)} (hotdesk unlock ${reason.extension} releases it)`;
+    case 'phone-locked':
+      return `phone ${reason.phone} is locked after wrong PINs until ${lockEnd(reason.until)} (hotdesk unlock --phone ${reason.phone} releases it)`;
+    case 'not-locked':
+      return reason.target === ''
+        ? 'name an extension or a phone to unlock'
+        : `${reason.target} is not locked and has no wrong PINs counted`;
     case 'idle-phone-restricted':
       return `${reason.phone} is idle: it may call only the emergency numbers (log in with the login code first)`;
     case 'no-route':

@@ -75,6 +75,18 @@ export interface Settings {
   trunk: Trunk | null;
   /** Office policies; filled in by later features. */
   policies: Record<string, unknown>;
+  /** HTTP digest credentials phones need to fetch their configuration; none: no authentication. */
+  provisioningAuth?: ProvisioningAuth;
+}
+
+/**
+ * Credentials for the provisioning tree, kept as digest HA1 values (RFC 7616 §3.4.2:
+ * H(username:realm:password)) per hash, never the password.
+ */
+export interface ProvisioningAuth {
+  username: string;
+  realm: string;
+  ha1: { md5: string; sha256: string };
 }
 
 export const AUDIT_KINDS = [
@@ -91,6 +103,7 @@ export const AUDIT_KINDS = [
   'login',
   'logout',
   'login-failed',
+  'unlocked',
   'settings-changed',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];

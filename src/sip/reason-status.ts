@@ -17,6 +17,10 @@ export function reasonStatus(reason: Reason): SipStatus {
       return { status: 403, phrase: 'Hot Desking Not Allowed' };
     case 'already-logged-in':
       return { status: 403, phrase: 'Already Logged In Elsewhere' };
+    case 'extension-locked':
+      return { status: 403, phrase: 'Extension Locked' };
+    case 'phone-locked':
+      return { status: 403, phrase: 'Phone Locked' };
     case 'no-route':
     case 'unknown-extension':
       return { status: 404, phrase: 'Not Found' };
@@ -50,6 +54,7 @@ export function reasonStatus(reason: Reason): SipStatus {
     case 'last-emergency-number':
     case 'invalid-setting':
     case 'invalid-trunk':
+    case 'not-locked':
       return { status: 500, phrase: 'Server Internal Error' };
   }
 }

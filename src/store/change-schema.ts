@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { LANGUAGES } from '../core/model.js';
+import { MULTI_LOGIN_POLICIES } from '../core/policies.js';
 import type { Change } from './changes.js';
 
 const text = z.string().max(1000);
@@ -62,6 +63,16 @@ export const changeSchema = z.discriminatedUnion('kind', [
     defaultLanguage: language.optional(),
     timeZone: text.optional(),
   }),
+  z.object({
+    kind: z.literal('set-provisioning-auth'),
+    auth: z.object({ username: text, realm: text, ha1: z.object({ md5: text, sha256: text }) }),
+  }),
+  z.object({ kind: z.literal('remove-provisioning-auth') }),
+  z.object({ kind: z.literal('provisioning-fetched'), phone: text, generation: z.number().int().min(0) }),
+  z.object({ kind: z.literal('pin-failed'), extension: text, phone: text }),
+  z.object({ kind: z.literal('pin-ok'), extension: text, phone: text }),
+  z.object({ kind: z.literal('unlock'), extension: text.optional(), phone: text.optional(), actor }),
+  z.object({ kind: z.literal('set-policy'), name: z.literal('multi-login'), value: z.enum(MULTI_LOGIN_POLICIES) }),
 ]);
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -3,7 +3,8 @@
  * applies it. The daemon (as the single writer) and the CLI (when no daemon
  * runs) both go through `applyChange`, so the rules live in one place.
  */
-import type { Actor, AuditEntry, AuditKind, Connection, Language, Phone } from '../core/model.js';
+import type { Actor, AuditEntry, AuditKind, Connection, Language, Phone, ProvisioningAuth } from '../core/model.js';
+import { checkProvisioningAuth } from '../core/provisioning-auth.js';
 import { findModel, suggestModels, type Catalogue } from '../core/catalogue.js';
 import { parseMac } from '../core/mac.js';
 import { checkSbcAddress } from '../core/sbc-address.js';
@@ -21,6 +22,9 @@ import {
 } from '../core/extension-rules.js';
 import { applyLogin, applyLogout, type LogoutTarget, type MultiLoginPolicy } from '../core/sessions.js';
 import { phoneName, type StoreData } from './schema.js';
+import { readPolicies } from '../core/policies.js';
+import { applyPinChange } from './pin-changes.js';
+import { applyPolicyChange } from './policy-changes.js';
 import { findPhone } from './queries.js';
 
 export type Change =
@@ -54,7 +58,19 @@ export type Change =
   | { kind: 'logout'; target: LogoutTarget; actor: Actor }
   | { kind: 'set-trunk'; uri: string; username?: string; password?: string }
   | { kind: 'remove-trunk' }
-  | { kind: 'set-settings'; address?: string; sipDomain?: string; httpPort?: number; defaultLanguage?: Language; timeZone?: string };
+  | { kind: 'set-settings'; address?: string; sipDomain?: string; httpPort?: number; defaultLanguage?: Language; timeZone?: string }
+  /** HA1 values computed by the CLI: the password itself never travels or is stored. */
+  | { kind: 'set-provisioning-auth'; auth: ProvisioningAuth }
+  | { kind: 'remove-provisioning-auth' }
+  /** A phone fetched its own configuration file carrying `generation` (no audit entry: too frequent). */
+  | { kind: 'provisioning-fetched'; phone: string; generation: number }
+  /** A wrong PIN at the login voice menu (the PIN itself never comes here): counts towards a lock. */
+  | { kind: 'pin-failed'; extension: string; phone: string }
+  /** A right PIN: the extension's count and lock are forgotten, the phone's run of wrong PINs ends. */
+  | { kind: 'pin-ok'; extension: string; phone: string }
+  /** An admin releases a lock (or forgets the wrong PINs counted) of an extension, a phone, or both. */
+  | { kind: 'unlock'; extension?: string; phone?: string; actor: Actor }
+  | { kind: 'set-policy'; name: 'multi-login'; value: MultiLoginPolicy };
 
 export type ChangeKind = Change['kind'];
 
@@ -62,7 +78,9 @@ export type ChangeKind = Change['kind'];
 export type ChangeResult =
   | { kind: 'phone'; phone: Phone }
   | { kind: 'done'; message: string; warnings: string[] }
-  | { kind: 'sessions'; released: { phone: string; extension: string }[]; reprovision: string[] };
+  | { kind: 'sessions'; released: { phone: string; extension: string }[]; reprovision: string[] }
+  /** After `pin-failed` / `pin-ok`: whether the extension and the phone are locked now, and until when. */
+  | { kind: 'pin-check'; locked: boolean; until?: string; phoneLocked: boolean; phoneUntil?: string };
 
 export interface ChangeContext {
   now: string;
@@ -325,7 +343,7 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       if (!extension.hotdesk) return fail(refuse('hotdesk-disabled', { extension: change.extension }));
       const phone = findPhone(data, change.phone);
       if (!phone) return fail(refuse('unknown-phone', { value: change.phone }));
-      const policy = (data.settings.policies['multiLogin'] as MultiLoginPolicy | undefined) ?? 'exclusive';
+      const policy = readPolicies(data.settings.policies).multiLogin;
       const outcome = applyLogin(data.phones, { extension: extension.number, phone: phone.name, now: context.now, policy });
       if (!outcome.ok) return outcome;
       const entries = [
@@ -393,6 +411,52 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
         data: withAudit(next, audit('settings-changed', context, { detail: Object.keys(defined).join(', ') })),
         result: done(`settings updated: ${Object.keys(defined).join(', ') || 'nothing'}`),
       });
+    }
+    case 'set-provisioning-auth':
+    case 'remove-provisioning-auth':
+    case 'provisioning-fetched':
+      return applyProvisioningChange(data, change, context);
+    case 'pin-failed':
+    case 'pin-ok':
+    case 'unlock':
+      return applyPinChange(data, change, context);
+    case 'set-policy':
+      return applyPolicyChange(data, change, context);
+  }
+}
+
+type ProvisioningChange = Extract<Change, { kind: 'set-provisioning-auth' | 'remove-provisioning-auth' | 'provisioning-fetched' }>;
+
+function applyProvisioningChange(data: StoreData, change: ProvisioningChange, context: ChangeContext): Outcome<Applied> {
+  switch (change.kind) {
+    case 'set-provisioning-auth': {
+      const problem = checkProvisioningAuth(change.auth);
+      if (problem) return fail(refuse('invalid-setting', { name: 'provisioning auth', value: change.auth.username, expected: problem }));
+      const { username, realm, ha1 } = change.auth;
+      const settings = { ...data.settings, provisioningAuth: { username, realm, ha1: { md5: ha1.md5, sha256: ha1.sha256 } } };
+      return ok({
+        data: withAudit({ ...data, settings }, audit('settings-changed', context, { detail: `provisioning auth for user ${username}` })),
+        result: done(`phones now need user name ${username} and its password to fetch their configuration`),
+      });
+    }
+    case 'remove-provisioning-auth': {
+      if (!data.settings.provisioningAuth) return ok({ data, result: done('provisioning needs no credentials (none were set)') });
+      const { provisioningAuth: _removed, ...settings } = data.settings;
+      return ok({
+        data: withAudit({ ...data, settings }, audit('settings-changed', context, { detail: 'provisioning auth removed' })),
+        result: done('provisioning needs no credentials any more'),
+      });
+    }
+    case 'provisioning-fetched': {
+      const phone = data.phones.find((candidate) => candidate.name === change.phone);
+      if (!phone) return fail(refuse('unknown-phone', { value: change.phone }));
+      // Only forward, and never past what the phone should have: a late write of an older fetch changes nothing.
+      const applied = Math.min(Math.max(phone.appliedGeneration, change.generation), phone.desiredGeneration);
+      if (!Number.isInteger(change.generation) || applied === phone.appliedGeneration) {
+        return ok({ data, result: done(`${phone.name} has generation ${phone.appliedGeneration}`) });
+      }
+      const phones = data.phones.map((candidate) => (candidate === phone ? { ...phone, appliedGeneration: applied } : candidate));
+      return ok({ data: { ...data, phones }, result: done(`${phone.name} has generation ${applied}`) });
     }
   }
 }

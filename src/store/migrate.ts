@@ -16,6 +16,8 @@ const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string
   },
   // Version 2 keeps registrations across restarts.
   1: (doc) => ({ ...doc, bindings: [], version: 2 }),
+  // Version 3 keeps wrong-PIN counts and locks across restarts.
+  2: (doc) => ({ ...doc, security: { extensions: {}, phones: {} }, version: 3 }),
 };
 
 function describeIssue(issue: { path: PropertyKey[]; message: string }): string {

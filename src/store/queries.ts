@@ -4,6 +4,8 @@ import { parseMac } from '../core/mac.js';
 import { findModel, type Catalogue } from '../core/catalogue.js';
 import { buildKeyLayout, type KeyLayout } from '../core/key-layout.js';
 import { findDialCodeConflicts } from '../core/dial-codes.js';
+import { lockedUntil, type Instant } from '../core/pin-lockout.js';
+import type { Reason } from '../core/reasons.js';
 import type { StoreData } from './schema.js';
 
 /** A phone by name (`HD0001`, case-insensitive) or by MAC in any spelling. */
@@ -13,6 +15,59 @@ export function findPhone(data: StoreData, nameOrMac: string): Phone | undefined
   if (byName) return byName;
   const mac = parseMac(nameOrMac);
   return mac ? data.phones.find((phone) => phone.mac === mac) : undefined;
+}
+
+/**
+ * The key of a phone's lockout record: its name when it is in the pool (found
+ * by name or MAC), else the text as given (PINs tried from elsewhere count too).
+ */
+export function phoneLockKey(data: StoreData, nameOrMac: string): string {
+  return findPhone(data, nameOrMac)?.name ?? nameOrMac.trim();
+}
+
+type LockRecords = StoreData['security']['extensions'];
+
+/** The lockout record under `key`, if any (own members only: keys come from outside). */
+export function lockRecordOf(records: LockRecords, key: string): LockRecords[string] | undefined {
+  return Object.hasOwn(records, key) ? records[key] : undefined;
+}
+
+export interface LockState {
+  extensions: { extension: string; until: string; level: number }[];
+  phones: { phone: string; until: string; level: number }[];
+}
+
+/** Extensions and phones locked after wrong PINs at `now`, with the end of each lock, in name order. */
+export function lockState(data: StoreData, now: Instant): LockState {
+  const locked = (records: LockRecords) =>
+    Object.entries(records)
+      .flatMap(([key, record]) => {
+        const until = lockedUntil(record, now);
+        return until ? [{ key, until, level: record.level }] : [];
+      })
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return {
+    extensions: locked(data.security.extensions).map(({ key, until, level }) => ({ extension: key, until, level })),
+    phones: locked(data.security.phones).map(({ key, until, level }) => ({ phone: key, until, level })),
+  };
+}
+
+/**
+ * Whether a PIN may be checked for `extension` on `phone` at `now`: `undefined`
+ * when it may, else the lock that stops it (the extension's first).
+ */
+export function loginBlock(
+  data: StoreData,
+  extension: string,
+  phone: string,
+  now: Instant,
+): Extract<Reason, { kind: 'extension-locked' | 'phone-locked' }> | undefined {
+  const extensionUntil = lockedUntil(lockRecordOf(data.security.extensions, extension), now);
+  if (extensionUntil) return { kind: 'extension-locked', extension, until: extensionUntil };
+  const key = phoneLockKey(data, phone);
+  const phoneUntil = lockedUntil(lockRecordOf(data.security.phones, key), now);
+  if (phoneUntil) return { kind: 'phone-locked', phone: key, until: phoneUntil };
+  return undefined;
 }
 
 export function findExtension(data: StoreData, number: string): Extension | undefined {
@@ -73,7 +128,7 @@ export function statusWarnings(data: StoreData): string[] {
 }
 
 /** The provisioning URL phones are given (DHCP option 66 or typed into the phone's web page). */
-export function provisioningUrl(data: StoreData): string {
+export function provisioningUrl(data: StoreData, port: number = data.settings.httpPort): string {
   const host = data.settings.address.includes(':') ? `[${data.settings.address}]` : data.settings.address;
-  return `http://${host}:${data.settings.httpPort}/provisioning/${data.settings.provisioningToken}/`;
+  return `http://${host}:${port}/provisioning/${data.settings.provisioningToken}/`;
 }

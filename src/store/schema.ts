@@ -7,8 +7,9 @@ import { z } from 'zod';
 import { AUDIT_KINDS, CONNECTION_MODES, LANGUAGES } from '../core/model.js';
 import type { AuditEntry, Extension, Phone, Settings } from '../core/model.js';
 import { DEFAULT_DIAL_CODES } from '../core/dial-codes.js';
+import type { LockRecord } from '../core/pin-lockout.js';
 
-export const STORE_VERSION = 2;
+export const STORE_VERSION = 3;
 
 const language = z.enum(LANGUAGES);
 const isoTime = z.string().min(1);
@@ -33,6 +34,14 @@ const settings = z.object({
     .object({ uri: z.string(), username: z.string().optional(), password: z.string().optional() })
     .nullable(),
   policies: z.record(z.string(), z.unknown()),
+  /** Optional: stores without it need no migration. */
+  provisioningAuth: z
+    .object({
+      username: z.string().min(1),
+      realm: z.string().min(1),
+      ha1: z.object({ md5: z.string().regex(/^[0-9a-f]{32}$/), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+    })
+    .optional(),
 });
 
 const extension = z.object({
@@ -69,6 +78,20 @@ const binding = z.object({
   phone: z.string().optional(),
 });
 
+/** Wrong-PIN counting and locks (core/pin-lockout.ts), kept so a restart does not lift a lock. */
+const lockRecord = z.object({
+  failures: z.number().int().min(0),
+  level: z.number().int().min(0),
+  lockedUntil: isoTime.nullable(),
+});
+
+const security = z.object({
+  /** By extension number. */
+  extensions: z.record(z.string(), lockRecord),
+  /** By phone name (`HD0001`). */
+  phones: z.record(z.string(), lockRecord),
+});
+
 const auditEntry = z.object({
   at: isoTime,
   kind: z.enum(AUDIT_KINDS),
@@ -88,6 +111,8 @@ export const storeSchema = z.object({
   audit: z.array(auditEntry),
   /** Live registrations, saved by the daemon so phones stay reachable after a restart. */
   bindings: z.array(binding),
+  /** PIN lockout records of extensions and phones. */
+  security,
 });
 
 export type StoreData = z.infer<typeof storeSchema>;
@@ -100,7 +125,8 @@ const sameShapes: [
   Same<StoreData['extensions'][number], Extension>,
   Same<StoreData['phones'][number], Phone>,
   Same<StoreData['audit'][number], AuditEntry>,
-] = [true, true, true, true];
+  Same<StoreData['security']['extensions'][string], LockRecord>,
+] = [true, true, true, true, true];
 void sameShapes;
 
 /** What only the edge can supply when a store is first created. */
@@ -130,6 +156,7 @@ export function createStore(values: NewStoreValues): StoreData {
     phones: [],
     audit: [],
     bindings: [],
+    security: { extensions: {}, phones: {} },
   };
 }
 

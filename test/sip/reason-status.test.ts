@@ -8,3 +8,6 @@ t.equal(reasonStatus({ kind: 'not-registered', extension: '100' }).status, 480);
 t.same(reasonStatus({ kind: 'login-service-unavailable' }), { status: 480, phrase: 'Hot-Desk Login Unavailable' });
 t.equal(reasonStatus({ kind: 'no-trunk', dialled: '112' }).status, 503);
 t.equal(reasonStatus({ kind: 'invalid-mac', value: 'x' }).status, 500, 'admin reasons never come from SIP');
+t.same(reasonStatus({ kind: 'extension-locked', extension: '100', until: '2026-11-22T08:05:00.000Z' }), { status: 403, phrase: 'Extension Locked' });
+t.same(reasonStatus({ kind: 'phone-locked', phone: 'HD0001', until: '2026-11-22T08:05:00.000Z' }), { status: 403, phrase: 'Phone Locked' });
+t.equal(reasonStatus({ kind: 'not-locked', target: 'extension 100' }).status, 500, 'unlocking is an admin matter');

@@ -10,7 +10,7 @@ t.test('a current store round-trips', async (t) => {
 });
 
 t.test('an unversioned early file is migrated', async (t) => {
-  const { version: _version, audit: _audit, nextPhoneNumber: _next, bindings: _bindings, ...early } = office(addPhone('001565000001'), addPhone('001565000002'));
+  const { version: _version, audit: _audit, nextPhoneNumber: _next, bindings: _bindings, security: _security, ...early } = office(addPhone('001565000001'), addPhone('001565000002'));
   const parsed = parseStore(JSON.stringify(early));
   t.equal(parsed.ok, true);
   if (!parsed.ok) return;
@@ -18,13 +18,37 @@ t.test('an unversioned early file is migrated', async (t) => {
   t.equal(parsed.data.version, STORE_VERSION);
   t.equal(parsed.data.nextPhoneNumber, 3, 'new phones do not reuse existing names');
   t.same(parsed.data.audit, []);
+  t.same(parsed.data.security, { extensions: {}, phones: {} });
 });
 
 t.test('a version 1 store gains an empty binding list', async (t) => {
-  const { bindings: _bindings, ...v1 } = { ...office(addPhone('001565000001')), version: 1 };
+  const { bindings: _bindings, security: _security, ...v1 } = { ...office(addPhone('001565000001')), version: 1 };
   const parsed = parseStore(JSON.stringify(v1));
-  t.ok(parsed.ok && parsed.migrated && parsed.data.version === 2);
+  t.ok(parsed.ok && parsed.migrated && parsed.data.version === STORE_VERSION);
   if (parsed.ok) t.same(parsed.data.bindings, []);
+});
+
+t.test('a version 2 store gains empty PIN lockout records', async (t) => {
+  const { security: _security, ...v2 } = { ...office(addPhone('001565000001')), version: 2 };
+  const parsed = parseStore(JSON.stringify(v2));
+  t.ok(parsed.ok && parsed.migrated && parsed.data.version === 3);
+  if (!parsed.ok) return;
+  t.same(parsed.data.security, { extensions: {}, phones: {} });
+  t.same(parsed.data.phones, v2.phones, 'nothing else changes');
+});
+
+t.test('lockout records survive a round trip', async (t) => {
+  const data = office(addPhone('001565000001'));
+  const locked = {
+    ...data,
+    security: {
+      extensions: { '100': { failures: 0, level: 2, lockedUntil: '2026-11-22T08:05:00.000Z' } },
+      phones: { HD0001: { failures: 3, level: 0, lockedUntil: null } },
+    },
+  };
+  t.same(parseStore(serializeStore(locked)), { ok: true, data: locked, migrated: false });
+  const bad = parseStore(JSON.stringify({ ...locked, security: { extensions: { '100': { failures: -1, level: 0, lockedUntil: null } }, phones: {} } }));
+  t.ok(!bad.ok && /security\.extensions\.100\.failures/.test(bad.problem));
 });
 
 const refused: [string, string, RegExp][] = [

@@ -16,6 +16,9 @@ const cases: [string, ChangeResult, string][] = [
   ['a done message', { kind: 'done', message: 'removed HD0001', warnings: [] }, 'removed HD0001'],
   ['a logout', { kind: 'sessions', released: [{ phone: 'HD0001', extension: '202' }], reprovision: ['HD0001'] }, 'logged out 202 from HD0001'],
   ['nobody logged out', { kind: 'sessions', released: [], reprovision: [] }, 'nobody was logged out'],
+  ['a PIN check', { kind: 'pin-check', locked: true, until: '2026-11-22T08:05:00.000Z', phoneLocked: false }, 'locked until 2026-11-22T08:05:00.000Z'],
+  ['a phone lock', { kind: 'pin-check', locked: false, phoneLocked: true, phoneUntil: '2026-11-22T08:05:00.000Z' }, 'phone locked until 2026-11-22T08:05:00.000Z'],
+  ['no lock', { kind: 'pin-check', locked: false, phoneLocked: false }, 'not locked'],
 ];
 
 for (const [name, result, expected] of cases) t.equal(describeChangeResult(result, data), expected, name);

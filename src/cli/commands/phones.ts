@@ -47,6 +47,8 @@ export function printAddedPhone(context: CliContext, phone: Phone, data: StoreDa
   out.line('Point the phone at it in one of these ways:');
   out.line(`  - DHCP option 66 on the office DHCP server: ${url}`);
   out.line(`  - or type it into the phone's web page (auto provisioning / server URL) and reboot it`);
+  const auth = data.settings.provisioningAuth;
+  if (auth) out.line(`The phone must also be given the provisioning user name ${auth.username} and its password (hotdesk provisioning).`);
 }
 
 export function registerPhones(program: Command, context: () => CliContext): void {

@@ -1,0 +1,184 @@
+/**
+ * A small HTTP/1.1 server on node:http for provisioning: requests come in as
+ * plain values, replies go out as plain values. It enforces the limits that do
+ * not need to know what is served:
+ * - request-target longer than `maxUrlLength` → 414 (the handler never sees it);
+ * - request line and headers larger than `maxHeaderSize` → 431 (node's parser);
+ * - malformed requests → 400, a request not complete within `requestTimeoutMs` → 408;
+ * - at most `maxConnections` sockets at once.
+ * A request with a body is answered and its connection closed (nothing served here
+ * takes a body). `close()` stops listening and ends keep-alive connections.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface HttpRequest {
+  method: string;
+  /** The request-target exactly as sent: path and query, still percent-encoded. */
+  target: string;
+  /** Header values by lowercase name; repeated headers joined with ", ". */
+  headers: Readonly<Record<string, string | undefined>>;
+  /** The client's address (IPv4-mapped IPv6 addresses as plain IPv4). */
+  remoteAddress: string;
+}
+
+export interface HttpReply {
+  status: number;
+  headers?: Readonly<Record<string, string | readonly string[]>>;
+  body?: string;
+  /** Called once the whole reply has been handed to the operating system. */
+  onSent?: () => void;
+}
+
+export type HttpHandler = (request: HttpRequest) => HttpReply | Promise<HttpReply>;
+
+export interface HttpServerOptions {
+  bind: string;
+  /** 0 picks a free port. */
+  port: number;
+  handle: HttpHandler;
+  /** Longest request-target served (default 1024). */
+  maxUrlLength?: number;
+  /** Largest request line + headers, bytes (default 8192). */
+  maxHeaderSize?: number;
+  /** Time for a whole request to arrive, ms (default 10 s). */
+  requestTimeoutMs?: number;
+  /** Idle time before a keep-alive connection is closed, ms (default 5 s). */
+  keepAliveTimeoutMs?: number;
+  /** Most sockets at once (default 1024). */
+  maxConnections?: number;
+  /** How long close() lets replies in progress finish, ms (default 1000). */
+  closeGraceMs?: number;
+  /** A handler that threw (answered 500); never given request bodies or replies. */
+  onError?(error: unknown, request: HttpRequest): void;
+}
+
+export interface HttpServerCounters {
+  requests: number;
+  /** 414: request-target too long. */
+  uriTooLong: number;
+  /** Requests node's parser refused (400, 431) or that timed out (408). */
+  malformed: number;
+  /** Handler failures answered 500. */
+  failures: number;
+}
+
+export interface HttpServer {
+  readonly host: string;
+  readonly port: number;
+  readonly counters: HttpServerCounters;
+  close(): Promise<void>;
+}
+
+const REASON: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
+
+function plainAddress(address: string | undefined): string {
+  if (!address) return '';
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice('::ffff:'.length) : address;
+}
+
+function headersOf(message: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+const hasBody = (message: IncomingMessage): boolean =>
+  message.headers['transfer-encoding'] !== undefined || Number(message.headers['content-length'] ?? 0) > 0;
+
+function send(response: ServerResponse, reply: HttpReply, close: boolean): void {
+  const body = reply.body ?? '';
+  for (const [name, value] of Object.entries(reply.headers ?? {})) response.setHeader(name, value as string | string[]);
+  response.setHeader('Content-Length', Buffer.byteLength(body));
+  if (close) response.setHeader('Connection', 'close');
+  if (reply.onSent) response.once('finish', reply.onSent);
+  response.writeHead(reply.status);
+  response.end(body);
+}
+
+export function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const maxUrlLength = options.maxUrlLength ?? 1024;
+  const requestTimeout = options.requestTimeoutMs ?? 10_000;
+  const counters: HttpServerCounters = { requests: 0, uriTooLong: 0, malformed: 0, failures: 0 };
+
+  const server = createServer(
+    {
+      maxHeaderSize: options.maxHeaderSize ?? 8192,
+      requestTimeout,
+      headersTimeout: Math.min(requestTimeout, 5_000),
+      // Timeouts are only checked this often (node's default is 30 s).
+      connectionsCheckingInterval: Math.min(1_000, requestTimeout),
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
+      noDelay: true,
+    },
+    (message, response) => {
+      counters.requests++;
+      const close = hasBody(message);
+      const target = message.url ?? '';
+      if (target.length > maxUrlLength) {
+        counters.uriTooLong++;
+        send(response, { status: 414, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'request-target too long\n' }, true);
+        return;
+      }
+      const request: HttpRequest = {
+        method: message.method ?? '',
+        target,
+        headers: headersOf(message),
+        remoteAddress: plainAddress(message.socket.remoteAddress),
+      };
+      Promise.resolve()
+        .then(() => options.handle(request))
+        .then(
+          (reply) => send(response, reply, close),
+          (error: unknown) => {
+            counters.failures++;
+            options.onError?.(error, request);
+            if (!response.headersSent) send(response, { status: 500, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'internal error\n' }, true);
+            else response.destroy();
+          },
+        );
+    },
+  );
+  server.maxConnections = options.maxConnections ?? 1024;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    counters.malformed++;
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    socket.end(`HTTP/1.1 ${status} ${REASON[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.bind, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      let closing: Promise<void> | undefined;
+      resolve({
+        host: address.address,
+        port: address.port,
+        counters,
+        close() {
+          closing ??= new Promise<void>((done) => {
+            const force = setTimeout(() => server.closeAllConnections(), options.closeGraceMs ?? 1_000);
+            force.unref();
+            server.close(() => {
+              clearTimeout(force);
+              done();
+            });
+            server.closeIdleConnections();
+          });
+          return closing;
+        },
+      });
+    });
+  });
+}

@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import type { StoreData } from '../../store/schema.js';
+import { provisioningUrl } from '../../store/queries.js';
+import { buildProvisioningAuth, checkProvisioningPassword, checkProvisioningUsername } from '../../core/provisioning-auth.js';
+import { nodeDigestCrypto } from '../../adapters/node-crypto.js';
+import { CliExit, type CliContext } from '../context.js';
+import { EXIT_REFUSED, reasonMessage } from '../reason-messages.js';
+
+/** The digest algorithms hotdeskd offers phones for the provisioning tree, in challenge order. */
+const ALGORITHMS = ['MD5', 'SHA-256'];
+
+export function describeProvisioning(data: StoreData): Record<string, unknown> {
+  const url = provisioningUrl(data);
+  const auth = data.settings.provisioningAuth;
+  return {
+    provisioningUrl: url,
+    dhcpOption66: url,
+    auth: auth ? { username: auth.username, realm: auth.realm, algorithms: ALGORITHMS } : null,
+  };
+}
+
+function refuseSetting(name: string, value: string, expected: string): never {
+  throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name, value, expected }));
+}
+
+export function registerProvisioning(program: Command, context: () => CliContext): void {
+  const provisioning = program
+    .command('provisioning')
+    .description('how phones fetch their configuration: the URL, the DHCP option 66 value, HTTP credentials')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const ctx = context();
+      const data = await ctx.read();
+      const shown = describeProvisioning(data);
+      if (options.json) return ctx.out.json(shown);
+      const auth = data.settings.provisioningAuth;
+      ctx.out.line(`provisioning URL   ${shown['provisioningUrl']}`);
+      ctx.out.line(`DHCP option 66     ${shown['dhcpOption66']}`);
+      ctx.out.line(`authentication     ${auth ? `on: HTTP digest, user ${auth.username}, realm "${auth.realm}"` : 'off'}`);
+    });
+
+  const auth = provisioning.command('auth').description('HTTP digest credentials phones must give to fetch their configuration');
+
+  auth
+    .command('set')
+    .description('require credentials for the whole provisioning tree (only their digest hashes are stored)')
+    .requiredOption('--username <name>', 'user name the phones give')
+    .requiredOption('--password <secret>', 'password the phones give (8 to 128 printable characters)')
+    .action(async (options: { username: string; password: string }) => {
+      const ctx = context();
+      const userProblem = checkProvisioningUsername(options.username);
+      if (userProblem) refuseSetting('--username', options.username, userProblem);
+      const passwordProblem = checkProvisioningPassword(options.password);
+      if (passwordProblem) refuseSetting('--password', '(hidden)', passwordProblem);
+      await ctx.report({ kind: 'set-provisioning-auth', auth: buildProvisioningAuth(options.username, options.password, nodeDigestCrypto.hash) });
+      ctx.out.line("Give each phone this user name and password on its provisioning page, next to the server URL");
+      ctx.out.line('(Yealink: Settings → Auto Provision); until then it cannot fetch its configuration.');
+    });
+
+  auth
+    .command('remove')
+    .description('let phones fetch their configuration without credentials again')
+    .action(async () => {
+      const ctx = context();
+      await ctx.report({ kind: 'remove-provisioning-auth' });
+    });
+}

@@ -1,0 +1,265 @@
+/**
+ * hotdeskd's HTTP provisioning: phones fetch their configuration files from
+ * `GET /provisioning/<token>/<file>`. The pure modules decide (parseProvisioningTarget,
+ * decideProvisioningRequest, the rate limiter, digest checks, the view model and
+ * renderConfig); this file reads templates, answers, logs and records what phones took.
+ *
+ * Per request, in order:
+ *   rate limit per client address (429 + Retry-After)
+ *   → method and path (405 + Allow: GET; 400 for odd encodings and traversal; 404 outside the tree)
+ *   → digest credentials when the office has set them (401 challenge; 403 after many wrong guesses)
+ *   → token, file name, User-Agent and pool (404, the same body whatever the cause)
+ *   → render: data/templates overrides, then the shipped templates, per-model before vendor base.
+ * A template error in an override is logged with its file and line, and the next template
+ * is used. Bodies are never logged (they carry SIP passwords), nor is the token.
+ *
+ * Each fetch of a phone's own file (not a common file, not Poly's master file)
+ * records the generation it carried as the phone's applied generation (a
+ * `provisioning-fetched` change, written only when it moves forward), then calls
+ * `onFetched`.
+ */
+import type { Logger } from '../../adapters/log.js';
+import { startHttpServer, type HttpReply, type HttpRequest, type HttpServerCounters } from '../../adapters/http-server.js';
+import { readTemplate } from '../../adapters/template-files.js';
+import { SHIPPED_TEMPLATES } from '../../adapters/paths.js';
+import { nodeDigestCrypto, nonceRandom, randomNonceSecret } from '../../adapters/node-crypto.js';
+import type { ProvisioningModel } from '../../provisioning/config-files.js';
+import { parseProvisioningTarget, type TargetRefusal } from '../../provisioning/parse-provisioning-target.js';
+import { decideProvisioningRequest, type ProvisioningDecision, type ProvisioningRefusal } from '../../provisioning/decide-provisioning-request.js';
+import { createRateLimiter, DEFAULT_RATE_LIMIT, type RateLimit } from '../../provisioning/rate-limiter.js';
+import { buildCommonView, buildPhoneView, type ConfigView } from '../../provisioning/view-model.js';
+import { renderConfig } from '../../provisioning/render.js';
+import { applyChange } from '../../store/changes.js';
+import { findExtension, keyLayoutFor } from '../../store/queries.js';
+import type { StoreData } from '../../store/schema.js';
+import type { StoreService } from '../store-service.js';
+import { createHttpDigest, type HttpDigestAlgorithm } from './http-digest.js';
+
+export interface ProvisioningServiceOptions {
+  bind: string;
+  /** 0 picks a free port. */
+  port: number;
+  store: StoreService;
+  catalogue: readonly ProvisioningModel[];
+  log: Logger;
+  /** The shipped templates (default: the package's templates/). */
+  templatesDir?: string;
+  /** Admin overrides, searched first (hotdeskd passes `<data>/templates`); none when left out. */
+  overridesDir?: string;
+  /** The public address `direct` phones use (hotdeskd --public-address); default `settings.address`. */
+  publicAddress?: string;
+  /** Clock in ms (default Date.now). */
+  now?: () => number;
+  /** Per client address (default 20 requests/s, bursts of 40). */
+  rateLimit?: RateLimit;
+  /** Digest algorithms offered when credentials are set, in challenge order (default MD5, SHA-256). */
+  digestAlgorithms?: readonly HttpDigestAlgorithm[];
+  /**
+   * A phone fetched its own configuration file carrying `generation` (after the
+   * applied generation is stored). Called for every such fetch, changed or not.
+   */
+  onFetched?: (phone: string, generation: number) => void;
+}
+
+export type ProvisioningRefusalCause = TargetRefusal | ProvisioningRefusal['why'] | 'rate-limited' | 'unauthorized' | 'blocked' | 'no-template';
+
+export interface ProvisioningCounters {
+  /** Requests that reached the service (the HTTP server's own refusals are in `server`). */
+  requests: number;
+  served: number;
+  /** Own-file fetches that moved a phone's applied generation forward. */
+  recorded: number;
+  /** Refusals by cause. */
+  refused: Partial<Record<ProvisioningRefusalCause, number>>;
+  /** Templates that failed to render (overrides and shipped alike). */
+  templateErrors: number;
+  /** What the HTTP server turned away itself: 414, malformed requests, timeouts, handler failures. */
+  readonly server: HttpServerCounters;
+}
+
+export interface ProvisioningService {
+  readonly port: number;
+  readonly counters: ProvisioningCounters;
+  close(): Promise<void>;
+}
+
+const TEXT = 'text/plain; charset=utf-8';
+const BODY: Readonly<Record<number, string>> = {
+  400: 'bad request\n',
+  401: 'authentication required\n',
+  403: 'forbidden\n',
+  404: 'not found\n',
+  405: 'method not allowed\n',
+  429: 'too many requests\n',
+  500: 'internal error\n',
+};
+
+function plain(status: number, headers: Record<string, string | readonly string[]> = {}): HttpReply {
+  return { status, headers: { 'Content-Type': TEXT, 'Cache-Control': 'no-store', ...headers }, body: BODY[status] ?? '' };
+}
+
+type Serve = Extract<ProvisioningDecision, { kind: 'serve' }>;
+
+function buildView(data: StoreData, serve: Serve, publicAddress: string | undefined): ConfigView {
+  const { phone, model } = serve;
+  if (serve.file === 'common' || !phone || !model) return buildCommonView({ vendor: serve.vendor, model, settings: data.settings });
+  const extension = phone.session ? findExtension(data, phone.session.extension) : undefined;
+  return buildPhoneView({
+    phone,
+    model,
+    settings: data.settings,
+    extension,
+    layout: keyLayoutFor(data, extension, model.keys),
+    generation: phone.desiredGeneration,
+    ...(publicAddress ? { publicAddress } : {}),
+  });
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+export async function startProvisioningService(options: ProvisioningServiceOptions): Promise<ProvisioningService> {
+  const { store, log } = options;
+  const now = options.now ?? Date.now;
+  const templatesDir = options.templatesDir ?? SHIPPED_TEMPLATES;
+  const limiter = createRateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const digest = createHttpDigest({
+    auth: () => store.data.settings.provisioningAuth,
+    crypto: nodeDigestCrypto,
+    random: nonceRandom,
+    secret: randomNonceSecret(),
+    ...(options.digestAlgorithms ? { algorithms: options.digestAlgorithms } : {}),
+  });
+  let serverCounters: HttpServerCounters = { requests: 0, uriTooLong: 0, malformed: 0, failures: 0 };
+  const counters: ProvisioningCounters = {
+    requests: 0,
+    served: 0,
+    recorded: 0,
+    refused: {},
+    templateErrors: 0,
+    get server() {
+      return serverCounters;
+    },
+  };
+  const count = (cause: ProvisioningRefusalCause): void => {
+    counters.refused[cause] = (counters.refused[cause] ?? 0) + 1;
+  };
+
+  /** The first template that renders: overrides before shipped, per-model before vendor base. */
+  const render = async (serve: Serve, view: ConfigView): Promise<{ text: string } | 'missing' | 'failed'> => {
+    const places = [
+      ...(options.overridesDir ? [{ dir: options.overridesDir, override: true }] : []),
+      { dir: templatesDir, override: false },
+    ];
+    let failed = false;
+    for (const { dir, override } of places) {
+      for (const name of serve.templates) {
+        const read = await readTemplate(dir, name);
+        if (read.kind === 'missing') continue;
+        if (read.kind === 'unreadable') {
+          log.warn({ template: read.path, problem: read.problem }, 'cannot read provisioning template; trying the next one');
+          continue;
+        }
+        const result = renderConfig(read.file.text, view, { file: serve.file });
+        if (result.ok) return { text: result.text };
+        failed = true;
+        counters.templateErrors++;
+        const where = { template: read.file.path, line: result.error.line ?? null, error: result.error.message };
+        if (override) log.warn(where, 'template error in an admin override; using the next template (the shipped one if no other)');
+        else log.error(where, 'template error in a shipped template');
+      }
+    }
+    return failed ? 'failed' : 'missing';
+  };
+
+  const record = (phone: string, generation: number): void => {
+    void store
+      .update((data) => {
+        const current = data.phones.find((candidate) => candidate.name === phone);
+        if (!current || current.appliedGeneration >= generation) return { value: false };
+        const outcome = applyChange(data, { kind: 'provisioning-fetched', phone, generation }, { now: new Date(now()).toISOString(), catalogue: options.catalogue });
+        return outcome.ok && outcome.value.data !== data ? { next: outcome.value.data, value: true } : { value: false };
+      })
+      .then(
+        (changed) => {
+          if (changed) {
+            counters.recorded++;
+            log.info({ phone, generation }, 'phone fetched its configuration');
+          }
+          options.onFetched?.(phone, generation);
+        },
+        (error: unknown) => log.error({ err: error, phone }, 'could not record the configuration a phone fetched'),
+      );
+  };
+
+  const handle = async (request: HttpRequest): Promise<HttpReply> => {
+    counters.requests++;
+    const client = request.remoteAddress;
+    const nowMs = now();
+    const taken = limiter.take(client, nowMs);
+    if (!taken.allowed) {
+      count('rate-limited');
+      log.debug({ client }, 'provisioning request over the rate limit');
+      return plain(429, { 'Retry-After': String(taken.retryAfterSeconds) });
+    }
+    const target = parseProvisioningTarget(request.method, request.target);
+    if (!target.ok) {
+      count(target.why);
+      log.debug({ client, why: target.why, method: request.method.slice(0, 16) }, 'provisioning request refused');
+      return plain(target.status, target.status === 405 ? { Allow: 'GET' } : {});
+    }
+    const auth = digest.check({ method: request.method, target: request.target, authorization: request.headers['authorization'], source: client, nowMs });
+    if (auth.kind === 'blocked') {
+      count('blocked');
+      return plain(403);
+    }
+    if (auth.kind === 'challenge') {
+      count('unauthorized');
+      if (auth.why !== 'no-credentials' && auth.why !== 'stale') log.info({ client, file: target.file, why: auth.why }, 'provisioning credentials refused');
+      if (auth.delayMs > 0) await sleep(auth.delayMs);
+      return plain(401, { 'WWW-Authenticate': auth.challenges });
+    }
+
+    const data = store.data;
+    const decision = decideProvisioningRequest({
+      token: target.token,
+      file: target.file,
+      userAgent: request.headers['user-agent'],
+      expectedToken: data.settings.provisioningToken,
+      phones: data.phones,
+      catalogue: options.catalogue,
+    });
+    if (decision.kind === 'refuse') {
+      count(decision.refusal.why);
+      // The file name, never the token (the first path segment). Files hotdeskd does not write
+      // (Yealink .boot, Poly directories and logs…) are asked for at every boot: debug only.
+      const quiet = decision.refusal.why === 'unknown-file' || decision.refusal.why === 'no-phone-of-vendor';
+      log[quiet ? 'debug' : 'info']({ client, file: target.file, ...decision.refusal }, 'provisioning request refused (404)');
+      return plain(404);
+    }
+    const rendered = await render(decision, buildView(data, decision, options.publicAddress));
+    if (rendered === 'missing' || rendered === 'failed') {
+      count('no-template');
+      // Missing is normal (no Grandstream or Fanvil common file is shipped); failed was logged per template.
+      if (rendered === 'missing') log.debug({ client, file: target.file, templates: decision.templates }, 'no template for this file (404)');
+      return rendered === 'missing' ? plain(404) : plain(500);
+    }
+    counters.served++;
+    const phone = decision.phone;
+    log.debug({ client, file: target.file, phone: phone?.name }, 'provisioning file served');
+    return {
+      status: 200,
+      headers: { 'Content-Type': decision.contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
+      body: rendered.text,
+      ...(decision.ownFile && phone ? { onSent: () => record(phone.name, phone.desiredGeneration) } : {}),
+    };
+  };
+
+  const server = await startHttpServer({
+    bind: options.bind,
+    port: options.port,
+    handle,
+    onError: (error, request) => log.error({ err: error, client: request.remoteAddress, method: request.method.slice(0, 16) }, 'provisioning request failed'),
+  });
+  serverCounters = server.counters;
+  return { port: server.port, counters, close: () => server.close() };
+}
