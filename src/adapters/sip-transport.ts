@@ -21,6 +21,9 @@ export interface TransportOptions {
   publicAddress?: string;
   maxMessageBytes?: number;
   maxTcpConnections?: number;
+  /** Multicast groups the UDP socket joins (only when bound to every IPv4 address; a failure is reported, not fatal). */
+  multicastGroups?: readonly string[];
+  onMulticastError?(group: string, error: Error): void;
   onMessage(message: SipMessage, remote: Endpoint): void;
   onDrop?(what: DropKind, remote: Endpoint): void;
 }
@@ -38,6 +41,8 @@ export interface SipTransport {
   readonly port: number;
   readonly host: string;
   readonly counters: TransportCounters;
+  /** The multicast groups joined. */
+  readonly multicast: readonly string[];
   open(target: Target, onError?: (error: Error) => void): Connection;
   close(): Promise<void>;
 }
@@ -100,6 +105,17 @@ async function bindPair(bind: string, port: number): Promise<{ udp: dgram.Socket
 
 export async function startSipTransport(options: TransportOptions): Promise<SipTransport> {
   const { udp, tcp, port } = await bindPair(options.bind, options.port);
+  const multicast: string[] = [];
+  if (options.bind === '0.0.0.0') {
+    for (const group of options.multicastGroups ?? []) {
+      try {
+        udp.addMembership(group);
+        multicast.push(group);
+      } catch (error) {
+        options.onMulticastError?.(group, error as Error);
+      }
+    }
+  }
   const host = options.publicAddress ?? (options.bind === '0.0.0.0' || options.bind === '::' ? '127.0.0.1' : options.bind);
   const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE;
   const maxConnections = options.maxTcpConnections ?? 1000;
@@ -252,6 +268,7 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
     port,
     host,
     counters,
+    multicast,
     open,
     async close() {
       if (closed) return;

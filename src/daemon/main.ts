@@ -22,6 +22,10 @@ import { startSipService, type SipService } from './sip/sip-service.js';
 import { createDigestAuthenticator } from './sip/authenticator.js';
 import { nodeDigestCrypto, nonceRandom, randomNonceSecret } from '../adapters/node-crypto.js';
 import { mkdir } from 'node:fs/promises';
+import { loadPromptLibrary } from '../adapters/prompt-files.js';
+import { createRtpPortPool } from '../adapters/rtp-socket.js';
+import { hashPin, verifyPin } from '../adapters/pin-hash.js';
+import { startProvisioningService, type ProvisioningService } from './http/provisioning-service.js';
 
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -32,6 +36,8 @@ export interface Daemon {
   store: StoreWriter;
   /** The SIP side, when started. */
   sip: SipService | undefined;
+  /** The HTTP provisioning server, when started. */
+  http: ProvisioningService | undefined;
   stop(): Promise<void>;
 }
 
@@ -41,7 +47,20 @@ export interface DaemonOptions {
   catalogue?: Catalogue;
   version?: string;
   /** Where to serve SIP; leave out to run without it (store and control socket only). */
-  sip?: { bind: string; port: number; publicAddress?: string; digest?: ('SHA-256' | 'MD5')[] };
+  sip?: {
+    bind: string;
+    port: number;
+    publicAddress?: string;
+    digest?: ('SHA-256' | 'MD5')[];
+    /** RTP ports of the login voice menu; `{ min: 0, max: 0 }` takes any free port. Default 10000–10999. */
+    rtpPorts?: { min: number; max: number };
+    /** Waits between check-sync NOTIFY retries. */
+    checkSyncRetryMs?: readonly number[];
+    /** Answer plug-and-play requests of factory-fresh pool phones (default true). */
+    pnp?: boolean;
+  };
+  /** Where to serve provisioning over HTTP (port 0: any free one); leave out to run without it. */
+  http?: { bind: string; port: number | undefined; publicAddress?: string };
 }
 
 export class AlreadyRunningError extends Error {
@@ -58,6 +77,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   if (!lock.acquired) throw new AlreadyRunningError(lock.owner.pid);
   let server: Server | undefined;
   let sip: SipService | undefined;
+  let http: ProvisioningService | undefined;
   try {
     const catalogue = options.catalogue ?? loadCatalogue();
     const store = await openStoreWriter(paths.store, paths.dir, () => ({
@@ -65,13 +85,26 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       provisioningToken: randomToken(),
     }));
     const service = createStoreService(store);
-    const applyInOrder = (change: Change): Promise<ControlResponse> =>
-      service.update((data): { next?: typeof data; value: ControlResponse } => {
+    /** The one path of every change (control socket, login calls): applied in order, then carried out. */
+    const applyInOrder = async (change: Change): Promise<ControlResponse> => {
+      let effects: { switched: string[]; bumped: string[] } = { switched: [], bumped: [] };
+      const response = await service.update((data): { next?: typeof data; value: ControlResponse } => {
         const outcome = applyChange(data, change, { now: new Date().toISOString(), catalogue });
         if (!outcome.ok) return { value: { ok: false, reason: outcome.reason } };
         options.log.info({ change: change.kind }, 'store changed');
-        return { next: outcome.value.data, value: { ok: true, result: outcome.value.result } };
+        const { data: next, result } = outcome.value;
+        const before = new Map(data.phones.map((phone) => [phone.name, phone.desiredGeneration]));
+        const switched = result.kind === 'sessions' ? result.reprovision : [];
+        const bumped = next.phones
+          .filter((phone) => before.get(phone.name) !== phone.desiredGeneration && !switched.includes(phone.name))
+          .map((phone) => phone.name);
+        effects = { switched, bumped };
+        return { next, value: { ok: true, result } };
       });
+      if (effects.switched.length > 0) sip?.switchPhones(effects.switched);
+      if (effects.bumped.length > 0) sip?.reprovision(effects.bumped);
+      return response;
+    };
     const version = options.version ?? packageVersion();
     server = await startControlServer(paths.socket, async (request) =>
       request.kind === 'ping' ? { ok: true, pong: { pid: process.pid, version } } : applyInOrder(request.change),
@@ -81,12 +114,19 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       // Listening on every address: phones are told the office address (settings) unless --public-address says otherwise.
       const wildcard = options.sip.bind === '0.0.0.0' || options.sip.bind === '::';
       const publicAddress = options.sip.publicAddress ?? (wildcard ? store.data.settings.address : undefined);
-      const { digest, ...listen } = options.sip;
+      const { digest, rtpPorts = { min: 10000, max: 10999 }, checkSyncRetryMs, pnp = true, ...listen } = options.sip;
+      const prompts = await loadPromptLibrary({ overrideDir: join(paths.dir, 'prompts'), log: options.log });
+      const pool = createRtpPortPool({ bind: listen.bind, ...rtpPorts, log: options.log });
       sip = await startSipService({
         ...listen,
         ...(publicAddress ? { publicAddress } : {}),
         log: options.log,
         store: service,
+        submit: applyInOrder,
+        ivr: { pool, prompts, verifyPin, dummyHash: await hashPin(randomToken()) },
+        vendorOf: (model) => catalogue.find((entry) => entry.id === model)?.vendor ?? model.split('-')[0] ?? model,
+        ...(checkSyncRetryMs ? { checkSyncRetryMs } : {}),
+        ...(pnp ? { pnp: { provisioningUrl: () => provisioningUrl(service.data, http?.port) } } : {}),
         authenticator: (realm) =>
           createDigestAuthenticator({
             realm,
@@ -99,12 +139,31 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           }),
       });
     }
+    if (options.http) {
+      const wildcard = options.http.bind === '0.0.0.0' || options.http.bind === '::';
+      const publicAddress = options.http.publicAddress ?? (wildcard ? store.data.settings.address : undefined);
+      http = await startProvisioningService({
+        bind: options.http.bind,
+        port: options.http.port ?? store.data.settings.httpPort,
+        store: service,
+        catalogue,
+        log: options.log,
+        overridesDir: join(paths.dir, 'templates'),
+        ...(publicAddress ? { publicAddress } : {}),
+        onFetched: (phone) => sip?.phoneSync.fetched(phone),
+      });
+    }
     const sipService = sip;
+    const httpService = http;
+    // Phones that were told to fetch a configuration before a restart are told again.
+    sipService?.reconcile();
     return {
       paths,
       store,
       sip: sipService,
+      http: httpService,
       async stop() {
+        await httpService?.close();
         await sipService?.close();
         await new Promise<void>((resolve) => listening.close(() => resolve()));
         await service.flush();
@@ -113,6 +172,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     };
   } catch (error) {
     server?.close();
+    await http?.close().catch(() => undefined);
     await sip?.close().catch(() => undefined);
     await unlock(paths.lock);
     throw error;
@@ -126,7 +186,7 @@ function banner(daemon: Daemon): string {
     `  data:     ${daemon.paths.store}`,
     `  control:  ${daemon.paths.socket}`,
     ...(daemon.sip ? [`  sip:      udp+tcp ${daemon.sip.stack.transport.host}:${daemon.sip.stack.transport.port}`] : []),
-    `  phones:   provisioning URL ${provisioningUrl(daemon.store.data)}`,
+    `  phones:   provisioning URL ${provisioningUrl(daemon.store.data, daemon.http?.port)}`,
   ];
   if (extensions.length === 0 || phones.length === 0) {
     lines.push('', 'Next steps for a new office:');
@@ -162,8 +222,11 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
         bind: config.bind,
         port: config.sipPort,
         digest: config.digest,
+        rtpPorts: config.rtpPorts,
+        pnp: config.pnp,
         ...(config.publicAddress ? { publicAddress: config.publicAddress } : {}),
       },
+      http: { bind: config.bind, port: config.httpPort, ...(config.publicAddress ? { publicAddress: config.publicAddress } : {}) },
     });
   } catch (error) {
     if (error instanceof AlreadyRunningError || error instanceof StoreFileError) {
@@ -171,10 +234,12 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       return 1;
     }
     // The system said no (EACCES on the data directory, a port in use…): one line naming what, no stack trace.
-    const failure = error as NodeJS.ErrnoException;
+    const failure = error as NodeJS.ErrnoException & { port?: number };
     if (failure.code === 'EADDRINUSE' || (failure.code === 'EACCES' && (failure.syscall === 'bind' || failure.syscall === 'listen'))) {
       const what = failure.code === 'EADDRINUSE' ? 'the port is in use (another hotdeskd or PBX?)' : 'permission denied';
-      process.stderr.write(`hotdeskd: cannot listen for SIP on ${config.bind}:${config.sipPort}: ${what}; choose another with --sip-port\n`);
+      const http = failure.port !== undefined && failure.port !== config.sipPort && failure.syscall === 'listen';
+      const [service, port, flag] = http ? ['HTTP provisioning', failure.port, '--http-port'] : ['SIP', config.sipPort, '--sip-port'];
+      process.stderr.write(`hotdeskd: cannot listen for ${service} on ${config.bind}:${port}: ${what}; choose another with ${flag}\n`);
       return 1;
     }
     if (typeof failure.code === 'string' && failure.syscall) {

@@ -1,12 +1,13 @@
 /**
  * hotdeskd's routing rules seen from SIPp: an idle hot-desk phone (HD0001)
  * is refused 403 "Log In First" for an extension but reaches the trunk (a
- * SIPp UAS) for 112; the login code `*77*100*` gets 480 while the login IVR
- * is missing, and 403 "Forbidden" once a dial code `*70` exists.
+ * SIPp UAS) for 112; the login code `*77*100*` is answered by the login
+ * voice menu and the PIN typed as RFC 2833 events logs the phone in; the
+ * code is refused 403 "Forbidden" once a dial code `*70` exists.
  */
 import t, { type Test } from 'tap';
 import { join } from 'node:path';
-import { call, register, SCENARIOS, sippPassed, sippPorts, startOffice, type Office } from './support/office.js';
+import { call, register, SCENARIOS, sippPassed, sippPorts, startOffice, storeEventually, type Office } from './support/office.js';
 import type { TracedMessage } from './support/sipp.js';
 
 /** The final response to the authenticated INVITE (CSeq 2). */
@@ -24,7 +25,7 @@ async function registeredIdlePhone(t: Test, office: Office): Promise<number> {
 t.test('routing rules', async (t) => {
   const [trunkPort] = (await sippPorts(1)) as [number];
   const office = await startOffice(t, [
-    ['extension', 'add', '100', '--name', 'Ada Lovelace', '--password', 'k7Qw9xZt3m', '--pin', '4071', '--hotdesk'],
+    ['extension', 'add', '100', '--name', 'Ada Lovelace', '--password', 'k7Qw9xZt3m', '--pin', '2468', '--hotdesk'],
     ['extension', 'add', '201', '--name', 'Carol Shaw', '--password', 'r9Tn2wQx5k', '--pin', '6293'],
     ['add-phone', '--model', 'yealink-t54w', '--mac', '00:15:65:aa:bb:cc'],
     ['trunk', 'set', `sip:127.0.0.1:${trunkPort}`],
@@ -58,10 +59,25 @@ t.test('routing rules', async (t) => {
     t.equal(bye?.status, 200, 'the BYE is answered');
   });
 
-  await t.test('*77*100* while the login IVR is missing: 480', async (t) => {
-    const flow = await call(office, { account: 'HD0001', dialled: '*77*100*', port: phonePort, scenario: 'invite-rejected.xml' });
-    sippPassed(t, flow.answer, 'INVITE with credentials → refusal → ACK');
-    t.equal(finalAnswer(flow.answer.received())?.status, 480);
+  await t.test('*77*100*: the login voice menu answers, the PIN typed as RFC 2833 events logs HD0001 in as 100', async (t) => {
+    const [mediaPort] = (await sippPorts(1)) as [number];
+    const flow = await call(office, {
+      account: 'HD0001',
+      dialled: '*77*100*',
+      port: phonePort,
+      scenario: 'login-dtmf.xml',
+      args: ['-mi', '127.0.0.1', '-mp', String(mediaPort)],
+      timeoutS: 40,
+    });
+    sippPassed(t, flow.answer, 'INVITE → 200 → ACK, PIN 2468# from the sip-tester pcaps, BYE from hotdeskd → 200');
+    const ok = finalAnswer(flow.answer.received());
+    t.equal(ok?.status, 200, 'answered');
+    t.match(ok?.text ?? '', /m=audio \d+ RTP\/AVP 0 101/, 'PCMU and telephone-event 101 in the answer');
+    t.ok(await storeEventually(office, (data) => data.phones[0]?.session?.extension === '100'), 'the store says HD0001 is 100');
+    const rows = JSON.parse((await office.cli('status', '--json')).stdout) as { name: string; extension: string | null }[];
+    t.equal(rows.find((row) => row.name === 'HD0001')?.extension, '100', 'hotdesk status shows 100 on HD0001');
+    const audit = (await office.store()).audit.filter((entry) => entry.kind === 'login');
+    t.same(audit.map((entry) => [entry.phone, entry.extension, entry.actor]), [['HD0001', '100', 'user']], 'the login is audited as the user\'s');
   });
 
   await t.test("*77*100* with a dial code '*70' in place: 403 Forbidden", async (t) => {

@@ -27,7 +27,7 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 15
 /** Spawns `hotdeskd --data DIR ...args` without waiting for anything. */
 export function spawnDaemon(t: Teardown, dataDir: string, args: string[] = [], options: SpawnOptions = {}): Running {
   // Never the real SIP port in tests: any free port on loopback.
-  const running = spawnNode(DAEMON_BIN, ['--data', dataDir, '--sip-port', '0', '--bind', '127.0.0.1', ...args], options);
+  const running = spawnNode(DAEMON_BIN, ['--data', dataDir, '--sip-port', '0', '--http-port', '0', '--bind', '127.0.0.1', ...args], options);
   let ended = false;
   void running.finished.then(
     () => (ended = true),

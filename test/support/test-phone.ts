@@ -24,11 +24,13 @@ export interface TestPhone {
   readonly port: number;
   readonly received: SipMessage[];
   readonly contact: string;
+  /** Uses another account from now on, on the same socket (as a re-provisioned phone does). */
+  switchAccount(user: string, password: string): void;
   register(expires?: number, extra?: string[]): Promise<SipResponse>;
   /** Sends a request and resolves with its final response (answering 401/407 once). */
   request(method: string, target: string, options?: { extra?: string[]; body?: string; callId?: string; cseq?: number; toTag?: string; to?: string; route?: string[]; auth?: boolean }): Promise<SipResponse>;
   /** Places a call; resolves with the final response; a 2xx is ACKed. */
-  call(target: string, extra?: string[]): Promise<{ response: SipResponse; callId: string; hangUp(): Promise<SipResponse> }>;
+  call(target: string, extra?: string[], body?: string): Promise<{ response: SipResponse; callId: string; hangUp(): Promise<SipResponse> }>;
   sendRaw(text: string | Buffer): void;
   waitFor(predicate: (message: SipMessage) => boolean, timeoutMs?: number): Promise<SipMessage>;
   close(): Promise<void>;
@@ -41,7 +43,9 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
   const port = socket.address().port;
   const domain = options.domain ?? `${options.server.address}:${options.server.port}`;
-  const contact = `sip:${options.user}@127.0.0.1:${port}`;
+  // A provisioned phone changes account on the same socket (hot desking); its contact follows.
+  const account = { user: options.user, password: options.password };
+  let contact = `sip:${account.user}@127.0.0.1:${port}`;
   const received: SipMessage[] = [];
   const waiters: { predicate: (message: SipMessage) => boolean; resolve: (message: SipMessage) => void }[] = [];
   let cseq = 1;
@@ -119,7 +123,7 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
     new Promise((resolve, reject) => {
       const found = received.find(predicate);
       if (found) return resolve(found);
-      const timer = setTimeout(() => reject(new Error(`${options.user}: timed out waiting`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`${account.user}: timed out waiting`)), timeoutMs);
       waiters.push({
         predicate,
         resolve: (message) => {
@@ -134,12 +138,12 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
     const nonce = unquote(challenge['nonce']);
     const cnonce = randomBytes(4).toString('hex');
     const nc = '00000001';
-    const ha1 = md5(`${options.user}:${realm}:${options.password}`);
+    const ha1 = md5(`${account.user}:${realm}:${account.password}`);
     const ha2 = md5(`${method}:${uri}`);
     const response = md5(`${ha1}:${nonce}:${nc}:${cnonce}:auth:${ha2}`);
     return {
       scheme: 'Digest',
-      username: `"${options.user}"`,
+      username: `"${account.user}"`,
       realm: `"${realm}"`,
       nonce: `"${nonce}"`,
       uri: `"${uri}"`,
@@ -160,8 +164,8 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
       const lines = [
         `${method} ${target} SIP/2.0`,
         `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bK${randomBytes(6).toString('hex')};rport`,
-        `From: <sip:${options.user}@${domain}>;tag=${tag}`,
-        `To: <${extra.to ?? (method === 'REGISTER' ? `sip:${options.user}@${domain}` : target)}>${extra.toTag ? `;tag=${extra.toTag}` : ''}`,
+        `From: <sip:${account.user}@${domain}>;tag=${tag}`,
+        `To: <${extra.to ?? (method === 'REGISTER' ? `sip:${account.user}@${domain}` : target)}>${extra.toTag ? `;tag=${extra.toTag}` : ''}`,
         `Call-ID: ${callId}`,
         `CSeq: ${seq} ${method}`,
         'Max-Forwards: 70',
@@ -195,7 +199,7 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
     const lines = [
       `ACK ${target} SIP/2.0`,
       `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=${response.status >= 300 ? response.headers.via[0]!.params['branch'] : `z9hG4bK${randomBytes(6).toString('hex')}`};rport`,
-      `From: <sip:${options.user}@${domain}>;tag=${tag}`,
+      `From: <sip:${account.user}@${domain}>;tag=${tag}`,
       `To: <${sip.stringifyUri(response.headers.to.uri)}>;tag=${response.headers.to.params['tag']}`,
       `Call-ID: ${response.headers['call-id']}`,
       `CSeq: ${response.headers.cseq.seq} ACK`,
@@ -209,13 +213,20 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
   return {
     port,
     received,
-    contact,
+    get contact() {
+      return contact;
+    },
+    switchAccount(user, password) {
+      account.user = user;
+      account.password = password;
+      contact = `sip:${user}@127.0.0.1:${port}`;
+    },
     register: (expires = 300, extra = []) =>
-      request('REGISTER', `sip:${domain}`, { extra: [`Expires: ${expires}`, ...extra], callId: `reg-${options.user}-${port}@127.0.0.1` }),
+      request('REGISTER', `sip:${domain}`, { extra: [`Expires: ${expires}`, ...extra], callId: `reg-${account.user}-${port}@127.0.0.1` }),
     request,
-    async call(target, extra = []) {
+    async call(target, extra = [], body = 'v=0\r\n') {
       const callId = `${randomBytes(6).toString('hex')}@127.0.0.1`;
-      const response = await request('INVITE', target, { extra, callId, body: 'v=0\r\n' });
+      const response = await request('INVITE', target, { extra: [...(body.includes('m=') ? ['Content-Type: application/sdp'] : []), ...extra], callId, body });
       if (response.status >= 200 && response.status < 300) {
         const routes = ((response.headers['record-route'] ?? []) as { uri: unknown }[]).map((entry) => `<${sip.stringifyUri(entry.uri as string)}>`).reverse();
         const remote = (response.headers.contact as { uri: string }[] | undefined)?.[0]?.uri ?? target;

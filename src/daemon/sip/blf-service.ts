@@ -7,7 +7,7 @@
 import sip from 'sip';
 import type { Endpoint, SipRequest, SipUri } from '../../sip/message.js';
 import { buildResponse } from '../../sip/message.js';
-import { applyCallEvent, emptyDialogs, type CallEvent as DialogEvent, type DialogState, type DialogTable } from '../../sip/dialog-state.js';
+import { applyCallEvent, dialogsOf, emptyDialogs, type CallEvent as DialogEvent, type DialogState, type DialogTable } from '../../sip/dialog-state.js';
 import {
   applySubscribe,
   emptySubscriptions,
@@ -35,6 +35,8 @@ export interface BlfService {
   subscribe(request: SipRequest, remote: Endpoint): void;
   onCallEvent(event: CallEvent): void;
   sweep(): void;
+  /** Whether the extension has a call that has not ended. */
+  inCall(extension: string): boolean;
   readonly subscriptions: number;
 }
 
@@ -151,6 +153,10 @@ export function createBlfService(options: BlfOptions): BlfService {
       if (call.caller) apply({ kind: 'call', callId, extension: call.caller, direction: 'initiator', remote: call.calleeUri, phase });
       if (call.callee) apply({ kind: 'call', callId, extension: call.callee, direction: 'recipient', remote: call.callerUri, phase });
       if (phase === 'terminated') calls.delete(callId);
+    },
+
+    inCall(extension) {
+      return dialogsOf(dialogs, extension).some((dialog) => dialog.state !== 'terminated');
     },
 
     sweep() {

@@ -227,8 +227,12 @@ export function createProxy(options: ProxyOptions): Proxy {
       else delete forwarded.headers.route;
       const hop = uriOf(routes[0]?.uri ?? forwarded.uri);
       const endpoint = hop && options.resolveTarget(hop);
-      if (!endpoint || (hop && ownUri(hop) && routes.length === 0 && !hop.user)) {
-        if (request.method !== 'ACK') stack.respond(buildResponse(request, 404, 'Not Found'));
+      const addressedToUs = Boolean(hop && ownUri(hop) && routes.length === 0);
+      if (!endpoint || (addressedToUs && !hop!.user)) {
+        // RFC 3261 §12.2.2: a request inside a dialog this server does not hold gets 481.
+        if (request.method !== 'ACK') {
+          stack.respond(addressedToUs ? buildResponse(request, 481, 'Call/Transaction Does Not Exist') : buildResponse(request, 404, 'Not Found'));
+        }
         return;
       }
       decrementMaxForwards(forwarded);

@@ -15,12 +15,21 @@ import type { Reason } from '../../core/reasons.js';
 import { startSipStack, type SipStack } from '../../adapters/sip-stack.js';
 import type { Logger } from '../../adapters/log.js';
 import type { StoreService } from '../store-service.js';
-import { createProxy, resolveHost, uriOf, type ForkTarget, type Proxy } from './proxy.js';
+import { createProxy, resolveHost, uriOf, type ChallengeAnswerer, type ForkTarget, type Proxy } from './proxy.js';
 import type { Authenticator } from './authenticator.js';
 import { createBlfService } from './blf-service.js';
 import { answerChallenge, pickChallenge } from '../../sip/digest-client.js';
 import { nodeDigestCrypto, nonceRandom } from '../../adapters/node-crypto.js';
 import { sameContact } from '../../sip/registrar.js';
+import { buildPnpNotify, isPnpSubscribe, parsePnpSubscribe, PNP_MULTICAST_GROUP } from '../../sip/pnp.js';
+import { contactHostOf, devicesOf, phoneOfRegistration, phoneOfRequest, type Device } from '../../sip/phone-identity.js';
+import type { Change } from '../../store/changes.js';
+import type { ControlResponse } from '../../adapters/control-socket.js';
+import type { RtpPortPool } from '../../adapters/rtp-socket.js';
+import type { PromptLibrary } from '../../adapters/prompt-files.js';
+import { createPhoneSync, type PhoneSync } from './phone-sync.js';
+import { createIvrService, type IvrService } from '../ivr/ivr-service.js';
+import { createIvrActions } from '../ivr/ivr-actions.js';
 
 export interface SipServiceOptions {
   bind: string;
@@ -32,12 +41,36 @@ export interface SipServiceOptions {
   now?: () => number;
   /** How often expired bindings are swept, ms. */
   sweepMs?: number;
+  /** Applies a store change by the daemon's single path (the control socket's); needed for logins by phone. */
+  submit?: (change: Change) => Promise<ControlResponse>;
+  /** The login voice menu; without it the hot-desk codes are answered 480. */
+  ivr?: {
+    pool: RtpPortPool;
+    prompts: PromptLibrary;
+    verifyPin(pin: string, hash: string): Promise<boolean>;
+    dummyHash: string;
+    maxCalls?: number;
+  };
+  /** Vendor id of a catalogue model, for the check-sync NOTIFY. */
+  vendorOf?: (model: string) => string;
+  /** Waits between check-sync retries (tests shorten them). */
+  checkSyncRetryMs?: readonly number[];
+  /** Answer plug-and-play SUBSCRIBEs of pool phones with this provisioning URL (and join 224.0.1.75). */
+  pnp?: { provisioningUrl(): string };
 }
 
 export interface SipService {
   readonly stack: SipStack;
   readonly proxy: Proxy;
+  readonly phoneSync: PhoneSync;
+  readonly ivr: IvrService | undefined;
   location(): LocationTable;
+  /** Phones whose identity changed (a login or logout, from anywhere): switch and re-provision them. */
+  switchPhones(phones: readonly string[]): void;
+  /** Phones whose configuration changed otherwise (keys, settings): re-provision them. */
+  reprovision(phones: readonly string[]): void;
+  /** Re-provisions every phone whose configuration lags (at start). */
+  reconcile(): void;
   close(): Promise<void>;
 }
 
@@ -54,6 +87,9 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
   for (const stored of store.data.bindings) {
     if (stored.expiresAt > now()) location = withBindings(location, stored.aor, [...lookup(location, stored.aor, now()), stored]);
   }
+  /** Where each hot-desk phone was last seen registering (phone-identity.ts). */
+  const devices = new Map<string, Device>(devicesOf(allBindings(location)));
+  const phoneIdentities = () => store.data.phones.map((phone) => ({ name: phone.name, extension: phone.session?.extension }));
   const realm = () => store.data.settings.sipDomain;
   const authenticator = options.authenticator(realm);
 
@@ -71,6 +107,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
 
   let stack: SipStack;
   let proxy: Proxy;
+  let ivr: IvrService | undefined;
   const ownHosts = (): Set<string> =>
     new Set([stack.transport.host, options.bind, store.data.settings.address, store.data.settings.sipDomain, options.publicAddress].filter(
       (host): host is string => Boolean(host),
@@ -117,8 +154,19 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     if (decision.kind === 'error') {
       return respond(request, decision.status, decision.phrase, decision.minExpires ? { 'min-expires': String(decision.minExpires) } : {});
     }
-    location = withBindings(location, aor, decision.bindings);
-    if (decision.changed) persistBindings();
+    const contactUri = Array.isArray(request.headers.contact) ? request.headers.contact[0]?.uri : undefined;
+    const phone = phoneOfRegistration(account, remote, contactUri, phoneIdentities(), devices);
+    const callId = request.headers['call-id'];
+    let retagged = false;
+    const bindings = decision.bindings.map((binding): Binding => {
+      if (binding.callId !== callId || binding.phone === phone) return binding;
+      retagged = true;
+      const { phone: _previous, ...rest } = binding;
+      return phone ? { ...rest, phone } : rest;
+    });
+    if (phone && contactUri) devices.set(phone, { source: remote, contactHost: contactHostOf(contactUri) });
+    location = withBindings(location, aor, bindings);
+    if (decision.changed || retagged) persistBindings();
     const contact = contactsForResponse(decision.bindings, now());
     respond(request, 200, 'OK', { ...(contact.length > 0 ? { contact } : {}), date: new Date(now()).toUTCString() });
   };
@@ -147,9 +195,10 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
 
   const handleInitial = (request: SipRequest, remote: Endpoint): void => {
     let caller: Caller;
+    let account: string | undefined;
     if (isFromTrunk(remote)) caller = { kind: 'trunk' };
     else {
-      const account = authenticate(request, remote, 'proxy');
+      account = authenticate(request, remote, 'proxy');
       if (account === undefined) return;
       caller = callerOf(account);
     }
@@ -165,10 +214,23 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
         if (decision.reason.kind === 'dial-code-conflict') {
           log.warn({ dialled, code: decision.reason.code, name: decision.reason.name }, 'hot-desk code refused: another dial code starts with *7');
         }
+        if (decision.reason.kind === 'idle-phone-restricted' && ivr && request.method === 'INVITE') {
+          // Said as early media where the phone plays it; a phone that does not still gets the 403.
+          const { status, phrase } = reasonStatus(decision.reason);
+          return ivr.answer(request, remote, { kind: 'refuse', prompt: 'log-in-first', status, phrase, language: store.data.settings.defaultLanguage });
+        }
         return refuse(request, decision.reason);
       case 'login':
-      case 'logout':
-        return refuse(request, { kind: 'login-service-unavailable' });
+      case 'logout': {
+        if (!ivr || request.method !== 'INVITE') return refuse(request, { kind: 'login-service-unavailable' });
+        const contactUri = Array.isArray(request.headers.contact) ? request.headers.contact[0]?.uri : undefined;
+        const phone = account === undefined ? undefined : phoneOfRequest(account, remote, contactUri, phoneIdentities(), location, now());
+        if (!phone) {
+          log.info({ account, dialled }, 'hot-desk code from a phone that is not a hot-desk phone: refused');
+          return respond(request, 403, 'Not A Hot-Desk Phone');
+        }
+        return ivr.answer(request, remote, decision.kind === 'login' ? { kind: 'login', extension: decision.extension, phone } : { kind: 'logout', phone });
+      }
       case 'extension': {
         const bindings = lookup(location, decision.extension, now());
         if (bindings.length === 0) return refuse(request, { kind: 'not-registered', extension: decision.extension });
@@ -187,6 +249,23 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     }
   };
 
+  /** A factory-fresh phone asking where to fetch its configuration: only phones in the pool are told. */
+  const handlePnp = (request: SipRequest, remote: Endpoint): void => {
+    const asked = parsePnpSubscribe(request);
+    const phone = asked && store.data.phones.find((candidate) => candidate.mac === asked.mac);
+    if (!options.pnp || !asked || !phone) {
+      log.info({ source: remote.address, mac: asked?.mac, vendor: asked?.vendor, model: asked?.model }, 'plug-and-play request not answered: not a phone in the pool');
+      return respond(request, 404, 'Not Found');
+    }
+    const tag = toTag();
+    stack.respond(buildResponse(request, 200, 'OK', { toTag: tag, headers: { expires: '0', contact: [{ uri: ownUri(), params: {} }] } }));
+    const notify = buildPnpNotify({ subscribe: request, toTag: tag, url: options.pnp.provisioningUrl(), ownUri: ownUri(), event: asked.event });
+    stack.send(notify, remote, (response) => {
+      if (response.status >= 300) log.info({ phone: phone.name, status: response.status }, 'plug-and-play NOTIFY refused');
+    });
+    log.info({ phone: phone.name, source: remote.address, model: asked.model }, 'plug-and-play: provisioning URL sent');
+  };
+
   const onRequest = (request: SipRequest, remote: Endpoint): void => {
     const inDialog = Boolean(request.headers.to.params['tag']) || (request.headers.route?.length ?? 0) > 0;
     const local = ['REGISTER', 'OPTIONS', 'SUBSCRIBE'].includes(request.method) && (!inDialog || request.method === 'SUBSCRIBE');
@@ -197,23 +276,26 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     }
     switch (request.method) {
       case 'ACK':
-        if (inDialog) proxy.forwardInDialog(request, isOwnUri);
+        if (inDialog && !ivr?.inDialog(request, remote)) proxy.forwardInDialog(request, isOwnUri);
         return;
       case 'CANCEL':
-        if (!proxy.cancel(request)) respond(request, 481, 'Call/Transaction Does Not Exist');
+        if (!ivr?.cancel(request) && !proxy.cancel(request)) respond(request, 481, 'Call/Transaction Does Not Exist');
         return;
       case 'REGISTER':
         return handleRegister(request, remote);
       case 'OPTIONS':
+        if (inDialog && ivr?.inDialog(request, remote)) return;
         if (inDialog) return proxy.forwardInDialog(request, isOwnUri);
         return respond(request, 200, 'OK', { allow: ALLOWED_METHODS.join(', '), accept: 'application/sdp', 'accept-language': 'en' });
       case 'SUBSCRIBE': {
+        if (isPnpSubscribe(request)) return handlePnp(request, remote);
         // A refresh carries our To tag; an initial SUBSCRIBE is authenticated first.
         if (request.headers.to.params['tag']) return blf.subscribe(request, remote);
         if (authenticate(request, remote, 'registrar') === undefined) return;
         return blf.subscribe(request, remote);
       }
       default:
+        if (inDialog && ivr?.inDialog(request, remote)) return;
         if (inDialog) return proxy.forwardInDialog(request, isOwnUri);
         if (['INVITE', 'MESSAGE', 'REFER'].includes(request.method)) return handleInitial(request, remote);
         return respond(request, 481, 'Call/Transaction Does Not Exist');
@@ -228,6 +310,13 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     onRequest,
     onStrayResponse: (response) => log.debug({ callId: response.headers['call-id'], status: response.status }, 'stray response'),
     onDrop: (what, remote) => log.debug({ what, source: remote.address }, 'dropped SIP input'),
+    ...(options.pnp
+      ? {
+          multicastGroups: [PNP_MULTICAST_GROUP],
+          onMulticastError: (group: string, error: Error) =>
+            log.warn({ group, err: error }, 'cannot join the plug-and-play multicast group: factory-fresh phones need DHCP option 66 or the URL typed in'),
+        }
+      : {}),
   });
   const blf = createBlfService({
     stack,
@@ -241,21 +330,67 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     log,
     resolveTarget,
     onCallEvent: (event) => blf.onCallEvent(event),
-    answerChallenge: (response, request, credentials) => {
-      const header = response.status === 401 ? 'authorization' : 'proxy-authorization';
-      const challenges = (response.status === 401 ? response.headers['www-authenticate'] : response.headers['proxy-authenticate']) ?? [];
-      const challenge = pickChallenge(challenges);
-      const value =
-        challenge &&
-        answerChallenge(nodeDigestCrypto, challenge, {
-          ...credentials,
-          method: request.method,
-          uri: typeof request.uri === 'string' ? request.uri : sip.stringifyUri(request.uri),
-          cnonce: Buffer.from(nonceRandom(8)).toString('hex'),
-        });
-      return value ? { header, value } : undefined;
-    },
+    answerChallenge: proxyChallengeAnswerer,
   });
+  function proxyChallengeAnswerer(...[response, request, credentials]: Parameters<ChallengeAnswerer>): ReturnType<ChallengeAnswerer> {
+    const header = response.status === 401 ? 'authorization' : 'proxy-authorization';
+    const challenges = (response.status === 401 ? response.headers['www-authenticate'] : response.headers['proxy-authenticate']) ?? [];
+    const challenge = pickChallenge(challenges);
+    const value =
+      challenge &&
+      answerChallenge(nodeDigestCrypto, challenge, {
+        ...credentials,
+        method: request.method,
+        uri: typeof request.uri === 'string' ? request.uri : sip.stringifyUri(request.uri),
+        cnonce: Buffer.from(nonceRandom(8)).toString('hex'),
+      });
+    return value ? { header, value } : undefined;
+  }
+
+  const ownUri = () => `sip:${options.publicAddress ?? stack.transport.host}:${stack.transport.port}`;
+  const boundTo = (phone: string): Binding[] => allBindings(location).filter((binding) => binding.phone === phone && binding.expiresAt > now());
+  const phoneSync = createPhoneSync({
+    stack,
+    log,
+    data: () => store.data,
+    vendorOf: options.vendorOf ?? ((model) => model.split('-')[0] ?? model),
+    bindingsOf: boundTo,
+    removeBindings: (stale) => {
+      for (const aor of new Set(stale.map((binding) => binding.aor))) {
+        location = withBindings(location, aor, (location.get(aor) ?? []).filter((binding) => !stale.includes(binding)));
+      }
+      persistBindings();
+    },
+    inCall: (phone) => {
+      if (ivr?.inCall(phone)) return true;
+      const found = store.data.phones.find((candidate) => candidate.name === phone);
+      return Boolean(found?.session && blf.inCall(found.session.extension) && boundTo(phone).some((binding) => binding.aor === found.session!.extension));
+    },
+    answerChallenge: proxyChallengeAnswerer,
+    ownUri,
+    ...(options.checkSyncRetryMs ? { retryDelaysMs: options.checkSyncRetryMs } : {}),
+  });
+  if (options.ivr && options.submit) {
+    const submit = options.submit;
+    ivr = createIvrService({
+      stack,
+      log,
+      pool: options.ivr.pool,
+      prompts: options.ivr.prompts,
+      ...(options.ivr.maxCalls !== undefined ? { maxCalls: options.ivr.maxCalls } : {}),
+      mediaAddress: () => options.publicAddress ?? stack.transport.host,
+      ownUri,
+      now,
+      actions: createIvrActions({
+        data: () => store.data,
+        submit,
+        verifyPin: options.ivr.verifyPin,
+        dummyHash: options.ivr.dummyHash,
+        callEnded: (phone) => phoneSync.callEnded(phone),
+        now,
+      }),
+    });
+  }
 
   let closed = false;
   const sweep = setInterval(() => {
@@ -271,11 +406,18 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
   return {
     stack,
     proxy,
+    phoneSync,
+    ivr,
     location: () => location,
+    switchPhones: (phones) => phoneSync.switchPhones(phones),
+    reprovision: (phones) => phoneSync.reprovision(phones),
+    reconcile: () => phoneSync.reconcile(),
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(sweep);
+      phoneSync.close();
+      await ivr?.close();
       if (persistTimer) {
         clearTimeout(persistTimer);
         persistTimer = undefined;

@@ -170,9 +170,13 @@ export interface CallOptions {
   port?: number;
   algorithm?: ClientAlgorithm;
   /** call-auth.xml (answered, BYE) or invite-rejected.xml (a 4xx/5xx refusal). */
-  scenario: 'call-auth.xml' | 'invite-rejected.xml';
+  scenario: 'call-auth.xml' | 'invite-rejected.xml' | 'login-dtmf.xml';
   /** How long call-auth.xml holds the call before BYE, ms. */
   holdMs?: number;
+  /** Further SIPp arguments for the second run (e.g. `-mp PORT` for its media). */
+  args?: string[];
+  /** SIPp's own time limit for the second run, seconds. */
+  timeoutS?: number;
 }
 
 /** INVITE → 407 → ACK (SIPp), credentials (here), INVITE with Proxy-Authorization and the rest of `scenario` (SIPp). */
@@ -196,7 +200,8 @@ export async function call(office: Office, options: CallOptions): Promise<AuthFl
     name: `${name}-2`,
     port: port!,
     keys: { ...keys, hd_auth: `Proxy-Authorization: ${auth}` },
-    args: [...callId, '-d', String(options.holdMs ?? 300)],
+    args: [...callId, '-d', String(options.holdMs ?? 300), ...(options.args ?? [])],
+    ...(options.timeoutS !== undefined ? { timeoutS: options.timeoutS } : {}),
   });
   return { challenge, answer, offered };
 }

@@ -1,0 +1,86 @@
+/**
+ * What the login voice menu does to the office, through the daemon's single
+ * path for changes (the same one the control socket uses): PIN checks with
+ * their lockout records, logins and logouts with their audit entries and
+ * re-provisioning.
+ *
+ * An extension that does not exist is asked for a PIN like any other and
+ * the PIN is checked against a dummy hash, so a caller cannot tell it from a
+ * wrong PIN; "may not use hot desking" is said only after the right PIN.
+ */
+import type { Change } from '../../store/changes.js';
+import { loginBlock } from '../../store/queries.js';
+import type { StoreData } from '../../store/schema.js';
+import type { ControlResponse } from '../../adapters/control-socket.js';
+import type { Reason } from '../../core/reasons.js';
+import type { PromptName } from '../../media/prompt-names.js';
+import type { IvrActions } from './ivr-service.js';
+
+export interface IvrActionOptions {
+  data(): StoreData;
+  submit(change: Change): Promise<ControlResponse>;
+  verifyPin(pin: string, hash: string): Promise<boolean>;
+  /** A hash no PIN matches, checked for unknown extensions so they take as long as known ones. */
+  dummyHash: string;
+  callEnded(phone: string): void;
+  now(): number;
+}
+
+/** The prompt for a login the store refused. */
+function refusalPrompt(reason: Reason): PromptName {
+  switch (reason.kind) {
+    case 'hotdesk-disabled':
+    case 'already-logged-in':
+      return 'hotdesk-not-allowed';
+    default:
+      return 'wrong-pin';
+  }
+}
+
+export function createIvrActions(options: IvrActionOptions): IvrActions {
+  const refusal = (response: ControlResponse): Reason | undefined =>
+    !response.ok && 'reason' in response ? response.reason : undefined;
+
+  return {
+    async checkPin(extension, phone, pin) {
+      const known = options.data().extensions.find((ext) => ext.number === extension);
+      const matches = await options.verifyPin(pin, known?.pinHash ?? options.dummyHash);
+      if (known && matches) {
+        await options.submit({ kind: 'pin-ok', extension, phone });
+        return { ok: true };
+      }
+      const response = await options.submit({ kind: 'pin-failed', extension, phone });
+      const locked = response.ok && 'result' in response && response.result.kind === 'pin-check' ? response.result.locked || response.result.phoneLocked : false;
+      return { ok: false, locked };
+    },
+
+    async login(extension, phone) {
+      const known = options.data().extensions.find((ext) => ext.number === extension);
+      if (known && !known.hotdesk) return { ok: false, prompt: 'hotdesk-not-allowed' };
+      const response = await options.submit({ kind: 'login', extension, phone, actor: 'user' });
+      const reason = refusal(response);
+      if (reason) return { ok: false, prompt: refusalPrompt(reason) };
+      if (!response.ok) throw new Error('login could not be saved');
+      return { ok: true };
+    },
+
+    async logout(phone) {
+      const response = await options.submit({ kind: 'logout', target: { phone }, actor: 'user' });
+      // Logging out an idle phone is not an error for the caller: it is logged out either way.
+      if (!response.ok && !refusal(response)) throw new Error('logout could not be saved');
+    },
+
+    locked(extension, phone) {
+      return loginBlock(options.data(), extension, phone, options.now()) !== undefined;
+    },
+
+    language(extension) {
+      const data = options.data();
+      return data.extensions.find((ext) => ext.number === extension)?.language ?? data.settings.defaultLanguage;
+    },
+
+    callEnded(phone) {
+      options.callEnded(phone);
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/** The provisioning changes: credentials set and removed, fetched generations recorded. */
+import t from 'tap';
+import { createHash } from 'node:crypto';
+import { applyChange, type Change } from '../../src/store/changes.js';
+import { parseChange } from '../../src/store/change-schema.js';
+import { parseStore, serializeStore } from '../../src/store/migrate.js';
+import type { StoreData } from '../../src/store/schema.js';
+import { buildProvisioningAuth } from '../../src/core/provisioning-auth.js';
+import { addPhone, CATALOGUE, NOW, office } from '../support/office.js';
+
+const hash = (algorithm: 'MD5' | 'SHA-256', text: string) => createHash(algorithm === 'MD5' ? 'md5' : 'sha256').update(text).digest('hex');
+const apply = (data: StoreData, change: Change) => applyChange(data, change, { now: NOW, catalogue: CATALOGUE });
+
+t.test('provisioning credentials: set, kept in the file, removed', async (t) => {
+  const auth = buildProvisioningAuth('phones', 'correct horse', hash);
+  const data = office();
+  const set = apply(data, { kind: 'set-provisioning-auth', auth });
+  if (!set.ok) throw new Error('refused');
+  t.same(set.value.data.settings.provisioningAuth, auth);
+  t.match(set.value.data.audit.at(-1), { kind: 'settings-changed', detail: 'provisioning auth for user phones' });
+  t.notMatch(JSON.stringify(set.value.data.audit), auth.ha1.md5, 'no hash in the audit trail');
+  t.same(data.settings.provisioningAuth, undefined, 'the old data is untouched');
+
+  const reread = parseStore(serializeStore(set.value.data));
+  t.same(reread.ok && reread.data.settings.provisioningAuth, auth, 'the store file keeps it');
+  const without = parseStore(serializeStore(data));
+  t.equal(without.ok && 'provisioningAuth' in without.data.settings, false, 'a store without it loads as before');
+
+  const removed = apply(set.value.data, { kind: 'remove-provisioning-auth' });
+  t.equal(removed.ok && removed.value.data.settings.provisioningAuth, undefined);
+  t.equal(removed.ok && 'provisioningAuth' in removed.value.data.settings, false);
+  const again = apply(data, { kind: 'remove-provisioning-auth' });
+  t.equal(again.ok && again.value.data, data, 'removing none changes nothing');
+
+  const bad = apply(data, { kind: 'set-provisioning-auth', auth: { ...auth, username: 'a b' } });
+  t.match(bad, { ok: false, reason: { kind: 'invalid-setting', name: 'provisioning auth' } });
+  t.match(apply(data, { kind: 'set-provisioning-auth', auth: { ...auth, ha1: { md5: 'x', sha256: auth.ha1.sha256 } } }), { ok: false });
+});
+
+t.test('provisioning-fetched moves the applied generation forward only', async (t) => {
+  const data = office(addPhone('001565000001'));
+  const phone = data.phones[0]!;
+  t.same([phone.desiredGeneration, phone.appliedGeneration], [1, 0]);
+  const fetched = apply(data, { kind: 'provisioning-fetched', phone: 'HD0001', generation: 1 });
+  if (!fetched.ok) throw new Error('refused');
+  t.equal(fetched.value.data.phones[0]!.appliedGeneration, 1);
+  t.equal(fetched.value.data.audit.length, data.audit.length, 'no audit entry');
+  const same = apply(fetched.value.data, { kind: 'provisioning-fetched', phone: 'HD0001', generation: 1 });
+  t.equal(same.ok && same.value.data, fetched.value.data, 'unchanged: the same data (nothing to write)');
+  const older = apply(fetched.value.data, { kind: 'provisioning-fetched', phone: 'HD0001', generation: 0 });
+  t.equal(older.ok && older.value.data, fetched.value.data, 'an older generation changes nothing');
+  const future = apply(data, { kind: 'provisioning-fetched', phone: 'HD0001', generation: 9 });
+  t.equal(future.ok && future.value.data.phones[0]!.appliedGeneration, 1, 'never past the desired generation');
+  t.match(apply(data, { kind: 'provisioning-fetched', phone: 'HD0099', generation: 1 }), { ok: false, reason: { kind: 'unknown-phone' } });
+});
+
+t.test('the control socket accepts the new changes', async (t) => {
+  const auth = buildProvisioningAuth('phones', 'correct horse', hash);
+  for (const change of [{ kind: 'set-provisioning-auth', auth }, { kind: 'remove-provisioning-auth' }, { kind: 'provisioning-fetched', phone: 'HD0001', generation: 3 }]) {
+    t.same(parseChange(change), change, change.kind);
+  }
+  t.equal(parseChange({ kind: 'provisioning-fetched', phone: 'HD0001', generation: -1 }), undefined);
+  t.equal(parseChange({ kind: 'set-provisioning-auth', auth: { username: 'x' } }), undefined);
+});

@@ -1,0 +1,80 @@
+/**
+ * An office for login-by-phone tests: hotdeskd started in this process on
+ * 127.0.0.1 (SIP on a free port, RTP on free ports, short check-sync
+ * retries), extension 100 (hot desking, PIN 2468), 101 (no hot desking,
+ * same PIN) and the hot-desk phone HD0001; test phones and RTP peers that
+ * are closed with the test.
+ */
+import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { parse as parseSdp } from 'sdp-transform';
+import type { Test } from 'tap';
+import { startDaemon, type Daemon } from '../../src/daemon/main.js';
+import { createLogger } from '../../src/adapters/log.js';
+import { hashPin } from '../../src/adapters/pin-hash.js';
+import { serializeStore } from '../../src/store/migrate.js';
+import type { SipMessage, SipResponse } from '../../src/sip/message.js';
+import { addExtension, addPhone, office } from './office.js';
+import { tempDir } from './temp-data.js';
+import { startTestPhone, type TestPhone } from './test-phone.js';
+import { startRtpPeer, type RtpPeer } from './rtp-peer.js';
+
+export const PIN = '2468';
+export const isRequest = (method: string) => (message: SipMessage): boolean => 'method' in message && message.method === method;
+
+export interface LoginOffice {
+  daemon: Daemon;
+  dir: string;
+  server: { address: string; port: number };
+  phone(user: string, password: string): Promise<TestPhone>;
+  rtp(): Promise<RtpPeer>;
+}
+
+export async function startLoginOffice(t: Test): Promise<LoginOffice> {
+  const dir = await tempDir(t);
+  const pinHash = await hashPin(PIN);
+  const data = office(
+    { ...addExtension('100', 'Ada'), pinHash } as ReturnType<typeof addExtension>,
+    { ...addExtension('101', 'Bob', false), pinHash } as ReturnType<typeof addExtension>,
+    addPhone('001565000001'),
+    { kind: 'set-settings', sipDomain: 'office.test' },
+  );
+  await writeFile(join(dir, 'hotdesk.json'), serializeStore(data));
+  const daemon = await startDaemon({
+    dataDir: dir,
+    log: createLogger({ level: 'silent' }),
+    sip: { bind: '127.0.0.1', port: 0, rtpPorts: { min: 0, max: 0 }, checkSyncRetryMs: [300, 300] },
+  });
+  const server = { address: '127.0.0.1', port: daemon.sip!.stack.transport.port };
+  const closers: (() => Promise<void>)[] = [];
+  t.teardown(async () => {
+    await Promise.all(closers.map((close) => close()));
+    await daemon.stop();
+  });
+  return {
+    daemon,
+    dir,
+    server,
+    async phone(user, password) {
+      const phone = await startTestPhone({ user, password, server, domain: 'office.test' });
+      closers.push(() => phone.close());
+      return phone;
+    },
+    async rtp() {
+      const peer = await startRtpPeer();
+      closers.push(() => peer.close());
+      return peer;
+    },
+  };
+}
+
+export const idlePassword = (o: LoginOffice) => o.daemon.store.data.phones[0]!.idlePassword;
+
+/** Dials a hot-desk code with a real offer; resolves once the IVR answered and its audio arrives. */
+export async function dial(phone: TestPhone, rtp: RtpPeer, code: string) {
+  const call = await phone.call(`sip:${code}@office.test`, [], rtp.offer());
+  const answer = parseSdp((call.response as SipResponse).content ?? '');
+  await rtp.waitForPackets(10);
+  return { call, answer };
+}
+
