@@ -2,7 +2,9 @@
  * baresip, a real softphone (Debian package), as a hot-desk phone: it
  * registers as HD0001, dials the login code, sends the PIN as RFC 2833
  * telephone events while hotdeskd's prompt plays, and is hung up on once it
- * is logged in as 100; then it dials the logout code as the user.
+ * is logged in as 100. (baresip does not fetch configurations, so it stays
+ * registered as HD0001: the logout as the user is covered by the SIPp-free
+ * tests in test/daemon/login-ivr.test.ts and test/e2e.)
  */
 import t from 'tap';
 import { mkdir } from 'node:fs/promises';
@@ -24,7 +26,9 @@ t.test('baresip logs in by phone with RFC 2833 DTMF', async (t) => {
   const office = await startOffice(t, [
     ['extension', 'add', '100', '--name', 'Ada Lovelace', '--password', 'k7Qw9xZt3m', '--pin', '3579', '--hotdesk'],
     ['add-phone', '--model', 'yealink-t54w', '--mac', '00:15:65:aa:bb:cc'],
-  ]);
+    // baresip 1.0's digest code knows MD5 only and gives up ("Function not implemented")
+    // on the SHA-256 challenge hotdeskd offers first: offer MD5 alone, as for such phones.
+  ], ['--digest', 'md5']);
   const dir = join(office.dir, 'baresip');
   await mkdir(dir, { recursive: true });
   const phone = await startBaresip({ dir, account: 'HD0001', password: await office.password('HD0001'), server: office.sip });

@@ -46,7 +46,8 @@ export const label = (what: string): string => `${what}-${process.pid}-${++seria
  * Seeds an office with `commands` (each the arguments of one `hotdesk`
  * command, run before the daemon starts) and starts hotdeskd on it.
  */
-export async function startOffice(t: Test, commands: string[][]): Promise<Office> {
+/** `daemonArgs` go to hotdeskd as they are (e.g. `--digest md5` for peers that read only MD5 challenges). */
+export async function startOffice(t: Test, commands: string[][], daemonArgs: string[] = []): Promise<Office> {
   requireSipp();
   // INTEROP_KEEP=1 keeps the data directory and every SIPp trace for a look afterwards.
   const keep = process.env['INTEROP_KEEP'] === '1';
@@ -60,7 +61,7 @@ export async function startOffice(t: Test, commands: string[][]): Promise<Office
   };
   await cli('settings', 'set', 'sip-domain', DOMAIN);
   for (const command of commands) await cli(...command);
-  const daemon = await startDaemon(t, data);
+  const daemon = await startDaemon(t, data, daemonArgs);
   const banner = /sip:\s+udp\+tcp (\S+):(\d+)/.exec(daemon.stdout());
   if (!banner) throw new Error(`no SIP address in the hotdeskd banner: ${daemon.stdout()}`);
   const sip = { host: banner[1]!, port: Number(banner[2]) };
