@@ -13,6 +13,8 @@ export const EVENT_PT = 101;
 export interface RtpPeer {
   readonly port: number;
   readonly received: RtpPacket[];
+  /** When each packet of `received` arrived (performance.now()), same order. */
+  readonly arrivals: number[];
   /** Where the other side's RTP came from (the address we latch to). */
   readonly from: { address: string; port: number } | undefined;
   offer(): string;
@@ -31,11 +33,13 @@ export async function startRtpPeer(): Promise<RtpPeer> {
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
   const port = socket.address().port;
   const received: RtpPacket[] = [];
+  const arrivals: number[] = [];
   let from: { address: string; port: number } | undefined;
   socket.on('message', (bytes, info) => {
     const packet = parseRtp(bytes);
     if (!packet) return;
     received.push(packet);
+    arrivals.push(performance.now());
     from ??= { address: info.address, port: info.port };
   });
   const ssrc = 0x1234abcd;
@@ -49,6 +53,7 @@ export async function startRtpPeer(): Promise<RtpPeer> {
   return {
     port,
     received,
+    arrivals,
     get from() {
       return from;
     },
