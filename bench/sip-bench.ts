@@ -123,7 +123,7 @@ export async function startHotdeskd(data: string, extraArgs: readonly string[] =
   delete env['NODE_OPTIONS']; // the TypeScript loader of this script is not the daemon's business
   // BENCH_NODE_ARGS="--trace-gc" (or --cpu-prof, --max-old-space-size=…) for a closer look at the daemon.
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
-  const args = [...nodeArgs, join(ROOT, 'bin', 'hotdeskd'), '--data', data, '--sip-port', '0', '--http-port', '0', '--bind', '127.0.0.1', '--log-level', 'warn', ...extraArgs];
+  const args = [...nodeArgs, join(ROOT, 'bin', 'hotdeskd'), '--data', data, '--sip-port', '0', '--http-port', '0', '--bind', '127.0.0.1', '--log-level', 'warn', '--sip-flood-limit', '0', ...extraArgs];
   const child = spawn(process.execPath, args, {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,7 +10,10 @@
 #   scripts/make-prompts.sh de it      # only these languages
 #
 # The generated files are committed, so hotdesk itself never needs espeak-ng or
-# sox; run this again only after changing a text (and commit the new audio).
+# sox; run this again only after changing or adding a text (and commit the new
+# audio). The same espeak-ng and sox make the same bytes from the same text, so
+# a file whose text did not change is left as it is (not even touched); the
+# script says how many files it wrote and how many were already up to date.
 #
 # Each file is 8000 Hz mono G.711 μ-law WAV: speech trimmed of its own
 # leading and trailing silence, peak-normalised to -3 dBFS, with 100 ms of
@@ -46,6 +49,7 @@ wanted() {
 }
 
 count=0
+unchanged=0
 line_number=0
 while IFS=$'\t' read -r lang name text extra || [[ -n "$lang" ]]; do
   line_number=$((line_number + 1))
@@ -67,12 +71,16 @@ while IFS=$'\t' read -r lang name text extra || [[ -n "$lang" ]]; do
   sox -D "$raw" -c 1 -e u-law -b 8 "$out" \
     silence 1 0.01 0.1% reverse silence 1 0.01 0.1% reverse \
     rate -v 8000 gain -n -3 pad 0.1 0.1
-  mv "$out" "$prompts/$lang/$name.wav"
-  count=$((count + 1))
+  if cmp -s "$out" "$prompts/$lang/$name.wav"; then
+    unchanged=$((unchanged + 1))
+  else
+    mv "$out" "$prompts/$lang/$name.wav"
+    count=$((count + 1))
+  fi
 done <"$texts"
 
-if [[ $count -eq 0 ]]; then
+if [[ $((count + unchanged)) -eq 0 ]]; then
   echo "make-prompts: $texts has no prompts for: ${languages[*]}" >&2
   exit 1
 fi
-echo "make-prompts: wrote $count prompts under ${prompts#"$root"/}/"
+echo "make-prompts: wrote $count prompts under ${prompts#"$root"/}/ ($unchanged already up to date)"

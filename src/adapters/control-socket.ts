@@ -8,10 +8,36 @@ import type { Reason } from '../core/reasons.js';
 import type { Change, ChangeResult } from '../store/changes.js';
 import { parseChange } from '../store/change-schema.js';
 
-export type ControlRequest = { kind: 'change'; change: Change } | { kind: 'ping' };
+/** Where a running hotdeskd listens (the real ports, also when started with port 0). */
+export interface Listening {
+  host: string;
+  port: number;
+}
+
+/** hotdeskd's answer to `ping`: who it is and where it serves (`hotdesk doctor` checks those). */
+export interface Pong {
+  pid: number;
+  version: string;
+  /** SIP over UDP and TCP, when served. */
+  sip?: Listening;
+  /** HTTP provisioning, when served. */
+  http?: Listening;
+}
+
+/** A SIP authentication block held by the running hotdeskd (in memory: blocks end by themselves or on restart). */
+export interface SipBlock {
+  /** A source address, or an account refused from addresses it has not succeeded from lately. */
+  kind: 'source' | 'account';
+  key: string;
+  /** ISO time the block ends. */
+  until: string;
+}
+
+export type ControlRequest = { kind: 'change'; change: Change } | { kind: 'ping' } | { kind: 'blocks' } | { kind: 'unblock'; target: string };
 export type ControlResponse =
   | { ok: true; result: ChangeResult }
-  | { ok: true; pong: { pid: number; version: string } }
+  | { ok: true; pong: Pong }
+  | { ok: true; blocks: SipBlock[] }
   | { ok: false; reason: Reason }
   | { ok: false; error: string };
 
@@ -27,6 +53,11 @@ export function parseControlRequest(line: string): ControlRequest | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const request = value as Record<string, unknown>;
   if (request['kind'] === 'ping') return { kind: 'ping' };
+  if (request['kind'] === 'blocks') return { kind: 'blocks' };
+  if (request['kind'] === 'unblock') {
+    const target = request['target'];
+    return typeof target === 'string' && target.length > 0 && target.length <= 256 ? { kind: 'unblock', target } : undefined;
+  }
   if (request['kind'] !== 'change') return undefined;
   const change = parseChange(request['change']);
   return change ? { kind: 'change', change } : undefined;

@@ -12,6 +12,7 @@ import { createStore, type NewStoreValues, type StoreData } from '../store/schem
 import { parseStore, serializeStore } from '../store/migrate.js';
 import { tryLock, unlock, type LockOwner } from './lock-file.js';
 import type { DataPaths } from './paths.js';
+import { archiveAuditOverflow } from './audit-archive.js';
 
 export class StoreFileError extends Error {
   constructor(
@@ -61,16 +62,32 @@ export interface StoreWriter {
   commit(next: StoreData): Promise<void>;
 }
 
+export interface StoreWriterOptions {
+  /** Told when the audit overflow could not be archived; the store then keeps it, and the next write tries again. */
+  onAuditArchiveError?: (error: Error) => void;
+}
+
 /**
  * Opens the store for writing, creating it from `newValues` when the file does
  * not exist yet, and writing back a migrated older version. Files are written
  * with mode 0600 (umask 077 for this process): they hold SIP passwords.
+ * Before each write, audit entries past the store's limit go to the archive
+ * (audit-archive.ts), and only then leave the store.
  */
-export async function openStoreWriter(file: string, dir: string, newValues: () => NewStoreValues): Promise<StoreWriter> {
+export async function openStoreWriter(
+  file: string,
+  dir: string,
+  newValues: () => NewStoreValues,
+  options: StoreWriterOptions = {},
+): Promise<StoreWriter> {
   process.umask(0o077);
   await mkdir(dir, { recursive: true });
   const { db, migrated } = await open(file);
-  const write = async (next: StoreData): Promise<void> => {
+  const write = async (proposed: StoreData): Promise<void> => {
+    const next = await archiveAuditOverflow(dir, proposed).catch((error: unknown) => {
+      options.onAuditArchiveError?.(error as Error);
+      return proposed;
+    });
     const before = db.data;
     db.data = next;
     try {

@@ -14,13 +14,45 @@ import type { Logger } from './log.js';
 
 export interface SipStackOptions extends Omit<TransportOptions, 'onMessage'> {
   log: Logger;
+  /**
+   * Most server transactions kept at once. The `sip` package keeps each one
+   * about 32 s after its answer (RFC 3261 Timer J), so memory follows the
+   * request rate; past the cap new requests get 503 with Retry-After, sent
+   * without a transaction. Default DEFAULT_MAX_TRANSACTIONS.
+   */
+  maxTransactions?: number;
   onRequest(request: SipRequest, remote: Endpoint): void;
   /** A response that matches no client transaction (e.g. a retransmitted 2xx). */
   onStrayResponse?(response: SipResponse, remote: Endpoint): void;
 }
 
+/** About 90 MiB of transactions: some 900 requests a second held for their 32 s. */
+export const DEFAULT_MAX_TRANSACTIONS = 30_000;
+/** How long the `sip` package keeps a finished server transaction (UDP Timer J, 64 × T1). */
+const TRANSACTION_LIFETIME_S = 32;
+const RETRY_AFTER_S = 5;
+
+/**
+ * Requests answered without a server transaction: OPTIONS outside a dialog
+ * (a keep-alive or a probe; answering a retransmission again costs nothing),
+ * and every refusal for overload.
+ */
+export function isStateless(request: SipRequest): boolean {
+  return request.method === 'OPTIONS' && !request.headers.to.params['tag'];
+}
+
+export interface StackCounters {
+  /** Server transactions created within the last 32 s (an upper bound of those alive). */
+  readonly liveTransactions: number;
+  /** Requests refused 503 because the transaction cap was reached. */
+  readonly shed: number;
+  /** Requests answered without a transaction. */
+  readonly stateless: number;
+}
+
 export interface SipStack {
   readonly transport: SipTransport;
+  readonly counters: StackCounters;
   /** Sends a response through the server transaction of its request. */
   respond(response: SipResponse): void;
   /**
@@ -34,6 +66,31 @@ export interface SipStack {
 
 export async function startSipStack(options: SipStackOptions): Promise<SipStack> {
   let layer: TransactionLayer | undefined;
+  const now = options.now ?? Date.now;
+  const maxTransactions = options.maxTransactions ?? DEFAULT_MAX_TRANSACTIONS;
+  // Transactions created per second over the last 32 s: a ring of counts.
+  const perSecond = new Array<number>(TRANSACTION_LIFETIME_S).fill(0);
+  let ringSecond = Math.floor(now() / 1000);
+  let live = 0;
+  let shed = 0;
+  let stateless = 0;
+  let lastShedLog = -Infinity;
+  const advance = (): void => {
+    const second = Math.floor(now() / 1000);
+    const steps = Math.min(second - ringSecond, TRANSACTION_LIFETIME_S);
+    for (let i = 1; i <= steps; i++) {
+      const slot = (ringSecond + i) % TRANSACTION_LIFETIME_S;
+      live -= perSecond[slot]!;
+      perSecond[slot] = 0;
+    }
+    if (second > ringSecond) ringSecond = second;
+  };
+  /** Answers sent without a transaction, by the request's branch and method, until their final response. */
+  const pending = new Map<string, { remote: Endpoint; atMs: number }>();
+  const keyOf = (message: SipMessage): string => `${message.headers.via[0]?.params['branch'] ?? ''}|${message.headers.cseq.method}|${message.headers['call-id']}`;
+  const sendStateless = (response: SipResponse, remote: Endpoint): void => {
+    transport.open(remote).send(response);
+  };
   const handle = (message: SipMessage, remote: Endpoint): void => {
     if (!layer) return;
     if (!isRequest(message)) {
@@ -51,6 +108,36 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
       safely(message, remote, () => options.onRequest(message, remote));
       return;
     }
+    if (isStateless(message)) {
+      stateless++;
+      const key = keyOf(message);
+      pending.set(key, { remote, atMs: now() });
+      if (pending.size > 1000) {
+        // Requests the service never answered: forget them after a few seconds.
+        for (const [old, entry] of pending) {
+          if (now() - entry.atMs < 5000 && pending.size <= 10_000) break;
+          pending.delete(old);
+        }
+      }
+      safely(message, remote, () => options.onRequest(message, remote), () => {
+        pending.delete(key);
+        sendStateless(buildResponse(message, 500, 'Server Internal Error'), remote);
+      });
+      return;
+    }
+    advance();
+    if (live >= maxTransactions) {
+      shed++;
+      // RFC 3261 §21.5.4: overloaded, try again after Retry-After; no state kept for it.
+      sendStateless(buildResponse(message, 503, 'Service Unavailable', { headers: { 'retry-after': String(RETRY_AFTER_S) } }), remote);
+      if (now() - lastShedLog >= 60_000) {
+        lastShedLog = now();
+        options.log.warn({ event: 'sip-overload', transactions: live, limit: maxTransactions }, 'SIP overload: new requests answered 503 until transactions expire');
+      }
+      return;
+    }
+    live++;
+    perSecond[ringSecond % TRANSACTION_LIFETIME_S]!++;
     const transaction = layer.createServerTransaction(message, transport.open(remote));
     safely(message, remote, () => options.onRequest(message, remote), () =>
       transaction.send(buildResponse(message, 500, 'Server Internal Error')),
@@ -69,8 +156,26 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
 
   return {
     transport,
+    counters: {
+      get liveTransactions() {
+        advance();
+        return live;
+      },
+      get shed() {
+        return shed;
+      },
+      get stateless() {
+        return stateless;
+      },
+    },
     respond(response) {
-      layer?.getServer(response)?.send(response);
+      const server = layer?.getServer(response);
+      if (server) return server.send(response);
+      const key = keyOf(response);
+      const entry = pending.get(key);
+      if (!entry) return;
+      if (response.status >= 200) pending.delete(key);
+      sendStateless(response, entry.remote);
     },
     send(request, target, onResponse) {
       if (!layer) return;

@@ -12,6 +12,7 @@ import sip from 'sip';
 import type { Connection, Target } from 'sip';
 import type { Endpoint, SipMessage } from '../sip/message.js';
 import { isRequest } from '../sip/message.js';
+import { createRateLimiter, type RateLimit } from '../provisioning/rate-limiter.js';
 
 export interface TransportOptions {
   bind: string;
@@ -26,9 +27,27 @@ export interface TransportOptions {
   onMulticastError?(group: string, error: Error): void;
   onMessage(message: SipMessage, remote: Endpoint): void;
   onDrop?(what: DropKind, remote: Endpoint): void;
+  /**
+   * Messages per source address (token bucket, `perSecond` sustained, `burst` at
+   * once); past it a source's messages are dropped unread, so a flood costs a
+   * map lookup per datagram and other phones keep being answered. Default
+   * DEFAULT_FLOOD_LIMIT; `null`: no limit.
+   */
+  floodLimit?: RateLimit | null;
+  /** A source went over the flood limit (at most once a minute per source). */
+  onFlood?(address: string): void;
+  now?: () => number;
 }
 
-export type DropKind = 'unparseable' | 'too-large' | 'missing-headers' | 'connection-limit';
+export type DropKind = 'unparseable' | 'too-large' | 'missing-headers' | 'connection-limit' | 'flood';
+
+/**
+ * 200 messages a second per source address, 400 at once: two hundred phones
+ * behind one SBC re-registering together stay under it; a scanner or a flood
+ * does not.
+ */
+export const DEFAULT_FLOOD_LIMIT: Readonly<RateLimit> = { perSecond: 200, burst: 400 };
+const FLOOD_REPORT_MS = 60_000;
 
 export interface TransportCounters {
   received: number;
@@ -123,7 +142,30 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
     received: 0,
     sent: 0,
     keepAlives: 0,
-    dropped: { unparseable: 0, 'too-large': 0, 'missing-headers': 0, 'connection-limit': 0 },
+    dropped: { unparseable: 0, 'too-large': 0, 'missing-headers': 0, 'connection-limit': 0, flood: 0 },
+  };
+  const now = options.now ?? Date.now;
+  const floodLimit = options.floodLimit === undefined ? DEFAULT_FLOOD_LIMIT : options.floodLimit;
+  const limiter = floodLimit ? createRateLimiter(floodLimit) : undefined;
+  const reported = new Map<string, number>();
+  /** False (and counted) when this source is over its limit. */
+  const admit = (remote: Endpoint): boolean => {
+    if (!limiter) return true;
+    const nowMs = now();
+    if (limiter.take(remote.address, nowMs).allowed) return true;
+    counters.dropped.flood++;
+    const last = reported.get(remote.address);
+    if (last === undefined || nowMs - last >= FLOOD_REPORT_MS) {
+      reported.delete(remote.address);
+      reported.set(remote.address, nowMs);
+      // Bounded like the limiter's own table: forget the longest-reported sources first.
+      for (const oldest of reported.keys()) {
+        if (reported.size <= 1024) break;
+        reported.delete(oldest);
+      }
+      options.onFlood?.(remote.address);
+    }
+    return false;
   };
   const streams = new Map<string, net.Socket>();
   let closed = false;
@@ -153,6 +195,7 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
       counters.keepAlives++;
       return;
     }
+    if (!admit(remote)) return;
     if (data.length > maxBytes) return drop('too-large', remote);
     let message: SipMessage | undefined;
     try {
@@ -174,6 +217,7 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
     const parse = sip.makeStreamParser(
       (message) => {
         idle = true;
+        if (!admit(remote)) return;
         try {
           deliver(message, remote);
         } catch {

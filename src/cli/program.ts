@@ -18,7 +18,9 @@ import { registerSettings } from './commands/settings.js';
 import { registerTrunk } from './commands/trunk.js';
 import { registerProvisioning } from './commands/provisioning.js';
 import { registerUnlock } from './commands/unlock.js';
+import { registerUnblock } from './commands/unblock.js';
 import { registerPolicy } from './commands/policy.js';
+import { registerDoctor } from './commands/doctor.js';
 
 export function buildProgram(io: Io, version: string, loadCatalogue: () => Catalogue): Command {
   const program = new Command('hotdesk');
@@ -45,6 +47,7 @@ export function buildProgram(io: Io, version: string, loadCatalogue: () => Catal
     registerBlf,
     registerSessions,
     registerUnlock,
+    registerUnblock,
     registerDialCodes,
     registerEmergency,
     registerAudit,
@@ -52,6 +55,7 @@ export function buildProgram(io: Io, version: string, loadCatalogue: () => Catal
     registerPolicy,
     registerTrunk,
     registerProvisioning,
+    registerDoctor,
   ]) {
     register(program, getContext);
   }

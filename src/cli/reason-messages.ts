@@ -83,5 +83,7 @@ export function reasonMessage(reason: Reason): string {
       return `extension ${reason.extension} has no registered phone`;
     case 'login-service-unavailable':
       return 'the hot-desk login service is not available';
+    case 'phone-pinned':
+      return `${reason.phone} is pinned to extension ${reason.extension} (hotdesk phone set ${reason.phone} --no-pinned unpins it)`;
   }
 }

@@ -1,14 +1,24 @@
 /**
- * Dial codes. The hot-desk codes are the login prefix (`*77*` + EXT + `*`) and
- * the logout code. Any *other* code starting with `*7` makes hot-desk login
- * fail on the phones, so it is refused unless forced, and reported when stored.
+ * Dial codes. The hot-desk codes are the login prefix (`*77*` + EXT + `*`),
+ * the logout code, and the logout-everywhere prefix (`*77*0*` + EXT + `*`:
+ * log EXT out of every hot-desk phone, from any phone). Any *other* code
+ * starting with `*7` makes hot-desk login fail on the phones, so it is
+ * refused unless forced, and reported when stored.
  */
 
-export const HOTDESK_CODE_NAMES = ['login', 'logout'] as const;
-export const DEFAULT_DIAL_CODES: Readonly<Record<string, string>> = {
+export const HOTDESK_CODE_NAMES = ['login', 'logout', 'logout-everywhere'] as const;
+export type HotdeskCodeName = (typeof HOTDESK_CODE_NAMES)[number];
+
+export const DEFAULT_DIAL_CODES: Readonly<Record<HotdeskCodeName, string>> = {
   login: '*77*',
   logout: '*77*5*',
+  'logout-everywhere': '*77*0*',
 };
+
+/** A hot-desk code as stored, else its default (stores made before a code existed lack it). */
+export function hotdeskCode(codes: Readonly<Record<string, string>>, name: HotdeskCodeName): string {
+  return Object.hasOwn(codes, name) ? codes[name]! : DEFAULT_DIAL_CODES[name];
+}
 
 const CODE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const CODE = /^[*#0-9]{1,16}$/;

@@ -26,6 +26,11 @@ export interface Extension {
   language: Language;
   /** Ordered BLF targets; `null` is an empty position the admin left on purpose. */
   blf: (string | null)[];
+  /**
+   * `false`: this user's sessions are never ended by a takeover (a login as them
+   * elsewhere under the exclusive policy) nor by office policies. Absent: `true`.
+   */
+  hotdeskTakeover?: boolean;
 }
 
 /** A logged-in user on a hot-desk phone. */
@@ -49,6 +54,8 @@ export interface Phone {
   desiredGeneration: number;
   /** Generation the phone last fetched over HTTP. */
   appliedGeneration: number;
+  /** An extension this phone is tied to: it stays logged in as it, untouched by policies. Absent: not pinned. */
+  pinned?: string;
 }
 
 export interface Trunk {

@@ -38,7 +38,9 @@ export type Reason =
   | { kind: 'idle-phone-restricted'; phone: string; dialled: string }
   | { kind: 'no-route'; dialled: string }
   | { kind: 'not-registered'; extension: string }
-  | { kind: 'login-service-unavailable' };
+  | { kind: 'login-service-unavailable' }
+  // A phone pinned to an extension (hotdesk phone set NAME --pinned EXT) keeps it until unpinned.
+  | { kind: 'phone-pinned'; phone: string; extension: string };
 
 export type ReasonKind = Reason['kind'];
 

@@ -22,6 +22,8 @@ export interface DaemonConfig {
   httpPort: number | undefined;
   /** Answer multicast plug-and-play SUBSCRIBEs from factory-fresh phones in the pool. */
   pnp: boolean;
+  /** SIP messages per second per source address before the rest are dropped (twice that at once); 0: no limit. */
+  sipFloodLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -44,6 +46,7 @@ export function daemonProgram(version: string): Command {
     .option('--digest <list>', 'digest algorithms to offer: sha-256,md5 (default) or md5 for phones that read only the first challenge; env HOTDESK_DIGEST')
     .option('--rtp-ports <range>', 'UDP ports for the login voice menu, as A-B (default 10000-10999); env HOTDESK_RTP_PORTS')
     .option('--http-port <port>', 'HTTP provisioning port, 0 for any free port (default: the store\'s, 8088); env HOTDESK_HTTP_PORT')
+    .option('--sip-flood-limit <n>', 'SIP messages per second from one address before the rest are dropped, 0 for no limit (default 200); env HOTDESK_SIP_FLOOD_LIMIT')
     .option('--no-pnp', 'do not answer plug-and-play requests from factory-fresh phones; env HOTDESK_PNP=off')
     .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')}; env HOTDESK_LOG_LEVEL`)
     .exitOverride()
@@ -67,6 +70,7 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
     digest?: string;
     rtpPorts?: string;
     httpPort?: string;
+    sipFloodLimit?: string;
     pnp: boolean;
   }>();
   const pick = (flag: string | undefined, name: string): [string, string | undefined] =>
@@ -90,12 +94,15 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
   if (!rtpPorts) throw new ConfigError(rtpSetting, rtpText, 'A-B with 1024 <= A < B <= 65535, at least two ports');
   const [httpSetting, httpText] = pick(flags.httpPort, 'http-port');
   const httpPort = httpText === undefined ? undefined : parsePort(httpSetting, httpText);
+  const [floodSetting, floodText = '200'] = pick(flags.sipFloodLimit, 'sip-flood-limit');
+  if (!/^\d{1,6}$/.test(floodText)) throw new ConfigError(floodSetting, floodText, 'a whole number of messages per second, 0 for no limit');
+  const sipFloodLimit = Number(floodText);
   const pnpEnv = env['HOTDESK_PNP'];
   if (flags.pnp && pnpEnv !== undefined && !/^(on|off|1|0|true|false|yes|no)$/i.test(pnpEnv)) {
     throw new ConfigError('HOTDESK_PNP', pnpEnv, 'on or off');
   }
   const pnp = flags.pnp && !(pnpEnv !== undefined && /^(off|0|false|no)$/i.test(pnpEnv));
-  return { data: flags.data ?? env['HOTDESK_DATA'], logLevel, sipPort, bind, publicAddress, digest, rtpPorts, httpPort, pnp };
+  return { data: flags.data ?? env['HOTDESK_DATA'], logLevel, sipPort, bind, publicAddress, digest, rtpPorts, httpPort, pnp, sipFloodLimit };
 }
 
 function parsePortRange(text: string): DaemonConfig['rtpPorts'] | undefined {

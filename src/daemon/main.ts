@@ -2,6 +2,8 @@
  * hotdeskd's composition root: the only place that wires adapters together,
  * owns the writer lock, and handles signals.
  */
+import type { RateLimit } from '../provisioning/rate-limiter.js';
+import type { ThrottleOptions } from '../sip/auth-throttle.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:net';
@@ -10,7 +12,7 @@ import type { Catalogue } from '../core/catalogue.js';
 import { provisioningUrl } from '../store/queries.js';
 import { openStoreWriter, StoreFileError, type StoreWriter } from '../adapters/json-store.js';
 import { tryLock, unlock } from '../adapters/lock-file.js';
-import { startControlServer, type ControlResponse } from '../adapters/control-socket.js';
+import { startControlServer, type ControlResponse, type Pong, type SipBlock } from '../adapters/control-socket.js';
 import { dataPaths, PACKAGE_ROOT, resolveDataDir, type DataPaths } from '../adapters/paths.js';
 import { loadCatalogue } from '../adapters/catalogue-files.js';
 import { randomToken } from '../adapters/secrets.js';
@@ -18,8 +20,12 @@ import { primaryAddress } from '../adapters/network.js';
 import { createLogger, type Logger } from '../adapters/log.js';
 import { CommanderError, ConfigError, parseDaemonConfig } from './config.js';
 import { createStoreService } from './store-service.js';
+import { backupDirOf, startPolicyService, type PolicyService } from './policy-service.js';
+import { logNewPinAlerts } from './pin-alert-log.js';
+import { logAuthBlocked } from './auth-block-log.js';
+import { createReloader, loadReloadablePrompts, type ReloadablePrompts, type ReloadReport } from './reload.js';
 import { startSipService, type SipService } from './sip/sip-service.js';
-import { createDigestAuthenticator } from './sip/authenticator.js';
+import { createDigestAuthenticator, type AuthBlock } from './sip/authenticator.js';
 import { nodeDigestCrypto, nonceRandom, randomNonceSecret } from '../adapters/node-crypto.js';
 import { mkdir } from 'node:fs/promises';
 import { loadPromptLibrary } from '../adapters/prompt-files.js';
@@ -38,6 +44,10 @@ export interface Daemon {
   sip: SipService | undefined;
   /** The HTTP provisioning server, when started. */
   http: ProvisioningService | undefined;
+  /** Policy logouts, warning calls and store backups. */
+  policies: PolicyService;
+  /** SIGHUP: adopt the store file and read the prompts again (reload.ts). */
+  reload(): Promise<ReloadReport>;
   stop(): Promise<void>;
 }
 
@@ -58,9 +68,17 @@ export interface DaemonOptions {
     checkSyncRetryMs?: readonly number[];
     /** Answer plug-and-play requests of factory-fresh pool phones (default true). */
     pnp?: boolean;
+    /** SIP messages per source address (see sip-transport); null: no limit. */
+    floodLimit?: RateLimit | null;
+    /** Server transactions kept at once (see sip-stack). */
+    maxTransactions?: number;
+    /** Password-guessing throttle settings (tests shorten them). */
+    authThrottle?: { source?: Partial<ThrottleOptions>; account?: Partial<ThrottleOptions> };
   };
   /** Where to serve provisioning over HTTP (port 0: any free one); leave out to run without it. */
   http?: { bind: string; port: number | undefined; publicAddress?: string };
+  /** Policy ticks every `tickMs` (default 15 s); `minuteMs` shortens a policy minute, the others the warning call (tests). */
+  policies?: { tickMs?: number; minuteMs?: number; ringTimeoutMs?: number; keyWaitMs?: number };
 }
 
 export class AlreadyRunningError extends Error {
@@ -78,21 +96,26 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   let server: Server | undefined;
   let sip: SipService | undefined;
   let http: ProvisioningService | undefined;
+  let reloadablePrompts: ReloadablePrompts | undefined;
   try {
     const catalogue = options.catalogue ?? loadCatalogue();
-    const store = await openStoreWriter(paths.store, paths.dir, () => ({
-      address: primaryAddress(),
-      provisioningToken: randomToken(),
-    }));
+    const store = await openStoreWriter(
+      paths.store,
+      paths.dir,
+      () => ({ address: primaryAddress(), provisioningToken: randomToken() }),
+      { onAuditArchiveError: (error) => options.log.warn({ error: error.message }, 'audit entries could not be archived; the store keeps them for now') },
+    );
     const service = createStoreService(store);
     /** The one path of every change (control socket, login calls): applied in order, then carried out. */
     const applyInOrder = async (change: Change): Promise<ControlResponse> => {
       let effects: { switched: string[]; bumped: string[] } = { switched: [], bumped: [] };
       const response = await service.update((data): { next?: typeof data; value: ControlResponse } => {
-        const outcome = applyChange(data, change, { now: new Date().toISOString(), catalogue });
+        const now = new Date().toISOString();
+        const outcome = applyChange(data, change, { now, catalogue });
         if (!outcome.ok) return { value: { ok: false, reason: outcome.reason } };
         options.log.info({ change: change.kind }, 'store changed');
         const { data: next, result } = outcome.value;
+        logNewPinAlerts(options.log, change, data, next, now);
         const before = new Map(data.phones.map((phone) => [phone.name, phone.desiredGeneration]));
         const switched = result.kind === 'sessions' ? result.reprovision : [];
         const bumped = next.phones
@@ -106,16 +129,36 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       return response;
     };
     const version = options.version ?? packageVersion();
-    server = await startControlServer(paths.socket, async (request) =>
-      request.kind === 'ping' ? { ok: true, pong: { pid: process.pid, version } } : applyInOrder(request.change),
-    );
+    // The real ports (also when asked for port 0): hotdesk doctor checks them.
+    const pong = (): Pong => ({
+      pid: process.pid,
+      version,
+      ...(sip ? { sip: { host: sip.stack.transport.host, port: sip.stack.transport.port } } : {}),
+      ...(http && options.http ? { http: { host: options.http.bind, port: http.port } } : {}),
+    });
+    server = await startControlServer(paths.socket, async (request): Promise<ControlResponse> => {
+      switch (request.kind) {
+        case 'ping':
+          return { ok: true, pong: pong() };
+        case 'blocks':
+          return { ok: true, blocks: sipBlocks(sip?.authenticator.blocked(Date.now()) ?? []) };
+        case 'unblock': {
+          const lifted = sip?.authenticator.unblock(request.target, Date.now()) ?? [];
+          if (lifted.length > 0) options.log.info({ target: request.target }, 'SIP authentication block lifted by an admin');
+          return { ok: true, blocks: sipBlocks(lifted) };
+        }
+        case 'change':
+          return applyInOrder(request.change);
+      }
+    });
     const listening = server;
     if (options.sip) {
       // Listening on every address: phones are told the office address (settings) unless --public-address says otherwise.
       const wildcard = options.sip.bind === '0.0.0.0' || options.sip.bind === '::';
       const publicAddress = options.sip.publicAddress ?? (wildcard ? store.data.settings.address : undefined);
-      const { digest, rtpPorts = { min: 10000, max: 10999 }, checkSyncRetryMs, pnp = true, ...listen } = options.sip;
-      const prompts = await loadPromptLibrary({ overrideDir: join(paths.dir, 'prompts'), log: options.log });
+      const { digest, rtpPorts = { min: 10000, max: 10999 }, checkSyncRetryMs, pnp = true, authThrottle, ...listen } = options.sip;
+      reloadablePrompts = await loadReloadablePrompts(() => loadPromptLibrary({ overrideDir: join(paths.dir, 'prompts'), log: options.log }));
+      const prompts = reloadablePrompts.library;
       const pool = createRtpPortPool({ bind: listen.bind, ...rtpPorts, log: options.log });
       sip = await startSipService({
         ...listen,
@@ -135,7 +178,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
             random: nonceRandom,
             secret: randomNonceSecret(),
             ...(digest ? { algorithms: digest } : {}),
-            onBlocked: (source) => options.log.warn({ source }, 'SIP authentication blocked for this source after repeated failures'),
+            ...(authThrottle ? { throttle: authThrottle } : {}),
+            onBlocked: (source) => logAuthBlocked(options.log, source),
+            onAccountBlocked: (account, source) =>
+              options.log.warn({ event: 'sip-account-blocked', account, lastSource: source }, 'SIP authentication blocked for this account from new addresses after repeated failures'),
           }),
       });
     }
@@ -155,14 +201,40 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     }
     const sipService = sip;
     const httpService = http;
+    const policies = startPolicyService({
+      store: service,
+      log: options.log,
+      submit: applyInOrder,
+      storeFile: paths.store,
+      backupDir: backupDirOf(paths.dir),
+      ...(sipService ? { activity: (phone: string) => sipService.phoneActivity(phone), warn: sipService.warnPhone } : {}),
+      ...options.policies,
+    });
     // Phones that were told to fetch a configuration before a restart are told again.
     sipService?.reconcile();
+    // Listening on every address without --public-address, the services took the address setting at start.
+    const tookAddress = (listen: { bind: string; publicAddress?: string } | undefined): boolean =>
+      Boolean(listen && !listen.publicAddress && (listen.bind === '0.0.0.0' || listen.bind === '::'));
+    const reload = createReloader({
+      storeFile: paths.store,
+      store: service,
+      log: options.log,
+      ...(reloadablePrompts ? { prompts: reloadablePrompts } : {}),
+      fixedAtStart: {
+        ...(tookAddress(options.sip) || tookAddress(options.http) ? { address: store.data.settings.address } : {}),
+        ...(options.http && options.http.port === undefined && httpService ? { httpPort: httpService.port } : {}),
+      },
+      afterStore: () => sipService?.reconcile(),
+    });
     return {
       paths,
       store,
       sip: sipService,
       http: httpService,
+      policies,
+      reload,
       async stop() {
+        policies.close();
         await httpService?.close();
         await sipService?.close();
         await new Promise<void>((resolve) => listening.close(() => resolve()));
@@ -177,6 +249,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await unlock(paths.lock);
     throw error;
   }
+}
+
+function sipBlocks(blocks: readonly AuthBlock[]): SipBlock[] {
+  return blocks.map((block) => ({ kind: block.kind, key: block.key, until: new Date(block.untilMs).toISOString() }));
 }
 
 function banner(daemon: Daemon): string {
@@ -224,6 +300,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
         digest: config.digest,
         rtpPorts: config.rtpPorts,
         pnp: config.pnp,
+        floodLimit: config.sipFloodLimit === 0 ? null : { perSecond: config.sipFloodLimit, burst: config.sipFloodLimit * 2 },
         ...(config.publicAddress ? { publicAddress: config.publicAddress } : {}),
       },
       http: { bind: config.bind, port: config.httpPort, ...(config.publicAddress ? { publicAddress: config.publicAddress } : {}) },
@@ -249,10 +326,18 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     throw error;
   }
   return new Promise((resolve) => {
+    // SIGHUP (systemctl reload hotdeskd): take up the store file and prompts again; sockets stay open.
+    // Once stopping, a SIGHUP is ignored (not the default action, which would end the process mid-stop).
+    let stopping = false;
+    const reload = (): void => {
+      if (!stopping) void daemon.reload();
+    };
     const shutdown = (signal: string): void => {
       log.info({ signal }, 'stopping');
+      stopping = true;
       void daemon.stop().then(() => resolve(0));
     };
+    process.on('SIGHUP', reload);
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
     // Announce only now: whoever waits for the banner may send SIGTERM at once, and it must be handled.

@@ -6,16 +6,18 @@
  * the daemon in order. Time is passed in with every event.
  *
  * ```
- *   createIvr ─┬─ login ───► entering ◄────────────────── wrong PIN, tries left ──┐
- *              │            (enter-pin)                   (wrong-pin, enter-pin)  │
- *              │               │ '#', too long, or a pause after some digits      │
- *              │               ▼                                                  │
- *              │            checking ── check-pin ─────── wrong PIN ──────────────┘
- *              │               │ right PIN                 └─ last try wrong, or locked ─► closing (too-many-attempts)
- *              │               ▼
- *              │         applying-login ── apply-login ─┬─ saved ───► closing (logged-in-as + the extension's digits)
- *              │                                        └─ refused ─► closing (the refusal's prompt)
- *              ├─ logout ─► applying-logout ── apply-logout ── saved ─► closing (logged-out)
+ *   createIvr ─┬─ login ───────────┬─► entering ◄──────────────── wrong PIN, tries left ──┐
+ *              ├─ logout-everywhere┘  (enter-pin)                 (wrong-pin, enter-pin)  │
+ *              │                        │ '#', too long, or a pause after some digits     │
+ *              │                        ▼                                                 │
+ *              │                     checking ── check-pin ────── wrong PIN ──────────────┘
+ *              │                        │ right PIN                └─ last try wrong, or locked ─► closing (too-many-attempts)
+ *              │                        ├─ login ─► applying-login ── apply-login ─┬─ saved ───► closing (logged-in-as + the extension's digits)
+ *              │                        │                                          └─ refused ─► closing (the refusal's prompt)
+ *              │                        └─ logout-everywhere ─► applying-logout-everywhere ── apply-logout-everywhere
+ *              │                                                 └─ saved ─► closing (phones-logged-out + the count's digits)
+ *              ├─ logout ─► applying-logout ── apply-logout ─┬─ saved ───► closing (logged-out)
+ *              │                                             └─ refused ─► closing (the refusal's prompt)
  *              └─ refused ─────────────────────────────────────────────► closing (its prompt)
  *
  *   closing ── prompt finished ──► done, hang-up ──► ended
@@ -50,8 +52,12 @@
  * The PIN: the digits typed are kept in the state (never log the state) and
  * leave the machine only in the `check-pin` command.
  *
+ * Logout everywhere asks for the PIN of the extension dialled exactly as a
+ * login does (same tries, same checks); only what a right PIN leads to differs.
+ * The count said is the number of phones released, zero included.
+ *
  * Outcomes (`done`, for the log and the audit):
- * - `logged-in`, `logged-out`: the change was saved and confirmed;
+ * - `logged-in`, `logged-out`, `logged-out-everywhere`: the change was saved and confirmed;
  * - `refused`: a refusal was spoken (from the start, or the login was refused);
  * - `too-many-attempts`: the last allowed PIN was wrong; `locked`: the
  *   extension or phone is locked out (said by the PIN check);
@@ -83,6 +89,8 @@ export interface IvrOptions {
 export type IvrStart =
   | { flow: 'login'; extension: string }
   | { flow: 'logout' }
+  /** Log `extension` out of every hot-desk phone once its PIN is right. */
+  | { flow: 'logout-everywhere'; extension: string }
   /** Say why not, then hang up. */
   | { flow: 'refused'; prompt: PromptName };
 
@@ -98,7 +106,11 @@ export type IvrEvent =
   | { kind: 'login-applied'; ok: true; nowMs: number }
   /** The login was refused; `prompt` says why to the caller. */
   | { kind: 'login-applied'; ok: false; prompt: PromptName; nowMs: number }
-  | { kind: 'logout-applied'; nowMs: number }
+  | { kind: 'logout-applied'; ok?: true; nowMs: number }
+  /** The logout was refused (a pinned phone); `prompt` says why. */
+  | { kind: 'logout-applied'; ok: false; prompt: PromptName; nowMs: number }
+  /** The extension was logged out everywhere: `released` phones (0 or more). */
+  | { kind: 'logout-everywhere-applied'; released: number; nowMs: number }
   /** The caller ended the call (BYE, CANCEL). */
   | { kind: 'hangup'; nowMs: number };
 
@@ -110,6 +122,7 @@ export type IvrOutcome =
   | 'timeout'
   | 'caller-hung-up'
   | 'logged-out'
+  | 'logged-out-everywhere'
   | 'refused';
 
 export type IvrCommand =
@@ -125,6 +138,8 @@ export type IvrCommand =
   | { kind: 'apply-login'; extension: string }
   /** Log the calling phone out; answer with `logout-applied`. */
   | { kind: 'apply-logout' }
+  /** Log the extension out of every hot-desk phone; answer with `logout-everywhere-applied`. */
+  | { kind: 'apply-logout-everywhere'; extension: string }
   /** End the call from our side (BYE). */
   | { kind: 'hang-up' }
   /** The call's result, once, before any `hang-up`; nothing follows but that `hang-up`. */
@@ -138,8 +153,10 @@ interface IvrSettings {
 
 /** What every phase of a live call carries. */
 interface IvrCall {
-  /** The extension logging in; '' for the other flows. */
+  /** The extension whose PIN is asked for (logging in, or out everywhere); '' for the other flows. */
   readonly extension: string;
+  /** What a right PIN leads to. */
+  readonly onPin: 'login' | 'logout-everywhere';
   readonly callDeadlineMs: number;
   /** The deadline of the timer armed last, if any. */
   readonly timerMs: number | undefined;
@@ -161,6 +178,7 @@ export type IvrState =
   | (IvrCall & { readonly phase: 'checking' })
   | (IvrCall & { readonly phase: 'applying-login' })
   | (IvrCall & { readonly phase: 'applying-logout' })
+  | (IvrCall & { readonly phase: 'applying-logout-everywhere' })
   | (IvrCall & { readonly phase: 'closing'; readonly outcome: IvrOutcome })
   | { readonly phase: 'ended'; readonly outcome: IvrOutcome; readonly failedAttempts: number };
 
@@ -188,8 +206,8 @@ function live(state: LiveState, commands: IvrCommand[]): IvrStep {
 
 /** The fields every live phase shares, without the phase's own (so no PIN digits are carried along). */
 function callOf(state: LiveState): IvrCall {
-  const { extension, callDeadlineMs, timerMs, playing, failedAttempts, replayed, settings } = state;
-  return { extension, callDeadlineMs, timerMs, playing, failedAttempts, replayed, settings };
+  const { extension, onPin, callDeadlineMs, timerMs, playing, failedAttempts, replayed, settings } = state;
+  return { extension, onPin, callDeadlineMs, timerMs, playing, failedAttempts, replayed, settings };
 }
 
 /** Stops the prompt if one plays; returns the commands so far. */
@@ -263,7 +281,11 @@ function onDigit(state: LiveState & { phase: 'entering' }, digit: DtmfDigit, now
 }
 
 function onPinChecked(state: LiveState, event: Extract<IvrEvent, { kind: 'pin-checked' }>): IvrStep {
-  if (event.ok) return live({ ...callOf(state), phase: 'applying-login' }, [{ kind: 'apply-login', extension: state.extension }]);
+  if (event.ok) {
+    return state.onPin === 'login'
+      ? live({ ...callOf(state), phase: 'applying-login' }, [{ kind: 'apply-login', extension: state.extension }])
+      : live({ ...callOf(state), phase: 'applying-logout-everywhere' }, [{ kind: 'apply-logout-everywhere', extension: state.extension }]);
+  }
   const failedAttempts = state.failedAttempts + 1;
   if (event.locked) return close(state, ['too-many-attempts'], 'locked', [], failedAttempts);
   if (failedAttempts >= state.settings.maxAttempts) return close(state, ['too-many-attempts'], 'too-many-attempts', [], failedAttempts);
@@ -273,7 +295,8 @@ function onPinChecked(state: LiveState, event: Extract<IvrEvent, { kind: 'pin-ch
 /** Answers the call: the first state and the first commands. */
 export function createIvr(start: IvrStart, nowMs: number, options: IvrOptions = {}): IvrStep {
   const call: IvrCall = {
-    extension: start.flow === 'login' ? start.extension : '',
+    extension: start.flow === 'login' || start.flow === 'logout-everywhere' ? start.extension : '',
+    onPin: start.flow === 'logout-everywhere' ? 'logout-everywhere' : 'login',
     callDeadlineMs: nowMs + (options.callLimitMs ?? IVR_CALL_LIMIT_MS),
     timerMs: undefined,
     playing: false,
@@ -287,6 +310,7 @@ export function createIvr(start: IvrStart, nowMs: number, options: IvrOptions = 
   };
   switch (start.flow) {
     case 'login':
+    case 'logout-everywhere':
       return askForPin({ ...call, phase: 'entering', entry: undefined }, ['enter-pin'], []);
     case 'logout':
       return live({ ...call, phase: 'applying-logout' }, [{ kind: 'apply-logout' }]);
@@ -332,6 +356,12 @@ export function stepIvr(state: IvrState, event: IvrEvent): IvrStep {
       return close(state, [event.prompt], 'refused', []);
 
     case 'logout-applied':
-      return state.phase === 'applying-logout' ? close(state, ['logged-out'], 'logged-out', []) : { state, commands: [] };
+      if (state.phase !== 'applying-logout') return { state, commands: [] };
+      if (event.ok === false) return close(state, [event.prompt], 'refused', []);
+      return close(state, ['logged-out'], 'logged-out', []);
+
+    case 'logout-everywhere-applied':
+      if (state.phase !== 'applying-logout-everywhere') return { state, commands: [] };
+      return close(state, ['phones-logged-out', ...spokenDigits(String(Math.max(0, Math.trunc(event.released))))], 'logged-out-everywhere', []);
   }
 }

@@ -12,6 +12,10 @@ export const PROMPT_NAMES = [
   'logged-out',
   'log-in-first',
   'logout-warning',
+  /** Logout everywhere: said before the number of phones released, digit by digit. */
+  'phones-logged-out',
+  /** A login or logout refused on a phone pinned to its user. */
+  'phone-pinned',
   'digit-0',
   'digit-1',
   'digit-2',

@@ -177,3 +177,22 @@ export function pruneThrottle(table: ThrottleTable, nowMs: number): ThrottleTabl
 export function throttleSize(table: ThrottleTable): number {
   return table.buckets.reduce((total, bucket) => total + bucket.size, 0);
 }
+
+/** Forgets `key` entirely, an active block included (an admin's `hotdesk unblock`). */
+export function clearThrottle(table: ThrottleTable, key: string): ThrottleTable {
+  const index = bucketOf(table, key);
+  const bucket = table.buckets[index];
+  if (!bucket?.has(key)) return table;
+  const next = new Map(bucket);
+  next.delete(key);
+  return withBucket(table, index, next);
+}
+
+/** Keys blocked at `nowMs`, with when each block ends. */
+export function blockedKeys(table: ThrottleTable, nowMs: number): { key: string; untilMs: number }[] {
+  const found: { key: string; untilMs: number }[] = [];
+  for (const bucket of table.buckets) {
+    for (const [key, entry] of bucket) if (isBlocked(entry, nowMs)) found.push({ key, untilMs: entry.blockedUntilMs! });
+  }
+  return found.sort((a, b) => a.key.localeCompare(b.key));
+}

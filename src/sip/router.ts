@@ -5,12 +5,14 @@
  * everything else to the trunk or nowhere.
  */
 import type { Reason } from '../core/reasons.js';
-import { findDialCodeConflicts } from '../core/dial-codes.js';
+import { findDialCodeConflicts, hotdeskCode } from '../core/dial-codes.js';
 import type { Settings } from '../core/model.js';
 
 export type RouteDecision =
   | { kind: 'login'; extension: string }
   | { kind: 'logout' }
+  /** Log the extension out of every hot-desk phone (PIN asked); from any authenticated phone. */
+  | { kind: 'logout-everywhere'; extension: string }
   | { kind: 'emergency'; number: string }
   | { kind: 'extension'; extension: string }
   | { kind: 'trunk'; number: string }
@@ -42,19 +44,38 @@ export function normaliseDialled(user: string): string {
   return text.replace(/[\s\-.()]/g, '');
 }
 
+type HotdeskRoute = Extract<RouteDecision, { kind: 'login' | 'logout' | 'logout-everywhere' }>;
+
+/** `PREFIX` + 2 to 8 digits + `*`: the extension, else `undefined`. */
+function extensionAfter(dialled: string, prefix: string): string | undefined {
+  if (!dialled.startsWith(prefix)) return undefined;
+  return /^(\d{2,8})\*$/.exec(dialled.slice(prefix.length))?.[1];
+}
+
+/**
+ * The hot-desk code dialled, if any. The logout code and the logout-everywhere
+ * prefix are tried before the login prefix, which they usually start with
+ * (`*77*0*100*` is a logout of 100 everywhere, never a login as "0*100").
+ */
+export function matchHotdeskCode(dialled: string, dialCodes: Readonly<Record<string, string>>): HotdeskRoute | undefined {
+  if (dialled === hotdeskCode(dialCodes, 'logout')) return { kind: 'logout' };
+  const everywhere = extensionAfter(dialled, hotdeskCode(dialCodes, 'logout-everywhere'));
+  if (everywhere !== undefined) return { kind: 'logout-everywhere', extension: everywhere };
+  const login = extensionAfter(dialled, hotdeskCode(dialCodes, 'login'));
+  return login !== undefined ? { kind: 'login', extension: login } : undefined;
+}
+
 export function routeCall(input: RouteInput): RouteDecision {
   const dialled = normaliseDialled(input.dialled);
   const { dialCodes, emergencyNumbers, trunk } = input.settings;
-  const loginPrefix = dialCodes['login'] ?? '*77*';
-  const logoutCode = dialCodes['logout'] ?? '*77*5*';
-  const loginMatch = dialled.startsWith(loginPrefix) ? /^(\d{2,8})\*$/.exec(dialled.slice(loginPrefix.length)) : null;
+  const hotdesk = matchHotdeskCode(dialled, dialCodes);
 
-  if (dialled === logoutCode || loginMatch) {
+  if (hotdesk) {
     // Another code starting with *7 makes the phones' dial plan swallow the hot-desk codes (3CX behaviour).
     const conflict = findDialCodeConflicts(dialCodes)[0];
     if (conflict) return { kind: 'refuse', reason: { kind: 'dial-code-conflict', name: conflict[0], code: conflict[1] } };
     if (input.caller.kind === 'trunk') return { kind: 'refuse', reason: { kind: 'no-route', dialled } };
-    return dialled === logoutCode ? { kind: 'logout' } : { kind: 'login', extension: loginMatch![1]! };
+    return hotdesk;
   }
   if (emergencyNumbers.includes(dialled)) {
     return trunk ? { kind: 'emergency', number: dialled } : { kind: 'refuse', reason: { kind: 'no-trunk', dialled } };

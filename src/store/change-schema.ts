@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../core/model.js';
 import { MULTI_LOGIN_POLICIES } from '../core/policies.js';
+import { LOGOUT_REASONS } from '../core/auto-logout.js';
 import type { Change } from './changes.js';
 
 const text = z.string().max(1000);
@@ -19,6 +20,7 @@ const connection = z.discriminatedUnion('mode', [
 export const changeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('add-phone'), model: text, mac: text, connection, idlePassword: text }),
   z.object({ kind: z.literal('remove-phone'), phone: text }),
+  z.object({ kind: z.literal('set-phone'), phone: text, pinned: text.nullable().optional() }),
   z.object({
     kind: z.literal('add-extension'),
     number: text,
@@ -36,6 +38,7 @@ export const changeSchema = z.discriminatedUnion('kind', [
     pinHash: text.optional(),
     hotdesk: z.boolean().optional(),
     language: language.optional(),
+    hotdeskTakeover: z.boolean().optional(),
   }),
   z.object({ kind: z.literal('remove-extension'), number: text }),
   z.object({ kind: z.literal('set-blf'), extension: text, targets: z.array(text.nullable()).max(1000) }),
@@ -52,6 +55,7 @@ export const changeSchema = z.discriminatedUnion('kind', [
       z.object({ all: z.literal(true) }).strict(),
     ]),
     actor,
+    reason: z.enum(LOGOUT_REASONS).optional(),
   }),
   z.object({ kind: z.literal('set-trunk'), uri: text, username: text.optional(), password: text.optional() }),
   z.object({ kind: z.literal('remove-trunk') }),
@@ -72,7 +76,15 @@ export const changeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('pin-failed'), extension: text, phone: text }),
   z.object({ kind: z.literal('pin-ok'), extension: text, phone: text }),
   z.object({ kind: z.literal('unlock'), extension: text.optional(), phone: text.optional(), actor }),
-  z.object({ kind: z.literal('set-policy'), name: z.literal('multi-login'), value: z.enum(MULTI_LOGIN_POLICIES) }),
+  z.discriminatedUnion('name', [
+    z.object({ kind: z.literal('set-policy'), name: z.literal('multi-login'), value: z.enum(MULTI_LOGIN_POLICIES) }),
+    z.object({ kind: z.literal('set-policy'), name: z.enum(['auto-logout', 'backup-at']), value: z.string().max(200).nullable() }),
+    z.object({
+      kind: z.literal('set-policy'),
+      name: z.enum(['max-session', 'idle-logout', 'warning', 'extend', 'backups']),
+      value: z.number().int().min(0).max(1_000_000).nullable(),
+    }),
+  ]),
 ]);
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

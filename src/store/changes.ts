@@ -23,13 +23,17 @@ import {
 import { applyLogin, applyLogout, type LogoutTarget, type MultiLoginPolicy } from '../core/sessions.js';
 import { phoneName, type StoreData } from './schema.js';
 import { readPolicies } from '../core/policies.js';
+import type { LogoutReason } from '../core/auto-logout.js';
 import { applyPinChange } from './pin-changes.js';
 import { applyPolicyChange } from './policy-changes.js';
+import { applyPhoneChange } from './phone-changes.js';
 import { findPhone } from './queries.js';
 
 export type Change =
   | { kind: 'add-phone'; model: string; mac: string; connection: Connection; idlePassword: string }
   | { kind: 'remove-phone'; phone: string }
+  /** `pinned`: tie the phone to this extension (logging it in as it), or `null` to untie it. */
+  | { kind: 'set-phone'; phone: string; pinned?: string | null }
   | {
       kind: 'add-extension';
       number: string;
@@ -47,6 +51,8 @@ export type Change =
       pinHash?: string;
       hotdesk?: boolean;
       language?: Language;
+      /** `false`: a login as this user elsewhere never ends their sessions (`Extension.hotdeskTakeover`). */
+      hotdeskTakeover?: boolean;
     }
   | { kind: 'remove-extension'; number: string }
   | { kind: 'set-blf'; extension: string; targets: (string | null)[] }
@@ -55,7 +61,8 @@ export type Change =
   | { kind: 'add-emergency'; number: string }
   | { kind: 'remove-emergency'; number: string }
   | { kind: 'login'; extension: string; phone: string; actor: Actor }
-  | { kind: 'logout'; target: LogoutTarget; actor: Actor }
+  /** `reason` (schedule, max-session, idle…) goes into the audit entry's detail. */
+  | { kind: 'logout'; target: LogoutTarget; actor: Actor; reason?: LogoutReason }
   | { kind: 'set-trunk'; uri: string; username?: string; password?: string }
   | { kind: 'remove-trunk' }
   | { kind: 'set-settings'; address?: string; sipDomain?: string; httpPort?: number; defaultLanguage?: Language; timeZone?: string }
@@ -70,7 +77,11 @@ export type Change =
   | { kind: 'pin-ok'; extension: string; phone: string }
   /** An admin releases a lock (or forgets the wrong PINs counted) of an extension, a phone, or both. */
   | { kind: 'unlock'; extension?: string; phone?: string; actor: Actor }
-  | { kind: 'set-policy'; name: 'multi-login'; value: MultiLoginPolicy };
+  | { kind: 'set-policy'; name: 'multi-login'; value: MultiLoginPolicy }
+  /** Cron expressions; `null`: off (auto-logout only). */
+  | { kind: 'set-policy'; name: 'auto-logout' | 'backup-at'; value: string | null }
+  /** Minutes (`backups`: a count); `null`: off. */
+  | { kind: 'set-policy'; name: 'max-session' | 'idle-logout' | 'warning' | 'extend' | 'backups'; value: number | null };
 
 export type ChangeKind = Change['kind'];
 
@@ -198,6 +209,8 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       return addPhone(data, change, context);
     case 'remove-phone':
       return removePhone(data, change.phone, context);
+    case 'set-phone':
+      return applyPhoneChange(data, change, context);
     case 'add-extension': {
       const checked = checkExtensionFields(change);
       if (!checked.ok) return checked;
@@ -231,11 +244,14 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
         ...(change.pinHash !== undefined ? { pinHash: change.pinHash } : {}),
         ...(change.hotdesk !== undefined ? { hotdesk: change.hotdesk } : {}),
         ...(change.language !== undefined ? { language: change.language } : {}),
+        ...(change.hotdeskTakeover !== undefined ? { hotdeskTakeover: change.hotdeskTakeover } : {}),
       };
-      const changed = (['name', 'sipPassword', 'pinHash', 'hotdesk', 'language'] as const).filter(
+      const changed = (['name', 'sipPassword', 'pinHash', 'hotdesk', 'language', 'hotdeskTakeover'] as const).filter(
         (field) => change[field] !== undefined,
       );
-      const affected = new Set([change.number, ...(change.name !== undefined ? watchersOf(data, change.number) : [])]);
+      // Takeover is no part of any phone's configuration: changing only it re-provisions nothing.
+      const configChanged = changed.some((field) => field !== 'hotdeskTakeover');
+      const affected = new Set(configChanged ? [change.number, ...(change.name !== undefined ? watchersOf(data, change.number) : [])] : []);
       const next = {
         ...data,
         extensions: data.extensions.map((ext) => (ext.number === change.number ? updated : ext)),
@@ -252,7 +268,8 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       if (!data.extensions.some((ext) => ext.number === change.number)) {
         return fail(refuse('unknown-extension', { extension: change.number }));
       }
-      const loggedOut = applyLogout(data.phones, { extension: change.number });
+      // Phones pinned to it are released and unpinned too: their extension is gone.
+      const loggedOut = applyLogout(data.phones, { extension: change.number }, { includePinned: true });
       const phones = loggedOut.ok ? loggedOut.value.phones : data.phones;
       const next = { ...data, phones, extensions: data.extensions.filter((ext) => ext.number !== change.number) };
       const entries = [audit('extension-removed', context, { extension: change.number })];
@@ -344,7 +361,8 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       const phone = findPhone(data, change.phone);
       if (!phone) return fail(refuse('unknown-phone', { value: change.phone }));
       const policy = readPolicies(data.settings.policies).multiLogin;
-      const outcome = applyLogin(data.phones, { extension: extension.number, phone: phone.name, now: context.now, policy });
+      const takeover = extension.hotdeskTakeover !== false;
+      const outcome = applyLogin(data.phones, { extension: extension.number, phone: phone.name, now: context.now, policy, takeover });
       if (!outcome.ok) return outcome;
       const entries = [
         ...outcome.value.released.map(({ phone: name, extension: who }) =>
@@ -362,7 +380,7 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       const outcome = applyLogout(data.phones, target);
       if (!outcome.ok) return outcome;
       const entries = outcome.value.released.map(({ phone, extension }) =>
-        audit('logout', context, { actor: change.actor, phone, extension }),
+        audit('logout', context, { actor: change.actor, phone, extension, ...(change.reason ? { detail: change.reason } : {}) }),
       );
       return ok({
         data: withAudit({ ...data, phones: outcome.value.phones }, ...entries),

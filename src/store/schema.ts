@@ -52,6 +52,7 @@ const extension = z.object({
   hotdesk: z.boolean(),
   language,
   blf: z.array(z.string().nullable()),
+  hotdeskTakeover: z.boolean().optional(),
 });
 
 const phone = z.object({
@@ -63,6 +64,7 @@ const phone = z.object({
   session: z.object({ extension: z.string(), since: isoTime }).nullable(),
   desiredGeneration: z.number().int().min(0),
   appliedGeneration: z.number().int().min(0),
+  pinned: z.string().optional(),
 });
 
 /** A registration kept across restarts (RFC 3261 §10.2 bindings, with the flow they came from). */

@@ -25,6 +25,8 @@ function recorder(): { handle: ControlHandler; seen: ControlRequest[] } {
     handle: async (request) => {
       seen.push(request);
       if (request.kind === 'ping') return { ok: true, pong: { pid: 4242, version: '9.9.9' } };
+      if (request.kind === 'blocks') return { ok: true, blocks: [{ kind: 'source', key: '203.0.113.5', until: '2026-12-05T00:00:00.000Z' }] };
+      if (request.kind === 'unblock') return { ok: true, blocks: [] };
       if (request.change.kind === 'remove-phone') return { ok: false, reason: { kind: 'unknown-phone', value: request.change.phone } };
       if (request.change.kind === 'add-emergency') throw new Error('handler bug');
       return { ok: true, result: { kind: 'done', message: `did ${request.change.kind}`, warnings: [] } };
@@ -62,6 +64,12 @@ function raw(path: string, payload: string | Buffer, count: number): Promise<str
 t.test('parseControlRequest', async (t) => {
   const cases: [string, ControlRequest | undefined][] = [
     ['{"kind":"ping"}', { kind: 'ping' }],
+    ['{"kind":"blocks"}', { kind: 'blocks' }],
+    ['{"kind":"unblock","target":"203.0.113.5"}', { kind: 'unblock', target: '203.0.113.5' }],
+    ['{"kind":"unblock"}', undefined],
+    ['{"kind":"unblock","target":""}', undefined],
+    ['{"kind":"unblock","target":7}', undefined],
+    [JSON.stringify({ kind: 'unblock', target: 'x'.repeat(257) }), undefined],
     [JSON.stringify({ kind: 'change', change: ADD_PHONE }), { kind: 'change', change: ADD_PHONE }],
     ['', undefined],
     ['not json', undefined],
@@ -90,7 +98,7 @@ t.test('ping and a change, over a real socket of mode 0600', async (t) => {
     reason: { kind: 'unknown-phone', value: 'HD0009' },
   });
   t.same(await sendControl(path, { kind: 'change', change: { kind: 'add-emergency', number: '999' } }), { ok: false, error: 'handler bug' }, 'a throwing handler is an error answer');
-  t.same(seen.map((request) => (request.kind === 'ping' ? 'ping' : request.change.kind)), ['ping', 'add-phone', 'remove-phone', 'add-emergency']);
+  t.same(seen.map((request) => (request.kind === 'change' ? request.change.kind : request.kind)), ['ping', 'add-phone', 'remove-phone', 'add-emergency']);
   t.same(seen[1], { kind: 'change', change: ADD_PHONE }, 'the handler gets the change as sent');
 
   const many = await Promise.all(Array.from({ length: 20 }, () => sendControl(path, { kind: 'ping' })));

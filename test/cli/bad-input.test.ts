@@ -98,7 +98,7 @@ t.test('usage mistakes exit 2', async (t) => {
   const paths = await tempData(t);
   const cases: [string[], RegExp][] = [
     [['frobnicate'], /^hotdesk: unknown command "frobnicate" \(hotdesk --help lists the commands\)\n$/],
-    [['phone'], /unknown command "phone"/],
+    [['phone', 'rename', 'HD0001'], /unknown command 'rename'/],
     [['phones', '--colour'], /unknown option '--colour'/],
     [['--bogus', 'phones'], /unknown option '--bogus'/],
     [['status', '--jsno'], /unknown option '--jsno'/],

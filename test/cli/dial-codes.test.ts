@@ -16,14 +16,15 @@ t.test('dial-codes list, set, remove', async (t) => {
     ['NAME', 'CODE', 'NOTE'],
     ['login', '*77*', 'dial *77*EXT* to log in'],
     ['logout', '*77*5*'],
+    ['logout-everywhere', '*77*0*'],
   ]);
-  t.same([json.code, json.stdout, json.stderr], [0, `${JSON.stringify({ login: '*77*', logout: '*77*5*' }, null, 2)}\n`, '']);
+  t.same([json.code, json.stdout, json.stderr], [0, `${JSON.stringify({ login: '*77*', logout: '*77*5*', 'logout-everywhere': '*77*0*' }, null, 2)}\n`, '']);
 
   const set = await runCli(paths.dir, ['dial-codes', 'set', 'pickup', '*8']);
   t.same([set.code, set.stdout, set.stderr], [0, 'dial code pickup is *8\n', '']);
   const changed = await runCli(paths.dir, ['dial-codes', 'set', 'pickup', '#8']);
   t.same([changed.code, changed.stdout, changed.stderr], [0, 'dial code pickup is #8\n', '']);
-  t.same(JSON.parse((await runCli(paths.dir, ['dial-codes', '--json'])).stdout), { login: '*77*', logout: '*77*5*', pickup: '#8' });
+  t.same(JSON.parse((await runCli(paths.dir, ['dial-codes', '--json'])).stdout), { login: '*77*', logout: '*77*5*', 'logout-everywhere': '*77*0*', pickup: '#8' });
 
   const snapshot = await readFile(paths.store);
   const refused = await Promise.all([
@@ -45,11 +46,19 @@ t.test('dial-codes list, set, remove', async (t) => {
 
   const removed = await runCli(paths.dir, ['dial-codes', 'remove', 'pickup']);
   t.same([removed.code, removed.stdout, removed.stderr], [0, 'removed dial code pickup\n', '']);
+
+  // Logout everywhere is a hot-desk code: a *7 code needs no --force, and it cannot be removed.
+  const everywhere = await runCli(paths.dir, ['dial-codes', 'set', 'logout-everywhere', '*79*']);
+  t.same([everywhere.code, everywhere.stdout, everywhere.stderr], [0, 'dial code logout-everywhere is *79*\n', '']);
+  const keep = await runCli(paths.dir, ['dial-codes', 'remove', 'logout-everywhere']);
+  t.same([keep.code, keep.stdout, keep.stderr], [1, '', 'hotdesk: dial code logout-everywhere is a hot-desk code; it can be changed with set but not removed\n']);
+  t.equal((await loadStoreFile(paths.store)).settings.dialCodes['logout-everywhere'], '*79*');
   const audit = (await loadStoreFile(paths.store)).audit;
   t.same(audit.map((entry) => [entry.kind, entry.detail]), [
     ['dial-code-set', 'pickup=*8'],
     ['dial-code-set', 'pickup=#8'],
     ['dial-code-removed', 'pickup'],
+    ['dial-code-set', 'logout-everywhere=*79*'],
   ]);
 });
 

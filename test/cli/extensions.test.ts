@@ -32,14 +32,14 @@ t.test('extension add, set, list, remove, and the secrets stay secret', async (t
   const [list, listJson] = await Promise.all([runCli(paths.dir, ['extension', 'list']), runCli(paths.dir, ['extension', 'list', '--json'])]);
   t.same([list.code, list.stderr], [0, '']);
   t.same(lines(list.stdout).map((line) => line.split(/\s{2,}/)), [
-    ['EXT', 'NAME', 'HOTDESK', 'LANG', 'BLF', 'LOGGED IN ON'],
-    ['100', 'Ada Lovelace', 'yes', 'en', '0', '-'],
-    ['101', 'Alan Turing', 'no', 'de', '0', '-'],
+    ['EXT', 'NAME', 'HOTDESK', 'TAKEOVER', 'LANG', 'BLF', 'LOGGED IN ON'],
+    ['100', 'Ada Lovelace', 'yes', 'yes', 'en', '0', '-'],
+    ['101', 'Alan Turing', 'no', 'yes', 'de', '0', '-'],
   ]);
   t.same([listJson.code, listJson.stderr], [0, '']);
   t.same(JSON.parse(listJson.stdout), [
-    { number: '100', name: 'Ada Lovelace', hotdesk: true, language: 'en', blf: [], loggedInOn: [] },
-    { number: '101', name: 'Alan Turing', hotdesk: false, language: 'de', blf: [], loggedInOn: [] },
+    { number: '100', name: 'Ada Lovelace', hotdesk: true, hotdeskTakeover: true, language: 'en', blf: [], loggedInOn: [], pinnedOn: [] },
+    { number: '101', name: 'Alan Turing', hotdesk: false, hotdeskTakeover: true, language: 'de', blf: [], loggedInOn: [], pinnedOn: [] },
   ]);
 
   const set = await runCli(paths.dir, ['extension', 'set', '100', '--name', 'Ada King', '--pin', NEW_PIN, '--password', NEW_PASSWORD, '--language', 'it']);
@@ -224,4 +224,41 @@ t.test('blf set and show', async (t) => {
 
   const audit = (await loadStoreFile(paths.store)).audit.filter((entry) => entry.kind === 'blf-changed');
   t.same(audit.map((entry) => [entry.extension, entry.detail]), [['100', '3 positions'], ['101', '8 positions'], ['100', '0 positions']]);
+});
+
+t.test('extension set --no-hotdesk-takeover / --hotdesk-takeover, shown by list and show', async (t) => {
+  const paths = await tempData(t);
+  const added = await runCli(paths.dir, ['extension', 'add', ADA.number, '--name', ADA.name, '--password', ADA.password, '--pin', ADA.pin, '--hotdesk']);
+  t.equal(added.code, 0);
+  const off = await runCli(paths.dir, ['extension', 'set', '100', '--no-hotdesk-takeover']);
+  t.same([off.code, off.stdout, off.stderr], [0, 'updated extension 100 (hotdeskTakeover)\n', '']);
+  t.equal((await loadStoreFile(paths.store)).extensions[0]!.hotdeskTakeover, false, 'stored as false');
+
+  const [list, show, showJson] = await Promise.all([
+    runCli(paths.dir, ['extension', 'list']),
+    runCli(paths.dir, ['extension', 'show', '100']),
+    runCli(paths.dir, ['extension', 'show', '100', '--json']),
+  ]);
+  t.same(lines(list.stdout).map((line) => line.split(/\s{2,}/))[1], ['100', 'Ada Lovelace', 'yes', 'no', 'en', '0', '-']);
+  t.same([show.code, show.stderr], [0, '']);
+  t.same(lines(show.stdout), [
+    'extension 100 (Ada Lovelace)',
+    '  hot desking:   yes',
+    '  takeover:      no (a login elsewhere or a policy never ends a session)',
+    '  language:      en',
+    '  BLF:           -',
+    '  logged in on:  -',
+    '  pinned phones: -',
+  ]);
+  t.same(JSON.parse(showJson.stdout), { number: '100', name: 'Ada Lovelace', hotdesk: true, hotdeskTakeover: false, language: 'en', blf: [], loggedInOn: [], pinnedOn: [] });
+  assertNoSecrets(t, show.stdout + showJson.stdout, 'extension show');
+
+  const on = await runCli(paths.dir, ['extension', 'set', '100', '--hotdesk-takeover']);
+  t.same([on.code, on.stdout, on.stderr], [0, 'updated extension 100 (hotdeskTakeover)\n', '']);
+  t.equal((await loadStoreFile(paths.store)).extensions[0]!.hotdeskTakeover, true);
+  const shown = await runCli(paths.dir, ['extension', 'show', '100', '--json']);
+  t.match(JSON.parse(shown.stdout), { hotdeskTakeover: true });
+
+  const unknown = await runCli(paths.dir, ['extension', 'show', '555']);
+  t.same([unknown.code, unknown.stdout, unknown.stderr], [1, '', 'hotdesk: no extension 555 (hotdesk extension list shows them)\n']);
 });

@@ -4,9 +4,25 @@ import {
   conflictsWithHotdesk,
   DEFAULT_DIAL_CODES,
   findDialCodeConflicts,
+  HOTDESK_CODE_NAMES,
+  hotdeskCode,
+  isHotdeskCodeName,
 } from '../../src/core/dial-codes.js';
 
-t.same(DEFAULT_DIAL_CODES, { login: '*77*', logout: '*77*5*' });
+t.same(DEFAULT_DIAL_CODES, { login: '*77*', logout: '*77*5*', 'logout-everywhere': '*77*0*' });
+t.same([...HOTDESK_CODE_NAMES].sort(), Object.keys(DEFAULT_DIAL_CODES).sort(), 'every hot-desk code has a default');
+t.equal(isHotdeskCodeName('logout-everywhere'), true, 'logout everywhere is a hot-desk code');
+t.equal(conflictsWithHotdesk('logout-everywhere', '*77*0*'), false, 'so its *7 start is no conflict');
+t.equal(conflictsWithHotdesk('logout-everywhere', '*79*'), false, 'whatever it is changed to');
+
+const stored: [Record<string, string>, Parameters<typeof hotdeskCode>[1], string][] = [
+  [{ login: '*77*', logout: '*77*5*' }, 'logout-everywhere', '*77*0*'], // a store from before the code existed
+  [{ 'logout-everywhere': '*78*' }, 'logout-everywhere', '*78*'],
+  [{}, 'login', '*77*'],
+  [{ login: '*66*' }, 'login', '*66*'],
+  [Object.create({ logout: '*1' }) as Record<string, string>, 'logout', '*77*5*'], // inherited members are not stored codes
+];
+for (const [codes, name, expected] of stored) t.equal(hotdeskCode(codes, name), expected, `${name} of ${JSON.stringify(codes)}`);
 t.equal(conflictsWithHotdesk('park', '*70'), true);
 t.equal(conflictsWithHotdesk('park', '*7'), true);
 t.equal(conflictsWithHotdesk('login', '*77*'), false, 'the hot-desk codes themselves are fine');

@@ -14,6 +14,7 @@ import {
 const T0 = 1_000_000;
 const LIMIT = T0 + IVR_CALL_LIMIT_MS;
 const LOGIN: IvrStart = { flow: 'login', extension: '100' };
+const EVERYWHERE: IvrStart = { flow: 'logout-everywhere', extension: '100' };
 
 /** Event shorthands, times relative to T0. */
 const key = (digit: DtmfDigit, at: number): IvrEvent => ({ kind: 'digit', digit, nowMs: T0 + at });
@@ -22,6 +23,7 @@ const timer = (at: number): IvrEvent => ({ kind: 'timer', nowMs: T0 + at });
 const pinOk = (at: number): IvrEvent => ({ kind: 'pin-checked', ok: true, nowMs: T0 + at });
 const pinWrong = (at: number, locked?: boolean): IvrEvent => ({ kind: 'pin-checked', ok: false, ...(locked === undefined ? {} : { locked }), nowMs: T0 + at });
 const loginOk = (at: number): IvrEvent => ({ kind: 'login-applied', ok: true, nowMs: T0 + at });
+const released = (count: number, at: number): IvrEvent => ({ kind: 'logout-everywhere-applied', released: count, nowMs: T0 + at });
 const hangup = (at: number): IvrEvent => ({ kind: 'hangup', nowMs: T0 + at });
 /** Keys typed one every 100 ms from `at`: '1234#'. */
 const keys = (text: string, at: number): IvrEvent[] => [...text].map((digit, i) => key(digit as DtmfDigit, at + i * 100));
@@ -200,8 +202,48 @@ t.test('logout', async (t) => {
   t.same(run.steps, [[{ kind: 'apply-logout' }, armLimit], [], [play('logged-out')], [], [done('logged-out'), hangUp]]);
 });
 
+t.test('logout refused (a pinned phone): its prompt, then hang up', async (t) => {
+  const run = call({ flow: 'logout' }, [{ kind: 'logout-applied', ok: false, prompt: 'phone-pinned', nowMs: T0 + 200 }, finished(3000)]);
+  t.same(run.steps, [[{ kind: 'apply-logout' }, armLimit], [play('phone-pinned')], [done('refused'), hangUp]]);
+});
+
+t.test('logout everywhere: the PIN as for a login, then the phones released are counted', async (t) => {
+  const run = call(EVERYWHERE, [finished(3000), ...keys('1234#', 4000), pinOk(4600), released(2, 4700), finished(8000)]);
+  t.same(run.steps.slice(0, 2), [[play('enter-pin'), armLimit], [arm(8000)]], 'asks for the PIN like a login');
+  t.same(run.steps.slice(-4), [
+    [{ kind: 'check-pin', extension: '100', pin: '1234' }, armLimit],
+    [{ kind: 'apply-logout-everywhere', extension: '100' }],
+    [play('phones-logged-out', 'digit-2')],
+    [done('logged-out-everywhere'), hangUp],
+  ]);
+  t.same(run.state, { phase: 'ended', outcome: 'logged-out-everywhere', failedAttempts: 0 });
+
+  const counts: [number, string[]][] = [
+    [0, ['digit-0']],
+    [1, ['digit-1']],
+    [12, ['digit-1', 'digit-2']],
+    [-3, ['digit-0']],
+  ];
+  for (const [count, digits] of counts) {
+    const spoken = call(EVERYWHERE, [finished(3000), ...keys('1#', 3100), pinOk(3500), released(count, 3600)]);
+    t.same(spoken.last, [play('phones-logged-out', ...digits)], `${count} phones released`);
+  }
+});
+
+t.test('logout everywhere with wrong PINs: the same tries and lockout as a login', async (t) => {
+  const wrong = (at: number) => [finished(at), ...keys('1111#', at + 100), pinWrong(at + 700)];
+  const three = call(EVERYWHERE, [...wrong(3000), ...wrong(8000), ...wrong(13000), finished(16000)]);
+  t.same(three.steps.at(-2), [play('too-many-attempts')]);
+  t.same(three.last, [done('too-many-attempts', 3), hangUp]);
+  t.notOk(three.all.some((command) => command.kind === 'apply-logout-everywhere'), 'nobody is logged out');
+  const locked = call(EVERYWHERE, [finished(3000), ...keys('1111#', 3100), pinWrong(3700, true), finished(6000)]);
+  t.same(locked.last, [done('locked', 1), hangUp]);
+  const retry = call(EVERYWHERE, [...wrong(3000), finished(7000), ...keys('2468#', 7100), pinOk(7700)]);
+  t.same(retry.last, [{ kind: 'apply-logout-everywhere', extension: '100' }], 'a right PIN on the second try goes ahead');
+});
+
 t.test('refused from the start: the prompt, then hang up', async (t) => {
-  for (const prompt of ['hotdesk-not-allowed', 'log-in-first', 'too-many-attempts'] as const) {
+  for (const prompt of ['hotdesk-not-allowed', 'log-in-first', 'too-many-attempts', 'phone-pinned'] as const) {
     const run = call({ flow: 'refused', prompt }, [key('1', 100), finished(2000)]);
     t.same(run.steps, [[play(prompt), armLimit], [], [done('refused'), hangUp]], prompt);
   }
@@ -217,6 +259,8 @@ t.test('the caller hangs up', async (t) => {
     ['during the confirmation (logged in all the same)', LOGIN, [finished(3000), ...keys('1#', 3500), pinOk(3800), loginOk(3900)], [stop, done('logged-in')]],
     ['during too-many-attempts', LOGIN, [finished(3000), ...keys('1#', 3500), pinWrong(3800, true)], [stop, done('locked', 1)]],
     ['while the logout is saved', { flow: 'logout' }, [], [done('caller-hung-up')]],
+    ['while logging out everywhere', EVERYWHERE, [finished(3000), ...keys('1#', 3500), pinOk(3800)], [done('caller-hung-up')]],
+    ['during the count (logged out all the same)', EVERYWHERE, [finished(3000), ...keys('1#', 3500), pinOk(3800), released(1, 3900)], [stop, done('logged-out-everywhere')]],
     ['during a refusal', { flow: 'refused', prompt: 'log-in-first' }, [], [stop, done('refused')]],
   ];
   for (const [name, start, events, expected] of cases) {
@@ -255,6 +299,14 @@ t.test('events out of place change nothing', async (t) => {
   const checking = call(LOGIN, [finished(3000), ...keys('1#', 3100)]).state;
   t.same(stepIvr(checking, loginOk(4000)).commands, [], 'login-applied before the PIN was checked');
   t.same(stepIvr(checking, finished(4000)).commands, [], 'prompt-finished with no prompt playing');
+  t.same(stepIvr(checking, released(1, 4000)).commands, [], 'logout-everywhere-applied before the PIN was checked');
+  const applyingLogin = call(LOGIN, [finished(3000), ...keys('1#', 3100), pinOk(3500)]).state;
+  t.same(stepIvr(applyingLogin, released(1, 4000)), { state: applyingLogin, commands: [] }, 'logout-everywhere-applied while a login is saved');
+  const applyingEverywhere = call(EVERYWHERE, [finished(3000), ...keys('1#', 3100), pinOk(3500)]).state;
+  t.equal(applyingEverywhere.phase, 'applying-logout-everywhere');
+  for (const event of [loginOk(4000), { kind: 'logout-applied', nowMs: T0 + 4000 } as IvrEvent]) {
+    t.same(stepIvr(applyingEverywhere, event), { state: applyingEverywhere, commands: [] }, `${event.kind} while logging out everywhere`);
+  }
 });
 
 t.test('late events after done are harmless', async (t) => {
@@ -273,6 +325,7 @@ t.test('late events after done are harmless', async (t) => {
     loginOk(70_000),
     { kind: 'login-applied', ok: false, prompt: 'hotdesk-not-allowed', nowMs: T0 + 70_000 },
     { kind: 'logout-applied', nowMs: T0 + 70_000 },
+    released(3, 70_000),
     hangup(70_000),
   ];
   for (const state of ended) {
@@ -333,6 +386,9 @@ function simulate(random: () => number, start: IvrStart) {
         case 'apply-logout':
           queue.push({ kind: 'logout-applied', nowMs: now + 50 });
           break;
+        case 'apply-logout-everywhere':
+          queue.push({ kind: 'logout-everywhere-applied', released: Math.floor(random() * 3), nowMs: now + 50 });
+          break;
         case 'hang-up':
         case 'done':
           timerAt = undefined;
@@ -365,7 +421,7 @@ function simulate(random: () => number, start: IvrStart) {
 
 t.test('random calls keep the rules', async (t) => {
   const random = seeded(4733);
-  const starts: IvrStart[] = [LOGIN, LOGIN, LOGIN, { flow: 'logout' }, { flow: 'refused', prompt: 'hotdesk-not-allowed' }];
+  const starts: IvrStart[] = [LOGIN, LOGIN, EVERYWHERE, { flow: 'logout' }, { flow: 'refused', prompt: 'hotdesk-not-allowed' }];
   let checked = 0;
   for (let n = 0; n < 300; n++) {
     const start = starts[n % starts.length]!;
@@ -381,8 +437,11 @@ t.test('random calls keep the rules', async (t) => {
     if (commands.some((command) => command.kind === 'arm-timer' && command.deadlineMs > LIMIT)) problems.push('a timer past the call limit');
     if (commands.filter((command) => command.kind === 'check-pin').length > IVR_MAX_ATTEMPTS) problems.push('more than three PIN checks');
     // The PIN leaves only in check-pin.
-    for (const command of commands) if (command.kind !== 'check-pin' && /\d{2,}/.test(JSON.stringify(command).replace(/"deadlineMs":\d+|"failedAttempts":\d+|digit-\d/g, ''))) problems.push(`digits in ${command.kind}`);
-    if (start.flow !== 'login' && commands.some((command) => command.kind === 'check-pin' || command.kind === 'apply-login')) problems.push('a PIN asked outside a login');
+    for (const command of commands) if (command.kind !== 'check-pin' && /\d{2,}/.test(JSON.stringify(command).replace(/"deadlineMs":\d+|"failedAttempts":\d+|"extension":"100"|digit-\d/g, ''))) problems.push(`digits in ${command.kind}`);
+    const asksPin = start.flow === 'login' || start.flow === 'logout-everywhere';
+    if (!asksPin && commands.some((command) => command.kind === 'check-pin')) problems.push('a PIN asked outside a login or logout everywhere');
+    if (start.flow !== 'login' && commands.some((command) => command.kind === 'apply-login')) problems.push('a login outside a login');
+    if (start.flow !== 'logout-everywhere' && commands.some((command) => command.kind === 'apply-logout-everywhere')) problems.push('a logout everywhere outside one');
     t.same(problems, [], `call ${n} (${start.flow}, ended ${state.phase === 'ended' ? state.outcome : 'never'})`);
     if (commands.some((command) => command.kind === 'check-pin')) checked++;
   }
@@ -406,6 +465,9 @@ t.test('the PIN is in check-pin and nowhere else', async (t) => {
     t.notMatch(JSON.stringify(others), pin.slice(0, 3), `script ${i}: no other command holds it`);
     t.notMatch(JSON.stringify(run.state), pin.slice(0, 3), `script ${i}: the ended state does not hold it`);
   }
+  const everywhere = call(EVERYWHERE, [finished(3000), ...keys(`${pin}#`, 3100), pinOk(4000), released(2, 4100), finished(7000)]);
+  t.ok(everywhere.all.some((command) => command.kind === 'check-pin' && command.pin === pin), 'logout everywhere: check-pin carries the PIN');
+  t.notMatch(JSON.stringify(everywhere.all.filter((command) => command.kind !== 'check-pin')), pin.slice(0, 3), 'logout everywhere: no other command holds it');
   const checking = call(LOGIN, [finished(3000), ...keys(`${pin}#`, 3100)]).state;
   t.notOk('entry' in checking, 'once submitted, the digits are not kept');
   t.notMatch(JSON.stringify(checking), pin.slice(0, 3));

@@ -1,6 +1,8 @@
 import t from 'tap';
 import {
+  blockedKeys,
   checkThrottle,
+  clearThrottle,
   DEFAULT_THROTTLE_OPTIONS,
   emptyThrottle,
   pruneThrottle,
@@ -145,4 +147,17 @@ t.test('prune drops decayed entries and ended blocks', async (t) => {
   t.equal(checkThrottle(pruned, 'blocked', start + 100_000).kind, 'block');
   t.equal(pruneThrottle(pruned, start + 100_000), pruned, 'nothing to prune: same table');
   t.equal(throttleSize(pruneThrottle(pruned, start + 19_000 + 600_000 + 60_000)), 0, 'after the block and the window, empty');
+});
+
+t.test('blockedKeys lists what is blocked now; clearThrottle lifts a block at once', async (t) => {
+  let { table, at } = fail(emptyThrottle(), ip, 20, start);
+  ({ table } = fail(table, '192.0.2.9', 3, at));
+  t.same(blockedKeys(table, at), [{ key: ip, untilMs: at + 600_000 }], 'only the blocked key, with its end');
+  t.same(blockedKeys(table, at + 600_001), [], 'nothing once the block is over');
+  const cleared = clearThrottle(table, ip);
+  t.equal(checkThrottle(cleared, ip, at).kind, 'allow', 'cleared: allowed again');
+  t.same(blockedKeys(cleared, at), []);
+  t.equal(checkThrottle(cleared, '192.0.2.9', at + 1).kind, 'allow', 'other keys keep their count');
+  t.equal(throttleSize(cleared), 1);
+  t.equal(clearThrottle(cleared, 'not-there'), cleared, 'clearing an unknown key changes nothing');
 });

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { applyChange, type Change } from '../../src/store/changes.js';
+import { parseChange } from '../../src/store/change-schema.js';
 import type { StoreData } from '../../src/store/schema.js';
 import { addExtension, addPhone, CATALOGUE, NOW, office } from '../support/office.js';
 
@@ -63,4 +64,53 @@ t.test('a junk stored value counts as the default', async (t) => {
   const junk = { ...seeded, settings: { ...seeded.settings, policies: { multiLogin: 'sometimes' } } };
   const moved = apply(junk, login('100', 'HD0002'));
   t.ok(moved.ok && moved.value.result.kind === 'sessions' && moved.value.result.released.length === 1, 'exclusive');
+});
+
+t.test('schedules and durations are checked by the store too (changes may come over the control socket)', async (t) => {
+  const cases: [Change, boolean][] = [
+    [{ kind: 'set-policy', name: 'auto-logout', value: '0 20 * * 1-5' }, true],
+    [{ kind: 'set-policy', name: 'auto-logout', value: null }, true],
+    [{ kind: 'set-policy', name: 'auto-logout', value: '0 25 * * *' }, false],
+    [{ kind: 'set-policy', name: 'backup-at', value: null }, false],
+    [{ kind: 'set-policy', name: 'max-session', value: 600 }, true],
+    [{ kind: 'set-policy', name: 'max-session', value: 0 }, false],
+    [{ kind: 'set-policy', name: 'max-session', value: 30 * 24 * 60 + 1 }, false],
+    [{ kind: 'set-policy', name: 'idle-logout', value: null }, true],
+    [{ kind: 'set-policy', name: 'warning', value: 0 }, true],
+    [{ kind: 'set-policy', name: 'extend', value: null }, false],
+    [{ kind: 'set-policy', name: 'backups', value: 1001 }, false],
+  ];
+  for (const [change, accepted] of cases) {
+    const outcome = apply(office(), change);
+    t.equal(outcome.ok, accepted, JSON.stringify(change));
+    if (!outcome.ok) t.equal(outcome.reason.kind, 'invalid-setting');
+  }
+  const set = apply(office(), { kind: 'set-policy', name: 'auto-logout', value: ' 0  20 * * 1-5 ' });
+  t.ok(set.ok && set.value.data.settings.policies['autoLogoutAt'] === '0 20 * * 1-5', 'stored tidied');
+});
+
+t.test('policy changes from the control socket', async (t) => {
+  const good: Change[] = [
+    { kind: 'set-policy', name: 'auto-logout', value: '0 20 * * 1-5' },
+    { kind: 'set-policy', name: 'max-session', value: null },
+    { kind: 'set-policy', name: 'backups', value: 14 },
+    { kind: 'logout', target: { phone: 'HD0001' }, actor: 'system', reason: 'idle' },
+  ];
+  for (const change of good) t.same(parseChange(change), change, JSON.stringify(change));
+  const bad: unknown[] = [
+    { kind: 'set-policy', name: 'max-session', value: '10h' },
+    { kind: 'set-policy', name: 'auto-logout', value: 5 },
+    { kind: 'set-policy', name: 'coffee', value: 1 },
+    { kind: 'logout', target: { phone: 'HD0001' }, actor: 'system', reason: 'bored' },
+  ];
+  for (const change of bad) t.equal(parseChange(change), undefined, JSON.stringify(change));
+});
+
+t.test('a logout records its reason in the audit entry', async (t) => {
+  const seeded = office(addPhone('001565000001'), addExtension('100'), login('100', 'HD0001'));
+  const policy = apply(seeded, { kind: 'logout', target: { phone: 'HD0001' }, actor: 'system', reason: 'max-session' });
+  t.ok(policy.ok);
+  if (policy.ok) t.match(policy.value.data.audit.at(-1), { kind: 'logout', actor: 'system', phone: 'HD0001', extension: '100', detail: 'max-session' });
+  const admin = apply(seeded, { kind: 'logout', target: { phone: 'HD0001' }, actor: 'admin' });
+  t.ok(admin.ok && admin.value.data.audit.at(-1)?.detail === undefined, 'no reason given: none recorded (the actor says who)');
 });

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { parse as parseSdp } from 'sdp-transform';
 import type { Test } from 'tap';
-import { startDaemon, type Daemon } from '../../src/daemon/main.js';
+import { startDaemon, type Daemon, type DaemonOptions } from '../../src/daemon/main.js';
+import type { Change } from '../../src/store/changes.js';
 import { createLogger } from '../../src/adapters/log.js';
 import { hashPin } from '../../src/adapters/pin-hash.js';
 import { serializeStore } from '../../src/store/migrate.js';
@@ -30,7 +31,8 @@ export interface LoginOffice {
   rtp(): Promise<RtpPeer>;
 }
 
-export async function startLoginOffice(t: Test): Promise<LoginOffice> {
+/** `changes` are applied to the seeded office; `policies` go to the daemon (tick, policy minute). */
+export async function startLoginOffice(t: Test, extra: { changes?: Change[]; policies?: DaemonOptions['policies'] } = {}): Promise<LoginOffice> {
   const dir = await tempDir(t);
   const pinHash = await hashPin(PIN);
   const data = office(
@@ -38,12 +40,15 @@ export async function startLoginOffice(t: Test): Promise<LoginOffice> {
     { ...addExtension('101', 'Bob', false), pinHash } as ReturnType<typeof addExtension>,
     addPhone('001565000001'),
     { kind: 'set-settings', sipDomain: 'office.test' },
+    ...(extra.changes ?? []),
   );
   await writeFile(join(dir, 'hotdesk.json'), serializeStore(data));
   const daemon = await startDaemon({
     dataDir: dir,
     log: createLogger({ level: 'silent' }),
-    sip: { bind: '127.0.0.1', port: 0, rtpPorts: { min: 0, max: 0 }, checkSyncRetryMs: [300, 300] },
+    // No per-source flood limit: these test phones call far faster than desk phones do (test/daemon/sip-flood.test.ts covers it).
+    sip: { bind: '127.0.0.1', port: 0, rtpPorts: { min: 0, max: 0 }, checkSyncRetryMs: [300, 300], floodLimit: null },
+    ...(extra.policies ? { policies: extra.policies } : {}),
   });
   const server = { address: '127.0.0.1', port: daemon.sip!.stack.transport.port };
   const closers: (() => Promise<void>)[] = [];

@@ -26,6 +26,8 @@ export interface TestPhone {
   readonly contact: string;
   /** Uses another account from now on, on the same socket (as a re-provisioned phone does). */
   switchAccount(user: string, password: string): void;
+  /** Answers incoming INVITEs with this SDP (an RTP peer's `offer()` fits as an answer to a G.711 offer); undefined: no body. */
+  answerWithSdp(sdp: string | undefined): void;
   register(expires?: number, extra?: string[]): Promise<SipResponse>;
   /** Sends a request and resolves with its final response (answering 401/407 once). */
   request(method: string, target: string, options?: { extra?: string[]; body?: string; callId?: string; cseq?: number; toTag?: string; to?: string; route?: string[]; auth?: boolean }): Promise<SipResponse>;
@@ -50,6 +52,7 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
   const waiters: { predicate: (message: SipMessage) => boolean; resolve: (message: SipMessage) => void }[] = [];
   let cseq = 1;
   const tag = randomBytes(4).toString('hex');
+  let answerSdp: string | undefined;
 
   const send = (message: SipMessage, to = options.server) => {
     const bytes = Buffer.from(sip.stringify(message), 'latin1');
@@ -71,9 +74,10 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
 
   const ringing = new Map<string, SipRequest>();
   const answerRequest = (request: SipRequest, info: dgram.RemoteInfo) => {
-    const reply = (status: number, reason: string, extra: Record<string, unknown> = {}, to: SipRequest = request) => {
+    const reply = (status: number, reason: string, extra: Record<string, unknown> = {}, to: SipRequest = request, content?: string) => {
       const request = to;
       const response: SipResponse = {
+        ...(content !== undefined ? { content } : {}),
         status,
         reason,
         version: '2.0',
@@ -101,7 +105,7 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
             contact: [{ uri: contact, params: {} }],
             ...(request.headers['record-route'] ? { 'record-route': request.headers['record-route'] } : {}),
             'content-type': 'application/sdp',
-          });
+          }, request, answerSdp);
         } else reply(status, status === 486 ? 'Busy Here' : 'Refused');
       }, 20);
       return;
@@ -215,6 +219,9 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
     received,
     get contact() {
       return contact;
+    },
+    answerWithSdp(sdp) {
+      answerSdp = sdp;
     },
     switchAccount(user, password) {
       account.user = user;

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { checkPin } from '../../core/pin-policy.js';
 import { checkExtensionNumber, parseLanguage } from '../../core/extension-rules.js';
-import type { Language } from '../../core/model.js';
+import type { Extension, Language } from '../../core/model.js';
+import type { StoreData } from '../../store/schema.js';
 import { hashPin } from '../../adapters/pin-hash.js';
 import { CliExit, type CliContext } from '../context.js';
 import { EXIT_REFUSED, reasonMessage } from '../reason-messages.js';
@@ -31,6 +32,7 @@ interface ExtensionOptions {
   pin?: string;
   hotdesk?: boolean;
   language?: string;
+  hotdeskTakeover?: boolean;
   json?: boolean;
 }
 
@@ -75,6 +77,8 @@ export function registerExtension(program: Command, context: () => CliContext): 
     .option('--hotdesk', 'allow hot desking')
     .option('--no-hotdesk', 'forbid hot desking')
     .option('--language <lang>', 'prompt language: en, de or it')
+    .option('--hotdesk-takeover', 'a login as this user elsewhere may end their other sessions (the default)')
+    .option('--no-hotdesk-takeover', 'never end this user\'s sessions by a login elsewhere or by office policies')
     .action(async (number: string, options: ExtensionOptions) => {
       const ctx = context();
       const language = checkedLanguage(options.language);
@@ -87,6 +91,7 @@ export function registerExtension(program: Command, context: () => CliContext): 
         ...(pinHash !== undefined ? { pinHash } : {}),
         ...(options.hotdesk !== undefined ? { hotdesk: options.hotdesk } : {}),
         ...(language !== undefined ? { language } : {}),
+        ...(options.hotdeskTakeover !== undefined ? { hotdeskTakeover: options.hotdeskTakeover } : {}),
       });
     });
 
@@ -100,32 +105,62 @@ export function registerExtension(program: Command, context: () => CliContext): 
     });
 
   extension
+    .command('show')
+    .description('one extension: name, hot desking, takeover, language, BLF list, phones (never passwords or PINs)')
+    .argument('<number>', 'extension number')
+    .option('--json', 'print JSON')
+    .action(async (number: string, options: { json?: boolean }) => {
+      const ctx = context();
+      const data = await ctx.read();
+      const ext = data.extensions.find((candidate) => candidate.number === number);
+      if (!ext) throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'unknown-extension', extension: number }));
+      const view = extensionView(data, ext);
+      if (options.json) return ctx.out.json(view);
+      const yesNo = (value: boolean) => (value ? 'yes' : 'no');
+      ctx.out.line(`extension ${view.number} (${view.name})`);
+      ctx.out.line(`  hot desking:   ${yesNo(view.hotdesk)}`);
+      ctx.out.line(`  takeover:      ${view.hotdeskTakeover ? 'yes' : 'no (a login elsewhere or a policy never ends a session)'}`);
+      ctx.out.line(`  language:      ${view.language}`);
+      ctx.out.line(`  BLF:           ${view.blf.map((target) => target ?? '-').join(' ') || '-'}`);
+      ctx.out.line(`  logged in on:  ${view.loggedInOn.join(', ') || '-'}`);
+      ctx.out.line(`  pinned phones: ${view.pinnedOn.join(', ') || '-'}`);
+    });
+
+  extension
     .command('list')
     .description('list extensions (never shows passwords or PINs)')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const ctx = context();
       const data = await ctx.read();
-      const rows = data.extensions.map((ext) => ({
-        number: ext.number,
-        name: ext.name,
-        hotdesk: ext.hotdesk,
-        language: ext.language,
-        blf: ext.blf,
-        loggedInOn: data.phones.filter((phone) => phone.session?.extension === ext.number).map((phone) => phone.name),
-      }));
+      const rows = data.extensions.map((ext) => extensionView(data, ext));
       if (options.json) return ctx.out.json(rows);
       if (rows.length === 0) return ctx.out.line('no extensions yet (hotdesk extension add adds one)');
       ctx.out.table(
-        ['EXT', 'NAME', 'HOTDESK', 'LANG', 'BLF', 'LOGGED IN ON'],
+        ['EXT', 'NAME', 'HOTDESK', 'TAKEOVER', 'LANG', 'BLF', 'LOGGED IN ON'],
         rows.map((row) => [
           row.number,
           row.name,
           row.hotdesk ? 'yes' : 'no',
+          row.hotdeskTakeover ? 'yes' : 'no',
           row.language,
           String(row.blf.filter((target) => target !== null).length),
-          row.loggedInOn.join(', ') || '-',
+          row.loggedInOn.map((phone) => (row.pinnedOn.includes(phone) ? `${phone} (pinned)` : phone)).join(', ') || '-',
         ]),
       );
     });
+}
+
+/** What `extension show` and `extension list` print of an extension: never its password or PIN. */
+function extensionView(data: StoreData, ext: Extension) {
+  return {
+    number: ext.number,
+    name: ext.name,
+    hotdesk: ext.hotdesk,
+    hotdeskTakeover: ext.hotdeskTakeover !== false,
+    language: ext.language,
+    blf: ext.blf,
+    loggedInOn: data.phones.filter((phone) => phone.session?.extension === ext.number).map((phone) => phone.name),
+    pinnedOn: data.phones.filter((phone) => phone.pinned === ext.number).map((phone) => phone.name),
+  };
 }

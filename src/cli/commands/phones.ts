@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { CONNECTION_MODES, type Connection, type Phone } from '../../core/model.js';
 import { formatMac, parseMac } from '../../core/mac.js';
 import { findModel, suggestModels } from '../../core/catalogue.js';
-import { provisioningUrl } from '../../store/queries.js';
+import { findPhone, provisioningUrl } from '../../store/queries.js';
 import type { StoreData } from '../../store/schema.js';
 import { randomPassword } from '../../adapters/secrets.js';
 import { CliExit, type CliContext } from '../context.js';
@@ -34,7 +34,14 @@ function describePhone(phone: Phone): Record<string, unknown> {
     ...(phone.connection.mode === 'sbc' ? { sbc: phone.connection.sbc } : {}),
     state: phone.session ? 'logged-in' : 'idle',
     extension: phone.session?.extension ?? null,
+    ...(phone.pinned !== undefined ? { pinned: phone.pinned } : {}),
   };
+}
+
+/** What a phone's STATE column says: idle, logged in, or pinned. */
+function phoneState(phone: Phone): string {
+  if (phone.pinned !== undefined && phone.session?.extension === phone.pinned) return `pinned: ${phone.pinned}`;
+  return phone.session ? `logged in: ${phone.session.extension}` : 'idle';
 }
 
 export function printAddedPhone(context: CliContext, phone: Phone, data: StoreData, json: boolean | undefined): void {
@@ -108,8 +115,31 @@ export function registerPhones(program: Command, context: () => CliContext): voi
           phone.model,
           formatMac(phone.mac),
           phone.connection.mode === 'sbc' ? `sbc ${phone.connection.sbc}` : phone.connection.mode,
-          phone.session ? `logged in: ${phone.session.extension}` : 'idle',
+          phoneState(phone),
         ]),
       );
+    });
+
+  const phone = program.command('phone').description('change one hot-desk phone');
+  phone
+    .command('set')
+    .description('pin a phone to an extension (logged in as it, and it stays so) or unpin it')
+    .argument('<name|mac>', 'phone name (HD0001) or MAC')
+    .option('--pinned <ext>', 'log the phone in as EXT now and keep it so: no other login, no logout, no takeover or policy')
+    .option('--no-pinned', 'unpin the phone: it stays logged in, and hotdesk logout or any login may then end that')
+    .option('--json', 'print JSON')
+    .action(async (target: string, options: { pinned?: string | false; json?: boolean }) => {
+      const ctx = context();
+      if (options.pinned === undefined) throw new CliExit(EXIT_USAGE, 'phone set needs --pinned EXT or --no-pinned');
+      const pinned = options.pinned === false ? null : options.pinned;
+      const result = await ctx.change({ kind: 'set-phone', phone: target, pinned });
+      const after = findPhone(await ctx.read(), target);
+      const name = after?.name ?? target.toUpperCase();
+      if (options.json) {
+        const sessions = result.kind === 'sessions' ? { released: result.released, reprovision: result.reprovision } : { released: [], reprovision: [] };
+        return ctx.out.json({ phone: name, pinned: after?.pinned ?? null, extension: after?.session?.extension ?? null, ...sessions });
+      }
+      ctx.out.line(pinned === null ? `${name} is not pinned${after?.session ? ` (still logged in as ${after.session.extension})` : ''}` : `${name} is pinned to ${pinned}`);
+      if (result.kind === 'sessions') for (const released of result.released) ctx.out.line(`  ${released.extension} logged out of ${released.phone}`);
     });
 }

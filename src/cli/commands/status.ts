@@ -3,6 +3,9 @@ import { formatMac } from '../../core/mac.js';
 import { lockState, statusRows, statusWarnings, type StatusRow } from '../../store/queries.js';
 import type { CliContext } from '../context.js';
 import { lockCount, printLockTable } from '../lock-table.js';
+import { activePinAlerts, describePinAlert } from '../../core/pin-alerts.js';
+import { lockEnd } from '../reason-messages.js';
+import { fetchSipBlocks, printSipBlocks } from '../sip-blocks.js';
 
 export function registerStatus(program: Command, context: () => CliContext): void {
   program
@@ -18,11 +21,21 @@ export function registerStatus(program: Command, context: () => CliContext): voi
       }
       const data = await ctx.read();
       const rows = statusRows(data, ctx.catalogue);
-      if (options.json) return ctx.out.json(rows.map((row) => ({ ...row, mac: formatMac(row.mac) })));
+      // Pinned phones (hotdesk phone set NAME --pinned EXT) are listed like any other, marked.
+      const pinned = new Map(data.phones.flatMap((phone) => (phone.pinned !== undefined ? [[phone.name, phone.pinned] as const] : [])));
+      if (options.json) {
+        return ctx.out.json(rows.map((row) => ({ ...row, mac: formatMac(row.mac), ...(pinned.has(row.name) ? { pinned: pinned.get(row.name) } : {}) })));
+      }
       for (const warning of statusWarnings(data)) ctx.out.warn(warning);
-      const locks = lockState(data, new Date().toISOString());
+      const now = new Date().toISOString();
+      const locks = lockState(data, now);
+      const alerts = activePinAlerts(data.audit, now);
+      for (const alert of alerts) ctx.out.line(`${ctx.out.colour.red.bold('ALERT')} ${describePinAlert(alert)}, the last at ${lockEnd(alert.last)}`);
+      const blocks = (await fetchSipBlocks(ctx.paths)) ?? [];
+      printSipBlocks(ctx.out, blocks);
+      if (alerts.length > 0 || blocks.length > 0) ctx.out.line();
       if (rows.length === 0) ctx.out.line('no hot-desk phones yet (hotdesk add-phone adds one)');
-      else printPhoneTable(ctx, rows);
+      else printPhoneTable(ctx, rows, pinned);
       if (lockCount(locks) > 0) {
         ctx.out.line();
         printLockTable(ctx.out, locks);
@@ -30,7 +43,7 @@ export function registerStatus(program: Command, context: () => CliContext): voi
     });
 }
 
-function printPhoneTable(ctx: CliContext, rows: StatusRow[]): void {
+function printPhoneTable(ctx: CliContext, rows: StatusRow[], pinned: ReadonlyMap<string, string>): void {
   const { colour } = ctx.out;
   ctx.out.table(
     ['PHONE', 'MODEL', 'MAC', 'STATE', 'EXT', 'USER', 'SINCE', 'SYNC'],
@@ -38,7 +51,7 @@ function printPhoneTable(ctx: CliContext, rows: StatusRow[]): void {
       row.name,
       row.model,
       formatMac(row.mac),
-      row.state === 'idle' ? colour.dim('idle') : colour.green('logged-in'),
+      row.state === 'idle' ? colour.dim('idle') : colour.green(pinned.has(row.name) ? 'pinned' : 'logged-in'),
       row.extension ?? '-',
       row.user ?? '-',
       row.since ? row.since.replace('T', ' ').slice(0, 16) : '-',

@@ -7,6 +7,9 @@
  * An extension that does not exist is asked for a PIN like any other and
  * the PIN is checked against a dummy hash, so a caller cannot tell it from a
  * wrong PIN; "may not use hot desking" is said only after the right PIN.
+ * The same goes for logout everywhere, whose "phone" (for the lockout counts)
+ * is the hot-desk phone called from, else the account the caller
+ * authenticated as (a user's own desk phone or softphone).
  */
 import type { Change } from '../../store/changes.js';
 import { loginBlock } from '../../store/queries.js';
@@ -26,12 +29,17 @@ export interface IvrActionOptions {
   now(): number;
 }
 
-/** The prompt for a login the store refused. */
-function refusalPrompt(reason: Reason): PromptName {
+/** The prompt for a login or logout the store refused. */
+export function refusalPrompt(reason: Reason): PromptName {
   switch (reason.kind) {
     case 'hotdesk-disabled':
     case 'already-logged-in':
       return 'hotdesk-not-allowed';
+    case 'phone-pinned':
+      return 'phone-pinned';
+    case 'extension-locked':
+    case 'phone-locked':
+      return 'too-many-attempts';
     default:
       return 'wrong-pin';
   }
@@ -66,8 +74,23 @@ export function createIvrActions(options: IvrActionOptions): IvrActions {
 
     async logout(phone) {
       const response = await options.submit({ kind: 'logout', target: { phone }, actor: 'user' });
-      // Logging out an idle phone is not an error for the caller: it is logged out either way.
-      if (!response.ok && !refusal(response)) throw new Error('logout could not be saved');
+      const reason = refusal(response);
+      // A pinned phone stays as it is; logging out an idle phone is not an error: it is logged out either way.
+      if (reason?.kind === 'phone-pinned') return { ok: false, prompt: refusalPrompt(reason) };
+      if (!response.ok && !reason) throw new Error('logout could not be saved');
+      return { ok: true };
+    },
+
+    async logoutEverywhere(extension) {
+      const response = await options.submit({ kind: 'logout', target: { extension }, actor: 'user' });
+      // Not logged in anywhere, or only on phones pinned to it: nothing was released.
+      if (refusal(response)) return 0;
+      if (!response.ok) throw new Error('logout everywhere could not be saved');
+      return 'result' in response && response.result.kind === 'sessions' ? response.result.released.length : 0;
+    },
+
+    pinnedTo(phone) {
+      return options.data().phones.find((candidate) => candidate.name === phone)?.pinned;
     },
 
     locked(extension, phone) {

@@ -9,7 +9,8 @@
  * and whatever arrives late (a retransmitted INVITE, a stray BYE) is answered
  * without touching a call that is gone.
  */
-import type { Endpoint, SipRequest } from '../../sip/message.js';
+import { runPromptCommand } from './prompt-commands.js';
+import type { Endpoint, SipRequest, SipResponse } from '../../sip/message.js';
 import { buildResponse, headerText } from '../../sip/message.js';
 import { buildSdpAnswer } from '../../media/sdp-answer.js';
 import { parseSipInfoDtmf } from '../../media/sip-info-dtmf.js';
@@ -22,6 +23,8 @@ import type { Logger } from '../../adapters/log.js';
 import type { RtpPortPool } from '../../adapters/rtp-socket.js';
 import type { PromptLibrary } from '../../adapters/prompt-files.js';
 import { createMediaSession, type MediaSession } from './media-session.js';
+import { createWarningCalls, type WarningCallRequest, type WarningChallengeAnswerer } from './warning-calls.js';
+import type { WarningOutcome } from '../../media/warning-call.js';
 
 /** What the IVR does to the office, carried out by the daemon (store changes and their effects). */
 export interface IvrActions {
@@ -29,7 +32,12 @@ export interface IvrActions {
   checkPin(extension: string, phone: string, pin: string): Promise<{ ok: true } | { ok: false; locked: boolean }>;
   /** Logs the extension in on the phone. */
   login(extension: string, phone: string): Promise<{ ok: true } | { ok: false; prompt: PromptName }>;
-  logout(phone: string): Promise<void>;
+  /** Logs the phone out; refused for a phone pinned to its user. */
+  logout(phone: string): Promise<{ ok: true } | { ok: false; prompt: PromptName }>;
+  /** Logs the extension out of every hot-desk phone (pinned ones excepted); how many phones were released. */
+  logoutEverywhere(extension: string): Promise<number>;
+  /** The extension the phone is pinned to, if any. */
+  pinnedTo(phone: string): string | undefined;
   /** Whether the extension or the phone is locked now (before asking for a PIN). */
   locked(extension: string, phone: string): boolean;
   /** The language of the extension (else the office's). */
@@ -41,6 +49,8 @@ export interface IvrActions {
 export type IvrFlow =
   | { kind: 'login'; extension: string; phone: string }
   | { kind: 'logout'; phone: string }
+  /** `phone`: the hot-desk phone called from, else the caller's account (PIN lockout counts against it). */
+  | { kind: 'logout-everywhere'; extension: string; phone: string }
   /** Spoken refusal as early media, then the final status. */
   | { kind: 'refuse'; prompt: PromptName; status: number; phrase: string; language: Language };
 
@@ -57,6 +67,8 @@ export interface IvrServiceOptions {
   /** Calls at once; past it, 503. */
   maxCalls?: number;
   now?: () => number;
+  /** Answers a phone's challenge to our warning-call INVITE. */
+  answerChallenge?: WarningChallengeAnswerer;
 }
 
 export interface IvrService {
@@ -66,8 +78,12 @@ export interface IvrService {
   inDialog(request: SipRequest, remote: Endpoint): boolean;
   /** CANCEL of an INVITE we are answering; false when it is not ours. */
   cancel(request: SipRequest): boolean;
-  /** Whether the phone is in a call with the IVR. */
+  /** Whether the phone is in a call with the IVR (a login call or a warning call). */
   inCall(phone: string): boolean;
+  /** Calls the phone with the warning before a policy logout (warning-calls.ts). */
+  warn(request: WarningCallRequest): Promise<WarningOutcome>;
+  /** A response outside any transaction: a retransmitted 2xx of a warning call is ACKed again; false when not ours. */
+  strayResponse(response: SipResponse): boolean;
   readonly active: number;
   /** RTP ports held now. */
   readonly portsInUse: number;
@@ -108,6 +124,16 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
   const maxCalls = options.maxCalls ?? 200;
   const calls = new Map<string, Call>();
   const key = (callId: string, tag: string | null | undefined) => `${callId}|${tag ?? ''}`;
+  const warnings = createWarningCalls({
+    stack,
+    log,
+    pool: options.pool,
+    prompts: options.prompts,
+    mediaAddress: options.mediaAddress,
+    ownUri: options.ownUri,
+    now,
+    ...(options.answerChallenge ? { answerChallenge: options.answerChallenge } : {}),
+  });
 
   const respond = (call: Call, status: number, phrase: string, headers: Record<string, unknown> = {}, content?: string, request = call.invite) => {
     stack.respond(buildResponse(request, status, phrase, { toTag: call.localTag, headers, ...(content !== undefined ? { content } : {}) }));
@@ -201,19 +227,11 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
     const flow = call.flow;
     switch (command.kind) {
       case 'play':
-        void call.media?.play(command.prompts).then((result) => {
-          if (result === 'finished') feed(call, { kind: 'prompt-finished', nowMs: now() });
-        });
-        return;
       case 'stop-prompt':
-        call.media?.stopPrompt();
-        return;
       case 'arm-timer':
-        clearTimeout(call.timer);
-        call.timer = setTimeout(() => feed(call, { kind: 'timer', nowMs: now() }), Math.max(0, command.deadlineMs - now()));
-        return;
+        return runPromptCommand(call, command, (event) => feed(call, event), now);
       case 'check-pin':
-        if (flow.kind !== 'login') return;
+        if (flow.kind !== 'login' && flow.kind !== 'logout-everywhere') return;
         void actions.checkPin(flow.extension, flow.phone, command.pin).then(
           (verdict) => feed(call, { kind: 'pin-checked', ...verdict, nowMs: now() }),
           (error: Error) => {
@@ -235,9 +253,19 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
       case 'apply-logout':
         if (flow.kind !== 'logout') return;
         void actions.logout(flow.phone).then(
-          () => feed(call, { kind: 'logout-applied', nowMs: now() }),
+          (result) => feed(call, { kind: 'logout-applied', ...result, nowMs: now() }),
           (error: Error) => {
             log.error({ err: error, callId: call.callId }, 'login call: logout failed');
+            end(call, 'error', true);
+          },
+        );
+        return;
+      case 'apply-logout-everywhere':
+        if (flow.kind !== 'logout-everywhere') return;
+        void actions.logoutEverywhere(flow.extension).then(
+          (released) => feed(call, { kind: 'logout-everywhere-applied', released, nowMs: now() }),
+          (error: Error) => {
+            log.error({ err: error, callId: call.callId }, 'login call: logout everywhere failed');
             end(call, 'error', true);
           },
         );
@@ -253,12 +281,19 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
 
   const startFor = (flow: IvrFlow): IvrStart => {
     switch (flow.kind) {
-      case 'login':
+      case 'login': {
+        if (actions.locked(flow.extension, flow.phone)) return { flow: 'refused', prompt: 'too-many-attempts' };
+        // A phone pinned to someone else takes no login; said before any PIN (it tells nothing about the extension).
+        const pinned = actions.pinnedTo(flow.phone);
+        if (pinned !== undefined && pinned !== flow.extension) return { flow: 'refused', prompt: 'phone-pinned' };
+        return { flow: 'login', extension: flow.extension };
+      }
+      case 'logout-everywhere':
         return actions.locked(flow.extension, flow.phone)
           ? { flow: 'refused', prompt: 'too-many-attempts' }
-          : { flow: 'login', extension: flow.extension };
+          : { flow: 'logout-everywhere', extension: flow.extension };
       case 'logout':
-        return { flow: 'logout' };
+        return actions.pinnedTo(flow.phone) !== undefined ? { flow: 'refused', prompt: 'phone-pinned' } : { flow: 'logout' };
       case 'refuse':
         return { flow: 'refused', prompt: flow.prompt };
     }
@@ -296,7 +331,7 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
       return respond(call, 488, 'Not Acceptable Here');
     }
     call.sdp = answer.sdp;
-    const language = flow.kind === 'refuse' ? flow.language : actions.language(flow.kind === 'login' ? flow.extension : undefined);
+    const language = flow.kind === 'refuse' ? flow.language : actions.language(flow.kind === 'login' || flow.kind === 'logout-everywhere' ? flow.extension : undefined);
     call.media = createMediaSession({
       socket,
       answer,
@@ -376,6 +411,7 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
     },
 
     inDialog(request, remote) {
+      if (warnings.inDialog(request, remote)) return true;
       const call = calls.get(key(request.headers['call-id'], request.headers.to.params['tag']));
       if (!call) return false;
       switch (request.method) {
@@ -434,11 +470,15 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
 
     inCall(phone) {
       for (const call of calls.values()) if (call.phone === phone) return true;
-      return false;
+      return warnings.inCall(phone);
     },
+
+    warn: (request) => warnings.call(request),
+    strayResponse: (response) => warnings.strayResponse(response),
 
     async close() {
       for (const call of [...calls.values()]) end(call, 'shutdown', true);
+      warnings.close();
       await options.pool.close();
     },
   };

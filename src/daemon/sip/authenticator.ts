@@ -10,17 +10,52 @@ import type { DigestCrypto } from '../../sip/digest-crypto.js';
 import { buildChallenges, checkCredentials, parseCredentials, type DigestAlgorithm, type DigestCredentials } from '../../sip/digest.js';
 import { makeNonce } from '../../sip/nonce.js';
 import { emptyNonceCounts, pruneNonceCounts, type NonceCounts } from '../../sip/nonce-counts.js';
-import { checkThrottle, emptyThrottle, pruneThrottle, recordFailure, recordSuccess, type ThrottleTable } from '../../sip/auth-throttle.js';
+import {
+  blockedKeys,
+  checkThrottle,
+  clearThrottle,
+  emptyThrottle,
+  pruneThrottle,
+  recordFailure,
+  recordSuccess,
+  type ThrottleOptions,
+  type ThrottleTable,
+} from '../../sip/auth-throttle.js';
 import type { StoreData } from '../../store/schema.js';
 import sip from 'sip';
 
 export type AuthVerdict = { kind: 'ok'; account: string } | { kind: 'refused'; response: SipResponse; delayMs: number };
 
+/** A block in force: a source address, or an account (refused from every source it has not succeeded from). */
+export interface AuthBlock {
+  kind: 'source' | 'account';
+  key: string;
+  untilMs: number;
+}
+
 export interface Authenticator {
   authenticate(request: SipRequest, remote: Endpoint, mode: 'registrar' | 'proxy', nowMs: number): AuthVerdict;
-  /** Sources blocked at `nowMs`, for status displays. */
-  blocked(nowMs: number): string[];
+  /** Blocks in force at `nowMs`, for status displays. */
+  blocked(nowMs: number): AuthBlock[];
+  /** Lifts the blocks and failure counts of a source address or an account; returns what was lifted. */
+  unblock(target: string, nowMs: number): AuthBlock[];
 }
+
+/**
+ * Per account, across sources: a slow guess spread over many addresses. Blocked
+ * accounts still work from the addresses they succeeded from lately, so a
+ * guesser cannot lock a user's own phone out.
+ */
+export const ACCOUNT_THROTTLE_OPTIONS: Partial<ThrottleOptions> = {
+  windowMs: 10 * 60_000,
+  delayAfter: 10,
+  blockAfter: 30,
+  blockMs: 15 * 60_000,
+};
+/** How long a successful source stays trusted for its account. */
+const GOOD_SOURCE_MS = 24 * 3600_000;
+const MAX_GOOD_SOURCES_PER_ACCOUNT = 8;
+const MAX_GOOD_ACCOUNTS = 10_000;
 
 export interface AuthenticatorOptions {
   realm: () => string;
@@ -34,6 +69,10 @@ export interface AuthenticatorOptions {
   /** Algorithms offered and accepted (default SHA-256 and MD5). */
   algorithms?: readonly DigestAlgorithm[];
   onBlocked?(source: string): void;
+  /** Throttle settings (tests shorten them): per source address and per account. */
+  throttle?: { source?: Partial<ThrottleOptions>; account?: Partial<ThrottleOptions> };
+  /** An account was blocked after failures from `lastSource` (and others). */
+  onAccountBlocked?(account: string, lastSource: string): void;
 }
 
 const NONCE_LIFETIME_MS = 5 * 60_000;
@@ -52,9 +91,32 @@ const tag = () => Math.random().toString(36).slice(2, 12);
 export function createDigestAuthenticator(options: AuthenticatorOptions): Authenticator {
   const lifetime = options.nonceLifetimeMs ?? NONCE_LIFETIME_MS;
   let counts: NonceCounts = emptyNonceCounts();
-  let throttle: ThrottleTable = emptyThrottle();
+  let throttle: ThrottleTable = emptyThrottle(options.throttle?.source);
+  let accounts: ThrottleTable = emptyThrottle({ ...ACCOUNT_THROTTLE_OPTIONS, ...options.throttle?.account });
   let lastPrune = 0;
   const seenBlocked = new Set<string>();
+  /** account → source address → last success. */
+  const goodSources = new Map<string, Map<string, number>>();
+  const rememberGood = (account: string, source: string, nowMs: number): void => {
+    const sources = goodSources.get(account) ?? new Map<string, number>();
+    goodSources.delete(account);
+    goodSources.set(account, sources);
+    sources.delete(source);
+    sources.set(source, nowMs);
+    for (const oldest of sources.keys()) {
+      if (sources.size <= MAX_GOOD_SOURCES_PER_ACCOUNT) break;
+      sources.delete(oldest);
+    }
+    for (const oldest of goodSources.keys()) {
+      if (goodSources.size <= MAX_GOOD_ACCOUNTS) break;
+      goodSources.delete(oldest);
+    }
+  };
+  const isGood = (account: string, source: string, nowMs: number): boolean => {
+    const at = goodSources.get(account)?.get(source);
+    return at !== undefined && nowMs - at < GOOD_SOURCE_MS;
+  };
+  const forbidden = (request: SipRequest): AuthVerdict => ({ kind: 'refused', response: buildResponse(request, 403, 'Forbidden', { toTag: tag() }), delayMs: 0 });
 
   const challenge = (request: SipRequest, mode: 'registrar' | 'proxy', nowMs: number, stale: boolean, delayMs: number): AuthVerdict => {
     const nonce = makeNonce(options.crypto, options.secret, nowMs, options.random(16));
@@ -66,11 +128,17 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
     return { kind: 'refused', response, delayMs };
   };
 
+  const blocked = (nowMs: number): AuthBlock[] => [
+    ...blockedKeys(throttle, nowMs).map(({ key, untilMs }): AuthBlock => ({ kind: 'source', key, untilMs })),
+    ...blockedKeys(accounts, nowMs).map(({ key, untilMs }): AuthBlock => ({ kind: 'account', key, untilMs })),
+  ];
+
   return {
     authenticate(request, remote, mode, nowMs) {
       if (nowMs - lastPrune > PRUNE_EVERY_MS) {
         counts = pruneNonceCounts(counts, nowMs, lifetime);
         throttle = pruneThrottle(throttle, nowMs);
+        accounts = pruneThrottle(accounts, nowMs);
         lastPrune = nowMs;
       }
       const source = remote.address;
@@ -85,6 +153,12 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
         .map((params) => parseCredentials(params))
         .find((parsed): parsed is DigestCredentials => parsed !== undefined && parsed.realm === realm);
       if (!credentials) return challenge(request, mode, nowMs, false, delayMs);
+      const account = credentials.username;
+      const trusted = isGood(account, source, nowMs);
+      const forAccount = trusted ? ({ kind: 'allow' } as const) : checkThrottle(accounts, account, nowMs);
+      // The same 403 as a blocked source: a guesser learns nothing about the account.
+      if (forAccount.kind === 'block') return forbidden(request);
+      const slowdown = Math.max(delayMs, forAccount.kind === 'delay' ? forAccount.ms : 0);
 
       const verdict = checkCredentials(options.crypto, {
         credentials,
@@ -102,30 +176,45 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
         case 'ok':
           counts = verdict.counts;
           throttle = recordSuccess(throttle, source);
+          accounts = recordSuccess(accounts, account);
+          rememberGood(account, source, nowMs);
           seenBlocked.delete(source);
-          return { kind: 'ok', account: credentials.username };
+          return { kind: 'ok', account };
         case 'stale':
-          return challenge(request, mode, nowMs, true, delayMs);
+          return challenge(request, mode, nowMs, true, slowdown);
         case 'replay':
-          return challenge(request, mode, nowMs, false, delayMs);
+          return challenge(request, mode, nowMs, false, slowdown);
         case 'wrong': {
           // A nonce from before a restart (or forged) says nothing about the password: challenge again, no penalty.
-          if (verdict.reason === 'nonce') return challenge(request, mode, nowMs, false, delayMs);
+          if (verdict.reason === 'nonce') return challenge(request, mode, nowMs, false, slowdown);
           throttle = recordFailure(throttle, source, nowMs);
+          if (!trusted) {
+            const wasBlocked = checkThrottle(accounts, account, nowMs).kind === 'block';
+            accounts = recordFailure(accounts, account, nowMs);
+            if (!wasBlocked && checkThrottle(accounts, account, nowMs).kind === 'block') options.onAccountBlocked?.(account, source);
+          }
           const after = checkThrottle(throttle, source, nowMs);
           if (after.kind === 'block') {
             if (!seenBlocked.has(source)) {
               seenBlocked.add(source);
               options.onBlocked?.(source);
             }
-            return { kind: 'refused', response: buildResponse(request, 403, 'Forbidden', { toTag: tag() }), delayMs: 0 };
+            return forbidden(request);
           }
-          return challenge(request, mode, nowMs, false, after.kind === 'delay' ? after.ms : 0);
+          const accountAfter = trusted ? undefined : checkThrottle(accounts, account, nowMs);
+          if (accountAfter?.kind === 'block') return forbidden(request);
+          const wait = Math.max(after.kind === 'delay' ? after.ms : 0, accountAfter?.kind === 'delay' ? accountAfter.ms : 0);
+          return challenge(request, mode, nowMs, false, wait);
         }
       }
     },
-    blocked(nowMs) {
-      return [...seenBlocked].filter((source) => checkThrottle(throttle, source, nowMs).kind === 'block');
+    blocked,
+    unblock(target, nowMs) {
+      const lifted = blocked(nowMs).filter((block) => block.key === target);
+      throttle = clearThrottle(throttle, target);
+      accounts = clearThrottle(accounts, target);
+      seenBlocked.delete(target);
+      return lifted;
     },
   };
 }

@@ -37,6 +37,8 @@ export interface BlfService {
   sweep(): void;
   /** Whether the extension has a call that has not ended. */
   inCall(extension: string): boolean;
+  /** When a call the extension made or received was last seen (ms, any phase); undefined: none yet. */
+  lastCallAt(extension: string): number | undefined;
   readonly subscriptions: number;
 }
 
@@ -61,6 +63,8 @@ export function createBlfService(options: BlfOptions): BlfService {
   let dialogs: DialogTable = emptyDialogs();
   /** Call-ID → who is in the call, as seen on its INVITE. */
   const calls = new Map<string, { caller?: string; callee?: string; callerUri: string; calleeUri: string }>();
+  /** Extension → when one of its calls was last seen (for idle logout); one entry per extension. */
+  const lastCall = new Map<string, number>();
   const ownUri = () => `sip:${stack.transport.host}:${stack.transport.port}`;
 
   const send = (effect: NotifyEffect): void => {
@@ -150,6 +154,7 @@ export function createBlfService(options: BlfOptions): BlfService {
       const call = calls.get(callId);
       if (!call) return;
       const phase = PHASES[event.phase];
+      for (const party of [call.caller, call.callee]) if (party) lastCall.set(party, options.now());
       if (call.caller) apply({ kind: 'call', callId, extension: call.caller, direction: 'initiator', remote: call.calleeUri, phase });
       if (call.callee) apply({ kind: 'call', callId, extension: call.callee, direction: 'recipient', remote: call.callerUri, phase });
       if (phase === 'terminated') calls.delete(callId);
@@ -157,6 +162,10 @@ export function createBlfService(options: BlfOptions): BlfService {
 
     inCall(extension) {
       return dialogsOf(dialogs, extension).some((dialog) => dialog.state !== 'terminated');
+    },
+
+    lastCallAt(extension) {
+      return lastCall.get(extension);
     },
 
     sweep() {

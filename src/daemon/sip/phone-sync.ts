@@ -47,6 +47,11 @@ export interface PhoneSync {
   callEnded(phone: string): void;
   /** The phone fetched its configuration: stop asking if it is up to date. */
   fetched(phone: string): void;
+  /**
+   * The phone registered: if its configuration lags and nothing is being sent
+   * to it (it was unreachable, or hotdeskd restarted), tell it now.
+   */
+  registered(phone: string): void;
   /** NOTIFYs sent so far (for tests and benchmarks). */
   readonly sent: number;
   /** Phones with a NOTIFY or a switch pending. */
@@ -210,6 +215,9 @@ export function createPhoneSync(options: PhoneSyncOptions): PhoneSync {
     fetched(phone) {
       const entry = pending.get(phone);
       if (entry && !entry.switching && upToDate(phone)) forget(phone);
+    },
+    registered(phone) {
+      if (!pending.has(phone) && !upToDate(phone)) schedule(phone, false);
     },
     close() {
       closed = true;

@@ -27,9 +27,11 @@ import type { Change } from '../../store/changes.js';
 import type { ControlResponse } from '../../adapters/control-socket.js';
 import type { RtpPortPool } from '../../adapters/rtp-socket.js';
 import type { PromptLibrary } from '../../adapters/prompt-files.js';
+import type { RateLimit } from '../../provisioning/rate-limiter.js';
 import { createPhoneSync, type PhoneSync } from './phone-sync.js';
 import { createIvrService, type IvrService } from '../ivr/ivr-service.js';
 import { createIvrActions } from '../ivr/ivr-actions.js';
+import type { WarningOutcome } from '../../media/warning-call.js';
 
 export interface SipServiceOptions {
   bind: string;
@@ -57,10 +59,16 @@ export interface SipServiceOptions {
   checkSyncRetryMs?: readonly number[];
   /** Answer plug-and-play SUBSCRIBEs of pool phones with this provisioning URL (and join 224.0.1.75). */
   pnp?: { provisioningUrl(): string };
+  /** Messages per second per source address before they are dropped (default DEFAULT_FLOOD_LIMIT; null: none). */
+  floodLimit?: RateLimit | null;
+  /** Server transactions kept at once before new requests get 503 (default DEFAULT_MAX_TRANSACTIONS). */
+  maxTransactions?: number;
 }
 
 export interface SipService {
   readonly stack: SipStack;
+  /** Digest authentication, with the blocks it holds (hotdesk status, hotdesk unblock). */
+  readonly authenticator: Authenticator;
   readonly proxy: Proxy;
   readonly phoneSync: PhoneSync;
   readonly ivr: IvrService | undefined;
@@ -71,6 +79,10 @@ export interface SipService {
   reprovision(phones: readonly string[]): void;
   /** Re-provisions every phone whose configuration lags (at start). */
   reconcile(): void;
+  /** For policy logouts: whether the phone is in a call, and when its user's last call was seen (ms). */
+  phoneActivity(phone: string): { inCall: boolean; lastCallMs?: number };
+  /** Calls the phone with the logout warning; `undefined` when it cannot (not registered, no voice menu). */
+  warnPhone(phone: string, warning: { onExtend(): void; ringTimeoutMs?: number; keyWaitMs?: number }): Promise<WarningOutcome> | undefined;
   close(): Promise<void>;
 }
 
@@ -169,6 +181,8 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     if (decision.changed || retagged) persistBindings();
     const contact = contactsForResponse(decision.bindings, now());
     respond(request, 200, 'OK', { ...(contact.length > 0 ? { contact } : {}), date: new Date(now()).toUTCString() });
+    // A phone that missed its check-sync (unreachable, or hotdeskd restarted) is told again when it registers.
+    if (phone && contact.length > 0) phoneSync.registered(phone);
   };
 
   const trunkTarget = async (number: string): Promise<ForkTarget | undefined> => {
@@ -230,6 +244,13 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
           return respond(request, 403, 'Not A Hot-Desk Phone');
         }
         return ivr.answer(request, remote, decision.kind === 'login' ? { kind: 'login', extension: decision.extension, phone } : { kind: 'logout', phone });
+      }
+      case 'logout-everywhere': {
+        // From any authenticated phone (a user's own desk phone or softphone too): the PIN decides.
+        if (!ivr || request.method !== 'INVITE' || account === undefined) return refuse(request, { kind: 'login-service-unavailable' });
+        const contactUri = Array.isArray(request.headers.contact) ? request.headers.contact[0]?.uri : undefined;
+        const phone = phoneOfRequest(account, remote, contactUri, phoneIdentities(), location, now()) ?? account;
+        return ivr.answer(request, remote, { kind: 'logout-everywhere', extension: decision.extension, phone });
       }
       case 'extension': {
         const bindings = lookup(location, decision.extension, now());
@@ -308,8 +329,16 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     ...(options.publicAddress ? { publicAddress: options.publicAddress } : {}),
     log,
     onRequest,
-    onStrayResponse: (response) => log.debug({ callId: response.headers['call-id'], status: response.status }, 'stray response'),
+    onStrayResponse: (response) => {
+      // A 2xx to a warning call whose ACK was lost comes again: it is ACKed again (RFC 3261 §13.2.2.4).
+      if (ivr?.strayResponse(response)) return;
+      log.debug({ callId: response.headers['call-id'], status: response.status }, 'stray response');
+    },
     onDrop: (what, remote) => log.debug({ what, source: remote.address }, 'dropped SIP input'),
+    ...(options.floodLimit !== undefined ? { floodLimit: options.floodLimit } : {}),
+    ...(options.maxTransactions !== undefined ? { maxTransactions: options.maxTransactions } : {}),
+    now,
+    onFlood: (address) => log.warn({ source: address, event: 'sip-flood' }, 'SIP flood: dropping messages from this source over the limit'),
     ...(options.pnp
       ? {
           multicastGroups: [PNP_MULTICAST_GROUP],
@@ -349,6 +378,12 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
 
   const ownUri = () => `sip:${options.publicAddress ?? stack.transport.host}:${stack.transport.port}`;
   const boundTo = (phone: string): Binding[] => allBindings(location).filter((binding) => binding.phone === phone && binding.expiresAt > now());
+  /** In a call with the voice menu, or its user in a proxied call from this desk. */
+  const phoneInCall = (phone: string): boolean => {
+    if (ivr?.inCall(phone)) return true;
+    const found = store.data.phones.find((candidate) => candidate.name === phone);
+    return Boolean(found?.session && blf.inCall(found.session.extension) && boundTo(phone).some((binding) => binding.aor === found.session!.extension));
+  };
   const phoneSync = createPhoneSync({
     stack,
     log,
@@ -361,11 +396,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
       }
       persistBindings();
     },
-    inCall: (phone) => {
-      if (ivr?.inCall(phone)) return true;
-      const found = store.data.phones.find((candidate) => candidate.name === phone);
-      return Boolean(found?.session && blf.inCall(found.session.extension) && boundTo(phone).some((binding) => binding.aor === found.session!.extension));
-    },
+    inCall: (phone) => phoneInCall(phone),
     answerChallenge: proxyChallengeAnswerer,
     ownUri,
     ...(options.checkSyncRetryMs ? { retryDelaysMs: options.checkSyncRetryMs } : {}),
@@ -381,6 +412,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
       mediaAddress: () => options.publicAddress ?? stack.transport.host,
       ownUri,
       now,
+      answerChallenge: proxyChallengeAnswerer,
       actions: createIvrActions({
         data: () => store.data,
         submit,
@@ -405,6 +437,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
 
   return {
     stack,
+    authenticator,
     proxy,
     phoneSync,
     ivr,
@@ -412,6 +445,31 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     switchPhones: (phones) => phoneSync.switchPhones(phones),
     reprovision: (phones) => phoneSync.reprovision(phones),
     reconcile: () => phoneSync.reconcile(),
+    phoneActivity(phone) {
+      const extension = store.data.phones.find((candidate) => candidate.name === phone)?.session?.extension;
+      const lastCallMs = extension === undefined ? undefined : blf.lastCallAt(extension);
+      return { inCall: phoneInCall(phone), ...(lastCallMs !== undefined ? { lastCallMs } : {}) };
+    },
+    warnPhone(phone, warning) {
+      const found = store.data.phones.find((candidate) => candidate.name === phone);
+      const extension = found?.session?.extension;
+      if (!ivr || !found || extension === undefined) return undefined;
+      const bindings = boundTo(phone);
+      const binding = bindings.filter((candidate) => candidate.aor === extension).at(-1) ?? bindings.at(-1);
+      if (!binding) return undefined;
+      const user = store.data.extensions.find((ext) => ext.number === binding.aor);
+      const password = user?.sipPassword ?? (binding.aor === found.name ? found.idlePassword : undefined);
+      return ivr.warn({
+        phone,
+        extension,
+        target: { aor: binding.aor, contact: binding.contact, source: binding.source },
+        vendor: (options.vendorOf ?? ((model: string) => model.split('-')[0] ?? model))(found.model),
+        language: store.data.extensions.find((ext) => ext.number === extension)?.language ?? store.data.settings.defaultLanguage,
+        domain: store.data.settings.sipDomain,
+        ...(password !== undefined ? { credentials: { username: binding.aor, password } } : {}),
+        ...warning,
+      });
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -1,0 +1,110 @@
+/**
+ * The SIP stack under overload, on a real UDP socket with a fake clock: past
+ * the transaction cap new requests get 503 with Retry-After and leave no
+ * state; OPTIONS (keep-alives, probes) are answered without a transaction
+ * all along; once the old transactions' 32 s are over, requests are served again.
+ */
+import t, { type Test } from 'tap';
+import dgram from 'node:dgram';
+import { createLogger } from '../../src/adapters/log.js';
+import { startSipStack, type SipStack } from '../../src/adapters/sip-stack.js';
+import { buildResponse } from '../../src/sip/message.js';
+
+interface Answer {
+  status: number;
+  retryAfter: string | undefined;
+}
+
+async function client(t: Test, stack: SipStack) {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  t.teardown(() => new Promise<void>((resolve) => socket.close(() => resolve())));
+  const waiting = new Map<string, (answer: Answer) => void>();
+  socket.on('message', (bytes) => {
+    const text = bytes.toString('latin1');
+    const callId = /^Call-ID:\s*(\S+)/im.exec(text)?.[1] ?? '';
+    waiting.get(callId)?.({ status: Number(/^SIP\/2\.0 (\d{3})/.exec(text)?.[1]), retryAfter: /^Retry-After:\s*(\S+)/im.exec(text)?.[1] });
+    waiting.delete(callId);
+  });
+  let n = 0;
+  return (method: string): Promise<Answer> => {
+    const callId = `c${++n}-${method}@127.0.0.1`;
+    const port = socket.address().port;
+    const text = [
+      `${method} sip:127.0.0.1:${stack.transport.port} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bKload${n};rport`,
+      `From: <sip:100@office.test>;tag=t${n}`,
+      'To: <sip:100@office.test>',
+      `Call-ID: ${callId}`,
+      `CSeq: 1 ${method}`,
+      'Max-Forwards: 70',
+      `Contact: <sip:100@127.0.0.1:${port}>`,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${method} ${callId}: no answer`)), 3000);
+      waiting.set(callId, (answer) => {
+        clearTimeout(timer);
+        resolve(answer);
+      });
+      socket.send(Buffer.from(text, 'latin1'), stack.transport.port, '127.0.0.1');
+    });
+  };
+}
+
+t.test('past the transaction cap: 503 with Retry-After, OPTIONS still answered, served again once they expire', async (t) => {
+  let clock = 1_000_000;
+  const seen: string[] = [];
+  const stack: SipStack = await startSipStack({
+    bind: '127.0.0.1',
+    port: 0,
+    log: createLogger({ level: 'silent' }),
+    maxTransactions: 10,
+    floodLimit: null,
+    now: () => clock,
+    onRequest: (request) => {
+      seen.push(request.method);
+      stack.respond(buildResponse(request, 200, 'OK'));
+    },
+  });
+  t.teardown(() => stack.close());
+  const send = await client(t, stack);
+
+  for (let i = 0; i < 10; i++) t.equal((await send('REGISTER')).status, 200, `REGISTER ${i + 1} of 10 is served`);
+  t.equal(stack.counters.liveTransactions, 10, 'ten transactions kept');
+  const refused = await send('REGISTER');
+  t.same(refused, { status: 503, retryAfter: '5' }, 'the eleventh: 503, Retry-After: 5');
+  t.equal(seen.filter((method) => method === 'REGISTER').length, 10, 'and the service never saw it');
+  t.equal(stack.counters.shed, 1, 'counted as shed');
+  t.equal(stack.counters.liveTransactions, 10, 'no transaction kept for the refusal');
+
+  const options = await send('OPTIONS');
+  t.equal(options.status, 200, 'OPTIONS is answered during the overload');
+  t.equal(stack.counters.stateless, 1, 'without a transaction');
+  t.equal(stack.counters.liveTransactions, 10, 'and no transaction kept for it');
+
+  clock += 20_000;
+  t.equal((await send('REGISTER')).status, 503, '20 s later the old transactions are still kept');
+  clock += 13_000;
+  t.equal(stack.counters.liveTransactions, 0, '33 s later they have expired');
+  t.equal((await send('REGISTER')).status, 200, 'and requests are served again');
+});
+
+t.test('an OPTIONS the service answers later still reaches its sender', async (t) => {
+  const held: Parameters<SipStack['respond']>[0][] = [];
+  const stack: SipStack = await startSipStack({
+    bind: '127.0.0.1',
+    port: 0,
+    log: createLogger({ level: 'silent' }),
+    onRequest: (request) => held.push(buildResponse(request, 200, 'OK')),
+  });
+  t.teardown(() => stack.close());
+  const send = await client(t, stack);
+  const answer = send('OPTIONS');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  stack.respond(held[0]!);
+  t.equal((await answer).status, 200, 'the late answer is sent to where the request came from');
+  t.equal(stack.counters.liveTransactions, 0, 'no transaction was ever made');
+});

@@ -1,0 +1,102 @@
+/**
+ * hotdesk doctor's verdicts, from facts to checks: a table of installations
+ * (one thing wrong at a time) and the status and words each check gives.
+ */
+import t from 'tap';
+import { checkInstallation, doctorExitCode, type DoctorCheck, type InstallationFacts } from '../../src/cli/check-installation.js';
+import { createStore, type StoreData } from '../../src/store/schema.js';
+import type { Catalogue } from '../../src/core/catalogue.js';
+
+const NOW = '2026-11-22T08:00:00.000Z';
+const catalogue: Catalogue = [{ id: 'yealink-t54w', vendor: 'yealink', name: 'T54W', keys: 27 }];
+
+function office(edit: (data: StoreData) => StoreData = (data) => data): StoreData {
+  return edit(createStore({ address: '192.0.2.10', provisioningToken: 'test-token-0123456789' }));
+}
+
+const phone = (name: string, applied: number, desired: number): StoreData['phones'][number] =>
+  ({ name, model: 'yealink-t54w', mac: `00:15:65:00:00:${name.slice(-2)}`, connection: { mode: 'lan' }, appliedGeneration: applied, desiredGeneration: desired }) as StoreData['phones'][number];
+
+/** A healthy installation; each row changes one fact. */
+function healthy(edit: (facts: InstallationFacts) => InstallationFacts = (facts) => facts): InstallationFacts {
+  return edit({
+    now: NOW,
+    cliVersion: '1.2.0',
+    storeFile: '/var/lib/hotdesk/hotdesk.json',
+    store: { kind: 'ok', data: office((data) => ({ ...data, settings: { ...data.settings, trunk: { uri: 'sip:pbx.example.net' } } })), mode: 0o100600 },
+    daemon: { kind: 'running', pong: { pid: 42, version: '1.2.0', sip: { host: '0.0.0.0', port: 5060 }, http: { host: '0.0.0.0', port: 8088 } } },
+    sip: { target: 'udp 127.0.0.1:5060', result: { kind: 'answered', status: 200, reason: 'OK', ms: 1 } },
+    http: { url: 'http://127.0.0.1:8088/', result: { kind: 'answered', status: 404, ms: 1 } },
+    trunk: { uri: 'sip:pbx.example.net', result: { kind: 'answered', status: 200, reason: 'OK', ms: 20, date: 'Sun, 22 Nov 2026 08:00:05 GMT' } },
+  });
+}
+
+const withData = (facts: InstallationFacts, edit: (data: StoreData) => StoreData): InstallationFacts =>
+  facts.store.kind === 'ok' ? { ...facts, store: { ...facts.store, data: edit(facts.store.data) } } : facts;
+
+const find = (checks: DoctorCheck[], name: string): DoctorCheck | undefined => checks.find((check) => check.name === name);
+
+t.test('a healthy installation passes every check', async (t) => {
+  const checks = checkInstallation(healthy(), catalogue);
+  t.same(
+    checks.map((check) => check.name),
+    ['daemon', 'sip', 'http', 'store', 'address', 'trunk', 'dial-codes', 'phones', 'pin-alerts', 'time-zone', 'clock'],
+  );
+  t.same(checks.filter((check) => check.status !== 'ok'), []);
+  t.equal(doctorExitCode(checks), 0);
+  t.match(find(checks, 'time-zone')?.message, 'office time zone UTC: it is 2026-11-22 08:00 there');
+  t.match(find(checks, 'trunk')?.message, 'trunk sip:pbx.example.net answers OPTIONS (200 OK, 20 ms)');
+});
+
+// [what, facts, check name, status, message pattern, fix pattern]
+const rows: [string, InstallationFacts, string, DoctorCheck['status'], RegExp, RegExp | undefined][] = [
+  ['no daemon', healthy((f) => ({ ...f, daemon: { kind: 'absent' } })), 'daemon', 'problem', /hotdeskd is not running/, /systemctl start hotdeskd/],
+  ['socket not ours', healthy((f) => ({ ...f, daemon: { kind: 'unreachable', problem: 'permission denied' } })), 'daemon', 'problem', /permission denied/, /sudo -u hotdesk/],
+  ['old daemon after an upgrade', healthy((f) => ({ ...f, cliVersion: '1.3.0' })), 'daemon', 'warning', /version 1\.2\.0, this hotdesk is 1\.3\.0/, /systemctl restart hotdeskd/],
+  ['SIP silent', healthy((f) => ({ ...f, sip: { target: 'udp 127.0.0.1:5060', result: { kind: 'timeout', ms: 2000 } } })), 'sip', 'problem', /does not answer OPTIONS on udp 127\.0\.0\.1:5060: no answer within 2 s/, /--sip-port/],
+  ['HTTP refused', healthy((f) => ({ ...f, http: { url: 'http://127.0.0.1:8088/', result: { kind: 'refused' } } })), 'http', 'problem', /refused/, /--http-port/],
+  ['HTTP answered by something else', healthy((f) => ({ ...f, http: { url: 'http://127.0.0.1:8088/', result: { kind: 'answered', status: 200, ms: 1 } } })), 'http', 'warning', /answers 200/, /ss -ltnp/],
+  ['trunk silent', healthy((f) => ({ ...f, trunk: { uri: 'sip:pbx.example.net', result: { kind: 'timeout', ms: 2000 } } })), 'trunk', 'problem', /does not answer OPTIONS: no answer within 2 s/, /hotdesk trunk set/],
+  ['trunk host unknown', healthy((f) => ({ ...f, trunk: { uri: 'sip:pbx.example.net', result: { kind: 'error', problem: 'cannot resolve pbx.example.net (ENOTFOUND)' } } })), 'trunk', 'problem', /ENOTFOUND/, /hotdesk trunk show/],
+  ['trunk clock off', healthy((f) => ({ ...f, trunk: { uri: 'sip:pbx.example.net', result: { kind: 'answered', status: 401, reason: 'Unauthorized', ms: 9, date: 'Sun, 22 Nov 2026 07:50:00 GMT' } } })), 'trunk', 'warning', /401 Unauthorized.*differ by 600 s/, /timedatectl/],
+  ['trunk over TLS', healthy((f) => ({ ...f, trunk: { uri: 'sips:pbx.example.net', skipped: 'sips: (TLS) is not probed' } })), 'trunk', 'warning', /not checked: sips/, /test call/],
+  ['no trunk', withData(healthy(), (d) => ({ ...d, settings: { ...d.settings, trunk: null } })), 'trunk', 'warning', /no trunk: emergency numbers \(112, 911\)/, /hotdesk trunk set/],
+  ['loopback address', withData(healthy(), (d) => ({ ...d, settings: { ...d.settings, address: '127.0.0.1' } })), 'address', 'problem', /told to reach hotdeskd at 127\.0\.0\.1/, /hotdesk settings set address/],
+  ['dial-code conflict', withData(healthy(), (d) => ({ ...d, settings: { ...d.settings, dialCodes: { ...d.settings.dialCodes, intercom: '*70' } } })), 'dial-codes', 'problem', /intercom=\*70 start with \*7/, /hotdesk dial-codes remove intercom/],
+  ['phones out of step', withData(healthy(), (d) => ({ ...d, phones: [phone('HD0001', 3, 3), phone('HD0002', 1, 2)] })), 'phones', 'warning', /1 phone\(s\) out of step .*: HD0002$/, /hotdesk provisioning/],
+  ['bad time zone', withData(healthy(), (d) => ({ ...d, settings: { ...d.settings, timeZone: 'Mars/Olympus' } })), 'time-zone', 'problem', /"Mars\/Olympus" is not a time zone/, /settings set time-zone/],
+  ['clock behind the audit trail', withData(healthy(), (d) => ({ ...d, audit: [{ at: '2026-11-23T08:00:00.000Z', kind: 'login', actor: 'admin' }] as StoreData['audit'] })), 'clock', 'problem', /audit trail has an entry from 2026-11-23/, /timedatectl set-ntp true/],
+  ['clock in the past', healthy((f) => ({ ...f, now: '1970-01-01T00:00:10.000Z', trunk: { uri: 'sip:pbx.example.net', result: { kind: 'answered', status: 200, reason: 'OK', ms: 5 } } })), 'clock', 'problem', /cannot be right/, /timedatectl/],
+  ['store unreadable', healthy((f) => ({ ...f, store: { kind: 'unreadable', problem: 'not valid JSON' } })), 'store', 'problem', /not valid JSON/, /data\/backups/],
+  ['store missing', healthy((f) => ({ ...f, store: { kind: 'missing' } })), 'store', 'warning', /no store yet/, /start hotdeskd once/],
+  ['store readable by others', healthy((f) => (f.store.kind === 'ok' ? { ...f, store: { ...f.store, mode: 0o100644 } } : f)), 'store', 'warning', /mode 644/, /chmod 600/],
+];
+
+for (const [what, facts, name, status, message, fix] of rows) {
+  t.test(what, async (t) => {
+    const checks = checkInstallation(facts, catalogue);
+    const check = find(checks, name);
+    t.equal(check?.status, status, `${name} is ${status}`);
+    t.match(check?.message, message);
+    if (fix) t.match(check?.fix, fix);
+    // One thing wrong at a time: the other checks stay as they were.
+    const others = checks.filter((other) => other.name !== name && other.status !== 'ok');
+    t.same(others.map((other) => other.name), [], 'no other check complains');
+    t.equal(doctorExitCode(checks), status === 'problem' ? 1 : 0, 'exit code');
+  });
+}
+
+t.test('with no daemon, its ports are not judged; with no store, only the clock is', async (t) => {
+  const noDaemon = checkInstallation(healthy((f) => ({ ...f, daemon: { kind: 'absent' }, sip: undefined, http: undefined } as InstallationFacts)), catalogue);
+  t.notOk(find(noDaemon, 'sip'));
+  t.notOk(find(noDaemon, 'http'));
+  const bare = checkInstallation(healthy((f) => ({ ...f, store: { kind: 'missing' }, daemon: { kind: 'absent' } })), catalogue);
+  t.same(bare.map((check) => check.name), ['daemon', 'store', 'clock']);
+});
+
+t.test('an active failed-PIN burst is a warning', async (t) => {
+  const failures = Array.from({ length: 10 }, (_, i) => ({ at: `2026-11-22T07:55:${10 + i}.000Z`, kind: 'login-failed', actor: 'phone', extension: '101', phone: `HD000${i}` }));
+  const checks = checkInstallation(withData(healthy(), (d) => ({ ...d, audit: failures as StoreData['audit'] })), catalogue);
+  t.equal(find(checks, 'pin-alerts')?.status, 'warning');
+  t.match(find(checks, 'pin-alerts')?.message, /extension 101, 10 failures in 10 minutes/);
+});

@@ -1,0 +1,52 @@
+/** hotdeskd's settings: defaults, environment, flags over environment, and refusals naming the setting. */
+import t from 'tap';
+import { ConfigError, parseDaemonConfig } from '../../src/daemon/config.js';
+
+const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseDaemonConfig(argv, env, '0.0.0-test');
+
+t.test('defaults', async (t) => {
+  const config = parse([]);
+  t.match(config, { sipPort: 5060, bind: '0.0.0.0', rtpPorts: { min: 10000, max: 10999 }, httpPort: undefined, pnp: true, sipFloodLimit: 200, logLevel: 'info' });
+  t.same(config.digest, ['SHA-256', 'MD5']);
+});
+
+t.test('flags and environment', async (t) => {
+  const cases: [string[], NodeJS.ProcessEnv, Record<string, unknown>][] = [
+    [['--sip-flood-limit', '1000'], {}, { sipFloodLimit: 1000 }],
+    [['--sip-flood-limit', '0'], {}, { sipFloodLimit: 0 }],
+    [[], { HOTDESK_SIP_FLOOD_LIMIT: '50' }, { sipFloodLimit: 50 }],
+    [['--sip-flood-limit', '70'], { HOTDESK_SIP_FLOOD_LIMIT: '50' }, { sipFloodLimit: 70 }],
+    [['--rtp-ports', '20000-20099'], {}, { rtpPorts: { min: 20000, max: 20099 } }],
+    [[], { HOTDESK_RTP_PORTS: '30000-30001' }, { rtpPorts: { min: 30000, max: 30001 } }],
+    [['--http-port', '0'], {}, { httpPort: 0 }],
+    [['--no-pnp'], {}, { pnp: false }],
+    [[], { HOTDESK_PNP: 'off' }, { pnp: false }],
+    [[], { HOTDESK_PNP: 'on' }, { pnp: true }],
+    [['--digest', 'md5'], {}, { digest: ['MD5'] }],
+  ];
+  for (const [argv, env, expected] of cases) t.match(parse(argv, env), expected, `${argv.join(' ')} ${JSON.stringify(env)}`);
+});
+
+t.test('refusals name the setting, the value and what was expected', async (t) => {
+  const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
+    [['--sip-flood-limit', 'lots'], {}, /^--sip-flood-limit: "lots" is not valid \(expected a whole number/],
+    [['--sip-flood-limit', '-5'], {}, /^--sip-flood-limit: "-5"/],
+    [[], { HOTDESK_SIP_FLOOD_LIMIT: '1.5' }, /^HOTDESK_SIP_FLOOD_LIMIT: "1.5"/],
+    [['--rtp-ports', '10000'], {}, /^--rtp-ports: "10000" is not valid \(expected A-B/],
+    [['--rtp-ports', '2000-1000'], {}, /^--rtp-ports: "2000-1000"/],
+    [['--http-port', '70000'], {}, /^--http-port: "70000" is not valid \(expected a port/],
+    [[], { HOTDESK_PNP: 'maybe' }, /^HOTDESK_PNP: "maybe" is not valid \(expected on or off\)/],
+    [['--bind', 'example.org'], {}, /^--bind: "example.org"/],
+    [['--log-level', 'loud'], {}, /^--log-level: "loud"/],
+  ];
+  for (const [argv, env, message] of cases) {
+    let thrown: unknown;
+    try {
+      parse(argv, env);
+    } catch (error) {
+      thrown = error;
+    }
+    t.ok(thrown instanceof ConfigError, `${argv.join(' ')} ${JSON.stringify(env)}: a ConfigError`);
+    t.match((thrown as Error | undefined)?.message, message);
+  }
+});
