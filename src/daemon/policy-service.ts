@@ -29,7 +29,7 @@ export interface PolicyServiceOptions {
   /** What the phone is doing; without SIP every phone is free and without calls. */
   activity?(phone: string): PhoneActivity;
   /** Calls the phone with the warning; `undefined` when it cannot be called. Without it no warning is made. */
-  warn?(phone: string, warning: { onExtend(): void; ringTimeoutMs?: number; keyWaitMs?: number }): Promise<WarningOutcome> | undefined;
+  warn?(phone: string, warning: { onExtend(): void; ringTimeoutMs?: number; keyWaitMs?: number; minutesLeft?: number }): Promise<WarningOutcome> | undefined;
   /** How long a warning call rings, and how long it waits for 1 after the prompt, ms (defaults: 30 s, 8 s). */
   ringTimeoutMs?: number;
   keyWaitMs?: number;
@@ -138,6 +138,7 @@ export function startPolicyService(options: PolicyServiceOptions): PolicyService
     };
     const call = options.warn?.(decision.phone, {
       onExtend,
+      minutesLeft: Math.round((decision.dueMs - now()) / minuteMs),
       ...(options.ringTimeoutMs !== undefined ? { ringTimeoutMs: options.ringTimeoutMs } : {}),
       ...(options.keyWaitMs !== undefined ? { keyWaitMs: options.keyWaitMs } : {}),
     });

@@ -12,6 +12,7 @@ export const PROMPT_NAMES = [
   'logged-out',
   'log-in-first',
   'logout-warning',
+  'logout-warning-soon',
   /** Logout everywhere: said before the number of phones released, digit by digit. */
   'phones-logged-out',
   /** A login or logout refused on a phone pinned to its user. */

@@ -150,6 +150,12 @@ export interface WarningCallStep {
 export interface WarningCallOptions {
   /** The user's extension, said in the confirmation. */
   extension: string;
+  /**
+   * Minutes left until the logout. The warning says "in five minutes" only
+   * when that is true; otherwise it says "soon" (a warning delayed by a call,
+   * or another warning time set with hotdesk policy warning).
+   */
+  minutesLeft?: number;
   keyWaitMs?: number;
 }
 
@@ -168,7 +174,10 @@ export function stepWarningCall(state: WarningCallState, event: WarningCallEvent
   if (event.kind === 'hangup') return finish(state.phase === 'confirming' ? 'extended' : 'not-extended', false);
   switch (state.phase) {
     case 'ringing':
-      if (event.kind === 'answered') return { state: { phase: 'playing' }, commands: [{ kind: 'play', prompts: ['logout-warning'] }] };
+      if (event.kind === 'answered') {
+        const prompt = options.minutesLeft === undefined || options.minutesLeft === 5 ? 'logout-warning' : 'logout-warning-soon';
+        return { state: { phase: 'playing' }, commands: [{ kind: 'play', prompts: [prompt] }] };
+      }
       if (event.kind === 'not-answered') return finish('not-answered', false);
       return same;
     case 'playing':

@@ -139,3 +139,12 @@ t.test('the call flow', async (t) => {
   ];
   for (const [name, events, phases, commands, keyWaitMs] of cases) t.same(run(events, keyWaitMs), { phases, commands }, name);
 });
+
+t.test('the warning says "in five minutes" only when that is the time left', async (t) => {
+  const warned = (minutesLeft: number | undefined): WarningCallCommand[] =>
+    stepWarningCall(createWarningCall(), { kind: 'answered', nowMs: 0 }, { extension: '100', ...(minutesLeft !== undefined ? { minutesLeft } : {}) }).commands;
+  t.same(warned(5), [{ kind: 'play', prompts: ['logout-warning'] }], '5 minutes left: the five-minute warning');
+  t.same(warned(undefined), [{ kind: 'play', prompts: ['logout-warning'] }], 'not told: the five-minute warning (the default)');
+  t.same(warned(2), [{ kind: 'play', prompts: ['logout-warning-soon'] }], 'a warning delayed by a call: "soon"');
+  t.same(warned(15), [{ kind: 'play', prompts: ['logout-warning-soon'] }], 'another warning time: "soon"');
+});

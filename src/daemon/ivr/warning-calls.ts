@@ -55,6 +55,8 @@ export interface WarningCallRequest {
   credentials?: { username: string; password: string };
   ringTimeoutMs?: number;
   keyWaitMs?: number;
+  /** Minutes left until the logout, for the wording of the warning. */
+  minutesLeft?: number;
   /** Called once when the user presses 1 (before the confirmation is played). */
   onExtend(): void;
 }
@@ -147,6 +149,7 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
     const step = stepWarningCall(call.state, event, {
       extension: call.request.extension,
       ...(call.request.keyWaitMs !== undefined ? { keyWaitMs: call.request.keyWaitMs } : {}),
+      ...(call.request.minutesLeft !== undefined ? { minutesLeft: call.request.minutesLeft } : {}),
     });
     call.state = step.state;
     for (const command of step.commands) run(call, command);

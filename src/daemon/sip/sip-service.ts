@@ -82,7 +82,7 @@ export interface SipService {
   /** For policy logouts: whether the phone is in a call, and when its user's last call was seen (ms). */
   phoneActivity(phone: string): { inCall: boolean; lastCallMs?: number };
   /** Calls the phone with the logout warning; `undefined` when it cannot (not registered, no voice menu). */
-  warnPhone(phone: string, warning: { onExtend(): void; ringTimeoutMs?: number; keyWaitMs?: number }): Promise<WarningOutcome> | undefined;
+  warnPhone(phone: string, warning: { onExtend(): void; ringTimeoutMs?: number; keyWaitMs?: number; minutesLeft?: number }): Promise<WarningOutcome> | undefined;
   close(): Promise<void>;
 }
 
