@@ -91,6 +91,28 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
   const sendStateless = (response: SipResponse, remote: Endpoint): void => {
     transport.open(remote).send(response);
   };
+  /**
+   * REGISTERs get a light server transaction (RFC 3261 §17.2.2): their final
+   * response is kept 32 s to answer retransmissions (so a retransmitted
+   * REGISTER is not authenticated twice), without the `sip` package's
+   * per-transaction timers and closures. A Map in arrival order, swept from
+   * its oldest end.
+   */
+  const light = new Map<string, { remote: Endpoint; atMs: number; final?: SipResponse }>();
+  const sweepLight = (nowMs: number): void => {
+    for (const [key, entry] of light) {
+      if (nowMs - entry.atMs < TRANSACTION_LIFETIME_S * 1000) break;
+      light.delete(key);
+    }
+  };
+  const respondLight = (response: SipResponse): boolean => {
+    const entry = light.get(keyOf(response));
+    if (!entry) return false;
+    if (entry.final) return true;
+    if (response.status >= 200) entry.final = response;
+    sendStateless(response, entry.remote);
+    return true;
+  };
   const handle = (message: SipMessage, remote: Endpoint): void => {
     if (!layer) return;
     if (!isRequest(message)) {
@@ -125,6 +147,16 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
       });
       return;
     }
+    const lightKey = message.method === 'REGISTER' ? keyOf(message) : undefined;
+    if (lightKey !== undefined) {
+      sweepLight(now());
+      const held = light.get(lightKey);
+      if (held) {
+        // A retransmission: the final response again, or nothing while the first is being answered.
+        if (held.final) sendStateless(held.final, remote);
+        return;
+      }
+    }
     advance();
     if (live >= maxTransactions) {
       shed++;
@@ -138,6 +170,11 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
     }
     live++;
     perSecond[ringSecond % TRANSACTION_LIFETIME_S]!++;
+    if (lightKey !== undefined) {
+      light.set(lightKey, { remote, atMs: now() });
+      safely(message, remote, () => options.onRequest(message, remote), () => respondLight(buildResponse(message, 500, 'Server Internal Error')));
+      return;
+    }
     const transaction = layer.createServerTransaction(message, transport.open(remote));
     safely(message, remote, () => options.onRequest(message, remote), () =>
       transaction.send(buildResponse(message, 500, 'Server Internal Error')),
@@ -171,6 +208,7 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
     respond(response) {
       const server = layer?.getServer(response);
       if (server) return server.send(response);
+      if (respondLight(response)) return;
       const key = keyOf(response);
       const entry = pending.get(key);
       if (!entry) return;

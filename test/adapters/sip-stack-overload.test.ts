@@ -108,3 +108,54 @@ t.test('an OPTIONS the service answers later still reaches its sender', async (t
   t.equal((await answer).status, 200, 'the late answer is sent to where the request came from');
   t.equal(stack.counters.liveTransactions, 0, 'no transaction was ever made');
 });
+
+t.test('a retransmitted REGISTER gets the first answer again and is handled once; after 32 s it is new', async (t) => {
+  let clock = 5_000_000;
+  let handled = 0;
+  const stack: SipStack = await startSipStack({
+    bind: '127.0.0.1',
+    port: 0,
+    log: createLogger({ level: 'silent' }),
+    floodLimit: null,
+    now: () => clock,
+    onRequest: (request) => {
+      handled++;
+      stack.respond(buildResponse(request, 200, 'OK', { headers: { expires: String(handled) } }));
+    },
+  });
+  t.teardown(() => stack.close());
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  t.teardown(() => new Promise<void>((resolve) => socket.close(() => resolve())));
+  const answers: string[] = [];
+  socket.on('message', (bytes) => answers.push(bytes.toString('latin1')));
+  const register = Buffer.from(
+    [
+      `REGISTER sip:127.0.0.1:${stack.transport.port} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${socket.address().port};branch=z9hG4bKsame;rport`,
+      'From: <sip:100@office.test>;tag=r1',
+      'To: <sip:100@office.test>',
+      'Call-ID: retransmitted@127.0.0.1',
+      'CSeq: 7 REGISTER',
+      'Max-Forwards: 70',
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n'),
+    'latin1',
+  );
+  const send = async (count: number) => {
+    socket.send(register, stack.transport.port, '127.0.0.1');
+    const deadline = Date.now() + 3000;
+    while (answers.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  };
+  await send(1);
+  await send(2);
+  t.equal(handled, 1, 'the service saw the REGISTER once');
+  t.equal(answers.length, 2, 'both copies were answered');
+  t.ok(answers.every((answer) => /^SIP\/2\.0 200 OK/.test(answer) && /^Expires: 1\r?$/m.test(answer)), 'with the same answer');
+  clock += 33_000;
+  await send(3);
+  t.equal(handled, 2, '33 s later the same branch is a new request');
+  t.match(answers[2], /^Expires: 2\r?$/m);
+});
