@@ -22,6 +22,10 @@ export interface Pong {
   sip?: Listening;
   /** HTTP provisioning, when served. */
   http?: Listening;
+  /** SIP over TLS, when served (--tls-cert/--tls-key). */
+  sipTls?: Listening;
+  /** HTTPS provisioning, when served (--tls-cert/--tls-key). */
+  https?: Listening;
 }
 
 /** A SIP authentication block held by the running hotdeskd (in memory: blocks end by themselves or on restart). */

@@ -1,5 +1,5 @@
 /**
- * A small HTTP/1.1 server on node:http for provisioning: requests come in as
+ * A small HTTP/1.1 server on node:http (node:https when given a TLS context) for provisioning: requests come in as
  * plain values, replies go out as plain values. It enforces the limits that do
  * not need to know what is served:
  * - request-target longer than `maxUrlLength` → 414 (the handler never sees it);
@@ -9,8 +9,10 @@
  * A request with a body is answered and its connection closed (nothing served here
  * takes a body). `close()` stops listening and ends keep-alive connections.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerOptions, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { TlsCredentials } from './sip-transport.js';
 
 export interface HttpRequest {
   method: string;
@@ -20,6 +22,8 @@ export interface HttpRequest {
   headers: Readonly<Record<string, string | undefined>>;
   /** The client's address (IPv4-mapped IPv6 addresses as plain IPv4). */
   remoteAddress: string;
+  /** Came over HTTPS. */
+  secure: boolean;
 }
 
 export interface HttpReply {
@@ -37,6 +41,8 @@ export interface HttpServerOptions {
   /** 0 picks a free port. */
   port: number;
   handle: HttpHandler;
+  /** Serve HTTPS with this certificate and key; a failed handshake reaches `clientError` (counted as malformed, dropped). */
+  tls?: TlsCredentials;
   /** Longest request-target served (default 1024). */
   maxUrlLength?: number;
   /** Largest request line + headers, bytes (default 8192). */
@@ -107,44 +113,46 @@ export function startHttpServer(options: HttpServerOptions): Promise<HttpServer>
   const requestTimeout = options.requestTimeoutMs ?? 10_000;
   const counters: HttpServerCounters = { requests: 0, uriTooLong: 0, malformed: 0, failures: 0 };
 
-  const server = createServer(
-    {
-      maxHeaderSize: options.maxHeaderSize ?? 8192,
-      requestTimeout,
-      headersTimeout: Math.min(requestTimeout, 5_000),
-      // Timeouts are only checked this often (node's default is 30 s).
-      connectionsCheckingInterval: Math.min(1_000, requestTimeout),
-      keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
-      noDelay: true,
-    },
-    (message, response) => {
-      counters.requests++;
-      const close = hasBody(message);
-      const target = message.url ?? '';
-      if (target.length > maxUrlLength) {
-        counters.uriTooLong++;
-        send(response, { status: 414, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'request-target too long\n' }, true);
-        return;
-      }
-      const request: HttpRequest = {
-        method: message.method ?? '',
-        target,
-        headers: headersOf(message),
-        remoteAddress: plainAddress(message.socket.remoteAddress),
-      };
-      Promise.resolve()
-        .then(() => options.handle(request))
-        .then(
-          (reply) => send(response, reply, close),
-          (error: unknown) => {
-            counters.failures++;
-            options.onError?.(error, request);
-            if (!response.headersSent) send(response, { status: 500, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'internal error\n' }, true);
-            else response.destroy();
-          },
-        );
-    },
-  );
+  const serverOptions: ServerOptions = {
+    maxHeaderSize: options.maxHeaderSize ?? 8192,
+    requestTimeout,
+    headersTimeout: Math.min(requestTimeout, 5_000),
+    // Timeouts are only checked this often (node's default is 30 s).
+    connectionsCheckingInterval: Math.min(1_000, requestTimeout),
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
+    noDelay: true,
+  };
+  const listener: RequestListener = (message, response) => {
+    counters.requests++;
+    const close = hasBody(message);
+    const target = message.url ?? '';
+    if (target.length > maxUrlLength) {
+      counters.uriTooLong++;
+      send(response, { status: 414, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'request-target too long\n' }, true);
+      return;
+    }
+    const request: HttpRequest = {
+      method: message.method ?? '',
+      target,
+      headers: headersOf(message),
+      remoteAddress: plainAddress(message.socket.remoteAddress),
+      secure: options.tls !== undefined,
+    };
+    Promise.resolve()
+      .then(() => options.handle(request))
+      .then(
+        (reply) => send(response, reply, close),
+        (error: unknown) => {
+          counters.failures++;
+          options.onError?.(error, request);
+          if (!response.headersSent) send(response, { status: 500, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'internal error\n' }, true);
+          else response.destroy();
+        },
+      );
+  };
+  const server = options.tls
+    ? createHttpsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key, handshakeTimeout: Math.min(requestTimeout, 5_000) }, listener)
+    : createServer(serverOptions, listener);
   server.maxConnections = options.maxConnections ?? 1024;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     counters.malformed++;

@@ -1,13 +1,14 @@
 /**
- * SIP over UDP and TCP on one port: framing, keep-alives, received/rport
- * (RFC 3581), flows for answering phones behind NAT, and counters for what
- * was dropped. Parsing and serialising are the npm `sip` package's; this file
- * owns only the sockets. (The package's own transport cannot bind port 0,
+ * SIP over UDP and TCP on one port, and over TLS on another when given a
+ * certificate: framing, keep-alives, received/rport (RFC 3581), flows for
+ * answering phones behind NAT, and counters for what was dropped. Parsing
+ * and serialising are the npm `sip` package's; this file owns only the sockets. (The package's own transport cannot bind port 0,
  * answer CRLF keep-alives or report garbage, so hotdesk brings its own and
  * uses the package's parser and transaction layer.)
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
+import tls from 'node:tls';
 import sip from 'sip';
 import type { Connection, Target } from 'sip';
 import type { Endpoint, SipMessage } from '../sip/message.js';
@@ -24,6 +25,14 @@ export interface TransportOptions {
   maxTcpConnections?: number;
   /** Multicast groups the UDP socket joins (only when bound to every IPv4 address; a failure is reported, not fatal). */
   multicastGroups?: readonly string[];
+  /**
+   * SIP over TLS (RFC 3261 §26.2, RFC 5630 §3.1.3) on its own port (0: any free one): the same
+   * framing, limits and flood limit as TCP. Requests to a phone that registered over TLS
+   * go back over the connection it opened (RFC 5626 §5.3); hotdeskd opens no TLS connection itself.
+   */
+  tls?: { port: number; credentials: TlsCredentials };
+  /** A TLS handshake failed (a plain-text client on the TLS port, an untrusted peer): the connection is dropped. */
+  onTlsError?(error: Error, remote: Endpoint): void;
   onMulticastError?(group: string, error: Error): void;
   onMessage(message: SipMessage, remote: Endpoint): void;
   onDrop?(what: DropKind, remote: Endpoint): void;
@@ -39,7 +48,13 @@ export interface TransportOptions {
   now?: () => number;
 }
 
-export type DropKind = 'unparseable' | 'too-large' | 'missing-headers' | 'connection-limit' | 'flood';
+/** A PEM certificate (chain) and its private key, as read from hotdeskd's --tls-cert/--tls-key files. */
+export interface TlsCredentials {
+  cert: Buffer | string;
+  key: Buffer | string;
+}
+
+export type DropKind = 'unparseable' | 'too-large' | 'missing-headers' | 'connection-limit' | 'flood' | 'tls-handshake';
 
 /**
  * 200 messages a second per source address, 400 at once: two hundred phones
@@ -58,6 +73,8 @@ export interface TransportCounters {
 
 export interface SipTransport {
   readonly port: number;
+  /** The SIP over TLS port, when TLS is served. */
+  readonly tlsPort: number | undefined;
   readonly host: string;
   readonly counters: TransportCounters;
   /** The multicast groups joined. */
@@ -122,6 +139,18 @@ async function bindPair(bind: string, port: number): Promise<{ udp: dgram.Socket
   throw new Error(`no port free for both UDP and TCP on ${bind}`);
 }
 
+function listenTls(bind: string, options: NonNullable<TransportOptions['tls']>): Promise<tls.Server> {
+  // A handshake not done in 10 s is dropped (a client that connects and says nothing holds no slot for long).
+  const server = tls.createServer({ cert: options.credentials.cert, key: options.credentials.key, handshakeTimeout: 10_000 });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, bind, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
 export async function startSipTransport(options: TransportOptions): Promise<SipTransport> {
   const { udp, tcp, port } = await bindPair(options.bind, options.port);
   const multicast: string[] = [];
@@ -142,7 +171,7 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
     received: 0,
     sent: 0,
     keepAlives: 0,
-    dropped: { unparseable: 0, 'too-large': 0, 'missing-headers': 0, 'connection-limit': 0, flood: 0 },
+    dropped: { unparseable: 0, 'too-large': 0, 'missing-headers': 0, 'connection-limit': 0, flood: 0, 'tls-handshake': 0 },
   };
   const now = options.now ?? Date.now;
   const floodLimit = options.floodLimit === undefined ? DEFAULT_FLOOD_LIMIT : options.floodLimit;
@@ -207,9 +236,9 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
   });
   udp.on('error', () => undefined);
 
-  const attach = (socket: net.Socket): void => {
-    const remote: Endpoint = { protocol: 'TCP', address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
-    const key = flowKey('TCP', remote.address, remote.port);
+  const attach = (socket: net.Socket, protocol: 'TCP' | 'TLS' = 'TCP'): void => {
+    const remote: Endpoint = { protocol, address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
+    const key = flowKey(protocol, remote.address, remote.port);
     streams.set(key, socket);
     socket.setEncoding('latin1');
     socket.setKeepAlive(true, 30_000);
@@ -262,20 +291,85 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
   });
   tcp.on('error', () => undefined);
 
-  /** Sets our Via on requests we originate or forward (RFC 3261 §16.6 step 8). */
+  const secure = options.tls
+    ? await listenTls(options.bind, options.tls).catch((error: Error) => {
+        udp.close();
+        tcp.close();
+        throw error;
+      })
+    : undefined;
+  const tlsPort = secure ? (secure.address() as net.AddressInfo).port : undefined;
+  /** Sockets of the TLS port still in their handshake, by flow key (counted against the connection limit). */
+  const handshakes = new Map<string, net.Socket>();
+  secure?.on('connection', (socket: net.Socket) => {
+    const remote: Endpoint = { protocol: 'TLS', address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
+    if (streams.size + handshakes.size >= maxConnections) {
+      drop('connection-limit', remote);
+      socket.destroy();
+      return;
+    }
+    const key = flowKey('TLS', remote.address, remote.port);
+    handshakes.set(key, socket);
+    socket.once('close', () => {
+      if (handshakes.get(key) === socket) handshakes.delete(key);
+    });
+  });
+  secure?.on('secureConnection', (socket: tls.TLSSocket) => {
+    handshakes.delete(flowKey('TLS', socket.remoteAddress ?? '', socket.remotePort ?? 0));
+    attach(socket, 'TLS');
+  });
+  secure?.on('tlsClientError', (error: Error, socket: tls.TLSSocket) => {
+    const remote: Endpoint = { protocol: 'TLS', address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
+    drop('tls-handshake', remote);
+    options.onTlsError?.(error, remote);
+    socket.destroy();
+  });
+  secure?.on('error', () => undefined);
+
+  const ownContact = `sip:${host}:${port}`;
+  const ownTlsContact = tlsPort === undefined ? ownContact : `sip:${host}:${tlsPort};transport=tls`;
+  /**
+   * Sets our Via on requests we originate or forward (RFC 3261 §16.6 step 8). Over TLS our
+   * own Contact (`sip:host:port`, as the services write it) becomes the TLS one, so the
+   * phone's in-dialog requests come back over TLS too (RFC 3261 §8.1.1.8).
+   */
   const stamp = (message: SipMessage, protocol: string): void => {
+    if (protocol === 'TLS' && Array.isArray(message.headers.contact)) {
+      message.headers.contact = message.headers.contact.map((contact) =>
+        contact.uri === ownContact ? { ...contact, uri: ownTlsContact } : contact,
+      );
+    }
     if (!isRequest(message)) return;
     const via = message.headers.via[0];
     if (!via) return;
     via.version = '2.0';
     via.host = host;
-    via.port = port;
+    via.port = protocol === 'TLS' ? (tlsPort ?? port) : port;
     via.protocol = protocol;
     if (protocol === 'UDP' && !('rport' in via.params)) via.params['rport'] = null;
   };
 
   const open = (target: Target, onError?: (error: Error) => void): Connection => {
     const protocol = target.protocol.toUpperCase();
+    if (protocol === 'TLS') {
+      // RFC 5626 §5.3 / RFC 3261 §18.2.2: back over the connection the phone opened, or not at all.
+      const key = flowKey('TLS', target.address, target.port);
+      return {
+        protocol: 'TLS',
+        send(message) {
+          const stream = streams.get(key);
+          if (!stream || stream.destroyed) {
+            const error = new Error(`no TLS connection from ${target.address}:${target.port}`);
+            setImmediate(() => onError?.(error));
+            return;
+          }
+          stamp(message, 'TLS');
+          counters.sent++;
+          stream.write(toWire(message));
+        },
+        release() {},
+      };
+    }
     if (protocol === 'TCP') {
       const key = flowKey('TCP', target.address, target.port);
       let socket = streams.get(key);
@@ -310,6 +404,7 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
 
   return {
     port,
+    tlsPort,
     host,
     counters,
     multicast,
@@ -318,10 +413,12 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
       if (closed) return;
       closed = true;
       for (const socket of streams.values()) socket.destroy();
+      for (const socket of handshakes.values()) socket.destroy();
       streams.clear();
       await Promise.all([
         new Promise<void>((resolve) => udp.close(() => resolve())),
         new Promise<void>((resolve) => tcp.close(() => resolve())),
+        ...(secure ? [new Promise<void>((resolve) => secure.close(() => resolve()))] : []),
       ]);
     },
   };

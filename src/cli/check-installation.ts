@@ -4,6 +4,7 @@
  * trunk, the clock) in, a list of checks out, each ok / warning / problem with
  * what to do about it. Pure: the command gathers the facts.
  */
+import type { TlsProbeResult } from '../adapters/tls-probe.js';
 import type { Catalogue } from '../core/catalogue.js';
 import { findDialCodeConflicts } from '../core/dial-codes.js';
 import { activePinAlerts, describePinAlert } from '../core/pin-alerts.js';
@@ -35,6 +36,8 @@ export interface InstallationFacts {
   sip?: { target: string; result: SipProbeResult };
   /** GET / on the daemon's HTTP port (when it runs and serves HTTP). */
   http?: { url: string; result: HttpProbeResult };
+  /** TLS handshakes with the daemon's SIP-over-TLS and HTTPS ports (when it serves them). */
+  tls?: { what: 'sip-tls' | 'https'; target: string; result: TlsProbeResult }[];
   /** OPTIONS to the trunk (when one is set); `skipped` says why it was not sent. */
   trunk?: { uri: string; result: SipProbeResult } | { uri: string; skipped: string };
 }
@@ -49,7 +52,7 @@ const warning = (name: string, message: string, fix: string): DoctorCheck => ({ 
 const problem = (name: string, message: string, fix: string): DoctorCheck => ({ name, status: 'problem', message, fix });
 
 /** Why a probe got no answer, in words that follow "does not answer …: ". */
-function silence(result: Exclude<SipProbeResult | HttpProbeResult, { kind: 'answered' }>): string {
+function silence(result: Exclude<SipProbeResult | HttpProbeResult | TlsProbeResult, { kind: 'answered' }>): string {
   switch (result.kind) {
     case 'timeout':
       return `no answer within ${result.ms / 1000} s`;
@@ -100,6 +103,27 @@ function checkHttpPort(facts: InstallationFacts): DoctorCheck | undefined {
     return warning('http', `${url} answers ${result.status}, not hotdeskd's 404 for /: something else may serve that port`, 'check what listens there (ss -ltnp) and hotdeskd\'s --http-port');
   }
   return problem('http', `provisioning does not answer on ${url}: ${silence(result)}`, 'check hotdeskd\'s --bind and --http-port, and the firewall (TCP to that port)');
+}
+
+/** A certificate ending within this many days is worth a warning. */
+const CERTIFICATE_WARN_DAYS = 30;
+
+function checkTls(facts: InstallationFacts): DoctorCheck[] {
+  const probes = [...(facts.tls ?? [])].sort((a, b) => (a.what === b.what ? 0 : a.what === 'sip-tls' ? -1 : 1));
+  return probes.map(({ what, target, result }) => {
+    const label = what === 'sip-tls' ? 'SIP over TLS' : 'HTTPS provisioning';
+    const port = what === 'sip-tls' ? '--tls-port' : '--https-port';
+    if (result.kind !== 'answered') {
+      return problem(what, `${label} does not answer on ${target}: ${silence(result)}`, `check hotdeskd's --bind and ${port}, and the firewall (TCP to that port)`);
+    }
+    const daysLeft = (Date.parse(result.validTo) - Date.parse(facts.now)) / 86_400_000;
+    const until = `${result.validTo.slice(0, 10)}`;
+    const renew = 'put a renewed certificate and key where --tls-cert and --tls-key point, then restart hotdeskd';
+    if (daysLeft <= 0) return problem(what, `${label} on ${target}: its certificate expired on ${until}; phones refuse it`, renew);
+    if (daysLeft < CERTIFICATE_WARN_DAYS) return warning(what, `${label} on ${target}: its certificate ends on ${until}, in ${Math.floor(daysLeft)} day(s)`, renew);
+    const trust = result.trusted === true ? 'trusted by this machine' : `not trusted by this machine (${result.trusted}): phones need its CA installed`;
+    return ok(what, `${label} answers on ${target}; certificate valid until ${until}, ${trust}`);
+  });
 }
 
 function checkTrunk(facts: InstallationFacts, data: StoreData): DoctorCheck {
@@ -236,7 +260,7 @@ function checkClock(data: StoreData | undefined, now: string): DoctorCheck {
 /** Every check, in the order they are printed. */
 export function checkInstallation(facts: InstallationFacts, catalogue: Catalogue): DoctorCheck[] {
   const data = facts.store.kind === 'ok' ? facts.store.data : undefined;
-  const checks: (DoctorCheck | undefined)[] = [checkDaemon(facts), checkSipPort(facts), checkHttpPort(facts), checkStore(facts)];
+  const checks: (DoctorCheck | undefined)[] = [checkDaemon(facts), checkSipPort(facts), checkHttpPort(facts), ...checkTls(facts), checkStore(facts)];
   if (data) {
     checks.push(checkAddress(data), checkTrunk(facts, data), checkDialCodes(data), checkPhones(data, catalogue), checkPinAlerts(data, facts.now), checkTimeZone(data, facts.now));
   }

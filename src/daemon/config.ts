@@ -24,6 +24,12 @@ export interface DaemonConfig {
   pnp: boolean;
   /** SIP messages per second per source address before the rest are dropped (twice that at once); 0: no limit. */
   sipFloodLimit: number;
+  /** SIP over TLS and HTTPS provisioning with this certificate and key (PEM files, read at start); `undefined`: off. */
+  tls: { certFile: string; keyFile: string } | undefined;
+  /** SIP over TLS port (used with `tls`); 0 picks a free port. */
+  tlsPort: number;
+  /** HTTPS provisioning port (used with `tls`); 0 picks a free port. */
+  httpsPort: number;
 }
 
 export class ConfigError extends Error {
@@ -47,6 +53,10 @@ export function daemonProgram(version: string): Command {
     .option('--rtp-ports <range>', 'UDP ports for the login voice menu, as A-B (default 10000-10999); env HOTDESK_RTP_PORTS')
     .option('--http-port <port>', 'HTTP provisioning port, 0 for any free port (default: the store\'s, 8088); env HOTDESK_HTTP_PORT')
     .option('--sip-flood-limit <n>', 'SIP messages per second from one address before the rest are dropped, 0 for no limit (default 200); env HOTDESK_SIP_FLOOD_LIMIT')
+    .option('--tls-cert <file>', 'PEM certificate (chain) for SIP over TLS and HTTPS provisioning, with --tls-key; env HOTDESK_TLS_CERT')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert; env HOTDESK_TLS_KEY')
+    .option('--tls-port <port>', 'SIP over TLS port, 0 for any free port (default 5061); env HOTDESK_TLS_PORT')
+    .option('--https-port <port>', 'HTTPS provisioning port, 0 for any free port (default 8443); env HOTDESK_HTTPS_PORT')
     .option('--no-pnp', 'do not answer plug-and-play requests from factory-fresh phones; env HOTDESK_PNP=off')
     .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')}; env HOTDESK_LOG_LEVEL`)
     .exitOverride()
@@ -71,6 +81,10 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
     rtpPorts?: string;
     httpPort?: string;
     sipFloodLimit?: string;
+    tlsCert?: string;
+    tlsKey?: string;
+    tlsPort?: string;
+    httpsPort?: string;
     pnp: boolean;
   }>();
   const pick = (flag: string | undefined, name: string): [string, string | undefined] =>
@@ -102,7 +116,18 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
     throw new ConfigError('HOTDESK_PNP', pnpEnv, 'on or off');
   }
   const pnp = flags.pnp && !(pnpEnv !== undefined && /^(off|0|false|no)$/i.test(pnpEnv));
-  return { data: flags.data ?? env['HOTDESK_DATA'], logLevel, sipPort, bind, publicAddress, digest, rtpPorts, httpPort, pnp, sipFloodLimit };
+  const [certSetting, certFile] = pick(flags.tlsCert, 'tls-cert');
+  const [keySetting, keyFile] = pick(flags.tlsKey, 'tls-key');
+  if ((certFile === undefined) !== (keyFile === undefined) || certFile === '' || keyFile === '') {
+    const [setting, value] = certFile ? [certSetting, certFile] : [keySetting, keyFile ?? ''];
+    throw new ConfigError(setting, value, 'both --tls-cert and --tls-key (HOTDESK_TLS_CERT, HOTDESK_TLS_KEY) or neither');
+  }
+  const tls = certFile && keyFile ? { certFile, keyFile } : undefined;
+  const [tlsPortSetting, tlsPortText = '5061'] = pick(flags.tlsPort, 'tls-port');
+  const tlsPort = parsePort(tlsPortSetting, tlsPortText);
+  const [httpsSetting, httpsText = '8443'] = pick(flags.httpsPort, 'https-port');
+  const httpsPort = parsePort(httpsSetting, httpsText);
+  return { data: flags.data ?? env['HOTDESK_DATA'], logLevel, sipPort, bind, publicAddress, digest, rtpPorts, httpPort, pnp, sipFloodLimit, tls, tlsPort, httpsPort };
 }
 
 function parsePortRange(text: string): DaemonConfig['rtpPorts'] | undefined {

@@ -5,6 +5,8 @@
 import type { RateLimit } from '../provisioning/rate-limiter.js';
 import type { ThrottleOptions } from '../sip/auth-throttle.js';
 import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
+import type { TlsCredentials } from '../adapters/sip-transport.js';
 import { join } from 'node:path';
 import type { Server } from 'node:net';
 import { applyChange, type Change } from '../store/changes.js';
@@ -74,9 +76,14 @@ export interface DaemonOptions {
     maxTransactions?: number;
     /** Password-guessing throttle settings (tests shorten them). */
     authThrottle?: { source?: Partial<ThrottleOptions>; account?: Partial<ThrottleOptions> };
+    /** SIP over TLS on this port (0: any free one) with this certificate and key. */
+    tls?: { port: number; credentials: TlsCredentials };
   };
-  /** Where to serve provisioning over HTTP (port 0: any free one); leave out to run without it. */
-  http?: { bind: string; port: number | undefined; publicAddress?: string };
+  /**
+   * Where to serve provisioning over HTTP (port 0: any free one); leave out to run without it.
+   * With `https` also over HTTPS, and (with `sip.tls` too) phones' files point them at TLS and HTTPS.
+   */
+  http?: { bind: string; port: number | undefined; publicAddress?: string; https?: { port: number; credentials: TlsCredentials } };
   /** Policy ticks every `tickMs` (default 15 s); `minuteMs` shortens a policy minute, the others the warning call (tests). */
   policies?: { tickMs?: number; minuteMs?: number; ringTimeoutMs?: number; keyWaitMs?: number };
 }
@@ -135,6 +142,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       version,
       ...(sip ? { sip: { host: sip.stack.transport.host, port: sip.stack.transport.port } } : {}),
       ...(http && options.http ? { http: { host: options.http.bind, port: http.port } } : {}),
+      ...(sip?.stack.transport.tlsPort !== undefined ? { sipTls: { host: sip.stack.transport.host, port: sip.stack.transport.tlsPort } } : {}),
+      ...(http?.httpsPort !== undefined && options.http ? { https: { host: options.http.bind, port: http.httpsPort } } : {}),
     });
     server = await startControlServer(paths.socket, async (request): Promise<ControlResponse> => {
       switch (request.kind) {
@@ -196,6 +205,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         log: options.log,
         overridesDir: join(paths.dir, 'templates'),
         ...(publicAddress ? { publicAddress } : {}),
+        ...(options.http.https ? { https: options.http.https } : {}),
+        ...(sip?.stack.transport.tlsPort !== undefined ? { sipTlsPort: sip.stack.transport.tlsPort } : {}),
         onFetched: (phone) => sip?.phoneSync.fetched(phone),
       });
     }
@@ -251,6 +262,30 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
 }
 
+/** Reads the certificate and key and checks they fit; a message naming the file (or the mismatch) when they cannot be used. */
+function loadTlsCredentials(files: { certFile: string; keyFile: string }): TlsCredentials | string {
+  const read = (setting: string, file: string): Buffer | string => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      return `${setting}: cannot read "${file}" (${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code})`;
+    }
+  };
+  const cert = read('--tls-cert', files.certFile);
+  if (typeof cert === 'string') return cert;
+  const key = read('--tls-key', files.keyFile);
+  if (typeof key === 'string') return key;
+  try {
+    createSecureContext({ cert, key });
+    return { cert, key };
+  } catch (error) {
+    // OpenSSL's own words ("key values mismatch", "no start line"), never the key's content.
+    const reason = (error as Error).message.replace(/^error:[0-9A-F]+:[^:]*:[^:]*:/i, '').trim();
+    return `--tls-cert "${files.certFile}" and --tls-key "${files.keyFile}" cannot be used together (${reason}); expected a PEM certificate and its private key`;
+  }
+}
+
 function sipBlocks(blocks: readonly AuthBlock[]): SipBlock[] {
   return blocks.map((block) => ({ kind: block.kind, key: block.key, until: new Date(block.untilMs).toISOString() }));
 }
@@ -262,7 +297,9 @@ function banner(daemon: Daemon): string {
     `  data:     ${daemon.paths.store}`,
     `  control:  ${daemon.paths.socket}`,
     ...(daemon.sip ? [`  sip:      udp+tcp ${daemon.sip.stack.transport.host}:${daemon.sip.stack.transport.port}`] : []),
+    ...(daemon.sip?.stack.transport.tlsPort !== undefined ? [`  sip:      tls ${daemon.sip.stack.transport.host}:${daemon.sip.stack.transport.tlsPort}`] : []),
     `  phones:   provisioning URL ${provisioningUrl(daemon.store.data, daemon.http?.port)}`,
+    ...(daemon.http?.httpsPort !== undefined ? [`  phones:   over HTTPS ${provisioningUrl(daemon.store.data, daemon.http.httpsPort).replace(/^http:/, 'https:')}`] : []),
   ];
   if (extensions.length === 0 || phones.length === 0) {
     lines.push('', 'Next steps for a new office:');
@@ -287,6 +324,15 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     }
     throw error;
   }
+  let credentials: TlsCredentials | undefined;
+  if (config.tls) {
+    const loaded = loadTlsCredentials(config.tls);
+    if (typeof loaded === 'string') {
+      process.stderr.write(`hotdeskd: ${loaded}\n`);
+      return 1;
+    }
+    credentials = loaded;
+  }
   const log = createLogger({ level: config.logLevel });
   let daemon: Daemon;
   try {
@@ -302,8 +348,14 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
         pnp: config.pnp,
         floodLimit: config.sipFloodLimit === 0 ? null : { perSecond: config.sipFloodLimit, burst: config.sipFloodLimit * 2 },
         ...(config.publicAddress ? { publicAddress: config.publicAddress } : {}),
+        ...(credentials ? { tls: { port: config.tlsPort, credentials } } : {}),
       },
-      http: { bind: config.bind, port: config.httpPort, ...(config.publicAddress ? { publicAddress: config.publicAddress } : {}) },
+      http: {
+        bind: config.bind,
+        port: config.httpPort,
+        ...(config.publicAddress ? { publicAddress: config.publicAddress } : {}),
+        ...(credentials ? { https: { port: config.httpsPort, credentials } } : {}),
+      },
     });
   } catch (error) {
     if (error instanceof AlreadyRunningError || error instanceof StoreFileError) {
@@ -315,7 +367,15 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     if (failure.code === 'EADDRINUSE' || (failure.code === 'EACCES' && (failure.syscall === 'bind' || failure.syscall === 'listen'))) {
       const what = failure.code === 'EADDRINUSE' ? 'the port is in use (another hotdeskd or PBX?)' : 'permission denied';
       const http = failure.port !== undefined && failure.port !== config.sipPort && failure.syscall === 'listen';
-      const [service, port, flag] = http ? ['HTTP provisioning', failure.port, '--http-port'] : ['SIP', config.sipPort, '--sip-port'];
+      const secure = config.tls && failure.syscall === 'listen' && failure.port !== config.sipPort && failure.port !== config.httpPort;
+      const [service, port, flag] =
+        secure && failure.port === config.tlsPort
+          ? ['SIP over TLS', config.tlsPort, '--tls-port']
+          : secure && failure.port === config.httpsPort
+            ? ['HTTPS provisioning', config.httpsPort, '--https-port']
+            : http
+              ? ['HTTP provisioning', failure.port, '--http-port']
+              : ['SIP', config.sipPort, '--sip-port'];
       process.stderr.write(`hotdeskd: cannot listen for ${service} on ${config.bind}:${port}: ${what}; choose another with ${flag}\n`);
       return 1;
     }

@@ -27,7 +27,7 @@ export interface FanvilSpelling {
   /** `<ap><FlashFileName>` relative to `<FlashServerIP>` (the provisioning origin); `$mac` is the phone's. */
   flashFileName: string;
   outboundProxy: { address: string; port: string };
-  /** `<Transport>`: 0 UDP. */
+  /** `<Transport>`: 0 UDP, 3 TLS (phones.md §5.3). */
   transport: number;
   /** `<DTMFMode>`: 0 in-band, 1 RFC 2833, 2 SIP INFO [K: Wazo]. */
   dtmfMode: number;
@@ -56,7 +56,7 @@ export function spellFanvil(view: PhoneView): FanvilSpelling {
     language: LANGUAGE[view.account.language],
     flashFileName: `${view.provisioning.path.replace(/^\//, '')}$mac.cfg`,
     outboundProxy: proxy ? { address: proxy.host, port: String(proxy.port) } : { address: '', port: '' },
-    transport: 0,
+    transport: view.server.transport === 'tls' ? 3 : 0,
     dtmfMode: view.dtmf.sipInfo && !view.dtmf.rfc2833 ? 2 : view.dtmf.rfc2833 ? 1 : 0,
     natUdpUpdate: view.server.natKeepAlive.enabled ? 2 : 0,
   };

@@ -27,8 +27,11 @@ export interface GrandstreamSpelling {
   language: string;
   /** `account.1.sip.outboundProxy.1.address`: `host:port`, empty without one. */
   outboundProxy: string;
-  /** `account.1.sip.transport`. */
-  transport: 'UDP';
+  /**
+   * `account.1.sip.transport` (P130: 0 UDP, 1 TCP, 2 TLS/TCP, phones.md §4.3). The alias value
+   * for TLS is written `TLS` as open-source provisioning code does; unconfirmed on a phone.
+   */
+  transport: 'UDP' | 'TLS';
   yesNo: { keepAlive: 'Yes' | 'No'; rfc2833: 'Yes' | 'No'; sipInfo: 'Yes' | 'No' };
 }
 
@@ -56,7 +59,7 @@ export function spellGrandstream(view: PhoneView): GrandstreamSpelling {
     expiresMinutes: Math.max(1, Math.ceil(view.server.expires / 60)),
     language: LANGUAGE[view.account.language],
     outboundProxy: view.server.outboundProxy?.text ?? '',
-    transport: 'UDP',
+    transport: view.server.transport === 'tls' ? 'TLS' : 'UDP',
     yesNo: { keepAlive: yesNo(view.server.natKeepAlive.enabled), rfc2833: yesNo(view.dtmf.rfc2833), sipInfo: yesNo(view.dtmf.sipInfo) },
   };
 }

@@ -40,8 +40,8 @@ export interface PolySpelling {
   /** One entry per key slot, so a shorter list blanks what a longer one wrote. */
   resourceList: PolyResource[];
   language: string;
-  /** `reg.1.server.1.transport` / `reg.1.outboundProxy.transport`. */
-  transport: 'UDPOnly';
+  /** `reg.1.server.1.transport` / `reg.1.outboundProxy.transport` (phones.md §2.3). */
+  transport: 'UDPOnly' | 'TLS';
   outboundProxy: { use: 0 | 1; address: string; port: string };
   /** `nat.keepalive.interval` in seconds, 0 = off. */
   keepAliveInterval: number;
@@ -88,7 +88,7 @@ export function spellPoly(view: PhoneView): PolySpelling {
     configFiles: `${view.phone.mac}${POLY_PHONE_SUFFIX}`,
     ...spellPolyKeys(view.keys),
     language: LANGUAGE[view.account.language],
-    transport: 'UDPOnly',
+    transport: view.server.transport === 'tls' ? 'TLS' : 'UDPOnly',
     outboundProxy: proxy ? { use: 1, address: proxy.host, port: String(proxy.port) } : { use: 0, address: '', port: '' },
     keepAliveInterval: view.server.natKeepAlive.enabled ? view.server.natKeepAlive.interval : 0,
     rfc2833: view.dtmf.rfc2833 ? 1 : 0,

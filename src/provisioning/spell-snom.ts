@@ -19,6 +19,8 @@ export interface SnomFkey {
 export interface SnomSpelling {
   fkeys: SnomFkey[];
   language: string;
+  /** `user_host`: `host:port`, with `;transport=tls` over TLS. */
+  userHost: string;
   /** `user_outbound`: `host:port;transport=udp`, empty without an outbound proxy. */
   outbound: string;
   /** `checksync_action`: `sync` reloads without reboot (phones.md §3.6). */
@@ -46,6 +48,7 @@ export function spellSnom(view: PhoneView): SnomSpelling {
   return {
     fkeys: spellSnomKeys(view.keys),
     language: LANGUAGE[view.account.language],
+    userHost: view.server.transport === 'tls' ? `${view.server.registrar.text};transport=tls` : view.server.registrar.text,
     outbound: proxy ? `${proxy.text};transport=${view.server.transport}` : '',
     checksyncAction: view.reprovision.reboot ? 'reboot' : 'sync',
     dtmfInfo: view.dtmf.sipInfo ? (view.dtmf.rfc2833 ? 'on' : 'sip_info_only') : 'off',

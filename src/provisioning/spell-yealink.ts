@@ -29,7 +29,7 @@ export interface YealinkPhoneSpelling {
   natUpdate: 0 | 1;
   /** `account.1.outbound_proxy_enable`. */
   outboundProxy: { enable: 0 | 1; address: string; port: string };
-  /** `account.1.sip_server.1.transport_type`: 0 UDP. */
+  /** `account.1.sip_server.1.transport_type`: 0 UDP, 2 TLS (phones.md §1.3). */
   transportType: number;
   /** `account.1.dtmf.type`: 0 in-band, 1 RFC 2833, 2 SIP INFO, 3 both (phones.md §1.5). */
   dtmfType: number;
@@ -67,7 +67,7 @@ export function spellYealinkPhone(view: PhoneView): YealinkPhoneSpelling {
     linekeys: spellYealinkKeys(view.keys),
     language: LANGUAGE[view.account.language],
     natUpdate: view.server.natKeepAlive.enabled ? 1 : 0,
-    transportType: 0,
+    transportType: view.server.transport === 'tls' ? 2 : 0,
     dtmfType: (view.dtmf.rfc2833 ? 1 : 0) + (view.dtmf.sipInfo ? 2 : 0),
     natTraversal: view.stun.enabled ? 1 : 0,
     outboundProxy: proxy

@@ -86,12 +86,13 @@ export interface PhoneView extends PolicyView {
     registrar: HostPort;
     /** Set for phones behind an SBC. */
     outboundProxy: HostPort | null;
-    transport: 'udp';
+    /** `tls` when hotdeskd serves SIP over TLS (then `registrar.port` is the TLS port), except behind an SBC. */
+    transport: 'udp' | 'tls';
     /** Seconds. */
     expires: number;
     natKeepAlive: { enabled: boolean; interval: number };
   };
-  /** The phone's own auto-provisioning setting: `url` = `origin` + `path`. */
+  /** The phone's own auto-provisioning setting: `url` = `origin` + `path` (https when hotdeskd serves TLS). */
   provisioning: { url: string; origin: string; path: string };
   /** Exactly `model.keys` slots: Logout first, then BLF keys, then every other slot unused. */
   keys: ViewKey[];
@@ -111,6 +112,12 @@ export interface BuildPhoneViewInput {
   generation: number;
   /** The public address direct phones use (hotdeskd --public-address); default `settings.address`. */
   publicAddress?: string;
+  /**
+   * hotdeskd serves SIP over TLS and HTTPS provisioning on these ports: the phone registers
+   * over TLS (lan and direct phones; a phone behind an SBC keeps the SBC's transport) and
+   * fetches its files over HTTPS. Left out: UDP and HTTP, as before.
+   */
+  tls?: { sipPort: number; httpsPort: number };
 }
 
 export interface BuildCommonViewInput {
@@ -163,11 +170,13 @@ function server(input: BuildPhoneViewInput): PhoneView['server'] {
   const { phone, settings } = input;
   const connection = phone.connection;
   const common = { transport: 'udp' as const, expires: REGISTRATION_EXPIRES[connection.mode] };
+  const secure = input.tls ? { transport: 'tls' as const, expires: REGISTRATION_EXPIRES[connection.mode] } : common;
+  const sipPort = input.tls?.sipPort ?? settings.sipPort;
   switch (connection.mode) {
     case 'lan':
       return {
-        ...common,
-        registrar: hostPort(settings.address, settings.sipPort),
+        ...secure,
+        registrar: hostPort(settings.address, sipPort),
         outboundProxy: null,
         natKeepAlive: { enabled: false, interval: NAT_KEEPALIVE_SECONDS },
       };
@@ -180,8 +189,8 @@ function server(input: BuildPhoneViewInput): PhoneView['server'] {
       };
     case 'direct':
       return {
-        ...common,
-        registrar: hostPort(input.publicAddress ?? settings.address, settings.sipPort),
+        ...secure,
+        registrar: hostPort(input.publicAddress ?? settings.address, sipPort),
         outboundProxy: null,
         natKeepAlive: { enabled: true, interval: NAT_KEEPALIVE_SECONDS },
       };
@@ -193,7 +202,7 @@ function provisioning(input: BuildPhoneViewInput): PhoneView['provisioning'] {
   const { settings } = input;
   const address = input.phone.connection.mode === 'direct' ? (input.publicAddress ?? settings.address) : settings.address;
   const host = address.includes(':') ? `[${address}]` : address;
-  const origin = `http://${host}:${settings.httpPort}`;
+  const origin = input.tls ? `https://${host}:${input.tls.httpsPort}` : `http://${host}:${settings.httpPort}`;
   const path = `/provisioning/${settings.provisioningToken}/`;
   return { url: `${origin}${path}`, origin, path };
 }

@@ -34,6 +34,16 @@ function healthy(edit: (facts: InstallationFacts) => InstallationFacts = (facts)
 const withData = (facts: InstallationFacts, edit: (data: StoreData) => StoreData): InstallationFacts =>
   facts.store.kind === 'ok' ? { ...facts, store: { ...facts.store, data: edit(facts.store.data) } } : facts;
 
+/** With SIP over TLS probed (and HTTPS healthy). */
+const withTls = (result: NonNullable<InstallationFacts['tls']>[number]['result']): InstallationFacts =>
+  healthy((f) => ({
+    ...f,
+    tls: [
+      { what: 'https', target: '127.0.0.1:8443', result: { kind: 'answered', ms: 2, validTo: '2027-11-22T00:00:00.000Z', trusted: 'DEPTH_ZERO_SELF_SIGNED_CERT' } },
+      { what: 'sip-tls', target: '127.0.0.1:5061', result },
+    ],
+  }));
+
 const find = (checks: DoctorCheck[], name: string): DoctorCheck | undefined => checks.find((check) => check.name === name);
 
 t.test('a healthy installation passes every check', async (t) => {
@@ -56,6 +66,9 @@ const rows: [string, InstallationFacts, string, DoctorCheck['status'], RegExp, R
   ['SIP silent', healthy((f) => ({ ...f, sip: { target: 'udp 127.0.0.1:5060', result: { kind: 'timeout', ms: 2000 } } })), 'sip', 'problem', /does not answer OPTIONS on udp 127\.0\.0\.1:5060: no answer within 2 s/, /--sip-port/],
   ['HTTP refused', healthy((f) => ({ ...f, http: { url: 'http://127.0.0.1:8088/', result: { kind: 'refused' } } })), 'http', 'problem', /refused/, /--http-port/],
   ['HTTP answered by something else', healthy((f) => ({ ...f, http: { url: 'http://127.0.0.1:8088/', result: { kind: 'answered', status: 200, ms: 1 } } })), 'http', 'warning', /answers 200/, /ss -ltnp/],
+  ['TLS certificate expired', withTls({ kind: 'answered', ms: 3, validTo: '2026-11-01T00:00:00.000Z', trusted: 'CERT_HAS_EXPIRED' }), 'sip-tls', 'problem', /SIP over TLS on 127\.0\.0\.1:5061: its certificate expired on 2026-11-01/, /--tls-cert and --tls-key/],
+  ['TLS certificate ending soon', withTls({ kind: 'answered', ms: 3, validTo: '2026-12-02T09:00:00.000Z', trusted: true }), 'sip-tls', 'warning', /certificate ends on 2026-12-02, in 10 day\(s\)/, /restart hotdeskd/],
+  ['TLS port silent', withTls({ kind: 'timeout', ms: 2000 }), 'sip-tls', 'problem', /SIP over TLS does not answer on 127\.0\.0\.1:5061: no answer within 2 s/, /--tls-port/],
   ['trunk silent', healthy((f) => ({ ...f, trunk: { uri: 'sip:pbx.example.net', result: { kind: 'timeout', ms: 2000 } } })), 'trunk', 'problem', /does not answer OPTIONS: no answer within 2 s/, /hotdesk trunk set/],
   ['trunk host unknown', healthy((f) => ({ ...f, trunk: { uri: 'sip:pbx.example.net', result: { kind: 'error', problem: 'cannot resolve pbx.example.net (ENOTFOUND)' } } })), 'trunk', 'problem', /ENOTFOUND/, /hotdesk trunk show/],
   ['trunk clock off', healthy((f) => ({ ...f, trunk: { uri: 'sip:pbx.example.net', result: { kind: 'answered', status: 401, reason: 'Unauthorized', ms: 9, date: 'Sun, 22 Nov 2026 07:50:00 GMT' } } })), 'trunk', 'warning', /401 Unauthorized.*differ by 600 s/, /timedatectl/],
@@ -99,4 +112,12 @@ t.test('an active failed-PIN burst is a warning', async (t) => {
   const checks = checkInstallation(withData(healthy(), (d) => ({ ...d, audit: failures as StoreData['audit'] })), catalogue);
   t.equal(find(checks, 'pin-alerts')?.status, 'warning');
   t.match(find(checks, 'pin-alerts')?.message, /extension 101, 10 failures in 10 minutes/);
+});
+
+t.test('TLS ports are checked in a fixed order, with their certificates', async (t) => {
+  const checks = checkInstallation(withTls({ kind: 'answered', ms: 3, validTo: '2027-11-22T00:00:00.000Z', trusted: true }), catalogue);
+  t.same(checks.map((check) => check.name).slice(0, 5), ['daemon', 'sip', 'http', 'sip-tls', 'https'], 'SIP over TLS, then HTTPS, after the plain ports');
+  t.match(find(checks, 'sip-tls')?.message, 'SIP over TLS answers on 127.0.0.1:5061; certificate valid until 2027-11-22, trusted by this machine');
+  t.match(find(checks, 'https')?.message, /not trusted by this machine \(DEPTH_ZERO_SELF_SIGNED_CERT\): phones need its CA installed/);
+  t.equal(doctorExitCode(checks), 0);
 });

@@ -8,6 +8,7 @@ t.test('defaults', async (t) => {
   const config = parse([]);
   t.match(config, { sipPort: 5060, bind: '0.0.0.0', rtpPorts: { min: 10000, max: 10999 }, httpPort: undefined, pnp: true, sipFloodLimit: 200, logLevel: 'info' });
   t.same(config.digest, ['SHA-256', 'MD5']);
+  t.match(config, { tls: undefined, tlsPort: 5061, httpsPort: 8443 }, 'TLS off unless a certificate and key are given');
 });
 
 t.test('flags and environment', async (t) => {
@@ -23,6 +24,12 @@ t.test('flags and environment', async (t) => {
     [[], { HOTDESK_PNP: 'off' }, { pnp: false }],
     [[], { HOTDESK_PNP: 'on' }, { pnp: true }],
     [['--digest', 'md5'], {}, { digest: ['MD5'] }],
+    [['--tls-cert', 'c.pem', '--tls-key', 'k.pem'], {}, { tls: { certFile: 'c.pem', keyFile: 'k.pem' }, tlsPort: 5061, httpsPort: 8443 }],
+    [[], { HOTDESK_TLS_CERT: '/etc/hotdesk/c.pem', HOTDESK_TLS_KEY: '/etc/hotdesk/k.pem' }, { tls: { certFile: '/etc/hotdesk/c.pem', keyFile: '/etc/hotdesk/k.pem' } }],
+    [['--tls-key', 'flag.pem'], { HOTDESK_TLS_CERT: 'c.pem', HOTDESK_TLS_KEY: 'env.pem' }, { tls: { certFile: 'c.pem', keyFile: 'flag.pem' } }],
+    [['--tls-port', '0', '--https-port', '0'], {}, { tlsPort: 0, httpsPort: 0 }],
+    [[], { HOTDESK_TLS_PORT: '5071', HOTDESK_HTTPS_PORT: '9443' }, { tlsPort: 5071, httpsPort: 9443 }],
+    [['--https-port', '8444'], { HOTDESK_HTTPS_PORT: '9443' }, { httpsPort: 8444 }],
   ];
   for (const [argv, env, expected] of cases) t.match(parse(argv, env), expected, `${argv.join(' ')} ${JSON.stringify(env)}`);
 });
@@ -38,6 +45,12 @@ t.test('refusals name the setting, the value and what was expected', async (t) =
     [[], { HOTDESK_PNP: 'maybe' }, /^HOTDESK_PNP: "maybe" is not valid \(expected on or off\)/],
     [['--bind', 'example.org'], {}, /^--bind: "example.org"/],
     [['--log-level', 'loud'], {}, /^--log-level: "loud"/],
+    [['--tls-cert', 'c.pem'], {}, /^--tls-cert: "c.pem" is not valid \(expected both --tls-cert and --tls-key \(HOTDESK_TLS_CERT, HOTDESK_TLS_KEY\) or neither\)/],
+    [['--tls-key', 'k.pem'], {}, /^--tls-key: "k.pem" is not valid \(expected both --tls-cert and --tls-key/],
+    [[], { HOTDESK_TLS_CERT: 'c.pem' }, /^HOTDESK_TLS_CERT: "c.pem" is not valid \(expected both/],
+    [[], { HOTDESK_TLS_CERT: 'c.pem', HOTDESK_TLS_KEY: '' }, /^HOTDESK_TLS_CERT: "c.pem" is not valid \(expected both/],
+    [['--tls-port', '65536'], {}, /^--tls-port: "65536" is not valid \(expected a port/],
+    [[], { HOTDESK_HTTPS_PORT: 'https' }, /^HOTDESK_HTTPS_PORT: "https" is not valid \(expected a port/],
   ];
   for (const [argv, env, message] of cases) {
     let thrown: unknown;

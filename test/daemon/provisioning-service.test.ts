@@ -6,6 +6,7 @@
  */
 import t, { type Test } from 'tap';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -23,6 +24,7 @@ import { createStoreService, type StoreService } from '../../src/daemon/store-se
 import { startProvisioningService, type ProvisioningService, type ProvisioningServiceOptions } from '../../src/daemon/http/provisioning-service.js';
 import { readPhoneConfig, readXml, readYealink, validateXml } from '../fixtures/provisioning/read-config.js';
 import { loadStoreFile } from '../support/temp-data.js';
+import { makeTestCertificate } from '../support/tls-certificate.js';
 
 const TOKEN = 'tok-0123456789abcdef';
 const catalogue = loadCatalogue();
@@ -240,6 +242,42 @@ t.test('a logged-in phone gets the extension’s account, Logout first, then BLF
   t.same(config.keys.slice(1, 3), ['16 202', '16 203'], 'BLF keys in list order, the empty position dropped');
   const snom = await w.get(PHONES.snom.own, { ua: PHONES.snom.ua });
   t.equal(readPhoneConfig('snom', snom.body).user, 'HD0003', 'other phones stay idle');
+});
+
+t.test('with HTTPS and SIP over TLS: the same files over both, pointing phones at TLS', async (t) => {
+  const certDir = await mkdtemp(join(tmpdir(), 'hd-tls-'));
+  t.teardown(() => rm(certDir, { recursive: true, force: true }));
+  const cert = makeTestCertificate(certDir);
+  const w = await world(t, { https: { port: 0, credentials: { cert: cert.cert, key: cert.key } }, sipTlsPort: 5071 });
+  t.ok(w.service.httpsPort !== undefined && w.service.httpsPort !== w.service.port, 'HTTPS on a port of its own');
+  const overHttps = await new Promise<Reply>((resolve, reject) => {
+    https
+      .get({ host: '127.0.0.1', port: w.service.httpsPort, path: `/provisioning/${TOKEN}/${PHONES.fanvil.own}`, ca: cert.cert, headers: { 'User-Agent': PHONES.fanvil.ua } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      })
+      .on('error', reject);
+  });
+  t.equal(overHttps.status, 200, 'served over HTTPS');
+  const line = readXml(overHttps.body).sysConf.sip.line[0];
+  t.same([String(line.Transport), String(line.RegisterPort)], ['3', '5071'], 'Fanvil: Transport 3 (TLS) on the TLS port');
+  t.equal(String(readXml(overHttps.body).sysConf.ap.FlashServerIP), `https://192.0.2.10:${w.service.httpsPort}`, 'and provisioning over HTTPS');
+  // A phone's first fetch is over plain HTTP; its file already moves it to TLS and HTTPS.
+  const overHttp = await w.get(PHONES.poly.own, { ua: PHONES.poly.ua });
+  t.equal(overHttp.status, 200, 'plain HTTP still served');
+  t.equal(readXml(overHttp.body).polycomConfig['@reg.1.server.1.transport'], 'TLS', 'Poly: reg.1.server.1.transport TLS');
+  t.equal(w.service.counters.served, 2);
+});
+
+t.test('without HTTPS nothing of TLS is written', async (t) => {
+  const w = await world(t, { sipTlsPort: 5071 });
+  t.equal(w.service.httpsPort, undefined, 'no HTTPS port');
+  const reply = await w.get(PHONES.yealink.own, { ua: PHONES.yealink.ua });
+  const values = readYealink(reply.body).values;
+  t.same([values.get('account.1.sip_server.1.transport_type'), values.get('account.1.sip_server.1.port')], ['0', '5060'], 'UDP on the SIP port');
+  t.match(values.get('static.auto_provision.server.url'), /^http:\/\//, 'provisioning over HTTP');
 });
 
 t.test('the applied generation is recorded on the phone’s own file only', async (t) => {

@@ -4,9 +4,9 @@
  * intended change, regenerate with `UPDATE_GOLDEN=1 npx tap test/provisioning/golden.test.ts`
  * and read the diff. Each file is also read back in its vendor's format.
  */
-import t, { type Test } from 'tap';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import t from 'tap';
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Vendor } from '../../src/core/catalogue.js';
 import type { Connection } from '../../src/core/model.js';
 import { phoneFileName, POLY_PHONE_SUFFIX, VENDOR_FORMAT, type ConfigFile } from '../../src/provisioning/config-files.js';
@@ -24,9 +24,9 @@ import {
   shippedTemplate,
   VENDORS,
 } from '../fixtures/provisioning/office.js';
+import { checkGolden } from '../fixtures/provisioning/golden-file.js';
 import { readPhoneConfig, readXml, readYealink, validateXml } from '../fixtures/provisioning/read-config.js';
 
-const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 const extensionOf = (vendor: Vendor): string => (VENDOR_FORMAT[vendor] === 'xml' ? 'xml' : 'cfg');
 
 function render(vendor: Vendor, file: ConfigFile, view: ConfigView): string {
@@ -35,15 +35,7 @@ function render(vendor: Vendor, file: ConfigFile, view: ConfigView): string {
   return result.text;
 }
 
-function golden(t: Test, name: string, text: string): void {
-  const path = resolve(GOLDEN_DIR, name);
-  if (UPDATE) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-  }
-  t.ok(existsSync(path), `${name} exists (UPDATE_GOLDEN=1 writes it)`);
-  if (existsSync(path)) t.equal(text, readFileSync(path, 'utf8'), `${name} matches the golden file`);
-}
+const golden = checkGolden;
 
 interface Scenario {
   name: string;
@@ -171,6 +163,8 @@ t.test('no stale golden files', async (t) => {
     'yealink-common.cfg',
     'poly-vvx250/master.xml',
     'snom-common.xml',
+    // golden-tls.test.ts: the TLS variant per vendor.
+    ...VENDORS.map((vendor) => `${GOLDEN_MODELS[vendor]}/user-lan-tls.${extensionOf(vendor)}`),
   ]);
   const found = readdirSync(GOLDEN_DIR, { recursive: true, encoding: 'utf8' }).filter((name) => /\.(cfg|xml)$/.test(name));
   t.same(found.filter((name) => !expected.has(name)).sort(), [], 'every golden file belongs to a test');

@@ -6,6 +6,7 @@ import { readStore, StoreFileError } from '../../adapters/json-store.js';
 import { ControlError, NoDaemonError, sendControl, type Listening } from '../../adapters/control-socket.js';
 import { probeSipOptions } from '../../adapters/sip-probe.js';
 import { probeHttp } from '../../adapters/http-probe.js';
+import { probeTls } from '../../adapters/tls-probe.js';
 import { checkInstallation, doctorExitCode, type CheckStatus, type InstallationFacts } from '../check-installation.js';
 import { EXIT_USAGE } from '../reason-messages.js';
 
@@ -57,6 +58,12 @@ async function gatherFacts(ctx: CliContext, cliVersion: string, timeoutMs: numbe
         facts.sip = { target: `udp ${hostPort(host, port)}`, result };
       }),
     );
+  }
+  for (const [what, listening] of [['sip-tls', daemon.kind === 'running' ? daemon.pong.sipTls : undefined], ['https', daemon.kind === 'running' ? daemon.pong.https : undefined]] as const) {
+    if (!listening) continue;
+    const host = reachable(listening);
+    const target = hostPort(host, listening.port);
+    probes.push(probeTls(host, listening.port, timeoutMs).then((result) => void (facts.tls = [...(facts.tls ?? []), { what, target, result }])));
   }
   if (daemon.kind === 'running' && daemon.pong.http) {
     const url = `http://${hostPort(reachable(daemon.pong.http), daemon.pong.http.port)}/`;

@@ -19,6 +19,7 @@
  * `onFetched`.
  */
 import type { Logger } from '../../adapters/log.js';
+import type { TlsCredentials } from '../../adapters/sip-transport.js';
 import { startHttpServer, type HttpReply, type HttpRequest, type HttpServerCounters } from '../../adapters/http-server.js';
 import { readTemplate } from '../../adapters/template-files.js';
 import { SHIPPED_TEMPLATES } from '../../adapters/paths.js';
@@ -48,6 +49,16 @@ export interface ProvisioningServiceOptions {
   overridesDir?: string;
   /** The public address `direct` phones use (hotdeskd --public-address); default `settings.address`. */
   publicAddress?: string;
+  /**
+   * Also serve over HTTPS on this port (0 picks a free one), the same files. Plain HTTP stays:
+   * a factory-fresh phone fetches its first file over HTTP, before it trusts the office's CA.
+   */
+  https?: { port: number; credentials: TlsCredentials };
+  /**
+   * hotdeskd's SIP over TLS port. With `https` too, phones' files point them at SIP over
+   * TLS on this port and at the HTTPS provisioning URL (view-model `tls`).
+   */
+  sipTlsPort?: number;
   /** Clock in ms (default Date.now). */
   now?: () => number;
   /** Per client address (default 20 requests/s, bursts of 40). */
@@ -79,6 +90,8 @@ export interface ProvisioningCounters {
 
 export interface ProvisioningService {
   readonly port: number;
+  /** The HTTPS port, when served. */
+  readonly httpsPort: number | undefined;
   readonly counters: ProvisioningCounters;
   close(): Promise<void>;
 }
@@ -100,7 +113,7 @@ function plain(status: number, headers: Record<string, string | readonly string[
 
 type Serve = Extract<ProvisioningDecision, { kind: 'serve' }>;
 
-function buildView(data: StoreData, serve: Serve, publicAddress: string | undefined): ConfigView {
+function buildView(data: StoreData, serve: Serve, publicAddress: string | undefined, tls: { sipPort: number; httpsPort: number } | undefined): ConfigView {
   const { phone, model } = serve;
   if (serve.file === 'common' || !phone || !model) return buildCommonView({ vendor: serve.vendor, model, settings: data.settings });
   const extension = phone.session ? findExtension(data, phone.session.extension) : undefined;
@@ -112,6 +125,7 @@ function buildView(data: StoreData, serve: Serve, publicAddress: string | undefi
     layout: keyLayoutFor(data, extension, model.keys),
     generation: phone.desiredGeneration,
     ...(publicAddress ? { publicAddress } : {}),
+    ...(tls ? { tls } : {}),
   });
 }
 
@@ -130,14 +144,24 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
     ...(options.digestAlgorithms ? { algorithms: options.digestAlgorithms } : {}),
   });
   let serverCounters: HttpServerCounters = { requests: 0, uriTooLong: 0, malformed: 0, failures: 0 };
+  let secureCounters: HttpServerCounters | undefined;
+  let tls: { sipPort: number; httpsPort: number } | undefined;
   const counters: ProvisioningCounters = {
     requests: 0,
     served: 0,
     recorded: 0,
     refused: {},
     templateErrors: 0,
+    /** HTTP and HTTPS together. */
     get server() {
-      return serverCounters;
+      if (!secureCounters) return serverCounters;
+      const [plainCounts, secureCounts] = [serverCounters, secureCounters];
+      return {
+        requests: plainCounts.requests + secureCounts.requests,
+        uriTooLong: plainCounts.uriTooLong + secureCounts.uriTooLong,
+        malformed: plainCounts.malformed + secureCounts.malformed,
+        failures: plainCounts.failures + secureCounts.failures,
+      };
     },
   };
   const count = (cause: ProvisioningRefusalCause): void => {
@@ -236,7 +260,7 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
       log[quiet ? 'debug' : 'info']({ client, file: target.file, ...decision.refusal }, 'provisioning request refused (404)');
       return plain(404);
     }
-    const rendered = await render(decision, buildView(data, decision, options.publicAddress));
+    const rendered = await render(decision, buildView(data, decision, options.publicAddress, tls));
     if (rendered === 'missing' || rendered === 'failed') {
       count('no-template');
       // Missing is normal (no Grandstream or Fanvil common file is shipped); failed was logged per template.
@@ -254,12 +278,24 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
     };
   };
 
-  const server = await startHttpServer({
-    bind: options.bind,
-    port: options.port,
-    handle,
-    onError: (error, request) => log.error({ err: error, client: request.remoteAddress, method: request.method.slice(0, 16) }, 'provisioning request failed'),
-  });
+  const onError = (error: unknown, request: HttpRequest): void =>
+    log.error({ err: error, client: request.remoteAddress, method: request.method.slice(0, 16) }, 'provisioning request failed');
+  const server = await startHttpServer({ bind: options.bind, port: options.port, handle, onError });
   serverCounters = server.counters;
-  return { port: server.port, counters, close: () => server.close() };
+  const secure = options.https
+    ? await startHttpServer({ bind: options.bind, port: options.https.port, handle, onError, tls: options.https.credentials }).catch(async (error: unknown) => {
+        await server.close();
+        throw error;
+      })
+    : undefined;
+  secureCounters = secure?.counters;
+  if (secure && options.sipTlsPort !== undefined) tls = { sipPort: options.sipTlsPort, httpsPort: secure.port };
+  return {
+    port: server.port,
+    httpsPort: secure?.port,
+    counters,
+    close: async () => {
+      await Promise.all([server.close(), secure?.close()]);
+    },
+  };
 }

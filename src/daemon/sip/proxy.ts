@@ -101,7 +101,21 @@ export function createProxy(options: ProxyOptions): Proxy {
   const { stack, log } = options;
   const invites = new Map<string, InviteContext>();
   const shifts = new Map<string, CseqShift>();
-  const recordRoute = { uri: `sip:${stack.transport.host}:${stack.transport.port};lr`, params: {} };
+  const { host, port, tlsPort } = stack.transport;
+  const recordRouteFor = (protocol: string | undefined) => ({
+    uri: protocol?.toUpperCase() === 'TLS' && tlsPort !== undefined ? `sip:${host}:${tlsPort};transport=tls;lr` : `sip:${host}:${port};lr`,
+    params: {},
+  });
+  /**
+   * Our Record-Route for a request arriving over `inbound` and leaving over `outbound`: one
+   * entry, or two when the transports differ (RFC 5658 §3.2: the top one faces the callee),
+   * so each side's in-dialog requests come back over the transport it uses (TLS stays TLS).
+   */
+  const recordRoutes = (inbound: string | undefined, outbound: string) => {
+    const callee = recordRouteFor(outbound);
+    const caller = recordRouteFor(inbound);
+    return callee.uri === caller.uri ? [callee] : [callee, caller];
+  };
 
   const upstream = (response: SipResponse, shift = 0): void => {
     const copy = sip.copyMessage(response, true);
@@ -171,7 +185,7 @@ export function createProxy(options: ProxyOptions): Proxy {
         template.uri = target.uri;
         decrementMaxForwards(template);
         delete template.headers['proxy-authorization'];
-        template.headers['record-route'] = [recordRoute, ...(template.headers['record-route'] ?? [])];
+        template.headers['record-route'] = [...recordRoutes(request.headers.via[0]?.protocol, target.endpoint.protocol), ...(template.headers['record-route'] ?? [])];
         const branch: Branch = { id, sent: sip.copyMessage(template, true), endpoint: target.endpoint, retried: false };
         context.branches.set(id, branch);
         const onResponse = (raw: SipResponse): void => {

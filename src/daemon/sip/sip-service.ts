@@ -13,6 +13,7 @@ import { routeCall, type Caller } from '../../sip/router.js';
 import { reasonStatus } from '../../sip/reason-status.js';
 import type { Reason } from '../../core/reasons.js';
 import { startSipStack, type SipStack } from '../../adapters/sip-stack.js';
+import type { TlsCredentials } from '../../adapters/sip-transport.js';
 import type { Logger } from '../../adapters/log.js';
 import type { StoreService } from '../store-service.js';
 import { createProxy, resolveHost, uriOf, type ChallengeAnswerer, type ForkTarget, type Proxy } from './proxy.js';
@@ -63,6 +64,8 @@ export interface SipServiceOptions {
   floodLimit?: RateLimit | null;
   /** Server transactions kept at once before new requests get 503 (default DEFAULT_MAX_TRANSACTIONS). */
   maxTransactions?: number;
+  /** SIP over TLS on its own port (see sip-transport); a failed handshake is logged at debug. */
+  tls?: { port: number; credentials: TlsCredentials };
 }
 
 export interface SipService {
@@ -124,8 +127,11 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     new Set([stack.transport.host, options.bind, store.data.settings.address, store.data.settings.sipDomain, options.publicAddress].filter(
       (host): host is string => Boolean(host),
     ).map((host) => host.toLowerCase()));
-  const isOwnUri = (uri: SipUri): boolean =>
-    ownHosts().has(uri.host.toLowerCase()) && (uri.port || 5060) === stack.transport.port;
+  const isOwnUri = (uri: SipUri): boolean => {
+    const tls = uri.schema === 'sips' || String(uri.params['transport'] ?? '').toLowerCase() === 'tls';
+    const port = uri.port || (tls ? 5061 : 5060);
+    return ownHosts().has(uri.host.toLowerCase()) && (port === stack.transport.port || port === stack.transport.tlsPort);
+  };
 
   const respond = (request: SipRequest, status: number, phrase: string, headers: Record<string, unknown> = {}, content?: string): void => {
     stack.respond(buildResponse(request, status, phrase, { headers, toTag: toTag(), ...(content !== undefined ? { content } : {}) }));
@@ -139,8 +145,9 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     const text = sip.stringifyUri(uri);
     const binding = allBindings(location).find((candidate) => sameContact(candidate.contact, text));
     if (binding) return binding.source;
-    const protocol = String(uri.params['transport'] ?? 'udp').toUpperCase() === 'TCP' ? 'TCP' : 'UDP';
-    return /^[\d.]+$|^\[?[0-9a-f:]+\]?$/i.test(uri.host) ? { protocol, address: uri.host.replace(/^\[|\]$/g, ''), port: uri.port || 5060 } : undefined;
+    const transport = String(uri.params['transport'] ?? 'udp').toUpperCase();
+    const protocol = transport === 'TCP' || transport === 'TLS' ? transport : 'UDP';
+    return /^[\d.]+$|^\[?[0-9a-f:]+\]?$/i.test(uri.host) ? { protocol, address: uri.host.replace(/^\[|\]$/g, ''), port: uri.port || (protocol === 'TLS' ? 5061 : 5060) } : undefined;
   };
 
   /** Authenticates; on failure the answer is already on its way and `undefined` comes back. */
@@ -290,7 +297,8 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
   const onRequest = (request: SipRequest, remote: Endpoint): void => {
     const inDialog = Boolean(request.headers.to.params['tag']) || (request.headers.route?.length ?? 0) > 0;
     const local = ['REGISTER', 'OPTIONS', 'SUBSCRIBE'].includes(request.method) && (!inDialog || request.method === 'SUBSCRIBE');
-    const problem = checkRequest(request, { ownSentBy: [`${stack.transport.host}:${stack.transport.port}`], local });
+    const ownSentBy = [stack.transport.port, stack.transport.tlsPort].flatMap((port) => (port === undefined ? [] : [`${stack.transport.host}:${port}`]));
+    const problem = checkRequest(request, { ownSentBy, local });
     if (problem) {
       if (request.method !== 'ACK') respond(request, problem.status, problem.phrase, problem.headers ?? {});
       return;
@@ -337,6 +345,8 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     onDrop: (what, remote) => log.debug({ what, source: remote.address }, 'dropped SIP input'),
     ...(options.floodLimit !== undefined ? { floodLimit: options.floodLimit } : {}),
     ...(options.maxTransactions !== undefined ? { maxTransactions: options.maxTransactions } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
+    onTlsError: (error, remote) => log.debug({ source: remote.address, error: error.message }, 'TLS handshake failed: connection dropped'),
     now,
     onFlood: (address) => log.warn({ source: address, event: 'sip-flood' }, 'SIP flood: dropping messages from this source over the limit'),
     ...(options.pnp
