@@ -24,6 +24,8 @@
  * least-recently-failed over the whole table.
  */
 
+import { bucketIndex } from './key-bucket.js';
+
 export interface ThrottleOptions {
   /** A failure more than this long after the previous one starts a new run (and the old run decays). */
   windowMs: number;
@@ -76,14 +78,8 @@ export function emptyThrottle(options: Partial<ThrottleOptions> = {}): ThrottleT
   };
 }
 
-/** FNV-1a over the key's UTF-16 code units. */
 function bucketOf(table: ThrottleTable, key: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < key.length; index++) {
-    hash ^= key.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash % table.buckets.length;
+  return bucketIndex(key, table.buckets.length);
 }
 
 const isBlocked = (entry: ThrottleEntry, nowMs: number) => entry.blockedUntilMs !== undefined && entry.blockedUntilMs > nowMs;

@@ -14,7 +14,7 @@ import {
 import type { DigestCrypto } from '../../src/sip/digest-crypto.js';
 import type { AuthParams, SipRequest, SipResponse } from '../../src/sip/message.js';
 import { makeNonce } from '../../src/sip/nonce.js';
-import { applyNonceCount, emptyNonceCounts, type NonceCounts } from '../../src/sip/nonce-counts.js';
+import { applyNonceCount, emptyNonceCounts, nonceCountOf, type NonceCounts } from '../../src/sip/nonce-counts.js';
 import { nodeDigestCrypto as crypto } from '../../src/adapters/node-crypto.js';
 import { parseWire, request } from '../support/sip-text.js';
 
@@ -370,7 +370,7 @@ t.test('nc replay across requests on one nonce', async (t) => {
     t.equal(kindOf(verdict), expected, `nc ${nc}`);
     if (verdict !== 'malformed' && verdict.kind === 'ok') counts = verdict.counts;
   }
-  t.same(counts.get(nonce), { nc: 16, seenMs: issuedAt + 1000 });
+  t.same(nonceCountOf(counts, nonce), { nc: 16, seenMs: issuedAt + 1000 });
 });
 
 t.test('without qop a nonce serves one request', async (t) => {

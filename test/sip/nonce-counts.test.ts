@@ -1,5 +1,5 @@
 import t from 'tap';
-import { applyNonceCount, emptyNonceCounts, pruneNonceCounts, type NonceCounts } from '../../src/sip/nonce-counts.js';
+import { applyNonceCount, emptyNonceCounts, nonceCountKeys, nonceCountOf, pruneNonceCounts, type NonceCounts } from '../../src/sip/nonce-counts.js';
 
 const now = 1_000_000;
 
@@ -38,16 +38,16 @@ t.test('the table is a value: refused counts return it unchanged, accepted ones 
   t.equal(replay.state, first.state);
   const second = applyNonceCount(first.state, 'n', '00000002', now + 2);
   t.not(second.state, first.state);
-  t.same(first.state.get('n'), { nc: 1, seenMs: now }, 'the old table is untouched');
-  t.same(second.state.get('n'), { nc: 2, seenMs: now + 2 });
+  t.same(nonceCountOf(first.state, 'n'), { nc: 1, seenMs: now }, 'the old table is untouched');
+  t.same(nonceCountOf(second.state, 'n'), { nc: 2, seenMs: now + 2 });
 });
 
-t.test('the cap drops the least recently used nonce', async (t) => {
-  let state = emptyNonceCounts();
+t.test('the cap drops the least recently used nonce (one bucket: exactly)', async (t) => {
+  let state = emptyNonceCounts(1);
   for (const [nonce, nc, at] of [['a', 1, 0], ['b', 1, 1], ['c', 1, 2], ['a', 2, 3], ['d', 1, 4]] as const) {
     state = applyNonceCount(state, nonce, nc.toString(16).padStart(8, '0'), now + at, 3).state;
   }
-  t.same([...state.keys()], ['c', 'a', 'd'], 'b was used least recently');
+  t.same(nonceCountKeys(state), ['c', 'a', 'd'], 'b was used least recently');
   t.equal(applyNonceCount(state, 'b', '00000001', now + 5, 3).fresh, true, 'a dropped nonce is forgotten');
 });
 
@@ -62,7 +62,23 @@ for (const [name, at, expected] of prunes) {
     let state = applyNonceCount(emptyNonceCounts(), 'old', '00000001', now).state;
     state = applyNonceCount(state, 'new', '00000001', now + 500).state;
     const pruned = pruneNonceCounts(state, at, 1000);
-    t.same([...pruned.keys()], expected);
+    t.same(nonceCountKeys(pruned).sort(), [...expected].sort());
     if (expected.length === 2) t.equal(pruned, state, 'nothing pruned: same table');
   });
 }
+
+t.test('many buckets: a change copies one bucket, the others are shared; the cap holds per bucket', async (t) => {
+  let state = emptyNonceCounts();
+  for (let i = 0; i < 1000; i++) state = applyNonceCount(state, `nonce-${i}`, '00000001', now + i).state;
+  t.equal(nonceCountKeys(state).length, 1000, 'a thousand nonces held');
+  const next = applyNonceCount(state, 'nonce-7', '00000002', now + 2000).state;
+  const changed = next.buckets.filter((bucket, index) => bucket !== state.buckets[index]).length;
+  t.equal(changed, 1, 'one bucket copied');
+  t.same(nonceCountOf(next, 'nonce-7'), { nc: 2, seenMs: now + 2000 });
+  t.same(nonceCountOf(state, 'nonce-7'), { nc: 1, seenMs: now + 7 }, 'the old table is untouched');
+  let capped = emptyNonceCounts(4);
+  for (let i = 0; i < 100; i++) capped = applyNonceCount(capped, `n${i}`, '00000001', now + i, 20).state;
+  t.ok(capped.buckets.every((bucket) => bucket.size <= 5), 'no bucket holds more than its share of the cap');
+  t.ok(nonceCountKeys(capped).length <= 20, 'nor the table more than the cap');
+  t.ok(nonceCountOf(capped, 'n99'), 'the newest nonce is kept');
+});
