@@ -16,14 +16,11 @@ import dgram from 'node:dgram';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { writeUnderLock } from '../src/adapters/json-store.js';
-import { dataPaths } from '../src/adapters/paths.js';
 import { loadCatalogue } from '../src/adapters/catalogue-files.js';
-import { applyChange, type Change } from '../src/store/changes.js';
-import type { StoreData } from '../src/store/schema.js';
+import type { Change } from '../src/store/changes.js';
 import { credentials, parseChallenges } from '../test/interop/support/digest.js';
 import { readYealink } from '../test/fixtures/provisioning/read-config.js';
-import { envNumber, machineLoad, mib, sampleUsage, startHotdeskd, workspace } from './sip-bench.js';
+import { envNumber, machineLoad, mib, sampleUsage, startHotdeskd, workspace, writeStoreChanges } from './sip-bench.js';
 
 const PHONES = envNumber('BENCH_PHONES', 500);
 const T1_MS = 500;
@@ -37,27 +34,17 @@ const userAgentOf = (mac: string): string => `Yealink SIP-T54W 96.86.0.70 ${mac.
 const space = workspace('hd-bench-boot-');
 mkdirSync(space.data, { recursive: true });
 const catalogue = loadCatalogue();
-const written = await writeUnderLock(
-  dataPaths(space.data),
-  () => ({ address: '127.0.0.1', provisioningToken: `bench-${randomBytes(12).toString('hex')}` }),
-  (store: StoreData) => {
-    let next = store;
-    const changes: Change[] = Array.from({ length: PHONES }, (_, i) => ({
-      kind: 'add-phone',
-      model: MODEL,
-      mac: macOf(i),
-      connection: { mode: 'lan' },
-      idlePassword: randomBytes(12).toString('base64url'),
-    }));
-    for (const change of changes) {
-      const outcome = applyChange(next, change, { now: new Date().toISOString(), catalogue });
-      if (!outcome.ok) throw new Error(`bench setup: ${change.kind} refused: ${outcome.reason.kind}`);
-      next = outcome.value.data;
-    }
-    return { next, value: next };
-  },
+await writeStoreChanges(
+  space.data,
+  Array.from({ length: PHONES }, (_, i): Change => ({
+    kind: 'add-phone',
+    model: MODEL,
+    mac: macOf(i),
+    connection: { mode: 'lan' },
+    idlePassword: randomBytes(12).toString('base64url'),
+  })),
+  catalogue,
 );
-if (!written.done) throw new Error(`bench setup: ${space.data} is locked`);
 
 function fetchFile(url: string, localAddress: string, userAgent: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

@@ -22,6 +22,7 @@ import { writeUnderLock } from '../src/adapters/json-store.js';
 import { dataPaths } from '../src/adapters/paths.js';
 import { applyChange, type Change } from '../src/store/changes.js';
 import type { StoreData } from '../src/store/schema.js';
+import type { Catalogue } from '../src/core/catalogue.js';
 import { credentials, type Challenge } from '../test/interop/support/digest.js';
 import { freeUdpPorts, requireSipp, runSipp, type SippResult } from '../test/interop/support/sipp.js';
 
@@ -90,13 +91,21 @@ export async function writeOffice(data: string, accounts: readonly Account[]): P
       }),
     ),
   ];
+  await writeStoreChanges(data, changes, []);
+}
+
+/**
+ * Writes a bench store straight through the same pure changes the daemon
+ * applies (refusals are bench bugs and throw); returns what was written.
+ */
+export async function writeStoreChanges(data: string, changes: readonly Change[], catalogue: Catalogue): Promise<StoreData> {
   const written = await writeUnderLock(
     dataPaths(data),
     () => ({ address: '127.0.0.1', provisioningToken: 'bench-token-0123456789' }),
     (store: StoreData) => {
       let next = store;
       for (const change of changes) {
-        const outcome = applyChange(next, change, { now: new Date().toISOString(), catalogue: [] });
+        const outcome = applyChange(next, change, { now: new Date().toISOString(), catalogue });
         if (!outcome.ok) throw new Error(`bench setup: ${change.kind} refused: ${outcome.reason.kind}`);
         next = outcome.value.data;
       }
@@ -104,6 +113,7 @@ export async function writeOffice(data: string, accounts: readonly Account[]): P
     },
   );
   if (!written.done) throw new Error(`bench setup: ${data} is locked by pid ${written.owner.pid}`);
+  return written.value;
 }
 
 export interface Hotdeskd {

@@ -17,16 +17,14 @@
  *   npm run bench:logins                   (builds first; about 2 minutes)
  *   BENCH_LOGINS=400 BENCH_PHONES=20 BENCH_CONCURRENT=100 npm run bench:logins
  */
-import { writeUnderLock } from '../src/adapters/json-store.js';
-import { dataPaths } from '../src/adapters/paths.js';
 import { hashPin } from '../src/adapters/pin-hash.js';
 import { loadCatalogue } from '../src/adapters/catalogue-files.js';
-import { applyChange, type Change } from '../src/store/changes.js';
+import type { Change } from '../src/store/changes.js';
 import type { StoreData } from '../src/store/schema.js';
 import type { SipMessage, SipRequest } from '../src/sip/message.js';
 import { startTestPhone, type TestPhone } from '../test/support/test-phone.js';
 import { startRtpPeer, type RtpPeer } from '../test/support/rtp-peer.js';
-import { DOMAIN, envNumber, machineLoad, mib, rssKiB, startHotdeskd, workspace, type Hotdeskd } from './sip-bench.js';
+import { DOMAIN, envNumber, writeStoreChanges, machineLoad, mib, rssKiB, startHotdeskd, workspace, type Hotdeskd } from './sip-bench.js';
 
 interface User {
   number: string;
@@ -45,21 +43,7 @@ async function writeStore(data: string, users: readonly User[], phones: number):
   for (let i = 1; i <= phones; i++) {
     changes.push({ kind: 'add-phone', model: 'yealink-t54w', mac: `0015650${String(i).padStart(5, '0')}`, connection: { mode: 'lan' }, idlePassword: `idle-${i}-bench` });
   }
-  const written = await writeUnderLock(
-    dataPaths(data),
-    () => ({ address: '127.0.0.1', provisioningToken: 'bench-token-0123456789' }),
-    (store: StoreData) => {
-      let next = store;
-      for (const change of changes) {
-        const outcome = applyChange(next, change, { now: new Date().toISOString(), catalogue });
-        if (!outcome.ok) throw new Error(`bench setup: ${change.kind} refused: ${outcome.reason.kind}`);
-        next = outcome.value.data;
-      }
-      return { next, value: next };
-    },
-  );
-  if (!written.done) throw new Error(`bench setup: ${data} is locked by pid ${written.owner.pid}`);
-  return written.value;
+  return writeStoreChanges(data, changes, catalogue);
 }
 
 interface Timing {
