@@ -62,6 +62,8 @@ export interface Trunk {
   uri: string;
   username?: string;
   password?: string;
+  /** Other addresses the trunk sends from (any port, any transport); optional: older stores have none. */
+  from?: string[];
 }
 
 export interface Settings {

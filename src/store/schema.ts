@@ -31,7 +31,7 @@ const settings = z.object({
   defaultLanguage: language,
   timeZone: z.string().min(1),
   trunk: z
-    .object({ uri: z.string(), username: z.string().optional(), password: z.string().optional() })
+    .object({ uri: z.string(), username: z.string().optional(), password: z.string().optional(), from: z.array(z.string()).optional() })
     .nullable(),
   policies: z.record(z.string(), z.unknown()),
   /** Optional: stores without it need no migration. */

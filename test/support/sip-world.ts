@@ -25,6 +25,8 @@ export interface WorldOptions {
   /** A fake clock for registrations, nonces and subscriptions. */
   now?: () => number;
   sweepMs?: number;
+  /** Where the daemon logs (default: nowhere). */
+  log?: ReturnType<typeof createLogger>;
 }
 
 export async function world(t: Test, extra: Change[] = [], options: WorldOptions = {}): Promise<World> {
@@ -46,7 +48,7 @@ export async function world(t: Test, extra: Change[] = [], options: WorldOptions
   const sip = await startSipService({
     bind: '127.0.0.1',
     port: 0,
-    log: createLogger({ level: 'silent' }),
+    log: options.log ?? createLogger({ level: 'silent' }),
     store,
     ...(options.now ? { now: options.now } : {}),
     ...(options.sweepMs ? { sweepMs: options.sweepMs } : {}),

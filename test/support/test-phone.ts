@@ -16,6 +16,8 @@ export interface PhoneOptions {
   password: string;
   server: { address: string; port: number };
   domain?: string;
+  /** The loopback address it binds (default 127.0.0.1; Linux answers on all of 127.0.0.0/8). */
+  address?: string;
   /** Answer incoming INVITEs with this status (after 180); default 200; 0 rings until cancelled. */
   answer?: number;
 }
@@ -42,12 +44,13 @@ const isReq = (message: SipMessage): message is SipRequest => 'method' in messag
 
 export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> {
   const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  const address = options.address ?? '127.0.0.1';
+  await new Promise<void>((resolve) => socket.bind(0, address, () => resolve()));
   const port = socket.address().port;
   const domain = options.domain ?? `${options.server.address}:${options.server.port}`;
   // A provisioned phone changes account on the same socket (hot desking); its contact follows.
   const account = { user: options.user, password: options.password };
-  let contact = `sip:${account.user}@127.0.0.1:${port}`;
+  let contact = `sip:${account.user}@${address}:${port}`;
   const received: SipMessage[] = [];
   const waiters: { predicate: (message: SipMessage) => boolean; resolve: (message: SipMessage) => void }[] = [];
   let cseq = 1;
@@ -167,7 +170,7 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
     const build = (seq: number, auth?: { header: string; value: AuthParams }): SipRequest => {
       const lines = [
         `${method} ${target} SIP/2.0`,
-        `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bK${randomBytes(6).toString('hex')};rport`,
+        `Via: SIP/2.0/UDP ${address}:${port};branch=z9hG4bK${randomBytes(6).toString('hex')};rport`,
         `From: <sip:${account.user}@${domain}>;tag=${tag}`,
         `To: <${extra.to ?? (method === 'REGISTER' ? `sip:${account.user}@${domain}` : target)}>${extra.toTag ? `;tag=${extra.toTag}` : ''}`,
         `Call-ID: ${callId}`,
@@ -202,7 +205,7 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
   const ackFor = (response: SipResponse, target: string, route?: string[]): SipRequest => {
     const lines = [
       `ACK ${target} SIP/2.0`,
-      `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=${response.status >= 300 ? response.headers.via[0]!.params['branch'] : `z9hG4bK${randomBytes(6).toString('hex')}`};rport`,
+      `Via: SIP/2.0/UDP ${address}:${port};branch=${response.status >= 300 ? response.headers.via[0]!.params['branch'] : `z9hG4bK${randomBytes(6).toString('hex')}`};rport`,
       `From: <sip:${account.user}@${domain}>;tag=${tag}`,
       `To: <${sip.stringifyUri(response.headers.to.uri)}>;tag=${response.headers.to.params['tag']}`,
       `Call-ID: ${response.headers['call-id']}`,
@@ -226,7 +229,7 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
     switchAccount(user, password) {
       account.user = user;
       account.password = password;
-      contact = `sip:${user}@127.0.0.1:${port}`;
+      contact = `sip:${user}@${address}:${port}`;
     },
     register: (expires = 300, extra = []) =>
       request('REGISTER', `sip:${domain}`, { extra: [`Expires: ${expires}`, ...extra], callId: `reg-${account.user}-${port}@127.0.0.1` }),

@@ -18,7 +18,24 @@ export interface ForkTarget {
   endpoint: Endpoint;
   /** Credentials for answering a 401/407 from this target (the trunk) once. */
   credentials?: { username: string; password: string };
+  /** The target is the trunk (its in-dialog requests may come from any trunk address). */
+  trunk?: boolean;
+  /** The account reached (an extension), for checking its REFERs. */
+  account?: string;
 }
+
+/** Where an initial request came from, for the dialog it may set up. */
+export interface ForkOrigin {
+  endpoint: Endpoint;
+  trunk: boolean;
+  /** The authenticated account, if any. */
+  account?: string;
+}
+
+/** A dialog seen by the proxy: a provisional response with a To-tag (early), a 2xx (confirmed), or a failed INVITE. */
+export type DialogEvent =
+  | { kind: 'early' | 'confirmed'; callId: string; caller: ForkOrigin & { tag: string }; callee: { tag: string; endpoint: Endpoint; trunk: boolean; account?: string } }
+  | { kind: 'failed'; callId: string; callerTag: string };
 
 /** Answers a downstream challenge: the header to add (`authorization` or `proxy-authorization`) and its value. */
 export type ChallengeAnswerer = (
@@ -38,10 +55,10 @@ export interface CallEvent {
 export interface ProxyOptions {
   stack: SipStack;
   log: Logger;
-  /** Where a URI that is not ours should be sent (a registered phone's flow, or DNS). */
-  resolveTarget(uri: SipUri): Endpoint | undefined;
   onCallEvent?(event: CallEvent): void;
   answerChallenge?: ChallengeAnswerer;
+  /** Dialogs set up through the proxy (known-dialogs.ts), so in-dialog requests can be checked against them. */
+  onDialog?(event: DialogEvent): void;
   /** Cap on INVITEs being forked at once; past it, 503. */
   maxInvites?: number;
 }
@@ -66,6 +83,9 @@ interface CseqShift {
 
 const MAX_SHIFTS = 10_000;
 
+/** Methods whose 2xx (or early To-tag) creates a dialog hotdeskd forwards requests in. */
+const DIALOG_METHODS = new Set(['INVITE', 'SUBSCRIBE', 'REFER']);
+
 interface InviteContext {
   request: SipRequest;
   branches: Map<string, Branch>;
@@ -87,11 +107,14 @@ function decrementMaxForwards(request: SipRequest): void {
 
 export interface Proxy {
   /** Forwards an INVITE (or other initial request) to every target in parallel. */
-  fork(request: SipRequest, targets: readonly ForkTarget[]): void;
+  fork(request: SipRequest, targets: readonly ForkTarget[], origin?: ForkOrigin): void;
   /** Handles a CANCEL; false when it matches no INVITE being forked. */
   cancel(request: SipRequest): boolean;
-  /** Forwards a request that carries our Record-Route (ACK, BYE, re-INVITE, …). */
-  forwardInDialog(request: SipRequest, ownUri: (uri: SipUri) => boolean): void;
+  /**
+   * Forwards a request inside a known dialog (ACK, BYE, re-INVITE, …) to `endpoint`, the dialog's
+   * other end, whatever its Request-URI or Route name; `onFinal` sees the final status.
+   */
+  forwardInDialog(request: SipRequest, ownUri: (uri: SipUri) => boolean, endpoint: Endpoint, onFinal?: (status: number) => void): void;
   /** Sends a response upstream through the server transaction of its request. */
   forwardResponse(response: SipResponse): void;
   readonly activeInvites: number;
@@ -168,7 +191,7 @@ export function createProxy(options: ProxyOptions): Proxy {
       return invites.size;
     },
 
-    fork(request, targets) {
+    fork(request, targets, origin) {
       const key = inviteKey(request);
       if (request.method === 'INVITE' && invites.size >= (options.maxInvites ?? 5000)) {
         stack.respond(buildResponse(request, 503, 'Service Unavailable', { headers: { 'retry-after': '5' } }));
@@ -208,6 +231,17 @@ export function createProxy(options: ProxyOptions): Proxy {
           handle(response);
         };
         const handle = (response: SipResponse): void => {
+          const calleeTag = response.headers.to.params['tag'];
+          const callerTag = request.headers.from.params['tag'];
+          // RFC 3261 §12.1: a dialog starts with a 101-199 carrying a To-tag (early) or a 2xx.
+          if (origin && calleeTag && callerTag && DIALOG_METHODS.has(request.method) && response.status > 100 && response.status < 300) {
+            options.onDialog?.({
+              kind: response.status < 200 ? 'early' : 'confirmed',
+              callId: request.headers['call-id'],
+              caller: { ...origin, tag: callerTag },
+              callee: { tag: calleeTag, endpoint: target.endpoint, trunk: target.trunk === true, ...(target.account !== undefined ? { account: target.account } : {}) },
+            });
+          }
           if (response.status >= 180 && response.status < 200) {
             options.onCallEvent?.({ callId: request.headers['call-id'], phase: 'early', request });
           }
@@ -217,6 +251,9 @@ export function createProxy(options: ProxyOptions): Proxy {
           const step = onBranchResponse(context.fork, id, response.status, response);
           context.fork = step.state;
           run(key, context, step.actions);
+          if (step.actions.some((action) => action.kind === 'final' && action.status >= 300)) {
+            options.onDialog?.({ kind: 'failed', callId: request.headers['call-id'], callerTag: callerTag ?? '' });
+          }
         };
         stack.send(branch.sent, target.endpoint, onResponse);
       });
@@ -232,23 +269,13 @@ export function createProxy(options: ProxyOptions): Proxy {
       return true;
     },
 
-    forwardInDialog(request, ownUri) {
+    forwardInDialog(request, ownUri, endpoint, onFinal) {
       const forwarded = sip.copyMessage(request, true);
       // RFC 3261 §16.4: strip our own entry from the top of the route set.
       const routes = [...(forwarded.headers.route ?? [])];
       while (routes.length > 0 && ownUri(uriOf(routes[0]!.uri) ?? ({ host: '' } as SipUri))) routes.shift();
       if (routes.length > 0) forwarded.headers.route = routes;
       else delete forwarded.headers.route;
-      const hop = uriOf(routes[0]?.uri ?? forwarded.uri);
-      const endpoint = hop && options.resolveTarget(hop);
-      const addressedToUs = Boolean(hop && ownUri(hop) && routes.length === 0);
-      if (!endpoint || (addressedToUs && !hop!.user)) {
-        // RFC 3261 §12.2.2: a request inside a dialog this server does not hold gets 481.
-        if (request.method !== 'ACK') {
-          stack.respond(addressedToUs ? buildResponse(request, 481, 'Call/Transaction Does Not Exist') : buildResponse(request, 404, 'Not Found'));
-        }
-        return;
-      }
       decrementMaxForwards(forwarded);
       const callId = request.headers['call-id'];
       const entry = shifts.get(callId);
@@ -264,6 +291,7 @@ export function createProxy(options: ProxyOptions): Proxy {
       }
       stack.send(forwarded, endpoint, (response) => {
         if (response.status === 408 && request.method === 'BYE') log.debug({ callId }, 'BYE timed out');
+        if (response.status >= 200) onFinal?.(response.status);
         upstream(response, shift);
       });
     },

@@ -33,6 +33,10 @@ import { createPhoneSync, type PhoneSync } from './phone-sync.js';
 import { createIvrService, type IvrService } from '../ivr/ivr-service.js';
 import { createIvrActions } from '../ivr/ivr-actions.js';
 import type { WarningOutcome } from '../../media/warning-call.js';
+import { checkTrunkSource } from '../../sip/trunk-source.js';
+import { logRelayRefused, type RelayRefusal } from '../relay-refusal-log.js';
+import { createDialogGuard } from './dialog-guard.js';
+import { checkReferTo, replaceIdentity } from './routing-trust.js';
 
 export interface SipServiceOptions {
   bind: string;
@@ -122,6 +126,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
 
   let stack: SipStack;
   let proxy: Proxy;
+  const guard = createDialogGuard({ now, isOwnUri: (uri) => isOwnUri(uri), isTrunkSource: (remote) => isFromTrunk(remote) });
   let ivr: IvrService | undefined;
   const ownHosts = (): Set<string> =>
     new Set([stack.transport.host, options.bind, store.data.settings.address, store.data.settings.sipDomain, options.publicAddress].filter(
@@ -207,9 +212,24 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
 
   const isFromTrunk = (remote: Endpoint): boolean => {
     const trunk = store.data.settings.trunk;
-    const uri = trunk && uriOf(trunk.uri);
-    return Boolean(uri && uri.host === remote.address && (uri.port || 5060) === remote.port);
+    return checkTrunkSource(trunk, trunk ? uriOf(trunk.uri) : undefined, remote);
   };
+  /** The trunk's host or one of its `from` addresses, whatever the port: never banned by fail2ban. */
+  const isTrunkAddress = (address: string): boolean => {
+    const trunk = store.data.settings.trunk;
+    return Boolean(trunk && (uriOf(trunk.uri)?.host === address || (trunk.from ?? []).includes(address)));
+  };
+  /** Refuses a request that tried to get further than it may, with the fail2ban line (relay-refusal-log.ts). */
+  const refuseRelay = (request: SipRequest, remote: Endpoint, status: number, phrase: string, reason: RelayRefusal): void => {
+    if (request.method !== 'ACK') respond(request, status, phrase);
+    const registered = allBindings(location).some((binding) => binding.source.address === remote.address && binding.expiresAt > now());
+    logRelayRefused(log, remote.address, reason, { method: request.method, callId: request.headers['call-id'] }, !registered && !isTrunkAddress(remote.address));
+  };
+  const routeRules = () => ({
+    settings: store.data.settings,
+    isExtension: (number: string) => store.data.extensions.some((ext) => ext.number === number),
+  });
+  const isOwnHost = (host: string): boolean => ownHosts().has(host.toLowerCase());
 
   const callerOf = (account: string): Caller =>
     store.data.phones.some((phone) => phone.name === account) ? { kind: 'idle-phone', phone: account } : { kind: 'extension', extension: account };
@@ -224,6 +244,9 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
       caller = callerOf(account);
     }
     const dialled = userOf(request.uri) ?? '';
+    if (request.method === 'REFER' && !checkReferTo(request, caller, routeRules(), isOwnHost)) {
+      return refuseRelay(request, remote, 403, 'Forbidden', 'refer-not-allowed');
+    }
     const decision = routeCall({
       dialled,
       caller,
@@ -232,6 +255,8 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     });
     switch (decision.kind) {
       case 'refuse':
+        // The trunk may reach local extensions only (#12 item 5): anything else is a relay attempt.
+        if (caller.kind === 'trunk' && decision.reason.kind === 'no-route') return refuseRelay(request, remote, 403, 'Forbidden', 'trunk-to-outside');
         if (decision.reason.kind === 'dial-code-conflict') {
           log.warn({ dialled, code: decision.reason.code, name: decision.reason.name }, 'hot-desk code refused: another dial code starts with *7');
         }
@@ -262,15 +287,23 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
       case 'extension': {
         const bindings = lookup(location, decision.extension, now());
         if (bindings.length === 0) return refuse(request, { kind: 'not-registered', extension: decision.extension });
-        return proxy.fork(request, bindings.map((binding: Binding) => ({ uri: binding.contact, endpoint: binding.source })));
+        if (caller.kind !== 'trunk') replaceIdentity(request, account, realm(), false);
+        return proxy.fork(
+          request,
+          bindings.map((binding: Binding) => ({ uri: binding.contact, endpoint: binding.source, account: decision.extension })),
+          { endpoint: remote, trunk: caller.kind === 'trunk', ...(account !== undefined ? { account } : {}) },
+        );
       }
       case 'emergency':
       case 'trunk': {
+        // The trunk may reach local extensions only, never the trunk again or any other host.
+        if (caller.kind === 'trunk') return refuseRelay(request, remote, 403, 'Forbidden', 'trunk-to-outside');
         const number = decision.number;
         void trunkTarget(number).then((target) => {
           if (!target) return refuse(request, { kind: 'no-trunk', dialled: number });
           if (decision.kind === 'emergency') log.warn({ number, caller }, 'emergency call');
-          proxy.fork(request, [target]);
+          replaceIdentity(request, account, realm(), true);
+          proxy.fork(request, [{ ...target, trunk: true }], { endpoint: remote, trunk: false, ...(account !== undefined ? { account } : {}) });
         });
         return;
       }
@@ -294,6 +327,26 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     log.info({ phone: phone.name, source: remote.address, model: asked.model }, 'plug-and-play: provisioning URL sent');
   };
 
+  /**
+   * A request that looks in-dialog (To-tag, or Route): forwarded only inside a dialog hotdeskd set up,
+   * to that dialog's other end; with no To-tag and a Route naming only hotdeskd, `initial` handles it.
+   */
+  const guarded = (request: SipRequest, remote: Endpoint, initial: () => void): void => {
+    const verdict = guard.check(request, remote);
+    if (verdict.kind === 'out-of-dialog') return initial();
+    if (verdict.kind === 'refuse') {
+      if (request.method === 'ACK') return log.debug({ callId: request.headers['call-id'], source: remote.address }, 'ACK outside any known dialog dropped');
+      return refuseRelay(request, remote, verdict.status, verdict.phrase, verdict.reason);
+    }
+    const { match } = verdict;
+    const sender = match.from.trunk ? ({ kind: 'trunk' } as const) : match.from.account !== undefined ? callerOf(match.from.account) : undefined;
+    if (request.method === 'REFER' && !checkReferTo(request, sender, routeRules(), isOwnHost)) {
+      return refuseRelay(request, remote, 403, 'Forbidden', 'refer-not-allowed');
+    }
+    if (!match.from.trunk) replaceIdentity(request, match.from.account, realm(), match.to.trunk === true);
+    proxy.forwardInDialog(request, isOwnUri, match.to.endpoint, (status) => guard.forwarded(match, request.method, status));
+  };
+
   const onRequest = (request: SipRequest, remote: Endpoint): void => {
     const inDialog = Boolean(request.headers.to.params['tag']) || (request.headers.route?.length ?? 0) > 0;
     const local = ['REGISTER', 'OPTIONS', 'SUBSCRIBE'].includes(request.method) && (!inDialog || request.method === 'SUBSCRIBE');
@@ -305,7 +358,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     }
     switch (request.method) {
       case 'ACK':
-        if (inDialog && !ivr?.inDialog(request, remote)) proxy.forwardInDialog(request, isOwnUri);
+        if (inDialog && !ivr?.inDialog(request, remote)) guarded(request, remote, () => undefined);
         return;
       case 'CANCEL':
         if (!ivr?.cancel(request) && !proxy.cancel(request)) respond(request, 481, 'Call/Transaction Does Not Exist');
@@ -314,8 +367,9 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
         return handleRegister(request, remote);
       case 'OPTIONS':
         if (inDialog && ivr?.inDialog(request, remote)) return;
-        if (inDialog) return proxy.forwardInDialog(request, isOwnUri);
-        return respond(request, 200, 'OK', { allow: ALLOWED_METHODS.join(', '), accept: 'application/sdp', 'accept-language': 'en' });
+        const options = () => respond(request, 200, 'OK', { allow: ALLOWED_METHODS.join(', '), accept: 'application/sdp', 'accept-language': 'en' });
+        if (inDialog) return guarded(request, remote, options);
+        return options();
       case 'SUBSCRIBE': {
         if (isPnpSubscribe(request)) return handlePnp(request, remote);
         // A refresh carries our To tag; an initial SUBSCRIBE is authenticated first.
@@ -325,9 +379,10 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
       }
       default:
         if (inDialog && ivr?.inDialog(request, remote)) return;
-        if (inDialog) return proxy.forwardInDialog(request, isOwnUri);
-        if (['INVITE', 'MESSAGE', 'REFER'].includes(request.method)) return handleInitial(request, remote);
-        return respond(request, 481, 'Call/Transaction Does Not Exist');
+        const initial = () =>
+          ['INVITE', 'MESSAGE', 'REFER'].includes(request.method) ? handleInitial(request, remote) : respond(request, 481, 'Call/Transaction Does Not Exist');
+        if (inDialog) return guarded(request, remote, initial);
+        return initial();
     }
   };
 
@@ -367,7 +422,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
   proxy = createProxy({
     stack,
     log,
-    resolveTarget,
+    onDialog: (event) => guard.record(event),
     onCallEvent: (event) => blf.onCallEvent(event),
     answerChallenge: proxyChallengeAnswerer,
   });
@@ -437,6 +492,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
   let closed = false;
   const sweep = setInterval(() => {
     blf.sweep();
+    guard.sweep();
     const { table, expired } = expireBindings(location, now());
     if (expired.length > 0) {
       location = table;
