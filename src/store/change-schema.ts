@@ -57,7 +57,7 @@ export const changeSchema = z.discriminatedUnion('kind', [
     actor,
     reason: z.enum(LOGOUT_REASONS).optional(),
   }),
-  z.object({ kind: z.literal('set-trunk'), uri: text, username: text.optional(), password: text.optional() }),
+  z.object({ kind: z.literal('set-trunk'), uri: text, username: text.optional(), password: text.optional(), from: z.array(text).max(32).optional() }),
   z.object({ kind: z.literal('remove-trunk') }),
   z.object({
     kind: z.literal('set-settings'),

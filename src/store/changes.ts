@@ -63,7 +63,7 @@ export type Change =
   | { kind: 'login'; extension: string; phone: string; actor: Actor }
   /** `reason` (schedule, max-session, idle…) goes into the audit entry's detail. */
   | { kind: 'logout'; target: LogoutTarget; actor: Actor; reason?: LogoutReason }
-  | { kind: 'set-trunk'; uri: string; username?: string; password?: string }
+  | { kind: 'set-trunk'; uri: string; username?: string; password?: string; from?: string[] }
   | { kind: 'remove-trunk' }
   | { kind: 'set-settings'; address?: string; sipDomain?: string; httpPort?: number; defaultLanguage?: Language; timeZone?: string }
   /** HA1 values computed by the CLI: the password itself never travels or is stored. */
@@ -111,6 +111,14 @@ export function checkTrunkUri(uri: string): string | undefined {
   if (!match) return 'expected sip:HOST[:PORT], optionally ;transport=udp or tcp';
   if (match[2] !== undefined && (Number(match[2]) < 1 || Number(match[2]) > 65535)) return 'the port must be 1 to 65535';
   return undefined;
+}
+
+/** The trunk's other source addresses: IPv4 or IPv6 literals (no names: they are compared with packet sources). */
+export function checkTrunkFrom(addresses: readonly string[]): string | undefined {
+  const ipv4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+  const ipv6 = /^[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}$/;
+  const bad = addresses.find((address) => !ipv4.test(address) && !ipv6.test(address));
+  return bad === undefined ? undefined : `--from takes IP addresses separated by commas, not ${JSON.stringify(bad)}`;
 }
 
 function audit(
@@ -393,9 +401,12 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       if ((change.username === undefined) !== (change.password === undefined)) {
         return fail(refuse('invalid-trunk', { value: change.uri, detail: 'give both --username and --password, or neither' }));
       }
+      const fromProblem = change.from && checkTrunkFrom(change.from);
+      if (fromProblem) return fail(refuse('invalid-trunk', { value: change.uri, detail: fromProblem }));
       const trunk = {
         uri: change.uri,
         ...(change.username !== undefined ? { username: change.username, password: change.password } : {}),
+        ...(change.from && change.from.length > 0 ? { from: [...change.from] } : {}),
       };
       return ok({
         data: withAudit({ ...data, settings: { ...data.settings, trunk } }, audit('settings-changed', context, { detail: `trunk ${change.uri}` })),

@@ -157,6 +157,10 @@ t.test('trunk', async (t) => {
   refusedWith(t, data, { kind: 'set-trunk', uri: 'sip:trunk.example:99999' }, 'invalid-trunk');
   refusedWith(t, data, { kind: 'set-trunk', uri: 'sip:trunk.example', username: 'office' }, 'invalid-trunk');
   refusedWith(t, data, { kind: 'remove-trunk' }, 'no-trunk');
+  refusedWith(t, data, { kind: 'set-trunk', uri: 'sip:trunk.example', from: ['trunk2.example'] }, 'invalid-trunk');
+  refusedWith(t, data, { kind: 'set-trunk', uri: 'sip:trunk.example', from: ['198.51.100.300'] }, 'invalid-trunk');
+  const listed = apply(data, { kind: 'set-trunk', uri: 'sip:trunk.example', from: ['198.51.100.7', '2001:db8::7'] });
+  t.same(listed.ok && listed.value.data.settings.trunk, { uri: 'sip:trunk.example', from: ['198.51.100.7', '2001:db8::7'] }, 'the trunk also sends from these');
   const set = apply(data, { kind: 'set-trunk', uri: 'sip:trunk.example:5080;transport=tcp', username: 'office', password: 'pw-123' });
   t.ok(set.ok);
   if (!set.ok) return;

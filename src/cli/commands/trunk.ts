@@ -13,10 +13,10 @@ export function registerTrunk(program: Command, context: () => CliContext): void
     .action(async (options: { json?: boolean }) => {
       const ctx = context();
       const current = (await ctx.read()).settings.trunk;
-      const shown = current ? { uri: current.uri, username: current.username ?? null, password: current.password ? 'set' : null } : null;
+      const shown = current ? { uri: current.uri, username: current.username ?? null, password: current.password ? 'set' : null, from: current.from ?? [] } : null;
       if (options.json) return ctx.out.json(shown);
       if (!shown) return ctx.out.line('no trunk: emergency and outside numbers cannot be reached (hotdesk trunk set sip:HOST[:PORT])');
-      ctx.out.line(`${shown.uri}${shown.username ? ` as ${shown.username} (password ${shown.password ?? 'not set'})` : ''}`);
+      ctx.out.line(`${shown.uri}${shown.username ? ` as ${shown.username} (password ${shown.password ?? 'not set'})` : ''}${shown.from.length > 0 ? `, also from ${shown.from.join(', ')}` : ''}`);
     });
 
   trunk
@@ -25,13 +25,15 @@ export function registerTrunk(program: Command, context: () => CliContext): void
     .argument('<uri>', 'sip:HOST[:PORT], optionally ;transport=tcp')
     .option('--username <name>', 'user name for digest authentication towards the trunk')
     .option('--password <secret>', 'password for digest authentication towards the trunk')
-    .action(async (uri: string, options: { username?: string; password?: string }) => {
+    .option('--from <addresses>', 'other IP addresses the trunk sends calls from, separated by commas')
+    .action(async (uri: string, options: { username?: string; password?: string; from?: string }) => {
       const ctx = context();
       await ctx.report({
         kind: 'set-trunk',
         uri,
         ...(options.username !== undefined ? { username: options.username } : {}),
         ...(options.password !== undefined ? { password: options.password } : {}),
+        ...(options.from !== undefined ? { from: options.from.split(',').map((address) => address.trim()).filter((address) => address !== '') } : {}),
       });
     });
 
