@@ -71,8 +71,11 @@ export function phoneOfRegistration(
 
 /**
  * The hot-desk phone a request authenticated as `account` comes from: its own
- * account, or a registration of the logged-in user made by that phone from
- * this device. `undefined` when the request does not come from a hot-desk phone.
+ * account sent from the address and port where that account holds a live
+ * registration (its password alone, which its configuration file carries,
+ * proves nothing from another host), or a registration of the logged-in user
+ * made by that phone from this device. `undefined` when the request does not
+ * come from a hot-desk phone.
  */
 export function phoneOfRequest(
   account: string,
@@ -82,8 +85,11 @@ export function phoneOfRequest(
   location: LocationTable,
   nowMs: number,
 ): string | undefined {
-  if (phones.some((phone) => phone.name === account)) return account;
   const bindings = (location.get(account) ?? []).filter((binding) => binding.expiresAt > nowMs && binding.phone !== undefined);
+  if (phones.some((phone) => phone.name === account)) {
+    const registeredHere = bindings.some((binding) => binding.source.address === source.address && binding.source.port === source.port);
+    return registeredHere ? account : undefined;
+  }
   const match = (binding: Binding) =>
     sameDevice({ source: binding.source, contactHost: contactHostOf(binding.contact) }, source, contact) &&
     phones.some((phone) => phone.name === binding.phone && phone.extension === account);

@@ -57,6 +57,10 @@ t.test('a request comes from the phone whose registration it is sent from, never
     ['HD0002', [binding('HD0002', udp('10.0.0.7', 5060), 'sip:HD0002@10.0.0.7', 'HD0002')]],
   ]);
   t.equal(phoneOfRequest('HD0002', udp('10.0.0.7', 5060), undefined, phones, location, 0), 'HD0002');
+  t.equal(phoneOfRequest('HD0002', udp('10.0.0.8', 5060), undefined, phones, location, 0), undefined, 'its password from another address');
+  t.equal(phoneOfRequest('HD0002', udp('10.0.0.7', 5061), undefined, phones, location, 0), undefined, 'its password from another port');
+  t.equal(phoneOfRequest('HD0002', udp('10.0.0.7', 5060), undefined, phones, location, 20_000), undefined, 'its registration expired');
+  t.equal(phoneOfRequest('HD0001', deskA, undefined, phones, location, 0), undefined, 'an idle account with no registration of its own');
   t.equal(phoneOfRequest('100', deskA, 'sip:100@10.0.0.5', phones, location, 0), 'HD0001');
   t.equal(phoneOfRequest('100', udp('10.0.0.99', 5060), 'sip:100@10.0.0.5', phones, location, 0), undefined, 'a softphone claiming the desk\'s contact');
   t.equal(phoneOfRequest('100', deskA, undefined, phones, location, 20_000), undefined, 'an expired registration proves nothing');

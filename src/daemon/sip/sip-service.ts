@@ -19,6 +19,7 @@ import type { StoreService } from '../store-service.js';
 import { createProxy, resolveHost, uriOf, type ChallengeAnswerer, type ForkTarget, type Proxy } from './proxy.js';
 import type { Authenticator } from './authenticator.js';
 import { createBlfService } from './blf-service.js';
+import { logSecurityRefusal } from '../security-refusal-log.js';
 import { answerChallenge, pickChallenge } from '../../sip/digest-client.js';
 import { nodeDigestCrypto, nonceRandom } from '../../adapters/node-crypto.js';
 import { sameContact } from '../../sip/registrar.js';
@@ -272,7 +273,8 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
         const contactUri = Array.isArray(request.headers.contact) ? request.headers.contact[0]?.uri : undefined;
         const phone = account === undefined ? undefined : phoneOfRequest(account, remote, contactUri, phoneIdentities(), location, now());
         if (!phone) {
-          log.info({ account, dialled }, 'hot-desk code from a phone that is not a hot-desk phone: refused');
+          if (caller.kind === 'idle-phone') logSecurityRefusal(log, remote.address, 'idle-account-not-registered-here', 'hot-desk code with idle credentials from where that phone is not registered: refused');
+          else log.info({ account, dialled }, 'hot-desk code from a phone that is not a hot-desk phone: refused');
           return respond(request, 403, 'Not A Hot-Desk Phone');
         }
         return ivr.answer(request, remote, decision.kind === 'login' ? { kind: 'login', extension: decision.extension, phone } : { kind: 'logout', phone });
@@ -281,7 +283,12 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
         // From any authenticated phone (a user's own desk phone or softphone too): the PIN decides.
         if (!ivr || request.method !== 'INVITE' || account === undefined) return refuse(request, { kind: 'login-service-unavailable' });
         const contactUri = Array.isArray(request.headers.contact) ? request.headers.contact[0]?.uri : undefined;
-        const phone = phoneOfRequest(account, remote, contactUri, phoneIdentities(), location, now()) ?? account;
+        const found = phoneOfRequest(account, remote, contactUri, phoneIdentities(), location, now());
+        if (!found && caller.kind === 'idle-phone') {
+          logSecurityRefusal(log, remote.address, 'idle-account-not-registered-here', 'hot-desk code with idle credentials from where that phone is not registered: refused');
+          return respond(request, 403, 'Not A Hot-Desk Phone');
+        }
+        const phone = found ?? account;
         return ivr.answer(request, remote, { kind: 'logout-everywhere', extension: decision.extension, phone });
       }
       case 'extension': {
@@ -374,7 +381,13 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
         if (isPnpSubscribe(request)) return handlePnp(request, remote);
         // A refresh carries our To tag; an initial SUBSCRIBE is authenticated first.
         if (request.headers.to.params['tag']) return blf.subscribe(request, remote);
-        if (authenticate(request, remote, 'registrar') === undefined) return;
+        const subscriber = authenticate(request, remote, 'registrar');
+        if (subscriber === undefined) return;
+        if (callerOf(subscriber).kind === 'idle-phone') {
+          // An idle hot-desk phone has no user: it may watch nobody's dialog state.
+          logSecurityRefusal(log, remote.address, 'idle-account-subscribe', 'SUBSCRIBE from an idle hot-desk account: refused');
+          return respond(request, 403, 'Forbidden');
+        }
         return blf.subscribe(request, remote);
       }
       default:
