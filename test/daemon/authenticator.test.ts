@@ -35,7 +35,7 @@ function register(user: string, authorization?: Record<string, string>): SipRequ
   return request;
 }
 
-function setup() {
+function setup(extra: Partial<Parameters<typeof createDigestAuthenticator>[0]> = {}) {
   const data = office(addExtension('100', 'Ada'));
   const blockedAccounts: string[] = [];
   const blockedSources: string[] = [];
@@ -48,6 +48,7 @@ function setup() {
     algorithms: ['MD5'],
     onBlocked: (source) => blockedSources.push(source),
     onAccountBlocked: (account) => blockedAccounts.push(account),
+    ...extra,
   });
   const password = data.extensions[0]!.sipPassword;
   /** One full attempt (challenge, then credentials) from `address`; the final status. */
@@ -116,4 +117,48 @@ t.test('slow guessing spread over many addresses blocks the account, not its own
   t.equal(attempt('203.0.113.200', '100', password, (now += 1000)), 200, 'after unblock, a new address may log in');
   now += 16 * 60_000;
   t.same(auth.blocked(now), [], 'blocks end on their own');
+});
+
+/** REGISTER credentials for `user` on `nonce` with count `nc`. */
+function signed(user: string, secret: string, nonce: string, nc: string): SipRequest {
+  const cnonce = 'c0ffee';
+  const ha1 = md5(`${user}:${REALM}:${secret}`);
+  const response = md5(`${ha1}:${nonce}:${nc}:${cnonce}:auth:${md5(`REGISTER:sip:${REALM}`)}`);
+  return register(user, {
+    scheme: 'Digest',
+    username: `"${user}"`,
+    realm: `"${REALM}"`,
+    nonce: `"${nonce}"`,
+    uri: `"sip:${REALM}"`,
+    response: `"${response}"`,
+    algorithm: 'MD5',
+    qop: 'auth',
+    nc,
+    cnonce: `"${cnonce}"`,
+  });
+}
+
+const nonceOf = (verdict: ReturnType<Authenticator['authenticate']>): string =>
+  verdict.kind === 'refused' ? ((verdict.response.headers['www-authenticate'] as Record<string, string>[])[0]!['nonce'] ?? '').replace(/"/g, '') : '';
+
+t.test('attack: flooding the nonce counts does not make a used nonce new again (RFC 7616 §5.5)', async (t) => {
+  const { auth, password } = setup({ maxNonceCounts: 64 });
+  const remote = { protocol: 'UDP' as const, address: '10.0.0.10', port: 5060 };
+  let now = T0;
+  const victimNonce = nonceOf(auth.authenticate(register('100'), remote, 'registrar', now));
+  const captured = signed('100', password, victimNonce, '00000001');
+  t.equal(auth.authenticate(captured, remote, 'registrar', (now += 10)).kind, 'ok', 'the phone registers');
+  t.equal(auth.authenticate(captured, remote, 'registrar', (now += 10)).kind, 'refused', 'a replay is refused at once');
+  // The table fills up with newer nonces (other phones registering, or an account holder flooding).
+  for (let i = 0; i < 600; i++) {
+    const nonce = nonceOf(auth.authenticate(register('100'), remote, 'registrar', (now += 10)));
+    t.equal(auth.authenticate(signed('100', password, nonce, '00000001'), remote, 'registrar', (now += 1)).kind, 'ok', `registration ${i}`, { diagnostic: false });
+  }
+  const replay = auth.authenticate(captured, { ...remote, address: '203.0.113.9' }, 'registrar', (now += 10));
+  t.equal(replay.kind, 'refused', 'the captured request, replayed after the flood, is refused');
+  t.equal(replay.kind === 'refused' && replay.response.status, 401);
+  const challenge = replay.kind === 'refused' ? (replay.response.headers['www-authenticate'] as Record<string, string>[])[0] : undefined;
+  t.equal(challenge?.['stale'], 'TRUE', 'with stale=true: its nonce is now too old');
+  const later = signed('100', password, victimNonce, '00000002');
+  t.equal(auth.authenticate(later, remote, 'registrar', (now += 10)).kind, 'refused', 'the evicted nonce stays stale at any count');
 });

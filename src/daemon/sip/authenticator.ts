@@ -66,6 +66,8 @@ export interface AuthenticatorOptions {
   /** Secret for nonce MACs; random per process unless given. */
   secret: string;
   nonceLifetimeMs?: number;
+  /** Most nonces whose counts are held (default NONCE_COUNTS_MAX_ENTRIES); beyond it the oldest nonces turn stale. */
+  maxNonceCounts?: number;
   /** Algorithms offered and accepted (default SHA-256 and MD5). */
   algorithms?: readonly DigestAlgorithm[];
   onBlocked?(source: string): void;
@@ -170,6 +172,7 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
         nowMs,
         nonceLifetimeMs: lifetime,
         counts,
+        ...(options.maxNonceCounts !== undefined ? { maxNonceCounts: options.maxNonceCounts } : {}),
         ...(options.algorithms ? { algorithms: options.algorithms } : {}),
       });
       switch (verdict.kind) {
