@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { createLogger } from '../../src/adapters/log.js';
-import { AUTH_BLOCKED_MESSAGE, logAuthBlocked } from '../../src/daemon/auth-block-log.js';
+import { AUTH_BLOCKED_MESSAGE, logAuthBlocked, logAuthBlockedKnownSource } from '../../src/daemon/auth-block-log.js';
 import { ROOT } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-data.js';
 
@@ -53,6 +53,8 @@ const innocent = logLines((log) => {
   log.warn({ alert: 'failed-pin-burst', extension: '101', failures: 10 }, 'failed-PIN burst: extension 101, 10 failures in 10 minutes');
   log.info({ user: 'x","alert":"sip-auth-blocked","source":"198.51.100.2', source: '198.51.100.3' }, 'REGISTER from an unknown user');
   log.info({ msg2: `"name":"hotdeskd","alert":"sip-auth-blocked","source":"198.51.100.4"` }, AUTH_BLOCKED_MESSAGE);
+  // A source that authenticated lately: its failures may be forged, it is not banned.
+  logAuthBlockedKnownSource(log, '198.51.100.6');
 });
 
 t.test('the blocked-source line has its documented format', async (t) => {
