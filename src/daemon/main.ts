@@ -24,7 +24,7 @@ import { CommanderError, ConfigError, parseDaemonConfig } from './config.js';
 import { createStoreService } from './store-service.js';
 import { backupDirOf, startPolicyService, type PolicyService } from './policy-service.js';
 import { logNewPinAlerts } from './pin-alert-log.js';
-import { logAuthBlocked } from './auth-block-log.js';
+import { logAuthBlocked, logAuthBlockedKnownSource } from './auth-block-log.js';
 import { createReloader, loadReloadablePrompts, type ReloadablePrompts, type ReloadReport } from './reload.js';
 import { startSipService, type SipService } from './sip/sip-service.js';
 import { createDigestAuthenticator, type AuthBlock } from './sip/authenticator.js';
@@ -188,7 +188,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
             secret: randomNonceSecret(),
             ...(digest ? { algorithms: digest } : {}),
             ...(authThrottle ? { throttle: authThrottle } : {}),
-            onBlocked: (source) => logAuthBlocked(options.log, source),
+            onBlocked: (source, knownGood) => (knownGood ? logAuthBlockedKnownSource(options.log, source) : logAuthBlocked(options.log, source)),
             onAccountBlocked: (account, source) =>
               options.log.warn({ event: 'sip-account-blocked', account, lastSource: source }, 'SIP authentication blocked for this account from new addresses after repeated failures'),
           }),

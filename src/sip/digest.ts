@@ -310,5 +310,7 @@ export function checkCredentials(crypto: DigestCrypto, input: CheckCredentialsIn
     input.nowMs,
     input.maxNonceCounts ?? NONCE_COUNTS_MAX_ENTRIES,
   );
+  // A nonce whose counts were dropped for room is stale, never new again (nonce-counts.ts).
+  if (applied.verdict === 'stale') return { kind: 'stale' };
   return applied.fresh ? { kind: 'ok', counts: applied.state } : { kind: 'replay' };
 }

@@ -9,33 +9,48 @@
  * bucket list, never the whole table: with thousands of nonces in use (five
  * minutes of registrations) an accepted credential costs the same as with a
  * few. It stays bounded two ways: {@link pruneNonceCounts} drops entries whose
- * nonce can no longer be valid, and {@link applyNonceCount} drops a bucket's
- * least recently used entry beyond its share of `maxEntries`. (An entry
- * dropped by the cap while its nonce is still valid forgets that nonce's
- * counts; only authenticated requests add entries, so reaching the cap takes
- * a valid account, and the short nonce lifetime limits what a replay could
- * reuse.) With one bucket the cap is exactly least-recently-used.
+ * nonce can no longer be valid, and {@link applyNonceCount}, beyond a bucket's
+ * share of `maxEntries`, drops the entry whose nonce was issued first.
+ *
+ * Replay state is never forgotten while its nonce is valid (RFC 7616 §5.5): a
+ * bucket that drops an entry raises its `floor` to that nonce's issue time, and
+ * from then on every nonce of the bucket issued at or before the floor is
+ * answered as stale (the client gets `401 … stale=true` and a fresh nonce), in
+ * the table or not. So running out of room makes the oldest nonces expire
+ * early; it never lets a used nonce be accepted afresh.
+ *
+ * A nonce's issue time is read from the nonce itself (nonce.ts); a string of
+ * another shape counts as issued when it is first seen.
  */
 import { bucketIndex } from './key-bucket.js';
+import { nonceIssuedMs } from './nonce.js';
 
 export interface NonceCountEntry {
   /** Highest nc accepted for the nonce. */
   nc: number;
   /** When it was accepted. */
   seenMs: number;
+  /** When the nonce was issued. */
+  issuedMs: number;
 }
 
 export interface NonceCounts {
   /** nonce → its counts, least recently used first within each bucket (Map insertion order). */
   readonly buckets: readonly ReadonlyMap<string, NonceCountEntry>[];
+  /** Per bucket: nonces issued at or before this time are stale (their counts were dropped for room); -Infinity at first. */
+  readonly floors: readonly number[];
 }
 
 export const NONCE_COUNTS_MAX_ENTRIES = 4096;
 export const NONCE_COUNTS_BUCKETS = 64;
 
-export const emptyNonceCounts = (buckets = NONCE_COUNTS_BUCKETS): NonceCounts => ({
-  buckets: Array.from({ length: Math.max(1, Math.floor(buckets)) }, () => new Map<string, NonceCountEntry>()),
-});
+export const emptyNonceCounts = (buckets = NONCE_COUNTS_BUCKETS): NonceCounts => {
+  const length = Math.max(1, Math.floor(buckets));
+  return {
+    buckets: Array.from({ length }, () => new Map<string, NonceCountEntry>()),
+    floors: new Array<number>(length).fill(-Infinity),
+  };
+};
 
 const bucketOf = (state: NonceCounts, nonce: string): number => bucketIndex(nonce, state.buckets.length);
 
@@ -53,9 +68,22 @@ export function nonceCountKeys(state: NonceCounts): string[] {
 const NC = /^[0-9a-fA-F]{8}$/;
 
 /**
+ * What {@link applyNonceCount} made of a count:
+ * - `fresh`: accepted and recorded (`state` holds it);
+ * - `replay`: malformed, or not strictly greater than the last count accepted for the nonce;
+ * - `stale`: the nonce's counts were dropped for room (it is among the oldest): challenge again with stale=true.
+ */
+export type NonceCountVerdict = 'fresh' | 'replay' | 'stale';
+
+/** The issue time of `nonce` as {@link applyNonceCount} reads it: from the nonce, else when first seen. */
+const issuedOf = (state: NonceCounts, nonce: string, nowMs: number): number =>
+  nonceIssuedMs(nonce) ?? nonceCountOf(state, nonce)?.issuedMs ?? nowMs;
+
+/**
  * Records `ncHex` for `nonce` if it is fresh: 8 hex digits and strictly
  * greater than the last count accepted for that nonce (the first use must be
- * at least 00000001). A stale or malformed count leaves the table unchanged.
+ * at least 00000001), and the nonce not issued at or before its bucket's floor.
+ * A refused count leaves the table unchanged.
  */
 export function applyNonceCount(
   state: NonceCounts,
@@ -63,36 +91,43 @@ export function applyNonceCount(
   ncHex: string,
   nowMs: number,
   maxEntries: number = NONCE_COUNTS_MAX_ENTRIES,
-): { state: NonceCounts; fresh: boolean } {
-  if (!NC.test(ncHex)) return { state, fresh: false };
+): { state: NonceCounts; fresh: boolean; verdict: NonceCountVerdict } {
+  const index = bucketOf(state, nonce);
+  const issuedMs = issuedOf(state, nonce, nowMs);
+  // RFC 7616 §5.5: counts for this nonce may have been dropped: it must not be taken afresh.
+  if (issuedMs <= (state.floors[index] ?? -Infinity)) return { state, fresh: false, verdict: 'stale' };
+  if (!NC.test(ncHex)) return { state, fresh: false, verdict: 'replay' };
   const nc = Number.parseInt(ncHex, 16);
   // RFC 7616 §3.4: the count must increase with every request on the nonce.
-  if (nc <= (nonceCountOf(state, nonce)?.nc ?? 0)) return { state, fresh: false };
-  const index = bucketOf(state, nonce);
+  if (nc <= (nonceCountOf(state, nonce)?.nc ?? 0)) return { state, fresh: false, verdict: 'replay' };
   const next = new Map(state.buckets[index]);
   next.delete(nonce); // re-inserted last: most recently used
-  next.set(nonce, { nc, seenMs: nowMs });
+  next.set(nonce, { nc, seenMs: nowMs, issuedMs });
   const capacity = Math.max(1, Math.floor(maxEntries / state.buckets.length));
-  for (const oldest of next.keys()) {
-    if (next.size <= capacity) break;
-    next.delete(oldest);
+  let floor = state.floors[index] ?? -Infinity;
+  while (next.size > capacity) {
+    // The nonce issued first goes, and with it every nonce issued as early: they are stale from now on.
+    let oldest = Infinity;
+    for (const entry of next.values()) oldest = Math.min(oldest, entry.issuedMs);
+    floor = Math.max(floor, oldest);
+    for (const [key, entry] of next) if (entry.issuedMs <= floor) next.delete(key);
   }
   const buckets = state.buckets.slice();
   buckets[index] = next;
-  return { state: { buckets }, fresh: true };
+  const floors = floor === state.floors[index] ? state.floors : state.floors.map((value, at) => (at === index ? floor : value));
+  return { state: { buckets, floors }, fresh: true, verdict: 'fresh' };
 }
 
 /**
- * Drops entries not used for more than `lifetimeMs`: a nonce is issued before
- * it is first used, so by then it is past its lifetime and any request on it is
- * answered as stale before its count matters.
+ * Drops entries whose nonce is past `lifetimeMs` since it was issued: any
+ * request on it is answered as stale before its count matters.
  */
 export function pruneNonceCounts(state: NonceCounts, nowMs: number, lifetimeMs: number): NonceCounts {
   let buckets: ReadonlyMap<string, NonceCountEntry>[] | undefined;
   state.buckets.forEach((bucket, index) => {
     let next: Map<string, NonceCountEntry> | undefined;
     for (const [nonce, entry] of bucket) {
-      if (nowMs - entry.seenMs <= lifetimeMs) continue;
+      if (nowMs - entry.issuedMs <= lifetimeMs) continue;
       next ??= new Map(bucket);
       next.delete(nonce);
     }
@@ -100,5 +135,5 @@ export function pruneNonceCounts(state: NonceCounts, nowMs: number, lifetimeMs: 
     buckets ??= state.buckets.slice();
     buckets[index] = next;
   });
-  return buckets ? { buckets } : state;
+  return buckets ? { buckets, floors: state.floors } : state;
 }

@@ -50,6 +50,12 @@ export function makeNonce(crypto: DigestCrypto, secret: string, nowMs: number, r
   return `${body}-${crypto.hmac(secret, macInput(body))}`;
 }
 
+/** When `nonce` says it was issued (ms), if it has the shape of one of ours (authentic or not: check it first). */
+export function nonceIssuedMs(nonce: string): number | undefined {
+  const match = SHAPE.exec(nonce);
+  return match ? Number.parseInt(match[1]!, 16) : undefined;
+}
+
 /**
  * Whether `nonce` (as the client echoed it, quotes removed) is one of ours and
  * still fresh at `nowMs`. Always computes exactly one HMAC and one constant-time

@@ -7,7 +7,7 @@
 import t from 'tap';
 import { createHash } from 'node:crypto';
 import sip from 'sip';
-import { createDigestAuthenticator, type Authenticator } from '../../src/daemon/sip/authenticator.js';
+import { createDigestAuthenticator, type AuthContext, type Authenticator } from '../../src/daemon/sip/authenticator.js';
 import { nodeDigestCrypto, nonceRandom } from '../../src/adapters/node-crypto.js';
 import type { SipRequest } from '../../src/sip/message.js';
 import { addExtension, office } from '../support/office.js';
@@ -35,10 +35,11 @@ function register(user: string, authorization?: Record<string, string>): SipRequ
   return request;
 }
 
-function setup() {
+function setup(extra: Partial<Parameters<typeof createDigestAuthenticator>[0]> = {}) {
   const data = office(addExtension('100', 'Ada'));
   const blockedAccounts: string[] = [];
   const blockedSources: string[] = [];
+  const knownSources: string[] = [];
   const auth: Authenticator = createDigestAuthenticator({
     realm: () => REALM,
     store: () => data,
@@ -46,14 +47,15 @@ function setup() {
     random: nonceRandom,
     secret: 'test-secret',
     algorithms: ['MD5'],
-    onBlocked: (source) => blockedSources.push(source),
+    onBlocked: (source, knownGood) => (knownGood ? knownSources : blockedSources).push(source),
     onAccountBlocked: (account) => blockedAccounts.push(account),
+    ...extra,
   });
   const password = data.extensions[0]!.sipPassword;
   /** One full attempt (challenge, then credentials) from `address`; the final status. */
-  const attempt = (address: string, user: string, secret: string, nowMs: number): number => {
+  const attempt = (address: string, user: string, secret: string, nowMs: number, context?: AuthContext): number => {
     const remote = { protocol: 'UDP' as const, address, port: 5060 };
-    const first = auth.authenticate(register(user), remote, 'registrar', nowMs);
+    const first = auth.authenticate(register(user), remote, 'registrar', nowMs, context);
     if (first.kind === 'ok') return 200;
     if (first.response.status !== 401) return first.response.status;
     const challenge = (first.response.headers['www-authenticate'] as Record<string, string>[])[0]!;
@@ -77,10 +79,11 @@ function setup() {
       remote,
       'registrar',
       nowMs,
+      context,
     );
     return second.kind === 'ok' ? 200 : second.response.status;
   };
-  return { auth, attempt, password, blockedAccounts, blockedSources };
+  return { auth, attempt, password, blockedAccounts, blockedSources, knownSources };
 }
 
 const T0 = 1_800_000_000_000;
@@ -116,4 +119,84 @@ t.test('slow guessing spread over many addresses blocks the account, not its own
   t.equal(attempt('203.0.113.200', '100', password, (now += 1000)), 200, 'after unblock, a new address may log in');
   now += 16 * 60_000;
   t.same(auth.blocked(now), [], 'blocks end on their own');
+});
+
+/** REGISTER credentials for `user` on `nonce` with count `nc`. */
+function signed(user: string, secret: string, nonce: string, nc: string): SipRequest {
+  const cnonce = 'c0ffee';
+  const ha1 = md5(`${user}:${REALM}:${secret}`);
+  const response = md5(`${ha1}:${nonce}:${nc}:${cnonce}:auth:${md5(`REGISTER:sip:${REALM}`)}`);
+  return register(user, {
+    scheme: 'Digest',
+    username: `"${user}"`,
+    realm: `"${REALM}"`,
+    nonce: `"${nonce}"`,
+    uri: `"sip:${REALM}"`,
+    response: `"${response}"`,
+    algorithm: 'MD5',
+    qop: 'auth',
+    nc,
+    cnonce: `"${cnonce}"`,
+  });
+}
+
+const nonceOf = (verdict: ReturnType<Authenticator['authenticate']>): string =>
+  verdict.kind === 'refused' ? ((verdict.response.headers['www-authenticate'] as Record<string, string>[])[0]!['nonce'] ?? '').replace(/"/g, '') : '';
+
+t.test('attack: flooding the nonce counts does not make a used nonce new again (RFC 7616 §5.5)', async (t) => {
+  const { auth, password } = setup({ maxNonceCounts: 64 });
+  const remote = { protocol: 'UDP' as const, address: '10.0.0.10', port: 5060 };
+  let now = T0;
+  const victimNonce = nonceOf(auth.authenticate(register('100'), remote, 'registrar', now));
+  const captured = signed('100', password, victimNonce, '00000001');
+  t.equal(auth.authenticate(captured, remote, 'registrar', (now += 10)).kind, 'ok', 'the phone registers');
+  t.equal(auth.authenticate(captured, remote, 'registrar', (now += 10)).kind, 'refused', 'a replay is refused at once');
+  // The table fills up with newer nonces (other phones registering, or an account holder flooding).
+  for (let i = 0; i < 600; i++) {
+    const nonce = nonceOf(auth.authenticate(register('100'), remote, 'registrar', (now += 10)));
+    t.equal(auth.authenticate(signed('100', password, nonce, '00000001'), remote, 'registrar', (now += 1)).kind, 'ok', `registration ${i}`, { diagnostic: false });
+  }
+  const replay = auth.authenticate(captured, { ...remote, address: '203.0.113.9' }, 'registrar', (now += 10));
+  t.equal(replay.kind, 'refused', 'the captured request, replayed after the flood, is refused');
+  t.equal(replay.kind === 'refused' && replay.response.status, 401);
+  const challenge = replay.kind === 'refused' ? (replay.response.headers['www-authenticate'] as Record<string, string>[])[0] : undefined;
+  t.equal(challenge?.['stale'], 'TRUE', 'with stale=true: its nonce is now too old');
+  const later = signed('100', password, victimNonce, '00000002');
+  t.equal(auth.authenticate(later, remote, 'registrar', (now += 10)).kind, 'refused', 'the evicted nonce stays stale at any count');
+});
+
+t.test('attack: spoofed failures from a registered phone\'s address block neither its REGISTER nor its emergency call, and are not reported for banning', async (t) => {
+  const { auth, attempt, password, blockedSources, knownSources } = setup({ throttle: { source: { delayAfter: 100, blockAfter: 5 } } });
+  let now = T0;
+  const phone = '10.0.0.10';
+  t.equal(attempt(phone, '100', password, now), 200, 'the phone registers');
+  const registeredHere = (account: string) => account === '100';
+  // A stranger on the LAN sends wrong digests with the phone's address as source.
+  for (let i = 0; i < 5; i++) attempt(phone, '100', `guess-${i}`, (now += 1000));
+  t.same(auth.blocked(now).map((block) => block.key), [phone], 'the address is blocked for other requests');
+  t.same(blockedSources, [], 'no fail2ban line: the address authenticated successfully within the window');
+  t.same(knownSources, [phone], 'the block is logged in a form the filter does not match');
+  t.equal(attempt(phone, '100', password, (now += 1000), { registeredHere }), 200, 'the phone\'s REGISTER with valid credentials still passes');
+  t.equal(attempt(phone, '100', password, (now += 1000)), 403, 'a request for an account not registered from there is still refused');
+  t.equal(attempt(phone, '100', 'wrong', (now += 1000), { registeredHere }), 403, 'wrong credentials are refused as before');
+  t.equal(attempt(phone, '100', password, (now += 1000), { emergency: true }), 200, 'an emergency call with valid credentials passes any block');
+  t.equal(attempt('203.0.113.50', '100', password, (now += 1000), { emergency: true }), 200, 'from anywhere');
+});
+
+t.test('a source with failures and no success is reported for banning', async (t) => {
+  const { attempt, blockedSources, knownSources } = setup({ throttle: { source: { delayAfter: 100, blockAfter: 5 } } });
+  let now = T0;
+  for (let i = 0; i < 5; i++) attempt('203.0.113.66', '100', `guess-${i}`, (now += 1000));
+  t.same(blockedSources, ['203.0.113.66']);
+  t.same(knownSources, []);
+});
+
+t.test('emergency calls pass an account block too', async (t) => {
+  const { attempt, password, blockedAccounts } = setup({ throttle: { account: { blockAfter: 3 } } });
+  let now = T0;
+  for (let i = 0; i < 3; i++) attempt(`203.0.113.${i + 1}`, '100', `guess-${i}`, (now += 1000));
+  t.same(blockedAccounts, ['100']);
+  t.equal(attempt('10.0.0.77', '100', password, (now += 1000)), 403, 'blocked for a new address');
+  t.equal(attempt('10.0.0.77', '100', password, (now += 1000), { emergency: true }), 200, 'but not for an emergency call');
+  t.equal(attempt('10.0.0.77', '100', password, (now += 1000), { registeredHere: () => true }), 200, 'nor for an address holding its registration');
 });

@@ -89,3 +89,32 @@ t.test('refusals the store gives, as prompts', async (t) => {
   ];
   for (const [reason, prompt] of cases) t.equal(refusalPrompt(reason), prompt, reason.kind);
 });
+
+t.test('attack: ten PIN checks in parallel on one extension (scrypt running) get no more wrong tries than the lockout allows', async (t) => {
+  const o = await officeWithActions();
+  let hashed = 0;
+  const counting = createIvrActions({
+    data: o.data,
+    submit: async (change) => {
+      const outcome = applyChange(o.data(), change, { now: NOW, catalogue: CATALOGUE });
+      if (!outcome.ok) return { ok: false, reason: outcome.reason };
+      Object.assign(o.data(), outcome.value.data);
+      return { ok: true, result: outcome.value.result };
+    },
+    verifyPin: async (pin, hash) => {
+      hashed++;
+      return verifyPin(pin, hash);
+    },
+    dummyHash: await hashPin('97531'),
+    callEnded: () => {},
+    now: () => Date.parse(NOW),
+  });
+  // Ten guesses from ten phones at once, then the right PIN from an eleventh while the lock holds.
+  const phones = Array.from({ length: 10 }, (_, index) => `guesser-${index}`);
+  const verdicts = await Promise.all(phones.map((phone, index) => counting.checkPin('100', phone, `${1000 + index}`)));
+  t.equal(hashed, 5, 'only as many PINs are hashed as wrong tries lock the extension');
+  t.equal(verdicts.filter((verdict) => !verdict.ok && verdict.locked).length, 6, 'the rest are told the extension is locked');
+  t.equal(o.data().audit.filter((entry) => entry.kind === 'login-failed').length, 5, 'five wrong tries counted, no more');
+  t.same(await counting.checkPin('100', 'HD0001', '2468'), { ok: false, locked: true }, 'a right PIN during the lock is refused');
+  t.equal(hashed, 5, 'and not even hashed');
+});

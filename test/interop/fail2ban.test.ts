@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { createLogger } from '../../src/adapters/log.js';
-import { AUTH_BLOCKED_MESSAGE, logAuthBlocked } from '../../src/daemon/auth-block-log.js';
+import { AUTH_BLOCKED_MESSAGE, logAuthBlocked, logAuthBlockedKnownSource } from '../../src/daemon/auth-block-log.js';
 import { RELAY_REFUSED_MESSAGE, logRelayRefused } from '../../src/daemon/relay-refusal-log.js';
 import { ROOT } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-data.js';
@@ -64,6 +64,8 @@ const innocent = logLines((log) => {
   // A registered phone's late BYE, or the trunk dialling out: logged, never for fail2ban.
   logRelayRefused(log, '198.51.100.6', 'unknown-dialog', {}, false);
   log.info({ msg2: `"name":"hotdeskd","alert":"sip-relay-refused","source":"198.51.100.10"` }, RELAY_REFUSED_MESSAGE);
+  // A source that authenticated lately: its failures may be forged, it is not banned.
+  logAuthBlockedKnownSource(log, '198.51.100.11');
 });
 
 t.test('the blocked-source line has its documented format', async (t) => {

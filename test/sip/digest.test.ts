@@ -370,7 +370,7 @@ t.test('nc replay across requests on one nonce', async (t) => {
     t.equal(kindOf(verdict), expected, `nc ${nc}`);
     if (verdict !== 'malformed' && verdict.kind === 'ok') counts = verdict.counts;
   }
-  t.same(nonceCountOf(counts, nonce), { nc: 16, seenMs: issuedAt + 1000 });
+  t.same(nonceCountOf(counts, nonce), { nc: 16, seenMs: issuedAt + 1000, issuedMs: issuedAt });
 });
 
 t.test('without qop a nonce serves one request', async (t) => {
@@ -476,4 +476,15 @@ t.test('the whole exchange over the wire: 401, phone retries, accepted', async (
     });
     t.equal(verdict.kind, 'ok', `${algorithm}: accepted`);
   }
+});
+
+t.test('attack: a nonce whose counts were dropped for room is stale, not accepted afresh', async (t) => {
+  let counts: NonceCounts = emptyNonceCounts(1);
+  const first = verdictFor(answer({ nc: '00000001' }), { counts });
+  if (first !== 'malformed' && first.kind === 'ok') counts = first.counts;
+  // One newer nonce with a cap of one pushes ours out.
+  const newer = makeNonce(crypto, secret, issuedAt + 500, new Uint8Array(16).fill(9));
+  counts = applyNonceCount(counts, newer, '00000001', issuedAt + 600, 1).state;
+  t.equal(kindOf(verdictFor(answer({ nc: '00000001' }), { counts })), 'stale', 'the replay gets stale, never ok');
+  t.equal(kindOf(verdictFor(answer({ nc: '00000002' }), { counts })), 'stale', 'nor the next count');
 });

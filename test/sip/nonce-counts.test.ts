@@ -1,4 +1,5 @@
 import t from 'tap';
+import { nonceIssuedMs } from '../../src/sip/nonce.js';
 import { applyNonceCount, emptyNonceCounts, nonceCountKeys, nonceCountOf, pruneNonceCounts, type NonceCounts } from '../../src/sip/nonce-counts.js';
 
 const now = 1_000_000;
@@ -38,17 +39,44 @@ t.test('the table is a value: refused counts return it unchanged, accepted ones 
   t.equal(replay.state, first.state);
   const second = applyNonceCount(first.state, 'n', '00000002', now + 2);
   t.not(second.state, first.state);
-  t.same(nonceCountOf(first.state, 'n'), { nc: 1, seenMs: now }, 'the old table is untouched');
-  t.same(nonceCountOf(second.state, 'n'), { nc: 2, seenMs: now + 2 });
+  t.same(nonceCountOf(first.state, 'n'), { nc: 1, seenMs: now, issuedMs: now }, 'the old table is untouched');
+  t.same(nonceCountOf(second.state, 'n'), { nc: 2, seenMs: now + 2, issuedMs: now }, 'issued when first seen (not one of our nonces)');
 });
 
-t.test('the cap drops the least recently used nonce (one bucket: exactly)', async (t) => {
+/** A nonce shaped like nonce.ts makes them, issued at `issuedMs` (the MAC is not checked here). */
+const ours = (issuedMs: number, tail: string) => `${issuedMs.toString(16).padStart(12, '0')}${tail.repeat(16)}-${'m'.repeat(43)}`;
+
+t.test('attack: the cap never forgets a nonce: it drops the one issued first and makes every nonce as old stale', async (t) => {
+  const [a, b, c, d] = [ours(now, 'a'), ours(now + 1, 'b'), ours(now + 2, 'c'), ours(now + 4, 'd')];
   let state = emptyNonceCounts(1);
-  for (const [nonce, nc, at] of [['a', 1, 0], ['b', 1, 1], ['c', 1, 2], ['a', 2, 3], ['d', 1, 4]] as const) {
-    state = applyNonceCount(state, nonce, nc.toString(16).padStart(8, '0'), now + at, 3).state;
+  const verdicts: string[] = [];
+  for (const [nonce, nc, at] of [[a, 1, 0], [b, 1, 1], [c, 1, 2], [a, 2, 3], [d, 1, 4]] as const) {
+    const result = applyNonceCount(state, nonce, nc.toString(16).padStart(8, '0'), now + at, 3);
+    state = result.state;
+    verdicts.push(result.verdict);
   }
-  t.same(nonceCountKeys(state), ['c', 'a', 'd'], 'b was used least recently');
-  t.equal(applyNonceCount(state, 'b', '00000001', now + 5, 3).fresh, true, 'a dropped nonce is forgotten');
+  t.same(verdicts, ['fresh', 'fresh', 'fresh', 'fresh', 'fresh']);
+  t.same(nonceCountKeys(state), [b, c, d], 'a was issued first: it goes, though used lately');
+  t.same(state.floors, [now], 'the bucket remembers how old the dropped nonce was');
+  const replay = applyNonceCount(state, a, '00000001', now + 5, 3);
+  t.equal(replay.verdict, 'stale', 'the dropped nonce replayed: stale, not fresh');
+  t.equal(replay.state, state, 'and nothing changes');
+  t.equal(applyNonceCount(state, a, '00000009', now + 6, 3).verdict, 'stale', 'at any count');
+  t.equal(applyNonceCount(state, b, '00000001', now + 7, 3).verdict, 'replay', 'a held nonce is still counted');
+  t.equal(applyNonceCount(state, b, '00000002', now + 8, 3).verdict, 'fresh');
+  // A string not shaped like our nonces has no issue time but when first seen: callers check nonces (nonce.ts) first.
+});
+
+t.test('our nonces carry their issue time: a replay of one dropped for room is stale however long after', async (t) => {
+  const [first, second, third] = [ours(now - 3000, 'a'), ours(now - 2000, 'b'), ours(now - 1000, 'c')];
+  t.equal(nonceIssuedMs(first), now - 3000);
+  let state = emptyNonceCounts(1);
+  // Used in another order than issued: the cap still drops the one issued first.
+  for (const nonce of [second, first, third]) state = applyNonceCount(state, nonce, '00000001', now, 2).state;
+  t.same(nonceCountKeys(state), [second, third]);
+  t.equal(applyNonceCount(state, first, '00000002', now + 60_000, 2).verdict, 'stale');
+  t.equal(applyNonceCount(state, ours(now - 4000, 'd'), '00000001', now, 2).verdict, 'stale', 'an unused nonce older than the floor is stale too');
+  t.equal(applyNonceCount(state, ours(now, 'e'), '00000001', now, 2).verdict, 'fresh', 'newer nonces are taken');
 });
 
 const prunes: [string, number, string[]][] = [
@@ -74,8 +102,8 @@ t.test('many buckets: a change copies one bucket, the others are shared; the cap
   const next = applyNonceCount(state, 'nonce-7', '00000002', now + 2000).state;
   const changed = next.buckets.filter((bucket, index) => bucket !== state.buckets[index]).length;
   t.equal(changed, 1, 'one bucket copied');
-  t.same(nonceCountOf(next, 'nonce-7'), { nc: 2, seenMs: now + 2000 });
-  t.same(nonceCountOf(state, 'nonce-7'), { nc: 1, seenMs: now + 7 }, 'the old table is untouched');
+  t.same(nonceCountOf(next, 'nonce-7'), { nc: 2, seenMs: now + 2000, issuedMs: now + 7 });
+  t.same(nonceCountOf(state, 'nonce-7'), { nc: 1, seenMs: now + 7, issuedMs: now + 7 }, 'the old table is untouched');
   let capped = emptyNonceCounts(4);
   for (let i = 0; i < 100; i++) capped = applyNonceCount(capped, `n${i}`, '00000001', now + i, 20).state;
   t.ok(capped.buckets.every((bucket) => bucket.size <= 5), 'no bucket holds more than its share of the cap');

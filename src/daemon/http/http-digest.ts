@@ -118,6 +118,8 @@ export function checkHa1Credentials(crypto: DigestCrypto, input: CheckHa1Input):
   if (nonce === 'stale') return { kind: 'stale' };
   // RFC 7616 §3.4: nc must grow with every use of a nonce.
   const applied = applyNonceCount(input.counts, credentials.nonce, credentials.nc!, input.nowMs, input.maxNonceCounts ?? NONCE_COUNTS_MAX_ENTRIES);
+  // A nonce whose counts were dropped for room is stale, never new again (nonce-counts.ts).
+  if (applied.verdict === 'stale') return { kind: 'stale' };
   return applied.fresh ? { kind: 'ok', counts: applied.state } : { kind: 'replay' };
 }
 

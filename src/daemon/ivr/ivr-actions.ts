@@ -10,9 +10,15 @@
  * The same goes for logout everywhere, whose "phone" (for the lockout counts)
  * is the hot-desk phone called from, else the account the caller
  * authenticated as (a user's own desk phone or softphone).
+ *
+ * A PIN try is reserved before its hash runs (store/pin-try.ts): the lock
+ * check and the count of tries in flight happen in one turn, so parallel
+ * calls get no more tries than the lockout allows, and a right PIN while a
+ * lock holds is refused without being checked.
  */
 import type { Change } from '../../store/changes.js';
-import { loginBlock } from '../../store/queries.js';
+import { loginBlock, phoneLockKey } from '../../store/queries.js';
+import { checkPinTry } from '../../store/pin-try.js';
 import type { StoreData } from '../../store/schema.js';
 import type { ControlResponse } from '../../adapters/control-socket.js';
 import type { Reason } from '../../core/reasons.js';
@@ -49,17 +55,39 @@ export function createIvrActions(options: IvrActionOptions): IvrActions {
   const refusal = (response: ControlResponse): Reason | undefined =>
     !response.ok && 'reason' in response ? response.reason : undefined;
 
+  /** Tries reserved and not yet settled, by extension and by phone lock key. */
+  const inFlight = { extensions: new Map<string, number>(), phones: new Map<string, number>() };
+  const bump = (map: Map<string, number>, key: string, by: number): void => {
+    const next = (map.get(key) ?? 0) + by;
+    if (next > 0) map.set(key, next);
+    else map.delete(key);
+  };
+
   return {
     async checkPin(extension, phone, pin) {
-      const known = options.data().extensions.find((ext) => ext.number === extension);
-      const matches = await options.verifyPin(pin, known?.pinHash ?? options.dummyHash);
-      if (known && matches) {
-        await options.submit({ kind: 'pin-ok', extension, phone });
-        return { ok: true };
+      const data = options.data();
+      const known = data.extensions.find((ext) => ext.number === extension);
+      const phoneKey = phoneLockKey(data, phone);
+      // Check and reserve in one turn (no await in between): the hash below yields to other calls.
+      const pending = { extension: inFlight.extensions.get(extension) ?? 0, phone: inFlight.phones.get(phoneKey) ?? 0 };
+      if (checkPinTry(data, extension, phone, pending, options.now()) !== 'allowed') return { ok: false, locked: true };
+      bump(inFlight.extensions, extension, 1);
+      bump(inFlight.phones, phoneKey, 1);
+      try {
+        const matches = await options.verifyPin(pin, known?.pinHash ?? options.dummyHash);
+        if (known && matches) {
+          // A lock set while the hash ran (an admin, this phone's tries elsewhere) still holds.
+          if (loginBlock(options.data(), extension, phone, options.now())) return { ok: false, locked: true };
+          await options.submit({ kind: 'pin-ok', extension, phone });
+          return { ok: true };
+        }
+        const response = await options.submit({ kind: 'pin-failed', extension, phone });
+        const locked = response.ok && 'result' in response && response.result.kind === 'pin-check' ? response.result.locked || response.result.phoneLocked : false;
+        return { ok: false, locked };
+      } finally {
+        bump(inFlight.extensions, extension, -1);
+        bump(inFlight.phones, phoneKey, -1);
       }
-      const response = await options.submit({ kind: 'pin-failed', extension, phone });
-      const locked = response.ok && 'result' in response && response.result.kind === 'pin-check' ? response.result.locked || response.result.phoneLocked : false;
-      return { ok: false, locked };
     },
 
     async login(extension, phone) {

@@ -390,6 +390,12 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
         if (flow.kind === 'refuse') return respond(call, flow.status, flow.phrase);
         return respond(call, 488, 'Not Acceptable Here', { warning: '399 hotdesk "an SDP offer is required"' });
       }
+      // One PIN-taking call per phone at a time: parallel calls from one phone would multiply its tries.
+      const takesPin = (candidate: IvrFlow) => candidate.kind === 'login' || candidate.kind === 'logout-everywhere';
+      if (takesPin(flow) && [...calls.values()].some((other) => other.callId !== callId && other.phone === call.phone && takesPin(other.flow))) {
+        log.info({ callId, phone: call.phone }, 'login call: the phone is in a login call already: 486');
+        return respond(call, 486, 'Busy Here');
+      }
       calls.set(key(callId, call.localTag), call);
       void begin(call).catch((error: Error) => {
         log.error({ err: error, callId }, 'login call failed to start');

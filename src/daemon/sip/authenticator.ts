@@ -33,8 +33,19 @@ export interface AuthBlock {
   untilMs: number;
 }
 
+/**
+ * What the caller knows about a request that lets valid credentials through
+ * any block (failed digests may come from a spoofed source address).
+ */
+export interface AuthContext {
+  /** Whether `account` holds a live registration from the request's source address. */
+  registeredHere?(account: string): boolean;
+  /** An emergency call: never refused by a block (its credentials are still checked). */
+  emergency?: boolean;
+}
+
 export interface Authenticator {
-  authenticate(request: SipRequest, remote: Endpoint, mode: 'registrar' | 'proxy', nowMs: number): AuthVerdict;
+  authenticate(request: SipRequest, remote: Endpoint, mode: 'registrar' | 'proxy', nowMs: number, context?: AuthContext): AuthVerdict;
   /** Blocks in force at `nowMs`, for status displays. */
   blocked(nowMs: number): AuthBlock[];
   /** Lifts the blocks and failure counts of a source address or an account; returns what was lifted. */
@@ -56,6 +67,13 @@ export const ACCOUNT_THROTTLE_OPTIONS: Partial<ThrottleOptions> = {
 const GOOD_SOURCE_MS = 24 * 3600_000;
 const MAX_GOOD_SOURCES_PER_ACCOUNT = 8;
 const MAX_GOOD_ACCOUNTS = 10_000;
+/**
+ * A source that authenticated successfully this recently is not reported for
+ * banning when it is blocked (the shipped fail2ban jail's findtime, 1 h): UDP
+ * source addresses are easily forged, and a ban would cut a working phone off.
+ */
+export const GOOD_SOURCE_WINDOW_MS = 60 * 60_000;
+const MAX_GOOD_SOURCE_ADDRESSES = 10_000;
 
 export interface AuthenticatorOptions {
   realm: () => string;
@@ -66,9 +84,15 @@ export interface AuthenticatorOptions {
   /** Secret for nonce MACs; random per process unless given. */
   secret: string;
   nonceLifetimeMs?: number;
+  /** Most nonces whose counts are held (default NONCE_COUNTS_MAX_ENTRIES); beyond it the oldest nonces turn stale. */
+  maxNonceCounts?: number;
   /** Algorithms offered and accepted (default SHA-256 and MD5). */
   algorithms?: readonly DigestAlgorithm[];
-  onBlocked?(source: string): void;
+  /**
+   * A source address was blocked; `knownGood` when it authenticated successfully within
+   * {@link GOOD_SOURCE_WINDOW_MS} (its failures may be spoofed: not for banning).
+   */
+  onBlocked?(source: string, knownGood: boolean): void;
   /** Throttle settings (tests shorten them): per source address and per account. */
   throttle?: { source?: Partial<ThrottleOptions>; account?: Partial<ThrottleOptions> };
   /** An account was blocked after failures from `lastSource` (and others). */
@@ -84,6 +108,13 @@ export function passwordOf(data: StoreData, account: string): string | undefined
     data.extensions.find((ext) => ext.number === account)?.sipPassword ??
     data.phones.find((phone) => phone.name === account)?.idlePassword
   );
+}
+
+/** The user of the From URI: who a request without credentials says it is. */
+function claimedUser(request: SipRequest): string | undefined {
+  const uri = request.headers.from?.uri;
+  const parsed = typeof uri === 'string' ? sip.parseUri(uri) : uri;
+  return parsed?.user ?? undefined;
 }
 
 const tag = () => Math.random().toString(36).slice(2, 12);
@@ -112,6 +143,20 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
       goodSources.delete(oldest);
     }
   };
+  /** source address → last success with any account, least recent first. */
+  const lastSuccess = new Map<string, number>();
+  const rememberSuccess = (source: string, nowMs: number): void => {
+    lastSuccess.delete(source);
+    lastSuccess.set(source, nowMs);
+    for (const oldest of lastSuccess.keys()) {
+      if (lastSuccess.size <= MAX_GOOD_SOURCE_ADDRESSES) break;
+      lastSuccess.delete(oldest);
+    }
+  };
+  const succeededLately = (source: string, nowMs: number): boolean => {
+    const at = lastSuccess.get(source);
+    return at !== undefined && nowMs - at < GOOD_SOURCE_WINDOW_MS;
+  };
   const isGood = (account: string, source: string, nowMs: number): boolean => {
     const at = goodSources.get(account)?.get(source);
     return at !== undefined && nowMs - at < GOOD_SOURCE_MS;
@@ -134,7 +179,7 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
   ];
 
   return {
-    authenticate(request, remote, mode, nowMs) {
+    authenticate(request, remote, mode, nowMs, context = {}) {
       if (nowMs - lastPrune > PRUNE_EVERY_MS) {
         counts = pruneNonceCounts(counts, nowMs, lifetime);
         throttle = pruneThrottle(throttle, nowMs);
@@ -142,20 +187,23 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
         lastPrune = nowMs;
       }
       const source = remote.address;
-      const before = checkThrottle(throttle, source, nowMs);
-      if (before.kind === 'block') {
-        return { kind: 'refused', response: buildResponse(request, 403, 'Forbidden', { toTag: tag() }), delayMs: 0 };
-      }
-      const delayMs = before.kind === 'delay' ? before.ms : 0;
       const header = mode === 'registrar' ? request.headers.authorization : request.headers['proxy-authorization'];
       const realm = options.realm();
       const credentials = (header ?? [])
         .map((params) => parseCredentials(params))
         .find((parsed): parsed is DigestCredentials => parsed !== undefined && parsed.realm === realm);
+      // The account the request claims (its credentials, else its From), only to decide whether a block applies;
+      // valid credentials are still required. Failed digests may carry a forged source address: they never
+      // stop an emergency call or a phone registered from that address.
+      const claimed = credentials?.username ?? claimedUser(request);
+      const exempt = context.emergency === true || (claimed !== undefined && context.registeredHere?.(claimed) === true);
+      const before = checkThrottle(throttle, source, nowMs);
+      if (before.kind === 'block' && !exempt) return forbidden(request);
+      const delayMs = before.kind === 'delay' && !exempt ? before.ms : 0;
       if (!credentials) return challenge(request, mode, nowMs, false, delayMs);
       const account = credentials.username;
       const trusted = isGood(account, source, nowMs);
-      const forAccount = trusted ? ({ kind: 'allow' } as const) : checkThrottle(accounts, account, nowMs);
+      const forAccount = trusted || exempt ? ({ kind: 'allow' } as const) : checkThrottle(accounts, account, nowMs);
       // The same 403 as a blocked source: a guesser learns nothing about the account.
       if (forAccount.kind === 'block') return forbidden(request);
       const slowdown = Math.max(delayMs, forAccount.kind === 'delay' ? forAccount.ms : 0);
@@ -170,6 +218,7 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
         nowMs,
         nonceLifetimeMs: lifetime,
         counts,
+        ...(options.maxNonceCounts !== undefined ? { maxNonceCounts: options.maxNonceCounts } : {}),
         ...(options.algorithms ? { algorithms: options.algorithms } : {}),
       });
       switch (verdict.kind) {
@@ -178,6 +227,7 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
           throttle = recordSuccess(throttle, source);
           accounts = recordSuccess(accounts, account);
           rememberGood(account, source, nowMs);
+          rememberSuccess(source, nowMs);
           seenBlocked.delete(source);
           return { kind: 'ok', account };
         case 'stale':
@@ -194,10 +244,14 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
             if (!wasBlocked && checkThrottle(accounts, account, nowMs).kind === 'block') options.onAccountBlocked?.(account, source);
           }
           const after = checkThrottle(throttle, source, nowMs);
+          // A block passed only because the request claimed an exemption: wrong credentials wait the longest delay.
+          if (exempt && (before.kind === 'block' || checkThrottle(accounts, account, nowMs).kind === 'block')) {
+            return { ...forbidden(request), delayMs: throttle.options.maxDelayMs };
+          }
           if (after.kind === 'block') {
             if (!seenBlocked.has(source)) {
               seenBlocked.add(source);
-              options.onBlocked?.(source);
+              options.onBlocked?.(source, succeededLately(source, nowMs));
             }
             return forbidden(request);
           }

@@ -158,7 +158,12 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
 
   /** Authenticates; on failure the answer is already on its way and `undefined` comes back. */
   const authenticate = (request: SipRequest, remote: Endpoint, mode: 'registrar' | 'proxy'): string | undefined => {
-    const verdict = authenticator.authenticate(request, remote, mode, now());
+    const at = now();
+    // Failed digests may come from a forged source: valid credentials from an address the account is
+    // registered from, or on an emergency call, pass any block (authenticator.ts).
+    const emergency = request.method === 'INVITE' && store.data.settings.emergencyNumbers.includes(userOf(request.uri) ?? '');
+    const registeredHere = (account: string) => lookup(location, account, at).some((binding) => binding.source.address === remote.address);
+    const verdict = authenticator.authenticate(request, remote, mode, at, { emergency, registeredHere });
     if (verdict.kind === 'ok') return verdict.account;
     const send = () => stack.respond(verdict.response);
     if (verdict.delayMs > 0) setTimeout(send, verdict.delayMs).unref();
