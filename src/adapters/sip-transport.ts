@@ -12,7 +12,8 @@ import tls from 'node:tls';
 import sip from 'sip';
 import type { Connection, Target } from 'sip';
 import type { Endpoint, SipMessage } from '../sip/message.js';
-import { isRequest } from '../sip/message.js';
+import { buildResponse, isRequest } from '../sip/message.js';
+import { createStreamFramer } from '../sip/stream-framer.js';
 import { createRateLimiter, type RateLimit } from '../provisioning/rate-limiter.js';
 
 export interface TransportOptions {
@@ -54,7 +55,7 @@ export interface TlsCredentials {
   key: Buffer | string;
 }
 
-export type DropKind = 'unparseable' | 'too-large' | 'missing-headers' | 'connection-limit' | 'flood' | 'tls-handshake';
+export type DropKind = 'unparseable' | 'too-large' | 'missing-headers' | 'connection-limit' | 'flood' | 'tls-handshake' | 'bad-length';
 
 /**
  * 200 messages a second per source address, 400 at once: two hundred phones
@@ -171,7 +172,7 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
     received: 0,
     sent: 0,
     keepAlives: 0,
-    dropped: { unparseable: 0, 'too-large': 0, 'missing-headers': 0, 'connection-limit': 0, flood: 0, 'tls-handshake': 0 },
+    dropped: { unparseable: 0, 'too-large': 0, 'missing-headers': 0, 'connection-limit': 0, flood: 0, 'tls-handshake': 0, 'bad-length': 0 },
   };
   const now = options.now ?? Date.now;
   const floodLimit = options.floodLimit === undefined ? DEFAULT_FLOOD_LIMIT : options.floodLimit;
@@ -236,43 +237,65 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
   });
   udp.on('error', () => undefined);
 
+  /** Answers 400 to a request whose header block could not be framed (when it is a request at all), then ends the stream. */
+  const refuseFraming = (socket: net.Socket, head: string, remote: Endpoint): void => {
+    let message: SipMessage | undefined;
+    try {
+      message = sip.parse(`${head}\r\n\r\n`);
+    } catch {
+      message = undefined;
+    }
+    if (message && hasMandatoryHeaders(message) && isRequest(message) && message.method !== 'ACK') {
+      const via = message.headers.via[0]!;
+      via.params['received'] = remote.address;
+      const response = buildResponse(message, 400, 'Missing or Conflicting Content-Length');
+      counters.sent++;
+      socket.end(toWire(response));
+    } else {
+      socket.end();
+    }
+    // A peer that never reads must not keep the socket: give the answer a moment, then drop it.
+    setTimeout(() => socket.destroy(), 1_000).unref();
+  };
+
   const attach = (socket: net.Socket, protocol: 'TCP' | 'TLS' = 'TCP'): void => {
     const remote: Endpoint = { protocol, address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
     const key = flowKey(protocol, remote.address, remote.port);
     streams.set(key, socket);
     socket.setEncoding('latin1');
     socket.setKeepAlive(true, 30_000);
-    let idle = true;
-    const parse = sip.makeStreamParser(
-      (message) => {
-        idle = true;
-        if (!admit(remote)) return;
+    const framer = createStreamFramer(maxBytes);
+    socket.on('data', (chunk: string) => {
+      // RFC 5626 §4.4.1: a CRLFCRLF ping between messages gets a CRLF pong.
+      if (framer.pending === 0 && chunk === '\r\n\r\n') {
+        counters.keepAlives++;
+        socket.write('\r\n');
+        return;
+      }
+      for (const event of framer.push(chunk)) {
+        if (event.kind === 'too-large') {
+          drop('too-large', remote);
+          socket.destroy();
+          return;
+        }
+        if (event.kind === 'bad-length') {
+          // RFC 3261 §18.3 / §20.14: a stream message without one Content-Length cannot be framed: 400, and the stream ends.
+          drop('bad-length', remote);
+          refuseFraming(socket, event.head, remote);
+          return;
+        }
+        if (!admit(remote)) continue;
+        let message: SipMessage | undefined;
+        try {
+          message = sip.parse(event.text);
+        } catch {
+          message = undefined;
+        }
         try {
           deliver(message, remote);
         } catch {
           drop('unparseable', remote);
         }
-      },
-      () => {
-        drop('too-large', remote);
-        socket.destroy();
-      },
-      maxBytes,
-      maxBytes,
-    );
-    socket.on('data', (chunk: string) => {
-      // RFC 5626 §4.4.1: a CRLFCRLF ping between messages gets a CRLF pong.
-      if (idle && chunk === '\r\n\r\n') {
-        counters.keepAlives++;
-        socket.write('\r\n');
-        return;
-      }
-      idle = false;
-      try {
-        parse(chunk);
-      } catch {
-        drop('unparseable', remote);
-        socket.destroy();
       }
     });
     socket.on('error', () => socket.destroy());
