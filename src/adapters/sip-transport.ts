@@ -24,6 +24,14 @@ export interface TransportOptions {
   publicAddress?: string;
   maxMessageBytes?: number;
   maxTcpConnections?: number;
+  /** Most TCP and TLS connections at once from one source address (default DEFAULT_CONNECTIONS_PER_ADDRESS). */
+  maxConnectionsPerAddress?: number;
+  /**
+   * A TCP/TLS connection is closed when no complete message has come over it for this
+   * long, ms (default DEFAULT_IDLE_TIMEOUT_MS); before its first message, after at most
+   * FIRST_MESSAGE_TIMEOUT_MS (or this, if shorter).
+   */
+  idleTimeoutMs?: number;
   /** Multicast groups the UDP socket joins (only when bound to every IPv4 address; a failure is reported, not fatal). */
   multicastGroups?: readonly string[];
   /**
@@ -64,6 +72,22 @@ export type DropKind = 'unparseable' | 'too-large' | 'missing-headers' | 'connec
  */
 export const DEFAULT_FLOOD_LIMIT: Readonly<RateLimit> = { perSecond: 200, burst: 400 };
 const FLOOD_REPORT_MS = 60_000;
+
+/**
+ * 64 connections from one address: a phone keeps one (RFC 5626), a NAT router with a few
+ * dozen phones behind it stays under it; a client holding hundreds does not, and the
+ * global cap (maxTcpConnections) stays free for everyone else.
+ */
+export const DEFAULT_CONNECTIONS_PER_ADDRESS = 64;
+/** RFC 3261 §18.3 leaves it to us: a connection with no whole message in 30 s is not a phone's. */
+export const FIRST_MESSAGE_TIMEOUT_MS = 30_000;
+/**
+ * The longest registration hotdeskd grants (3600 s) plus 32 s (RFC 3261 Timer F, a
+ * refresh's transaction time): a registered phone refreshes before it, so only connections
+ * that carry no live registration are closed, and hotdeskd keeps the ones it must send
+ * NOTIFYs and INVITEs over (RFC 5626 §5.3).
+ */
+export const DEFAULT_IDLE_TIMEOUT_MS = (3600 + 32) * 1000;
 
 export interface TransportCounters {
   received: number;
@@ -168,6 +192,27 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
   const host = options.publicAddress ?? (options.bind === '0.0.0.0' || options.bind === '::' ? '127.0.0.1' : options.bind);
   const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE;
   const maxConnections = options.maxTcpConnections ?? 1000;
+  const maxPerAddress = options.maxConnectionsPerAddress ?? DEFAULT_CONNECTIONS_PER_ADDRESS;
+  const idleTimeout = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const firstMessageTimeout = Math.min(FIRST_MESSAGE_TIMEOUT_MS, idleTimeout);
+  /** Incoming TCP and TLS connections (handshakes included) by source address. */
+  const perAddress = new Map<string, number>();
+  /** False (and the socket destroyed, counted) when the global or the per-address cap is reached; else counts it until it closes. */
+  const admitConnection = (socket: net.Socket, remote: Endpoint, open: number): boolean => {
+    const fromThere = perAddress.get(remote.address) ?? 0;
+    if (open >= maxConnections || fromThere >= maxPerAddress) {
+      drop('connection-limit', remote);
+      socket.destroy();
+      return false;
+    }
+    perAddress.set(remote.address, fromThere + 1);
+    socket.once('close', () => {
+      const left = (perAddress.get(remote.address) ?? 1) - 1;
+      if (left > 0) perAddress.set(remote.address, left);
+      else perAddress.delete(remote.address);
+    });
+    return true;
+  };
   const counters: TransportCounters = {
     received: 0,
     sent: 0,
@@ -198,6 +243,8 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
     return false;
   };
   const streams = new Map<string, net.Socket>();
+  /** Sockets of the TLS port still in their handshake, by flow key (counted against the connection limits). */
+  const handshakes = new Map<string, net.Socket>();
   let closed = false;
 
   const drop = (what: DropKind, remote: Endpoint): void => {
@@ -265,6 +312,10 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
     socket.setEncoding('latin1');
     socket.setKeepAlive(true, 30_000);
     const framer = createStreamFramer(maxBytes);
+    // RFC 3261 §18.3: a connection that carries no message (first within 30 s, then within the idle timeout) is closed.
+    let idleTimer = setTimeout(() => socket.destroy(), firstMessageTimeout);
+    idleTimer.unref();
+    socket.once('close', () => clearTimeout(idleTimer));
     socket.on('data', (chunk: string) => {
       // RFC 5626 §4.4.1: a CRLFCRLF ping between messages gets a CRLF pong.
       if (framer.pending === 0 && chunk === '\r\n\r\n') {
@@ -284,6 +335,9 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
           refuseFraming(socket, event.head, remote);
           return;
         }
+        clearTimeout(idleTimer);
+        idleTimer = setTimeout(() => socket.destroy(), idleTimeout);
+        idleTimer.unref();
         if (!admit(remote)) continue;
         let message: SipMessage | undefined;
         try {
@@ -305,11 +359,7 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
   };
 
   tcp.on('connection', (socket) => {
-    if (streams.size >= maxConnections) {
-      drop('connection-limit', { protocol: 'TCP', address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 });
-      socket.destroy();
-      return;
-    }
+    if (!admitConnection(socket, { protocol: 'TCP', address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 }, streams.size + handshakes.size)) return;
     attach(socket);
   });
   tcp.on('error', () => undefined);
@@ -322,15 +372,9 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
       })
     : undefined;
   const tlsPort = secure ? (secure.address() as net.AddressInfo).port : undefined;
-  /** Sockets of the TLS port still in their handshake, by flow key (counted against the connection limit). */
-  const handshakes = new Map<string, net.Socket>();
   secure?.on('connection', (socket: net.Socket) => {
     const remote: Endpoint = { protocol: 'TLS', address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
-    if (streams.size + handshakes.size >= maxConnections) {
-      drop('connection-limit', remote);
-      socket.destroy();
-      return;
-    }
+    if (!admitConnection(socket, remote, streams.size + handshakes.size)) return;
     const key = flowKey('TLS', remote.address, remote.port);
     handshakes.set(key, socket);
     socket.once('close', () => {
