@@ -29,7 +29,7 @@ import { createReloader, loadReloadablePrompts, type ReloadablePrompts, type Rel
 import { startSipService, type SipService } from './sip/sip-service.js';
 import { createDigestAuthenticator, type AuthBlock } from './sip/authenticator.js';
 import { nodeDigestCrypto, nonceRandom, randomNonceSecret } from '../adapters/node-crypto.js';
-import { mkdir } from 'node:fs/promises';
+import { ensureDataDir, modeText } from '../adapters/data-dir.js';
 import { loadPromptLibrary } from '../adapters/prompt-files.js';
 import { createRtpPortPool } from '../adapters/rtp-socket.js';
 import { hashPin, verifyPin } from '../adapters/pin-hash.js';
@@ -101,7 +101,11 @@ export class AlreadyRunningError extends Error {
 /** Starts the daemon: lock, store, control socket. Throws on a refusal to start. */
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const paths = dataPaths(options.dataDir);
-  await mkdir(paths.dir, { recursive: true });
+  const dirState = await ensureDataDir(paths.dir);
+  if (dirState.kind === 'tightened') options.log.warn({ dir: paths.dir, was: modeText(dirState.from) }, 'data directory was readable by others: now mode 0700');
+  if (dirState.kind === 'loose') {
+    options.log.warn({ dir: paths.dir, mode: modeText(dirState.mode), owner: dirState.uid }, 'data directory is readable by others and not ours to change: make it mode 0700');
+  }
   const lock = await tryLock(paths.lock);
   if (!lock.acquired) throw new AlreadyRunningError(lock.owner.pid);
   let server: Server | undefined;

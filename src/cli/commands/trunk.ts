@@ -1,3 +1,4 @@
+import { resolveSecret } from '../secret-option.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 
@@ -24,14 +25,15 @@ export function registerTrunk(program: Command, context: () => CliContext): void
     .description('set the trunk')
     .argument('<uri>', 'sip:HOST[:PORT], optionally ;transport=tcp')
     .option('--username <name>', 'user name for digest authentication towards the trunk')
-    .option('--password <secret>', 'password for digest authentication towards the trunk')
+    .option('--password <secret>', 'password for digest authentication towards the trunk; - reads it from stdin or a prompt (recommended)')
     .action(async (uri: string, options: { username?: string; password?: string }) => {
       const ctx = context();
+      const password = await resolveSecret(ctx.io, options.password, 'trunk password');
       await ctx.report({
         kind: 'set-trunk',
         uri,
         ...(options.username !== undefined ? { username: options.username } : {}),
-        ...(options.password !== undefined ? { password: options.password } : {}),
+        ...(password !== undefined ? { password } : {}),
       });
     });
 
