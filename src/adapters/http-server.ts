@@ -5,7 +5,8 @@
  * - request-target longer than `maxUrlLength` → 414 (the handler never sees it);
  * - request line and headers larger than `maxHeaderSize` → 431 (node's parser);
  * - malformed requests → 400, a request not complete within `requestTimeoutMs` → 408;
- * - at most `maxConnections` sockets at once.
+ * - at most `maxConnections` sockets at once, and `maxConnectionsPerAddress` from one client address;
+ * - a connection that sends no request within `requestTimeoutMs` is closed.
  * A request with a body is answered and its connection closed (nothing served here
  * takes a body). `close()` stops listening and ends keep-alive connections.
  */
@@ -53,6 +54,8 @@ export interface HttpServerOptions {
   keepAliveTimeoutMs?: number;
   /** Most sockets at once (default 1024). */
   maxConnections?: number;
+  /** Most sockets at once from one client address (default 64): one client cannot take every slot. */
+  maxConnectionsPerAddress?: number;
   /** How long close() lets replies in progress finish, ms (default 1000). */
   closeGraceMs?: number;
   /** A handler that threw (answered 500); never given request bodies or replies. */
@@ -67,6 +70,8 @@ export interface HttpServerCounters {
   malformed: number;
   /** Handler failures answered 500. */
   failures: number;
+  /** Connections refused: too many from one address. */
+  refused: number;
 }
 
 export interface HttpServer {
@@ -111,7 +116,7 @@ function send(response: ServerResponse, reply: HttpReply, close: boolean): void 
 export function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const maxUrlLength = options.maxUrlLength ?? 1024;
   const requestTimeout = options.requestTimeoutMs ?? 10_000;
-  const counters: HttpServerCounters = { requests: 0, uriTooLong: 0, malformed: 0, failures: 0 };
+  const counters: HttpServerCounters = { requests: 0, uriTooLong: 0, malformed: 0, failures: 0, refused: 0 };
 
   const serverOptions: ServerOptions = {
     maxHeaderSize: options.maxHeaderSize ?? 8192,
@@ -154,6 +159,25 @@ export function startHttpServer(options: HttpServerOptions): Promise<HttpServer>
     ? createHttpsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key, handshakeTimeout: Math.min(requestTimeout, 5_000) }, listener)
     : createServer(serverOptions, listener);
   server.maxConnections = options.maxConnections ?? 1024;
+  const maxPerAddress = options.maxConnectionsPerAddress ?? 64;
+  const perAddress = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const address = plainAddress(socket.remoteAddress);
+    const open = perAddress.get(address) ?? 0;
+    if (open >= maxPerAddress) {
+      counters.refused++;
+      socket.destroy();
+      return;
+    }
+    perAddress.set(address, open + 1);
+    socket.once('close', () => {
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left > 0) perAddress.set(address, left);
+      else perAddress.delete(address);
+    });
+    // A connection that never sends a request is closed like a slow one (node times only requests it has begun).
+    socket.setTimeout(requestTimeout, () => socket.destroy());
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     counters.malformed++;
     if (error.code === 'ECONNRESET' || !socket.writable) {

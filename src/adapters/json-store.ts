@@ -5,7 +5,7 @@
  */
 import { DataFile } from 'lowdb/node';
 import { Low } from 'lowdb';
-import { mkdir } from 'node:fs/promises';
+import { ensureDataDir } from './data-dir.js';
 import { mkdirSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { createStore, type NewStoreValues, type StoreData } from '../store/schema.js';
@@ -81,7 +81,7 @@ export async function openStoreWriter(
   options: StoreWriterOptions = {},
 ): Promise<StoreWriter> {
   process.umask(0o077);
-  await mkdir(dir, { recursive: true });
+  await ensureDataDir(dir);
   const { db, migrated } = await open(file);
   const write = async (proposed: StoreData): Promise<void> => {
     const next = await archiveAuditOverflow(dir, proposed).catch((error: unknown) => {
@@ -119,7 +119,7 @@ export async function writeUnderLock<T>(
   newValues: () => NewStoreValues,
   work: (data: StoreData) => { next?: StoreData; value: T },
 ): Promise<LockedWrite<T>> {
-  await mkdir(paths.dir, { recursive: true });
+  await ensureDataDir(paths.dir);
   const attempt = await tryLock(paths.lock);
   if (!attempt.acquired) return { done: false, owner: attempt.owner };
   try {

@@ -12,7 +12,8 @@ import tls from 'node:tls';
 import sip from 'sip';
 import type { Connection, Target } from 'sip';
 import type { Endpoint, SipMessage } from '../sip/message.js';
-import { isRequest } from '../sip/message.js';
+import { buildResponse, isRequest } from '../sip/message.js';
+import { createStreamFramer } from '../sip/stream-framer.js';
 import { createRateLimiter, type RateLimit } from '../provisioning/rate-limiter.js';
 
 export interface TransportOptions {
@@ -23,6 +24,14 @@ export interface TransportOptions {
   publicAddress?: string;
   maxMessageBytes?: number;
   maxTcpConnections?: number;
+  /** Most TCP and TLS connections at once from one source address (default DEFAULT_CONNECTIONS_PER_ADDRESS). */
+  maxConnectionsPerAddress?: number;
+  /**
+   * A TCP/TLS connection is closed when no complete message has come over it for this
+   * long, ms (default DEFAULT_IDLE_TIMEOUT_MS); before its first message, after at most
+   * FIRST_MESSAGE_TIMEOUT_MS (or this, if shorter).
+   */
+  idleTimeoutMs?: number;
   /** Multicast groups the UDP socket joins (only when bound to every IPv4 address; a failure is reported, not fatal). */
   multicastGroups?: readonly string[];
   /**
@@ -54,7 +63,7 @@ export interface TlsCredentials {
   key: Buffer | string;
 }
 
-export type DropKind = 'unparseable' | 'too-large' | 'missing-headers' | 'connection-limit' | 'flood' | 'tls-handshake';
+export type DropKind = 'unparseable' | 'too-large' | 'missing-headers' | 'connection-limit' | 'flood' | 'tls-handshake' | 'bad-length';
 
 /**
  * 200 messages a second per source address, 400 at once: two hundred phones
@@ -63,6 +72,22 @@ export type DropKind = 'unparseable' | 'too-large' | 'missing-headers' | 'connec
  */
 export const DEFAULT_FLOOD_LIMIT: Readonly<RateLimit> = { perSecond: 200, burst: 400 };
 const FLOOD_REPORT_MS = 60_000;
+
+/**
+ * 64 connections from one address: a phone keeps one (RFC 5626), a NAT router with a few
+ * dozen phones behind it stays under it; a client holding hundreds does not, and the
+ * global cap (maxTcpConnections) stays free for everyone else.
+ */
+export const DEFAULT_CONNECTIONS_PER_ADDRESS = 64;
+/** RFC 3261 §18.3 leaves it to us: a connection with no whole message in 30 s is not a phone's. */
+export const FIRST_MESSAGE_TIMEOUT_MS = 30_000;
+/**
+ * The longest registration hotdeskd grants (3600 s) plus 32 s (RFC 3261 Timer F, a
+ * refresh's transaction time): a registered phone refreshes before it, so only connections
+ * that carry no live registration are closed, and hotdeskd keeps the ones it must send
+ * NOTIFYs and INVITEs over (RFC 5626 §5.3).
+ */
+export const DEFAULT_IDLE_TIMEOUT_MS = (3600 + 32) * 1000;
 
 export interface TransportCounters {
   received: number;
@@ -167,11 +192,32 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
   const host = options.publicAddress ?? (options.bind === '0.0.0.0' || options.bind === '::' ? '127.0.0.1' : options.bind);
   const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE;
   const maxConnections = options.maxTcpConnections ?? 1000;
+  const maxPerAddress = options.maxConnectionsPerAddress ?? DEFAULT_CONNECTIONS_PER_ADDRESS;
+  const idleTimeout = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const firstMessageTimeout = Math.min(FIRST_MESSAGE_TIMEOUT_MS, idleTimeout);
+  /** Incoming TCP and TLS connections (handshakes included) by source address. */
+  const perAddress = new Map<string, number>();
+  /** False (and the socket destroyed, counted) when the global or the per-address cap is reached; else counts it until it closes. */
+  const admitConnection = (socket: net.Socket, remote: Endpoint, open: number): boolean => {
+    const fromThere = perAddress.get(remote.address) ?? 0;
+    if (open >= maxConnections || fromThere >= maxPerAddress) {
+      drop('connection-limit', remote);
+      socket.destroy();
+      return false;
+    }
+    perAddress.set(remote.address, fromThere + 1);
+    socket.once('close', () => {
+      const left = (perAddress.get(remote.address) ?? 1) - 1;
+      if (left > 0) perAddress.set(remote.address, left);
+      else perAddress.delete(remote.address);
+    });
+    return true;
+  };
   const counters: TransportCounters = {
     received: 0,
     sent: 0,
     keepAlives: 0,
-    dropped: { unparseable: 0, 'too-large': 0, 'missing-headers': 0, 'connection-limit': 0, flood: 0, 'tls-handshake': 0 },
+    dropped: { unparseable: 0, 'too-large': 0, 'missing-headers': 0, 'connection-limit': 0, flood: 0, 'tls-handshake': 0, 'bad-length': 0 },
   };
   const now = options.now ?? Date.now;
   const floodLimit = options.floodLimit === undefined ? DEFAULT_FLOOD_LIMIT : options.floodLimit;
@@ -197,6 +243,8 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
     return false;
   };
   const streams = new Map<string, net.Socket>();
+  /** Sockets of the TLS port still in their handshake, by flow key (counted against the connection limits). */
+  const handshakes = new Map<string, net.Socket>();
   let closed = false;
 
   const drop = (what: DropKind, remote: Endpoint): void => {
@@ -236,43 +284,72 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
   });
   udp.on('error', () => undefined);
 
+  /** Answers 400 to a request whose header block could not be framed (when it is a request at all), then ends the stream. */
+  const refuseFraming = (socket: net.Socket, head: string, remote: Endpoint): void => {
+    let message: SipMessage | undefined;
+    try {
+      message = sip.parse(`${head}\r\n\r\n`);
+    } catch {
+      message = undefined;
+    }
+    if (message && hasMandatoryHeaders(message) && isRequest(message) && message.method !== 'ACK') {
+      const via = message.headers.via[0]!;
+      via.params['received'] = remote.address;
+      const response = buildResponse(message, 400, 'Missing or Conflicting Content-Length');
+      counters.sent++;
+      socket.end(toWire(response));
+    } else {
+      socket.end();
+    }
+    // A peer that never reads must not keep the socket: give the answer a moment, then drop it.
+    setTimeout(() => socket.destroy(), 1_000).unref();
+  };
+
   const attach = (socket: net.Socket, protocol: 'TCP' | 'TLS' = 'TCP'): void => {
     const remote: Endpoint = { protocol, address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
     const key = flowKey(protocol, remote.address, remote.port);
     streams.set(key, socket);
     socket.setEncoding('latin1');
     socket.setKeepAlive(true, 30_000);
-    let idle = true;
-    const parse = sip.makeStreamParser(
-      (message) => {
-        idle = true;
-        if (!admit(remote)) return;
+    const framer = createStreamFramer(maxBytes);
+    // RFC 3261 §18.3: a connection that carries no message (first within 30 s, then within the idle timeout) is closed.
+    let idleTimer = setTimeout(() => socket.destroy(), firstMessageTimeout);
+    idleTimer.unref();
+    socket.once('close', () => clearTimeout(idleTimer));
+    socket.on('data', (chunk: string) => {
+      // RFC 5626 §4.4.1: a CRLFCRLF ping between messages gets a CRLF pong.
+      if (framer.pending === 0 && chunk === '\r\n\r\n') {
+        counters.keepAlives++;
+        socket.write('\r\n');
+        return;
+      }
+      for (const event of framer.push(chunk)) {
+        if (event.kind === 'too-large') {
+          drop('too-large', remote);
+          socket.destroy();
+          return;
+        }
+        if (event.kind === 'bad-length') {
+          // RFC 3261 §18.3 / §20.14: a stream message without one Content-Length cannot be framed: 400, and the stream ends.
+          drop('bad-length', remote);
+          refuseFraming(socket, event.head, remote);
+          return;
+        }
+        clearTimeout(idleTimer);
+        idleTimer = setTimeout(() => socket.destroy(), idleTimeout);
+        idleTimer.unref();
+        if (!admit(remote)) continue;
+        let message: SipMessage | undefined;
+        try {
+          message = sip.parse(event.text);
+        } catch {
+          message = undefined;
+        }
         try {
           deliver(message, remote);
         } catch {
           drop('unparseable', remote);
         }
-      },
-      () => {
-        drop('too-large', remote);
-        socket.destroy();
-      },
-      maxBytes,
-      maxBytes,
-    );
-    socket.on('data', (chunk: string) => {
-      // RFC 5626 §4.4.1: a CRLFCRLF ping between messages gets a CRLF pong.
-      if (idle && chunk === '\r\n\r\n') {
-        counters.keepAlives++;
-        socket.write('\r\n');
-        return;
-      }
-      idle = false;
-      try {
-        parse(chunk);
-      } catch {
-        drop('unparseable', remote);
-        socket.destroy();
       }
     });
     socket.on('error', () => socket.destroy());
@@ -282,11 +359,7 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
   };
 
   tcp.on('connection', (socket) => {
-    if (streams.size >= maxConnections) {
-      drop('connection-limit', { protocol: 'TCP', address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 });
-      socket.destroy();
-      return;
-    }
+    if (!admitConnection(socket, { protocol: 'TCP', address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 }, streams.size + handshakes.size)) return;
     attach(socket);
   });
   tcp.on('error', () => undefined);
@@ -299,15 +372,9 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
       })
     : undefined;
   const tlsPort = secure ? (secure.address() as net.AddressInfo).port : undefined;
-  /** Sockets of the TLS port still in their handshake, by flow key (counted against the connection limit). */
-  const handshakes = new Map<string, net.Socket>();
   secure?.on('connection', (socket: net.Socket) => {
     const remote: Endpoint = { protocol: 'TLS', address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
-    if (streams.size + handshakes.size >= maxConnections) {
-      drop('connection-limit', remote);
-      socket.destroy();
-      return;
-    }
+    if (!admitConnection(socket, remote, streams.size + handshakes.size)) return;
     const key = flowKey('TLS', remote.address, remote.port);
     handshakes.set(key, socket);
     socket.once('close', () => {

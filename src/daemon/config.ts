@@ -30,6 +30,10 @@ export interface DaemonConfig {
   tlsPort: number;
   /** HTTPS provisioning port (used with `tls`); 0 picks a free port. */
   httpsPort: number;
+  /** Connections at once from one address, for SIP over TCP/TLS and for HTTP(S) provisioning each. */
+  connectionsPerAddress: number;
+  /** Seconds a SIP TCP/TLS connection may carry no message before it is closed (the first within 30 s at most). */
+  tcpIdleTimeout: number;
 }
 
 export class ConfigError extends Error {
@@ -57,6 +61,8 @@ export function daemonProgram(version: string): Command {
     .option('--tls-key <file>', 'PEM private key of --tls-cert; env HOTDESK_TLS_KEY')
     .option('--tls-port <port>', 'SIP over TLS port, 0 for any free port (default 5061); env HOTDESK_TLS_PORT')
     .option('--https-port <port>', 'HTTPS provisioning port, 0 for any free port (default 8443); env HOTDESK_HTTPS_PORT')
+    .option('--connections-per-address <n>', 'connections at once from one address, for SIP over TCP/TLS and for HTTP(S) each (default 64); env HOTDESK_CONNECTIONS_PER_ADDRESS')
+    .option('--tcp-idle-timeout <seconds>', 'close a SIP TCP/TLS connection that carried no message for this long (default 3632: the longest registration, 3600, plus 32); the first must come within 30 s; env HOTDESK_TCP_IDLE_TIMEOUT')
     .option('--no-pnp', 'do not answer plug-and-play requests from factory-fresh phones; env HOTDESK_PNP=off')
     .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')}; env HOTDESK_LOG_LEVEL`)
     .exitOverride()
@@ -85,6 +91,8 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
     tlsKey?: string;
     tlsPort?: string;
     httpsPort?: string;
+    connectionsPerAddress?: string;
+    tcpIdleTimeout?: string;
     pnp: boolean;
   }>();
   const pick = (flag: string | undefined, name: string): [string, string | undefined] =>
@@ -127,7 +135,29 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
   const tlsPort = parsePort(tlsPortSetting, tlsPortText);
   const [httpsSetting, httpsText = '8443'] = pick(flags.httpsPort, 'https-port');
   const httpsPort = parsePort(httpsSetting, httpsText);
-  return { data: flags.data ?? env['HOTDESK_DATA'], logLevel, sipPort, bind, publicAddress, digest, rtpPorts, httpPort, pnp, sipFloodLimit, tls, tlsPort, httpsPort };
+  const [perAddressSetting, perAddressText = '64'] = pick(flags.connectionsPerAddress, 'connections-per-address');
+  if (!/^\d{1,5}$/.test(perAddressText) || Number(perAddressText) < 1) throw new ConfigError(perAddressSetting, perAddressText, 'a whole number of connections, at least 1');
+  const connectionsPerAddress = Number(perAddressText);
+  const [idleSetting, idleText = '3632'] = pick(flags.tcpIdleTimeout, 'tcp-idle-timeout');
+  if (!/^\d{1,6}$/.test(idleText) || Number(idleText) < 1) throw new ConfigError(idleSetting, idleText, 'a whole number of seconds, at least 1');
+  const tcpIdleTimeout = Number(idleText);
+  return {
+    data: flags.data ?? env['HOTDESK_DATA'],
+    logLevel,
+    sipPort,
+    bind,
+    publicAddress,
+    digest,
+    rtpPorts,
+    httpPort,
+    pnp,
+    sipFloodLimit,
+    tls,
+    tlsPort,
+    httpsPort,
+    connectionsPerAddress,
+    tcpIdleTimeout,
+  };
 }
 
 function parsePortRange(text: string): DaemonConfig['rtpPorts'] | undefined {

@@ -29,7 +29,7 @@ import { createReloader, loadReloadablePrompts, type ReloadablePrompts, type Rel
 import { startSipService, type SipService } from './sip/sip-service.js';
 import { createDigestAuthenticator, type AuthBlock } from './sip/authenticator.js';
 import { nodeDigestCrypto, nonceRandom, randomNonceSecret } from '../adapters/node-crypto.js';
-import { mkdir } from 'node:fs/promises';
+import { ensureDataDir, modeText } from '../adapters/data-dir.js';
 import { loadPromptLibrary } from '../adapters/prompt-files.js';
 import { createRtpPortPool } from '../adapters/rtp-socket.js';
 import { hashPin, verifyPin } from '../adapters/pin-hash.js';
@@ -74,6 +74,10 @@ export interface DaemonOptions {
     floodLimit?: RateLimit | null;
     /** Server transactions kept at once (see sip-stack). */
     maxTransactions?: number;
+    /** TCP and TLS connections at once from one address (see sip-transport). */
+    maxConnectionsPerAddress?: number;
+    /** A TCP/TLS connection with no message for this long is closed, ms (see sip-transport). */
+    idleTimeoutMs?: number;
     /** Password-guessing throttle settings (tests shorten them). */
     authThrottle?: { source?: Partial<ThrottleOptions>; account?: Partial<ThrottleOptions> };
     /** SIP over TLS on this port (0: any free one) with this certificate and key. */
@@ -83,7 +87,7 @@ export interface DaemonOptions {
    * Where to serve provisioning over HTTP (port 0: any free one); leave out to run without it.
    * With `https` also over HTTPS, and (with `sip.tls` too) phones' files point them at TLS and HTTPS.
    */
-  http?: { bind: string; port: number | undefined; publicAddress?: string; https?: { port: number; credentials: TlsCredentials } };
+  http?: { bind: string; port: number | undefined; publicAddress?: string; https?: { port: number; credentials: TlsCredentials }; maxConnectionsPerAddress?: number };
   /** Policy ticks every `tickMs` (default 15 s); `minuteMs` shortens a policy minute, the others the warning call (tests). */
   policies?: { tickMs?: number; minuteMs?: number; ringTimeoutMs?: number; keyWaitMs?: number };
 }
@@ -97,7 +101,11 @@ export class AlreadyRunningError extends Error {
 /** Starts the daemon: lock, store, control socket. Throws on a refusal to start. */
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const paths = dataPaths(options.dataDir);
-  await mkdir(paths.dir, { recursive: true });
+  const dirState = await ensureDataDir(paths.dir);
+  if (dirState.kind === 'tightened') options.log.warn({ dir: paths.dir, was: modeText(dirState.from) }, 'data directory was readable by others: now mode 0700');
+  if (dirState.kind === 'loose') {
+    options.log.warn({ dir: paths.dir, mode: modeText(dirState.mode), owner: dirState.uid }, 'data directory is readable by others and not ours to change: make it mode 0700');
+  }
   const lock = await tryLock(paths.lock);
   if (!lock.acquired) throw new AlreadyRunningError(lock.owner.pid);
   let server: Server | undefined;
@@ -206,6 +214,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         overridesDir: join(paths.dir, 'templates'),
         ...(publicAddress ? { publicAddress } : {}),
         ...(options.http.https ? { https: options.http.https } : {}),
+        ...(options.http.maxConnectionsPerAddress !== undefined ? { maxConnectionsPerAddress: options.http.maxConnectionsPerAddress } : {}),
         ...(sip?.stack.transport.tlsPort !== undefined ? { sipTlsPort: sip.stack.transport.tlsPort } : {}),
         onFetched: (phone) => sip?.phoneSync.fetched(phone),
       });
@@ -347,6 +356,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
         rtpPorts: config.rtpPorts,
         pnp: config.pnp,
         floodLimit: config.sipFloodLimit === 0 ? null : { perSecond: config.sipFloodLimit, burst: config.sipFloodLimit * 2 },
+        maxConnectionsPerAddress: config.connectionsPerAddress,
+        idleTimeoutMs: config.tcpIdleTimeout * 1000,
         ...(config.publicAddress ? { publicAddress: config.publicAddress } : {}),
         ...(credentials ? { tls: { port: config.tlsPort, credentials } } : {}),
       },
@@ -355,6 +366,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
         port: config.httpPort,
         ...(config.publicAddress ? { publicAddress: config.publicAddress } : {}),
         ...(credentials ? { https: { port: config.httpsPort, credentials } } : {}),
+        maxConnectionsPerAddress: config.connectionsPerAddress,
       },
     });
   } catch (error) {

@@ -115,7 +115,8 @@ export function buildResponse(
   return {
     status,
     reason,
-    version: request.version,
+    // RFC 3261 §7.1: our answers are SIP/2.0 whatever version the request named.
+    version: '2.0',
     headers: {
       via: request.headers.via,
       to: tagged,

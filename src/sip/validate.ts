@@ -50,6 +50,8 @@ function listValues(text: string | undefined): string[] {
 
 export function checkRequest(request: SipRequest, context: ValidateContext): RequestProblem | undefined {
   const { headers } = request;
+  // RFC 3261 §7.1 / §21.5.7: hotdesk speaks SIP/2.0 only.
+  if (request.version !== '2.0') return { status: 505, phrase: 'Version Not Supported' };
   // RFC 3261 §8.2.1 / §21.4.6: unknown methods get 405 with Allow.
   if (!(ALLOWED_METHODS as readonly string[]).includes(request.method)) {
     return { status: 405, phrase: 'Method Not Allowed', headers: { allow: ALLOWED_METHODS.join(', ') } };

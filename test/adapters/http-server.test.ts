@@ -92,3 +92,27 @@ t.test('listening errors reach the caller', async (t) => {
   t.teardown(() => first.close());
   await t.rejects(startHttpServer({ bind: '127.0.0.1', port: first.port, handle: () => ({ status: 204 }) }), { code: 'EADDRINUSE' });
 });
+
+t.test('connections per client address are capped, and one that sends nothing is closed', async (t) => {
+  const server = await startHttpServer({ bind: '127.0.0.1', port: 0, handle: () => ({ status: 200, body: 'ok\n' }), maxConnectionsPerAddress: 2, requestTimeoutMs: 500 });
+  t.teardown(() => server.close());
+  const held = [0, 1, 2].map(() => net.connect({ port: server.port, host: '127.0.0.1', localAddress: '127.0.0.1' }).on('error', () => undefined));
+  t.teardown(() => held.forEach((socket) => socket.destroy()));
+  const closed = held.map((socket) => new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now()))));
+  const started = Date.now();
+  const first = await Promise.race(closed.map((promise, index) => promise.then(() => index)));
+  t.equal(first, 2, 'the third from one address is closed at once');
+  t.ok(Date.now() - started < 400, 'before any timeout');
+  t.equal(server.counters.refused, 1, 'and counted');
+  const other = await new Promise<number>((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port: server.port, path: '/x', localAddress: '127.0.0.2', agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      })
+      .on('error', reject);
+  });
+  t.equal(other, 200, 'another address is served meanwhile');
+  const ends = await Promise.all(closed.slice(0, 2));
+  t.ok(ends.every((end) => end - started >= 400 && end - started < 3000), 'the two that said nothing are closed after the request timeout');
+});

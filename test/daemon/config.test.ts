@@ -9,6 +9,7 @@ t.test('defaults', async (t) => {
   t.match(config, { sipPort: 5060, bind: '0.0.0.0', rtpPorts: { min: 10000, max: 10999 }, httpPort: undefined, pnp: true, sipFloodLimit: 200, logLevel: 'info' });
   t.same(config.digest, ['SHA-256', 'MD5']);
   t.match(config, { tls: undefined, tlsPort: 5061, httpsPort: 8443 }, 'TLS off unless a certificate and key are given');
+  t.match(config, { connectionsPerAddress: 64, tcpIdleTimeout: 3632 }, 'connection limits');
 });
 
 t.test('flags and environment', async (t) => {
@@ -30,6 +31,10 @@ t.test('flags and environment', async (t) => {
     [['--tls-port', '0', '--https-port', '0'], {}, { tlsPort: 0, httpsPort: 0 }],
     [[], { HOTDESK_TLS_PORT: '5071', HOTDESK_HTTPS_PORT: '9443' }, { tlsPort: 5071, httpsPort: 9443 }],
     [['--https-port', '8444'], { HOTDESK_HTTPS_PORT: '9443' }, { httpsPort: 8444 }],
+    [['--connections-per-address', '8'], {}, { connectionsPerAddress: 8 }],
+    [[], { HOTDESK_CONNECTIONS_PER_ADDRESS: '300' }, { connectionsPerAddress: 300 }],
+    [['--tcp-idle-timeout', '2'], { HOTDESK_TCP_IDLE_TIMEOUT: '7200' }, { tcpIdleTimeout: 2 }],
+    [[], { HOTDESK_TCP_IDLE_TIMEOUT: '7232' }, { tcpIdleTimeout: 7232 }],
   ];
   for (const [argv, env, expected] of cases) t.match(parse(argv, env), expected, `${argv.join(' ')} ${JSON.stringify(env)}`);
 });
@@ -51,6 +56,8 @@ t.test('refusals name the setting, the value and what was expected', async (t) =
     [[], { HOTDESK_TLS_CERT: 'c.pem', HOTDESK_TLS_KEY: '' }, /^HOTDESK_TLS_CERT: "c.pem" is not valid \(expected both/],
     [['--tls-port', '65536'], {}, /^--tls-port: "65536" is not valid \(expected a port/],
     [[], { HOTDESK_HTTPS_PORT: 'https' }, /^HOTDESK_HTTPS_PORT: "https" is not valid \(expected a port/],
+    [['--connections-per-address', '0'], {}, /^--connections-per-address: "0" is not valid \(expected a whole number of connections/],
+    [[], { HOTDESK_TCP_IDLE_TIMEOUT: '1h' }, /^HOTDESK_TCP_IDLE_TIMEOUT: "1h" is not valid \(expected a whole number of seconds/],
   ];
   for (const [argv, env, message] of cases) {
     let thrown: unknown;

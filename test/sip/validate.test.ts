@@ -18,6 +18,15 @@ for (const [name, options, local, status] of cases) {
   t.equal(problem?.status, status, name);
 }
 
+t.test('a SIP version other than 2.0 gets 505, before anything else is looked at', async (t) => {
+  for (const version of ['3.0', '1.0', '2.1']) {
+    const odd = request({ method: 'FROBNICATE' });
+    odd.version = version;
+    t.same(checkRequest(odd, context), { status: 505, phrase: 'Version Not Supported' }, `SIP/${version}`);
+  }
+  t.equal(checkRequest(request({}), context), undefined, 'SIP/2.0 passes');
+});
+
 t.test('405 lists what is allowed', async (t) => {
   const problem = checkRequest(request({ method: 'FROBNICATE' }), context);
   t.match(problem?.headers?.['allow'], /INVITE.*REGISTER.*SUBSCRIBE/);

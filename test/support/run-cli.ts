@@ -21,6 +21,8 @@ export interface Finished {
 export interface SpawnOptions {
   /** Extra environment variables (merged over the clean environment). */
   env?: NodeJS.ProcessEnv;
+  /** Written to the process's standard input, which is then closed (default: no stdin at all). */
+  input?: string;
   /** Run as this user and group (only when the tests run as root). */
   uid?: number;
   gid?: number;
@@ -60,10 +62,14 @@ export function spawnNode(script: string, args: string[], options: SpawnOptions 
   const child = spawn('env', ['-u', 'NODE_OPTIONS', process.execPath, script, ...args], {
     cwd: ROOT,
     env: childEnv(options.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     ...(options.uid !== undefined ? { uid: options.uid } : {}),
     ...(options.gid !== undefined ? { gid: options.gid } : {}),
   });
+  if (options.input !== undefined) {
+    child.stdin!.on('error', () => undefined);
+    child.stdin!.end(options.input);
+  }
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -1,3 +1,4 @@
+import { resolveSecret } from '../secret-option.js';
 import type { Command } from 'commander';
 import { checkPin } from '../../core/pin-policy.js';
 import { checkExtensionNumber, parseLanguage } from '../../core/extension-rules.js';
@@ -44,8 +45,8 @@ export function registerExtension(program: Command, context: () => CliContext): 
     .description('add an extension')
     .argument('<number>', 'extension number, 2 to 8 digits')
     .requiredOption('--name <name>', 'display name shown on phones')
-    .requiredOption('--password <secret>', 'SIP password (at least 8 characters)')
-    .requiredOption('--pin <pin>', 'voicemail PIN used to log in on hot-desk phones (stored hashed)')
+    .requiredOption('--password <secret>', 'SIP password (at least 8 characters); - reads it from stdin or a prompt (recommended)')
+    .requiredOption('--pin <pin>', 'voicemail PIN used to log in on hot-desk phones (stored hashed); - reads it from stdin or a prompt (recommended)')
     .option('--hotdesk', 'allow this extension to log in on hot-desk phones', false)
     .option('--language <lang>', 'prompt language: en, de or it (default: the office default)')
     .option('--json', 'print JSON')
@@ -53,12 +54,14 @@ export function registerExtension(program: Command, context: () => CliContext): 
       const ctx = context();
       checkedNumber(number);
       const language = checkedLanguage(options.language) ?? (await ctx.read()).settings.defaultLanguage;
-      const pinHash = await checkedPinHash(options.pin!, number);
+      // With both as `-`, the password is the first line of stdin and the PIN the second.
+      const password = await resolveSecret(ctx.io, options.password!, 'SIP password');
+      const pinHash = await checkedPinHash(await resolveSecret(ctx.io, options.pin!, 'PIN'), number);
       await ctx.change({
         kind: 'add-extension',
         number,
         name: options.name!,
-        sipPassword: options.password!,
+        sipPassword: password,
         pinHash,
         hotdesk: Boolean(options.hotdesk),
         language,
@@ -72,8 +75,8 @@ export function registerExtension(program: Command, context: () => CliContext): 
     .description('change an extension')
     .argument('<number>', 'extension number')
     .option('--name <name>', 'display name')
-    .option('--password <secret>', 'SIP password')
-    .option('--pin <pin>', 'voicemail PIN')
+    .option('--password <secret>', 'SIP password; - reads it from stdin or a prompt (recommended)')
+    .option('--pin <pin>', 'voicemail PIN; - reads it from stdin or a prompt (recommended)')
     .option('--hotdesk', 'allow hot desking')
     .option('--no-hotdesk', 'forbid hot desking')
     .option('--language <lang>', 'prompt language: en, de or it')
@@ -82,12 +85,14 @@ export function registerExtension(program: Command, context: () => CliContext): 
     .action(async (number: string, options: ExtensionOptions) => {
       const ctx = context();
       const language = checkedLanguage(options.language);
-      const pinHash = options.pin !== undefined ? await checkedPinHash(options.pin, number) : undefined;
+      const password = await resolveSecret(ctx.io, options.password, 'SIP password');
+      const pin = await resolveSecret(ctx.io, options.pin, 'PIN');
+      const pinHash = pin !== undefined ? await checkedPinHash(pin, number) : undefined;
       await ctx.report({
         kind: 'set-extension',
         number,
         ...(options.name !== undefined ? { name: options.name } : {}),
-        ...(options.password !== undefined ? { sipPassword: options.password } : {}),
+        ...(password !== undefined ? { sipPassword: password } : {}),
         ...(pinHash !== undefined ? { pinHash } : {}),
         ...(options.hotdesk !== undefined ? { hotdesk: options.hotdesk } : {}),
         ...(language !== undefined ? { language } : {}),

@@ -1,3 +1,4 @@
+import { resolveSecret } from '../secret-option.js';
 import type { Command } from 'commander';
 import type { StoreData } from '../../store/schema.js';
 import { provisioningUrl } from '../../store/queries.js';
@@ -45,14 +46,15 @@ export function registerProvisioning(program: Command, context: () => CliContext
     .command('set')
     .description('require credentials for the whole provisioning tree (only their digest hashes are stored)')
     .requiredOption('--username <name>', 'user name the phones give')
-    .requiredOption('--password <secret>', 'password the phones give (8 to 128 printable characters)')
+    .requiredOption('--password <secret>', 'password the phones give (8 to 128 printable characters); - reads it from stdin or a prompt (recommended)')
     .action(async (options: { username: string; password: string }) => {
       const ctx = context();
+      const password = await resolveSecret(ctx.io, options.password, 'provisioning password');
       const userProblem = checkProvisioningUsername(options.username);
       if (userProblem) refuseSetting('--username', options.username, userProblem);
-      const passwordProblem = checkProvisioningPassword(options.password);
+      const passwordProblem = checkProvisioningPassword(password);
       if (passwordProblem) refuseSetting('--password', '(hidden)', passwordProblem);
-      await ctx.report({ kind: 'set-provisioning-auth', auth: buildProvisioningAuth(options.username, options.password, nodeDigestCrypto.hash) });
+      await ctx.report({ kind: 'set-provisioning-auth', auth: buildProvisioningAuth(options.username, password, nodeDigestCrypto.hash) });
       ctx.out.line("Give each phone this user name and password on its provisioning page, next to the server URL");
       ctx.out.line('(Yealink: Settings → Auto Provision); until then it cannot fetch its configuration.');
     });

@@ -1,3 +1,4 @@
+import { resolveSecret } from '../secret-option.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 
@@ -24,15 +25,16 @@ export function registerTrunk(program: Command, context: () => CliContext): void
     .description('set the trunk')
     .argument('<uri>', 'sip:HOST[:PORT], optionally ;transport=tcp')
     .option('--username <name>', 'user name for digest authentication towards the trunk')
-    .option('--password <secret>', 'password for digest authentication towards the trunk')
+    .option('--password <secret>', 'password for digest authentication towards the trunk; - reads it from stdin or a prompt (recommended)')
     .option('--from <addresses>', 'other IP addresses the trunk sends calls from, separated by commas')
     .action(async (uri: string, options: { username?: string; password?: string; from?: string }) => {
       const ctx = context();
+      const password = await resolveSecret(ctx.io, options.password, 'trunk password');
       await ctx.report({
         kind: 'set-trunk',
         uri,
         ...(options.username !== undefined ? { username: options.username } : {}),
-        ...(options.password !== undefined ? { password: options.password } : {}),
+        ...(password !== undefined ? { password } : {}),
         ...(options.from !== undefined ? { from: options.from.split(',').map((address) => address.trim()).filter((address) => address !== '') } : {}),
       });
     });

@@ -63,6 +63,8 @@ export interface ProvisioningServiceOptions {
   now?: () => number;
   /** Per client address (default 20 requests/s, bursts of 40). */
   rateLimit?: RateLimit;
+  /** Most connections at once from one client address, on each of HTTP and HTTPS (default 64). */
+  maxConnectionsPerAddress?: number;
   /** Digest algorithms offered when credentials are set, in challenge order (default MD5, SHA-256). */
   digestAlgorithms?: readonly HttpDigestAlgorithm[];
   /**
@@ -143,7 +145,7 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
     secret: randomNonceSecret(),
     ...(options.digestAlgorithms ? { algorithms: options.digestAlgorithms } : {}),
   });
-  let serverCounters: HttpServerCounters = { requests: 0, uriTooLong: 0, malformed: 0, failures: 0 };
+  let serverCounters: HttpServerCounters = { requests: 0, uriTooLong: 0, malformed: 0, failures: 0, refused: 0 };
   let secureCounters: HttpServerCounters | undefined;
   let tls: { sipPort: number; httpsPort: number } | undefined;
   const counters: ProvisioningCounters = {
@@ -161,6 +163,7 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
         uriTooLong: plainCounts.uriTooLong + secureCounts.uriTooLong,
         malformed: plainCounts.malformed + secureCounts.malformed,
         failures: plainCounts.failures + secureCounts.failures,
+        refused: plainCounts.refused + secureCounts.refused,
       };
     },
   };
@@ -280,10 +283,11 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
 
   const onError = (error: unknown, request: HttpRequest): void =>
     log.error({ err: error, client: request.remoteAddress, method: request.method.slice(0, 16) }, 'provisioning request failed');
-  const server = await startHttpServer({ bind: options.bind, port: options.port, handle, onError });
+  const limits = options.maxConnectionsPerAddress !== undefined ? { maxConnectionsPerAddress: options.maxConnectionsPerAddress } : {};
+  const server = await startHttpServer({ bind: options.bind, port: options.port, handle, onError, ...limits });
   serverCounters = server.counters;
   const secure = options.https
-    ? await startHttpServer({ bind: options.bind, port: options.https.port, handle, onError, tls: options.https.credentials }).catch(async (error: unknown) => {
+    ? await startHttpServer({ bind: options.bind, port: options.https.port, handle, onError, tls: options.https.credentials, ...limits }).catch(async (error: unknown) => {
         await server.close();
         throw error;
       })

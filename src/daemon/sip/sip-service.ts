@@ -69,6 +69,10 @@ export interface SipServiceOptions {
   floodLimit?: RateLimit | null;
   /** Server transactions kept at once before new requests get 503 (default DEFAULT_MAX_TRANSACTIONS). */
   maxTransactions?: number;
+  /** TCP and TLS connections at once from one address (see sip-transport). */
+  maxConnectionsPerAddress?: number;
+  /** A TCP/TLS connection with no message for this long is closed, ms (see sip-transport). */
+  idleTimeoutMs?: number;
   /** SIP over TLS on its own port (see sip-transport); a failed handshake is logged at debug. */
   tls?: { port: number; credentials: TlsCredentials };
 }
@@ -418,6 +422,8 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     onDrop: (what, remote) => log.debug({ what, source: remote.address }, 'dropped SIP input'),
     ...(options.floodLimit !== undefined ? { floodLimit: options.floodLimit } : {}),
     ...(options.maxTransactions !== undefined ? { maxTransactions: options.maxTransactions } : {}),
+    ...(options.maxConnectionsPerAddress !== undefined ? { maxConnectionsPerAddress: options.maxConnectionsPerAddress } : {}),
+    ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     ...(options.tls ? { tls: options.tls } : {}),
     onTlsError: (error, remote) => log.debug({ source: remote.address, error: error.message }, 'TLS handshake failed: connection dropped'),
     now,
