@@ -37,11 +37,30 @@ export interface SipBlock {
   until: string;
 }
 
-export type ControlRequest = { kind: 'change'; change: Change } | { kind: 'ping' } | { kind: 'blocks' } | { kind: 'unblock'; target: string };
+/** An account whose phone failed to authenticate with the digest algorithm offered to it (hotdesk doctor). */
+export interface SipDigestFailure {
+  account: string;
+  /** Offered, most preferred first: `SHA-256`, `MD5`. */
+  offered: string[];
+  /** `unoffered-algorithm`: answered with an algorithm not offered; `no-retry`: a SHA-256-first challenge never answered. */
+  kind: 'unoffered-algorithm' | 'no-retry';
+  algorithm?: string;
+  source: string;
+  /** ISO time. */
+  at: string;
+}
+
+export type ControlRequest =
+  | { kind: 'change'; change: Change }
+  | { kind: 'ping' }
+  | { kind: 'blocks' }
+  | { kind: 'digest-failures' }
+  | { kind: 'unblock'; target: string };
 export type ControlResponse =
   | { ok: true; result: ChangeResult }
   | { ok: true; pong: Pong }
   | { ok: true; blocks: SipBlock[] }
+  | { ok: true; digestFailures: SipDigestFailure[] }
   | { ok: false; reason: Reason }
   | { ok: false; error: string };
 
@@ -58,6 +77,7 @@ export function parseControlRequest(line: string): ControlRequest | undefined {
   const request = value as Record<string, unknown>;
   if (request['kind'] === 'ping') return { kind: 'ping' };
   if (request['kind'] === 'blocks') return { kind: 'blocks' };
+  if (request['kind'] === 'digest-failures') return { kind: 'digest-failures' };
   if (request['kind'] === 'unblock') {
     const target = request['target'];
     return typeof target === 'string' && target.length > 0 && target.length <= 256 ? { kind: 'unblock', target } : undefined;

@@ -10,7 +10,7 @@ import { findDialCodeConflicts } from '../core/dial-codes.js';
 import { activePinAlerts, describePinAlert } from '../core/pin-alerts.js';
 import { statusRows } from '../store/queries.js';
 import type { StoreData } from '../store/schema.js';
-import type { Pong } from '../adapters/control-socket.js';
+import type { Pong, SipDigestFailure } from '../adapters/control-socket.js';
 import type { SipProbeResult } from '../adapters/sip-probe.js';
 import type { HttpProbeResult } from '../adapters/http-probe.js';
 
@@ -40,6 +40,8 @@ export interface InstallationFacts {
   tls?: { what: 'sip-tls' | 'https'; target: string; result: TlsProbeResult }[];
   /** OPTIONS to the trunk (when one is set); `skipped` says why it was not sent. */
   trunk?: { uri: string; result: SipProbeResult } | { uri: string; skipped: string };
+  /** Accounts whose phones failed with the digest algorithm offered (from the running daemon). */
+  digestFailures?: SipDigestFailure[];
 }
 
 /** A trunk or daemon clock this far from ours is worth a word. */
@@ -61,6 +63,24 @@ function silence(result: Exclude<SipProbeResult | HttpProbeResult | TlsProbeResu
     case 'error':
       return result.problem;
   }
+}
+
+/** Accounts whose phones did not authenticate with the digest algorithm they were offered. */
+export function checkDigest(facts: InstallationFacts): DoctorCheck | undefined {
+  const failures = facts.digestFailures;
+  if (!failures) return undefined;
+  if (failures.length === 0) return ok('digest', 'no phone failed to authenticate with the digest algorithm offered to it');
+  const what = (failure: SipDigestFailure): string => {
+    const offered = failure.offered.map((name) => name.toLowerCase()).join(',');
+    return failure.kind === 'unoffered-algorithm'
+      ? `${failure.account} answered ${failure.algorithm ?? '?'} to a ${offered} challenge (from ${failure.source}, ${failure.at})`
+      : `${failure.account} did not answer a ${offered} challenge (from ${failure.source}, ${failure.at})`;
+  };
+  return warning(
+    'digest',
+    `phones failed to authenticate with the digest algorithm offered: ${failures.map(what).join('; ')}`,
+    'offer MD5 to those accounts: hotdesk extension set NUMBER --digest md5 (or hotdesk settings set digest md5)',
+  );
 }
 
 function checkDaemon(facts: InstallationFacts): DoctorCheck {
@@ -260,7 +280,7 @@ function checkClock(data: StoreData | undefined, now: string): DoctorCheck {
 /** Every check, in the order they are printed. */
 export function checkInstallation(facts: InstallationFacts, catalogue: Catalogue): DoctorCheck[] {
   const data = facts.store.kind === 'ok' ? facts.store.data : undefined;
-  const checks: (DoctorCheck | undefined)[] = [checkDaemon(facts), checkSipPort(facts), checkHttpPort(facts), ...checkTls(facts), checkStore(facts)];
+  const checks: (DoctorCheck | undefined)[] = [checkDaemon(facts), checkSipPort(facts), checkHttpPort(facts), ...checkTls(facts), checkDigest(facts), checkStore(facts)];
   if (data) {
     checks.push(checkAddress(data), checkTrunk(facts, data), checkDialCodes(data), checkPhones(data, catalogue), checkPinAlerts(data, facts.now), checkTimeZone(data, facts.now));
   }

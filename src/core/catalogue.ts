@@ -15,6 +15,18 @@ export interface PhoneModel {
   commonFile?: string;
   /** Grandstream: how many of the keys are virtual (VPK); the rest are multi-purpose keys. */
   vpk?: number;
+  /**
+   * The vendor documents RFC 8760 SHA-256 digest for this model's firmware: its
+   * accounts are challenged SHA-256 first, MD5 second. Set only with `digestSource`.
+   */
+  digestSha256?: boolean;
+  /** Where the vendor documents it (document and section, or URL). */
+  digestSource?: string;
+}
+
+/** Ids of the models whose vendor documents SHA-256 digest. */
+export function sha256Models(catalogue: Catalogue): Set<string> {
+  return new Set(catalogue.filter((model) => model.digestSha256 === true).map((model) => model.id));
 }
 
 export type Catalogue = readonly PhoneModel[];

@@ -31,7 +31,12 @@ export interface Extension {
    * elsewhere under the exclusive policy) nor by office policies. Absent: `true`.
    */
   hotdeskTakeover?: boolean;
+  /** Digest algorithms this account is challenged with, most preferred first (core/digest-choice). Absent: the phone model's or the office's. */
+  digest?: DigestName[];
 }
+
+/** A SIP digest algorithm hotdeskd can offer (RFC 8760 names). */
+export type DigestName = 'SHA-256' | 'MD5';
 
 /** A logged-in user on a hot-desk phone. */
 export interface PhoneSession {
@@ -86,6 +91,8 @@ export interface Settings {
   policies: Record<string, unknown>;
   /** HTTP digest credentials phones need to fetch their configuration; none: no authentication. */
   provisioningAuth?: ProvisioningAuth;
+  /** Digest algorithms offered office-wide, most preferred first (`hotdesk settings set digest`); absent: MD5 only. `hotdeskd --digest` overrides it. */
+  digest?: DigestName[];
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { Command, CommanderError } from 'commander';
+import { parseDigestList, type DigestName } from '../core/digest-choice.js';
 
 export interface DaemonConfig {
   /** Data directory; `undefined` means the embedded default (resolved by the caller). */
@@ -14,8 +15,8 @@ export interface DaemonConfig {
   bind: string;
   /** Address for Via/Contact/Record-Route when phones see hotdeskd at another address (NAT). */
   publicAddress: string | undefined;
-  /** Digest algorithms offered to phones, most preferred first. */
-  digest: ('SHA-256' | 'MD5')[];
+  /** Digest algorithms offered office-wide, most preferred first; absent: the store setting, else MD5 (core/digest-choice). */
+  digest?: DigestName[];
   /** UDP ports for the login IVR's RTP, inclusive; one even port per call. */
   rtpPorts: { min: number; max: number };
   /** HTTP provisioning port; `undefined` means the store's `httpPort` (8088 by default); 0 picks a free port. */
@@ -53,7 +54,7 @@ export function daemonProgram(version: string): Command {
     .option('--sip-port <port>', 'SIP port for UDP and TCP, 0 for any free port (default 5060); env HOTDESK_SIP_PORT')
     .option('--bind <address>', 'address to listen on (default 0.0.0.0); env HOTDESK_BIND')
     .option('--public-address <host>', 'address phones reach hotdeskd at, for Via/Record-Route behind NAT; env HOTDESK_PUBLIC_ADDRESS')
-    .option('--digest <list>', 'digest algorithms to offer: sha-256,md5 (default) or md5 for phones that read only the first challenge; env HOTDESK_DIGEST')
+    .option('--digest <list>', 'digest algorithms offered office-wide: md5, sha-256,md5 or sha-256 (default: hotdesk settings digest, else md5); extensions and phone models may have their own; env HOTDESK_DIGEST')
     .option('--rtp-ports <range>', 'UDP ports for the login voice menu, as A-B (default 10000-10999); env HOTDESK_RTP_PORTS')
     .option('--http-port <port>', 'HTTP provisioning port, 0 for any free port (default: the store\'s, 8088); env HOTDESK_HTTP_PORT')
     .option('--sip-flood-limit <n>', 'SIP messages per second from one address before the rest are dropped, 0 for no limit (default 200); env HOTDESK_SIP_FLOOD_LIMIT')
@@ -108,9 +109,9 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
   if (publicAddress !== undefined && !/^[A-Za-z0-9.:-]{1,253}$/.test(publicAddress)) {
     throw new ConfigError(publicSetting, publicAddress, 'a host name or IP address');
   }
-  const [digestSetting, digestText = 'sha-256,md5'] = pick(flags.digest, 'digest');
-  const digest = parseDigestList(digestText);
-  if (!digest) throw new ConfigError(digestSetting, digestText, 'sha-256,md5, sha-256 or md5');
+  const [digestSetting, digestText] = pick(flags.digest, 'digest');
+  const digest = digestText === undefined ? undefined : parseDigestList(digestText);
+  if (digestText !== undefined && !digest) throw new ConfigError(digestSetting, digestText, 'md5, sha-256,md5 or sha-256');
   const [rtpSetting, rtpText = '10000-10999'] = pick(flags.rtpPorts, 'rtp-ports');
   const rtpPorts = parsePortRange(rtpText);
   if (!rtpPorts) throw new ConfigError(rtpSetting, rtpText, 'A-B with 1024 <= A < B <= 65535, at least two ports');
@@ -147,7 +148,7 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
     sipPort,
     bind,
     publicAddress,
-    digest,
+    ...(digest ? { digest } : {}),
     rtpPorts,
     httpPort,
     pnp,
@@ -166,13 +167,6 @@ function parsePortRange(text: string): DaemonConfig['rtpPorts'] | undefined {
   const min = Number(match[1]);
   const max = Number(match[2]);
   return min >= 1024 && max <= 65535 && max > min ? { min, max } : undefined;
-}
-
-function parseDigestList(text: string): DaemonConfig['digest'] | undefined {
-  const names = text.toLowerCase().split(',').map((name) => name.trim());
-  const known: Record<string, 'SHA-256' | 'MD5'> = { 'sha-256': 'SHA-256', md5: 'MD5' };
-  if (names.length === 0 || names.some((name) => !known[name]) || new Set(names).size !== names.length) return undefined;
-  return names.map((name) => known[name]!);
 }
 
 export { CommanderError };

@@ -14,9 +14,11 @@ import type { Catalogue } from '../core/catalogue.js';
 import { provisioningUrl } from '../store/queries.js';
 import { openStoreWriter, StoreFileError, type StoreWriter } from '../adapters/json-store.js';
 import { tryLock, unlock } from '../adapters/lock-file.js';
-import { startControlServer, type ControlResponse, type Pong, type SipBlock } from '../adapters/control-socket.js';
+import { startControlServer, type ControlResponse, type Pong, type SipBlock, type SipDigestFailure } from '../adapters/control-socket.js';
 import { dataPaths, PACKAGE_ROOT, resolveDataDir, type DataPaths } from '../adapters/paths.js';
 import { loadCatalogue } from '../adapters/catalogue-files.js';
+import { sha256Models } from '../core/catalogue.js';
+import { digestForAccount } from '../core/digest-choice.js';
 import { randomToken } from '../adapters/secrets.js';
 import { primaryAddress } from '../adapters/network.js';
 import { createLogger, type Logger } from '../adapters/log.js';
@@ -27,7 +29,7 @@ import { logNewPinAlerts } from './pin-alert-log.js';
 import { logAuthBlocked, logAuthBlockedKnownSource } from './auth-block-log.js';
 import { createReloader, loadReloadablePrompts, type ReloadablePrompts, type ReloadReport } from './reload.js';
 import { startSipService, type SipService } from './sip/sip-service.js';
-import { createDigestAuthenticator, type AuthBlock } from './sip/authenticator.js';
+import { createDigestAuthenticator, type AuthBlock, type DigestFailure } from './sip/authenticator.js';
 import { nodeDigestCrypto, nonceRandom, randomNonceSecret } from '../adapters/node-crypto.js';
 import { ensureDataDir, modeText } from '../adapters/data-dir.js';
 import { loadPromptLibrary } from '../adapters/prompt-files.js';
@@ -114,6 +116,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   let reloadablePrompts: ReloadablePrompts | undefined;
   try {
     const catalogue = options.catalogue ?? loadCatalogue();
+    const sha256Capable = sha256Models(catalogue);
     const store = await openStoreWriter(
       paths.store,
       paths.dir,
@@ -159,6 +162,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           return { ok: true, pong: pong() };
         case 'blocks':
           return { ok: true, blocks: sipBlocks(sip?.authenticator.blocked(Date.now()) ?? []) };
+        case 'digest-failures':
+          return { ok: true, digestFailures: (sip?.authenticator.digestFailures() ?? []).map(digestFailureView) };
         case 'unblock': {
           const lifted = sip?.authenticator.unblock(request.target, Date.now()) ?? [];
           if (lifted.length > 0) options.log.info({ target: request.target }, 'SIP authentication block lifted by an admin');
@@ -194,7 +199,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
             crypto: nodeDigestCrypto,
             random: nonceRandom,
             secret: randomNonceSecret(),
-            ...(digest ? { algorithms: digest } : {}),
+            algorithmsFor: (account) =>
+              digestForAccount({ ...service.data, sha256Models: sha256Capable, ...(digest ? { officeFlag: digest } : {}) }, account),
             ...(authThrottle ? { throttle: authThrottle } : {}),
             onBlocked: (source, knownGood) => (knownGood ? logAuthBlockedKnownSource(options.log, source) : logAuthBlocked(options.log, source)),
             onAccountBlocked: (account, source) =>
@@ -295,6 +301,17 @@ function loadTlsCredentials(files: { certFile: string; keyFile: string }): TlsCr
   }
 }
 
+function digestFailureView(failure: DigestFailure): SipDigestFailure {
+  return {
+    account: failure.account,
+    offered: failure.offered,
+    kind: failure.kind,
+    ...(failure.algorithm !== undefined ? { algorithm: failure.algorithm } : {}),
+    source: failure.source,
+    at: new Date(failure.atMs).toISOString(),
+  };
+}
+
 function sipBlocks(blocks: readonly AuthBlock[]): SipBlock[] {
   return blocks.map((block) => ({ kind: block.kind, key: block.key, until: new Date(block.untilMs).toISOString() }));
 }
@@ -352,7 +369,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       sip: {
         bind: config.bind,
         port: config.sipPort,
-        digest: config.digest,
+        ...(config.digest ? { digest: config.digest } : {}),
         rtpPorts: config.rtpPorts,
         pnp: config.pnp,
         floodLimit: config.sipFloodLimit === 0 ? null : { perSecond: config.sipFloodLimit, burst: config.sipFloodLimit * 2 },

@@ -39,6 +39,7 @@ export const changeSchema = z.discriminatedUnion('kind', [
     hotdesk: z.boolean().optional(),
     language: language.optional(),
     hotdeskTakeover: z.boolean().optional(),
+    digest: z.array(z.enum(['SHA-256', 'MD5'])).min(1).max(2).nullable().optional(),
   }),
   z.object({ kind: z.literal('remove-extension'), number: text }),
   z.object({ kind: z.literal('set-blf'), extension: text, targets: z.array(text.nullable()).max(1000) }),
@@ -66,6 +67,7 @@ export const changeSchema = z.discriminatedUnion('kind', [
     httpPort: z.number().optional(),
     defaultLanguage: language.optional(),
     timeZone: text.optional(),
+    digest: z.array(z.enum(['SHA-256', 'MD5'])).min(1).max(2).optional(),
   }),
   z.object({
     kind: z.literal('set-provisioning-auth'),

@@ -3,7 +3,7 @@
  * applies it. The daemon (as the single writer) and the CLI (when no daemon
  * runs) both go through `applyChange`, so the rules live in one place.
  */
-import type { Actor, AuditEntry, AuditKind, Connection, Language, Phone, ProvisioningAuth } from '../core/model.js';
+import type { Actor, AuditEntry, AuditKind, Connection, DigestName, Language, Phone, ProvisioningAuth } from '../core/model.js';
 import { checkProvisioningAuth } from '../core/provisioning-auth.js';
 import { findModel, suggestModels, type Catalogue } from '../core/catalogue.js';
 import { parseMac } from '../core/mac.js';
@@ -53,6 +53,8 @@ export type Change =
       language?: Language;
       /** `false`: a login as this user elsewhere never ends their sessions (`Extension.hotdeskTakeover`). */
       hotdeskTakeover?: boolean;
+      /** Digest algorithms this account is challenged with (`Extension.digest`); `null`: back to the model's or the office's. */
+      digest?: DigestName[] | null;
     }
   | { kind: 'remove-extension'; number: string }
   | { kind: 'set-blf'; extension: string; targets: (string | null)[] }
@@ -65,7 +67,7 @@ export type Change =
   | { kind: 'logout'; target: LogoutTarget; actor: Actor; reason?: LogoutReason }
   | { kind: 'set-trunk'; uri: string; username?: string; password?: string; from?: string[] }
   | { kind: 'remove-trunk' }
-  | { kind: 'set-settings'; address?: string; sipDomain?: string; httpPort?: number; defaultLanguage?: Language; timeZone?: string }
+  | { kind: 'set-settings'; address?: string; sipDomain?: string; httpPort?: number; defaultLanguage?: Language; timeZone?: string; digest?: DigestName[] }
   /** HA1 values computed by the CLI: the password itself never travels or is stored. */
   | { kind: 'set-provisioning-auth'; auth: ProvisioningAuth }
   | { kind: 'remove-provisioning-auth' }
@@ -245,8 +247,11 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       if (!current) return fail(refuse('unknown-extension', { extension: change.number }));
       const checked = checkExtensionFields({ name: change.name, sipPassword: change.sipPassword });
       if (!checked.ok) return checked;
+      const { digest: _oldDigest, ...rest } = current;
+      const digest = change.digest === undefined ? current.digest : (change.digest ?? undefined);
       const updated = {
-        ...current,
+        ...rest,
+        ...(digest ? { digest } : {}),
         ...(change.name !== undefined ? { name: change.name.trim() } : {}),
         ...(change.sipPassword !== undefined ? { sipPassword: change.sipPassword } : {}),
         ...(change.pinHash !== undefined ? { pinHash: change.pinHash } : {}),
@@ -254,11 +259,11 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
         ...(change.language !== undefined ? { language: change.language } : {}),
         ...(change.hotdeskTakeover !== undefined ? { hotdeskTakeover: change.hotdeskTakeover } : {}),
       };
-      const changed = (['name', 'sipPassword', 'pinHash', 'hotdesk', 'language', 'hotdeskTakeover'] as const).filter(
+      const changed = (['name', 'sipPassword', 'pinHash', 'hotdesk', 'language', 'hotdeskTakeover', 'digest'] as const).filter(
         (field) => change[field] !== undefined,
       );
-      // Takeover is no part of any phone's configuration: changing only it re-provisions nothing.
-      const configChanged = changed.some((field) => field !== 'hotdeskTakeover');
+      // Takeover and digest are no part of any phone's configuration: changing only them re-provisions nothing.
+      const configChanged = changed.some((field) => field !== 'hotdeskTakeover' && field !== 'digest');
       const affected = new Set(configChanged ? [change.number, ...(change.name !== undefined ? watchersOf(data, change.number) : [])] : []);
       const next = {
         ...data,
@@ -431,10 +436,12 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
           return fail(refuse('invalid-setting', { name, value: String(value), expected: 'a port from 1 to 65535' }));
         }
       }
+      // The digest algorithms are no part of any phone's configuration: changing only them re-provisions nothing.
+      const reprovision = Object.keys(defined).some((name) => name !== 'digest');
       const next = {
         ...data,
         settings: { ...data.settings, ...defined },
-        phones: data.phones.map((phone) => ({ ...phone, desiredGeneration: phone.desiredGeneration + 1 })),
+        phones: reprovision ? data.phones.map((phone) => ({ ...phone, desiredGeneration: phone.desiredGeneration + 1 })) : data.phones,
       };
       return ok({
         data: withAudit(next, audit('settings-changed', context, { detail: Object.keys(defined).join(', ') })),

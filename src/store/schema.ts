@@ -42,6 +42,8 @@ const settings = z.object({
       ha1: z.object({ md5: z.string().regex(/^[0-9a-f]{32}$/), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
     })
     .optional(),
+  /** Optional: office-wide digest algorithms, most preferred first. */
+  digest: z.array(z.enum(['SHA-256', 'MD5'])).min(1).max(2).optional(),
 });
 
 const extension = z.object({
@@ -53,6 +55,8 @@ const extension = z.object({
   language,
   blf: z.array(z.string().nullable()),
   hotdeskTakeover: z.boolean().optional(),
+  /** Optional: this account's digest algorithms, most preferred first. */
+  digest: z.array(z.enum(['SHA-256', 'MD5'])).min(1).max(2).optional(),
 });
 
 const phone = z.object({

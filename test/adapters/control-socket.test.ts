@@ -27,6 +27,7 @@ function recorder(): { handle: ControlHandler; seen: ControlRequest[] } {
       if (request.kind === 'ping') return { ok: true, pong: { pid: 4242, version: '9.9.9' } };
       if (request.kind === 'blocks') return { ok: true, blocks: [{ kind: 'source', key: '203.0.113.5', until: '2026-12-05T00:00:00.000Z' }] };
       if (request.kind === 'unblock') return { ok: true, blocks: [] };
+      if (request.kind === 'digest-failures') return { ok: true, digestFailures: [] };
       if (request.change.kind === 'remove-phone') return { ok: false, reason: { kind: 'unknown-phone', value: request.change.phone } };
       if (request.change.kind === 'add-emergency') throw new Error('handler bug');
       return { ok: true, result: { kind: 'done', message: `did ${request.change.kind}`, warnings: [] } };
@@ -65,6 +66,7 @@ t.test('parseControlRequest', async (t) => {
   const cases: [string, ControlRequest | undefined][] = [
     ['{"kind":"ping"}', { kind: 'ping' }],
     ['{"kind":"blocks"}', { kind: 'blocks' }],
+    ['{"kind":"digest-failures"}', { kind: 'digest-failures' }],
     ['{"kind":"unblock","target":"203.0.113.5"}', { kind: 'unblock', target: '203.0.113.5' }],
     ['{"kind":"unblock"}', undefined],
     ['{"kind":"unblock","target":""}', undefined],

@@ -121,3 +121,22 @@ t.test('TLS ports are checked in a fixed order, with their certificates', async 
   t.match(find(checks, 'https')?.message, /not trusted by this machine \(DEPTH_ZERO_SELF_SIGNED_CERT\): phones need its CA installed/);
   t.equal(doctorExitCode(checks), 0);
 });
+
+t.test('accounts whose phones failed with the offered digest algorithm are a warning naming them', async (t) => {
+  const none = checkInstallation(healthy((f) => ({ ...f, digestFailures: [] })), catalogue).find((check) => check.name === 'digest');
+  t.match(none, { status: 'ok' });
+  t.notOk(checkInstallation(healthy(), catalogue).find((check) => check.name === 'digest'), 'not judged without the daemon\'s answer');
+  const failed = checkInstallation(
+    healthy((f) => ({
+      ...f,
+      digestFailures: [
+        { account: '101', offered: ['SHA-256', 'MD5'], kind: 'no-retry', source: '192.0.2.7', at: '2026-12-05T10:00:00.000Z' },
+        { account: 'HD0002', offered: ['MD5'], kind: 'unoffered-algorithm', algorithm: 'SHA-256', source: '192.0.2.8', at: '2026-12-05T10:01:00.000Z' },
+      ],
+    })),
+    catalogue,
+  ).find((check) => check.name === 'digest');
+  t.match(failed, { status: 'warning', fix: /hotdesk extension set NUMBER --digest md5/ });
+  t.match(failed?.message, /101 did not answer a sha-256,md5 challenge \(from 192\.0\.2\.7/);
+  t.match(failed?.message, /HD0002 answered SHA-256 to a md5 challenge/);
+});

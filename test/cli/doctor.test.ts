@@ -71,6 +71,7 @@ t.test('a running daemon: its real ports answer; then a dead trunk and a dial-co
     daemon: 'ok',
     sip: 'ok',
     http: 'ok',
+    digest: 'ok',
     store: 'ok',
     address: 'ok',
     trunk: 'ok',

@@ -190,7 +190,8 @@ t.test('settings', async (t) => {
   const before = await runCli(paths.dir, ['settings', '--json']);
   t.same([before.code, before.stderr], [0, '']);
   const shown = JSON.parse(before.stdout) as Record<string, unknown>;
-  t.same(Object.keys(shown).sort(), ['address', 'defaultLanguage', 'httpPort', 'provisioningUrl', 'sipDomain', 'sipPort', 'timeZone']);
+  t.same(Object.keys(shown).sort(), ['address', 'defaultLanguage', 'digest', 'httpPort', 'provisioningUrl', 'sipDomain', 'sipPort', 'timeZone']);
+  t.equal(shown['digest'], 'md5', 'out of the box: MD5 only');
 
   const changes: [string, string, string][] = [
     ['address', '10.0.0.5', 'settings updated: address\n'],
@@ -226,7 +227,7 @@ t.test('settings', async (t) => {
     [['settings', 'set', 'language', 'fr'], 1, /^hotdesk: unknown language "fr" \(expected en, de or it\)\n$/],
     [['settings', 'set', 'time-zone', 'Mars/Olympus'], 1, /^hotdesk: time-zone: "Mars\/Olympus" is not valid \(expected an IANA time zone/],
     [['settings', 'set', 'address', 'bad host!'], 1, /^hotdesk: address: "bad host!" is not valid \(expected a host name or IP address\)\n$/],
-    [['settings', 'set', 'colour', 'red'], 2, /^hotdesk: unknown setting "colour" \(settable: address, sip-domain, http-port, language, time-zone\)\n$/],
+    [['settings', 'set', 'colour', 'red'], 2, /^hotdesk: unknown setting "colour" \(settable: address, sip-domain, http-port, language, time-zone, digest\)\n$/],
     [['settings', 'set', 'address'], 2, /missing required argument 'value'/],
   ];
   const results = await Promise.all(refused.map(([args]) => runCli(paths.dir, args)));

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { findModel, suggestModels } from '../../src/core/catalogue.js';
+import { findModel, sha256Models, suggestModels } from '../../src/core/catalogue.js';
 import { loadCatalogue } from '../../src/adapters/catalogue-files.js';
 import { CATALOGUE } from '../support/office.js';
 
@@ -36,4 +36,18 @@ t.test('vendor facts in the catalogue survive loading', async (t) => {
   const catalogue = loadCatalogue();
   t.equal(findModel(catalogue, 'yealink-t54w')?.commonFile, 'y000000000096.cfg');
   t.equal(findModel(catalogue, 'grandstream-grp2614')?.vpk, 16);
+});
+
+t.test('SHA-256 digest is a model capability that needs its vendor source', async (t) => {
+  const files = (model: Record<string, unknown>) =>
+    Object.fromEntries(
+      ['yealink', 'poly', 'snom', 'grandstream', 'fanvil'].map((vendor) => [
+        vendor,
+        { 'models.json': JSON.stringify({ vendor, models: vendor === 'snom' ? [{ id: 'snom-d1', name: 'D1', keys: 2, ...model }] : [] }) },
+      ]),
+    );
+  t.throws(() => loadCatalogue(t.testdir(files({ digestSha256: true }))), /digestSha256 needs a digestSource/);
+  const loaded = loadCatalogue(t.testdir(files({ digestSha256: true, digestSource: 'Admin guide 10.1, SIP digest' })));
+  t.same([...sha256Models(loaded)], ['snom-d1']);
+  t.same([...sha256Models(loadCatalogue())], [], 'no shipped model: no vendor was found to document RFC 8760 digest');
 });

@@ -1,7 +1,7 @@
 /** hotdeskd on a SIP port that is taken: one line saying so, exit 1, nothing left behind. */
 import t from 'tap';
 import { existsSync } from 'node:fs';
-import { DAEMON_BIN, spawnNode } from '../support/run-cli.js';
+import { DAEMON_BIN, runCli, spawnNode } from '../support/run-cli.js';
 import { startDaemon } from '../support/start-daemon.js';
 import { tempData } from '../support/temp-data.js';
 import { startTestPhone } from '../support/test-phone.js';
@@ -30,16 +30,25 @@ t.test('--public-address is what phones are told', async (t) => {
   await daemon.stop();
 });
 
-t.test('--digest md5 offers a single MD5 challenge, for phones that read only the first', async (t) => {
+t.test('out of the box a single MD5 challenge; the office setting and --digest change it', async (t) => {
   const paths = await tempData(t);
-  const daemon = await startDaemon(t, paths.dir, ['--digest', 'md5']);
-  const port = Number(/sip:\s+udp\+tcp 127\.0\.0\.1:(\d+)/.exec(daemon.stdout())?.[1]);
-  const phone = await startTestPhone({ user: '100', password: 'x', server: { address: '127.0.0.1', port } });
-  t.teardown(() => phone.close());
-  const response = await phone.request('REGISTER', `sip:127.0.0.1:${port}`, { auth: false });
-  t.equal(response.status, 401);
-  t.same((response.headers['www-authenticate'] as { algorithm?: string }[]).map((challenge) => challenge.algorithm), ['MD5']);
+  const challenged = async (daemon: Awaited<ReturnType<typeof startDaemon>>) => {
+    const port = Number(/sip:\s+udp\+tcp 127\.0\.0\.1:(\d+)/.exec(daemon.stdout())?.[1]);
+    const phone = await startTestPhone({ user: '100', password: 'x', server: { address: '127.0.0.1', port } });
+    t.teardown(() => phone.close());
+    const response = await phone.request('REGISTER', `sip:127.0.0.1:${port}`, { auth: false });
+    t.equal(response.status, 401);
+    return (response.headers['www-authenticate'] as { algorithm?: string }[]).map((challenge) => challenge.algorithm);
+  };
+  const daemon = await startDaemon(t, paths.dir, []);
+  t.same(await challenged(daemon), ['MD5'], 'no flag, no setting: MD5 only, which every client answers');
+  const set = await runCli(paths.dir, ['settings', 'set', 'digest', 'sha-256,md5']);
+  t.equal(set.code, 0, set.stderr);
+  t.same(await challenged(daemon), ['SHA-256', 'MD5'], 'the office setting, RFC 8760 order');
   await daemon.stop();
+  const flagged = await startDaemon(t, paths.dir, ['--digest', 'md5']);
+  t.same(await challenged(flagged), ['MD5'], 'the flag overrides the setting');
+  await flagged.stop();
   const refused = await spawnNode(DAEMON_BIN, ['--data', paths.dir, '--digest', 'sha1']).finished;
-  t.same([refused.code, refused.stderr], [1, 'hotdeskd: --digest: "sha1" is not valid (expected sha-256,md5, sha-256 or md5)\n']);
+  t.same([refused.code, refused.stderr], [1, 'hotdeskd: --digest: "sha1" is not valid (expected md5, sha-256,md5 or sha-256)\n']);
 });

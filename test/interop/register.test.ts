@@ -11,6 +11,8 @@ t.test('registration against hotdeskd', async (t) => {
     ['extension', 'add', '100', '--name', 'Ada Lovelace', '--password', 'k7Qw9xZt3m', '--pin', '4071', '--hotdesk'],
     ['extension', 'add', '101', '--name', 'Bob Babbage', '--password', 'p4Lm8sVr2q', '--pin', '5182'],
     ['add-phone', '--model', 'yealink-t54w', '--mac', '00:15:65:aa:bb:cc'],
+    // 100 is known to answer SHA-256: challenged SHA-256 first; every other account gets the default, MD5 alone.
+    ['extension', 'set', '100', '--digest', 'sha-256,md5'],
   ]);
 
   await t.test('extension 100: 401, then 200 with MD5 credentials', async (t) => {
@@ -22,7 +24,7 @@ t.test('registration against hotdeskd', async (t) => {
     t.same(
       flow.offered.map((challenge) => challenge.algorithm),
       ['SHA-256', 'MD5'],
-      'one challenge per algorithm, SHA-256 first (RFC 8760)',
+      'one challenge per algorithm, SHA-256 first (RFC 8760), as set for this extension',
     );
     t.ok(flow.offered.every((challenge) => challenge.realm === DOMAIN && challenge.qop === 'auth'), 'realm is the SIP domain, qop=auth');
     const ok = flow.answer.received().find((message) => message.status === 200);

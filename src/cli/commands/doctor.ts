@@ -51,6 +51,13 @@ async function gatherFacts(ctx: CliContext, cliVersion: string, timeoutMs: numbe
   const probes: Promise<void>[] = [];
   const facts: InstallationFacts = { now: new Date().toISOString(), cliVersion, storeFile: file, store, daemon };
   if (daemon.kind === 'running' && daemon.pong.sip) {
+    probes.push(
+      sendControl(ctx.paths.socket, { kind: 'digest-failures' }, timeoutMs)
+        .then((response) => void (response.ok && 'digestFailures' in response ? (facts.digestFailures = response.digestFailures) : undefined))
+        .catch(() => undefined),
+    );
+  }
+  if (daemon.kind === 'running' && daemon.pong.sip) {
     const host = reachable(daemon.pong.sip);
     const port = daemon.pong.sip.port;
     probes.push(

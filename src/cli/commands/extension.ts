@@ -2,6 +2,7 @@ import { resolveSecret } from '../secret-option.js';
 import type { Command } from 'commander';
 import { checkPin } from '../../core/pin-policy.js';
 import { checkExtensionNumber, parseLanguage } from '../../core/extension-rules.js';
+import { parseDigestList } from '../../core/digest-choice.js';
 import type { Extension, Language } from '../../core/model.js';
 import type { StoreData } from '../../store/schema.js';
 import { hashPin } from '../../adapters/pin-hash.js';
@@ -34,6 +35,7 @@ interface ExtensionOptions {
   hotdesk?: boolean;
   language?: string;
   hotdeskTakeover?: boolean;
+  digest?: string;
   json?: boolean;
 }
 
@@ -82,11 +84,16 @@ export function registerExtension(program: Command, context: () => CliContext): 
     .option('--language <lang>', 'prompt language: en, de or it')
     .option('--hotdesk-takeover', 'a login as this user elsewhere may end their other sessions (the default)')
     .option('--no-hotdesk-takeover', 'never end this user\'s sessions by a login elsewhere or by office policies')
+    .option('--digest <list>', 'digest algorithms this account is challenged with: md5, sha-256,md5 or sha-256; "default": the phone model\'s or the office\'s')
     .action(async (number: string, options: ExtensionOptions) => {
       const ctx = context();
       const language = checkedLanguage(options.language);
       const password = await resolveSecret(ctx.io, options.password, 'SIP password');
       const pin = await resolveSecret(ctx.io, options.pin, 'PIN');
+      const digest = options.digest === undefined ? undefined : options.digest.trim().toLowerCase() === 'default' ? null : parseDigestList(options.digest);
+      if (digest === undefined && options.digest !== undefined) {
+        throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name: 'digest', value: options.digest, expected: 'md5, sha-256,md5, sha-256 or default' }));
+      }
       const pinHash = pin !== undefined ? await checkedPinHash(pin, number) : undefined;
       await ctx.report({
         kind: 'set-extension',
@@ -97,6 +104,7 @@ export function registerExtension(program: Command, context: () => CliContext): 
         ...(options.hotdesk !== undefined ? { hotdesk: options.hotdesk } : {}),
         ...(language !== undefined ? { language } : {}),
         ...(options.hotdeskTakeover !== undefined ? { hotdeskTakeover: options.hotdeskTakeover } : {}),
+        ...(digest !== undefined ? { digest } : {}),
       });
     });
 

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { parseLanguage } from '../../core/extension-rules.js';
 import { provisioningUrl } from '../../store/queries.js';
+import { DEFAULT_OFFICE_DIGEST, formatDigestList, parseDigestList } from '../../core/digest-choice.js';
 import type { Change } from '../../store/changes.js';
 import { CliExit, type CliContext } from '../context.js';
 import { EXIT_REFUSED, EXIT_USAGE, reasonMessage } from '../reason-messages.js';
 
-const SETTABLE = ['address', 'sip-domain', 'http-port', 'language', 'time-zone'] as const;
+const SETTABLE = ['address', 'sip-domain', 'http-port', 'language', 'time-zone', 'digest'] as const;
 
 export function settingChange(name: string, value: string): Change {
   switch (name) {
@@ -30,6 +31,11 @@ export function settingChange(name: string, value: string): Change {
         throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name, value, expected: 'an IANA time zone such as Europe/Rome' }));
       }
       return { kind: 'set-settings', timeZone: value };
+    case 'digest': {
+      const digest = parseDigestList(value);
+      if (!digest) throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name, value, expected: 'md5, sha-256,md5 or sha-256' }));
+      return { kind: 'set-settings', digest };
+    }
     default:
       throw new CliExit(EXIT_USAGE, `unknown setting "${name}" (settable: ${SETTABLE.join(', ')})`);
   }
@@ -44,7 +50,8 @@ export function registerSettings(program: Command, context: () => CliContext): v
       const ctx = context();
       const data = await ctx.read();
       const { address, sipDomain, httpPort, sipPort, defaultLanguage, timeZone } = data.settings;
-      const shown = { address, sipDomain, httpPort, sipPort, defaultLanguage, timeZone, provisioningUrl: provisioningUrl(data) };
+      const digest = formatDigestList(data.settings.digest ?? DEFAULT_OFFICE_DIGEST);
+      const shown = { address, sipDomain, httpPort, sipPort, defaultLanguage, timeZone, digest, provisioningUrl: provisioningUrl(data) };
       if (options.json) return ctx.out.json(shown);
       for (const [name, value] of Object.entries(shown)) ctx.out.line(`${name.padEnd(16)} ${value}`);
     });

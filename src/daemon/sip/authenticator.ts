@@ -44,12 +44,31 @@ export interface AuthContext {
   emergency?: boolean;
 }
 
+/**
+ * An account whose client did not authenticate with what it was offered
+ * (hotdesk doctor): it answered with an algorithm not offered to it, or it
+ * was offered SHA-256 first and never came back with credentials.
+ */
+export interface DigestFailure {
+  account: string;
+  /** What the challenge offered, most preferred first. */
+  offered: DigestAlgorithm[];
+  /** `unoffered-algorithm`: credentials for an algorithm not offered; `no-retry`: a SHA-256 challenge never answered before the next request. */
+  kind: 'unoffered-algorithm' | 'no-retry';
+  /** The algorithm the client used (unoffered-algorithm). */
+  algorithm?: string;
+  source: string;
+  atMs: number;
+}
+
 export interface Authenticator {
   authenticate(request: SipRequest, remote: Endpoint, mode: 'registrar' | 'proxy', nowMs: number, context?: AuthContext): AuthVerdict;
   /** Blocks in force at `nowMs`, for status displays. */
   blocked(nowMs: number): AuthBlock[];
   /** Lifts the blocks and failure counts of a source address or an account; returns what was lifted. */
   unblock(target: string, nowMs: number): AuthBlock[];
+  /** Accounts whose phones failed with the offered algorithm, latest per account (hotdesk doctor). */
+  digestFailures(): DigestFailure[];
 }
 
 /**
@@ -89,6 +108,13 @@ export interface AuthenticatorOptions {
   /** Algorithms offered and accepted (default SHA-256 and MD5). */
   algorithms?: readonly DigestAlgorithm[];
   /**
+   * Algorithms offered and accepted for the account a request names (its
+   * credentials' username, else the From user for the proxy and the To user for
+   * the registrar; undefined when none). Unknown accounts must get the office
+   * choice. Wins over `algorithms`.
+   */
+  algorithmsFor?: (account: string | undefined) => readonly DigestAlgorithm[];
+  /**
    * A source address was blocked; `knownGood` when it authenticated successfully within
    * {@link GOOD_SOURCE_WINDOW_MS} (its failures may be spoofed: not for banning).
    */
@@ -118,6 +144,20 @@ function claimedUser(request: SipRequest): string | undefined {
 }
 
 const tag = () => Math.random().toString(36).slice(2, 12);
+
+const MAX_DIGEST_FAILURES = 200;
+
+/** The account a request without credentials names: the To user registers, the From user calls. */
+function namedAccount(request: SipRequest, mode: 'registrar' | 'proxy'): string | undefined {
+  const header = mode === 'registrar' ? request.headers.to : request.headers.from;
+  const uri = header?.uri;
+  if (!uri) return undefined;
+  try {
+    return sip.parseUri(uri)?.user ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function createDigestAuthenticator(options: AuthenticatorOptions): Authenticator {
   const lifetime = options.nonceLifetimeMs ?? NONCE_LIFETIME_MS;
@@ -161,11 +201,26 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
     const at = goodSources.get(account)?.get(source);
     return at !== undefined && nowMs - at < GOOD_SOURCE_MS;
   };
+  const offeredFor = (account: string | undefined): readonly DigestAlgorithm[] | undefined => options.algorithmsFor?.(account) ?? options.algorithms;
+  /** account → its latest failure; accounts that exist only (no memory for guessed names). */
+  const failures = new Map<string, DigestFailure>();
+  /** `account source` → a SHA-256-first challenge sent and not answered yet. */
+  const pendingSha = new Map<string, { offered: DigestAlgorithm[]; atMs: number }>();
+  const recordDigestFailure = (failure: DigestFailure): void => {
+    if (passwordOf(options.store(), failure.account) === undefined) return;
+    failures.delete(failure.account);
+    failures.set(failure.account, failure);
+    for (const oldest of failures.keys()) {
+      if (failures.size <= MAX_DIGEST_FAILURES) break;
+      failures.delete(oldest);
+    }
+  };
   const forbidden = (request: SipRequest): AuthVerdict => ({ kind: 'refused', response: buildResponse(request, 403, 'Forbidden', { toTag: tag() }), delayMs: 0 });
 
-  const challenge = (request: SipRequest, mode: 'registrar' | 'proxy', nowMs: number, stale: boolean, delayMs: number): AuthVerdict => {
+  const challenge = (request: SipRequest, mode: 'registrar' | 'proxy', nowMs: number, stale: boolean, delayMs: number, account?: string): AuthVerdict => {
     const nonce = makeNonce(options.crypto, options.secret, nowMs, options.random(16));
-    const challenges = buildChallenges({ realm: options.realm(), nonce, stale, ...(options.algorithms ? { algorithms: options.algorithms } : {}) });
+    const algorithms = offeredFor(account ?? namedAccount(request, mode));
+    const challenges = buildChallenges({ realm: options.realm(), nonce, stale, ...(algorithms ? { algorithms } : {}) });
     const response =
       mode === 'registrar'
         ? buildResponse(request, 401, 'Unauthorized', { headers: { 'www-authenticate': challenges }, toTag: tag() })
@@ -200,8 +255,30 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
       const before = checkThrottle(throttle, source, nowMs);
       if (before.kind === 'block' && !exempt) return forbidden(request);
       const delayMs = before.kind === 'delay' && !exempt ? before.ms : 0;
-      if (!credentials) return challenge(request, mode, nowMs, false, delayMs);
+      if (!credentials) {
+        const named = namedAccount(request, mode);
+        if (named !== undefined && options.algorithmsFor) {
+          // A SHA-256-first challenge this client never answered: its firmware may not know SHA-256.
+          const key = `${named} ${source}`;
+          const pending = pendingSha.get(key);
+          if (pending && nowMs - pending.atMs < lifetime) {
+            recordDigestFailure({ account: named, offered: pending.offered, kind: 'no-retry', source, atMs: nowMs });
+          }
+          pendingSha.delete(key);
+          const offered = offeredFor(named) ?? [];
+          if (offered[0]?.startsWith('SHA-256') && passwordOf(options.store(), named) !== undefined) {
+            pendingSha.set(key, { offered: [...offered], atMs: nowMs });
+            for (const oldest of pendingSha.keys()) {
+              if (pendingSha.size <= MAX_GOOD_ACCOUNTS) break;
+              pendingSha.delete(oldest);
+            }
+          }
+        }
+        return challenge(request, mode, nowMs, false, delayMs);
+      }
       const account = credentials.username;
+      pendingSha.delete(`${account} ${source}`);
+      const offered = offeredFor(account);
       const trusted = isGood(account, source, nowMs);
       const forAccount = trusted || exempt ? ({ kind: 'allow' } as const) : checkThrottle(accounts, account, nowMs);
       // The same 403 as a blocked source: a guesser learns nothing about the account.
@@ -219,7 +296,7 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
         nonceLifetimeMs: lifetime,
         counts,
         ...(options.maxNonceCounts !== undefined ? { maxNonceCounts: options.maxNonceCounts } : {}),
-        ...(options.algorithms ? { algorithms: options.algorithms } : {}),
+        ...(offered ? { algorithms: offered } : {}),
       });
       switch (verdict.kind) {
         case 'ok':
@@ -231,12 +308,15 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
           seenBlocked.delete(source);
           return { kind: 'ok', account };
         case 'stale':
-          return challenge(request, mode, nowMs, true, slowdown);
+          return challenge(request, mode, nowMs, true, slowdown, account);
         case 'replay':
-          return challenge(request, mode, nowMs, false, slowdown);
+          return challenge(request, mode, nowMs, false, slowdown, account);
         case 'wrong': {
           // A nonce from before a restart (or forged) says nothing about the password: challenge again, no penalty.
-          if (verdict.reason === 'nonce') return challenge(request, mode, nowMs, false, slowdown);
+          if (verdict.reason === 'nonce') return challenge(request, mode, nowMs, false, slowdown, account);
+          if (verdict.reason === 'algorithm') {
+            recordDigestFailure({ account, offered: [...(offered ?? [])], kind: 'unoffered-algorithm', algorithm: credentials.algorithm, source, atMs: nowMs });
+          }
           throttle = recordFailure(throttle, source, nowMs);
           if (!trusted) {
             const wasBlocked = checkThrottle(accounts, account, nowMs).kind === 'block';
@@ -258,7 +338,7 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
           const accountAfter = trusted ? undefined : checkThrottle(accounts, account, nowMs);
           if (accountAfter?.kind === 'block') return forbidden(request);
           const wait = Math.max(after.kind === 'delay' ? after.ms : 0, accountAfter?.kind === 'delay' ? accountAfter.ms : 0);
-          return challenge(request, mode, nowMs, false, wait);
+          return challenge(request, mode, nowMs, false, wait, account);
         }
       }
     },
@@ -270,5 +350,6 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
       seenBlocked.delete(target);
       return lifted;
     },
+    digestFailures: () => [...failures.values()],
   };
 }
