@@ -1,7 +1,7 @@
 /**
  * Which phone asks for which file: from the requested file name (the path after
  * `/provisioning/<token>/`, query string already removed, still percent-encoded)
- * and the User-Agent. File names per vendor: phones.md §0, §1.1, §2.1, §3.1, §4.1, §5.1.
+ * and the User-Agent. File names per vendor: docs/phones.md §0, §1.1, §2.1, §3.1, §4.1, §5.1.
  *
  * A User-Agent that names a vendor restricts the file names to that vendor's. Without
  * one (absent, or a form hotdeskd does not recognise), a name only one vendor uses
