@@ -99,7 +99,10 @@ export function decideProvisioningRequest(input: ProvisioningRequestInput): Prov
     const model = input.phones.find((candidate) => candidate.mac === mac)?.model;
     return model === undefined ? undefined : VENDORS.find((vendor) => model.startsWith(`${vendor}-`));
   };
-  const request = identifyRequest(input.file, input.userAgent, input.catalogue, vendorOfMac);
+  // Only a phone that sent a User-Agent (of a form hotdeskd does not know) is placed by its pool MAC;
+  // a request without one stays as unplaced as before.
+  const sentUserAgent = (input.userAgent ?? '').trim().length > 0;
+  const request = identifyRequest(input.file, input.userAgent, input.catalogue, sentUserAgent ? vendorOfMac : undefined);
   if (!request) return refuse({ why: 'unknown-file', file: input.file });
   const told = checkIdentity(request);
   if (!told.ok) return refuse(refusalOf(told.refusal));
@@ -134,6 +137,6 @@ export function decideProvisioningRequest(input: ProvisioningRequestInput): Prov
     templates: templateCandidates(request.vendor, model?.id, request.file),
     contentType: CONTENT_TYPE[VENDOR_FORMAT[request.vendor]],
     request,
-    unrecognisedUserAgent: !request.userAgent && (input.userAgent ?? '').trim().length > 0,
+    unrecognisedUserAgent: sentUserAgent && !request.userAgent,
   };
 }
