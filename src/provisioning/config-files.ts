@@ -2,7 +2,7 @@
  * The configuration files hotdeskd serves, per vendor: what kinds there are,
  * how the per-phone file is named, which format each vendor speaks and which
  * template names may answer a request (per-model file before vendor base).
- * Vendor facts: /work/shared/reference/phones.md §0 and the vendor sections.
+ * Vendor facts: docs/phones.md §0 and the vendor sections.
  */
 import type { PhoneModel, Vendor } from '../core/catalogue.js';
 

@@ -14,7 +14,7 @@
  *   Common files hold no account, only office-wide settings.
  */
 import type { Phone } from '../core/model.js';
-import type { Vendor } from '../core/catalogue.js';
+import { VENDORS, type Vendor } from '../core/catalogue.js';
 import { templateCandidates, VENDOR_FORMAT, type ConfigFile, type ConfigFormat, type ProvisioningModel } from './config-files.js';
 import { checkIdentity, identifyRequest, type IdentityRefusal, type ProvisioningRequest } from './identify-request.js';
 
@@ -56,6 +56,8 @@ export type ProvisioningDecision =
       contentType: string;
       /** What identifyRequest made of the request (for logs). */
       request: ProvisioningRequest;
+      /** A User-Agent was sent but is of no form parseUserAgent knows: served by the file name's MAC alone. */
+      unrecognisedUserAgent: boolean;
     };
 
 export interface ProvisioningRequestInput {
@@ -93,7 +95,14 @@ function refusalOf(refusal: IdentityRefusal): ProvisioningRefusal {
 
 export function decideProvisioningRequest(input: ProvisioningRequestInput): ProvisioningDecision {
   if (!sameToken(input.token, input.expectedToken)) return refuse({ why: 'wrong-token' });
-  const request = identifyRequest(input.file, input.userAgent, input.catalogue);
+  const vendorOfMac = (mac: string): Vendor | undefined => {
+    const model = input.phones.find((candidate) => candidate.mac === mac)?.model;
+    return model === undefined ? undefined : VENDORS.find((vendor) => model.startsWith(`${vendor}-`));
+  };
+  // Only a phone that sent a User-Agent (of a form hotdeskd does not know) is placed by its pool MAC;
+  // a request without one stays as unplaced as before.
+  const sentUserAgent = (input.userAgent ?? '').trim().length > 0;
+  const request = identifyRequest(input.file, input.userAgent, input.catalogue, sentUserAgent ? vendorOfMac : undefined);
   if (!request) return refuse({ why: 'unknown-file', file: input.file });
   const told = checkIdentity(request);
   if (!told.ok) return refuse(refusalOf(told.refusal));
@@ -128,5 +137,6 @@ export function decideProvisioningRequest(input: ProvisioningRequestInput): Prov
     templates: templateCandidates(request.vendor, model?.id, request.file),
     contentType: CONTENT_TYPE[VENDOR_FORMAT[request.vendor]],
     request,
+    unrecognisedUserAgent: sentUserAgent && !request.userAgent,
   };
 }

@@ -1,11 +1,12 @@
 /**
  * Which phone asks for which file: from the requested file name (the path after
  * `/provisioning/<token>/`, query string already removed, still percent-encoded)
- * and the User-Agent. File names per vendor: phones.md §0, §1.1, §2.1, §3.1, §4.1, §5.1.
+ * and the User-Agent. File names per vendor: docs/phones.md §0, §1.1, §2.1, §3.1, §4.1, §5.1.
  *
  * A User-Agent that names a vendor restricts the file names to that vendor's. Without
- * one, a name only one vendor uses identifies the vendor; `<mac>.cfg` (Yealink, Poly
- * and Fanvil alike) does not, and the request stays unidentified.
+ * one (absent, or a form hotdeskd does not recognise), a name only one vendor uses
+ * identifies the vendor; `<mac>.cfg` (Yealink, Poly and Fanvil alike) is placed by the
+ * vendor of the pool phone with that MAC (`vendorOfMac`), else it stays unidentified.
  */
 import type { Phone } from '../core/model.js';
 import type { Vendor } from '../core/catalogue.js';
@@ -111,16 +112,19 @@ export function identifyRequest(
   fileName: string,
   userAgent: string | undefined,
   catalogue: readonly ProvisioningModel[],
+  /** The vendor of the pool phone with this MAC, if any: places a name several vendors use. */
+  vendorOfMac: (mac: string) => Vendor | undefined = () => undefined,
 ): ProvisioningRequest | undefined {
   if (fileName.length === 0 || fileName.length > MAX_NAME_LENGTH) return undefined;
   if (!SAFE_NAME.test(fileName) || fileName.includes('..')) return undefined;
 
   const agent = parseUserAgent(userAgent);
   const vendors = agent ? [agent.vendor] : VENDOR_ORDER;
-  const matches = vendors.flatMap((vendor) => {
+  const named = vendors.flatMap((vendor) => {
     const match = GRAMMARS[vendor](fileName);
     return match ? [{ vendor, match }] : [];
   });
+  const matches = named.length > 1 ? named.filter(({ vendor, match }) => match.mac !== undefined && vendorOfMac(match.mac) === vendor) : named;
   if (matches.length !== 1) return undefined;
   const { vendor, match } = matches[0]!;
 

@@ -1,7 +1,7 @@
 /**
  * The HTTP User-Agent of a phone's provisioning client: vendor, model, firmware
- * and (when the vendor sends it) the MAC address. Forms from phones.md §1.2, §2.2,
- * §3.2, §4.2, §5.2. Wire input: never throws, `undefined` when not recognised.
+ * and (when the vendor sends it) the MAC address. Forms from docs/phones.md
+ * (User-Agent column). Wire input: never throws, `undefined` when not recognised.
  */
 import type { Vendor } from '../core/catalogue.js';
 import { parseMac } from '../core/mac.js';
@@ -27,7 +27,10 @@ const READERS: readonly Reader[] = [
   // Yealink SIP-T54W 96.86.0.100 00:15:65:aa:bb:cc | yealink SIP-T46U … | Yealink SIP VP-T49G … |
   // Yealink W52P … | Yealink-T46G 28.71.0.81 28.1.0.128.0.0.0 (no MAC: the last field is not one)
   (text) => {
-    const match = /^yealink[ -](?:SIP[ -])?(?:VP-)?([A-Za-z0-9]{2,16}) ([0-9][0-9.]{0,31})(?: (\S{1,40}))?$/i.exec(text);
+    const match =
+      /^yealink[ -](?:SIP[ -])?(?:VP-)?([A-Za-z0-9]{2,16}) ([0-9][0-9.]{0,31})(?: (\S{1,40}))?$/i.exec(text) ??
+      // DECT base stations without the vendor word: `W52P 25.81.0.10 00:15:65:11:22:33` (docs/phones.md §Yealink)
+      /^(W[0-9]{2}[A-Z]{1,2}) ([0-9][0-9.]{0,31})(?: (\S{1,40}))?$/.exec(text);
     return match ? info('yealink', match[1]!.toUpperCase(), match[2]!, match[3] ? parseMac(match[3]) : undefined) : undefined;
   },
   // FileTransport PolycomVVX-VVX_450-UA/6.4.6.2395 Type/Application (no MAC in Poly's User-Agent)

@@ -22,7 +22,7 @@ import { ESCAPE } from './escape.js';
 import { spellView } from './spell-view.js';
 import type { ConfigView } from './view-model.js';
 
-/** Yealink's mandatory first line (phones.md §1.1). */
+/** Yealink's mandatory first line (docs/phones.md §1.1). */
 export const YEALINK_FIRST_LINE = '#!version:1.0.0.1';
 
 export interface RenderOptions {

@@ -1,5 +1,5 @@
 /**
- * Fanvil spelling of the view (phones.md §5): `<dsskey>` function keys as memory
+ * Fanvil spelling of the view (docs/phones.md §5): `<dsskey>` function keys as memory
  * keys (`<number>@<line>/f` speed dial, `<number>@<line>/ba` BLF), all on the first
  * `dssSide` page with index = slot, and the line settings whose codes differ from the view.
  */
@@ -10,7 +10,7 @@ import type { PhoneView } from './view-model.js';
 const LANGUAGE: Readonly<Record<Language, string>> = { en: 'en', de: 'de', it: 'it' };
 /** `<Fkey><Type>`: 0 none, 1 memory key. */
 export const FANVIL_KEY_TYPE = { none: 0, memory: 1 } as const;
-/** The SIP line the keys use (1-based as Wazo and FusionPBX write it; phones.md §5.4 open point). */
+/** The SIP line the keys use (1-based as Wazo and FusionPBX write it; docs/phones.md §5.4 open point). */
 const LINE = 1;
 
 export interface FanvilFkey {
@@ -27,7 +27,7 @@ export interface FanvilSpelling {
   /** `<ap><FlashFileName>` relative to `<FlashServerIP>` (the provisioning origin); `$mac` is the phone's. */
   flashFileName: string;
   outboundProxy: { address: string; port: string };
-  /** `<Transport>`: 0 UDP, 3 TLS (phones.md §5.3). */
+  /** `<Transport>`: 0 UDP, 3 TLS (docs/phones.md §5.3). */
   transport: number;
   /** `<DTMFMode>`: 0 in-band, 1 RFC 2833, 2 SIP INFO [K: Wazo]. */
   dtmfMode: number;

@@ -1,5 +1,5 @@
 /**
- * Grandstream spelling of the view (phones.md §4), config version 2 alias names
+ * Grandstream spelling of the view (docs/phones.md §4), config version 2 alias names
  * throughout: virtual keys `pks.vpk.N.*` first, then multi-purpose keys `pks.mpk.N.*`
  * on models that have them (models.json `vpk`), register expiry in minutes.
  */
@@ -28,7 +28,7 @@ export interface GrandstreamSpelling {
   /** `account.1.sip.outboundProxy.1.address`: `host:port`, empty without one. */
   outboundProxy: string;
   /**
-   * `account.1.sip.transport` (P130: 0 UDP, 1 TCP, 2 TLS/TCP, phones.md §4.3). The alias value
+   * `account.1.sip.transport` (P130: 0 UDP, 1 TCP, 2 TLS/TCP, docs/phones.md §4.3). The alias value
    * for TLS is written `TLS` as open-source provisioning code does; unconfirmed on a phone.
    */
   transport: 'UDP' | 'TLS';

@@ -1,5 +1,5 @@
 /**
- * Poly (VVX, UC Software) spelling of the view (phones.md §2): flexible line keys,
+ * Poly (VVX, UC Software) spelling of the view (docs/phones.md §2): flexible line keys,
  * the enhanced feature key that dials the logout code, and the BLF resource list.
  */
 import type { Language } from '../core/model.js';
@@ -40,7 +40,7 @@ export interface PolySpelling {
   /** One entry per key slot, so a shorter list blanks what a longer one wrote. */
   resourceList: PolyResource[];
   language: string;
-  /** `reg.1.server.1.transport` / `reg.1.outboundProxy.transport` (phones.md §2.3). */
+  /** `reg.1.server.1.transport` / `reg.1.outboundProxy.transport` (docs/phones.md §2.3). */
   transport: 'UDPOnly' | 'TLS';
   outboundProxy: { use: 0 | 1; address: string; port: string };
   /** `nat.keepalive.interval` in seconds, 0 = off. */
@@ -52,7 +52,7 @@ export interface PolySpelling {
   alwaysReboot: 0 | 1;
   /**
    * `voIpProt.SIP.requestValidation.N.*`: accept check-sync NOTIFYs only from the registration
-   * servers' addresses (phones.md §2.6). Not for phones behind an SBC, whose NOTIFYs come from
+   * servers' addresses (docs/phones.md §2.6). Not for phones behind an SBC, whose NOTIFYs come from
    * the SBC rather than the registrar; an empty list writes nothing (the phone's default: no check).
    */
   notifyValidation: { n: number; request: 'NOTIFY'; method: 'source'; event: 'check-sync' }[];

@@ -1,5 +1,5 @@
 /**
- * Snom spelling of the view (phones.md §3): `<fkey idx context label>` values
+ * Snom spelling of the view (docs/phones.md §3): `<fkey idx context label>` values
  * (`speed <code>`, `blf <uri>`, `none`) and the phone's language name.
  */
 import type { Language } from '../core/model.js';
@@ -23,7 +23,7 @@ export interface SnomSpelling {
   userHost: string;
   /** `user_outbound`: `host:port;transport=udp`, empty without an outbound proxy. */
   outbound: string;
-  /** `checksync_action`: `sync` reloads without reboot (phones.md §3.6). */
+  /** `checksync_action`: `sync` reloads without reboot (docs/phones.md §3.6). */
   checksyncAction: 'sync' | 'reboot';
   /** `user_dtmf_info`: `off` = RFC 2833 only, `on` = RFC 2833 + SIP INFO, `sip_info_only`. */
   dtmfInfo: 'off' | 'on' | 'sip_info_only';

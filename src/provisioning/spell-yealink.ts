@@ -1,12 +1,12 @@
 /**
- * Yealink spelling of the view (phones.md §1): `linekey.N.*` fields, the emergency
+ * Yealink spelling of the view (docs/phones.md §1): `linekey.N.*` fields, the emergency
  * dial plan of the common file, and the few values whose Yealink codes differ from
  * the view's words.
  */
 import type { Language } from '../core/model.js';
 import type { CommonView, PhoneView } from './view-model.js';
 
-/** `linekey.N.type` codes (phones.md §1.4). */
+/** `linekey.N.type` codes (docs/phones.md §1.4). */
 export const YEALINK_KEY_TYPE = { unused: 0, speedDial: 13, blf: 16 } as const;
 /** The value Yealink reads as "blank this parameter" [K]. */
 export const YEALINK_NULL = '%NULL%';
@@ -25,13 +25,13 @@ export interface YealinkLineKey {
 export interface YealinkPhoneSpelling {
   linekeys: YealinkLineKey[];
   language: string;
-  /** `account.1.nat.udp_update_enable`: 1 sends keep-alives (value meanings [K], see phones.md §1.3). */
+  /** `account.1.nat.udp_update_enable`: 1 sends keep-alives (value meanings [K], see docs/phones.md §1.3). */
   natUpdate: 0 | 1;
   /** `account.1.outbound_proxy_enable`. */
   outboundProxy: { enable: 0 | 1; address: string; port: string };
-  /** `account.1.sip_server.1.transport_type`: 0 UDP, 2 TLS (phones.md §1.3). */
+  /** `account.1.sip_server.1.transport_type`: 0 UDP, 2 TLS (docs/phones.md §1.3). */
   transportType: number;
-  /** `account.1.dtmf.type`: 0 in-band, 1 RFC 2833, 2 SIP INFO, 3 both (phones.md §1.5). */
+  /** `account.1.dtmf.type`: 0 in-band, 1 RFC 2833, 2 SIP INFO, 3 both (docs/phones.md §1.5). */
   dtmfType: number;
   /** `account.1.nat.nat_traversal`: 0 off, 1 STUN. */
   natTraversal: 0 | 1;
@@ -40,7 +40,7 @@ export interface YealinkPhoneSpelling {
 export interface YealinkCommonSpelling {
   /** `dialplan.emergency.N.value`. */
   emergency: { n: number; value: string }[];
-  /** `sip.notify_reboot_enable`: 0 reboots only on `check-sync;reboot=true`, 1 always (phones.md §1.6). */
+  /** `sip.notify_reboot_enable`: 0 reboots only on `check-sync;reboot=true`, 1 always (docs/phones.md §1.6). */
   notifyReboot: 0 | 1;
   /** `sip.trust_ctrl`. */
   trustCtrl: 0 | 1;

@@ -18,7 +18,7 @@ import type { ProvisioningModel } from './config-files.js';
 export const REGISTRATION_EXPIRES: Readonly<Record<ConnectionMode, number>> = { lan: 600, sbc: 600, direct: 120 };
 /** NAT keep-alive interval (s) for phones that reach hotdeskd directly over NAT. */
 export const NAT_KEEPALIVE_SECONDS = 30;
-/** RFC 4733 telephone-event payload type written into every phone (phones.md §9.1). */
+/** RFC 4733 telephone-event payload type written into every phone (docs/phones.md §9.1). */
 export const DTMF_PAYLOAD_TYPE = 101;
 const MAX_TEXT = 64;
 

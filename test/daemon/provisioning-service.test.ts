@@ -311,6 +311,17 @@ t.test('the applied generation is recorded on the phone’s own file only', asyn
   t.equal(w.store.data.audit.filter((entry) => entry.kind !== 'phone-added' && entry.kind !== 'extension-added' && entry.kind !== 'blf-changed' && entry.kind !== 'login').length, 0, 'no audit entry per fetch');
 });
 
+t.test('a User-Agent of an unknown form: the pool phone’s own file by its MAC, logged', async (t) => {
+  const w = await world(t);
+  const reply = await w.get(PHONES.yealink.own, { ua: 'Yealink-NextGen/3.0 (T99X)' });
+  t.equal(reply.status, 200, 'served by the MAC in the file name');
+  t.equal(readPhoneConfig('yealink', reply.body).user, NAMES.yealink, 'the phone’s own idle account');
+  const logged = w.logs().filter((line) => line['msg'] === 'unrecognised User-Agent');
+  t.match(logged, [{ userAgent: 'Yealink-NextGen/3.0 (T99X)', file: PHONES.yealink.own }], 'logged once, with what the phone sent');
+  t.equal(logged.length, 1);
+  t.equal((await w.get('001565000099.cfg', { ua: 'Yealink-NextGen/3.0 (T99X)' })).status, 404, 'a MAC not in the pool: 404');
+});
+
 t.test('wrong token, unknown MAC, MAC mismatch and unknown files: the same 404', async (t) => {
   const w = await world(t);
   const refusals = await Promise.all([

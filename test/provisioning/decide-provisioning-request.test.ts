@@ -67,6 +67,18 @@ t.test('Poly’s master file and the common files are served but are not the pho
   t.match(decide('cfg.xml', UA.grandstream), { kind: 'serve', file: 'common' }, 'Grandstream common file (a template may or may not exist)');
 });
 
+t.test('a User-Agent hotdeskd does not know: served by the file name’s MAC when that MAC is in the pool', async (t) => {
+  const cases: [file: string, ua: string | undefined, phone: string, file: string, unrecognised: boolean][] = [
+    ['001565aabbcc.cfg', 'Yealink-Future/2.0 (T99X)', 'HD0001', 'phone', true],
+    ['0004f2aabbcc.cfg', 'Poly Edge E450 UA/8.1', 'HD0002', 'master', true],
+    ['0c383eaabbcc.cfg', 'fanvil-x3u', 'HD0005', 'phone', true],
+  ];
+  for (const [name, ua, phoneName, file, unrecognised] of cases) {
+    t.match(decide(name, ua), { kind: 'serve', file, phone: { name: phoneName }, unrecognisedUserAgent: unrecognised }, `${name} ${ua}`);
+  }
+  t.match(decide('001565aabbcc.cfg', UA.yealink), { kind: 'serve', unrecognisedUserAgent: false }, 'a known form is recognised');
+});
+
 t.test('refusals: every one a 404, each with its cause', async (t) => {
   const cases: [string, string | undefined, Partial<ProvisioningRequestInput>, object][] = [
     ['001565aabbcc.cfg', UA.yealink, { token: 'tok-0123456789abcdeX' }, { why: 'wrong-token' }],
@@ -74,6 +86,8 @@ t.test('refusals: every one a 404, each with its cause', async (t) => {
     ['001565aabbcc.cfg', UA.yealink, { token: `${TOKEN}x` }, { why: 'wrong-token' }],
     ['hotdesk.json', UA.yealink, {}, { why: 'unknown-file', file: 'hotdesk.json' }],
     ['001565aabbcc.cfg', undefined, {}, { why: 'unknown-file' }],
+    ['001565aabbdd.cfg', undefined, {}, { why: 'unknown-file' }],
+    ['001565aabbdd.cfg', 'SomePhone/1.0', {}, { why: 'unknown-file' }],
     ['001565aabbcd.cfg', 'Yealink SIP-T54W 96.86.0.100 00:15:65:aa:bb:cd', {}, { why: 'unknown-mac', mac: '001565aabbcd' }],
     ['001565000006.cfg', UA.yealink, {}, { why: 'mac-mismatch', fileMac: '001565000006', userAgentMac: '001565aabbcc' }],
     ['0004f2aabbcc.cfg', 'Fanvil X3U 2.12.16.17 0004f2aabbcc', {}, { why: 'wrong-vendor', phone: 'HD0002', model: 'poly-vvx250', requested: 'fanvil' }],

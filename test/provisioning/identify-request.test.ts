@@ -89,6 +89,14 @@ for (const [name, userAgent] of hostile) {
   t.equal(identifyRequest(name, userAgent, catalogue), undefined, `refused: ${JSON.stringify(name).slice(0, 40)} / ${userAgent?.split(' ')[0] ?? 'no UA'}`);
 }
 
+t.test('a name several vendors use is placed by the vendor of the pool phone with that MAC', async (t) => {
+  const pool = (mac: string) => ({ '0004f2aabbcc': 'poly', '0c383eaabbcc': 'fanvil' })[mac] as 'poly' | 'fanvil' | undefined;
+  t.match(identifyRequest('0004f2aabbcc.cfg', 'NewPhone/1.0', catalogue, pool), { vendor: 'poly', file: 'master', mac: '0004f2aabbcc' });
+  t.match(identifyRequest('0c383eaabbcc.cfg', 'NewPhone/1.0', catalogue, pool), { vendor: 'fanvil', file: 'phone', mac: '0c383eaabbcc' });
+  t.equal(identifyRequest('001565aabbcc.cfg', 'NewPhone/1.0', catalogue, pool), undefined, 'a MAC not in the pool stays unplaced');
+  t.equal(identifyRequest('0004f2aabbcc.cfg', 'NewPhone/1.0', catalogue), undefined, 'without a pool lookup: unplaced as before');
+});
+
 t.test('checkIdentity', async (t) => {
   const yealink = identifyRequest('001565aabbcc.cfg', UA.yealink, catalogue)!;
   t.same(checkIdentity(yealink), { ok: true, mac: '001565aabbcc' }, 'UA and file name agree');

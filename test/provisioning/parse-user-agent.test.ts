@@ -6,6 +6,11 @@ const cases: [string | undefined, UserAgentInfo | undefined][] = [
   ['yealink SIP-T46U 108.86.0.90 AA:BB:CC:DD:EE:FF', { vendor: 'yealink', model: 'T46U', firmware: '108.86.0.90', mac: 'aabbccddeeff' }],
   ['Yealink SIP VP-T49G 51.80.0.100 00:15:65:11:22:33', { vendor: 'yealink', model: 'T49G', firmware: '51.80.0.100', mac: '001565112233' }],
   ['Yealink W52P 25.81.0.10 00:15:65:11:22:33', { vendor: 'yealink', model: 'W52P', firmware: '25.81.0.10', mac: '001565112233' }],
+  ['W52P 25.81.0.10 00:15:65:11:22:33', { vendor: 'yealink', model: 'W52P', firmware: '25.81.0.10', mac: '001565112233' }],
+  ['W60B 77.83.0.85', { vendor: 'yealink', model: 'W60B', firmware: '77.83.0.85' }],
+  ['FileTransport PolycomSoundPointIP-SPIP_335-UA/4.2.1.0275', { vendor: 'poly', model: 'SPIP_335', firmware: '4.2.1.0275' }],
+  ['FileTransport PolyEdge-Edge_E350-UA/8.0.1.0123 Type/Application', { vendor: 'poly', model: 'Edge_E350', firmware: '8.0.1.0123' }],
+  ['Mozilla/4.0 (compatible; snomD345-SIP 8.9.3.80)', { vendor: 'snom', model: 'D345', firmware: '8.9.3.80' }],
   // The old form carries no MAC: its last field is a version, not an address.
   ['Yealink-T46G 28.71.0.81 28.1.0.128.0.0.0', { vendor: 'yealink', model: 'T46G', firmware: '28.71.0.81' }],
   ['FileTransport PolycomVVX-VVX_450-UA/6.4.6.2395 Type/Application', { vendor: 'poly', model: 'VVX_450', firmware: '6.4.6.2395' }],

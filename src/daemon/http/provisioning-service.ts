@@ -272,6 +272,7 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
     }
     counters.served++;
     const phone = decision.phone;
+    if (decision.unrecognisedUserAgent) log.info({ client, file: target.file, userAgent: String(request.headers['user-agent']).slice(0, 128) }, 'unrecognised User-Agent');
     log.debug({ client, file: target.file, phone: phone?.name }, 'provisioning file served');
     return {
       status: 200,
