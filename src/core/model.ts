@@ -84,6 +84,8 @@ export interface Settings {
   policies: Record<string, unknown>;
   /** HTTP digest credentials phones need to fetch their configuration; none: no authentication. */
   provisioningAuth?: ProvisioningAuth;
+  /** Whether extension numbers may start with 0 (`0101`); absent: no. */
+  allowLeadingZero?: boolean;
 }
 
 /**

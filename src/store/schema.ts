@@ -42,6 +42,8 @@ const settings = z.object({
       ha1: z.object({ md5: z.string().regex(/^[0-9a-f]{32}$/), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
     })
     .optional(),
+  /** Optional: whether extension numbers may start with 0. */
+  allowLeadingZero: z.boolean().optional(),
 });
 
 const extension = z.object({
