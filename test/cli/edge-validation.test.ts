@@ -68,3 +68,17 @@ t.test('BLF: a list longer than the largest model is refused, naming what fits o
   t.same(await readFile(paths.store), snapshot, 'refusal changes nothing');
   t.equal((await runCli(paths.dir, ['blf', 'set', '101', '102', '-', '103'])).code, 0, 'a short list passes');
 });
+
+t.test('logout 103x says it is not an extension', async (t) => {
+  const paths = await tempData(t);
+  const result = await runCli(paths.dir, ['logout', '103x']);
+  t.same([result.code, result.stdout, result.stderr], [1, '', 'hotdesk: "103x" is not a valid extension (2 to 8 digits)\n']);
+});
+
+t.test('login 101 --phone MAC answers with the phone name', async (t) => {
+  const paths = await tempData(t);
+  t.equal((await runCli(paths.dir, ['extension', 'add', '101', '--name', 'Ada', '--password', 'Sip-Password-123', '--pin', '4826', '--hotdesk'])).code, 0);
+  t.equal((await runCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', '00:15:65:aa:bb:cc'])).code, 0);
+  const login = await runCli(paths.dir, ['login', '101', '--phone', '00:15:65:aa:bb:cc']);
+  t.same([login.code, login.stdout, login.stderr], [0, '101 logged in on HD0001\n', '']);
+});
