@@ -14,6 +14,7 @@ export function lockEnd(iso: string): string {
 export function reasonMessage(reason: Reason): string {
   switch (reason.kind) {
     case 'invalid-mac':
+      if (reason.detail) return `MAC ${reason.value} refused: ${reason.detail}`;
       return `"${reason.value}" is not a MAC address (expected 12 hex digits, e.g. 00:15:65:aa:bb:cc)`;
     case 'unknown-model':
       return reason.suggestions.length > 0
@@ -26,6 +27,7 @@ export function reasonMessage(reason: Reason): string {
     case 'invalid-connection':
       return `invalid connection: ${reason.detail}`;
     case 'invalid-extension':
+      if (reason.detail) return `extension ${reason.value} refused: ${reason.detail}`;
       return `"${reason.value}" is not a valid extension (2 to 8 digits)`;
     case 'duplicate-extension':
       return `extension ${reason.extension} already exists (use hotdesk extension set to change it)`;

@@ -29,3 +29,17 @@ export function checkEmergencyNumber(value: string): string | undefined {
   if (!/^\d{2,6}$/.test(value)) return 'emergency numbers are 2 to 6 digits';
   return undefined;
 }
+
+/**
+ * A verdict on a new extension number among the office's others: a leading zero only where the
+ * office allows it, and never a number equal to another but for leading zeros (`0101` beside `101`).
+ */
+export function checkExtensionAmong(value: string, others: readonly string[], allowLeadingZero: boolean): string | undefined {
+  if (!allowLeadingZero && value.startsWith('0')) {
+    return 'extensions do not start with 0 here (hotdesk settings set leading-zero yes allows it)';
+  }
+  const bare = value.replace(/^0+/, '');
+  const twin = others.find((other) => other !== value && other.replace(/^0+/, '') === bare);
+  if (twin !== undefined) return `${value} and ${twin} differ only by leading zeros`;
+  return undefined;
+}

@@ -19,3 +19,14 @@ export function parseMac(text: string): string | undefined {
 export function formatMac(mac: string): string {
   return mac.match(/../g)?.join(':') ?? mac;
 }
+
+/**
+ * A verdict on a normalised MAC as a phone's: `undefined` when usable. A phone's own
+ * address is unicast (the low bit of the first octet is 0) and neither all zeros nor all ones.
+ */
+export function checkPhoneMac(mac: string): string | undefined {
+  if (/^0{12}$/.test(mac)) return 'the all-zero MAC is no phone';
+  if (/^f{12}$/.test(mac)) return 'ff:ff:ff:ff:ff:ff is the broadcast address, no phone';
+  if ((parseInt(mac.slice(0, 2), 16) & 1) === 1) return 'a multicast MAC (odd first octet) is no phone';
+  return undefined;
+}

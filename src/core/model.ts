@@ -93,6 +93,8 @@ export interface Settings {
   provisioningAuth?: ProvisioningAuth;
   /** Digest algorithms offered office-wide, most preferred first (`hotdesk settings set digest`); absent: MD5 only. `hotdeskd --digest` overrides it. */
   digest?: DigestName[];
+  /** Whether extension numbers may start with 0 (`0101`); absent: no. */
+  allowLeadingZero?: boolean;
 }
 
 /**

@@ -4,12 +4,12 @@
  * reason fails the build until every edge handles it.
  */
 export type Reason =
-  | { kind: 'invalid-mac'; value: string }
+  | { kind: 'invalid-mac'; value: string; detail?: string }
   | { kind: 'unknown-model'; value: string; suggestions: string[] }
   | { kind: 'duplicate-mac'; mac: string; phone: string }
   | { kind: 'unknown-phone'; value: string }
   | { kind: 'invalid-connection'; detail: string }
-  | { kind: 'invalid-extension'; value: string }
+  | { kind: 'invalid-extension'; value: string; detail?: string }
   | { kind: 'duplicate-extension'; extension: string }
   | { kind: 'unknown-extension'; extension: string }
   | { kind: 'invalid-name'; value: string }

@@ -6,7 +6,8 @@
 import type { Actor, AuditEntry, AuditKind, Connection, DigestName, Language, Phone, ProvisioningAuth } from '../core/model.js';
 import { checkProvisioningAuth } from '../core/provisioning-auth.js';
 import { findModel, suggestModels, type Catalogue } from '../core/catalogue.js';
-import { parseMac } from '../core/mac.js';
+import { checkPhoneMac, parseMac } from '../core/mac.js';
+import { checkHostAddress } from '../core/host-address.js';
 import { checkSbcAddress } from '../core/sbc-address.js';
 import { fail, ok, refuse, type Outcome } from '../core/reasons.js';
 import {
@@ -17,6 +18,7 @@ import {
 import {
   checkDisplayName,
   checkEmergencyNumber,
+  checkExtensionAmong,
   checkExtensionNumber,
   checkSipPassword,
 } from '../core/extension-rules.js';
@@ -67,7 +69,17 @@ export type Change =
   | { kind: 'logout'; target: LogoutTarget; actor: Actor; reason?: LogoutReason }
   | { kind: 'set-trunk'; uri: string; username?: string; password?: string; from?: string[] }
   | { kind: 'remove-trunk' }
-  | { kind: 'set-settings'; address?: string; sipDomain?: string; httpPort?: number; defaultLanguage?: Language; timeZone?: string; digest?: DigestName[] }
+  | {
+      kind: 'set-settings';
+      address?: string;
+      sipDomain?: string;
+      httpPort?: number;
+      sipPort?: number;
+      defaultLanguage?: Language;
+      timeZone?: string;
+      allowLeadingZero?: boolean;
+      digest?: DigestName[];
+    }
   /** HA1 values computed by the CLI: the password itself never travels or is stored. */
   | { kind: 'set-provisioning-auth'; auth: ProvisioningAuth }
   | { kind: 'remove-provisioning-auth' }
@@ -144,9 +156,18 @@ function checkConnection(connection: Connection): string | undefined {
   return problem ? `SBC address "${connection.sbc}": ${problem}` : undefined;
 }
 
+/** `sipPort` → `sip-port`: settings are named to people as `hotdesk settings set` spells them. */
+export function settingName(field: string): string {
+  if (field === 'defaultLanguage') return 'language';
+  if (field === 'allowLeadingZero') return 'leading-zero';
+  return field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
 function addPhone(data: StoreData, change: Extract<Change, { kind: 'add-phone' }>, context: ChangeContext): Outcome<Applied> {
   const mac = parseMac(change.mac);
   if (!mac) return fail(refuse('invalid-mac', { value: change.mac }));
+  const macProblem = checkPhoneMac(mac);
+  if (macProblem) return fail(refuse('invalid-mac', { value: change.mac, detail: macProblem }));
   const model = findModel(context.catalogue, change.model);
   if (!model) {
     return fail(refuse('unknown-model', { value: change.model, suggestions: suggestModels(context.catalogue, change.model) }));
@@ -227,6 +248,8 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       if (data.extensions.some((ext) => ext.number === change.number)) {
         return fail(refuse('duplicate-extension', { extension: change.number }));
       }
+      const numberProblem = checkExtensionAmong(change.number, data.extensions.map((ext) => ext.number), data.settings.allowLeadingZero === true);
+      if (numberProblem) return fail(refuse('invalid-extension', { value: change.number, detail: numberProblem }));
       const extension = {
         number: change.number,
         name: change.name.trim(),
@@ -429,11 +452,11 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       const { kind: _kind, ...fields } = change;
       const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
       for (const [name, value] of Object.entries(defined)) {
-        if ((name === 'address' || name === 'sipDomain') && !/^[A-Za-z0-9.:[\]-]{1,253}$/.test(String(value))) {
-          return fail(refuse('invalid-setting', { name, value: String(value), expected: 'a host name or IP address' }));
+        if ((name === 'address' || name === 'sipDomain') && checkHostAddress(String(value))) {
+          return fail(refuse('invalid-setting', { name: settingName(name), value: String(value), expected: checkHostAddress(String(value))! }));
         }
-        if (name === 'httpPort' && !(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535)) {
-          return fail(refuse('invalid-setting', { name, value: String(value), expected: 'a port from 1 to 65535' }));
+        if ((name === 'httpPort' || name === 'sipPort') && !(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535)) {
+          return fail(refuse('invalid-setting', { name: settingName(name), value: String(value), expected: 'a port from 1 to 65535' }));
         }
       }
       // The digest algorithms are no part of any phone's configuration: changing only them re-provisions nothing.
@@ -445,7 +468,7 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       };
       return ok({
         data: withAudit(next, audit('settings-changed', context, { detail: Object.keys(defined).join(', ') })),
-        result: done(`settings updated: ${Object.keys(defined).join(', ') || 'nothing'}`),
+        result: done(`settings updated: ${Object.keys(defined).map(settingName).join(', ') || 'nothing'}`),
       });
     }
     case 'set-provisioning-auth':

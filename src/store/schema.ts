@@ -44,6 +44,8 @@ const settings = z.object({
     .optional(),
   /** Optional: office-wide digest algorithms, most preferred first. */
   digest: z.array(z.enum(['SHA-256', 'MD5'])).min(1).max(2).optional(),
+  /** Optional: whether extension numbers may start with 0. */
+  allowLeadingZero: z.boolean().optional(),
 });
 
 const extension = z.object({

@@ -195,10 +195,12 @@ t.test('settings', async (t) => {
 
   const changes: [string, string, string][] = [
     ['address', '10.0.0.5', 'settings updated: address\n'],
-    ['sip-domain', 'office.example.net', 'settings updated: sipDomain\n'],
-    ['http-port', '8080', 'settings updated: httpPort\n'],
-    ['language', 'de', 'settings updated: defaultLanguage\n'],
-    ['time-zone', 'Europe/Rome', 'settings updated: timeZone\n'],
+    ['sip-domain', 'office.example.net', 'settings updated: sip-domain\n'],
+    ['http-port', '8080', 'settings updated: http-port\nhttp-port takes effect when hotdeskd restarts (systemctl restart hotdeskd); until then phones keep the port it listens on\n'],
+    ['sip-port', '5070', 'settings updated: sip-port\nsip-port takes effect when hotdeskd restarts (systemctl restart hotdeskd); until then phones keep the port it listens on\n'],
+    ['language', 'de', 'settings updated: language\n'],
+    ['time-zone', 'Europe/Rome', 'settings updated: time-zone\n'],
+    ['leading-zero', 'yes', 'settings updated: leading-zero\n'],
   ];
   for (const [name, value, message] of changes) {
     const result = await runCli(paths.dir, ['settings', 'set', name, value]);
@@ -207,8 +209,11 @@ t.test('settings', async (t) => {
   const [text, json] = await Promise.all([runCli(paths.dir, ['settings']), runCli(paths.dir, ['settings', '--json'])]);
   t.same([text.code, text.stderr], [0, '']);
   t.match(text.stdout, /^address\s+10\.0\.0\.5$/m);
-  t.match(text.stdout, /^timeZone\s+Europe\/Rome$/m);
-  t.match(text.stdout, /^provisioningUrl\s+http:\/\/10\.0\.0\.5:8080\/provisioning\/[\w-]+\/$/m);
+  t.match(text.stdout, /^time-zone\s+Europe\/Rome$/m);
+  // Every row is spelled as settings set takes it.
+  t.same(text.stdout.split('\n').filter(Boolean).map((line) => line.split(/\s+/)[0]), ['address', 'sip-domain', 'http-port', 'sip-port', 'language', 'time-zone', 'leading-zero', 'provisioning-url']);
+  t.match(text.stdout, /^sip-port\s+5070$/m);
+  t.match(text.stdout, /^provisioning-url\s+http:\/\/10\.0\.0\.5:8080\/provisioning\/[\w-]+\/$/m);
   t.same([json.code, json.stderr], [0, '']);
   t.match(JSON.parse(json.stdout), {
     address: '10.0.0.5',
@@ -223,11 +228,13 @@ t.test('settings', async (t) => {
   const snapshot = await readFile(paths.store);
   const refused: [string[], number, RegExp][] = [
     [['settings', 'set', 'http-port', 'abc'], 1, /^hotdesk: http-port: "abc" is not valid \(expected a port from 1 to 65535\)\n$/],
-    [['settings', 'set', 'http-port', '70000'], 1, /^hotdesk: httpPort: "70000" is not valid \(expected a port from 1 to 65535\)\n$/],
+    [['settings', 'set', 'http-port', '70000'], 1, /^hotdesk: http-port: "70000" is not valid \(expected a port from 1 to 65535\)\n$/],
     [['settings', 'set', 'language', 'fr'], 1, /^hotdesk: unknown language "fr" \(expected en, de or it\)\n$/],
     [['settings', 'set', 'time-zone', 'Mars/Olympus'], 1, /^hotdesk: time-zone: "Mars\/Olympus" is not valid \(expected an IANA time zone/],
-    [['settings', 'set', 'address', 'bad host!'], 1, /^hotdesk: address: "bad host!" is not valid \(expected a host name or IP address\)\n$/],
-    [['settings', 'set', 'colour', 'red'], 2, /^hotdesk: unknown setting "colour" \(settable: address, sip-domain, http-port, language, time-zone, digest\)\n$/],
+    [['settings', 'set', 'address', 'bad host!'], 1, /^hotdesk: address: "bad host!" is not valid \(expected an IPv4 address, an IPv6 address or a host name\)\n$/],
+    [['settings', 'set', 'address', '999.1.1.1'], 1, /^hotdesk: address: "999\.1\.1\.1" is not valid \(expected an IPv4 address, an IPv6 address or a host name\)\n$/],
+    [['settings', 'set', 'sip-port', '0'], 1, /^hotdesk: sip-port: "0" is not valid \(expected a port from 1 to 65535\)\n$/],
+    [['settings', 'set', 'colour', 'red'], 2, /^hotdesk: unknown setting "colour" \(settable: address, sip-domain, http-port, sip-port, language, time-zone, leading-zero, digest\)\n$/],
     [['settings', 'set', 'address'], 2, /missing required argument 'value'/],
   ];
   const results = await Promise.all(refused.map(([args]) => runCli(paths.dir, args)));

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { formatMac, parseMac } from '../../src/core/mac.js';
+import { checkPhoneMac, formatMac, parseMac } from '../../src/core/mac.js';
 
 const cases: [string, string | undefined][] = [
   ['00:15:65:AA:BB:CC', '001565aabbcc'],
@@ -20,3 +20,21 @@ for (const [input, expected] of cases) {
   t.equal(parseMac(input), expected, `parseMac(${JSON.stringify(input)})`);
 }
 t.equal(formatMac('001565aabbcc'), '00:15:65:aa:bb:cc');
+
+t.test('checkPhoneMac: a phone has a unicast MAC, neither all zeros nor all ones', async (t) => {
+  const cases: [string, RegExp | undefined][] = [
+    ['001565aabbcc', undefined],
+    ['805ec0123456', undefined],
+    ['020000000001', undefined], // locally administered unicast is still a unicast MAC
+    ['000000000000', /all-zero/],
+    ['ffffffffffff', /broadcast/],
+    ['01005e000001', /multicast/],
+    ['333300000001', /multicast/],
+    ['0180c2000000', /multicast/],
+  ];
+  for (const [mac, expected] of cases) {
+    const verdict = checkPhoneMac(mac);
+    if (expected === undefined) t.equal(verdict, undefined, `${mac} is usable`);
+    else t.match(verdict, expected, `${mac} is refused`);
+  }
+});

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { findModel } from '../../core/catalogue.js';
+import { checkBlfFits } from '../../core/blf-fit.js';
 import type { Key, KeyLayout } from '../../core/key-layout.js';
 import { findExtension, keyLayoutFor } from '../../store/queries.js';
 import { CliExit, type CliContext } from '../context.js';
@@ -24,11 +25,13 @@ export function registerBlf(program: Command, context: () => CliContext): void {
 
   blf
     .command('set')
-    .description('set the ordered BLF list of an extension; "-" is an empty position')
+    .description('set the ordered BLF list of an extension; "-" takes no key (empty positions are dropped)')
     .argument('<ext>', 'extension that owns the list')
-    .argument('[targets...]', 'extensions to watch, in key order ("-" for an empty position)')
+    .argument('[targets...]', 'extensions to watch, in key order ("-" is dropped on the phone)')
     .action(async (extension: string, targets: string[]) => {
       const ctx = context();
+      const tooMany = checkBlfFits(targets.filter((target) => target !== '-').length, ctx.catalogue);
+      if (tooMany) throw new CliExit(EXIT_REFUSED, `BLF list of ${extension} refused: ${tooMany}`);
       await ctx.report({
         kind: 'set-blf',
         extension,

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import type { LogoutTarget } from '../../core/sessions.js';
 import type { ChangeResult } from '../../store/changes.js';
 import { CliExit, type CliContext } from '../context.js';
-import { EXIT_USAGE } from '../reason-messages.js';
+import { EXIT_REFUSED, EXIT_USAGE, reasonMessage } from '../reason-messages.js';
+import { checkExtensionNumber } from '../../core/extension-rules.js';
+import { findPhone } from '../../store/queries.js';
 
 function printSessions(ctx: CliContext, result: ChangeResult, json: boolean | undefined, what: string): void {
   if (result.kind !== 'sessions') return;
@@ -21,7 +23,8 @@ export function registerSessions(program: Command, context: () => CliContext): v
     .action(async (extension: string, options: { phone: string; json?: boolean }) => {
       const ctx = context();
       const result = await ctx.change({ kind: 'login', extension, phone: options.phone, actor: 'admin' });
-      printSessions(ctx, result, options.json, `${extension} logged in on ${options.phone.toUpperCase()}`);
+      const phone = findPhone(await ctx.read(), options.phone)?.name ?? options.phone;
+      printSessions(ctx, result, options.json, `${extension} logged in on ${phone}`);
     });
 
   program
@@ -35,6 +38,9 @@ export function registerSessions(program: Command, context: () => CliContext): v
       const ctx = context();
       const given = [extension !== undefined, options.phone !== undefined, Boolean(options.all)].filter(Boolean).length;
       if (given !== 1) throw new CliExit(EXIT_USAGE, 'logout takes exactly one of: EXT, --phone NAME, --all');
+      if (extension !== undefined && checkExtensionNumber(extension)) {
+        throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-extension', value: extension }));
+      }
       const target: LogoutTarget = options.all
         ? { all: true }
         : options.phone !== undefined

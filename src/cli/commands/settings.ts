@@ -6,7 +6,10 @@ import type { Change } from '../../store/changes.js';
 import { CliExit, type CliContext } from '../context.js';
 import { EXIT_REFUSED, EXIT_USAGE, reasonMessage } from '../reason-messages.js';
 
-const SETTABLE = ['address', 'sip-domain', 'http-port', 'language', 'time-zone', 'digest'] as const;
+const SETTABLE = ['address', 'sip-domain', 'http-port', 'sip-port', 'language', 'time-zone', 'leading-zero', 'digest'] as const;
+
+/** Settings hotdeskd reads only when it starts. */
+const NEEDS_RESTART = new Set(['http-port', 'sip-port']);
 
 export function settingChange(name: string, value: string): Change {
   switch (name) {
@@ -14,10 +17,17 @@ export function settingChange(name: string, value: string): Change {
       return { kind: 'set-settings', address: value };
     case 'sip-domain':
       return { kind: 'set-settings', sipDomain: value };
-    case 'http-port': {
+    case 'http-port':
+    case 'sip-port': {
       const port = Number(value);
-      if (!/^\d+$/.test(value)) throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name, value, expected: 'a port from 1 to 65535' }));
-      return { kind: 'set-settings', httpPort: port };
+      if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
+        throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name, value, expected: 'a port from 1 to 65535' }));
+      }
+      return name === 'http-port' ? { kind: 'set-settings', httpPort: port } : { kind: 'set-settings', sipPort: port };
+    }
+    case 'leading-zero': {
+      if (value !== 'yes' && value !== 'no') throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name, value, expected: 'yes or no' }));
+      return { kind: 'set-settings', allowLeadingZero: value === 'yes' };
     }
     case 'language': {
       const language = parseLanguage(value);
@@ -53,7 +63,18 @@ export function registerSettings(program: Command, context: () => CliContext): v
       const digest = formatDigestList(data.settings.digest ?? DEFAULT_OFFICE_DIGEST);
       const shown = { address, sipDomain, httpPort, sipPort, defaultLanguage, timeZone, digest, provisioningUrl: provisioningUrl(data) };
       if (options.json) return ctx.out.json(shown);
-      for (const [name, value] of Object.entries(shown)) ctx.out.line(`${name.padEnd(16)} ${value}`);
+      // Each row is spelled as `settings set` takes it.
+      const rows: [string, string][] = [
+        ['address', address],
+        ['sip-domain', sipDomain],
+        ['http-port', String(httpPort)],
+        ['sip-port', String(sipPort)],
+        ['language', defaultLanguage],
+        ['time-zone', timeZone],
+        ['leading-zero', data.settings.allowLeadingZero === true ? 'yes' : 'no'],
+        ['provisioning-url', provisioningUrl(data)],
+      ];
+      for (const [name, value] of rows) ctx.out.line(`${name.padEnd(16)} ${value}`);
     });
 
   settings
@@ -64,5 +85,6 @@ export function registerSettings(program: Command, context: () => CliContext): v
     .action(async (name: string, value: string) => {
       const ctx = context();
       await ctx.report(settingChange(name, value));
+      if (NEEDS_RESTART.has(name)) ctx.out.line(`${name} takes effect when hotdeskd restarts (systemctl restart hotdeskd); until then phones keep the port it listens on`);
     });
 }
