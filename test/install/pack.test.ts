@@ -6,19 +6,25 @@
  */
 import t from 'tap';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../support/run-cli.js';
+import { ROOT, childEnv } from '../support/run-cli.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; man: string[] };
 
 const found = (command: string): boolean => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 
 t.test('npm pack installs globally with both programs and the man pages', async (t) => {
-  const dir = t.testdir({});
+  // Outside the checkout, so nothing resolves from its node_modules.
+  const dir = mkdtempSync(join(tmpdir(), 'hotdesk-pack-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const prefix = join(dir, 'prefix');
-  const npm = (...args: string[]): string =>
-    execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = { ...childEnv(), PATH: `${join(prefix, 'bin')}:${process.env['PATH'] ?? ''}`, MANPATH: join(prefix, 'share', 'man') };
+  // `env -u NODE_OPTIONS`: tap's loader, put back by its spawn hook, must not reach npm or the installed programs.
+  const run = (cwd: string, command: string, ...args: string[]): string =>
+    execFileSync('env', ['-u', 'NODE_OPTIONS', command, ...args], { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const npm = (...args: string[]): string => run(ROOT, 'npm', ...args, '--no-audit', '--no-fund', '--loglevel=error');
 
   npm('pack', '--pack-destination', dir);
   const tarball = readdirSync(dir).find((name) => name.endsWith('.tgz'));
@@ -26,16 +32,13 @@ t.test('npm pack installs globally with both programs and the man pages', async 
   // --prefer-offline: the dependencies come from the npm cache when they are there.
   npm('install', '--global', '--prefix', prefix, '--prefer-offline', join(dir, tarball!));
 
-  const env = { ...process.env, PATH: `${join(prefix, 'bin')}:${process.env['PATH'] ?? ''}`, MANPATH: join(prefix, 'share', 'man') };
-  const run = (command: string, ...args: string[]): string => execFileSync(command, args, { cwd: dir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-
-  t.equal(run(join(prefix, 'bin', 'hotdesk'), '--version').trim(), pkg.version, 'hotdesk --version');
-  t.match(run(join(prefix, 'bin', 'hotdeskd'), '--help'), /^Usage: hotdeskd/m, 'hotdeskd --help');
-  t.match(run(join(prefix, 'bin', 'hotdesk'), '--help'), /^Usage: hotdesk/m, 'hotdesk --help');
+  t.equal(run(dir, join(prefix, 'bin', 'hotdesk'), '--version').trim(), pkg.version, 'hotdesk --version');
+  t.match(run(dir, join(prefix, 'bin', 'hotdeskd'), '--help'), /^Usage: hotdeskd/m, 'hotdeskd --help');
+  t.match(run(dir, join(prefix, 'bin', 'hotdesk'), '--help'), /^Usage: hotdesk/m, 'hotdesk --help');
 
   t.same(pkg.man.map((page) => page.replace(/^man\//, '')).sort(), readdirSync(join(ROOT, 'man')).sort(), 'every page in man/ is in the "man" field');
   for (const [name, section] of [['hotdeskd', '8'], ['hotdesk', '1'], ['hotdesk.json', '5']] as const) {
-    const where = run('man', '-w', section, name).trim();
+    const where = run(dir, 'man', '-w', section, name).trim();
     t.ok(where.startsWith(join(prefix)), `man -w ${section} ${name} finds the installed page (${where})`);
   }
 
@@ -44,7 +47,7 @@ t.test('npm pack installs globally with both programs and the man pages', async 
   const installed = join(dir, 'hotdeskd.service');
   writeFileSync(installed, unit.replace(/^ExecStart=.*$/m, `ExecStart=${join(prefix, 'bin', 'hotdeskd')}`));
   if (found('systemd-analyze')) {
-    const verify = spawnSync('systemd-analyze', ['verify', installed], { env, encoding: 'utf8' });
+    const verify = spawnSync('env', ['-u', 'NODE_OPTIONS', 'systemd-analyze', 'verify', installed], { env, encoding: 'utf8' });
     t.equal(verify.status, 0, `systemd-analyze verify passes: ${verify.stderr}`);
     t.equal(verify.stderr.trim(), '', 'with nothing to say');
   } else {
