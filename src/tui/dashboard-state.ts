@@ -41,8 +41,8 @@ export interface DashboardState {
 }
 
 export type DashboardEvent =
-  /** `names`: the visible rows, in order. */
-  | { kind: 'move'; by: -1 | 1; names: readonly string[] }
+  /** `names`: the visible rows, in order; `by` rows down (negative: up), stopping at the ends. */
+  | { kind: 'move'; by: number; names: readonly string[] }
   | { kind: 'open-filter' }
   | { kind: 'type-filter'; text: string }
   | { kind: 'erase-filter' }

@@ -7,17 +7,23 @@ export interface DeskBannerProps {
   problem?: string | undefined;
 }
 
+/** Terminal lines the banner takes (its warnings, the store problem and the blank line under them). */
+export function deskBannerHeight({ warnings, problem }: DeskBannerProps): number {
+  const lines = warnings.length + (problem === undefined ? 0 : 1);
+  return lines === 0 ? 0 : lines + 1;
+}
+
 export function DeskBanner({ warnings, problem }: DeskBannerProps) {
   if (warnings.length === 0 && problem === undefined) return null;
   return (
     <Box flexDirection="column" marginBottom={1}>
       {warnings.map((warning) => (
-        <Text key={warning} color="yellow">
+        <Text key={warning} color="yellow" wrap="truncate-end">
           ⚠ warning: {warning}
         </Text>
       ))}
       {problem !== undefined && (
-        <Text color="red">✗ cannot read the store: {problem} (still watching)</Text>
+        <Text color="red" wrap="truncate-end">✗ cannot read the store: {problem} (still watching)</Text>
       )}
     </Box>
   );

@@ -6,7 +6,7 @@ export function DeskSummary({ title, rows }: { title: string; rows: readonly Sta
   const loggedIn = rows.filter((row) => row.state === 'logged-in').length;
   const pending = rows.filter((row) => row.outOfStep).length;
   return (
-    <Text>
+    <Text wrap="truncate-end">
       <Text bold>{title}</Text>
       <Text dimColor>
         {' '}

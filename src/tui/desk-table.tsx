@@ -1,7 +1,13 @@
-/** The live desk table: one line per hot-desk phone, optionally with a selected row; BLF overflow noted below. */
+/**
+ * The live desk table in a window of the terminal: the header always shown, as
+ * many rows as fit (scrolled so the selected row stays on screen), a line
+ * saying which rows are shown when not all fit, and one BLF overflow note.
+ */
+import { useRef } from 'react';
 import { Box, Text } from 'ink';
-import { formatMac } from '../core/mac.js';
 import type { StatusRow } from '../store/queries.js';
+import { cut, layoutDeskTable } from './layout-desk-table.js';
+import { scrollWindow } from './scroll-window.js';
 
 export interface DeskTableProps {
   rows: readonly StatusRow[];
@@ -9,51 +15,65 @@ export interface DeskTableProps {
   selected?: string | undefined;
   /** Shown instead of the table when there are no rows. */
   empty: string;
+  /** Terminal columns the table may use. */
+  width: number;
+  /** Terminal lines the table may use, header and notes included. */
+  height: number;
+  /** ISO time, for the compact SINCE form ("08:00" today). */
+  now: string;
 }
 
-const HEADERS = ['PHONE', 'MODEL', 'MAC', 'STATE', 'EXT', 'USER', 'SINCE', 'SYNC'];
+const MARKER = 2;
 
-function cells(row: StatusRow): string[] {
-  return [
-    row.name,
-    row.model,
-    formatMac(row.mac),
-    row.state,
-    row.extension ?? '-',
-    row.user ?? '-',
-    row.since ? row.since.replace('T', ' ').slice(0, 16) : '-',
-    row.outOfStep ? 'pending' : 'ok',
-  ];
+function overflowNote(rows: readonly StatusRow[], selected: StatusRow | undefined): string | undefined {
+  const over = rows.filter((row) => row.overflow > 0);
+  const row = selected && selected.overflow > 0 ? selected : over.length === 1 ? over[0] : undefined;
+  if (row) return `${row.name}: ${row.overflow} of ${row.user ?? row.extension}'s BLF ${row.overflow === 1 ? 'key does' : 'keys do'} not fit a ${row.model}`;
+  if (over.length > 1) return `${over.length} phones have BLF keys that do not fit their model (hotdesk status lists them)`;
+  return undefined;
 }
 
-export function DeskTable({ rows, selected, empty }: DeskTableProps) {
-  if (rows.length === 0) return <Text dimColor>{empty}</Text>;
-  const lines = rows.map(cells);
-  const widths = HEADERS.map((header, i) => Math.max(header.length, ...lines.map((line) => (line[i] ?? '').length)));
-  const format = (line: string[]): string => line.map((cell, i) => (i === line.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ');
+/** Lines for the rows themselves, once the header, the note and the position line are counted. */
+export function deskListHeight(count: number, height: number, hasNote: boolean): number {
+  const room = height - 1 - (hasNote ? 1 : 0);
+  return Math.max(1, count > room ? room - 1 : room);
+}
+
+export function DeskTable({ rows, selected, empty, width, height, now }: DeskTableProps) {
+  const top = useRef(0);
+  if (rows.length === 0) return <Text dimColor wrap="truncate-end">{empty}</Text>;
+  const { header, lines } = layoutDeskTable(rows, Math.max(1, width - MARKER), now);
+  const selectedIndex = rows.findIndex((row) => row.name === selected);
+  const note = overflowNote(rows, rows[selectedIndex]);
+  const listHeight = deskListHeight(rows.length, height, note !== undefined);
+  top.current = scrollWindow({ count: rows.length, selected: selectedIndex, height: listHeight, top: top.current });
+  const first = top.current;
+  const shown = rows.slice(first, first + listHeight);
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
         {'  '}
-        {format(HEADERS)}
+        {header}
       </Text>
-      {rows.map((row, i) => {
+      {shown.map((row, i) => {
         const isSelected = row.name === selected;
         return (
           <Text key={row.name} wrap="truncate-end" inverse={isSelected} color={row.outOfStep ? 'yellow' : row.state === 'logged-in' ? 'green' : undefined}>
             {isSelected ? '❯ ' : '  '}
-            {format(lines[i]!)}
+            {lines[first + i]!}
           </Text>
         );
       })}
-      {rows
-        .filter((row) => row.overflow > 0)
-        .map((row) => (
-          <Text key={`${row.name}-overflow`} color="yellow" wrap="truncate-end">
-            {'  '}
-            {row.name}: {row.overflow} of {row.user ?? row.extension}'s BLF {row.overflow === 1 ? 'key does' : 'keys do'} not fit a {row.model}
-          </Text>
-        ))}
+      {shown.length < rows.length && (
+        <Text dimColor wrap="truncate-end">
+          {cut(`  ${first + 1}–${first + shown.length} of ${rows.length} phones · PgUp/PgDn Home/End`, width)}
+        </Text>
+      )}
+      {note !== undefined && (
+        <Text color="yellow" wrap="truncate-end">
+          {cut(`  ${note}`, width)}
+        </Text>
+      )}
     </Box>
   );
 }

@@ -1,5 +1,5 @@
 /** The dashboard's input hook: keys per view → dashboard events, and the changes they submit. */
-import { useCallback, useMemo, useReducer } from 'react';
+import { useCallback, useMemo, useReducer, useRef, type RefObject } from 'react';
 import { useApp, useInput, type Key } from 'ink';
 import type { Outcome, Reason } from '../core/reasons.js';
 import type { Change, ChangeResult } from '../store/changes.js';
@@ -19,6 +19,8 @@ export interface DashboardOptions {
   describeReason: (reason: Reason) => string;
   /** Re-reads the store after a change, so the table does not wait for the file watch. */
   reload: () => Promise<StoreData | undefined>;
+  /** Rows PgUp/PgDn move by: the rows on screen. */
+  page: RefObject<number>;
 }
 
 export interface DashboardControls {
@@ -33,7 +35,7 @@ export interface DashboardControls {
 
 const isText = (input: string, key: Key): boolean => input !== '' && !key.ctrl && !key.meta && !key.tab && !key.return;
 
-export function useDashboard({ rows, submit, newIdlePassword, describeReason, reload }: DashboardOptions): DashboardControls {
+export function useDashboard({ rows, submit, newIdlePassword, describeReason, reload, page }: DashboardOptions): DashboardControls {
   const { exit } = useApp();
   const [state, dispatch] = useReducer(applyDashboardEvent, initialDashboardState);
   const visible = useMemo(() => filterStatusRows(rows, state.filter), [rows, state.filter]);
@@ -68,10 +70,18 @@ export function useDashboard({ rows, submit, newIdlePassword, describeReason, re
     [carryOut, newIdlePassword],
   );
 
-  const { view } = state;
+  // What the screen shows now. Ink hands keys to the handler of the last
+  // subscribed render, which can lag a painted frame: a key pressed right after
+  // PgDn must act on the row the admin sees selected, so the handler reads here.
+  const shown = useRef({ state, names, selected });
+  shown.current = { state, names, selected };
   useInput(
     (input, key) => {
-      const move = key.upArrow ? -1 : key.downArrow ? 1 : 0;
+      const { state, names, selected } = shown.current;
+      const { view } = state;
+      const pageBy = Math.max(1, page.current ?? 1);
+      const all = names.length;
+      const move = key.upArrow ? -1 : key.downArrow ? 1 : key.pageUp ? -pageBy : key.pageDown ? pageBy : key.home ? -all : key.end ? all : 0;
       switch (view.kind) {
         case 'table':
           if (move !== 0) return dispatch({ kind: 'move', by: move, names });
@@ -106,7 +116,7 @@ export function useDashboard({ rows, submit, newIdlePassword, describeReason, re
           return undefined;
       }
     },
-    { isActive: view.kind !== 'add-phone' },
+    { isActive: state.view.kind !== 'add-phone' },
   );
 
   return { state, visible, selected, onWizardDone };

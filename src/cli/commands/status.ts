@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { formatMac } from '../../core/mac.js';
 import { lockState, statusRows, statusWarnings, type StatusRow } from '../../store/queries.js';
-import type { CliContext } from '../context.js';
+import { CliExit, type CliContext } from '../context.js';
 import { lockCount, printLockTable } from '../lock-table.js';
 import { activePinAlerts, describePinAlert } from '../../core/pin-alerts.js';
-import { lockEnd } from '../reason-messages.js';
+import { EXIT_USAGE, lockEnd } from '../reason-messages.js';
 import { fetchSipBlocks, printSipBlocks } from '../sip-blocks.js';
 
 export function registerStatus(program: Command, context: () => CliContext): void {
@@ -16,6 +16,9 @@ export function registerStatus(program: Command, context: () => CliContext): voi
     .action(async (options: { json?: boolean; watch?: boolean }) => {
       const ctx = context();
       if (options.watch) {
+        if (!ctx.io.stdin.isTTY || !ctx.io.stdout.isTTY) {
+          throw new CliExit(EXIT_USAGE, 'status --watch needs a terminal; without one, hotdesk status prints the table once (--json for scripts)');
+        }
         const [{ runStatusWatch }, { buildStatusWatchProps }] = await Promise.all([import('../../tui/run.js'), import('../tui-props.js')]);
         return runStatusWatch(buildStatusWatchProps(ctx), ctx.io);
       }
