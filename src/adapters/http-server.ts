@@ -170,13 +170,17 @@ export function startHttpServer(options: HttpServerOptions): Promise<HttpServer>
       return;
     }
     perAddress.set(address, open + 1);
+    // A connection that never sends a byte is closed like a slow one (node times only requests it has begun);
+    // a timer of its own, as node's http layer manages the socket's own timeout.
+    const silent = setTimeout(() => {
+      if (socket.bytesRead === 0) socket.destroy();
+    }, requestTimeout);
     socket.once('close', () => {
+      clearTimeout(silent);
       const left = (perAddress.get(address) ?? 1) - 1;
       if (left > 0) perAddress.set(address, left);
       else perAddress.delete(address);
     });
-    // A connection that never sends a request is closed like a slow one (node times only requests it has begun).
-    socket.setTimeout(requestTimeout, () => socket.destroy());
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     counters.malformed++;
