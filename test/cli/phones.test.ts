@@ -211,7 +211,7 @@ t.test('settings', async (t) => {
   t.match(text.stdout, /^address\s+10\.0\.0\.5$/m);
   t.match(text.stdout, /^time-zone\s+Europe\/Rome$/m);
   // Every row is spelled as settings set takes it.
-  t.same(text.stdout.split('\n').filter(Boolean).map((line) => line.split(/\s+/)[0]), ['address', 'sip-domain', 'http-port', 'sip-port', 'language', 'time-zone', 'leading-zero', 'provisioning-url']);
+  t.same(text.stdout.split('\n').filter(Boolean).map((line) => line.split(/\s+/)[0]), ['address', 'sip-domain', 'http-port', 'sip-port', 'language', 'time-zone', 'leading-zero', 'digest', 'provisioning-url']);
   t.match(text.stdout, /^sip-port\s+5070$/m);
   t.match(text.stdout, /^provisioning-url\s+http:\/\/10\.0\.0\.5:8080\/provisioning\/[\w-]+\/$/m);
   t.same([json.code, json.stderr], [0, '']);

@@ -72,6 +72,7 @@ export function registerSettings(program: Command, context: () => CliContext): v
         ['language', defaultLanguage],
         ['time-zone', timeZone],
         ['leading-zero', data.settings.allowLeadingZero === true ? 'yes' : 'no'],
+        ['digest', digest],
         ['provisioning-url', provisioningUrl(data)],
       ];
       for (const [name, value] of rows) ctx.out.line(`${name.padEnd(16)} ${value}`);
