@@ -1,5 +1,5 @@
 /** Random secrets for new stores and phones, from node:crypto. */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 
 /** URL-safe random token (the provisioning path segment). */
 export function randomToken(bytes = 18): string {
@@ -19,4 +19,27 @@ export function randomPassword(length = 20): string {
     if (password.length === length) return password;
   }
   return password + randomPassword(length - password.length);
+}
+
+/** Random bytes drawn 4 KiB at a time: a tag per SIP response costs no system call. */
+const pool = { bytes: Buffer.alloc(0), used: 0 };
+
+function pooledBytes(count: number): Buffer {
+  if (pool.used + count > pool.bytes.length) {
+    pool.bytes = randomBytes(4096);
+    pool.used = 0;
+  }
+  const bytes = pool.bytes.subarray(pool.used, pool.used + count);
+  pool.used += count;
+  return bytes;
+}
+
+/** A SIP tag (RFC 3261 §19.3: at least 32 random bits): 64 bits from the cryptographic generator. */
+export function sipTag(): string {
+  return pooledBytes(8).toString('base64url');
+}
+
+/** A random number in [0, below) from the cryptographic generator (CSeq starts, SDP session ids). */
+export function randomNumber(below: number): number {
+  return randomInt(below);
 }

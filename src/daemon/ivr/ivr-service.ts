@@ -25,6 +25,7 @@ import type { PromptLibrary } from '../../adapters/prompt-files.js';
 import { createMediaSession, type MediaSession } from './media-session.js';
 import { createWarningCalls, type WarningCallRequest, type WarningChallengeAnswerer } from './warning-calls.js';
 import type { WarningOutcome } from '../../media/warning-call.js';
+import { sipTag, randomNumber } from '../../adapters/secrets.js';
 
 /** What the IVR does to the office, carried out by the daemon (store changes and their effects). */
 export interface IvrActions {
@@ -116,7 +117,7 @@ interface Call {
   timer: NodeJS.Timeout | undefined;
 }
 
-const newTag = () => Math.random().toString(36).slice(2, 12);
+const newTag = sipTag;
 
 export function createIvrService(options: IvrServiceOptions): IvrService {
   const { stack, log, actions } = options;
@@ -374,9 +375,9 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
         state: 'starting',
         media: undefined,
         machine: undefined,
-        localCseq: Math.floor(Math.random() * 10_000),
+        localCseq: randomNumber(10_000),
         sdp: undefined,
-        sessionId: Math.floor(Math.random() * 1e9),
+        sessionId: randomNumber(1e9),
         sessionVersion: 1,
         unacked: undefined,
         timer: undefined,

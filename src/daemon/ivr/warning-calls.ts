@@ -34,6 +34,7 @@ import type { Logger } from '../../adapters/log.js';
 import type { RtpPortPool } from '../../adapters/rtp-socket.js';
 import type { PromptLibrary } from '../../adapters/prompt-files.js';
 import { createMediaSession, type MediaSession } from './media-session.js';
+import { sipTag, randomNumber } from '../../adapters/secrets.js';
 
 /** Answers a 401/407 to our request with credentials; `undefined` when it cannot. */
 export type WarningChallengeAnswerer = (
@@ -108,7 +109,7 @@ interface WarningCall {
   finish(outcome: WarningOutcome): void;
 }
 
-const newTag = () => Math.random().toString(36).slice(2, 12);
+const newTag = sipTag;
 
 export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
   const { stack, log } = options;
@@ -262,14 +263,14 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
     async call(warning) {
       const socket = await options.pool.open();
       return new Promise<WarningOutcome>((resolve) => {
-        const sessionId = Math.floor(Math.random() * 1e9);
+        const sessionId = randomNumber(1e9);
         const offer = buildSdpOffer({ address: options.mediaAddress(), port: socket.port, sessionId, sessionVersion: 1 });
         const call: WarningCall = {
           request: warning,
           callId: `${sip.generateBranch().slice(7)}@hotdesk`,
           fromTag: newTag(),
           toTag: undefined,
-          cseq: Math.floor(Math.random() * 10_000),
+          cseq: randomNumber(10_000),
           invite: undefined as unknown as SipRequest,
           remoteTarget: warning.target.contact,
           routes: [],

@@ -23,6 +23,7 @@ import {
 } from '../../sip/auth-throttle.js';
 import type { StoreData } from '../../store/schema.js';
 import sip from 'sip';
+import { sipTag } from '../../adapters/secrets.js';
 
 export type AuthVerdict = { kind: 'ok'; account: string } | { kind: 'refused'; response: SipResponse; delayMs: number };
 
@@ -143,7 +144,7 @@ function claimedUser(request: SipRequest): string | undefined {
   return parsed?.user ?? undefined;
 }
 
-const tag = () => Math.random().toString(36).slice(2, 12);
+const tag = sipTag;
 
 const MAX_DIGEST_FAILURES = 200;
 

@@ -22,6 +22,7 @@ import {
 import type { SipStack } from '../../adapters/sip-stack.js';
 import type { Logger } from '../../adapters/log.js';
 import type { CallEvent } from './proxy.js';
+import { sipTag } from '../../adapters/secrets.js';
 
 export interface BlfOptions {
   stack: SipStack;
@@ -55,7 +56,7 @@ const MAX_CALLS = 10_000;
 const userOf = (value: string | SipUri | undefined): string | undefined =>
   value === undefined ? undefined : (typeof value === 'string' ? sip.parseUri(value) : value)?.user;
 
-const newTag = () => Math.random().toString(36).slice(2, 12);
+const newTag = sipTag;
 
 export function createBlfService(options: BlfOptions): BlfService {
   const { stack, log } = options;

@@ -15,6 +15,7 @@ import type { Logger } from '../../adapters/log.js';
 import type { SipStack } from '../../adapters/sip-stack.js';
 import type { StoreData } from '../../store/schema.js';
 import type { ChallengeAnswerer } from './proxy.js';
+import { sipTag } from '../../adapters/secrets.js';
 
 export interface PhoneSyncOptions {
   stack: SipStack;
@@ -98,7 +99,7 @@ export function createPhoneSync(options: PhoneSyncOptions): PhoneSync {
       domain: data.settings.sipDomain,
       ownUri: options.ownUri(),
       callId: `${sip.generateBranch().slice(7)}@hotdesk`,
-      fromTag: Math.random().toString(36).slice(2, 12),
+      fromTag: sipTag(),
       cseq: 1,
     });
     const endpoint: Endpoint = target.source;

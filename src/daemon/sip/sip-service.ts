@@ -38,6 +38,7 @@ import { checkTrunkSource } from '../../sip/trunk-source.js';
 import { logRelayRefused, type RelayRefusal } from '../relay-refusal-log.js';
 import { createDialogGuard } from './dialog-guard.js';
 import { checkReferTo, replaceIdentity } from './routing-trust.js';
+import { sipTag } from '../../adapters/secrets.js';
 
 export interface SipServiceOptions {
   bind: string;
@@ -98,7 +99,7 @@ export interface SipService {
   close(): Promise<void>;
 }
 
-const toTag = () => Math.random().toString(36).slice(2, 12);
+const toTag = sipTag;
 
 function userOf(value: string | SipUri): string | undefined {
   return uriOf(value)?.user;
