@@ -2,22 +2,24 @@
  * linphone, a third SIP stack beside SIPp and baresip, against hotdeskd on its
  * defaults: as a hot-desk phone and as an extension calling baresip.
  *
- * Why linphone: Debian 12 packages four SIP user agents. linphone-cli ships
- * `linphone-daemon`, a headless command interface (stdin/stdout, no terminal
- * needed) over liblinphone 5.1, whose SIP stack (belle-sip) shares no code
- * with baresip's (libre) or SIPp's; it does digest with MD5 and SHA-256,
- * DTMF as RFC 4733 events and as SIP INFO, hold/resume by re-INVITE and blind
- * transfer by REFER, all as daemon commands. twinkle-console needs a sound
- * device to place a call and reads its commands from a terminal; pjsua is not
- * packaged in Debian 12 (pjproject was removed); sipsak is a test tool, not a
- * user agent.
+ * Why linphone: of the SIP user agents Debian 12 packages besides baresip and
+ * SIPp, linphone-cli ships `linphone-daemon`, a machine interface (commands
+ * on stdin; `Status: Ok|Error` answers and `Event-type:` blocks on stdout; no
+ * terminal needed) over liblinphone 5.1, whose SIP stack (belle-sip) shares
+ * no code with baresip's (libre) or SIPp's. It answers MD5 and SHA-256
+ * digest challenges, sends DTMF as RFC 4733 events or as SIP INFO, holds and
+ * resumes by re-INVITE and transfers by REFER, each a daemon command.
+ * The other candidates: twinkle-console (1.10) is a console for a person at
+ * a terminal (it takes its first argument as a profile name: no `--help`, no
+ * documented command channel), so it was not tried further; pjsua is not
+ * packaged in Debian 12; sipsak sends single requests, it is not a phone.
  *
  * What linphone cannot do here, and how the test copes:
- * - It does not fetch hotdeskd's provisioning files, so after a login it does
- *   not become 100 by itself: the test restarts it with 100's account on the
- *   same SIP port, as the phone's re-provisioning would (same device).
- * - Its DTMF mode is read once at start (`use_info` in linphonerc): the INFO
- *   login is another start of the same phone.
+ * - hotdeskd has no provisioning template for linphone, so after a login it
+ *   does not become 100 by itself: the test restarts it with 100's account on
+ *   the same SIP port, as the phone's re-provisioning would (same device).
+ * - Its DTMF mode is a linphonerc setting (`use_info`, `use_rfc2833`) that no
+ *   daemon command changes: the INFO login is another start of the same phone.
  * - With no sound card it captures nothing: it plays a 1 kHz tone WAV into
  *   the call (`incall-player-start`) and the test reads what baresip decoded
  *   (baresip's sndfile dump); what linphone received is in the RTP statistics
