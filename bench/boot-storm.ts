@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { loadCatalogue } from '../src/adapters/catalogue-files.js';
 import type { Change } from '../src/store/changes.js';
-import { credentials, parseChallenges } from '../test/interop/support/digest.js';
+import { credentials, parseChallenges } from './digest-client.js';
 import { readYealink } from '../test/fixtures/provisioning/read-config.js';
 import { envNumber, machineLoad, mib, sampleUsage, startHotdeskd, workspace, writeStoreChanges } from './sip-bench.js';
 

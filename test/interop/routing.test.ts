@@ -18,7 +18,7 @@ function finalAnswer(messages: TracedMessage[]): TracedMessage | undefined {
 async function registeredIdlePhone(t: Test, office: Office): Promise<number> {
   const [port] = (await sippPorts(1)) as [number];
   const flow = await register(office, { account: 'HD0001', port });
-  sippPassed(t, flow.answer, 'HD0001 registers with its idle account');
+  sippPassed(t, flow.result, 'HD0001 registers with its idle account');
   return port;
 }
 
@@ -34,9 +34,8 @@ t.test('routing rules', async (t) => {
 
   await t.test('an idle hot-desk phone may not call an extension: 403 Log In First', async (t) => {
     const flow = await call(office, { account: 'HD0001', dialled: '201', port: phonePort, scenario: 'invite-rejected.xml' });
-    sippPassed(t, flow.challenge, 'INVITE → 407 → ACK');
-    sippPassed(t, flow.answer, 'INVITE with credentials → refusal → ACK');
-    const answer = finalAnswer(flow.answer.received());
+    sippPassed(t, flow.result, 'INVITE → 407 → ACK, INVITE with credentials → refusal → ACK');
+    const answer = finalAnswer(flow.result.received());
     t.equal(answer?.status, 403);
     t.equal(answer?.reason, 'Log In First');
   });
@@ -46,7 +45,7 @@ t.test('routing rules', async (t) => {
     await trunk.ready;
     const flow = await call(office, { account: 'HD0001', dialled: '112', port: phonePort, scenario: 'call-auth.xml' });
     const atTrunk = await trunk.finished;
-    sippPassed(t, flow.answer, 'caller: INVITE with credentials → 200 → ACK → BYE → 200');
+    sippPassed(t, flow.result, 'caller: INVITE → 407 → ACK, INVITE with credentials → 200 → ACK → BYE → 200');
     sippPassed(t, atTrunk, 'trunk: INVITE → 180 → 200, ACK, BYE → 200');
     const invite = atTrunk.received().find((message) => message.method === 'INVITE');
     t.match(invite?.requestUri ?? '', new RegExp(`^sip:112@127\\.0\\.0\\.1:${trunkPort}$`), 'the trunk is asked for 112');
@@ -55,7 +54,7 @@ t.test('routing rules', async (t) => {
       ['INVITE', 'ACK', 'BYE'],
       'ACK and BYE reach the trunk through the proxy',
     );
-    const bye = flow.answer.received().find((message) => message.headers('CSeq')[0] === '3 BYE');
+    const bye = flow.result.received().find((message) => message.headers('CSeq')[0] === '3 BYE');
     t.equal(bye?.status, 200, 'the BYE is answered');
   });
 
@@ -69,8 +68,8 @@ t.test('routing rules', async (t) => {
       args: ['-mi', '127.0.0.1', '-mp', String(mediaPort)],
       timeoutS: 40,
     });
-    sippPassed(t, flow.answer, 'INVITE → 200 → ACK, PIN 2468# from the sip-tester pcaps, BYE from hotdeskd → 200');
-    const ok = finalAnswer(flow.answer.received());
+    sippPassed(t, flow.result, 'INVITE → 407 → ACK, INVITE → 200 → ACK, PIN 2468# from the sip-tester pcaps, BYE from hotdeskd → 200');
+    const ok = finalAnswer(flow.result.received());
     t.equal(ok?.status, 200, 'answered');
     t.match(ok?.text ?? '', /m=audio \d+ RTP\/AVP 0 101/, 'PCMU and telephone-event 101 in the answer');
     t.ok(await storeEventually(office, (data) => data.phones[0]?.session?.extension === '100'), 'the store says HD0001 is 100');
@@ -85,8 +84,8 @@ t.test('routing rules', async (t) => {
     const set = await office.cli('dial-codes', 'set', 'park', '*70', '--force');
     t.equal(set.code, 0, 'hotdesk dial-codes set park *70 --force');
     const flow = await call(office, { account: 'HD0001', dialled: '*77*100*', port: phonePort, scenario: 'invite-rejected.xml' });
-    sippPassed(t, flow.answer, 'INVITE with credentials → refusal → ACK');
-    const answer = finalAnswer(flow.answer.received());
+    sippPassed(t, flow.result, 'INVITE → 407 → ACK, INVITE with credentials → refusal → ACK');
+    const answer = finalAnswer(flow.result.received());
     t.equal(answer?.status, 403);
     t.equal(answer?.reason, 'Forbidden');
   });

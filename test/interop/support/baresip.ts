@@ -27,7 +27,8 @@ export interface Baresip {
   readonly events: BaresipEvent[];
   readonly port: number;
   command(command: string, params?: string): void;
-  waitForEvent(type: string, timeoutMs?: number): Promise<BaresipEvent>;
+  /** The first event of `type` among those from index `after` on (default: all), or the next one. */
+  waitForEvent(type: string, timeoutMs?: number, after?: number): Promise<BaresipEvent>;
   output(): string;
   stop(): Promise<void>;
 }
@@ -56,6 +57,13 @@ export interface BaresipOptions {
   account: string;
   password: string;
   server: { host: string; port: number };
+  /** Answer incoming calls by itself (default: manual, `accept`). */
+  answerMode?: 'manual' | 'auto';
+  /**
+   * Load the sndfile module: each call's audio is written to `dump-…-dec.wav`
+   * (what baresip received and decoded) and `dump-…-enc.wav` (what it sent) here.
+   */
+  dumpDir?: string;
 }
 
 export async function startBaresip(options: BaresipOptions): Promise<Baresip> {
@@ -73,6 +81,7 @@ export async function startBaresip(options: BaresipOptions): Promise<Baresip> {
       'module g711.so',
       'module aufile.so',
       'module aubridge.so',
+      ...(options.dumpDir ? ['module sndfile.so', `snd_path ${options.dumpDir}`] : []),
       'module_app account.so',
       'module_app menu.so',
       'module_app ctrl_tcp.so',
@@ -84,10 +93,12 @@ export async function startBaresip(options: BaresipOptions): Promise<Baresip> {
   const { host, port } = options.server;
   await writeFile(
     join(options.dir, 'accounts'),
-    `<sip:${options.account}@${host}:${port};transport=udp>;auth_pass=${options.password};regint=300;answermode=manual;audio_codecs=PCMU;dtmfmode=rtpevent\n`,
+    // outbound: every request through hotdeskd, also those to URIs of its SIP domain (a transfer's Refer-To).
+    `<sip:${options.account}@${host}:${port};transport=udp>;outbound="sip:${host}:${port};transport=udp";auth_pass=${options.password};regint=300;answermode=${options.answerMode ?? 'manual'};audio_codecs=PCMU;dtmfmode=rtpevent\n`,
   );
   await writeFile(join(options.dir, 'contacts'), '');
-  const child: ChildProcess = spawn('baresip', ['-f', options.dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // -s: every SIP message on stdout, the trace a failing test shows (output()).
+  const child: ChildProcess = spawn('baresip', ['-s', '-f', options.dir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output = (output + chunk).slice(-100_000)));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output = (output + chunk).slice(-100_000)));
@@ -143,8 +154,8 @@ export async function startBaresip(options: BaresipOptions): Promise<Baresip> {
       const text = JSON.stringify({ command, ...(params !== undefined ? { params } : {}), token: String(++token) });
       connected.write(`${Buffer.byteLength(text)}:${text},`);
     },
-    waitForEvent(type, timeoutMs = 10_000) {
-      const seen = events.find((event) => event.type === type);
+    waitForEvent(type, timeoutMs = 10_000, after = 0) {
+      const seen = events.slice(after).find((event) => event.type === type);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`baresip: no ${type} event within ${timeoutMs} ms; events: ${events.map((event) => event.type).join(', ')}\n${output.slice(-3000)}`)), timeoutMs);

@@ -1,8 +1,8 @@
 /**
  * One office for an interop test: a temporary data directory seeded through
  * the real CLI (`bin/hotdesk --data DIR …`), the built `bin/hotdeskd` serving
- * SIP on 127.0.0.1 and a free port, and SIPp flows against it with digest
- * credentials computed by ./digest.ts (see there for why).
+ * SIP on 127.0.0.1 and a free port with its default options, and SIPp flows
+ * against it that authenticate with SIPp's own digest code.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
@@ -14,7 +14,6 @@ import { runCli, type Finished } from '../../support/run-cli.js';
 import { startDaemon, type RunningDaemon } from '../../support/start-daemon.js';
 import { loadStoreFile, tempDir } from '../../support/temp-data.js';
 import type { StoreData } from '../../../src/store/schema.js';
-import { credentials, parseChallenges, pickChallenge, type Challenge, type ClientAlgorithm } from './digest.js';
 import { freeUdpPorts, requireSipp, runSipp, startSipp, type RunningSipp, type SippOptions, type SippResult } from './sipp.js';
 
 export const SCENARIOS = fileURLToPath(new URL('../scenarios/', import.meta.url));
@@ -46,8 +45,7 @@ export const label = (what: string): string => `${what}-${process.pid}-${++seria
  * Seeds an office with `commands` (each the arguments of one `hotdesk`
  * command, run before the daemon starts) and starts hotdeskd on it.
  */
-/** `daemonArgs` go to hotdeskd as they are (e.g. `--digest md5` for peers that read only MD5 challenges). */
-export async function startOffice(t: Test, commands: string[][], daemonArgs: string[] = []): Promise<Office> {
+export async function startOffice(t: Test, commands: string[][]): Promise<Office> {
   requireSipp();
   // INTEROP_KEEP=1 keeps the data directory and every SIPp trace for a look afterwards.
   const keep = process.env['INTEROP_KEEP'] === '1';
@@ -61,7 +59,8 @@ export async function startOffice(t: Test, commands: string[][], daemonArgs: str
   };
   await cli('settings', 'set', 'sip-domain', DOMAIN);
   for (const command of commands) await cli(...command);
-  const daemon = await startDaemon(t, data, daemonArgs);
+  // hotdeskd as shipped: no option beyond the data directory, loopback and free ports.
+  const daemon = await startDaemon(t, data);
   const banner = /sip:\s+udp\+tcp (\S+):(\d+)/.exec(daemon.stdout());
   if (!banner) throw new Error(`no SIP address in the hotdeskd banner: ${daemon.stdout()}`);
   const sip = { host: banner[1]!, port: Number(banner[2]) };
@@ -108,20 +107,32 @@ export async function startOffice(t: Test, commands: string[][], daemonArgs: str
 /** Local SIP ports for SIPp processes that must keep one port (register first, then answer on it). */
 export const sippPorts = freeUdpPorts;
 
-/** The challenges of the first 401/407 SIPp received, or a clear error. */
-export function challengesIn(result: SippResult, status: 401 | 407): Challenge[] {
+/**
+ * The `algorithm=` of each challenge in the first 401/407 SIPp received, in
+ * order (RFC 7616 §3.3: a challenge without one means MD5), or a clear error.
+ */
+export function offeredAlgorithms(result: SippResult, status: 401 | 407): string[] {
   const answer = result.received().find((message) => message.status === status);
   if (!answer) throw new Error(`no ${status} received:\n${result.describe()}`);
-  return parseChallenges(answer.headers(status === 401 ? 'WWW-Authenticate' : 'Proxy-Authenticate'));
+  return answer.headers(status === 401 ? 'WWW-Authenticate' : 'Proxy-Authenticate').map((value) => /\balgorithm\s*=\s*"?([^",\s]+)/i.exec(value)?.[1] ?? 'MD5');
+}
+
+/**
+ * SIPp's own digest answer: `[authentication]` in a scenario signs with
+ * `-au`/`-ap`. SIPp 3.6.1 signs the digest-uri `sip:REMOTE_IP:REMOTE_PORT`
+ * unless given `-auth_uri`; hotdeskd checks that the digest-uri is the
+ * Request-URI (RFC 3261 §22.4), so each run passes the Request-URI it sends.
+ * SIPp puts `sip:` in front of the -auth_uri value itself.
+ */
+function sippAuth(account: string, password: string, requestUri: string): string[] {
+  return ['-au', account, '-ap', password, '-auth_uri', requestUri.replace(/^sip:/, '')];
 }
 
 export interface AuthFlow {
-  /** The SIPp run that got the challenge. */
-  challenge: SippResult;
-  /** The SIPp run that sent the credentials. */
-  answer: SippResult;
-  /** The challenges offered (one per algorithm). */
-  offered: Challenge[];
+  /** The one SIPp run: request, 401/407, request with credentials, the rest. */
+  result: SippResult;
+  /** The algorithms of the challenges offered (one challenge per algorithm), in order. */
+  offered: string[];
 }
 
 export interface RegisterOptions {
@@ -130,38 +141,26 @@ export interface RegisterOptions {
   password?: string;
   /** Local SIP port (the Contact); default: a free one. */
   port?: number;
-  algorithm?: ClientAlgorithm;
   expires?: number;
-  /** register-auth.xml (expects 200) or register-refused.xml (expects 401). */
-  scenario?: 'register-auth.xml' | 'register-refused.xml';
+  /** register-auth.xml (expects 200), register-refused.xml (expects 401 twice) or register-challenge.xml (one 401, not answered). */
+  scenario?: 'register-auth.xml' | 'register-refused.xml' | 'register-challenge.xml';
   /** SIPp's transport (default UDP; TCP is one connection per SIPp run). */
   transport?: 'udp' | 'tcp';
 }
 
-/** REGISTER → 401 (SIPp), credentials (here), REGISTER with Authorization → 200 (SIPp), one Call-ID. */
+/** REGISTER → 401 → REGISTER with SIPp's own Authorization → 200, one SIPp run. */
 export async function register(office: Office, options: RegisterOptions): Promise<AuthFlow> {
   const name = label(`register-${options.account}`);
   const [port] = options.port !== undefined ? [options.port] : await sippPorts(1);
-  const keys = { hd_account: options.account, hd_domain: DOMAIN, hd_tag: name, hd_expires: options.expires ?? 300 };
-  const callId = ['-cid_str', `${name}-%u@127.0.0.1`, ...(options.transport === 'tcp' ? ['-t', 't1'] : [])];
-  const challenge = await office.sipp({ scenario: join(SCENARIOS, 'register-challenge.xml'), name: `${name}-1`, port: port!, keys, args: callId });
-  if (challenge.code !== 0) throw new Error(`REGISTER without credentials did not end with a 401:\n${challenge.describe()}`);
-  const offered = challengesIn(challenge, 401);
-  const auth = credentials({
-    challenge: pickChallenge(offered, options.algorithm ?? 'MD5'),
-    username: options.account,
-    password: options.password ?? (await office.password(options.account)),
-    method: 'REGISTER',
-    uri: `sip:${DOMAIN}`,
-  });
-  const answer = await office.sipp({
+  const password = options.password ?? (await office.password(options.account));
+  const result = await office.sipp({
     scenario: join(SCENARIOS, options.scenario ?? 'register-auth.xml'),
-    name: `${name}-2`,
+    name,
     port: port!,
-    keys: { ...keys, hd_auth: `Authorization: ${auth}` },
-    args: callId,
+    keys: { hd_account: options.account, hd_domain: DOMAIN, hd_tag: name, hd_expires: options.expires ?? 300 },
+    args: [...sippAuth(options.account, password, `sip:${DOMAIN}`), ...(options.transport === 'tcp' ? ['-t', 't1'] : [])],
   });
-  return { challenge, answer, offered };
+  return { result, offered: result.received().some((message) => message.status === 401) ? offeredAlgorithms(result, 401) : [] };
 }
 
 export interface CallOptions {
@@ -169,42 +168,35 @@ export interface CallOptions {
   dialled: string;
   password?: string;
   port?: number;
-  algorithm?: ClientAlgorithm;
-  /** call-auth.xml (answered, BYE) or invite-rejected.xml (a 4xx/5xx refusal). */
+  /** call-auth.xml (answered, BYE), invite-rejected.xml (a 4xx/5xx refusal) or login-dtmf.xml. */
   scenario: 'call-auth.xml' | 'invite-rejected.xml' | 'login-dtmf.xml';
   /** How long call-auth.xml holds the call before BYE, ms. */
   holdMs?: number;
-  /** Further SIPp arguments for the second run (e.g. `-mp PORT` for its media). */
+  /** Further SIPp arguments (e.g. `-mp PORT` for its media). */
   args?: string[];
-  /** SIPp's own time limit for the second run, seconds. */
+  /** SIPp's own time limit, seconds. */
   timeoutS?: number;
 }
 
-/** INVITE → 407 → ACK (SIPp), credentials (here), INVITE with Proxy-Authorization and the rest of `scenario` (SIPp). */
+/** INVITE → 407 → ACK, INVITE with SIPp's own Proxy-Authorization and the rest of `scenario`, one SIPp run. */
 export async function call(office: Office, options: CallOptions): Promise<AuthFlow> {
   const name = label(`call-${options.account}`);
   const [port] = options.port !== undefined ? [options.port] : await sippPorts(1);
-  const keys = { hd_account: options.account, hd_dialled: options.dialled, hd_domain: DOMAIN, hd_tag: randomBytes(6).toString('hex') };
-  const callId = ['-cid_str', `${name}-%u@127.0.0.1`];
-  const challenge = await office.sipp({ scenario: join(SCENARIOS, 'invite-challenge.xml'), name: `${name}-1`, port: port!, keys, args: callId });
-  if (challenge.code !== 0) throw new Error(`INVITE without credentials did not end with a 407:\n${challenge.describe()}`);
-  const offered = challengesIn(challenge, 407);
-  const auth = credentials({
-    challenge: pickChallenge(offered, options.algorithm ?? 'MD5'),
-    username: options.account,
-    password: options.password ?? (await office.password(options.account)),
-    method: 'INVITE',
-    uri: `sip:${options.dialled}@${DOMAIN}`,
-  });
-  const answer = await office.sipp({
+  const password = options.password ?? (await office.password(options.account));
+  const result = await office.sipp({
     scenario: join(SCENARIOS, options.scenario),
-    name: `${name}-2`,
+    name,
     port: port!,
-    keys: { ...keys, hd_auth: `Proxy-Authorization: ${auth}` },
-    args: [...callId, '-d', String(options.holdMs ?? 300), ...(options.args ?? [])],
+    keys: { hd_account: options.account, hd_dialled: options.dialled, hd_domain: DOMAIN, hd_tag: randomBytes(6).toString('hex') },
+    args: [
+      ...sippAuth(options.account, password, `sip:${options.dialled}@${DOMAIN}`),
+      '-cid_str', `${name}-%u@127.0.0.1`,
+      '-d', String(options.holdMs ?? 300),
+      ...(options.args ?? []),
+    ],
     ...(options.timeoutS !== undefined ? { timeoutS: options.timeoutS } : {}),
   });
-  return { challenge, answer, offered };
+  return { result, offered: result.received().some((message) => message.status === 407) ? offeredAlgorithms(result, 407) : [] };
 }
 
 /** Waits until `check` holds for the store file (the daemon saves registrations within about 0.5 s). */

@@ -1,14 +1,13 @@
 /**
- * The client half of SIP digest (RFC 7616 / RFC 8760), written apart from
- * hotdesk's own src/sip/digest.ts so the interop tests check hotdeskd against
- * a second implementation.
+ * The client half of SIP digest (RFC 7616 / RFC 8760) for the benchmarks,
+ * written apart from hotdesk's own src/sip/digest.ts.
  *
- * Why the tests need it: SIPp 3.6.1 answers only the first challenge of a
- * 401/407 and only knows MD5, while hotdeskd sends SHA-256 first and MD5
- * second (RFC 8760 §2.3 order). SIPp's `[authentication]` keyword (and
- * `-au`/`-ap`) then stops with "createAuthHeader: authentication must use MD5
- * or AKAv1-MD5". So SIPp sends the request and receives the challenge, this
- * module computes the credentials, and SIPp sends them in the next request.
+ * Why the benchmarks need it: boot-storm.ts plays hundreds of phones with
+ * plain UDP sockets, not SIPp, so it answers challenges itself; the SIPp
+ * benchmarks compute credentials once per fetched nonce (sip-bench.ts) so a
+ * timed step spends SIPp's time on the flows, not on hashing. The interop
+ * tests use no client of their own: SIPp, baresip and linphone answer with
+ * their own digest code.
  */
 import { createHash, randomBytes } from 'node:crypto';
 
