@@ -98,8 +98,14 @@ const keysOf = (config: SimConfig) => config.keys.filter((key) => key.kind !== '
 for (const profile of PROFILES) {
   t.test(`${profile.model}: boot, idle account, voice login, check-sync, the user's phone, logout (${profile.source})`, async (t) => {
     const { daemon, base } = await office(t, profile);
-    const phone = startVendorPhone(profile, base);
+    // Factory-fresh: a vendor with a documented plug-and-play request learns the URL from hotdeskd;
+    // the others are given it (DHCP option 66/160 or by hand).
+    const phone = startVendorPhone(profile, profile.pnp ? undefined : base);
     t.teardown(() => phone.close());
+    if (profile.pnp) {
+      const pnp = await phone.plugAndPlay({ address: '127.0.0.1', port: daemon.sip!.stack.transport.port });
+      t.equal(pnp.url, `${base}/`, 'plug-and-play: the provisioning directory as application/url');
+    }
 
     // Power on: the files its vendor asks for, in order, and an account it can read.
     const boot = await phone.boot();

@@ -18,9 +18,12 @@
  * by a real phone's firmware.
  */
 import http from 'node:http';
+import dgram from 'node:dgram';
+import { randomBytes } from 'node:crypto';
+import sipCodec from 'sip';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Vendor } from '../../src/core/catalogue.js';
-import type { SipMessage, SipRequest, SipResponse } from '../../src/sip/message.js';
+import { buildResponse, type SipMessage, type SipRequest, type SipResponse } from '../../src/sip/message.js';
 import { startTestPhone, type TestPhone } from './test-phone.js';
 
 /** A programmable key as the phone would show it. */
@@ -66,6 +69,11 @@ export interface VendorProfile {
   actsOn(event: string): boolean;
   /** The files a provisioning round is expected to request, in order (the documented sequence). */
   expectedFiles(fresh: boolean): string[];
+  /**
+   * Plug-and-play of a factory-fresh phone, for vendors whose form of the `ua-profile` SUBSCRIBE is
+   * documented: the user part naming the MAC and the Event header it sends.
+   */
+  pnp?: { user: string; event: string };
 }
 
 const xml = new XMLParser({
@@ -129,6 +137,10 @@ export function yealinkProfile(options: { model: string; name: string; commonFil
     mac: options.mac,
     source: 'Yealink admin guides; Wazo wazo_yealink v86; FusionPBX yealink templates',
     expectedFiles: () => files,
+    pnp: {
+      user: `MAC%3a${options.mac.toUpperCase()}`,
+      event: `ua-profile;profile-type="device";vendor="Yealink";model="${options.name}";version="${options.firmware}"`,
+    },
     async provision(get) {
       const values = new Map<string, string>();
       // The boot file is optional: without one the phone goes on with the common and MAC files.
@@ -273,6 +285,7 @@ export function snomProfile(options: { model: string; name: string; firmware: st
     mac: options.mac,
     source: 'Snom wiki (Auto Provisioning, Function Key Types, checksync_action); Wazo wazo_snom',
     expectedFiles: () => files,
+    pnp: { user: `MAC%3a${MAC}`, event: `ua-profile;profile-type="device";vendor="snom";model="snom${options.name}";version="${options.firmware}"` },
     async provision(get) {
       const settings = new Map<string, string>();
       const fkeys = new Map<number, { value: string; label: string }>();
@@ -469,6 +482,12 @@ export interface VendorPhone {
   readonly config: SimConfig | undefined;
   /** The SIP side, once `register` ran. */
   readonly sip: TestPhone | undefined;
+  /**
+   * Factory-fresh: sends the vendor's plug-and-play SUBSCRIBE to `server` (the directed form of the
+   * 224.0.1.75 multicast) and waits for the 200 and the NOTIFY in its dialog, which must carry
+   * `application/url`; the phone answers it 200 and provisions from that URL from then on.
+   */
+  plugAndPlay(server: { address: string; port: number }): Promise<{ url: string; notify: SipRequest }>;
   /** Powers on: one provisioning round; returns the fetches of this round and what was read. */
   boot(): Promise<{ fetches: Fetch[]; config: SimConfig }>;
   /** Registers over UDP with the account and registrar of the last round. */
@@ -481,16 +500,21 @@ export interface VendorPhone {
   close(): Promise<void>;
 }
 
-/** `baseUrl`: the provisioning URL the phone was given (`http://host:port/provisioning/<token>`). */
-export function startVendorPhone(profile: VendorProfile, baseUrl: string, domain?: string): VendorPhone {
+/**
+ * `baseUrl`: the provisioning URL the phone was given (`http://host:port/provisioning/<token>`, by DHCP
+ * option 66 or by hand); a phone that does plug-and-play learns it there instead.
+ */
+export function startVendorPhone(profile: VendorProfile, baseUrl: string | undefined, domain?: string): VendorPhone {
   const fetches: Fetch[] = [];
   let config: SimConfig | undefined;
   let sip: TestPhone | undefined;
   let booted = false;
+  let base = baseUrl?.replace(/\/$/, '');
   const get: Get = (file, userAgent) =>
     new Promise((resolve, reject) => {
+      if (base === undefined) throw new Error('no provisioning URL: neither given nor learnt by plug-and-play');
       http
-        .get(`${baseUrl}/${file}`, { headers: { 'user-agent': userAgent } }, (response) => {
+        .get(`${base}/${file}`, { headers: { 'user-agent': userAgent } }, (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('end', () => {
@@ -515,6 +539,60 @@ export function startVendorPhone(profile: VendorProfile, baseUrl: string, domain
     },
     get sip() {
       return sip;
+    },
+    async plugAndPlay(server) {
+      if (!profile.pnp) throw new Error(`${profile.vendor}: no documented plug-and-play request`);
+      const socket = dgram.createSocket('udp4');
+      await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+      const port = socket.address().port;
+      const id = randomBytes(6).toString('hex');
+      try {
+        const outcome = new Promise<{ url: string; notify: SipRequest }>((resolve, reject) => {
+          let answered = false;
+          const timer = setTimeout(() => reject(new Error('no plug-and-play answer')), 5000);
+          socket.on('message', (bytes) => {
+            const message = sipCodec.parse(bytes) as SipMessage | undefined;
+            if (!message) return;
+            if ('status' in message) {
+              if (message.status >= 300) reject(new Error(`SUBSCRIBE answered ${message.status}`));
+              else if (message.status >= 200) answered = true;
+              return;
+            }
+            if (message.method !== 'NOTIFY') return;
+            socket.send(Buffer.from(sipCodec.stringify(buildResponse(message, 200, 'OK')), 'latin1'), server.port, server.address);
+            clearTimeout(timer);
+            const type = String(message.headers['content-type'] ?? '');
+            const url = String(message.content ?? '').trim();
+            if (!answered) return reject(new Error('NOTIFY before the 200 to the SUBSCRIBE'));
+            if (message.headers['call-id'] !== `${id}@127.0.0.1`) return reject(new Error('NOTIFY outside the SUBSCRIBE dialog'));
+            if (!/^application\/url\b/i.test(type)) return reject(new Error(`NOTIFY body is ${type}, not application/url`));
+            // Grandstream and Snom take a directory: the files are searched for under it.
+            if (!/^https?:\/\/[^ ]+\/$/.test(url)) return reject(new Error(`not a directory URL: ${url}`));
+            base = url.replace(/\/$/, '');
+            resolve({ url, notify: message });
+          });
+        });
+        const text = [
+          `SUBSCRIBE sip:${profile.pnp.user}@224.0.1.75 SIP/2.0`,
+          `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bK${id};rport`,
+          `From: <sip:${profile.pnp.user}@224.0.1.75>;tag=${id}`,
+          `To: <sip:${profile.pnp.user}@224.0.1.75>`,
+          `Call-ID: ${id}@127.0.0.1`,
+          'CSeq: 1 SUBSCRIBE',
+          `Event: ${profile.pnp.event}`,
+          'Expires: 0',
+          'Accept: application/url',
+          `Contact: <sip:${profile.pnp.user}@127.0.0.1:${port}>`,
+          'Max-Forwards: 70',
+          'Content-Length: 0',
+          '',
+          '',
+        ].join('\r\n');
+        socket.send(Buffer.from(text, 'latin1'), server.port, server.address);
+        return await outcome;
+      } finally {
+        socket.close();
+      }
     },
     boot: round,
     async register() {
