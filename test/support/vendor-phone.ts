@@ -83,7 +83,7 @@ const xml = new XMLParser({
   parseAttributeValue: false,
   processEntities: true,
   htmlEntities: false,
-  isArray: (name) => ['fkey', 'item', 'Fkey', 'dssSide', 'line', 'file'].includes(name),
+  isArray: (name) => ['fkey', 'item', 'Fkey', 'dssSide', 'internal', 'line', 'file'].includes(name),
 });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -429,7 +429,8 @@ export function grandstreamProfile(options: { model: string; name: string; firmw
  * documented one (older X models: `F0V00X600000.cfg`, `f0X4hw1.100.cfg`, …; no source names one
  * for the X-U models), then `<mac>.cfg`; `<sip><line index="1">` account elements, `Transport`
  * 0 UDP / 1 TCP / 3 TLS, `DTMFMode` 1 RFC 2833; `<dsskey>` `Fkey` Type 1 memory key with
- * `<number>@<line>/f` (speed dial) or `/ba` (BLF), Type 0 none. Acts on `check-sync`.
+ * `<number>@<line>/f` (speed dial) or `/ba` (BLF), Type 0 none; the line-key column `<dssSide>`
+ * first, then function-key pages `<internal>` (X-U, X210). Acts on `check-sync`.
  * Sources: Fanvil admin guide (auto provision); Wazo `wazo_fanvil` serie_x and common (User-Agent,
  * common file names, transport and DTMF codes, key values); FusionPBX `fanvil/x4u`.
  */
@@ -449,7 +450,14 @@ export function fanvilProfile(options: { model: string; name: string; firmware: 
       if (!config) throw new Error(`${name}: no <sysConf>`);
       const line = config.sip?.line?.find((entry: Node) => String(entry['@index']) === '1');
       if (!line) throw new Error(`${name}: no <line index="1">`);
-      const keys = (config.dsskey?.dssSide ?? []).flatMap((side: Node) => side.Fkey ?? []).map((fkey: Node): SimKey => {
+      // The line-key column (<dssSide> pages), then the function-key pages (<internal>), each by Fkey index.
+      const byIndex = (pages: Node[]) =>
+        [...pages]
+          .sort((a, b) => Number(a['@index']) - Number(b['@index']))
+          .flatMap((page: Node) => [...(page.Fkey ?? [])].sort((a: Node, b: Node) => Number(a['@index']) - Number(b['@index'])));
+      const internal: Node[] = config.dsskey?.internal ?? [];
+      if (internal.length > 0 && Number(textOf(config.dsskey?.FuncKeyPageNum)) < internal.length) throw new Error('FuncKeyPageNum hides function-key pages');
+      const keys = [...byIndex(config.dsskey?.dssSide ?? []), ...byIndex(internal)].map((fkey: Node): SimKey => {
         const type = textOf(fkey.Type);
         const value = textOf(fkey.Value);
         if (type === '0') return { kind: 'none' };
