@@ -14,6 +14,7 @@ const vendorFile = z.object({
       keys: z.number().int().min(1).max(200),
       commonFile: z.string().regex(/^y0{9}\d{3}\.cfg$/).optional(),
       vpk: z.number().int().min(0).max(200).optional(),
+      fanvilPages: z.object({ lineKeys: z.number().int().min(0).max(200), keysPerPage: z.number().int().min(1).max(200) }).optional(),
       digestSha256: z.boolean().optional(),
       digestSource: z.string().min(1).optional(),
     }).refine((model) => model.digestSha256 !== true || model.digestSource !== undefined, {

@@ -16,6 +16,12 @@ export interface PhoneModel {
   /** Grandstream: how many of the keys are virtual (VPK); the rest are multi-purpose keys. */
   vpk?: number;
   /**
+   * Fanvil X-U/X210: how many of the keys are the line-key column (`<dssSide>`) and how many
+   * function keys make one page of the rest (`<internal index="page">`). Left out: every key
+   * on the first `<dssSide>` page.
+   */
+  fanvilPages?: { lineKeys: number; keysPerPage: number };
+  /**
    * The vendor documents RFC 8760 SHA-256 digest for this model's firmware: its
    * accounts are challenged SHA-256 first, MD5 second. Set only with `digestSource`.
    */

@@ -25,12 +25,14 @@ const info = (vendor: Vendor, model: string, firmware: string, mac: string | und
 
 const READERS: readonly Reader[] = [
   // Yealink SIP-T54W 96.86.0.100 00:15:65:aa:bb:cc | yealink SIP-T46U … | Yealink SIP VP-T49G … |
-  // Yealink W52P … | Yealink-T46G 28.71.0.81 28.1.0.128.0.0.0 (no MAC: the last field is not one)
+  // Yealink SIP-T19P_E2 … | Yealink SIP-T38G  38.70.0.125 … (two spaces) | Yealink CP860 … | Yealink W52P … |
+  // Yealink-T46G 28.71.0.81 28.1.0.128.0.0.0 (no MAC: the last field is not one). Forms: Wazo wazo_yealink
+  // common.py User-Agent list (docs/phones.md §1.2).
   (text) => {
     const match =
-      /^yealink[ -](?:SIP[ -])?(?:VP-)?([A-Za-z0-9]{2,16}) ([0-9][0-9.]{0,31})(?: (\S{1,40}))?$/i.exec(text) ??
-      // DECT base stations without the vendor word: `W52P 25.81.0.10 00:15:65:11:22:33` (docs/phones.md §Yealink)
-      /^(W[0-9]{2}[A-Z]{1,2}) ([0-9][0-9.]{0,31})(?: (\S{1,40}))?$/.exec(text);
+      /^yealink[ -](?:SIP[ -])?(?:VP-)?([A-Za-z0-9_]{2,16}) +([0-9][0-9.]{0,31})(?: +(\S{1,40}))?$/i.exec(text) ??
+      // DECT bases and the VP530 without the vendor word: `W52P 25.81.0.10 00:15:65:11:22:33`, `VP530P 23.70.0.40 …`
+      /^(W[0-9]{2}[A-Z]{1,2}|VP530P?) +([0-9][0-9.]{0,31})(?: +(\S{1,40}))?$/.exec(text);
     return match ? info('yealink', match[1]!.toUpperCase(), match[2]!, match[3] ? parseMac(match[3]) : undefined) : undefined;
   },
   // FileTransport PolycomVVX-VVX_450-UA/6.4.6.2395 Type/Application (no MAC in Poly's User-Agent)
@@ -38,9 +40,13 @@ const READERS: readonly Reader[] = [
     const match = /^FileTransport Poly(?:com)?[A-Za-z]{1,24}-([A-Za-z0-9_]{1,24})-UA\/([0-9][0-9.]{0,31})(?: |$)/.exec(text);
     return match ? info('poly', match[1]!, match[2]!, undefined) : undefined;
   },
-  // Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 2010.12-00004-g9ba52f5 000413AABBCC SXM:0 UXM:0)
+  // Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 2010.12-00004-g9ba52f5 000413AABBCC SXM:0 UXM:0) |
+  // Mozilla/4.0 (compatible; snom320-SIP 6.5.20; snom320 jffs2 v3.36; snom320 linux 3.38) (fields after `;`) |
+  // Mozilla/4.0 (compatible; Snom M900 05.20.0001 000413b60680) (DECT). Forms: Wazo wazo_snom common.py.
   (text) => {
-    const match = /^Mozilla\/4\.0 \(compatible; snom([A-Za-z0-9]{2,16})-SIP ([0-9][0-9.]{0,31})((?: [^ ()]{1,64}){0,8})\)$/.exec(text);
+    const match =
+      /^Mozilla\/4\.0 \(compatible; snom([A-Za-z0-9]{2,16})-SIP ([0-9][0-9.]{0,31});?((?: [^ ()]{1,64}){0,12})\)$/.exec(text) ??
+      /^Mozilla\/4\.0 \(compatible; Snom (M[0-9]{3}) ([0-9][0-9.]{0,31})((?: [^ ()]{1,64}){0,4})\)$/.exec(text);
     if (!match) return undefined;
     const macToken = match[3]!.split(' ').find((token) => /^[0-9A-Fa-f]{12}$/.test(token));
     return info('snom', match[1]!.toUpperCase(), match[2]!, macToken ? parseMac(macToken) : undefined);

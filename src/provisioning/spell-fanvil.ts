@@ -1,7 +1,11 @@
 /**
  * Fanvil spelling of the view (docs/phones.md §5): `<dsskey>` function keys as memory
- * keys (`<number>@<line>/f` speed dial, `<number>@<line>/ba` BLF), all on the first
- * `dssSide` page with index = slot, and the line settings whose codes differ from the view.
+ * keys (`<number>@<line>/f` speed dial, `<number>@<line>/ba` BLF) and the line settings
+ * whose codes differ from the view. Key numbering per model family, as Wazo's wazo_fanvil
+ * serie_x writes it: on X-U and X210 models (models.json `fanvilPages`) the first keys are
+ * the line-key column `<dssSide index="1">` (Fkey index 1…lineKeys) and the rest are function
+ * keys on `<internal index="page">` pages (Fkey index 1…keysPerPage on each page, with
+ * `<FuncKeyPageNum>`); other models get every key on `<dssSide index="1">`, index = slot.
  */
 import type { Language } from '../core/model.js';
 import type { PhoneView } from './view-model.js';
@@ -21,8 +25,12 @@ export interface FanvilFkey {
 }
 
 export interface FanvilSpelling {
-  /** `<dssSide index>` pages; all keys on page 1, `Fkey index` = slot (as FusionPBX writes it). */
+  /** `<dssSide index>` pages: the line-key column (all keys on models without `fanvilPages`). */
   dssSides: { index: number; fkeys: FanvilFkey[] }[];
+  /** `<internal index>` pages of function keys (X-U, X210); empty on other models. */
+  internal: { index: number; fkeys: FanvilFkey[] }[];
+  /** `<FuncKeyPageNum>`: how many `internal` pages; 0 writes none. */
+  funcKeyPageNum: number;
   language: string;
   /** `<ap><FlashFileName>` relative to `<FlashServerIP>` (the provisioning origin); `$mac` is the phone's. */
   flashFileName: string;
@@ -49,10 +57,23 @@ export function spellFanvilKeys(keys: PhoneView['keys']): FanvilFkey[] {
   });
 }
 
+/** Splits the keys into the line-key column and function-key pages (see the file comment). */
+export function pageFanvilKeys(fkeys: FanvilFkey[], pages: { lineKeys: number; keysPerPage: number } | undefined): Pick<FanvilSpelling, 'dssSides' | 'internal' | 'funcKeyPageNum'> {
+  if (!pages) return { dssSides: [{ index: 1, fkeys }], internal: [], funcKeyPageNum: 0 };
+  const column = fkeys.slice(0, pages.lineKeys).map((key, at) => ({ ...key, index: at + 1 }));
+  const internal: FanvilSpelling['internal'] = [];
+  fkeys.slice(pages.lineKeys).forEach((key, at) => {
+    const page = Math.floor(at / pages.keysPerPage) + 1;
+    if (!internal[page - 1]) internal.push({ index: page, fkeys: [] });
+    internal[page - 1]!.fkeys.push({ ...key, index: (at % pages.keysPerPage) + 1 });
+  });
+  return { dssSides: column.length > 0 ? [{ index: 1, fkeys: column }] : [], internal, funcKeyPageNum: internal.length };
+}
+
 export function spellFanvil(view: PhoneView): FanvilSpelling {
   const proxy = view.server.outboundProxy;
   return {
-    dssSides: [{ index: 1, fkeys: spellFanvilKeys(view.keys) }],
+    ...pageFanvilKeys(spellFanvilKeys(view.keys), view.model.fanvilPages),
     language: LANGUAGE[view.account.language],
     flashFileName: `${view.provisioning.path.replace(/^\//, '')}$mac.cfg`,
     outboundProxy: proxy ? { address: proxy.host, port: String(proxy.port) } : { address: '', port: '' },

@@ -14,8 +14,12 @@ export interface GrandstreamKey {
   n: number;
   section: 'vpk' | 'mpk';
   keyMode: 'SpeedDial' | 'BLF' | 'None';
-  /** Account reference: VPK `0` (first account, 0-based), MPK `Account1` [K: Wazo]. */
-  account: string;
+  /**
+   * Account reference, `Account1` for VPKs and MPKs alike: the alias Grandstream's own GRP261x
+   * template (fw 1.0.5.15, as shipped in FusionPBX) writes, whose comment lists the options as
+   * "0 - Account1, 1 - Account2…". (Wazo writes the bare 0-based number on VPKs.)
+   */
+  account: 'Account1';
   description: string;
   value: string;
 }
@@ -28,10 +32,10 @@ export interface GrandstreamSpelling {
   /** `account.1.sip.outboundProxy.1.address`: `host:port`, empty without one. */
   outboundProxy: string;
   /**
-   * `account.1.sip.transport` (P130: 0 UDP, 1 TCP, 2 TLS/TCP, docs/phones.md §4.3). The alias value
-   * for TLS is written `TLS` as open-source provisioning code does; unconfirmed on a phone.
+   * `account.1.sip.transport` (P130: 0 UDP, 1 TCP, 2 TLS/TCP, docs/phones.md §4.3). The alias options
+   * are `UDP`, `TCP`, `TlsOrTcp` (Grandstream's GRP261x template comment); `TLS` is none of them.
    */
-  transport: 'UDP' | 'TLS';
+  transport: 'UDP' | 'TlsOrTcp';
   yesNo: { keepAlive: 'Yes' | 'No'; rfc2833: 'Yes' | 'No'; sipInfo: 'Yes' | 'No' };
 }
 
@@ -39,7 +43,7 @@ export function spellGrandstreamKeys(keys: PhoneView['keys'], vpkCount: number):
   return keys.map((key): GrandstreamKey => {
     const section = key.slot <= vpkCount ? 'vpk' : 'mpk';
     const n = section === 'vpk' ? key.slot : key.slot - vpkCount;
-    const account = section === 'vpk' ? '0' : 'Account1';
+    const account = 'Account1' as const;
     switch (key.kind) {
       case 'logout':
         return { n, section, keyMode: 'SpeedDial', account, description: key.label, value: key.number };
@@ -59,7 +63,7 @@ export function spellGrandstream(view: PhoneView): GrandstreamSpelling {
     expiresMinutes: Math.max(1, Math.ceil(view.server.expires / 60)),
     language: LANGUAGE[view.account.language],
     outboundProxy: view.server.outboundProxy?.text ?? '',
-    transport: view.server.transport === 'tls' ? 'TLS' : 'UDP',
+    transport: view.server.transport === 'tls' ? 'TlsOrTcp' : 'UDP',
     yesNo: { keepAlive: yesNo(view.server.natKeepAlive.enabled), rfc2833: yesNo(view.dtmf.rfc2833), sipInfo: yesNo(view.dtmf.sipInfo) },
   };
 }

@@ -76,7 +76,7 @@ const EXPECTED: Readonly<Record<Vendor, { transport: string; provisioning: strin
   yealink: { transport: '2', provisioning: 'https://192.0.2.10:8443/provisioning/tok-0123456789abcdef/' },
   poly: { transport: 'TLS', provisioning: '' },
   snom: { transport: 'transport=tls', provisioning: 'https://192.0.2.10:8443/provisioning/tok-0123456789abcdef/' },
-  grandstream: { transport: 'TLS', provisioning: '' },
+  grandstream: { transport: 'TlsOrTcp', provisioning: '' },
   fanvil: { transport: '3', provisioning: 'https://192.0.2.10:8443' },
 };
 const PLAIN: Readonly<Record<Vendor, { transport: string; provisioning: string }>> = {

@@ -11,8 +11,8 @@ const keys: ViewKey[] = [
 ];
 
 t.same(spellGrandstreamKeys(keys, 2), [
-  { n: 1, section: 'vpk', keyMode: 'SpeedDial', account: '0', description: 'Logout', value: '*77*5*' },
-  { n: 2, section: 'vpk', keyMode: 'BLF', account: '0', description: 'Bob', value: '202' },
+  { n: 1, section: 'vpk', keyMode: 'SpeedDial', account: 'Account1', description: 'Logout', value: '*77*5*' },
+  { n: 2, section: 'vpk', keyMode: 'BLF', account: 'Account1', description: 'Bob', value: '202' },
   { n: 1, section: 'mpk', keyMode: 'BLF', account: 'Account1', description: 'Carol', value: '203' },
   { n: 2, section: 'mpk', keyMode: 'None', account: 'Account1', description: '', value: '' },
 ]);
