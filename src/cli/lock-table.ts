@@ -1,10 +1,14 @@
-/** The table of extensions and phones locked after wrong PINs (`hotdesk status`, `hotdesk unlock`). */
+/**
+ * The table of locks after wrong PINs (`hotdesk status`, `hotdesk unlock`),
+ * each named for what it holds: an extension for every phone, a phone for
+ * every extension, or a phone for one extension (their pair).
+ */
 import type { LockState } from '../store/queries.js';
 import type { Output } from './output.js';
 import { lockEnd } from './reason-messages.js';
 
 export function lockCount(state: LockState): number {
-  return state.extensions.length + state.phones.length;
+  return state.extensions.length + state.phones.length + state.pairs.length;
 }
 
 export function printLockTable(out: Output, state: LockState): void {
@@ -18,6 +22,12 @@ export function printLockTable(out: Output, state: LockState): void {
         `hotdesk unlock ${extension}`,
       ]),
       ...state.phones.map(({ phone, until, level }) => [`phone ${phone}`, lockEnd(until), String(level), `hotdesk unlock --phone ${phone}`]),
+      ...state.pairs.map(({ phone, extension, until, level }) => [
+        `phone ${phone} for extension ${extension}`,
+        lockEnd(until),
+        String(level),
+        `hotdesk unlock ${extension} --phone ${phone}`,
+      ]),
     ],
   );
 }

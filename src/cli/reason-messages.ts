@@ -73,9 +73,11 @@ export function reasonMessage(reason: Reason): string {
       return `extension ${reason.extension} is locked after wrong PINs until ${lockEnd(reason.until)} (hotdesk unlock ${reason.extension} releases it)`;
     case 'phone-locked':
       return `phone ${reason.phone} is locked after wrong PINs until ${lockEnd(reason.until)} (hotdesk unlock --phone ${reason.phone} releases it)`;
+    case 'pair-locked':
+      return `phone ${reason.phone} is locked for extension ${reason.extension} after wrong PINs until ${lockEnd(reason.until)} (hotdesk unlock ${reason.extension} --phone ${reason.phone} releases it)`;
     case 'not-locked':
       return reason.target === ''
-        ? 'name an extension or a phone to unlock'
+        ? 'name an extension, a phone, or both (their pair) to unlock'
         : `${reason.target} is not locked and has no wrong PINs counted`;
     case 'idle-phone-restricted':
       return `${reason.phone} is idle: it may call only the emergency numbers (log in with the login code first)`;

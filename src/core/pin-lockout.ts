@@ -1,7 +1,9 @@
 /**
- * Protection against PIN guessing at the login voice menu. Wrong PINs are
- * counted per extension and per phone in a `LockRecord`; enough of them in a
- * row lock the extension (or the phone) for a while, longer each time.
+ * Protection against PIN guessing at the login voice menu: the mechanics of
+ * one `LockRecord`. Wrong PINs are counted per phone and per (phone,
+ * extension) pair; enough of them in a row lock the phone (or the pair) for a
+ * while, longer each time. Which records a wrong PIN touches, and the short
+ * extension-wide lock that needs several phones, are in pin-locks.ts.
  *
  * One record, with `threshold` and `lockMinutes` from its `LockoutRule`:
  *
@@ -42,8 +44,8 @@ export const PIN_TRIES_PER_CALL = 3;
 /** Lock lengths in minutes: 1, 5, 15, then 60 for every further lock. */
 export const LOCK_MINUTES: readonly number[] = [1, 5, 15, 60];
 
-/** An extension locks after 5 wrong PINs in a row, from any phones. */
-export const EXTENSION_LOCKOUT: LockoutRule = { threshold: 5, lockMinutes: LOCK_MINUTES };
+/** A (phone, extension) pair locks after 5 wrong PINs in a row for that extension from that phone. */
+export const PAIR_LOCKOUT: LockoutRule = { threshold: 5, lockMinutes: LOCK_MINUTES };
 
 /** A phone locks after 10 wrong PINs in a row, for any extensions (someone trying many extensions). */
 export const PHONE_LOCKOUT: LockoutRule = { threshold: 10, lockMinutes: LOCK_MINUTES };
@@ -82,7 +84,7 @@ export function lockMinutesFor(rule: LockoutRule, level: number): number {
 }
 
 /** Counts one wrong PIN at `now`; locks when it is the `threshold`-th in a row. */
-export function recordPinFailure(record: LockRecord | undefined, now: Instant, rule: LockoutRule = EXTENSION_LOCKOUT): PinFailure {
+export function recordPinFailure(record: LockRecord | undefined, now: Instant, rule: LockoutRule = PAIR_LOCKOUT): PinFailure {
   const current = record ?? EMPTY_LOCK_RECORD;
   const running = lockedUntil(current, now);
   if (running) return { record: current, locked: true, until: running };
@@ -95,7 +97,7 @@ export function recordPinFailure(record: LockRecord | undefined, now: Instant, r
   return { record: { failures: 0, level: current.level + 1, lockedUntil: until }, locked: true, until, lockMinutes: minutes };
 }
 
-/** A right PIN for an extension: everything is forgotten. */
+/** A right PIN for an extension: everything is forgotten (the extension's and the pair's records). */
 export function recordPinSuccess(_record?: LockRecord): LockRecord {
   return EMPTY_LOCK_RECORD;
 }

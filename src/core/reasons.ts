@@ -30,9 +30,10 @@ export type Reason =
   | { kind: 'invalid-setting'; name: string; value: string; expected: string }
   | { kind: 'invalid-trunk'; value: string; detail: string }
   | { kind: 'no-trunk'; dialled: string }
-  // PIN lockout (core/pin-lockout.ts)
+  // PIN lockout (core/pin-locks.ts)
   | { kind: 'extension-locked'; extension: string; until: string }
   | { kind: 'phone-locked'; phone: string; until: string }
+  | { kind: 'pair-locked'; phone: string; extension: string; until: string }
   | { kind: 'not-locked'; target: string }
   // Call routing
   | { kind: 'idle-phone-restricted'; phone: string; dialled: string }

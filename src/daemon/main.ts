@@ -82,6 +82,8 @@ export interface DaemonOptions {
     idleTimeoutMs?: number;
     /** Password-guessing throttle settings (tests shorten them). */
     authThrottle?: { source?: Partial<ThrottleOptions>; account?: Partial<ThrottleOptions> };
+    /** Nonces whose counts are held at once (default NONCE_COUNTS_MAX_ENTRIES; tests shrink it to turn nonces stale by eviction). */
+    maxNonceCounts?: number;
     /** SIP over TLS on this port (0: any free one) with this certificate and key. */
     tls?: { port: number; credentials: TlsCredentials };
   };
@@ -178,7 +180,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       // Listening on every address: phones are told the office address (settings) unless --public-address says otherwise.
       const wildcard = options.sip.bind === '0.0.0.0' || options.sip.bind === '::';
       const publicAddress = options.sip.publicAddress ?? (wildcard ? store.data.settings.address : undefined);
-      const { digest, rtpPorts = { min: 10000, max: 10999 }, checkSyncRetryMs, pnp = true, authThrottle, ...listen } = options.sip;
+      const { digest, rtpPorts = { min: 10000, max: 10999 }, checkSyncRetryMs, pnp = true, authThrottle, maxNonceCounts, ...listen } = options.sip;
       reloadablePrompts = await loadReloadablePrompts(() => loadPromptLibrary({ overrideDir: join(paths.dir, 'prompts'), log: options.log }));
       const prompts = reloadablePrompts.library;
       const pool = createRtpPortPool({ bind: listen.bind, ...rtpPorts, log: options.log });
@@ -202,6 +204,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
             algorithmsFor: (account) =>
               digestForAccount({ ...service.data, sha256Models: sha256Capable, ...(digest ? { officeFlag: digest } : {}) }, account),
             ...(authThrottle ? { throttle: authThrottle } : {}),
+            ...(maxNonceCounts !== undefined ? { maxNonceCounts } : {}),
             onBlocked: (source, knownGood) => (knownGood ? logAuthBlockedKnownSource(options.log, source) : logAuthBlocked(options.log, source)),
             onAccountBlocked: (account, source) =>
               options.log.warn({ event: 'sip-account-blocked', account, lastSource: source }, 'SIP authentication blocked for this account from new addresses after repeated failures'),

@@ -21,6 +21,8 @@ export function reasonStatus(reason: Reason): SipStatus {
       return { status: 403, phrase: 'Extension Locked' };
     case 'phone-locked':
       return { status: 403, phrase: 'Phone Locked' };
+    case 'pair-locked':
+      return { status: 403, phrase: 'Locked On This Phone' };
     case 'phone-pinned':
       return { status: 403, phrase: 'Phone Pinned' };
     case 'no-route':

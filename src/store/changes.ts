@@ -89,7 +89,7 @@ export type Change =
   | { kind: 'pin-failed'; extension: string; phone: string }
   /** A right PIN: the extension's count and lock are forgotten, the phone's run of wrong PINs ends. */
   | { kind: 'pin-ok'; extension: string; phone: string }
-  /** An admin releases a lock (or forgets the wrong PINs counted) of an extension, a phone, or both. */
+  /** An admin releases a lock (or forgets the wrong PINs counted) of an extension, a phone, or (both given) their pair. */
   | { kind: 'unlock'; extension?: string; phone?: string; actor: Actor }
   | { kind: 'set-policy'; name: 'multi-login'; value: MultiLoginPolicy }
   /** Cron expressions; `null`: off (auto-logout only). */
@@ -104,8 +104,8 @@ export type ChangeResult =
   | { kind: 'phone'; phone: Phone }
   | { kind: 'done'; message: string; warnings: string[] }
   | { kind: 'sessions'; released: { phone: string; extension: string }[]; reprovision: string[] }
-  /** After `pin-failed` / `pin-ok`: whether the extension and the phone are locked now, and until when. */
-  | { kind: 'pin-check'; locked: boolean; until?: string; phoneLocked: boolean; phoneUntil?: string };
+  /** After `pin-failed` / `pin-ok`: whether the extension, the phone and their pair are locked now, and until when. */
+  | { kind: 'pin-check'; locked: boolean; until?: string; phoneLocked: boolean; phoneUntil?: string; pairLocked?: boolean; pairUntil?: string };
 
 export interface ChangeContext {
   now: string;

@@ -5,6 +5,7 @@ import { findModel, type Catalogue } from '../core/catalogue.js';
 import { buildKeyLayout, type KeyLayout } from '../core/key-layout.js';
 import { findDialCodeConflicts } from '../core/dial-codes.js';
 import { lockedUntil, type Instant } from '../core/pin-lockout.js';
+import { heldLock, type PinLocks } from '../core/pin-locks.js';
 import type { Reason } from '../core/reasons.js';
 import type { StoreData } from './schema.js';
 
@@ -25,19 +26,45 @@ export function phoneLockKey(data: StoreData, nameOrMac: string): string {
   return findPhone(data, nameOrMac)?.name ?? nameOrMac.trim();
 }
 
-type LockRecords = StoreData['security']['extensions'];
+type LockRecords = StoreData['security']['phones'];
 
 /** The lockout record under `key`, if any (own members only: keys come from outside). */
-export function lockRecordOf(records: LockRecords, key: string): LockRecords[string] | undefined {
+export function lockRecordOf<R>(records: Record<string, R>, key: string): R | undefined {
   return Object.hasOwn(records, key) ? records[key] : undefined;
 }
 
+/** The records of (phone, extension) pairs for `extension`, by phone (none in a store made before pairs were kept). */
+export function pairRecordsOf(data: StoreData, extension: string): LockRecords {
+  return lockRecordOf(data.security.pairs ?? {}, extension) ?? {};
+}
+
+/** The lockout records a PIN try for `extension` on `phone` meets (core/pin-locks.ts). */
+export function pinLocksOf(data: StoreData, extension: string, phone: string): PinLocks {
+  const key = phoneLockKey(data, phone);
+  const extensionRecord = lockRecordOf(data.security.extensions, extension);
+  const phoneRecord = lockRecordOf(data.security.phones, key);
+  const pairRecord = lockRecordOf(pairRecordsOf(data, extension), key);
+  return {
+    ...(extensionRecord ? { extension: extensionRecord } : {}),
+    ...(phoneRecord ? { phone: phoneRecord } : {}),
+    ...(pairRecord ? { pair: pairRecord } : {}),
+  };
+}
+
+/**
+ * The locks holding at `now`, in name order, each kind apart: an extension's
+ * (for every phone), a phone's (for every extension) and a pair's (one
+ * extension on one phone).
+ */
 export interface LockState {
   extensions: { extension: string; until: string; level: number }[];
   phones: { phone: string; until: string; level: number }[];
+  pairs: { phone: string; extension: string; until: string; level: number }[];
 }
 
-/** Extensions and phones locked after wrong PINs at `now`, with the end of each lock, in name order. */
+const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Extensions, phones and (phone, extension) pairs locked after wrong PINs at `now`, with the end of each lock. */
 export function lockState(data: StoreData, now: Instant): LockState {
   const locked = (records: LockRecords) =>
     Object.entries(records)
@@ -45,29 +72,38 @@ export function lockState(data: StoreData, now: Instant): LockState {
         const until = lockedUntil(record, now);
         return until ? [{ key, until, level: record.level }] : [];
       })
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      .sort((a, b) => byKey(a.key, b.key));
   return {
     extensions: locked(data.security.extensions).map(({ key, until, level }) => ({ extension: key, until, level })),
     phones: locked(data.security.phones).map(({ key, until, level }) => ({ phone: key, until, level })),
+    pairs: Object.keys(data.security.pairs ?? {})
+      .sort(byKey)
+      .flatMap((extension) => locked(pairRecordsOf(data, extension)).map(({ key, until, level }) => ({ phone: key, extension, until, level }))),
   };
 }
 
 /**
  * Whether a PIN may be checked for `extension` on `phone` at `now`: `undefined`
- * when it may, else the lock that stops it (the extension's first).
+ * when it may, else the lock that stops it (the extension's first, then the
+ * phone's, then the pair's).
  */
 export function loginBlock(
   data: StoreData,
   extension: string,
   phone: string,
   now: Instant,
-): Extract<Reason, { kind: 'extension-locked' | 'phone-locked' }> | undefined {
-  const extensionUntil = lockedUntil(lockRecordOf(data.security.extensions, extension), now);
-  if (extensionUntil) return { kind: 'extension-locked', extension, until: extensionUntil };
+): Extract<Reason, { kind: 'extension-locked' | 'phone-locked' | 'pair-locked' }> | undefined {
+  const held = heldLock(pinLocksOf(data, extension, phone), now);
+  if (!held) return undefined;
   const key = phoneLockKey(data, phone);
-  const phoneUntil = lockedUntil(lockRecordOf(data.security.phones, key), now);
-  if (phoneUntil) return { kind: 'phone-locked', phone: key, until: phoneUntil };
-  return undefined;
+  switch (held.scope) {
+    case 'extension':
+      return { kind: 'extension-locked', extension, until: held.until };
+    case 'phone':
+      return { kind: 'phone-locked', phone: key, until: held.until };
+    case 'pair':
+      return { kind: 'pair-locked', phone: key, extension, until: held.until };
+  }
 }
 
 export function findExtension(data: StoreData, number: string): Extension | undefined {

@@ -8,6 +8,7 @@ import { AUDIT_KINDS, CONNECTION_MODES, LANGUAGES } from '../core/model.js';
 import type { AuditEntry, Extension, Phone, Settings } from '../core/model.js';
 import { DEFAULT_DIAL_CODES } from '../core/dial-codes.js';
 import type { LockRecord } from '../core/pin-lockout.js';
+import type { ExtensionLockRecord } from '../core/pin-locks.js';
 
 export const STORE_VERSION = 3;
 
@@ -94,10 +95,12 @@ const lockRecord = z.object({
 });
 
 const security = z.object({
-  /** By extension number. */
-  extensions: z.record(z.string(), lockRecord),
+  /** By extension number; `failedFrom`: phone → its last wrong PIN for the extension (core/pin-locks.ts). */
+  extensions: z.record(z.string(), lockRecord.extend({ failedFrom: z.record(z.string(), isoTime).optional() })),
   /** By phone name (`HD0001`). */
   phones: z.record(z.string(), lockRecord),
+  /** (phone, extension) pairs: by extension number, then phone name. */
+  pairs: z.record(z.string(), z.record(z.string(), lockRecord)).optional(),
 });
 
 const auditEntry = z.object({
@@ -133,8 +136,9 @@ const sameShapes: [
   Same<StoreData['extensions'][number], Extension>,
   Same<StoreData['phones'][number], Phone>,
   Same<StoreData['audit'][number], AuditEntry>,
-  Same<StoreData['security']['extensions'][string], LockRecord>,
-] = [true, true, true, true, true];
+  Same<StoreData['security']['extensions'][string], ExtensionLockRecord>,
+  Same<StoreData['security']['phones'][string], LockRecord>,
+] = [true, true, true, true, true, true];
 void sameShapes;
 
 /** What only the edge can supply when a store is first created. */

@@ -18,6 +18,12 @@ export function describeChangeResult(result: ChangeResult, data: StoreData | und
       if (result.released.length === 0) return 'nobody was logged out';
       return `logged out ${result.released.map((session) => `${session.extension} from ${session.phone}`).join(', ')}`;
     case 'pin-check':
-      return result.locked ? `locked until ${result.until}` : result.phoneLocked ? `phone locked until ${result.phoneUntil}` : 'not locked';
+      return result.locked
+        ? `locked until ${result.until}`
+        : result.phoneLocked
+          ? `phone locked until ${result.phoneUntil}`
+          : result.pairLocked
+            ? `locked on this phone until ${result.pairUntil}`
+            : 'not locked';
   }
 }

@@ -13,7 +13,7 @@ import type { StoreData } from '../../src/store/schema.js';
 
 const HOUR = 3_600_000;
 
-/** One phone, two extensions; 100 and HD0001 locked for an hour, 101 with two wrong PINs counted. */
+/** One phone, two extensions; 100, HD0001 and HD0001 for 101 locked for an hour, 101 with two wrong PINs counted. */
 async function seedOffice(paths: DataPaths): Promise<{ until: string }> {
   await mkdir(paths.dir, { recursive: true });
   const until = new Date(Date.now() + HOUR).toISOString();
@@ -31,6 +31,7 @@ async function seedOffice(paths: DataPaths): Promise<{ until: string }> {
     security: {
       extensions: { '100': { failures: 0, level: 2, lockedUntil: until }, '101': { failures: 2, level: 0, lockedUntil: null } },
       phones: { HD0001: { failures: 0, level: 1, lockedUntil: until } },
+      pairs: { '101': { HD0001: { failures: 0, level: 3, lockedUntil: until } } },
     },
   }));
   return { until };
@@ -50,9 +51,14 @@ t.test('status lists the locks after the phone table', async (t) => {
     ['LOCKED', 'UNTIL', 'LOCKS', 'RELEASE WITH'],
     ['extension 100', shown(until), '2', 'hotdesk unlock 100'],
     ['phone HD0001', shown(until), '1', 'hotdesk unlock --phone HD0001'],
+    ['phone HD0001 for extension 101', shown(until), '3', 'hotdesk unlock 101 --phone HD0001'],
   ]);
-  const rows = await cliJson<unknown[]>(paths.dir, ['status', '--json']);
+  const rows = await cliJson<{ name: string; locks: unknown[] }[]>(paths.dir, ['status', '--json']);
   t.ok(Array.isArray(rows) && rows.length === 1, 'status --json stays an array of phone rows');
+  t.same(rows[0]!.locks, [
+    { lock: 'phone', until, level: 1 },
+    { lock: 'pair', extension: '101', until, level: 3 },
+  ], 'each row names its phone\'s locks');
 });
 
 t.test('unlock with no target lists the locks', async (t) => {
@@ -61,10 +67,11 @@ t.test('unlock with no target lists the locks', async (t) => {
   t.same(await cliJson(paths.dir, ['unlock', '--json']), {
     extensions: [{ extension: '100', until, level: 2 }],
     phones: [{ phone: 'HD0001', until, level: 1 }],
+    pairs: [{ phone: 'HD0001', extension: '101', until, level: 3 }],
   });
   const text = await runCli(paths.dir, ['unlock']);
   t.same([text.code, text.stderr], [0, '']);
-  t.equal(lines(text.stdout).length, 3, 'a header and two locks');
+  t.equal(lines(text.stdout).length, 4, 'a header and three locks');
 });
 
 t.test('unlock an extension and a phone, with the audit trail', async (t) => {
@@ -77,13 +84,16 @@ t.test('unlock an extension and a phone, with the audit trail', async (t) => {
   t.same(JSON.parse(phone.stdout), { phone: '00:15:65:AA:BB:01', message: 'phone HD0001 unlocked' });
   const counted = await runCli(paths.dir, ['unlock', '101']);
   t.same([counted.code, counted.stdout], [0, 'extension 101 was not locked; 2 wrong PIN(s) forgotten\n']);
+  const pair = await runCli(paths.dir, ['unlock', '101', '--phone', 'hd0001']);
+  t.same([pair.code, pair.stdout, pair.stderr], [0, 'phone HD0001 for extension 101 unlocked\n', '']);
 
   const data = await loadStoreFile(paths.store);
-  t.same(data.security, { extensions: {}, phones: {} });
+  t.same(data.security, { extensions: {}, phones: {}, pairs: {} });
   t.match(data.audit.filter((entry) => entry.kind === 'unlocked'), [
     { actor: 'admin', extension: '100', detail: `was locked until ${until} (lock 2)` },
     { actor: 'admin', phone: 'HD0001' },
     { actor: 'admin', extension: '101' },
+    { actor: 'admin', extension: '101', phone: 'HD0001', detail: `was locked until ${until} (lock 3)` },
   ]);
   const after = await runCli(paths.dir, ['unlock']);
   t.same([after.code, after.stdout], [0, 'nothing is locked\n']);

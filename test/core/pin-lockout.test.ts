@@ -1,7 +1,7 @@
 import t from 'tap';
 import {
   EMPTY_LOCK_RECORD,
-  EXTENSION_LOCKOUT,
+  PAIR_LOCKOUT,
   LOCK_MINUTES,
   PHONE_LOCKOUT,
   PIN_TRIES_PER_CALL,
@@ -35,10 +35,10 @@ function fail(record: LockRecord | undefined, count: number, at: number, rule?: 
 
 t.test('the documented rules', async (t) => {
   t.same(LOCK_MINUTES, [1, 5, 15, 60]);
-  t.equal(EXTENSION_LOCKOUT.threshold, 5);
+  t.equal(PAIR_LOCKOUT.threshold, 5);
   t.equal(PHONE_LOCKOUT.threshold, 10);
   t.equal(PIN_TRIES_PER_CALL, 3);
-  t.ok(PHONE_LOCKOUT.threshold > EXTENSION_LOCKOUT.threshold, 'a phone tolerates more than one extension');
+  t.ok(PHONE_LOCKOUT.threshold > PAIR_LOCKOUT.threshold, 'a phone tolerates more than one extension');
 });
 
 t.test('four wrong PINs count, the fifth locks for a minute', async (t) => {
@@ -97,8 +97,8 @@ t.test('locks grow 1, 5, 15, 60 minutes and stay at 60', async (t) => {
     at += minutes * MIN; // the lock has just run out
     t.notOk(isLocked(record, at), `lock ${level} is over after ${minutes} min`);
   }
-  t.equal(lockMinutesFor(EXTENSION_LOCKOUT, 0), 1);
-  t.equal(lockMinutesFor(EXTENSION_LOCKOUT, 99), 60);
+  t.equal(lockMinutesFor(PAIR_LOCKOUT, 0), 1);
+  t.equal(lockMinutesFor(PAIR_LOCKOUT, 99), 60);
 });
 
 t.test('while locked, more wrong PINs change nothing', async (t) => {

@@ -10,5 +10,6 @@ t.equal(reasonStatus({ kind: 'no-trunk', dialled: '112' }).status, 503);
 t.equal(reasonStatus({ kind: 'invalid-mac', value: 'x' }).status, 500, 'admin reasons never come from SIP');
 t.same(reasonStatus({ kind: 'extension-locked', extension: '100', until: '2026-11-22T08:05:00.000Z' }), { status: 403, phrase: 'Extension Locked' });
 t.same(reasonStatus({ kind: 'phone-locked', phone: 'HD0001', until: '2026-11-22T08:05:00.000Z' }), { status: 403, phrase: 'Phone Locked' });
+t.same(reasonStatus({ kind: 'pair-locked', phone: 'HD0001', extension: '100', until: '2026-11-22T08:05:00.000Z' }), { status: 403, phrase: 'Locked On This Phone' });
 t.equal(reasonStatus({ kind: 'not-locked', target: 'extension 100' }).status, 500, 'unlocking is an admin matter');
 t.same(reasonStatus({ kind: 'phone-pinned', phone: 'HD0001', extension: '100' }), { status: 403, phrase: 'Phone Pinned' });

@@ -18,6 +18,7 @@ const cases: [string, ChangeResult, string][] = [
   ['nobody logged out', { kind: 'sessions', released: [], reprovision: [] }, 'nobody was logged out'],
   ['a PIN check', { kind: 'pin-check', locked: true, until: '2026-11-22T08:05:00.000Z', phoneLocked: false }, 'locked until 2026-11-22T08:05:00.000Z'],
   ['a phone lock', { kind: 'pin-check', locked: false, phoneLocked: true, phoneUntil: '2026-11-22T08:05:00.000Z' }, 'phone locked until 2026-11-22T08:05:00.000Z'],
+  ['a pair lock', { kind: 'pin-check', locked: false, phoneLocked: false, pairLocked: true, pairUntil: '2026-11-22T08:05:00.000Z' }, 'locked on this phone until 2026-11-22T08:05:00.000Z'],
   ['no lock', { kind: 'pin-check', locked: false, phoneLocked: false }, 'not locked'],
 ];
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatMac } from '../../core/mac.js';
-import { lockState, statusRows, statusWarnings, type StatusRow } from '../../store/queries.js';
+import { lockState, statusRows, statusWarnings, type LockState, type StatusRow } from '../../store/queries.js';
 import { CliExit, type CliContext } from '../context.js';
 import { lockCount, printLockTable } from '../lock-table.js';
 import { activePinAlerts, describePinAlert } from '../../core/pin-alerts.js';
@@ -26,12 +26,17 @@ export function registerStatus(program: Command, context: () => CliContext): voi
       const rows = statusRows(data, ctx.catalogue);
       // Pinned phones (hotdesk phone set NAME --pinned EXT) are listed like any other, marked.
       const pinned = new Map(data.phones.flatMap((phone) => (phone.pinned !== undefined ? [[phone.name, phone.pinned] as const] : [])));
-      if (options.json) {
-        return ctx.out.json(rows.map((row) => ({ ...row, mac: formatMac(row.mac), ...(pinned.has(row.name) ? { pinned: pinned.get(row.name) } : {}) })));
-      }
-      for (const warning of statusWarnings(data)) ctx.out.warn(warning);
       const now = new Date().toISOString();
       const locks = lockState(data, now);
+      if (options.json) {
+        return ctx.out.json(
+          rows.map((row) => {
+            const held = phoneLocks(locks, row.name);
+            return { ...row, mac: formatMac(row.mac), ...(pinned.has(row.name) ? { pinned: pinned.get(row.name) } : {}), ...(held.length > 0 ? { locks: held } : {}) };
+          }),
+        );
+      }
+      for (const warning of statusWarnings(data)) ctx.out.warn(warning);
       const alerts = activePinAlerts(data.audit, now);
       for (const alert of alerts) ctx.out.line(`${ctx.out.colour.red.bold('ALERT')} ${describePinAlert(alert)}, the last at ${lockEnd(alert.last)}`);
       const blocks = (await fetchSipBlocks(ctx.paths)) ?? [];
@@ -44,6 +49,14 @@ export function registerStatus(program: Command, context: () => CliContext): voi
         printLockTable(ctx.out, locks);
       }
     });
+}
+
+/** The locks of one phone for `status --json`: its own (every extension) and its pairs (one extension each). */
+function phoneLocks(locks: LockState, phone: string): ({ lock: 'phone'; until: string; level: number } | { lock: 'pair'; extension: string; until: string; level: number })[] {
+  return [
+    ...locks.phones.filter((entry) => entry.phone === phone).map(({ until, level }) => ({ lock: 'phone' as const, until, level })),
+    ...locks.pairs.filter((entry) => entry.phone === phone).map(({ extension, until, level }) => ({ lock: 'pair' as const, extension, until, level })),
+  ];
 }
 
 function printPhoneTable(ctx: CliContext, rows: StatusRow[], pinned: ReadonlyMap<string, string>): void {

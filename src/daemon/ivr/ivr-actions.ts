@@ -14,7 +14,8 @@
  * A PIN try is reserved before its hash runs (store/pin-try.ts): the lock
  * check and the count of tries in flight happen in one turn, so parallel
  * calls get no more tries than the lockout allows, and a right PIN while a
- * lock holds is refused without being checked.
+ * lock holds (of the extension, the phone or their pair) is refused without
+ * being checked.
  */
 import type { Change } from '../../store/changes.js';
 import { loginBlock, phoneLockKey } from '../../store/queries.js';
@@ -45,6 +46,7 @@ export function refusalPrompt(reason: Reason): PromptName {
       return 'phone-pinned';
     case 'extension-locked':
     case 'phone-locked':
+    case 'pair-locked':
       return 'too-many-attempts';
     default:
       return 'wrong-pin';
@@ -55,12 +57,18 @@ export function createIvrActions(options: IvrActionOptions): IvrActions {
   const refusal = (response: ControlResponse): Reason | undefined =>
     !response.ok && 'reason' in response ? response.reason : undefined;
 
-  /** Tries reserved and not yet settled, by extension and by phone lock key. */
-  const inFlight = { extensions: new Map<string, number>(), phones: new Map<string, number>() };
+  /** Tries reserved and not yet settled: by phone lock key, and by extension then phone lock key. */
+  const inFlight = { phones: new Map<string, number>(), extensions: new Map<string, Map<string, number>>() };
   const bump = (map: Map<string, number>, key: string, by: number): void => {
     const next = (map.get(key) ?? 0) + by;
     if (next > 0) map.set(key, next);
     else map.delete(key);
+  };
+  const bumpPair = (extension: string, phone: string, by: number): void => {
+    const phones = inFlight.extensions.get(extension) ?? new Map<string, number>();
+    bump(phones, phone, by);
+    if (phones.size > 0) inFlight.extensions.set(extension, phones);
+    else inFlight.extensions.delete(extension);
   };
 
   return {
@@ -69,9 +77,14 @@ export function createIvrActions(options: IvrActionOptions): IvrActions {
       const known = data.extensions.find((ext) => ext.number === extension);
       const phoneKey = phoneLockKey(data, phone);
       // Check and reserve in one turn (no await in between): the hash below yields to other calls.
-      const pending = { extension: inFlight.extensions.get(extension) ?? 0, phone: inFlight.phones.get(phoneKey) ?? 0 };
+      const onExtension = inFlight.extensions.get(extension);
+      const pending = {
+        phone: inFlight.phones.get(phoneKey) ?? 0,
+        pair: onExtension?.get(phoneKey) ?? 0,
+        extensionPhones: [...(onExtension?.keys() ?? [])],
+      };
       if (checkPinTry(data, extension, phone, pending, options.now()) !== 'allowed') return { ok: false, locked: true };
-      bump(inFlight.extensions, extension, 1);
+      bumpPair(extension, phoneKey, 1);
       bump(inFlight.phones, phoneKey, 1);
       try {
         const matches = await options.verifyPin(pin, known?.pinHash ?? options.dummyHash);
@@ -82,10 +95,10 @@ export function createIvrActions(options: IvrActionOptions): IvrActions {
           return { ok: true };
         }
         const response = await options.submit({ kind: 'pin-failed', extension, phone });
-        const locked = response.ok && 'result' in response && response.result.kind === 'pin-check' ? response.result.locked || response.result.phoneLocked : false;
+        const locked = response.ok && 'result' in response && response.result.kind === 'pin-check' ? response.result.locked || response.result.phoneLocked || response.result.pairLocked === true : false;
         return { ok: false, locked };
       } finally {
-        bump(inFlight.extensions, extension, -1);
+        bumpPair(extension, phoneKey, -1);
         bump(inFlight.phones, phoneKey, -1);
       }
     },
