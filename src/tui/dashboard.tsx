@@ -5,6 +5,7 @@ import type { Catalogue } from '../core/catalogue.js';
 import type { Outcome, Reason } from '../core/reasons.js';
 import type { Change, ChangeResult } from '../store/changes.js';
 import { statusRows, statusWarnings } from '../store/queries.js';
+import { describeEmergencyCall, emergencyAlerts } from '../core/emergency-calls.js';
 import { AddPhoneWizard } from './add-phone-wizard.js';
 import { buildKeyPreview } from './build-key-preview.js';
 import type { DashboardState } from './dashboard-state.js';
@@ -65,6 +66,8 @@ export function Dashboard({ source, catalogue, submit, newIdlePassword, describe
   const data = deskData(loaded);
   const rows = useMemo(() => (data ? statusRows(data, catalogue) : []), [data, catalogue]);
   const warnings = useMemo(() => (data ? statusWarnings(data) : []), [data]);
+  // Emergency calls of the last hour (looked at whenever the store changes).
+  const alerts = useMemo(() => (data ? emergencyAlerts(data.emergency, new Date().toISOString()).map(describeEmergencyCall) : []), [data]);
   const size = useTerminalSize();
   // PgUp/PgDn move by the rows on screen, known only once this render has laid them out.
   const page = useRef(1);
@@ -73,7 +76,7 @@ export function Dashboard({ source, catalogue, submit, newIdlePassword, describe
   const { view } = state;
   // The title, the banner, the message and the footer each keep their lines; the table gets the rest.
   const messageHeight = state.message ? wrappedHeight(state.message.text, size.columns) : 0;
-  const tableHeight = size.rows - 1 - deskBannerHeight({ warnings, problem }) - messageHeight - 1 - SPARE;
+  const tableHeight = size.rows - 1 - deskBannerHeight({ warnings, problem, alerts }) - messageHeight - 1 - SPARE;
   page.current = Math.max(1, tableHeight - 2);
 
   let body;
@@ -88,7 +91,7 @@ export function Dashboard({ source, catalogue, submit, newIdlePassword, describe
   return (
     <Box flexDirection="column">
       <DeskSummary title="hotdesk" rows={rows} />
-      <DeskBanner warnings={warnings} problem={problem} />
+      <DeskBanner warnings={warnings} problem={problem} alerts={alerts} />
       {body}
       {state.message && (
         <Text color={state.message.tone === 'error' ? 'red' : 'green'}>

@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import type { Catalogue } from '../core/catalogue.js';
 import { statusRows, statusWarnings } from '../store/queries.js';
+import { describeEmergencyCall, emergencyAlerts } from '../core/emergency-calls.js';
 import { deskData } from './desk-data-state.js';
 import type { DeskSource } from './desk-source.js';
 import { DeskBanner, deskBannerHeight } from './desk-banner.js';
@@ -23,13 +24,15 @@ export function StatusWatch({ source, catalogue }: StatusWatchProps) {
   const data = deskData(state);
   const rows = useMemo(() => (data ? statusRows(data, catalogue) : []), [data, catalogue]);
   const warnings = useMemo(() => (data ? statusWarnings(data) : []), [data]);
+  // Emergency calls of the last hour (looked at whenever the store changes).
+  const alerts = useMemo(() => (data ? emergencyAlerts(data.emergency, new Date().toISOString()).map(describeEmergencyCall) : []), [data]);
   const problem = state.kind === 'stale' || state.kind === 'failed' ? state.problem : undefined;
   const size = useTerminalSize();
-  const tableHeight = size.rows - 1 - deskBannerHeight({ warnings, problem }) - 1 - 1; // a line left free, as in the dashboard
+  const tableHeight = size.rows - 1 - deskBannerHeight({ warnings, problem, alerts }) - 1 - 1; // a line left free, as in the dashboard
   return (
     <Box flexDirection="column">
       <DeskSummary title="hotdesk status" rows={rows} />
-      <DeskBanner warnings={warnings} problem={problem} />
+      <DeskBanner warnings={warnings} problem={problem} alerts={alerts} />
       {state.kind === 'loading' && <Text dimColor>reading the store…</Text>}
       {data && (
         <DeskTable
