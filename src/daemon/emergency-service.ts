@@ -70,7 +70,7 @@ export function createEmergencyService(options: EmergencyServiceOptions): Emerge
         log.error({ err: error as Error, number: event.number }, 'emergency call: could not describe it');
         call = { number: event.number, account: event.account, ...(event.phone !== undefined ? { phone: event.phone } : {}) };
       }
-      log.warn({ event: 'emergency-call', phone: call.phone, extension: call.extension, number: call.number }, emergencyLogLine({ ...call, at: '' }));
+      log.warn({ alert: 'emergency-call', phone: call.phone, extension: call.extension, number: call.number }, emergencyLogLine({ ...call, at: '' }));
 
       const recorded = options.submit({ kind: 'emergency-call', call }).then(
         (response) => {

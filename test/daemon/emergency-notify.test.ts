@@ -42,7 +42,8 @@ async function office(t: Test) {
 t.test('112 from a desk: the trunk gets it, the front desk hears which desk, audit and status show it', async (t) => {
   const { o, trunk, desk } = await office(t);
   const frontDesk = await o.phone('100', 'secret-100');
-  t.equal((await frontDesk.register()).status, 200);
+  // A Yealink at the front desk: the notification asks it to answer by itself.
+  t.equal((await frontDesk.register(3600, ['User-Agent: Yealink SIP-T54W 96.86.0.100'])).status, 200);
   const heard = await o.rtp();
   frontDesk.answerWithSdp(heard.offer());
   const deskRtp = await o.rtp();
@@ -54,6 +55,7 @@ t.test('112 from a desk: the trunk gets it, the front desk hears which desk, aud
 
   const invite = (await frontDesk.waitFor(isRequest('INVITE'), 5000)) as SipRequest;
   t.equal(invite.headers['subject'], 'Emergency call', 'the front desk is called');
+  t.match(invite.headers['call-info'], /answer-after=0/, 'with the auto-answer hint of its vendor');
   t.match(invite.content, /m=audio \d+ RTP\/AVP 0 8 101/, 'with an audio offer');
   await heard.waitForPackets(50, 10_000);
   t.ok(heard.received.every((packet) => packet.payloadType === 0), 'the announcement arrives as PCMU');

@@ -42,7 +42,7 @@ t.test('a desk with a location: recorded, one monitoring line, the front desk to
   t.same(submitted, [
     { kind: 'emergency-call', call: { number: '112', account: '101', phone: 'HD0001', extension: '101', user: 'Ada Lovelace', callback: '+15551234567', location: 'building A, floor 2, room 214' } },
   ]);
-  const monitoring = lines.filter((line) => line['event'] === 'emergency-call');
+  const monitoring = lines.filter((line) => line['alert'] === 'emergency-call');
   t.equal(monitoring.length, 1);
   t.equal(monitoring[0]!['msg'], 'EMERGENCY call from HD0001 ext 101 to 112');
   t.same(said.map((entry) => entry.extension), ['100'], 'the caller is not called about their own call');
