@@ -5,7 +5,6 @@ import type { Catalogue } from '../core/catalogue.js';
 import type { Outcome, Reason } from '../core/reasons.js';
 import type { Change, ChangeResult } from '../store/changes.js';
 import { statusRows, statusWarnings } from '../store/queries.js';
-import { describeEmergencyCall, emergencyAlerts } from '../core/emergency-calls.js';
 import { AddPhoneWizard } from './add-phone-wizard.js';
 import { buildKeyPreview } from './build-key-preview.js';
 import type { DashboardState } from './dashboard-state.js';
@@ -17,6 +16,7 @@ import { DeskTable } from './desk-table.js';
 import { KeyPreviewView } from './key-preview-view.js';
 import { useDashboard } from './use-dashboard.js';
 import { useDeskData } from './use-desk-data.js';
+import { useEmergencyAlerts } from './use-emergency-alerts.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { wrappedHeight } from './wrapped-height.js';
 
@@ -66,8 +66,7 @@ export function Dashboard({ source, catalogue, submit, newIdlePassword, describe
   const data = deskData(loaded);
   const rows = useMemo(() => (data ? statusRows(data, catalogue) : []), [data, catalogue]);
   const warnings = useMemo(() => (data ? statusWarnings(data) : []), [data]);
-  // Emergency calls of the last hour (looked at whenever the store changes).
-  const alerts = useMemo(() => (data ? emergencyAlerts(data.emergency, new Date().toISOString()).map(describeEmergencyCall) : []), [data]);
+  const alerts = useEmergencyAlerts(data);
   const size = useTerminalSize();
   // PgUp/PgDn move by the rows on screen, known only once this render has laid them out.
   const page = useRef(1);

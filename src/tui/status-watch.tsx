@@ -3,13 +3,13 @@ import { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import type { Catalogue } from '../core/catalogue.js';
 import { statusRows, statusWarnings } from '../store/queries.js';
-import { describeEmergencyCall, emergencyAlerts } from '../core/emergency-calls.js';
 import { deskData } from './desk-data-state.js';
 import type { DeskSource } from './desk-source.js';
 import { DeskBanner, deskBannerHeight } from './desk-banner.js';
 import { DeskSummary } from './desk-summary.js';
 import { DeskTable } from './desk-table.js';
 import { useDeskData } from './use-desk-data.js';
+import { useEmergencyAlerts } from './use-emergency-alerts.js';
 import { useQuitKey } from './use-quit-key.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
@@ -24,8 +24,7 @@ export function StatusWatch({ source, catalogue }: StatusWatchProps) {
   const data = deskData(state);
   const rows = useMemo(() => (data ? statusRows(data, catalogue) : []), [data, catalogue]);
   const warnings = useMemo(() => (data ? statusWarnings(data) : []), [data]);
-  // Emergency calls of the last hour (looked at whenever the store changes).
-  const alerts = useMemo(() => (data ? emergencyAlerts(data.emergency, new Date().toISOString()).map(describeEmergencyCall) : []), [data]);
+  const alerts = useEmergencyAlerts(data);
   const problem = state.kind === 'stale' || state.kind === 'failed' ? state.problem : undefined;
   const size = useTerminalSize();
   const tableHeight = size.rows - 1 - deskBannerHeight({ warnings, problem, alerts }) - 1 - 1; // a line left free, as in the dashboard

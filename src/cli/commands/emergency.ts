@@ -5,7 +5,7 @@ import { callbackMinutesOf } from '../../core/emergency-calls.js';
 export function registerEmergency(program: Command, context: () => CliContext): void {
   const emergency = program
     .command('emergency')
-    .description('emergency numbers: always routed to the trunk, even from idle hot-desk phones');
+    .description('emergency numbers: always routed to the trunk, even from idle hot-desk phones; and who on site is told when one is dialled');
 
   emergency
     .command('list')
