@@ -314,7 +314,10 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       // Phones pinned to it are released and unpinned too: their extension is gone.
       const loggedOut = applyLogout(data.phones, { extension: change.number }, { includePinned: true });
       const phones = loggedOut.ok ? loggedOut.value.phones : data.phones;
-      const next = { ...data, phones, extensions: data.extensions.filter((ext) => ext.number !== change.number) };
+      const removed = { ...data, phones, extensions: data.extensions.filter((ext) => ext.number !== change.number) };
+      // Nobody to call at that number any more on an emergency.
+      const notify = data.emergency?.notify;
+      const next = notify?.includes(change.number) ? { ...removed, emergency: { ...data.emergency, notify: notify.filter((ext) => ext !== change.number) } } : removed;
       const entries = [audit('extension-removed', context, { extension: change.number })];
       if (loggedOut.ok) {
         for (const { phone, extension } of loggedOut.value.released) {

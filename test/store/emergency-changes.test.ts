@@ -60,3 +60,10 @@ t.test('the control socket takes the new changes and refuses malformed ones', as
   t.equal(parseChange({ kind: 'emergency-call', call: { number: '112' } }), undefined, 'a call without its account');
   t.equal(parseChange({ kind: 'set-emergency-callback', minutes: '10' }), undefined);
 });
+
+t.test('removing an extension takes it off the notify list', async (t) => {
+  const data = office(addExtension('100'), addExtension('101'), { kind: 'add-emergency-notify', extension: '100' }, { kind: 'add-emergency-notify', extension: '101' });
+  t.same(applied(data, { kind: 'remove-extension', number: '100' }).emergency?.notify, ['101']);
+  const untouched = office(addExtension('100'), addExtension('102'), { kind: 'add-emergency-notify', extension: '100' });
+  t.same(applied(untouched, { kind: 'remove-extension', number: '102' }).emergency, { notify: ['100'] });
+});
