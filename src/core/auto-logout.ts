@@ -13,6 +13,10 @@
  *   While the phone is in a call it is not idle.
  * - Due and the phone in a call: deferred (decided again each tick, so the
  *   logout happens once the call ends). Due otherwise: logged out.
+ * - A phone within the callback window of an emergency call it made
+ *   (`emergencyHold`, core/emergency-calls.ts) is held like a phone in a
+ *   call: a due logout is deferred until the window closes, and no warning
+ *   call rings it meanwhile.
  * - `warningMinutes` before a logout is due the phone is called once with a
  *   warning (not while it is in a call: then at the next tick that finds it
  *   free, as long as the logout is still ahead). Pressing 1 there postpones
@@ -39,6 +43,8 @@ export interface PhoneActivity {
   inCall: boolean;
   /** When its user's last call made or received was last seen (ms); absent: none since the daemon started. */
   lastCallMs?: number;
+  /** Within the callback window of an emergency call made from it: its logout waits (#17). */
+  emergencyHold?: boolean;
 }
 
 /** What is remembered of one session between ticks. */
@@ -75,8 +81,8 @@ export type AutoLogoutDecision =
   /** Call the phone with the warning for the logout due at `dueMs`. */
   | { kind: 'warn'; phone: string; extension: string; reason: PolicyReason; dueMs: number }
   | { kind: 'logout'; phone: string; extension: string; reason: PolicyReason }
-  /** Due, but the phone is in a call: it is logged out when the call ends. */
-  | { kind: 'defer'; phone: string; extension: string; reason: PolicyReason; dueMs: number };
+  /** Due, but the phone is in a call (or its emergency callback window is open): it is logged out when that ends. */
+  | { kind: 'defer'; phone: string; extension: string; reason: PolicyReason; dueMs: number; emergencyHold?: true };
 
 export interface AutoLogoutStep {
   decisions: AutoLogoutDecision[];
@@ -133,10 +139,13 @@ export function decideAutoLogout(input: AutoLogoutInput): AutoLogoutStep {
     const remembered = input.memory[phone.name]?.since === session.since ? input.memory[phone.name] : undefined;
     let kept: SessionMemory = remembered ?? { since: session.since };
     const logout = nextLogout(input, phone, sinceMs, remembered);
-    const inCall = input.activity[phone.name]?.inCall ?? false;
+    const held = input.activity[phone.name]?.emergencyHold === true;
+    const inCall = (input.activity[phone.name]?.inCall ?? false) || held;
     const who = { phone: phone.name, extension: session.extension };
     if (logout && input.nowMs >= logout.dueMs) {
-      decisions.push(inCall ? { kind: 'defer', ...who, reason: logout.reason, dueMs: logout.dueMs } : { kind: 'logout', ...who, reason: logout.reason });
+      decisions.push(
+        inCall ? { kind: 'defer', ...who, reason: logout.reason, dueMs: logout.dueMs, ...(held ? { emergencyHold: true as const } : {}) } : { kind: 'logout', ...who, reason: logout.reason },
+      );
     } else if (logout && warningMs > 0 && input.nowMs >= logout.dueMs - warningMs && !logout.postponed && !inCall) {
       const warned = kept.warned;
       if (!warned || warned.reason !== logout.reason || warned.dueMs !== logout.dueMs) {

@@ -118,6 +118,8 @@ export const AUDIT_KINDS = [
   'dial-code-removed',
   'emergency-added',
   'emergency-removed',
+  /** An emergency number was dialled (#17): who, from which desk, to which number. */
+  'emergency-call',
   'login',
   'logout',
   'login-failed',

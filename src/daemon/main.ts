@@ -36,6 +36,7 @@ import { loadPromptLibrary } from '../adapters/prompt-files.js';
 import { createRtpPortPool } from '../adapters/rtp-socket.js';
 import { hashPin, verifyPin } from '../adapters/pin-hash.js';
 import { startProvisioningService, type ProvisioningService } from './http/provisioning-service.js';
+import { createEmergencyService, type EmergencyService } from './emergency-service.js';
 
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -116,6 +117,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   let sip: SipService | undefined;
   let http: ProvisioningService | undefined;
   let reloadablePrompts: ReloadablePrompts | undefined;
+  /** Emergency calls: record, alert, notify (emergency-service.ts); set once the SIP side is up. */
+  let emergency: EmergencyService | undefined;
   try {
     const catalogue = options.catalogue ?? loadCatalogue();
     const sha256Capable = sha256Models(catalogue);
@@ -193,6 +196,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         ivr: { pool, prompts, verifyPin, dummyHash: await hashPin(randomToken()) },
         vendorOf: (model) => catalogue.find((entry) => entry.id === model)?.vendor ?? model.split('-')[0] ?? model,
         ...(checkSyncRetryMs ? { checkSyncRetryMs } : {}),
+        onEmergency: (event) => void emergency?.dialled(event),
         ...(pnp ? { pnp: { provisioningUrl: () => provisioningUrl(service.data, http?.port) } } : {}),
         authenticator: (realm) =>
           createDigestAuthenticator({
@@ -211,6 +215,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           }),
       });
     }
+    const announcer = sip;
+    emergency = createEmergencyService({
+      store: service,
+      log: options.log,
+      submit: applyInOrder,
+      ...(announcer ? { announce: (extension, announcement) => announcer.announce(extension, announcement) } : {}),
+    });
     if (options.http) {
       const wildcard = options.http.bind === '0.0.0.0' || options.http.bind === '::';
       const publicAddress = options.http.publicAddress ?? (wildcard ? store.data.settings.address : undefined);

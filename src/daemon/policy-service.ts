@@ -20,6 +20,7 @@ import { nextCronInstant, startCronTask, type CronTask } from '../adapters/sched
 import { backupStore } from '../adapters/store-backup.js';
 import type { WarningOutcome } from '../media/warning-call.js';
 import type { StoreService } from './store-service.js';
+import { inCallbackWindow } from '../core/emergency-calls.js';
 
 export interface PolicyServiceOptions {
   store: StoreService;
@@ -168,7 +169,10 @@ export function startPolicyService(options: PolicyServiceOptions): PolicyService
     const data = store.data;
     const activity: Record<string, PhoneActivity> = {};
     for (const phone of data.phones) {
-      if (phone.session) activity[phone.name] = options.activity?.(phone.name) ?? { inCall: false };
+      if (!phone.session) continue;
+      const seen = options.activity?.(phone.name) ?? { inCall: false };
+      // An emergency call's callback window holds the desk's policy logouts (core/emergency-calls.ts).
+      activity[phone.name] = inCallbackWindow(data.emergency, phone.name, now()) ? { ...seen, emergencyHold: true } : seen;
     }
     const step = decideAutoLogout({
       nowMs: now(),
@@ -185,7 +189,10 @@ export function startPolicyService(options: PolicyServiceOptions): PolicyService
     const logouts: Promise<void>[] = [];
     for (const decision of step.decisions) {
       if (decision.kind === 'defer') {
-        if (!deferred.has(decision.phone)) log.info({ phone: decision.phone, reason: decision.reason }, 'policy logout waits for the call to end');
+        if (!deferred.has(decision.phone)) {
+          const waitsFor = decision.emergencyHold ? 'the emergency callback window to close' : 'the call to end';
+          log.info({ phone: decision.phone, reason: decision.reason }, `policy logout waits for ${waitsFor}`);
+        }
         deferred.add(decision.phone);
         continue;
       }

@@ -27,6 +27,43 @@ export const PROMPT_NAMES = [
   'digit-7',
   'digit-8',
   'digit-9',
+  /**
+   * The emergency notification (#17), said in pieces: "emergency call" "from desk" H D 0 0 0 3
+   * "building" A "floor" 2 "room" 2 1 4 "by extension" 1 0 1 (media/emergency-announcement.ts).
+   */
+  'emergency-call',
+  'emergency-from-desk',
+  'emergency-building',
+  'emergency-floor',
+  'emergency-room',
+  'emergency-by-extension',
+  /** Letters, for names and places spelled out (`letter-a` says "A"). */
+  'letter-a',
+  'letter-b',
+  'letter-c',
+  'letter-d',
+  'letter-e',
+  'letter-f',
+  'letter-g',
+  'letter-h',
+  'letter-i',
+  'letter-j',
+  'letter-k',
+  'letter-l',
+  'letter-m',
+  'letter-n',
+  'letter-o',
+  'letter-p',
+  'letter-q',
+  'letter-r',
+  'letter-s',
+  'letter-t',
+  'letter-u',
+  'letter-v',
+  'letter-w',
+  'letter-x',
+  'letter-y',
+  'letter-z',
 ] as const;
 
 export type PromptName = (typeof PROMPT_NAMES)[number];

@@ -47,6 +47,21 @@ export const changeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('remove-dial-code'), name: text }),
   z.object({ kind: z.literal('add-emergency'), number: text }),
   z.object({ kind: z.literal('remove-emergency'), number: text }),
+  z.object({ kind: z.literal('add-emergency-notify'), extension: text }),
+  z.object({ kind: z.literal('remove-emergency-notify'), extension: text }),
+  z.object({ kind: z.literal('set-emergency-callback'), minutes: z.number() }),
+  z.object({
+    kind: z.literal('emergency-call'),
+    call: z.object({
+      number: text,
+      account: text,
+      phone: text.optional(),
+      extension: text.optional(),
+      user: text.optional(),
+      callback: text.optional(),
+      location: text.optional(),
+    }),
+  }),
   z.object({ kind: z.literal('login'), extension: text, phone: text, actor }),
   z.object({
     kind: z.literal('logout'),

@@ -30,6 +30,8 @@ import { applyPinChange } from './pin-changes.js';
 import { applyPolicyChange } from './policy-changes.js';
 import { applyPhoneChange } from './phone-changes.js';
 import { findPhone } from './queries.js';
+import { applyEmergencyChange } from './emergency-changes.js';
+import type { EmergencyCall } from '../core/emergency-calls.js';
 
 export type Change =
   | { kind: 'add-phone'; model: string; mac: string; connection: Connection; idlePassword: string }
@@ -64,6 +66,11 @@ export type Change =
   | { kind: 'remove-dial-code'; name: string }
   | { kind: 'add-emergency'; number: string }
   | { kind: 'remove-emergency'; number: string }
+  /** Emergency calls (#17): extensions told when one is made, the callback window, and a call as it is made. */
+  | { kind: 'add-emergency-notify'; extension: string }
+  | { kind: 'remove-emergency-notify'; extension: string }
+  | { kind: 'set-emergency-callback'; minutes: number }
+  | { kind: 'emergency-call'; call: Omit<EmergencyCall, 'at'> }
   | { kind: 'login'; extension: string; phone: string; actor: Actor }
   /** `reason` (schedule, max-session, idle…) goes into the audit entry's detail. */
   | { kind: 'logout'; target: LogoutTarget; actor: Actor; reason?: LogoutReason }
@@ -307,7 +314,10 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       // Phones pinned to it are released and unpinned too: their extension is gone.
       const loggedOut = applyLogout(data.phones, { extension: change.number }, { includePinned: true });
       const phones = loggedOut.ok ? loggedOut.value.phones : data.phones;
-      const next = { ...data, phones, extensions: data.extensions.filter((ext) => ext.number !== change.number) };
+      const removed = { ...data, phones, extensions: data.extensions.filter((ext) => ext.number !== change.number) };
+      // Nobody to call at that number any more on an emergency.
+      const notify = data.emergency?.notify;
+      const next = notify?.includes(change.number) ? { ...removed, emergency: { ...data.emergency, notify: notify.filter((ext) => ext !== change.number) } } : removed;
       const entries = [audit('extension-removed', context, { extension: change.number })];
       if (loggedOut.ok) {
         for (const { phone, extension } of loggedOut.value.released) {
@@ -481,6 +491,11 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       return applyPinChange(data, change, context);
     case 'set-policy':
       return applyPolicyChange(data, change, context);
+    case 'add-emergency-notify':
+    case 'remove-emergency-notify':
+    case 'set-emergency-callback':
+    case 'emergency-call':
+      return applyEmergencyChange(data, change, context);
   }
 }
 

@@ -9,6 +9,7 @@ import type { AuditEntry, Extension, Phone, Settings } from '../core/model.js';
 import { DEFAULT_DIAL_CODES } from '../core/dial-codes.js';
 import type { LockRecord } from '../core/pin-lockout.js';
 import type { ExtensionLockRecord } from '../core/pin-locks.js';
+import { MAX_CALLBACK_MINUTES, type EmergencyState } from '../core/emergency-calls.js';
 
 export const STORE_VERSION = 3;
 
@@ -112,6 +113,23 @@ const auditEntry = z.object({
   detail: z.string().optional(),
 });
 
+/** Emergency calls (core/emergency-calls.ts): who is told, the callback window, the calls still in their windows. Optional: no migration. */
+const emergencyCall = z.object({
+  at: isoTime,
+  number: z.string(),
+  account: z.string(),
+  phone: z.string().optional(),
+  extension: z.string().optional(),
+  user: z.string().optional(),
+  callback: z.string().optional(),
+  location: z.string().optional(),
+});
+const emergency = z.object({
+  notify: z.array(z.string()).optional(),
+  callbackMinutes: z.number().int().min(0).max(MAX_CALLBACK_MINUTES).optional(),
+  active: z.array(emergencyCall).optional(),
+});
+
 export const storeSchema = z.object({
   version: z.literal(STORE_VERSION),
   settings,
@@ -124,6 +142,8 @@ export const storeSchema = z.object({
   bindings: z.array(binding),
   /** PIN lockout records of extensions and phones. */
   security,
+  /** Emergency notification and callback (#17); absent in older stores. */
+  emergency: emergency.optional(),
 });
 
 export type StoreData = z.infer<typeof storeSchema>;
@@ -138,7 +158,8 @@ const sameShapes: [
   Same<StoreData['audit'][number], AuditEntry>,
   Same<StoreData['security']['extensions'][string], ExtensionLockRecord>,
   Same<StoreData['security']['phones'][string], LockRecord>,
-] = [true, true, true, true, true, true];
+  Same<NonNullable<StoreData['emergency']>, EmergencyState>,
+] = [true, true, true, true, true, true, true];
 void sameShapes;
 
 /** What only the edge can supply when a store is first created. */

@@ -16,6 +16,7 @@ import { DeskTable } from './desk-table.js';
 import { KeyPreviewView } from './key-preview-view.js';
 import { useDashboard } from './use-dashboard.js';
 import { useDeskData } from './use-desk-data.js';
+import { useEmergencyAlerts } from './use-emergency-alerts.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { wrappedHeight } from './wrapped-height.js';
 
@@ -65,6 +66,7 @@ export function Dashboard({ source, catalogue, submit, newIdlePassword, describe
   const data = deskData(loaded);
   const rows = useMemo(() => (data ? statusRows(data, catalogue) : []), [data, catalogue]);
   const warnings = useMemo(() => (data ? statusWarnings(data) : []), [data]);
+  const alerts = useEmergencyAlerts(data);
   const size = useTerminalSize();
   // PgUp/PgDn move by the rows on screen, known only once this render has laid them out.
   const page = useRef(1);
@@ -73,7 +75,7 @@ export function Dashboard({ source, catalogue, submit, newIdlePassword, describe
   const { view } = state;
   // The title, the banner, the message and the footer each keep their lines; the table gets the rest.
   const messageHeight = state.message ? wrappedHeight(state.message.text, size.columns) : 0;
-  const tableHeight = size.rows - 1 - deskBannerHeight({ warnings, problem }) - messageHeight - 1 - SPARE;
+  const tableHeight = size.rows - 1 - deskBannerHeight({ warnings, problem, alerts }) - messageHeight - 1 - SPARE;
   page.current = Math.max(1, tableHeight - 2);
 
   let body;
@@ -88,7 +90,7 @@ export function Dashboard({ source, catalogue, submit, newIdlePassword, describe
   return (
     <Box flexDirection="column">
       <DeskSummary title="hotdesk" rows={rows} />
-      <DeskBanner warnings={warnings} problem={problem} />
+      <DeskBanner warnings={warnings} problem={problem} alerts={alerts} />
       {body}
       {state.message && (
         <Text color={state.message.tone === 'error' ? 'red' : 'green'}>

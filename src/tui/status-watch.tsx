@@ -9,6 +9,7 @@ import { DeskBanner, deskBannerHeight } from './desk-banner.js';
 import { DeskSummary } from './desk-summary.js';
 import { DeskTable } from './desk-table.js';
 import { useDeskData } from './use-desk-data.js';
+import { useEmergencyAlerts } from './use-emergency-alerts.js';
 import { useQuitKey } from './use-quit-key.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
@@ -23,13 +24,14 @@ export function StatusWatch({ source, catalogue }: StatusWatchProps) {
   const data = deskData(state);
   const rows = useMemo(() => (data ? statusRows(data, catalogue) : []), [data, catalogue]);
   const warnings = useMemo(() => (data ? statusWarnings(data) : []), [data]);
+  const alerts = useEmergencyAlerts(data);
   const problem = state.kind === 'stale' || state.kind === 'failed' ? state.problem : undefined;
   const size = useTerminalSize();
-  const tableHeight = size.rows - 1 - deskBannerHeight({ warnings, problem }) - 1 - 1; // a line left free, as in the dashboard
+  const tableHeight = size.rows - 1 - deskBannerHeight({ warnings, problem, alerts }) - 1 - 1; // a line left free, as in the dashboard
   return (
     <Box flexDirection="column">
       <DeskSummary title="hotdesk status" rows={rows} />
-      <DeskBanner warnings={warnings} problem={problem} />
+      <DeskBanner warnings={warnings} problem={problem} alerts={alerts} />
       {state.kind === 'loading' && <Text dimColor>reading the store…</Text>}
       {data && (
         <DeskTable

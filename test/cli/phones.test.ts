@@ -190,7 +190,7 @@ t.test('settings', async (t) => {
   const before = await runCli(paths.dir, ['settings', '--json']);
   t.same([before.code, before.stderr], [0, '']);
   const shown = JSON.parse(before.stdout) as Record<string, unknown>;
-  t.same(Object.keys(shown).sort(), ['address', 'defaultLanguage', 'digest', 'httpPort', 'provisioningUrl', 'sipDomain', 'sipPort', 'timeZone']);
+  t.same(Object.keys(shown).sort(), ['address', 'defaultLanguage', 'digest', 'emergencyCallbackMinutes', 'httpPort', 'provisioningUrl', 'sipDomain', 'sipPort', 'timeZone']);
   t.equal(shown['digest'], 'md5', 'out of the box: MD5 only');
 
   const changes: [string, string, string][] = [
@@ -211,7 +211,7 @@ t.test('settings', async (t) => {
   t.match(text.stdout, /^address\s+10\.0\.0\.5$/m);
   t.match(text.stdout, /^time-zone\s+Europe\/Rome$/m);
   // Every row is spelled as settings set takes it.
-  t.same(text.stdout.split('\n').filter(Boolean).map((line) => line.split(/\s+/)[0]), ['address', 'sip-domain', 'http-port', 'sip-port', 'language', 'time-zone', 'leading-zero', 'digest', 'provisioning-url']);
+  t.same(text.stdout.split('\n').filter(Boolean).map((line) => line.split(/\s+/)[0]), ['address', 'sip-domain', 'http-port', 'sip-port', 'language', 'time-zone', 'leading-zero', 'digest', 'emergency-callback-minutes', 'provisioning-url']);
   t.match(text.stdout, /^sip-port\s+5070$/m);
   t.match(text.stdout, /^provisioning-url\s+http:\/\/10\.0\.0\.5:8080\/provisioning\/[\w-]+\/$/m);
   t.same([json.code, json.stderr], [0, '']);
@@ -234,7 +234,7 @@ t.test('settings', async (t) => {
     [['settings', 'set', 'address', 'bad host!'], 1, /^hotdesk: address: "bad host!" is not valid \(expected an IPv4 address, an IPv6 address or a host name\)\n$/],
     [['settings', 'set', 'address', '999.1.1.1'], 1, /^hotdesk: address: "999\.1\.1\.1" is not valid \(expected an IPv4 address, an IPv6 address or a host name\)\n$/],
     [['settings', 'set', 'sip-port', '0'], 1, /^hotdesk: sip-port: "0" is not valid \(expected a port from 1 to 65535\)\n$/],
-    [['settings', 'set', 'colour', 'red'], 2, /^hotdesk: unknown setting "colour" \(settable: address, sip-domain, http-port, sip-port, language, time-zone, leading-zero, digest\)\n$/],
+    [['settings', 'set', 'colour', 'red'], 2, /^hotdesk: unknown setting "colour" \(settable: address, sip-domain, http-port, sip-port, language, time-zone, leading-zero, digest, emergency-callback-minutes\)\n$/],
     [['settings', 'set', 'address'], 2, /missing required argument 'value'/],
   ];
   const results = await Promise.all(refused.map(([args]) => runCli(paths.dir, args)));

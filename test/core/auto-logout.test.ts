@@ -293,3 +293,21 @@ t.test('memory belongs to a session', async (t) => {
   const idle = decideAutoLogout({ ...base, nowMs: Date.parse('2027-03-22T08:57:00Z'), phones: [phone('HD0002', null)], memory: warned.memory });
   t.same(idle, { decisions: [], memory: {} }, 'idle phones: nothing, and nothing remembered');
 });
+
+t.test('an emergency callback window holds a due logout like a call, marked as such, and no warning is made', async (t) => {
+  const phones = [phone('HD0001', session('2027-03-22T07:00:00.000Z'))];
+  const input = {
+    phones,
+    extensions: [extension('100')],
+    policies: { ...POLICY_DEFAULTS, maxSessionMinutes: 60, warningMinutes: 5 },
+    schedule: {},
+    memory: {},
+  };
+  const due = Date.parse('2027-03-22T08:00:00.000Z');
+  const held = { HD0001: { inCall: false, emergencyHold: true } };
+  t.same(decideAutoLogout({ ...input, nowMs: due, activity: held }).decisions, [
+    { kind: 'defer', phone: 'HD0001', extension: '100', reason: 'max-session', dueMs: due, emergencyHold: true },
+  ]);
+  t.same(decideAutoLogout({ ...input, nowMs: due - 2 * MINUTE, activity: held }).decisions, [], 'no warning call while held');
+  t.same(decideAutoLogout({ ...input, nowMs: due, activity: {} }).decisions, [{ kind: 'logout', phone: 'HD0001', extension: '100', reason: 'max-session' }], 'released: logged out');
+});

@@ -142,3 +142,30 @@ t.test('pinned phones are left alone', async (t) => {
   t.equal(h.data().phones[0]!.session?.extension, '100');
   t.same(h.submitted.filter((change) => change.kind === 'logout'), [], 'no policy logout');
 });
+
+t.test('a scheduled logout waits while the desk is in an emergency callback window, without a warning call', async (t) => {
+  const warned: string[] = [];
+  const h = harness(
+    t,
+    [
+      { kind: 'set-settings', timeZone: 'Europe/Berlin' },
+      { kind: 'set-policy', name: 'auto-logout', value: '0 20 * * 1-5' },
+      { kind: 'set-emergency-callback', minutes: 60 },
+    ],
+    { warn: (phone) => (warned.push(phone), Promise.resolve('not-extended' as const)) },
+  );
+  await h.login('100', 'HD0001');
+  await h.login('101', 'HD0002');
+  h.clock.now = at('2027-03-26T18:30:00Z');
+  await h.submit({ kind: 'emergency-call', call: { number: '112', account: '100', phone: 'HD0001', extension: '100' } });
+  await h.advance('2027-03-26T18:56:00Z');
+  t.same(warned, ['HD0002'], 'the desk of the emergency call gets no warning call; the other desk does');
+  await h.advance('2027-03-26T19:00:00Z');
+  t.equal(h.data().phones[0]!.session?.extension, '100', '20:00 Berlin: the desk in its callback window stays logged in');
+  t.equal(h.data().phones[1]!.session, null, 'the other desk is logged out on time');
+  await h.advance('2027-03-26T19:29:00Z');
+  t.equal(h.data().phones[0]!.session?.extension, '100', 'still within the hour');
+  await h.advance('2027-03-26T19:30:00Z');
+  t.equal(h.data().phones[0]!.session, null, 'logged out once the window closes');
+  t.match(h.data().audit.at(-1), { kind: 'logout', phone: 'HD0001', detail: 'schedule' });
+});

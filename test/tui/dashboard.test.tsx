@@ -216,3 +216,17 @@ t.test('q quits', async (t) => {
   await press(app, 'q');
   t.equal(source.subscribers, 0);
 });
+
+t.test('an emergency call of the last hour shows as a red ALERT line above the table', async (t) => {
+  const { source, frame } = await start(t);
+  t.notMatch(frame(), /ALERT/);
+  const at = new Date(Date.now() - 60_000).toISOString();
+  const call = { at, number: '112', account: '202', phone: 'HD0001', extension: '202', user: 'Bob', location: 'building A, floor 2, room 214' };
+  source.push({ kind: 'data', data: { ...source.data, emergency: { active: [call] } } });
+  await delay();
+  t.match(frame(), /ALERT emergency call from desk HD0001, building A, floor 2, room 214, by Bob, extension 202, to 112/);
+  t.match(frame(), /HD0001/, 'the table stays');
+  source.push({ kind: 'data', data: { ...source.data, emergency: { active: [{ ...call, at: new Date(Date.now() - 61 * 60_000).toISOString() }] } } });
+  await delay();
+  t.notMatch(frame(), /ALERT/, 'an hour later it is gone');
+});

@@ -4,9 +4,10 @@ import { provisioningUrl } from '../../store/queries.js';
 import { DEFAULT_OFFICE_DIGEST, formatDigestList, parseDigestList } from '../../core/digest-choice.js';
 import type { Change } from '../../store/changes.js';
 import { CliExit, type CliContext } from '../context.js';
+import { callbackMinutesOf, checkCallbackMinutes } from '../../core/emergency-calls.js';
 import { EXIT_REFUSED, EXIT_USAGE, reasonMessage } from '../reason-messages.js';
 
-const SETTABLE = ['address', 'sip-domain', 'http-port', 'sip-port', 'language', 'time-zone', 'leading-zero', 'digest'] as const;
+const SETTABLE = ['address', 'sip-domain', 'http-port', 'sip-port', 'language', 'time-zone', 'leading-zero', 'digest', 'emergency-callback-minutes'] as const;
 
 /** Settings hotdeskd reads only when it starts. */
 const NEEDS_RESTART = new Set(['http-port', 'sip-port']);
@@ -46,6 +47,12 @@ export function settingChange(name: string, value: string): Change {
       if (!digest) throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name, value, expected: 'md5, sha-256,md5 or sha-256' }));
       return { kind: 'set-settings', digest };
     }
+    case 'emergency-callback-minutes': {
+      const minutes = Number(value);
+      const problem = /^\d+$/.test(value) ? checkCallbackMinutes(minutes) : checkCallbackMinutes(Number.NaN);
+      if (problem) throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name, value, expected: problem }));
+      return { kind: 'set-emergency-callback', minutes };
+    }
     default:
       throw new CliExit(EXIT_USAGE, `unknown setting "${name}" (settable: ${SETTABLE.join(', ')})`);
   }
@@ -54,14 +61,15 @@ export function settingChange(name: string, value: string): Change {
 export function registerSettings(program: Command, context: () => CliContext): void {
   const settings = program
     .command('settings')
-    .description('office settings: the address phones are given, SIP domain, ports, language, time zone')
+    .description('office settings: the address phones are given, SIP domain, ports, language, time zone, emergency callback window')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const ctx = context();
       const data = await ctx.read();
       const { address, sipDomain, httpPort, sipPort, defaultLanguage, timeZone } = data.settings;
       const digest = formatDigestList(data.settings.digest ?? DEFAULT_OFFICE_DIGEST);
-      const shown = { address, sipDomain, httpPort, sipPort, defaultLanguage, timeZone, digest, provisioningUrl: provisioningUrl(data) };
+      const emergencyCallbackMinutes = callbackMinutesOf(data.emergency);
+      const shown = { address, sipDomain, httpPort, sipPort, defaultLanguage, timeZone, digest, emergencyCallbackMinutes, provisioningUrl: provisioningUrl(data) };
       if (options.json) return ctx.out.json(shown);
       // Each row is spelled as `settings set` takes it.
       const rows: [string, string][] = [
@@ -73,6 +81,7 @@ export function registerSettings(program: Command, context: () => CliContext): v
         ['time-zone', timeZone],
         ['leading-zero', data.settings.allowLeadingZero === true ? 'yes' : 'no'],
         ['digest', digest],
+        ['emergency-callback-minutes', String(emergencyCallbackMinutes)],
         ['provisioning-url', provisioningUrl(data)],
       ];
       for (const [name, value] of rows) ctx.out.line(`${name.padEnd(16)} ${value}`);

@@ -4,6 +4,7 @@ import { lockState, statusRows, statusWarnings, type LockState, type StatusRow }
 import { CliExit, type CliContext } from '../context.js';
 import { lockCount, printLockTable } from '../lock-table.js';
 import { activePinAlerts, describePinAlert } from '../../core/pin-alerts.js';
+import { describeEmergencyCall, emergencyAlerts } from '../../core/emergency-calls.js';
 import { EXIT_USAGE, lockEnd } from '../reason-messages.js';
 import { fetchSipBlocks, printSipBlocks } from '../sip-blocks.js';
 
@@ -38,10 +39,13 @@ export function registerStatus(program: Command, context: () => CliContext): voi
       }
       for (const warning of statusWarnings(data)) ctx.out.warn(warning);
       const alerts = activePinAlerts(data.audit, now);
+      // Emergency calls of the last hour first: someone may need help on site.
+      const emergencies = emergencyAlerts(data.emergency, now);
+      for (const call of emergencies) ctx.out.line(`${ctx.out.colour.red.bold('ALERT')} ${describeEmergencyCall(call)}, at ${lockEnd(call.at)}`);
       for (const alert of alerts) ctx.out.line(`${ctx.out.colour.red.bold('ALERT')} ${describePinAlert(alert)}, the last at ${lockEnd(alert.last)}`);
       const blocks = (await fetchSipBlocks(ctx.paths)) ?? [];
       printSipBlocks(ctx.out, blocks);
-      if (alerts.length > 0 || blocks.length > 0) ctx.out.line();
+      if (emergencies.length > 0 || alerts.length > 0 || blocks.length > 0) ctx.out.line();
       if (rows.length === 0) ctx.out.line('no hot-desk phones yet (hotdesk add-phone adds one)');
       else printPhoneTable(ctx, rows, pinned);
       if (lockCount(locks) > 0) {

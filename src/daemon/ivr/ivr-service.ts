@@ -23,7 +23,8 @@ import type { Logger } from '../../adapters/log.js';
 import type { RtpPortPool } from '../../adapters/rtp-socket.js';
 import type { PromptLibrary } from '../../adapters/prompt-files.js';
 import { createMediaSession, type MediaSession } from './media-session.js';
-import { createWarningCalls, type WarningCallRequest, type WarningChallengeAnswerer } from './warning-calls.js';
+import { createWarningCalls, type AnnouncementRequest, type WarningCallRequest, type WarningChallengeAnswerer } from './warning-calls.js';
+import type { AnnouncementOutcome } from '../../media/announcement-call.js';
 import type { WarningOutcome } from '../../media/warning-call.js';
 import { sipTag, randomNumber } from '../../adapters/secrets.js';
 
@@ -83,6 +84,8 @@ export interface IvrService {
   inCall(phone: string): boolean;
   /** Calls the phone with the warning before a policy logout (warning-calls.ts). */
   warn(request: WarningCallRequest): Promise<WarningOutcome>;
+  /** Calls a phone and plays it an announcement (the emergency notification). */
+  announce(request: AnnouncementRequest): Promise<AnnouncementOutcome>;
   /** A response outside any transaction: a retransmitted 2xx of a warning call is ACKed again; false when not ours. */
   strayResponse(response: SipResponse): boolean;
   readonly active: number;
@@ -481,6 +484,7 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
     },
 
     warn: (request) => warnings.call(request),
+    announce: (request) => warnings.announce(request),
     strayResponse: (response) => warnings.strayResponse(response),
 
     async close() {

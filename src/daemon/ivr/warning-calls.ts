@@ -8,6 +8,9 @@
  * in the login menu), BYE at the end. The call flow is the pure state
  * machine's; this file carries out its commands.
  *
+ * The same calls carry announcements (the emergency notification,
+ * media/announcement-call.ts): answered, the words are played, then BYE.
+ *
  * Every call ends with its RTP port and timers released, whichever side
  * ends it.
  */
@@ -35,6 +38,8 @@ import type { RtpPortPool } from '../../adapters/rtp-socket.js';
 import type { PromptLibrary } from '../../adapters/prompt-files.js';
 import { createMediaSession, type MediaSession } from './media-session.js';
 import { sipTag, randomNumber } from '../../adapters/secrets.js';
+import { createAnnouncementCall, stepAnnouncementCall, type AnnouncementCommand, type AnnouncementOutcome } from '../../media/announcement-call.js';
+import type { PromptName } from '../../media/prompt-names.js';
 
 /** Answers a 401/407 to our request with credentials; `undefined` when it cannot. */
 export type WarningChallengeAnswerer = (
@@ -43,10 +48,10 @@ export type WarningChallengeAnswerer = (
   credentials: { username: string; password: string },
 ) => { header: 'authorization' | 'proxy-authorization'; value: AuthParams } | undefined;
 
-export interface WarningCallRequest {
+/** Whom a call of ours goes to, and how. */
+export interface OutgoingCallTarget {
+  /** The phone (or, for a device that is no hot-desk phone, the account) called: for logs and `inCall`. */
   phone: string;
-  /** The user's extension (said in the confirmation). */
-  extension: string;
   /** The phone's registration: its AOR, contact and where it registered from. */
   target: { aor: string; contact: string; source: Endpoint };
   vendor: string;
@@ -55,6 +60,11 @@ export interface WarningCallRequest {
   /** For the phone's challenge, if it challenges (the account it registered). */
   credentials?: { username: string; password: string };
   ringTimeoutMs?: number;
+}
+
+export interface WarningCallRequest extends OutgoingCallTarget {
+  /** The user's extension (said in the confirmation). */
+  extension: string;
   keyWaitMs?: number;
   /** Minutes left until the logout, for the wording of the warning. */
   minutesLeft?: number;
@@ -73,8 +83,19 @@ export interface WarningCallsOptions {
   now?: () => number;
 }
 
+/** A call that only speaks (media/announcement-call.ts). */
+export interface AnnouncementRequest extends OutgoingCallTarget {
+  prompts: PromptName[];
+  /** How many times the words are said (default 2). */
+  times?: number;
+  /** The INVITE's Subject. */
+  subject: string;
+}
+
 export interface WarningCalls {
   call(request: WarningCallRequest): Promise<WarningOutcome>;
+  /** Calls a phone and plays it the announcement; resolves when the call is over. */
+  announce(request: AnnouncementRequest): Promise<AnnouncementOutcome>;
   /** A request inside one of our warning calls; false when it is not ours. */
   inDialog(request: SipRequest, remote: Endpoint): boolean;
   inCall(phone: string): boolean;
@@ -87,8 +108,17 @@ export interface WarningCalls {
 export const WARNING_RING_TIMEOUT_MS = 30_000;
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, INFO, OPTIONS';
 
+type CallCommand = WarningCallCommand | AnnouncementCommand;
+
 interface WarningCall {
-  request: WarningCallRequest;
+  request: OutgoingCallTarget;
+  subject: string;
+  /** The call's machine: an event in, commands out. */
+  step(event: WarningCallEvent): CallCommand[];
+  /** Only warning calls extend. */
+  onExtend?: () => void;
+  /** What a call still going on when hotdeskd stops ends as. */
+  closedOutcome: string;
   callId: string;
   fromTag: string;
   toTag: string | undefined;
@@ -98,7 +128,6 @@ interface WarningCall {
   remoteTarget: string;
   routes: string[];
   endpoint: Endpoint;
-  state: WarningCallState;
   media: MediaSession | undefined;
   offer: string;
   sessionId: number;
@@ -106,7 +135,7 @@ interface WarningCall {
   timer: NodeJS.Timeout | undefined;
   confirmed: boolean;
   ended: boolean;
-  finish(outcome: WarningOutcome): void;
+  finish(outcome: string): void;
 }
 
 const newTag = sipTag;
@@ -134,36 +163,30 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
     content,
   });
 
-  const end = (call: WarningCall, outcome: WarningOutcome): void => {
+  const end = (call: WarningCall, outcome: string): void => {
     if (call.ended) return;
     call.ended = true;
     clearTimeout(call.ringTimer);
     clearTimeout(call.timer);
     calls.delete(call.callId);
     void call.media?.close();
-    log.info({ phone: call.request.phone, outcome }, 'warning call ended');
+    log.info({ phone: call.request.phone, outcome, subject: call.subject }, 'warning call ended');
     call.finish(outcome);
   };
 
   const feed = (call: WarningCall, event: WarningCallEvent): void => {
     if (call.ended) return;
-    const step = stepWarningCall(call.state, event, {
-      extension: call.request.extension,
-      ...(call.request.keyWaitMs !== undefined ? { keyWaitMs: call.request.keyWaitMs } : {}),
-      ...(call.request.minutesLeft !== undefined ? { minutesLeft: call.request.minutesLeft } : {}),
-    });
-    call.state = step.state;
-    for (const command of step.commands) run(call, command);
+    for (const command of call.step(event)) run(call, command);
   };
 
-  const run = (call: WarningCall, command: WarningCallCommand): void => {
+  const run = (call: WarningCall, command: CallCommand): void => {
     switch (command.kind) {
       case 'play':
       case 'stop-prompt':
       case 'arm-timer':
         return runPromptCommand(call, command, (event) => feed(call, event), now);
       case 'extend':
-        call.request.onExtend();
+        call.onExtend?.();
         return;
       case 'hang-up':
         if (call.confirmed) stack.send(request(call, 'BYE'), call.endpoint);
@@ -229,7 +252,7 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
         contact: [{ uri: options.ownUri(), params: {} }],
         'content-type': 'application/sdp',
         allow: ALLOW,
-        subject: 'Logout warning',
+        subject: call.subject,
         ...autoAnswerHeaders(call.request.vendor, call.request.domain),
       },
       call.offer,
@@ -255,56 +278,85 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
     stack.send(cancelRequest, call.endpoint);
   };
 
+  /** Places a call of ours (a warning or an announcement) and resolves with how it ended. */
+  const place = async <Outcome extends string>(
+    warning: OutgoingCallTarget,
+    machine: Pick<WarningCall, 'subject' | 'step' | 'closedOutcome'> & { onExtend?: () => void },
+  ): Promise<Outcome> => {
+    const socket = await options.pool.open();
+    return new Promise<Outcome>((resolve) => {
+      const sessionId = randomNumber(1e9);
+      const offer = buildSdpOffer({ address: options.mediaAddress(), port: socket.port, sessionId, sessionVersion: 1 });
+      const call: WarningCall = {
+        request: warning,
+        ...machine,
+        callId: `${sip.generateBranch().slice(7)}@hotdesk`,
+        fromTag: newTag(),
+        toTag: undefined,
+        cseq: randomNumber(10_000),
+        invite: undefined as unknown as SipRequest,
+        remoteTarget: warning.target.contact,
+        routes: [],
+        endpoint: warning.target.source,
+        media: undefined,
+        offer,
+        sessionId,
+        ringTimer: undefined,
+        timer: undefined,
+        confirmed: false,
+        ended: false,
+        finish: resolve as (outcome: string) => void,
+      };
+      // Until the answer says where, media goes nowhere (port 0 is never sent to).
+      call.media = createMediaSession({
+        socket,
+        answer: { codec: 'PCMU', payloadType: 0, telephoneEvent: { payloadType: 101 }, remote: { address: '0.0.0.0', port: 0 } },
+        prompts: options.prompts,
+        language: warning.language,
+        log,
+      });
+      call.media.onDigit((digit) => feed(call, { kind: 'digit', digit, nowMs: now() }));
+      calls.set(call.callId, call);
+      call.ringTimer = setTimeout(() => {
+        if (call.confirmed || call.ended) return;
+        log.info({ phone: warning.phone }, 'warning call: no answer, cancelled');
+        cancel(call);
+        end(call, 'not-answered');
+      }, warning.ringTimeoutMs ?? WARNING_RING_TIMEOUT_MS);
+      send(call, buildInvite(call), false);
+      log.info({ phone: warning.phone, vendor: warning.vendor, subject: machine.subject }, 'warning call placed');
+    });
+  };
+
   return {
     get active() {
       return calls.size;
     },
 
-    async call(warning) {
-      const socket = await options.pool.open();
-      return new Promise<WarningOutcome>((resolve) => {
-        const sessionId = randomNumber(1e9);
-        const offer = buildSdpOffer({ address: options.mediaAddress(), port: socket.port, sessionId, sessionVersion: 1 });
-        const call: WarningCall = {
-          request: warning,
-          callId: `${sip.generateBranch().slice(7)}@hotdesk`,
-          fromTag: newTag(),
-          toTag: undefined,
-          cseq: randomNumber(10_000),
-          invite: undefined as unknown as SipRequest,
-          remoteTarget: warning.target.contact,
-          routes: [],
-          endpoint: warning.target.source,
-          state: createWarningCall(),
-          media: undefined,
-          offer,
-          sessionId,
-          ringTimer: undefined,
-          timer: undefined,
-          confirmed: false,
-          ended: false,
-          finish: resolve,
-        };
-        // Until the answer says where, media goes nowhere (port 0 is never sent to).
-        call.media = createMediaSession({
-          socket,
-          answer: { codec: 'PCMU', payloadType: 0, telephoneEvent: { payloadType: 101 }, remote: { address: '0.0.0.0', port: 0 } },
-          prompts: options.prompts,
-          language: warning.language,
-          log,
+    call(warning) {
+      let state: WarningCallState = createWarningCall();
+      const step = (event: WarningCallEvent): CallCommand[] => {
+        const next = stepWarningCall(state, event, {
+          extension: warning.extension,
+          ...(warning.keyWaitMs !== undefined ? { keyWaitMs: warning.keyWaitMs } : {}),
+          ...(warning.minutesLeft !== undefined ? { minutesLeft: warning.minutesLeft } : {}),
         });
-        call.media.onDigit((digit) => feed(call, { kind: 'digit', digit, nowMs: now() }));
-        calls.set(call.callId, call);
-        call.ringTimer = setTimeout(() => {
-          if (call.confirmed || call.ended) return;
-          log.info({ phone: warning.phone }, 'warning call: no answer, cancelled');
-          cancel(call);
-          end(call, 'not-answered');
-        }, warning.ringTimeoutMs ?? WARNING_RING_TIMEOUT_MS);
-        send(call, buildInvite(call), false);
-        log.info({ phone: warning.phone, vendor: warning.vendor }, 'warning call placed');
-      });
+        state = next.state;
+        return next.commands;
+      };
+      return place<WarningOutcome>(warning, { subject: 'Logout warning', step, onExtend: () => warning.onExtend(), closedOutcome: 'not-extended' });
     },
+
+    announce(announcement) {
+      let state = createAnnouncementCall();
+      const step = (event: WarningCallEvent): CallCommand[] => {
+        const next = stepAnnouncementCall(state, event, { prompts: announcement.prompts, times: announcement.times ?? 2 });
+        state = next.state;
+        return next.commands;
+      };
+      return place<AnnouncementOutcome>(announcement, { subject: announcement.subject, step, closedOutcome: 'not-answered' });
+    },
+
 
     inDialog(incoming, remote) {
       const call = calls.get(incoming.headers['call-id']);
@@ -369,7 +421,7 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
       for (const call of [...calls.values()]) {
         if (call.confirmed) stack.send(request(call, 'BYE'), call.endpoint);
         else cancel(call);
-        end(call, 'not-extended');
+        end(call, call.closedOutcome);
       }
     },
   };

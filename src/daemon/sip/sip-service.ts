@@ -39,6 +39,11 @@ import { logRelayRefused, type RelayRefusal } from '../relay-refusal-log.js';
 import { createDialogGuard } from './dialog-guard.js';
 import { checkReferTo, replaceIdentity } from './routing-trust.js';
 import { sipTag } from '../../adapters/secrets.js';
+import { callbackDesks } from '../../core/emergency-calls.js';
+import type { AnnouncementOutcome } from '../../media/announcement-call.js';
+import type { PromptName } from '../../media/prompt-names.js';
+import type { Language } from '../../core/model.js';
+import { parseUserAgent } from '../../provisioning/parse-user-agent.js';
 
 export interface SipServiceOptions {
   bind: string;
@@ -76,6 +81,8 @@ export interface SipServiceOptions {
   idleTimeoutMs?: number;
   /** SIP over TLS on its own port (see sip-transport); a failed handshake is logged at debug. */
   tls?: { port: number; credentials: TlsCredentials };
+  /** Told of every emergency number dialled, after the call is on its way to the trunk (never awaited). */
+  onEmergency?: (event: { number: string; account: string; phone?: string }) => void;
 }
 
 export interface SipService {
@@ -96,6 +103,8 @@ export interface SipService {
   phoneActivity(phone: string): { inCall: boolean; lastCallMs?: number };
   /** Calls the phone with the logout warning; `undefined` when it cannot (not registered, no voice menu). */
   warnPhone(phone: string, warning: { onExtend(): void; ringTimeoutMs?: number; keyWaitMs?: number; minutesLeft?: number }): Promise<WarningOutcome> | undefined;
+  /** Calls every registration of the extension with an announcement (the emergency notification); none registered: `[]`. */
+  announce(extension: string, announcement: { prompts: PromptName[]; language: Language; subject: string; ringTimeoutMs?: number }): Promise<AnnouncementOutcome[]>;
   close(): Promise<void>;
 }
 
@@ -245,6 +254,46 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
   const callerOf = (account: string): Caller =>
     store.data.phones.some((phone) => phone.name === account) ? { kind: 'idle-phone', phone: account } : { kind: 'extension', extension: account };
 
+  /**
+   * An emergency number was dialled: the notification, the record and the alert (emergency-service.ts)
+   * start after this request is on its way (setImmediate), and nothing they do can reach it.
+   */
+  const reportEmergency = (request: SipRequest, remote: Endpoint, number: string, account: string): void => {
+    const onEmergency = options.onEmergency;
+    if (!onEmergency) return;
+    const contactUri = Array.isArray(request.headers.contact) ? request.headers.contact[0]?.uri : undefined;
+    setImmediate(() => {
+      try {
+        const phone = phoneOfRequest(account, remote, contactUri, phoneIdentities(), location, now());
+        onEmergency({ number, account, ...(phone ? { phone } : {}) });
+      } catch (error) {
+        log.error({ err: error as Error, number }, 'emergency call: the notification could not start');
+      }
+    });
+  };
+
+  /**
+   * Within an emergency call's callback window, a call from the trunk to the desk's callback number
+   * (ELIN) or to its caller's extension rings that desk phone, whoever is logged in there now (and the
+   * extension's own registrations too). `false`: no window applies, route as usual.
+   */
+  const routeEmergencyCallback = (request: SipRequest, remote: Endpoint, dialled: string): boolean => {
+    const desks = callbackDesks(store.data.emergency, dialled, now());
+    if (desks.length === 0) return false;
+    const bindings = [...desks.flatMap((desk) => boundTo(desk)), ...lookup(location, dialled, now())];
+    const targets: ForkTarget[] = [];
+    for (const binding of bindings) {
+      if (!targets.some((target) => target.uri === binding.contact)) targets.push({ uri: binding.contact, endpoint: binding.source, account: binding.aor });
+    }
+    if (targets.length === 0) {
+      log.warn({ dialled, desks }, 'emergency callback: the desk phone is not registered; routed as usual');
+      return false;
+    }
+    log.warn({ event: 'emergency-callback', dialled, desks }, `EMERGENCY callback to ${dialled} rings ${desks.join(', ')}`);
+    proxy.fork(request, targets, { endpoint: remote, trunk: true });
+    return true;
+  };
+
   const handleInitial = (request: SipRequest, remote: Endpoint): void => {
     let caller: Caller;
     let account: string | undefined;
@@ -255,6 +304,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
       caller = callerOf(account);
     }
     const dialled = userOf(request.uri) ?? '';
+    if (caller.kind === 'trunk' && request.method === 'INVITE' && routeEmergencyCallback(request, remote, dialled)) return;
     if (request.method === 'REFER' && !checkReferTo(request, caller, routeRules(), isOwnHost)) {
       return refuseRelay(request, remote, 403, 'Forbidden', 'refer-not-allowed');
     }
@@ -316,6 +366,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
         // The trunk may reach local extensions only, never the trunk again or any other host.
         if (caller.kind === 'trunk') return refuseRelay(request, remote, 403, 'Forbidden', 'trunk-to-outside');
         const number = decision.number;
+        if (decision.kind === 'emergency' && account !== undefined) reportEmergency(request, remote, number, account);
         void trunkTarget(number).then((target) => {
           if (!target) return refuse(request, { kind: 'no-trunk', dialled: number });
           if (decision.kind === 'emergency') log.warn({ number, caller }, 'emergency call');
@@ -560,6 +611,26 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
         ...(password !== undefined ? { credentials: { username: binding.aor, password } } : {}),
         ...warning,
       });
+    },
+    async announce(extension, announcement) {
+      if (!ivr) return [];
+      const calls = lookup(location, extension, now()).map((binding) => {
+        const phone = binding.phone === undefined ? undefined : store.data.phones.find((candidate) => candidate.name === binding.phone);
+        const vendor = phone ? (options.vendorOf ?? ((model: string) => model.split('-')[0] ?? model))(phone.model) : (parseUserAgent(binding.userAgent)?.vendor ?? 'unknown');
+        const password = store.data.extensions.find((ext) => ext.number === binding.aor)?.sipPassword;
+        return ivr!.announce({
+          phone: binding.phone ?? extension,
+          target: { aor: binding.aor, contact: binding.contact, source: binding.source },
+          vendor,
+          language: announcement.language,
+          domain: store.data.settings.sipDomain,
+          prompts: announcement.prompts,
+          subject: announcement.subject,
+          ...(announcement.ringTimeoutMs !== undefined ? { ringTimeoutMs: announcement.ringTimeoutMs } : {}),
+          ...(password !== undefined ? { credentials: { username: binding.aor, password } } : {}),
+        });
+      });
+      return Promise.all(calls);
     },
     async close() {
       if (closed) return;
