@@ -61,6 +61,12 @@ export interface Phone {
   appliedGeneration: number;
   /** An extension this phone is tied to: it stays logged in as it, untouched by policies. Absent: not pinned. */
   pinned?: string;
+  /**
+   * The address the phone first registered from: its own files (which carry SIP passwords)
+   * are served only there, until it is re-added or released (`hotdesk provisioning release`).
+   * Absent: any address (not registered since it was added or released).
+   */
+  provisioningAddress?: string;
 }
 
 export interface Trunk {

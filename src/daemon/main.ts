@@ -12,6 +12,7 @@ import type { Server } from 'node:net';
 import { applyChange, type Change } from '../store/changes.js';
 import type { Catalogue } from '../core/catalogue.js';
 import { provisioningUrl } from '../store/queries.js';
+import { allBindings } from '../sip/location.js';
 import { openStoreWriter, StoreFileError, type StoreWriter } from '../adapters/json-store.js';
 import { tryLock, unlock } from '../adapters/lock-file.js';
 import { startControlServer, type ControlResponse, type Pong, type SipBlock, type SipDigestFailure } from '../adapters/control-socket.js';
@@ -223,6 +224,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         ...(options.http.maxConnectionsPerAddress !== undefined ? { maxConnectionsPerAddress: options.http.maxConnectionsPerAddress } : {}),
         ...(sip?.stack.transport.tlsPort !== undefined ? { sipTlsPort: sip.stack.transport.tlsPort } : {}),
         onFetched: (phone) => sip?.phoneSync.fetched(phone),
+        isRegistered: (address) => {
+          const now = Date.now();
+          return sip !== undefined && allBindings(sip.location()).some((binding) => binding.source.address === address && binding.expiresAt > now);
+        },
       });
     }
     const sipService = sip;

@@ -12,6 +12,10 @@
  * - a common file, when the User-Agent's MAC (if it carries one) is a pool phone
  *   of that vendor, or, without a MAC, when some pool phone is of that vendor.
  *   Common files hold no account, only office-wide settings.
+ *
+ * A phone's own files (and Poly's master file) carry SIP passwords: once the
+ * phone has registered (`provisioningAddress`), only its address gets them
+ * (`bound-elsewhere` for any other, the same 404).
  */
 import type { Phone } from '../core/model.js';
 import { VENDORS, type Vendor } from '../core/catalogue.js';
@@ -37,7 +41,9 @@ export type ProvisioningRefusal =
   | { why: 'mac-mismatch'; fileMac: string; userAgentMac: string }
   /** The phone with that MAC is another vendor's. */
   | { why: 'wrong-vendor'; phone: string; model: string; requested: Vendor }
-  | { why: 'not-this-phone'; phone: string; mac: string };
+  | { why: 'not-this-phone'; phone: string; mac: string }
+  /** The phone registered from another address: its files are served only there (Phone.provisioningAddress). */
+  | { why: 'bound-elsewhere'; phone: string };
 
 export type ProvisioningDecision =
   | { kind: 'refuse'; status: 404; refusal: ProvisioningRefusal }
@@ -69,6 +75,8 @@ export interface ProvisioningRequestInput {
   expectedToken: string;
   phones: readonly Phone[];
   catalogue: readonly ProvisioningModel[];
+  /** The client's address (IPv4-mapped IPv6 written as IPv4), compared with a bound phone's. */
+  client: string;
 }
 
 /** Compares every character of `expected` whatever `given` is, so timing tells nothing about a partial match. */
@@ -126,6 +134,9 @@ export function decideProvisioningRequest(input: ProvisioningRequestInput): Prov
   }
   // A phone's files (its own and Poly's master) need the phone; checkIdentity made sure the file names it.
   if (request.file !== 'common' && !phone) return refuse({ why: 'unknown-file', file: input.file });
+  if (request.file !== 'common' && phone?.provisioningAddress !== undefined && phone.provisioningAddress !== input.client) {
+    return refuse({ why: 'bound-elsewhere', phone: phone.name });
+  }
 
   return {
     kind: 'serve',

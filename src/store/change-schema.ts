@@ -75,6 +75,8 @@ export const changeSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('remove-provisioning-auth') }),
   z.object({ kind: z.literal('provisioning-fetched'), phone: text, generation: z.number().int().min(0) }),
+  z.object({ kind: z.literal('provisioning-bound'), phone: text, address: text }),
+  z.object({ kind: z.literal('provisioning-release'), phone: text }),
   z.object({ kind: z.literal('pin-failed'), extension: text, phone: text }),
   z.object({ kind: z.literal('pin-ok'), extension: text, phone: text }),
   z.object({ kind: z.literal('unlock'), extension: text.optional(), phone: text.optional(), actor }),

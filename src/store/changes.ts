@@ -85,6 +85,10 @@ export type Change =
   | { kind: 'remove-provisioning-auth' }
   /** A phone fetched its own configuration file carrying `generation` (no audit entry: too frequent). */
   | { kind: 'provisioning-fetched'; phone: string; generation: number }
+  /** A phone registered from `address`: its own files are served only there from now on (a bound phone stays bound). */
+  | { kind: 'provisioning-bound'; phone: string; address: string }
+  /** An admin lets a bound phone's files be fetched from any address again, until it registers anew. */
+  | { kind: 'provisioning-release'; phone: string }
   /** A wrong PIN at the login voice menu (the PIN itself never comes here): counts towards a lock. */
   | { kind: 'pin-failed'; extension: string; phone: string }
   /** A right PIN: the extension's count and lock are forgotten, the phone's run of wrong PINs ends. */
@@ -474,6 +478,8 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
     case 'set-provisioning-auth':
     case 'remove-provisioning-auth':
     case 'provisioning-fetched':
+    case 'provisioning-bound':
+    case 'provisioning-release':
       return applyProvisioningChange(data, change, context);
     case 'pin-failed':
     case 'pin-ok':
@@ -484,7 +490,10 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
   }
 }
 
-type ProvisioningChange = Extract<Change, { kind: 'set-provisioning-auth' | 'remove-provisioning-auth' | 'provisioning-fetched' }>;
+type ProvisioningChange = Extract<
+  Change,
+  { kind: 'set-provisioning-auth' | 'remove-provisioning-auth' | 'provisioning-fetched' | 'provisioning-bound' | 'provisioning-release' }
+>;
 
 function applyProvisioningChange(data: StoreData, change: ProvisioningChange, context: ChangeContext): Outcome<Applied> {
   switch (change.kind) {
@@ -516,6 +525,27 @@ function applyProvisioningChange(data: StoreData, change: ProvisioningChange, co
       }
       const phones = data.phones.map((candidate) => (candidate === phone ? { ...phone, appliedGeneration: applied } : candidate));
       return ok({ data: { ...data, phones }, result: done(`${phone.name} has generation ${applied}`) });
+    }
+    case 'provisioning-bound': {
+      const phone = data.phones.find((candidate) => candidate.name === change.phone);
+      if (!phone) return fail(refuse('unknown-phone', { value: change.phone }));
+      // The first address stays: a later registration elsewhere (with the password the file carried) moves nothing.
+      if (phone.provisioningAddress !== undefined) return ok({ data, result: done(`${phone.name} is bound to ${phone.provisioningAddress}`) });
+      const phones = data.phones.map((candidate) => (candidate === phone ? { ...phone, provisioningAddress: change.address } : candidate));
+      return ok({ data: { ...data, phones }, result: done(`${phone.name} is bound to ${change.address}`) });
+    }
+    case 'provisioning-release': {
+      const phone = findPhone(data, change.phone);
+      if (!phone) return fail(refuse('unknown-phone', { value: change.phone }));
+      if (phone.provisioningAddress === undefined) {
+        return ok({ data, result: done(`${phone.name} may already fetch its files from any address (it has not registered since it was added or released)`) });
+      }
+      const { provisioningAddress: was, ...rest } = phone;
+      const phones = data.phones.map((candidate) => (candidate === phone ? rest : candidate));
+      return ok({
+        data: withAudit({ ...data, phones }, audit('settings-changed', context, { phone: phone.name, detail: `provisioning released (was bound to ${was})` })),
+        result: done(`${phone.name} may fetch its files from any address until it registers again (it was bound to ${was})`),
+      });
     }
   }
 }

@@ -71,6 +71,8 @@ const phone = z.object({
   desiredGeneration: z.number().int().min(0),
   appliedGeneration: z.number().int().min(0),
   pinned: z.string().optional(),
+  /** Optional: where the phone registered from; its own files are served only there. */
+  provisioningAddress: z.string().optional(),
 });
 
 /** A registration kept across restarts (RFC 3261 §10.2 bindings, with the flow they came from). */

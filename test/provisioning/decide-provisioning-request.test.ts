@@ -29,7 +29,7 @@ const UA = {
 };
 
 const decide = (file: string, userAgent: string | undefined, overrides: Partial<ProvisioningRequestInput> = {}) =>
-  decideProvisioningRequest({ token: TOKEN, file, userAgent, expectedToken: TOKEN, phones, catalogue, ...overrides });
+  decideProvisioningRequest({ token: TOKEN, file, userAgent, expectedToken: TOKEN, phones, catalogue, client: '192.0.2.50', ...overrides });
 
 t.test('each vendor’s own file is served to its pool phone and counts as taken', async (t) => {
   const cases: [file: string, ua: string, phone: string, model: string, template: string, type: string][] = [
@@ -108,4 +108,23 @@ t.test('sameToken', async (t) => {
   t.equal(sameToken(TOKEN.slice(0, -1), TOKEN), false);
   t.equal(sameToken(TOKEN + TOKEN, TOKEN), false);
   t.equal(sameToken('', ''), false, 'an empty office token matches nothing');
+});
+
+t.test('a phone that registered gets its own files only at the address it registered from', async (t) => {
+  const bound = phones.map((candidate) => (candidate.name === 'HD0001' || candidate.name === 'HD0002' ? { ...candidate, provisioningAddress: '192.0.2.50' } : candidate));
+  const cases: [file: string, ua: string, client: string, expected: string][] = [
+    ['001565aabbcc.cfg', UA.yealink, '192.0.2.50', 'serve'],
+    ['001565aabbcc.cfg', UA.yealink, '192.0.2.51', 'bound-elsewhere'],
+    ['0004f2aabbcc-hotdesk.cfg', UA.poly, '192.0.2.51', 'bound-elsewhere'],
+    // Poly's master file names the phone's own file: bound the same way.
+    ['0004f2aabbcc.cfg', UA.poly, '192.0.2.51', 'bound-elsewhere'],
+    // Common files hold no account: served anywhere.
+    ['y000000000123.cfg', UA.yealink, '192.0.2.51', 'serve'],
+    // A phone not bound (not registered yet): anywhere, as before.
+    ['snomD717-000413AABBCC.htm', UA.snom, '192.0.2.51', 'serve'],
+  ];
+  for (const [file, ua, client, expected] of cases) {
+    const decision = decide(file, ua, { phones: bound, client });
+    t.equal(decision.kind === 'serve' ? 'serve' : decision.refusal.why, expected, `${file} from ${client}`);
+  }
 });

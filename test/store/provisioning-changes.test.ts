@@ -62,3 +62,26 @@ t.test('the control socket accepts the new changes', async (t) => {
   t.equal(parseChange({ kind: 'provisioning-fetched', phone: 'HD0001', generation: -1 }), undefined);
   t.equal(parseChange({ kind: 'set-provisioning-auth', auth: { username: 'x' } }), undefined);
 });
+
+t.test('provisioning-bound binds a phone to its first address; provisioning-release unbinds it', async (t) => {
+  const data = office(addPhone('001565000001'));
+  const bound = apply(data, { kind: 'provisioning-bound', phone: 'HD0001', address: '192.0.2.10' });
+  if (!bound.ok) throw new Error('refused');
+  t.equal(bound.value.data.phones[0]!.provisioningAddress, '192.0.2.10', 'bound');
+  const reread = parseStore(serializeStore(bound.value.data));
+  t.equal(reread.ok && reread.data.phones[0]!.provisioningAddress, '192.0.2.10', 'the store file keeps it');
+  const moved = apply(bound.value.data, { kind: 'provisioning-bound', phone: 'HD0001', address: '192.0.2.99' });
+  t.equal(moved.ok && moved.value.data, bound.value.data, 'a later registration elsewhere moves nothing');
+  t.match(apply(data, { kind: 'provisioning-bound', phone: 'HD0099', address: '192.0.2.10' }), { ok: false, reason: { kind: 'unknown-phone' } });
+
+  const released = apply(bound.value.data, { kind: 'provisioning-release', phone: '00:15:65:00:00:01' });
+  if (!released.ok) throw new Error('refused');
+  t.equal('provisioningAddress' in released.value.data.phones[0]!, false, 'released (named by its MAC)');
+  t.match(released.value.data.audit.at(-1), { kind: 'settings-changed', phone: 'HD0001', detail: 'provisioning released (was bound to 192.0.2.10)' });
+  const again = apply(released.value.data, { kind: 'provisioning-release', phone: 'HD0001' });
+  t.equal(again.ok && again.value.data, released.value.data, 'releasing a phone not bound changes nothing');
+  t.match(apply(data, { kind: 'provisioning-release', phone: 'HD0099' }), { ok: false, reason: { kind: 'unknown-phone' } });
+  for (const change of [{ kind: 'provisioning-bound', phone: 'HD0001', address: '192.0.2.10' }, { kind: 'provisioning-release', phone: 'HD0001' }]) {
+    t.same(parseChange(change), change, `${change.kind} over the control socket`);
+  }
+});

@@ -40,6 +40,15 @@ export function registerProvisioning(program: Command, context: () => CliContext
       ctx.out.line(`authentication     ${auth ? `on: HTTP digest, user ${auth.username}, realm "${auth.realm}"` : 'off'}`);
     });
 
+  provisioning
+    .command('release')
+    .description("let a phone's files be fetched from any address again, until it registers anew (they are served only where it registered from)")
+    .argument('<phone>', 'the phone (HD0001, or its MAC)')
+    .action(async (phone: string) => {
+      const ctx = context();
+      await ctx.report({ kind: 'provisioning-release', phone });
+    });
+
   const auth = provisioning.command('auth').description('HTTP digest credentials phones must give to fetch their configuration');
 
   auth

@@ -204,7 +204,31 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     const contact = contactsForResponse(decision.bindings, now());
     respond(request, 200, 'OK', { ...(contact.length > 0 ? { contact } : {}), date: new Date(now()).toUTCString() });
     // A phone that missed its check-sync (unreachable, or hotdeskd restarted) is told again when it registers.
-    if (phone && contact.length > 0) phoneSync.registered(phone);
+    if (phone && contact.length > 0) {
+      phoneSync.registered(phone);
+      bindProvisioning(phone, remote.address);
+    }
+  };
+
+  /** Phones whose binding is being written (one write per phone, not one per REGISTER). */
+  const binding = new Set<string>();
+  /**
+   * #12 item 9: a phone's own files (its SIP passwords) are served only to the address it first
+   * registered from. Phones behind an SBC register from the SBC's address, not their own: not bound.
+   */
+  const bindProvisioning = (phone: string, address: string): void => {
+    const stored = store.data.phones.find((candidate) => candidate.name === phone);
+    if (!options.submit || !stored || stored.provisioningAddress !== undefined || stored.connection.mode === 'sbc' || binding.has(phone)) return;
+    binding.add(phone);
+    void options
+      .submit({ kind: 'provisioning-bound', phone, address })
+      .then(
+        (response) => {
+          if (response.ok) log.info({ phone, address }, 'phone registered: its provisioning files are served only to this address now');
+        },
+        (error: unknown) => log.error({ err: error, phone }, 'could not bind the phone\'s provisioning files to its address'),
+      )
+      .finally(() => binding.delete(phone));
   };
 
   const trunkTarget = async (number: string): Promise<ForkTarget | undefined> => {
