@@ -321,6 +321,11 @@ function sipBlocks(blocks: readonly AuthBlock[]): SipBlock[] {
   return blocks.map((block) => ({ kind: block.kind, key: block.key, until: new Date(block.untilMs).toISOString() }));
 }
 
+/** The provisioning URL with its token left out: the banner goes to terminals and logs (hotdesk provisioning shows it whole). */
+function withoutToken(url: string): string {
+  return url.replace(/\/provisioning\/[^/]+\/$/, '/provisioning/…/');
+}
+
 function banner(daemon: Daemon): string {
   const { settings, phones, extensions } = daemon.store.data;
   const lines = [
@@ -329,8 +334,8 @@ function banner(daemon: Daemon): string {
     `  control:  ${daemon.paths.socket}`,
     ...(daemon.sip ? [`  sip:      udp+tcp ${daemon.sip.stack.transport.host}:${daemon.sip.stack.transport.port}`] : []),
     ...(daemon.sip?.stack.transport.tlsPort !== undefined ? [`  sip:      tls ${daemon.sip.stack.transport.host}:${daemon.sip.stack.transport.tlsPort}`] : []),
-    `  phones:   provisioning URL ${provisioningUrl(daemon.store.data, daemon.http?.port)}`,
-    ...(daemon.http?.httpsPort !== undefined ? [`  phones:   over HTTPS ${provisioningUrl(daemon.store.data, daemon.http.httpsPort).replace(/^http:/, 'https:')}`] : []),
+    `  phones:   provisioning URL ${withoutToken(provisioningUrl(daemon.store.data, daemon.http?.port))}   (whole, with its token: hotdesk provisioning)`,
+    ...(daemon.http?.httpsPort !== undefined ? [`  phones:   over HTTPS ${withoutToken(provisioningUrl(daemon.store.data, daemon.http.httpsPort)).replace(/^http:/, 'https:')}`] : []),
   ];
   if (extensions.length === 0 || phones.length === 0) {
     lines.push('', 'Next steps for a new office:');
