@@ -86,6 +86,12 @@ export interface Settings {
   sipPort: number;
   /** Random secret path segment of every provisioning URL. */
   provisioningToken: string;
+  /**
+   * After `hotdesk provisioning rotate-token`: the token before, still taken until `until`
+   * (ISO time) from the phones listed, for their own files (and their vendor's common
+   * files), until each has fetched its own file under the new token. Absent: none.
+   */
+  previousProvisioningToken?: PreviousProvisioningToken;
   emergencyNumbers: string[];
   /** Named dial codes. `login` is the prefix (`*77*` + EXT + `*`), `logout` the logout code. */
   dialCodes: Record<string, string>;
@@ -101,6 +107,13 @@ export interface Settings {
   digest?: DigestName[];
   /** Whether extension numbers may start with 0 (`0101`); absent: no. */
   allowLeadingZero?: boolean;
+}
+
+export interface PreviousProvisioningToken {
+  token: string;
+  until: string;
+  /** Phones that had fetched a file before the rotation and have not fetched under the new token yet. */
+  phones: string[];
 }
 
 /**

@@ -16,8 +16,14 @@
  * A phone's own files (and Poly's master file) carry SIP passwords: once the
  * phone has registered (`provisioningAddress`), only its address gets them
  * (`bound-elsewhere` for any other, the same 404).
+ *
+ * After a token rotation the previous token is still taken, until its `until`,
+ * from the phones it lists (provisioned before, not yet fetched under the new
+ * one), for their own files and their vendor's common files only; such a
+ * serve says `previousToken`, and does not count as the phone taking its
+ * configuration (it must fetch again under the new URL its file now carries).
  */
-import type { Phone } from '../core/model.js';
+import type { Phone, PreviousProvisioningToken } from '../core/model.js';
 import { VENDORS, type Vendor } from '../core/catalogue.js';
 import { templateCandidates, VENDOR_FORMAT, type ConfigFile, type ConfigFormat, type ProvisioningModel } from './config-files.js';
 import { checkIdentity, identifyRequest, type IdentityRefusal, type ProvisioningRequest } from './identify-request.js';
@@ -64,6 +70,8 @@ export type ProvisioningDecision =
       request: ProvisioningRequest;
       /** A User-Agent was sent but is of no form parseUserAgent knows: served by the file name's MAC alone. */
       unrecognisedUserAgent: boolean;
+      /** Asked for with the token before the last rotation (by a phone still allowed it). */
+      previousToken: boolean;
     };
 
 export interface ProvisioningRequestInput {
@@ -77,6 +85,10 @@ export interface ProvisioningRequestInput {
   catalogue: readonly ProvisioningModel[];
   /** The client's address (IPv4-mapped IPv6 written as IPv4), compared with a bound phone's. */
   client: string;
+  /** `settings.previousProvisioningToken`, if any. */
+  previousToken?: PreviousProvisioningToken | undefined;
+  /** Now, ms (for the previous token's `until`). */
+  nowMs: number;
 }
 
 /** Compares every character of `expected` whatever `given` is, so timing tells nothing about a partial match. */
@@ -102,7 +114,13 @@ function refusalOf(refusal: IdentityRefusal): ProvisioningRefusal {
 }
 
 export function decideProvisioningRequest(input: ProvisioningRequestInput): ProvisioningDecision {
-  if (!sameToken(input.token, input.expectedToken)) return refuse({ why: 'wrong-token' });
+  const previous = input.previousToken;
+  const viaPrevious =
+    !sameToken(input.token, input.expectedToken) &&
+    previous !== undefined &&
+    sameToken(input.token, previous.token) &&
+    input.nowMs < Date.parse(previous.until);
+  if (!viaPrevious && !sameToken(input.token, input.expectedToken)) return refuse({ why: 'wrong-token' });
   const vendorOfMac = (mac: string): Vendor | undefined => {
     const model = input.phones.find((candidate) => candidate.mac === mac)?.model;
     return model === undefined ? undefined : VENDORS.find((vendor) => model.startsWith(`${vendor}-`));
@@ -137,6 +155,8 @@ export function decideProvisioningRequest(input: ProvisioningRequestInput): Prov
   if (request.file !== 'common' && phone?.provisioningAddress !== undefined && phone.provisioningAddress !== input.client) {
     return refuse({ why: 'bound-elsewhere', phone: phone.name });
   }
+  // The previous token serves only the phones that still need it, each its own files.
+  if (viaPrevious && (!phone || !previous.phones.includes(phone.name))) return refuse({ why: 'wrong-token' });
 
   return {
     kind: 'serve',
@@ -149,5 +169,6 @@ export function decideProvisioningRequest(input: ProvisioningRequestInput): Prov
     contentType: CONTENT_TYPE[VENDOR_FORMAT[request.vendor]],
     request,
     unrecognisedUserAgent: sentUserAgent && !request.userAgent,
+    previousToken: viaPrevious,
   };
 }

@@ -77,6 +77,7 @@ export const changeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('provisioning-fetched'), phone: text, generation: z.number().int().min(0) }),
   z.object({ kind: z.literal('provisioning-bound'), phone: text, address: text }),
   z.object({ kind: z.literal('provisioning-release'), phone: text }),
+  z.object({ kind: z.literal('rotate-provisioning-token'), token: text, graceDays: z.number().int() }),
   z.object({ kind: z.literal('pin-failed'), extension: text, phone: text }),
   z.object({ kind: z.literal('pin-ok'), extension: text, phone: text }),
   z.object({ kind: z.literal('unlock'), extension: text.optional(), phone: text.optional(), actor }),

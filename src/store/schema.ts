@@ -26,6 +26,8 @@ const settings = z.object({
   httpPort: z.number().int().min(1).max(65535),
   sipPort: z.number().int().min(1).max(65535),
   provisioningToken: z.string().min(16),
+  /** Optional: the token before the last rotation, still taken from the phones listed until `until`. */
+  previousProvisioningToken: z.object({ token: z.string().min(16), until: isoTime, phones: z.array(z.string()) }).optional(),
   emergencyNumbers: z.array(z.string()),
   dialCodes: z.record(z.string(), z.string()),
   defaultLanguage: language,

@@ -29,7 +29,7 @@ const UA = {
 };
 
 const decide = (file: string, userAgent: string | undefined, overrides: Partial<ProvisioningRequestInput> = {}) =>
-  decideProvisioningRequest({ token: TOKEN, file, userAgent, expectedToken: TOKEN, phones, catalogue, client: '192.0.2.50', ...overrides });
+  decideProvisioningRequest({ token: TOKEN, file, userAgent, expectedToken: TOKEN, phones, catalogue, client: '192.0.2.50', nowMs: Date.parse('2026-01-01T00:00:00.000Z'), ...overrides });
 
 t.test('each vendor’s own file is served to its pool phone and counts as taken', async (t) => {
   const cases: [file: string, ua: string, phone: string, model: string, template: string, type: string][] = [
@@ -126,5 +126,22 @@ t.test('a phone that registered gets its own files only at the address it regist
   for (const [file, ua, client, expected] of cases) {
     const decision = decide(file, ua, { phones: bound, client });
     t.equal(decision.kind === 'serve' ? 'serve' : decision.refusal.why, expected, `${file} from ${client}`);
+  }
+});
+
+t.test('after a rotation the previous token serves only the phones it lists, until its time is up', async (t) => {
+  const previousToken = { token: 'old-token-0123456789', until: '2026-01-15T00:00:00.000Z', phones: ['HD0001'] };
+  const cases: [token: string, file: string, ua: string, nowIso: string, expected: string][] = [
+    [TOKEN, '001565aabbcc.cfg', UA.yealink, '2026-01-01T00:00:00.000Z', 'serve'],
+    ['old-token-0123456789', '001565aabbcc.cfg', UA.yealink, '2026-01-01T00:00:00.000Z', 'previous'],
+    ['old-token-0123456789', 'y000000000123.cfg', UA.yealink, '2026-01-01T00:00:00.000Z', 'previous'],
+    ['old-token-0123456789', 'y000000000123.cfg', UA.yealinkNoMac, '2026-01-01T00:00:00.000Z', 'wrong-token'],
+    ['old-token-0123456789', 'snomD717-000413AABBCC.htm', UA.snom, '2026-01-01T00:00:00.000Z', 'wrong-token'],
+    ['old-token-0123456789', '001565aabbcc.cfg', UA.yealink, '2026-01-15T00:00:00.000Z', 'wrong-token'],
+  ];
+  for (const [token, file, ua, nowIso, expected] of cases) {
+    const decision = decide(file, ua, { token, previousToken, nowMs: Date.parse(nowIso) });
+    const got = decision.kind === 'serve' ? (decision.previousToken ? 'previous' : 'serve') : decision.refusal.why;
+    t.equal(got, expected, `${token.slice(0, 3)} ${file} ${ua.slice(0, 20)} at ${nowIso}`);
   }
 });

@@ -208,7 +208,9 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
     void store
       .update((data) => {
         const current = data.phones.find((candidate) => candidate.name === phone);
-        if (!current || current.appliedGeneration >= generation) return { value: false };
+        // A phone still allowed the previous token has now followed the new one: written even when its generation stays.
+        const following = data.settings.previousProvisioningToken?.phones.includes(phone) === true;
+        if (!current || (current.appliedGeneration >= generation && !following)) return { value: false };
         const outcome = applyChange(data, { kind: 'provisioning-fetched', phone, generation }, { now: new Date(now()).toISOString(), catalogue: options.catalogue });
         return outcome.ok && outcome.value.data !== data ? { next: outcome.value.data, value: true } : { value: false };
       })
@@ -261,6 +263,8 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
       phones: data.phones,
       catalogue: options.catalogue,
       client,
+      previousToken: data.settings.previousProvisioningToken,
+      nowMs,
     });
     if (decision.kind === 'refuse') {
       count(decision.refusal.why);
@@ -284,11 +288,13 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
     const phone = decision.phone;
     if (decision.unrecognisedUserAgent) log.info({ client, file: target.file, userAgent: String(request.headers['user-agent']).slice(0, 128) }, 'unrecognised User-Agent');
     log.debug({ client, file: target.file, phone: phone?.name }, 'provisioning file served');
+    // Under the previous token the file tells the phone the new URL; it has its configuration once it fetches there.
+    if (decision.previousToken && decision.ownFile && phone) log.info({ phone: phone.name, client }, 'phone fetched its file with the previous provisioning URL: told the new one');
     return {
       status: 200,
       headers: { 'Content-Type': decision.contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
       body: rendered.text,
-      ...(decision.ownFile && phone ? { onSent: () => record(phone.name, phone.desiredGeneration) } : {}),
+      ...(decision.ownFile && phone && !decision.previousToken ? { onSent: () => record(phone.name, phone.desiredGeneration) } : {}),
     };
   };
 
