@@ -19,12 +19,14 @@ import { addExtension, addPhone, office } from '../support/office.js';
 import { tempDir } from '../support/temp-data.js';
 import { startTestPhone } from '../support/test-phone.js';
 import { runCli } from '../support/run-cli.js';
+import type { Connection } from '../../src/core/model.js';
+import type { Change } from '../../src/store/changes.js';
 
 const UA = 'Yealink SIP-T54W 96.86.0.70 00:15:65:00:00:01';
 
-async function boundOffice(t: Test) {
+async function boundOffice(t: Test, connection: Connection = { mode: 'lan' }) {
   const dir = await tempDir(t);
-  const data = office(addExtension('100', 'Ada'), addPhone('001565000001'), { kind: 'set-settings', sipDomain: 'office.test' });
+  const data = office(addExtension('100', 'Ada'), { ...addPhone('001565000001'), connection } as Change, { kind: 'set-settings', sipDomain: 'office.test' });
   await writeFile(join(dir, 'hotdesk.json'), serializeStore(data));
   const logs: Record<string, unknown>[] = [];
   const destination = new Writable({
@@ -111,4 +113,14 @@ t.test('the phone of a re-added entry is not bound to where the old one register
   t.equal((await runCli(o.dir, ['remove-phone', 'HD0001'])).code, 0, 'the phone is removed');
   t.equal((await runCli(o.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', '001565000001'])).code, 0, 'and added again');
   t.equal((await o.fetchFrom('127.0.0.2')).status, 200, 'the new entry may be fetched from anywhere until it registers');
+});
+
+t.test('a phone behind an SBC registers from the SBC\'s address, not its own: it is not bound', async (t) => {
+  const o = await boundOffice(t, { mode: 'sbc', sbc: '127.0.0.1:5060' });
+  const phone = await startTestPhone({ user: 'HD0001', password: o.data.phones[0]!.idlePassword, server: o.server, domain: 'office.test' });
+  t.teardown(() => phone.close());
+  t.equal((await phone.register()).status, 200, 'HD0001 registers (through its SBC, here 127.0.0.1)');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  t.equal(o.daemon.store.data.phones[0]!.provisioningAddress, undefined, 'no address is stored');
+  t.equal((await o.fetchFrom('127.0.0.2')).status, 200, 'its file is served from its own address, whatever it is');
 });
