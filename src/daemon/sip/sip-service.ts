@@ -221,7 +221,8 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     if (!options.submit || !stored || stored.provisioningAddress !== undefined || stored.connection.mode === 'sbc' || binding.has(phone)) return;
     binding.add(phone);
     void options
-      .submit({ kind: 'provisioning-bound', phone, address })
+      // Written as the HTTP server writes client addresses (an IPv4-mapped IPv6 address as IPv4).
+      .submit({ kind: 'provisioning-bound', phone, address: address.startsWith('::ffff:') && address.includes('.') ? address.slice('::ffff:'.length) : address })
       .then(
         (response) => {
           if (response.ok) log.info({ phone, address }, 'phone registered: its provisioning files are served only to this address now');
