@@ -21,7 +21,8 @@ export interface SipStackOptions extends Omit<TransportOptions, 'onMessage'> {
    * without a transaction. Default DEFAULT_MAX_TRANSACTIONS.
    */
   maxTransactions?: number;
-  onRequest(request: SipRequest, remote: Endpoint): void;
+  /** `multicast`: it arrived on a multicast group (TransportOptions.multicastGroups). */
+  onRequest(request: SipRequest, remote: Endpoint, multicast: boolean): void;
   /** A response that matches no client transaction (e.g. a retransmitted 2xx). */
   onStrayResponse?(response: SipResponse, remote: Endpoint): void;
 }
@@ -61,6 +62,12 @@ export interface SipStack {
    * is sent without a transaction.
    */
   send(request: SipRequest, target: Endpoint, onResponse?: (response: SipResponse) => void): void;
+  /**
+   * Leaves a request unanswered on purpose: its server transaction stays for 32 s
+   * (RFC 3261 Timer J) so retransmissions are absorbed without reaching `onRequest`
+   * again, then goes.
+   */
+  ignore(request: SipRequest): void;
   close(): Promise<void>;
 }
 
@@ -113,7 +120,7 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
     sendStateless(response, entry.remote);
     return true;
   };
-  const handle = (message: SipMessage, remote: Endpoint): void => {
+  const handle = (message: SipMessage, remote: Endpoint, multicast: boolean): void => {
     if (!layer) return;
     if (!isRequest(message)) {
       const client = layer.getClient(message);
@@ -127,7 +134,7 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
       return;
     }
     if (message.method === 'ACK') {
-      safely(message, remote, () => options.onRequest(message, remote));
+      safely(message, remote, () => options.onRequest(message, remote, multicast));
       return;
     }
     if (isStateless(message)) {
@@ -141,7 +148,7 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
           pending.delete(old);
         }
       }
-      safely(message, remote, () => options.onRequest(message, remote), () => {
+      safely(message, remote, () => options.onRequest(message, remote, multicast), () => {
         pending.delete(key);
         sendStateless(buildResponse(message, 500, 'Server Internal Error'), remote);
       });
@@ -172,11 +179,11 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
     perSecond[ringSecond % TRANSACTION_LIFETIME_S]!++;
     if (lightKey !== undefined) {
       light.set(lightKey, { remote, atMs: now() });
-      safely(message, remote, () => options.onRequest(message, remote), () => respondLight(buildResponse(message, 500, 'Server Internal Error')));
+      safely(message, remote, () => options.onRequest(message, remote, multicast), () => respondLight(buildResponse(message, 500, 'Server Internal Error')));
       return;
     }
     const transaction = layer.createServerTransaction(message, transport.open(remote));
-    safely(message, remote, () => options.onRequest(message, remote), () =>
+    safely(message, remote, () => options.onRequest(message, remote, multicast), () =>
       transaction.send(buildResponse(message, 500, 'Server Internal Error')),
     );
   };
@@ -227,6 +234,10 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
         return;
       }
       layer.createClientTransaction(connection, request, (response) => onResponse?.(response));
+    },
+    ignore(request) {
+      const server = layer?.getServer(request);
+      if (server) setTimeout(() => server.shutdown(), TRANSACTION_LIFETIME_S * 1000).unref();
     },
     async close() {
       layer?.destroy();

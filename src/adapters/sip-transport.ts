@@ -32,8 +32,22 @@ export interface TransportOptions {
    * FIRST_MESSAGE_TIMEOUT_MS (or this, if shorter).
    */
   idleTimeoutMs?: number;
-  /** Multicast groups the UDP socket joins (only when bound to every IPv4 address; a failure is reported, not fatal). */
+  /**
+   * IPv4 multicast groups to listen on, each with a UDP socket of its own bound to the
+   * group at `port` (so what arrives there is known to have been sent to the group),
+   * joined on the interface of `bind` (the kernel's choice when `bind` is 0.0.0.0).
+   * With `bind` 0.0.0.0 the unicast UDP socket is opened with SO_REUSEADDR so the group
+   * socket can share its port. A failure is reported (onMulticastError), not fatal.
+   */
   multicastGroups?: readonly string[];
+  /**
+   * Requests taken only from a multicast group (plug-and-play SUBSCRIBEs): one that
+   * arrives unicast is dropped unanswered (`multicast-mismatch`), before any transaction,
+   * as is anything else that arrives on a group socket. (A socket bound to every address
+   * also gets a copy of each datagram sent to a group the host joined, indistinguishable
+   * from a unicast one: it is that copy that is dropped.)
+   */
+  multicastOnly?(message: SipMessage): boolean;
   /**
    * SIP over TLS (RFC 3261 §26.2, RFC 5630 §3.1.3) on its own port (0: any free one): the same
    * framing, limits and flood limit as TCP. Requests to a phone that registered over TLS
@@ -43,7 +57,8 @@ export interface TransportOptions {
   /** A TLS handshake failed (a plain-text client on the TLS port, an untrusted peer): the connection is dropped. */
   onTlsError?(error: Error, remote: Endpoint): void;
   onMulticastError?(group: string, error: Error): void;
-  onMessage(message: SipMessage, remote: Endpoint): void;
+  /** `multicast`: the message arrived on a multicast group socket. */
+  onMessage(message: SipMessage, remote: Endpoint, multicast: boolean): void;
   onDrop?(what: DropKind, remote: Endpoint): void;
   /**
    * Messages per source address (token bucket, `perSecond` sustained, `burst` at
@@ -63,7 +78,16 @@ export interface TlsCredentials {
   key: Buffer | string;
 }
 
-export type DropKind = 'unparseable' | 'too-large' | 'missing-headers' | 'connection-limit' | 'flood' | 'tls-handshake' | 'bad-length';
+export type DropKind =
+  | 'unparseable'
+  | 'too-large'
+  | 'missing-headers'
+  | 'connection-limit'
+  | 'flood'
+  | 'tls-handshake'
+  | 'bad-length'
+  /** A multicast-only request that arrived unicast, or anything else on a multicast group socket. */
+  | 'multicast-mismatch';
 
 /**
  * 200 messages a second per source address, 400 at once: two hundred phones
@@ -140,9 +164,9 @@ function fromWire(message: SipMessage): SipMessage {
 
 const flowKey = (protocol: string, address: string, port: number) => `${protocol}|${address}|${port}`;
 
-async function bindPair(bind: string, port: number): Promise<{ udp: dgram.Socket; tcp: net.Server; port: number }> {
+async function bindPair(bind: string, port: number, reuseAddr: boolean): Promise<{ udp: dgram.Socket; tcp: net.Server; port: number }> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const udp = dgram.createSocket(net.isIPv6(bind) ? 'udp6' : 'udp4');
+    const udp = dgram.createSocket({ type: net.isIPv6(bind) ? 'udp6' : 'udp4', reuseAddr });
     const udpPort = await new Promise<number>((resolve, reject) => {
       udp.once('error', reject);
       udp.bind(port, bind, () => {
@@ -176,17 +200,37 @@ function listenTls(bind: string, options: NonNullable<TransportOptions['tls']>):
   });
 }
 
+/** A UDP socket bound to `group` at `port`, joined on the interface of `bind` (any, for 0.0.0.0). */
+async function listenGroup(group: string, port: number, bind: string): Promise<dgram.Socket> {
+  if (!net.isIPv4(bind)) throw new Error(`multicast group ${group} needs an IPv4 bind address, not ${bind}`);
+  const socket = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(port, group, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    socket.addMembership(group, bind === '0.0.0.0' ? undefined : bind);
+    return socket;
+  } catch (error) {
+    socket.close();
+    throw error;
+  }
+}
+
 export async function startSipTransport(options: TransportOptions): Promise<SipTransport> {
-  const { udp, tcp, port } = await bindPair(options.bind, options.port);
+  const groups = options.multicastGroups ?? [];
+  const { udp, tcp, port } = await bindPair(options.bind, options.port, groups.length > 0 && options.bind === '0.0.0.0');
   const multicast: string[] = [];
-  if (options.bind === '0.0.0.0') {
-    for (const group of options.multicastGroups ?? []) {
-      try {
-        udp.addMembership(group);
-        multicast.push(group);
-      } catch (error) {
-        options.onMulticastError?.(group, error as Error);
-      }
+  const groupSockets: dgram.Socket[] = [];
+  for (const group of groups) {
+    try {
+      groupSockets.push(await listenGroup(group, port, options.bind));
+      multicast.push(group);
+    } catch (error) {
+      options.onMulticastError?.(group, error as Error);
     }
   }
   const host = options.publicAddress ?? (options.bind === '0.0.0.0' || options.bind === '::' ? '127.0.0.1' : options.bind);
@@ -217,7 +261,16 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
     received: 0,
     sent: 0,
     keepAlives: 0,
-    dropped: { unparseable: 0, 'too-large': 0, 'missing-headers': 0, 'connection-limit': 0, flood: 0, 'tls-handshake': 0, 'bad-length': 0 },
+    dropped: {
+      unparseable: 0,
+      'too-large': 0,
+      'missing-headers': 0,
+      'connection-limit': 0,
+      flood: 0,
+      'tls-handshake': 0,
+      'bad-length': 0,
+      'multicast-mismatch': 0,
+    },
   };
   const now = options.now ?? Date.now;
   const floodLimit = options.floodLimit === undefined ? DEFAULT_FLOOD_LIMIT : options.floodLimit;
@@ -252,9 +305,10 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
     options.onDrop?.(what, remote);
   };
 
-  const deliver = (message: SipMessage | undefined, remote: Endpoint): void => {
+  const deliver = (message: SipMessage | undefined, remote: Endpoint, viaGroup = false): void => {
     if (!message) return drop('unparseable', remote);
     if (!hasMandatoryHeaders(message)) return drop('missing-headers', remote);
+    if ((isRequest(message) && options.multicastOnly?.(message) === true) !== viaGroup) return drop('multicast-mismatch', remote);
     counters.received++;
     if (isRequest(message)) {
       // RFC 3581 §4 / RFC 3261 §18.2.1: note where the request really came from.
@@ -262,10 +316,10 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
       via.params['received'] = remote.address;
       if ('rport' in via.params) via.params['rport'] = String(remote.port);
     }
-    options.onMessage(fromWire(message), remote);
+    options.onMessage(fromWire(message), remote, viaGroup);
   };
 
-  udp.on('message', (data, info) => {
+  const receive = (data: Buffer, info: dgram.RemoteInfo, viaGroup: boolean): void => {
     const remote: Endpoint = { protocol: 'UDP', address: info.address, port: info.port };
     // Keep-alives: a bare CRLF (or CRLFCRLF) or a NUL/whitespace datagram.
     if (data.length <= 4 && /^[\r\n\0 ]*$/.test(data.toString('latin1'))) {
@@ -280,9 +334,14 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
     } catch {
       message = undefined;
     }
-    deliver(message, remote);
-  });
+    deliver(message, remote, viaGroup);
+  };
+  udp.on('message', (data, info) => receive(data, info, false));
   udp.on('error', () => undefined);
+  for (const socket of groupSockets) {
+    socket.on('message', (data, info) => receive(data, info, true));
+    socket.on('error', () => undefined);
+  }
 
   /** Answers 400 to a request whose header block could not be framed (when it is a request at all), then ends the stream. */
   const refuseFraming = (socket: net.Socket, head: string, remote: Endpoint): void => {
@@ -367,6 +426,7 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
   const secure = options.tls
     ? await listenTls(options.bind, options.tls).catch((error: Error) => {
         udp.close();
+        for (const socket of groupSockets) socket.close();
         tcp.close();
         throw error;
       })
@@ -484,6 +544,7 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
       streams.clear();
       await Promise.all([
         new Promise<void>((resolve) => udp.close(() => resolve())),
+        ...groupSockets.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))),
         new Promise<void>((resolve) => tcp.close(() => resolve())),
         ...(secure ? [new Promise<void>((resolve) => secure.close(() => resolve()))] : []),
       ]);

@@ -61,6 +61,12 @@ export interface Phone {
   appliedGeneration: number;
   /** An extension this phone is tied to: it stays logged in as it, untouched by policies. Absent: not pinned. */
   pinned?: string;
+  /**
+   * The address the phone first registered from: its own files (which carry SIP passwords)
+   * are served only there, until it is re-added or released (`hotdesk provisioning release`).
+   * Absent: any address (not registered since it was added or released).
+   */
+  provisioningAddress?: string;
 }
 
 export interface Trunk {
@@ -80,6 +86,12 @@ export interface Settings {
   sipPort: number;
   /** Random secret path segment of every provisioning URL. */
   provisioningToken: string;
+  /**
+   * After `hotdesk provisioning rotate-token`: the token before, still taken until `until`
+   * (ISO time) from the phones listed, for their own files (and their vendor's common
+   * files), until each has fetched its own file under the new token. Absent: none.
+   */
+  previousProvisioningToken?: PreviousProvisioningToken;
   emergencyNumbers: string[];
   /** Named dial codes. `login` is the prefix (`*77*` + EXT + `*`), `logout` the logout code. */
   dialCodes: Record<string, string>;
@@ -95,6 +107,13 @@ export interface Settings {
   digest?: DigestName[];
   /** Whether extension numbers may start with 0 (`0101`); absent: no. */
   allowLeadingZero?: boolean;
+}
+
+export interface PreviousProvisioningToken {
+  token: string;
+  until: string;
+  /** Phones that had fetched a file before the rotation and have not fetched under the new token yet. */
+  phones: string[];
 }
 
 /**

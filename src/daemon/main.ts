@@ -12,6 +12,7 @@ import type { Server } from 'node:net';
 import { applyChange, type Change } from '../store/changes.js';
 import type { Catalogue } from '../core/catalogue.js';
 import { provisioningUrl } from '../store/queries.js';
+import { allBindings } from '../sip/location.js';
 import { openStoreWriter, StoreFileError, type StoreWriter } from '../adapters/json-store.js';
 import { tryLock, unlock } from '../adapters/lock-file.js';
 import { startControlServer, type ControlResponse, type Pong, type SipBlock, type SipDigestFailure } from '../adapters/control-socket.js';
@@ -237,6 +238,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         ...(options.http.maxConnectionsPerAddress !== undefined ? { maxConnectionsPerAddress: options.http.maxConnectionsPerAddress } : {}),
         ...(sip?.stack.transport.tlsPort !== undefined ? { sipTlsPort: sip.stack.transport.tlsPort } : {}),
         onFetched: (phone) => sip?.phoneSync.fetched(phone),
+        isRegistered: (address) => {
+          const now = Date.now();
+          return sip !== undefined && allBindings(sip.location()).some((binding) => binding.source.address === address && binding.expiresAt > now);
+        },
       });
     }
     const sipService = sip;
@@ -330,6 +335,11 @@ function sipBlocks(blocks: readonly AuthBlock[]): SipBlock[] {
   return blocks.map((block) => ({ kind: block.kind, key: block.key, until: new Date(block.untilMs).toISOString() }));
 }
 
+/** The provisioning URL with its token left out: the banner goes to terminals and logs (hotdesk provisioning shows it whole). */
+function withoutToken(url: string): string {
+  return url.replace(/\/provisioning\/[^/]+\/$/, '/provisioning/…/');
+}
+
 function banner(daemon: Daemon): string {
   const { settings, phones, extensions } = daemon.store.data;
   const lines = [
@@ -338,8 +348,8 @@ function banner(daemon: Daemon): string {
     `  control:  ${daemon.paths.socket}`,
     ...(daemon.sip ? [`  sip:      udp+tcp ${daemon.sip.stack.transport.host}:${daemon.sip.stack.transport.port}`] : []),
     ...(daemon.sip?.stack.transport.tlsPort !== undefined ? [`  sip:      tls ${daemon.sip.stack.transport.host}:${daemon.sip.stack.transport.tlsPort}`] : []),
-    `  phones:   provisioning URL ${provisioningUrl(daemon.store.data, daemon.http?.port)}`,
-    ...(daemon.http?.httpsPort !== undefined ? [`  phones:   over HTTPS ${provisioningUrl(daemon.store.data, daemon.http.httpsPort).replace(/^http:/, 'https:')}`] : []),
+    `  phones:   provisioning URL ${withoutToken(provisioningUrl(daemon.store.data, daemon.http?.port))}   (whole, with its token: hotdesk provisioning)`,
+    ...(daemon.http?.httpsPort !== undefined ? [`  phones:   over HTTPS ${withoutToken(provisioningUrl(daemon.store.data, daemon.http.httpsPort)).replace(/^http:/, 'https:')}`] : []),
   ];
   if (extensions.length === 0 || phones.length === 0) {
     lines.push('', 'Next steps for a new office:');

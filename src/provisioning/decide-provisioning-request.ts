@@ -12,8 +12,18 @@
  * - a common file, when the User-Agent's MAC (if it carries one) is a pool phone
  *   of that vendor, or, without a MAC, when some pool phone is of that vendor.
  *   Common files hold no account, only office-wide settings.
+ *
+ * A phone's own files (and Poly's master file) carry SIP passwords: once the
+ * phone has registered (`provisioningAddress`), only its address gets them
+ * (`bound-elsewhere` for any other, the same 404).
+ *
+ * After a token rotation the previous token is still taken, until its `until`,
+ * from the phones it lists (provisioned before, not yet fetched under the new
+ * one), for their own files and their vendor's common files only; such a
+ * serve says `previousToken`, and does not count as the phone taking its
+ * configuration (it must fetch again under the new URL its file now carries).
  */
-import type { Phone } from '../core/model.js';
+import type { Phone, PreviousProvisioningToken } from '../core/model.js';
 import { VENDORS, type Vendor } from '../core/catalogue.js';
 import { templateCandidates, VENDOR_FORMAT, type ConfigFile, type ConfigFormat, type ProvisioningModel } from './config-files.js';
 import { checkIdentity, identifyRequest, type IdentityRefusal, type ProvisioningRequest } from './identify-request.js';
@@ -37,7 +47,9 @@ export type ProvisioningRefusal =
   | { why: 'mac-mismatch'; fileMac: string; userAgentMac: string }
   /** The phone with that MAC is another vendor's. */
   | { why: 'wrong-vendor'; phone: string; model: string; requested: Vendor }
-  | { why: 'not-this-phone'; phone: string; mac: string };
+  | { why: 'not-this-phone'; phone: string; mac: string }
+  /** The phone registered from another address: its files are served only there (Phone.provisioningAddress). */
+  | { why: 'bound-elsewhere'; phone: string };
 
 export type ProvisioningDecision =
   | { kind: 'refuse'; status: 404; refusal: ProvisioningRefusal }
@@ -58,6 +70,8 @@ export type ProvisioningDecision =
       request: ProvisioningRequest;
       /** A User-Agent was sent but is of no form parseUserAgent knows: served by the file name's MAC alone. */
       unrecognisedUserAgent: boolean;
+      /** Asked for with the token before the last rotation (by a phone still allowed it). */
+      previousToken: boolean;
     };
 
 export interface ProvisioningRequestInput {
@@ -69,6 +83,12 @@ export interface ProvisioningRequestInput {
   expectedToken: string;
   phones: readonly Phone[];
   catalogue: readonly ProvisioningModel[];
+  /** The client's address (IPv4-mapped IPv6 written as IPv4), compared with a bound phone's. */
+  client: string;
+  /** `settings.previousProvisioningToken`, if any. */
+  previousToken?: PreviousProvisioningToken | undefined;
+  /** Now, ms (for the previous token's `until`). */
+  nowMs: number;
 }
 
 /** Compares every character of `expected` whatever `given` is, so timing tells nothing about a partial match. */
@@ -94,7 +114,13 @@ function refusalOf(refusal: IdentityRefusal): ProvisioningRefusal {
 }
 
 export function decideProvisioningRequest(input: ProvisioningRequestInput): ProvisioningDecision {
-  if (!sameToken(input.token, input.expectedToken)) return refuse({ why: 'wrong-token' });
+  const previous = input.previousToken;
+  const viaPrevious =
+    !sameToken(input.token, input.expectedToken) &&
+    previous !== undefined &&
+    sameToken(input.token, previous.token) &&
+    input.nowMs < Date.parse(previous.until);
+  if (!viaPrevious && !sameToken(input.token, input.expectedToken)) return refuse({ why: 'wrong-token' });
   const vendorOfMac = (mac: string): Vendor | undefined => {
     const model = input.phones.find((candidate) => candidate.mac === mac)?.model;
     return model === undefined ? undefined : VENDORS.find((vendor) => model.startsWith(`${vendor}-`));
@@ -126,6 +152,11 @@ export function decideProvisioningRequest(input: ProvisioningRequestInput): Prov
   }
   // A phone's files (its own and Poly's master) need the phone; checkIdentity made sure the file names it.
   if (request.file !== 'common' && !phone) return refuse({ why: 'unknown-file', file: input.file });
+  if (request.file !== 'common' && phone?.provisioningAddress !== undefined && phone.provisioningAddress !== input.client) {
+    return refuse({ why: 'bound-elsewhere', phone: phone.name });
+  }
+  // The previous token serves only the phones that still need it, each its own files.
+  if (viaPrevious && (!phone || !previous.phones.includes(phone.name))) return refuse({ why: 'wrong-token' });
 
   return {
     kind: 'serve',
@@ -138,5 +169,6 @@ export function decideProvisioningRequest(input: ProvisioningRequestInput): Prov
     contentType: CONTENT_TYPE[VENDOR_FORMAT[request.vendor]],
     request,
     unrecognisedUserAgent: sentUserAgent && !request.userAgent,
+    previousToken: viaPrevious,
   };
 }

@@ -7,6 +7,8 @@
  * a NOTIFY in the same dialog with `Content-Type: application/url` and the
  * provisioning URL as its body; the phone then fetches its configuration from
  * there. The SUBSCRIBE carries `Expires: 0`: one NOTIFY ends the subscription.
+ * hotdeskd answers only such SUBSCRIBEs that arrived on the group (see
+ * sip-service and hotdeskd(8), PLUG-AND-PLAY).
  */
 import type { SipRequest } from './message.js';
 import { headerText } from './message.js';

@@ -92,6 +92,15 @@ export type Change =
   | { kind: 'remove-provisioning-auth' }
   /** A phone fetched its own configuration file carrying `generation` (no audit entry: too frequent). */
   | { kind: 'provisioning-fetched'; phone: string; generation: number }
+  /** A phone registered from `address`: its own files are served only there from now on (a bound phone stays bound). */
+  | { kind: 'provisioning-bound'; phone: string; address: string }
+  /** An admin lets a bound phone's files be fetched from any address again, until it registers anew. */
+  | { kind: 'provisioning-release'; phone: string }
+  /**
+   * A new provisioning token (made by the CLI). Every phone is re-provisioned; those that had
+   * fetched a file may use the old token for `graceDays` more, until they fetch under the new one.
+   */
+  | { kind: 'rotate-provisioning-token'; token: string; graceDays: number }
   /** A wrong PIN at the login voice menu (the PIN itself never comes here): counts towards a lock. */
   | { kind: 'pin-failed'; extension: string; phone: string }
   /** A right PIN: the extension's count and lock are forgotten, the phone's run of wrong PINs ends. */
@@ -484,6 +493,9 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
     case 'set-provisioning-auth':
     case 'remove-provisioning-auth':
     case 'provisioning-fetched':
+    case 'provisioning-bound':
+    case 'provisioning-release':
+    case 'rotate-provisioning-token':
       return applyProvisioningChange(data, change, context);
     case 'pin-failed':
     case 'pin-ok':
@@ -499,7 +511,12 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
   }
 }
 
-type ProvisioningChange = Extract<Change, { kind: 'set-provisioning-auth' | 'remove-provisioning-auth' | 'provisioning-fetched' }>;
+type ProvisioningChange = Extract<
+  Change,
+  {
+    kind: 'set-provisioning-auth' | 'remove-provisioning-auth' | 'provisioning-fetched' | 'provisioning-bound' | 'provisioning-release' | 'rotate-provisioning-token';
+  }
+>;
 
 function applyProvisioningChange(data: StoreData, change: ProvisioningChange, context: ChangeContext): Outcome<Applied> {
   switch (change.kind) {
@@ -524,13 +541,72 @@ function applyProvisioningChange(data: StoreData, change: ProvisioningChange, co
     case 'provisioning-fetched': {
       const phone = data.phones.find((candidate) => candidate.name === change.phone);
       if (!phone) return fail(refuse('unknown-phone', { value: change.phone }));
+      // Recorded only for fetches under the current token: the phone follows it, the previous one is done with for it.
+      const previous = data.settings.previousProvisioningToken;
+      const followed = previous?.phones.includes(phone.name) === true;
       // Only forward, and never past what the phone should have: a late write of an older fetch changes nothing.
       const applied = Math.min(Math.max(phone.appliedGeneration, change.generation), phone.desiredGeneration);
-      if (!Number.isInteger(change.generation) || applied === phone.appliedGeneration) {
+      if (!Number.isInteger(change.generation) || (applied === phone.appliedGeneration && !followed)) {
         return ok({ data, result: done(`${phone.name} has generation ${phone.appliedGeneration}`) });
       }
       const phones = data.phones.map((candidate) => (candidate === phone ? { ...phone, appliedGeneration: applied } : candidate));
-      return ok({ data: { ...data, phones }, result: done(`${phone.name} has generation ${applied}`) });
+      let settings = data.settings;
+      if (followed && previous) {
+        const left = previous.phones.filter((name) => name !== phone.name);
+        const { previousProvisioningToken: _done, ...rest } = data.settings;
+        settings = left.length > 0 ? { ...rest, previousProvisioningToken: { ...previous, phones: left } } : rest;
+      }
+      return ok({ data: { ...data, settings, phones }, result: done(`${phone.name} has generation ${applied}`) });
+    }
+    case 'rotate-provisioning-token': {
+      if (!/^[A-Za-z0-9_-]{16,128}$/.test(change.token) || change.token === data.settings.provisioningToken) {
+        return fail(refuse('invalid-setting', { name: 'provisioning token', value: '(hidden)', expected: '16 to 128 letters, digits, - or _, not the current token' }));
+      }
+      if (!Number.isInteger(change.graceDays) || change.graceDays < 0 || change.graceDays > 365) {
+        return fail(refuse('invalid-setting', { name: '--grace', value: String(change.graceDays), expected: 'a whole number of days from 0 to 365' }));
+      }
+      // Phones that fetched a file have the old URL; they are told (check-sync) and get the new one in their file.
+      const provisioned = data.phones.filter((phone) => phone.appliedGeneration > 0).map((phone) => phone.name);
+      const until = new Date(Date.parse(context.now) + change.graceDays * 86_400_000).toISOString();
+      const { previousProvisioningToken: dropped, ...rest } = data.settings;
+      const keep = change.graceDays > 0 && provisioned.length > 0;
+      const settings = {
+        ...rest,
+        provisioningToken: change.token,
+        ...(keep ? { previousProvisioningToken: { token: data.settings.provisioningToken, until, phones: provisioned } } : {}),
+      };
+      const phones = data.phones.map((phone) => ({ ...phone, desiredGeneration: phone.desiredGeneration + 1 }));
+      const warnings = dropped && dropped.phones.length > 0 && Date.parse(dropped.until) > Date.parse(context.now)
+        ? [`${dropped.phones.join(', ')} had not yet followed the previous rotation: they need the new URL given by hand (or DHCP option 66)`]
+        : [];
+      const message = keep
+        ? `new provisioning token; ${provisioned.length} phone(s) already provisioned are told to fetch their file, which carries the new URL; until they have fetched under it, at most until ${until}, the old URL still works for them (and only them)`
+        : 'new provisioning token; the old URL works no more';
+      return ok({
+        data: withAudit({ ...data, settings, phones }, audit('settings-changed', context, { detail: `provisioning token rotated${keep ? `, previous kept until ${until}` : ''}` })),
+        result: done(message, warnings),
+      });
+    }
+    case 'provisioning-bound': {
+      const phone = data.phones.find((candidate) => candidate.name === change.phone);
+      if (!phone) return fail(refuse('unknown-phone', { value: change.phone }));
+      // The first address stays: a later registration elsewhere (with the password the file carried) moves nothing.
+      if (phone.provisioningAddress !== undefined) return ok({ data, result: done(`${phone.name} is bound to ${phone.provisioningAddress}`) });
+      const phones = data.phones.map((candidate) => (candidate === phone ? { ...phone, provisioningAddress: change.address } : candidate));
+      return ok({ data: { ...data, phones }, result: done(`${phone.name} is bound to ${change.address}`) });
+    }
+    case 'provisioning-release': {
+      const phone = findPhone(data, change.phone);
+      if (!phone) return fail(refuse('unknown-phone', { value: change.phone }));
+      if (phone.provisioningAddress === undefined) {
+        return ok({ data, result: done(`${phone.name} may already fetch its files from any address (it has not registered since it was added or released)`) });
+      }
+      const { provisioningAddress: was, ...rest } = phone;
+      const phones = data.phones.map((candidate) => (candidate === phone ? rest : candidate));
+      return ok({
+        data: withAudit({ ...data, phones }, audit('settings-changed', context, { phone: phone.name, detail: `provisioning released (was bound to ${was})` })),
+        result: done(`${phone.name} may fetch its files from any address until it registers again (it was bound to ${was})`),
+      });
     }
   }
 }

@@ -28,6 +28,8 @@ const settings = z.object({
   httpPort: z.number().int().min(1).max(65535),
   sipPort: z.number().int().min(1).max(65535),
   provisioningToken: z.string().min(16),
+  /** Optional: the token before the last rotation, still taken from the phones listed until `until`. */
+  previousProvisioningToken: z.object({ token: z.string().min(16), until: isoTime, phones: z.array(z.string()) }).optional(),
   emergencyNumbers: z.array(z.string()),
   dialCodes: z.record(z.string(), z.string()),
   defaultLanguage: language,
@@ -73,6 +75,8 @@ const phone = z.object({
   desiredGeneration: z.number().int().min(0),
   appliedGeneration: z.number().int().min(0),
   pinned: z.string().optional(),
+  /** Optional: where the phone registered from; its own files are served only there. */
+  provisioningAddress: z.string().optional(),
 });
 
 /** A registration kept across restarts (RFC 3261 §10.2 bindings, with the flow they came from). */

@@ -39,7 +39,11 @@ t.test('with hotdeskd running, changes go through its control socket', async (t)
   t.match(daemon.stdout(), new RegExp(`^hotdeskd running \\(pid ${daemon.pid}\\)$`, 'm'));
   t.ok(daemon.stdout().includes(`data:     ${paths.store}`), 'the banner names the store');
   t.ok(daemon.stdout().includes(`control:  ${paths.socket}`), 'the banner names the socket');
-  t.match(daemon.stdout(), /provisioning URL http:\/\/\S+\/provisioning\/[\w-]+\//);
+  t.match(daemon.stdout(), /provisioning URL http:\/\/\S+\/provisioning\/…\/ /, 'the banner shows the provisioning URL with its token left out');
+  const whole = (JSON.parse((await runCli(paths.dir, ['provisioning', '--json'])).stdout) as { provisioningUrl: string }).provisioningUrl;
+  const token = /\/provisioning\/([\w-]+)\/$/.exec(whole)?.[1] ?? '';
+  t.ok(token.length >= 16, 'hotdesk provisioning shows it whole');
+  t.notOk(daemon.stdout().includes(token), 'and the banner never shows the token');
 
   t.ok((await stat(paths.socket)).isSocket(), 'the control socket exists');
   t.equal(await modeOf(paths.socket), 0o600, 'the control socket is mode 0600');

@@ -1,19 +1,25 @@
 /**
- * Plug-and-play on a real socket: a factory-fresh phone's `ua-profile`
- * SUBSCRIBE sent straight to hotdeskd on 127.0.0.1 (the directed form of the
- * 224.0.1.75 multicast, which loopback-only test machines cannot carry). A
- * phone in the pool is answered 200 and sent a NOTIFY with the provisioning
- * URL; any other MAC gets 404 and nothing else.
+ * Plug-and-play on real sockets: a factory-fresh phone's `ua-profile`
+ * SUBSCRIBE sent to the multicast group 224.0.1.75 at hotdeskd's SIP port
+ * (over loopback: hotdeskd, bound to 127.0.0.1, joins the group on that
+ * interface). A phone in the pool is answered 200 and sent a NOTIFY with the
+ * provisioning URL. The attacks: the same SUBSCRIBE sent straight to
+ * hotdeskd (unicast), and a MAC not in the pool, get nothing at all: no
+ * answer that tells whether the MAC is known, never the URL, and the two
+ * look the same.
  */
 import t from 'tap';
 import dgram from 'node:dgram';
 import sip from 'sip';
 import { buildResponse, type SipMessage, type SipRequest, type SipResponse } from '../../src/sip/message.js';
+import { PNP_MULTICAST_GROUP } from '../../src/sip/pnp.js';
 import { startLoginOffice } from '../support/login-office.js';
 
 async function pnpPhone(t: Parameters<typeof startLoginOffice>[0]) {
   const socket = dgram.createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  // Multicast goes out on loopback, where hotdeskd joined the group.
+  socket.setMulticastInterface('127.0.0.1');
   t.teardown(() => new Promise<void>((resolve) => socket.close(() => resolve())));
   const port = socket.address().port;
   const received: SipMessage[] = [];
@@ -27,7 +33,8 @@ async function pnpPhone(t: Parameters<typeof startLoginOffice>[0]) {
       socket.send(Buffer.from(sip.stringify(answer), 'latin1'), Number(message.headers.via[0]?.port ?? 0), '127.0.0.1');
     }
   });
-  const subscribe = (server: { address: string; port: number }, mac: string, callId: string) => {
+  /** Sends the SUBSCRIBE to `address` (the group, or hotdeskd's own address) at hotdeskd's SIP port. */
+  const subscribe = (address: string, serverPort: number, mac: string, callId: string) => {
     const text = [
       `SUBSCRIBE sip:MAC%3a${mac}@224.0.1.75 SIP/2.0`,
       `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bK${callId};rport`,
@@ -44,7 +51,7 @@ async function pnpPhone(t: Parameters<typeof startLoginOffice>[0]) {
       '',
       '',
     ].join('\r\n');
-    socket.send(Buffer.from(text, 'latin1'), server.port, server.address);
+    socket.send(Buffer.from(text, 'latin1'), serverPort, address);
   };
   const waitFor = async (predicate: (message: SipMessage) => boolean, timeoutMs = 5000): Promise<SipMessage | undefined> => {
     const deadline = Date.now() + timeoutMs;
@@ -59,11 +66,13 @@ async function pnpPhone(t: Parameters<typeof startLoginOffice>[0]) {
 }
 
 const ofCall = (callId: string) => (message: SipMessage) => message.headers['call-id'] === `${callId}@127.0.0.1`;
+/** Long enough for an answer on loopback, and for a retransmission or two. */
+const QUIET_MS = 1500;
 
-t.test('a phone in the pool is told where its configuration is', async (t) => {
+t.test('a phone in the pool asking on the multicast group is told where its configuration is', async (t) => {
   const o = await startLoginOffice(t);
   const phone = await pnpPhone(t);
-  phone.subscribe(o.server, '001565000001', 'known1');
+  phone.subscribe(PNP_MULTICAST_GROUP, o.server.port, '001565000001', 'known1');
   const answer = (await phone.waitFor((m) => ofCall('known1')(m) && 'status' in m)) as SipResponse | undefined;
   t.equal(answer?.status, 200, 'the SUBSCRIBE is accepted');
   const notify = (await phone.waitFor((m) => ofCall('known1')(m) && 'method' in m && m.method === 'NOTIFY')) as SipRequest | undefined;
@@ -75,13 +84,27 @@ t.test('a phone in the pool is told where its configuration is', async (t) => {
   t.equal(notify?.headers.from.params['tag'], answer?.headers.to.params['tag'], 'with the tag of the 200');
 });
 
-t.test('any other phone learns nothing', async (t) => {
+t.test('attack: a unicast SUBSCRIBE for a pool MAC learns nothing', async (t) => {
   const o = await startLoginOffice(t);
   const phone = await pnpPhone(t);
-  phone.subscribe(o.server, '001565999999', 'stranger1');
-  const answer = (await phone.waitFor((m) => ofCall('stranger1')(m) && 'status' in m)) as SipResponse | undefined;
-  t.equal(answer?.status, 404, 'a MAC not in the pool: 404');
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  t.notOk(phone.received.some((m) => 'method' in m), 'and no NOTIFY');
+  phone.subscribe(o.server.address, o.server.port, '001565000001', 'unicast1');
+  await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+  t.same(phone.received.filter(ofCall('unicast1')), [], 'no answer and no NOTIFY: nothing tells that the MAC is in the pool');
+  t.notOk(JSON.stringify(phone.received).includes(o.daemon.store.data.settings.provisioningToken), 'the token is never sent');
+  // The same phone asking properly is still answered: nothing was held against it.
+  phone.subscribe(PNP_MULTICAST_GROUP, o.server.port, '001565000001', 'unicast2');
+  t.equal(((await phone.waitFor((m) => ofCall('unicast2')(m) && 'status' in m)) as SipResponse | undefined)?.status, 200, 'on the group it is answered');
+});
+
+t.test('attack: a MAC not in the pool gets what a unicast request gets: nothing', async (t) => {
+  const o = await startLoginOffice(t);
+  const phone = await pnpPhone(t);
+  phone.subscribe(PNP_MULTICAST_GROUP, o.server.port, '001565999999', 'stranger1');
+  phone.subscribe(o.server.address, o.server.port, '001565999999', 'stranger2');
+  phone.subscribe(o.server.address, o.server.port, '001565000001', 'stranger3');
+  await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+  t.same(phone.received.filter(ofCall('stranger1')), [], 'unknown MAC on the group: nothing');
+  t.same(phone.received.filter(ofCall('stranger2')), [], 'unknown MAC unicast: nothing');
+  t.same(phone.received.filter(ofCall('stranger3')), [], 'pool MAC unicast: nothing, the same');
   t.notOk(JSON.stringify(phone.received).includes(o.daemon.store.data.settings.provisioningToken), 'the token is never sent');
 });

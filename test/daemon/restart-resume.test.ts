@@ -19,10 +19,11 @@ import { idlePassword, isRequest, startLoginOffice } from '../support/login-offi
 
 const UA = 'Yealink SIP-T54W 96.86.0.70 00:15:65:00:00:01';
 
-const portsOf = (daemon: RunningDaemon) => ({
+const portsOf = (daemon: RunningDaemon, token: string) => ({
   sip: Number(/sip:\s+udp\+tcp \S+:(\d+)/.exec(daemon.stdout())![1]),
-  // The URL names the office address phones are given; this test reaches hotdeskd on loopback.
-  url: /provisioning URL (\S+)/.exec(daemon.stdout())![1]!.replace(/^http:\/\/[^/:]+/, 'http://127.0.0.1'),
+  // The banner names the office address phones are given, and leaves the token out (it is in the store);
+  // this test reaches hotdeskd on loopback.
+  url: /provisioning URL (\S+)/.exec(daemon.stdout())![1]!.replace(/^http:\/\/[^/:]+/, 'http://127.0.0.1').replace('/provisioning/…/', `/provisioning/${token}/`),
 });
 
 const fetchOwnFile = (url: string) =>
@@ -41,7 +42,7 @@ t.test('after kill -9 the session, the registration and the pending check-sync c
   const ada = data.extensions.find((ext) => ext.number === '100')!;
 
   const first = await startDaemon(t, paths.dir, ['--rtp-ports', '20000-20099']);
-  const { sip, url } = portsOf(first);
+  const { sip, url } = portsOf(first, data.settings.provisioningToken);
   const phone = await startTestPhone({ user: 'HD0001', password: data.phones[0]!.idlePassword, server: { address: '127.0.0.1', port: sip }, domain: 'office.test' });
   t.teardown(() => phone.close());
   t.equal((await phone.register()).status, 200, 'the idle phone registers');
@@ -79,7 +80,7 @@ t.test('after kill -9 the session, the registration and the pending check-sync c
   t.match(String(again.headers['event']), /^check-sync/, 'check-sync again, with no help from the phone');
   const status = JSON.parse((await runCli(paths.dir, ['status', '--json'])).stdout) as { name: string; extension: string | null; outOfStep: boolean }[];
   t.match(status, [{ name: 'HD0001', extension: '100', outOfStep: true }], 'status: 100 on HD0001, out of step');
-  t.equal(await fetchOwnFile(portsOf(second).url), 200, 'the phone fetches');
+  t.equal(await fetchOwnFile(portsOf(second, data.settings.provisioningToken).url), 200, 'the phone fetches');
   let settled = crashed;
   for (const until = Date.now() + 5000; Date.now() < until; await new Promise((resolve) => setTimeout(resolve, 50))) {
     settled = await loadStoreFile(paths.store);

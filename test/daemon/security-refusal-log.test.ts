@@ -21,3 +21,19 @@ t.test('a security refusal is the fail2ban line, with its reason after the sourc
   const failregex = /^failregex = (.*)$/m.exec(filter)![1]!.replace('<ADDR>', '(?<addr>[0-9a-f.:]+)');
   t.equal(new RegExp(failregex).exec(line)?.groups?.['addr'], '203.0.113.9', 'the shipped filter finds the source');
 });
+
+t.test('a provisioning file asked for from another address than its phone\'s is the same line', async (t) => {
+  let text = '';
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString('utf8');
+      done();
+    },
+  });
+  logSecurityRefusal(createLogger({ destination, human: false }), '2001:db8::7', 'provisioning-file-elsewhere', 'refused');
+  const line = text.trim();
+  t.match(line, /"name":"hotdeskd","alert":"sip-auth-blocked","source":"2001:db8::7","reason":"provisioning-file-elsewhere"/);
+  const filter = await readFile(join(ROOT, 'templates', 'fail2ban', 'filter.d', 'hotdeskd.conf'), 'utf8');
+  const failregex = /^failregex = (.*)$/m.exec(filter)![1]!.replace('<ADDR>', '(?<addr>[0-9a-f.:]+)');
+  t.equal(new RegExp(failregex).exec(line)?.groups?.['addr'], '2001:db8::7', 'the shipped filter finds the source');
+});

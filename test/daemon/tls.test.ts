@@ -32,6 +32,12 @@ const portsOf = (stdout: string) => ({
   https: /over HTTPS (\S+)/.exec(stdout)?.[1]?.replace(/^https:\/\/[^/:]+/, 'https://127.0.0.1') ?? '',
 });
 
+/** The banner leaves the token out; `hotdesk provisioning --json` gives the whole URL (its path is the same on HTTPS). */
+async function withToken(dir: string, bannerUrl: string): Promise<string> {
+  const whole = (JSON.parse((await runCli(dir, ['provisioning', '--json'])).stdout) as { provisioningUrl: string }).provisioningUrl;
+  return `${new URL(bannerUrl).origin}${new URL(whole).pathname}`;
+}
+
 function fetchOverHttps(url: string, ca: Buffer): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     https
@@ -60,7 +66,10 @@ t.test('a phone on TLS: registers, is sent its check-sync over its connection, f
   t.teardown(() => daemon.stop());
   const ports = portsOf(daemon.stdout());
   t.ok(ports.tls > 0 && ports.tls !== ports.sip, `the banner names the TLS port (${ports.tls})`);
-  t.match(ports.https, /^https:\/\/127\.0\.0\.1:\d+\/provisioning\/tok-0123456789abcdef\/$/, 'and the HTTPS provisioning URL');
+  t.match(ports.https, /^https:\/\/127\.0\.0\.1:\d+\/provisioning\/…\/$/, 'and the HTTPS provisioning URL, its token left out');
+  t.notMatch(daemon.stdout(), /tok-0123456789abcdef/, 'the banner never shows the token');
+  const httpsUrl = await withToken(dir, ports.https);
+  t.match(httpsUrl, /^https:\/\/127\.0\.0\.1:\d+\/provisioning\/tok-0123456789abcdef\/$/, 'hotdesk provisioning shows it whole');
 
   const phone = await tlsPhone(ports.tls, cert.cert);
   t.teardown(() => phone.socket.destroy());
@@ -89,7 +98,7 @@ t.test('a phone on TLS: registers, is sent its check-sync over its connection, f
     headers: { via: notify.headers.via, from: notify.headers.from, to: { ...notify.headers.to, params: { ...notify.headers.to.params, tag: 'phone' } }, 'call-id': notify.headers['call-id'], cseq: notify.headers.cseq },
   } as SipResponse);
 
-  const file = await fetchOverHttps(`${ports.https}001565000001.cfg`, cert.cert);
+  const file = await fetchOverHttps(`${httpsUrl}001565000001.cfg`, cert.cert);
   t.equal(file.status, 200, 'the phone’s file over HTTPS, trusted with the test CA');
   t.match(file.body, /^account\.1\.sip_server\.1\.transport_type = 2$/m, 'it names transport TLS');
   t.match(file.body, new RegExp(`^account\\.1\\.sip_server\\.1\\.port = ${ports.tls}$`, 'm'), 'and the TLS port');

@@ -29,7 +29,7 @@ const UA = {
 };
 
 const decide = (file: string, userAgent: string | undefined, overrides: Partial<ProvisioningRequestInput> = {}) =>
-  decideProvisioningRequest({ token: TOKEN, file, userAgent, expectedToken: TOKEN, phones, catalogue, ...overrides });
+  decideProvisioningRequest({ token: TOKEN, file, userAgent, expectedToken: TOKEN, phones, catalogue, client: '192.0.2.50', nowMs: Date.parse('2026-01-01T00:00:00.000Z'), ...overrides });
 
 t.test('each vendor’s own file is served to its pool phone and counts as taken', async (t) => {
   const cases: [file: string, ua: string, phone: string, model: string, template: string, type: string][] = [
@@ -108,4 +108,40 @@ t.test('sameToken', async (t) => {
   t.equal(sameToken(TOKEN.slice(0, -1), TOKEN), false);
   t.equal(sameToken(TOKEN + TOKEN, TOKEN), false);
   t.equal(sameToken('', ''), false, 'an empty office token matches nothing');
+});
+
+t.test('a phone that registered gets its own files only at the address it registered from', async (t) => {
+  const bound = phones.map((candidate) => (candidate.name === 'HD0001' || candidate.name === 'HD0002' ? { ...candidate, provisioningAddress: '192.0.2.50' } : candidate));
+  const cases: [file: string, ua: string, client: string, expected: string][] = [
+    ['001565aabbcc.cfg', UA.yealink, '192.0.2.50', 'serve'],
+    ['001565aabbcc.cfg', UA.yealink, '192.0.2.51', 'bound-elsewhere'],
+    ['0004f2aabbcc-hotdesk.cfg', UA.poly, '192.0.2.51', 'bound-elsewhere'],
+    // Poly's master file names the phone's own file: bound the same way.
+    ['0004f2aabbcc.cfg', UA.poly, '192.0.2.51', 'bound-elsewhere'],
+    // Common files hold no account: served anywhere.
+    ['y000000000123.cfg', UA.yealink, '192.0.2.51', 'serve'],
+    // A phone not bound (not registered yet): anywhere, as before.
+    ['snomD717-000413AABBCC.htm', UA.snom, '192.0.2.51', 'serve'],
+  ];
+  for (const [file, ua, client, expected] of cases) {
+    const decision = decide(file, ua, { phones: bound, client });
+    t.equal(decision.kind === 'serve' ? 'serve' : decision.refusal.why, expected, `${file} from ${client}`);
+  }
+});
+
+t.test('after a rotation the previous token serves only the phones it lists, until its time is up', async (t) => {
+  const previousToken = { token: 'old-token-0123456789', until: '2026-01-15T00:00:00.000Z', phones: ['HD0001'] };
+  const cases: [token: string, file: string, ua: string, nowIso: string, expected: string][] = [
+    [TOKEN, '001565aabbcc.cfg', UA.yealink, '2026-01-01T00:00:00.000Z', 'serve'],
+    ['old-token-0123456789', '001565aabbcc.cfg', UA.yealink, '2026-01-01T00:00:00.000Z', 'previous'],
+    ['old-token-0123456789', 'y000000000123.cfg', UA.yealink, '2026-01-01T00:00:00.000Z', 'previous'],
+    ['old-token-0123456789', 'y000000000123.cfg', UA.yealinkNoMac, '2026-01-01T00:00:00.000Z', 'wrong-token'],
+    ['old-token-0123456789', 'snomD717-000413AABBCC.htm', UA.snom, '2026-01-01T00:00:00.000Z', 'wrong-token'],
+    ['old-token-0123456789', '001565aabbcc.cfg', UA.yealink, '2026-01-15T00:00:00.000Z', 'wrong-token'],
+  ];
+  for (const [token, file, ua, nowIso, expected] of cases) {
+    const decision = decide(file, ua, { token, previousToken, nowMs: Date.parse(nowIso) });
+    const got = decision.kind === 'serve' ? (decision.previousToken ? 'previous' : 'serve') : decision.refusal.why;
+    t.equal(got, expected, `${token.slice(0, 3)} ${file} ${ua.slice(0, 20)} at ${nowIso}`);
+  }
 });

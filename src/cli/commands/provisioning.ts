@@ -4,19 +4,24 @@ import type { StoreData } from '../../store/schema.js';
 import { provisioningUrl } from '../../store/queries.js';
 import { buildProvisioningAuth, checkProvisioningPassword, checkProvisioningUsername } from '../../core/provisioning-auth.js';
 import { nodeDigestCrypto } from '../../adapters/node-crypto.js';
+import { randomToken } from '../../adapters/secrets.js';
 import { CliExit, type CliContext } from '../context.js';
 import { EXIT_REFUSED, reasonMessage } from '../reason-messages.js';
 
 /** The digest algorithms hotdeskd offers phones for the provisioning tree, in challenge order. */
 const ALGORITHMS = ['MD5', 'SHA-256'];
 
-export function describeProvisioning(data: StoreData): Record<string, unknown> {
+export function describeProvisioning(data: StoreData, nowMs = Date.now()): Record<string, unknown> {
   const url = provisioningUrl(data);
   const auth = data.settings.provisioningAuth;
+  const previous = data.settings.previousProvisioningToken;
+  const stillTaken = previous && previous.phones.length > 0 && Date.parse(previous.until) > nowMs;
   return {
     provisioningUrl: url,
     dhcpOption66: url,
     auth: auth ? { username: auth.username, realm: auth.realm, algorithms: ALGORITHMS } : null,
+    // After a rotation: who may still use the old URL, and until when (never the old token itself).
+    ...(stillTaken ? { previousUrl: { until: previous.until, phones: previous.phones } } : {}),
   };
 }
 
@@ -38,6 +43,29 @@ export function registerProvisioning(program: Command, context: () => CliContext
       ctx.out.line(`provisioning URL   ${shown['provisioningUrl']}`);
       ctx.out.line(`DHCP option 66     ${shown['dhcpOption66']}`);
       ctx.out.line(`authentication     ${auth ? `on: HTTP digest, user ${auth.username}, realm "${auth.realm}"` : 'off'}`);
+      const previous = shown['previousUrl'] as { until: string; phones: string[] } | undefined;
+      if (previous) ctx.out.line(`previous URL       still taken until ${previous.until} from ${previous.phones.join(', ')} (not yet fetched under the new one)`);
+    });
+
+  provisioning
+    .command('rotate-token')
+    .description('a new provisioning token: phones already provisioned are told to fetch their file, which carries the new URL')
+    .option('--grace <days>', 'days the old URL keeps working for those phones until each has fetched under the new one (default 14; 0: it stops now)', '14')
+    .action(async (options: { grace: string }) => {
+      const ctx = context();
+      if (!/^\d{1,3}$/.test(options.grace)) refuseSetting('--grace', options.grace, 'a whole number of days from 0 to 365');
+      await ctx.report({ kind: 'rotate-provisioning-token', token: randomToken(), graceDays: Number(options.grace) });
+      ctx.out.line(`provisioning URL   ${provisioningUrl(await ctx.read())}`);
+      ctx.out.line('Give DHCP option 66 (and any phone that was given the URL by hand) the new URL.');
+    });
+
+  provisioning
+    .command('release')
+    .description("let a phone's files be fetched from any address again, until it registers anew (they are served only where it registered from)")
+    .argument('<phone>', 'the phone (HD0001, or its MAC)')
+    .action(async (phone: string) => {
+      const ctx = context();
+      await ctx.report({ kind: 'provisioning-release', phone });
     });
 
   const auth = provisioning.command('auth').description('HTTP digest credentials phones must give to fetch their configuration');

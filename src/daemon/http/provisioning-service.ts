@@ -8,7 +8,7 @@
  *   rate limit per client address (429 + Retry-After)
  *   → method and path (405 + Allow: GET; 400 for odd encodings and traversal; 404 outside the tree)
  *   → digest credentials when the office has set them (401 challenge; 403 after many wrong guesses)
- *   → token, file name, User-Agent and pool (404, the same body whatever the cause)
+ *   → token, file name, User-Agent, pool, and a registered phone's own address (404, the same body whatever the cause)
  *   → render: data/templates overrides, then the shipped templates, per-model before vendor base.
  * A template error in an override is logged with its file and line, and the next template
  * is used. Bodies are never logged (they carry SIP passwords), nor is the token.
@@ -35,6 +35,7 @@ import { findExtension, keyLayoutFor } from '../../store/queries.js';
 import type { StoreData } from '../../store/schema.js';
 import type { StoreService } from '../store-service.js';
 import { createHttpDigest, type HttpDigestAlgorithm } from './http-digest.js';
+import { logSecurityRefusal } from '../security-refusal-log.js';
 
 export interface ProvisioningServiceOptions {
   bind: string;
@@ -72,6 +73,11 @@ export interface ProvisioningServiceOptions {
    * applied generation is stored). Called for every such fetch, changed or not.
    */
   onFetched?: (phone: string, generation: number) => void;
+  /**
+   * Whether this address holds a live SIP registration: a bound phone's file asked for from
+   * such an address (the phone itself, moved by DHCP) is logged without the fail2ban line.
+   */
+  isRegistered?: (address: string) => boolean;
 }
 
 export type ProvisioningRefusalCause = TargetRefusal | ProvisioningRefusal['why'] | 'rate-limited' | 'unauthorized' | 'blocked' | 'no-template';
@@ -202,7 +208,9 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
     void store
       .update((data) => {
         const current = data.phones.find((candidate) => candidate.name === phone);
-        if (!current || current.appliedGeneration >= generation) return { value: false };
+        // A phone still allowed the previous token has now followed the new one: written even when its generation stays.
+        const following = data.settings.previousProvisioningToken?.phones.includes(phone) === true;
+        if (!current || (current.appliedGeneration >= generation && !following)) return { value: false };
         const outcome = applyChange(data, { kind: 'provisioning-fetched', phone, generation }, { now: new Date(now()).toISOString(), catalogue: options.catalogue });
         return outcome.ok && outcome.value.data !== data ? { next: outcome.value.data, value: true } : { value: false };
       })
@@ -254,13 +262,19 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
       expectedToken: data.settings.provisioningToken,
       phones: data.phones,
       catalogue: options.catalogue,
+      client,
+      previousToken: data.settings.previousProvisioningToken,
+      nowMs,
     });
     if (decision.kind === 'refuse') {
       count(decision.refusal.why);
       // The file name, never the token (the first path segment). Files hotdeskd does not write
       // (Yealink .boot, Poly directories and logs…) are asked for at every boot: debug only.
       const quiet = decision.refusal.why === 'unknown-file' || decision.refusal.why === 'no-phone-of-vendor';
-      log[quiet ? 'debug' : 'info']({ client, file: target.file, ...decision.refusal }, 'provisioning request refused (404)');
+      if (decision.refusal.why === 'bound-elsewhere' && !options.isRegistered?.(client)) {
+        // Someone with the token and a MAC, at an address that holds no registration: fail2ban's line.
+        logSecurityRefusal(log, client, 'provisioning-file-elsewhere', `provisioning file of ${decision.refusal.phone} asked for from another address than the phone's: refused (404)`);
+      } else log[quiet ? 'debug' : 'info']({ client, file: target.file, ...decision.refusal }, 'provisioning request refused (404)');
       return plain(404);
     }
     const rendered = await render(decision, buildView(data, decision, options.publicAddress, tls));
@@ -274,11 +288,13 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
     const phone = decision.phone;
     if (decision.unrecognisedUserAgent) log.info({ client, file: target.file, userAgent: String(request.headers['user-agent']).slice(0, 128) }, 'unrecognised User-Agent');
     log.debug({ client, file: target.file, phone: phone?.name }, 'provisioning file served');
+    // Under the previous token the file tells the phone the new URL; it has its configuration once it fetches there.
+    if (decision.previousToken && decision.ownFile && phone) log.info({ phone: phone.name, client }, 'phone fetched its file with the previous provisioning URL: told the new one');
     return {
       status: 200,
       headers: { 'Content-Type': decision.contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
       body: rendered.text,
-      ...(decision.ownFile && phone ? { onSent: () => record(phone.name, phone.desiredGeneration) } : {}),
+      ...(decision.ownFile && phone && !decision.previousToken ? { onSent: () => record(phone.name, phone.desiredGeneration) } : {}),
     };
   };
 

@@ -5,7 +5,7 @@
  */
 import sip from 'sip';
 import type { Endpoint, SipRequest, SipUri } from '../../sip/message.js';
-import { buildResponse } from '../../sip/message.js';
+import { buildResponse, isRequest } from '../../sip/message.js';
 import { checkRequest, ALLOWED_METHODS } from '../../sip/validate.js';
 import { contactsForResponse, decideRegister } from '../../sip/registrar.js';
 import { allBindings, expireBindings, lookup, withBindings, type Binding, type LocationTable } from '../../sip/location.js';
@@ -214,7 +214,32 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     const contact = contactsForResponse(decision.bindings, now());
     respond(request, 200, 'OK', { ...(contact.length > 0 ? { contact } : {}), date: new Date(now()).toUTCString() });
     // A phone that missed its check-sync (unreachable, or hotdeskd restarted) is told again when it registers.
-    if (phone && contact.length > 0) phoneSync.registered(phone);
+    if (phone && contact.length > 0) {
+      phoneSync.registered(phone);
+      bindProvisioning(phone, remote.address);
+    }
+  };
+
+  /** Phones whose binding is being written (one write per phone, not one per REGISTER). */
+  const binding = new Set<string>();
+  /**
+   * #12 item 9: a phone's own files (its SIP passwords) are served only to the address it first
+   * registered from. Phones behind an SBC register from the SBC's address, not their own: not bound.
+   */
+  const bindProvisioning = (phone: string, address: string): void => {
+    const stored = store.data.phones.find((candidate) => candidate.name === phone);
+    if (!options.submit || !stored || stored.provisioningAddress !== undefined || stored.connection.mode === 'sbc' || binding.has(phone)) return;
+    binding.add(phone);
+    void options
+      // Written as the HTTP server writes client addresses (an IPv4-mapped IPv6 address as IPv4).
+      .submit({ kind: 'provisioning-bound', phone, address: address.startsWith('::ffff:') && address.includes('.') ? address.slice('::ffff:'.length) : address })
+      .then(
+        (response) => {
+          if (response.ok) log.info({ phone, address }, 'phone registered: its provisioning files are served only to this address now');
+        },
+        (error: unknown) => log.error({ err: error, phone }, 'could not bind the phone\'s provisioning files to its address'),
+      )
+      .finally(() => binding.delete(phone));
   };
 
   const trunkTarget = async (number: string): Promise<ForkTarget | undefined> => {
@@ -378,13 +403,19 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     }
   };
 
-  /** A factory-fresh phone asking where to fetch its configuration: only phones in the pool are told. */
-  const handlePnp = (request: SipRequest, remote: Endpoint): void => {
+  /**
+   * A factory-fresh phone asking where to fetch its configuration (#12 item 8): only a SUBSCRIBE
+   * that arrived on the multicast group, from a phone in the pool, is answered. Anything else
+   * gets nothing at all (the transport drops unicast ones before a transaction): no answer tells
+   * whether a MAC is in the pool, and another plug-and-play server on the LAN may answer its
+   * own phones. Retransmissions are absorbed by the held transaction (stack.ignore).
+   */
+  const handlePnp = (request: SipRequest, remote: Endpoint, multicast: boolean): void => {
     const asked = parsePnpSubscribe(request);
     const phone = asked && store.data.phones.find((candidate) => candidate.mac === asked.mac);
-    if (!options.pnp || !asked || !phone) {
-      log.info({ source: remote.address, mac: asked?.mac, vendor: asked?.vendor, model: asked?.model }, 'plug-and-play request not answered: not a phone in the pool');
-      return respond(request, 404, 'Not Found');
+    if (!options.pnp || !multicast || !asked || !phone) {
+      if (multicast) log.info({ source: remote.address, mac: asked?.mac, vendor: asked?.vendor, model: asked?.model }, 'plug-and-play request not answered: not a phone in the pool');
+      return stack.ignore(request);
     }
     const tag = toTag();
     stack.respond(buildResponse(request, 200, 'OK', { toTag: tag, headers: { expires: '0', contact: [{ uri: ownUri(), params: {} }] } }));
@@ -415,7 +446,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     proxy.forwardInDialog(request, isOwnUri, match.to.endpoint, (status) => guard.forwarded(match, request.method, status));
   };
 
-  const onRequest = (request: SipRequest, remote: Endpoint): void => {
+  const onRequest = (request: SipRequest, remote: Endpoint, multicast: boolean): void => {
     const inDialog = Boolean(request.headers.to.params['tag']) || (request.headers.route?.length ?? 0) > 0;
     const local = ['REGISTER', 'OPTIONS', 'SUBSCRIBE'].includes(request.method) && (!inDialog || request.method === 'SUBSCRIBE');
     const ownSentBy = [stack.transport.port, stack.transport.tlsPort].flatMap((port) => (port === undefined ? [] : [`${stack.transport.host}:${port}`]));
@@ -439,7 +470,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
         if (inDialog) return guarded(request, remote, options);
         return options();
       case 'SUBSCRIBE': {
-        if (isPnpSubscribe(request)) return handlePnp(request, remote);
+        if (isPnpSubscribe(request)) return handlePnp(request, remote, multicast);
         // A refresh carries our To tag; an initial SUBSCRIBE is authenticated first.
         if (request.headers.to.params['tag']) return blf.subscribe(request, remote);
         const subscriber = authenticate(request, remote, 'registrar');
@@ -480,6 +511,8 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     onTlsError: (error, remote) => log.debug({ source: remote.address, error: error.message }, 'TLS handshake failed: connection dropped'),
     now,
     onFlood: (address) => log.warn({ source: address, event: 'sip-flood' }, 'SIP flood: dropping messages from this source over the limit'),
+    // Plug-and-play SUBSCRIBEs are taken from the multicast group only, whether plug-and-play is on or not.
+    multicastOnly: (message) => isRequest(message) && isPnpSubscribe(message),
     ...(options.pnp
       ? {
           multicastGroups: [PNP_MULTICAST_GROUP],
