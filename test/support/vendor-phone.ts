@@ -24,6 +24,7 @@ import sipCodec from 'sip';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Vendor } from '../../src/core/catalogue.js';
 import { buildResponse, type SipMessage, type SipRequest, type SipResponse } from '../../src/sip/message.js';
+import { PNP_MULTICAST_GROUP } from '../../src/sip/pnp.js';
 import { startTestPhone, type TestPhone } from './test-phone.js';
 
 /** A programmable key as the phone would show it. */
@@ -552,6 +553,8 @@ export function startVendorPhone(profile: VendorProfile, baseUrl: string | undef
       if (!profile.pnp) throw new Error(`${profile.vendor}: no documented plug-and-play request`);
       const socket = dgram.createSocket('udp4');
       await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+      // A factory-fresh phone asks the multicast group; on loopback, where hotdeskd joined it.
+      socket.setMulticastInterface('127.0.0.1');
       const port = socket.address().port;
       const id = randomBytes(6).toString('hex');
       try {
@@ -596,7 +599,7 @@ export function startVendorPhone(profile: VendorProfile, baseUrl: string | undef
           '',
           '',
         ].join('\r\n');
-        socket.send(Buffer.from(text, 'latin1'), server.port, server.address);
+        socket.send(Buffer.from(text, 'latin1'), server.port, PNP_MULTICAST_GROUP);
         return await outcome;
       } finally {
         socket.close();
