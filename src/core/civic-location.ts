@@ -45,7 +45,6 @@ export function checkCivicValue(field: CivicField, value: string): string | unde
   }
   if (value.trim() !== value || value === '') return `${field} has no leading or trailing spaces and is not empty`;
   if (value.length > MAX_FIELD_LENGTH) return `${field} is at most ${MAX_FIELD_LENGTH} characters`;
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value)) return `${field} holds no control characters`;
   return undefined;
 }

@@ -36,7 +36,10 @@ function warningsFor(data: StoreData, change: PolicyChange, value: unknown): str
       const spared = data.phones.filter((phone) => phone.session && phone.pinned !== undefined).length;
       return value !== null && spared > 0 ? [`${spared} pinned phone(s) stay logged in: policies leave pinned phones alone`] : [];
     }
-    default:
+    case 'backup-at':
+    case 'backups':
+    case 'extend':
+    case 'warning':
       return [];
   }
 }

@@ -56,7 +56,9 @@ function Footer({ state }: { state: DashboardState }) {
       );
     case 'busy':
       return <Text dimColor wrap="truncate-end">{view.doing}…</Text>;
-    default:
+    case 'add-phone':
+    case 'keys':
+    case 'table':
       return <Text dimColor wrap="truncate-end">{state.filter === '' ? HELP : `filter "${state.filter}" (Esc clears) · ${HELP}`}</Text>;
   }
 }

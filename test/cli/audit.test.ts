@@ -39,12 +39,17 @@ function parseCsv(text: string): string[][] {
   while (i < text.length) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
-      else if (c === '"') {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 2;
+      } else if (c === '"') {
         quoted = false;
         i++;
         if (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') throw new Error(`text after a closing quote at ${i}`);
-      } else (field += c), i++;
+      } else {
+        field += c;
+        i++;
+      }
       continue;
     }
     if (c === '"') {
@@ -52,13 +57,23 @@ function parseCsv(text: string): string[][] {
       quoted = true;
       fieldStarted = true;
       i++;
-    } else if (c === ',') (row.push(field), (field = ''), (fieldStarted = false), i++);
-    else if (c === '\n' || (c === '\r' && text[i + 1] === '\n')) {
+    } else if (c === ',') {
+      row.push(field);
+      field = '';
+      fieldStarted = false;
+      i++;
+    } else if (c === '\n' || (c === '\r' && text[i + 1] === '\n')) {
       row.push(field);
       rows.push(row);
-      (row = []), (field = ''), (fieldStarted = false);
+      row = [];
+      field = '';
+      fieldStarted = false;
       i += c === '\r' ? 2 : 1;
-    } else (field += c), (fieldStarted = true), i++;
+    } else {
+      field += c;
+      fieldStarted = true;
+      i++;
+    }
   }
   if (quoted) throw new Error('unterminated quoted field');
   if (fieldStarted || row.length > 0) throw new Error('the last line has no line end');

@@ -38,9 +38,9 @@ t.test('with no daemon and no store: a problem, and what to do', async (t) => {
   const result = await runCli(paths.dir, ['doctor']);
   t.equal(result.code, 1, 'exit 1: there is a problem');
   t.equal(result.stderr, '');
-  t.match(result.stdout, /^problem  hotdeskd is not running/m);
+  t.match(result.stdout, /^problem {2}hotdeskd is not running/m);
   t.match(result.stdout, /^ {9}fix: start it: systemctl start hotdeskd/m);
-  t.match(result.stdout, /^warning  no store yet at /m);
+  t.match(result.stdout, /^warning {2}no store yet at /m);
   t.notMatch(result.stdout, /SIP answers|provisioning answers/, 'no port is judged without a daemon');
   t.match(result.stdout, /^1 problem\(s\), 1 warning\(s\)$/m);
 });
@@ -89,7 +89,7 @@ t.test('a running daemon: its real ports answer; then a dead trunk and a dial-co
   t.equal(failing.code, 1, 'exit 1 on a problem');
   t.match(failing.stdout, new RegExp(`^problem  trunk sip:127\\.0\\.0\\.1:${closed} does not answer OPTIONS: (refused|no answer within 1 s)`, 'm'));
   t.match(failing.stdout, /^ {9}fix: check its address and port \(hotdesk trunk show/m);
-  t.match(failing.stdout, /^problem  dial code\(s\) intercom=\*70 start with \*7/m);
+  t.match(failing.stdout, /^problem {2}dial code\(s\) intercom=\*70 start with \*7/m);
   t.match(failing.stdout, /^ {9}fix: remove or change them: hotdesk dial-codes remove intercom$/m);
   t.match(failing.stdout, /^ok {7}SIP answers OPTIONS/m, 'the daemon itself is still fine');
   t.match(failing.stdout, /^2 problem\(s\), 0 warning\(s\)$/m);

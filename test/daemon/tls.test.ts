@@ -13,7 +13,7 @@ import net from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sip from 'sip';
-import type { SipMessage, SipRequest, SipResponse } from '../../src/sip/message.js';
+import type { SipRequest, SipResponse } from '../../src/sip/message.js';
 import { serializeStore } from '../../src/store/migrate.js';
 import { addExtension, addPhone, office } from '../support/office.js';
 import { runCli, spawnNode, DAEMON_BIN } from '../support/run-cli.js';

@@ -12,7 +12,7 @@ import { VENDOR_FORMAT } from '../../src/provisioning/config-files.js';
 import { renderConfig } from '../../src/provisioning/render.js';
 import { buildPhoneView, type PhoneView } from '../../src/provisioning/view-model.js';
 import { keyLayoutFor } from '../../src/store/queries.js';
-import { GOLDEN_DIR, GOLDEN_MODELS, model, officeData, phone, shippedTemplate, VENDORS } from '../fixtures/provisioning/office.js';
+import { GOLDEN_MODELS, model, officeData, phone, shippedTemplate, VENDORS } from '../fixtures/provisioning/office.js';
 import { checkGolden } from '../fixtures/provisioning/golden-file.js';
 import { readPhoneConfig, readXml, readYealink } from '../fixtures/provisioning/read-config.js';
 

@@ -150,7 +150,9 @@ t.test('prune drops decayed entries and ended blocks', async (t) => {
 });
 
 t.test('blockedKeys lists what is blocked now; clearThrottle lifts a block at once', async (t) => {
-  let { table, at } = fail(emptyThrottle(), ip, 20, start);
+  const first = fail(emptyThrottle(), ip, 20, start);
+  const at = first.at;
+  let table = first.table;
   ({ table } = fail(table, '192.0.2.9', 3, at));
   t.same(blockedKeys(table, at), [{ key: ip, untilMs: at + 600_000 }], 'only the blocked key, with its end');
   t.same(blockedKeys(table, at + 600_001), [], 'nothing once the block is over');

@@ -10,7 +10,7 @@ const pidf = buildPidfLo({
   id: 'd1',
 });
 
-const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', preserveOrder: false }).parse(pidf) as Record<string, any>;
+const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', preserveOrder: false }).parse(pidf) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- a parsed XML tree
 const presence = parsed['presence'];
 t.equal(presence['@xmlns'], PIDF_NS, 'PIDF namespace (RFC 3863)');
 t.equal(presence['@xmlns:gp'], GEOPRIV_NS);

@@ -28,7 +28,7 @@ export async function type(app: Typing, text: string): Promise<void> {
   await press(app, ...text.split(''));
 }
 
-// eslint-disable-next-line no-control-regex
+ 
 const ANSI = /\u001B\[[0-9;]*[A-Za-z]/g;
 
 /** The last frame without colour codes. */

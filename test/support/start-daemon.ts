@@ -51,7 +51,7 @@ export async function startDaemon(t: Teardown, dataDir: string, args: string[] =
     await waitFor(() => exited !== undefined || (running.stdout().includes(BANNER) && running.stdout().includes('Ctrl-C')), 'the hotdeskd banner', 30_000);
   } catch (error) {
     running.child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}; stdout: ${running.stdout()} stderr: ${running.stderr()}`);
+    throw new Error(`${(error as Error).message}; stdout: ${running.stdout()} stderr: ${running.stderr()}`, { cause: error });
   }
   if (exited) throw new Error(`hotdeskd exited (${exited.code ?? exited.signal}) before its banner: ${exited.stderr}`);
   return {

@@ -48,7 +48,36 @@ export function refusalPrompt(reason: Reason): PromptName {
     case 'phone-locked':
     case 'pair-locked':
       return 'too-many-attempts';
-    default:
+    // Everything else sounds like a wrong PIN: a caller learns nothing about which extensions exist.
+    case 'unknown-extension':
+    case 'invalid-extension':
+    case 'not-logged-in':
+    case 'not-registered':
+    case 'unknown-phone':
+    case 'idle-phone-restricted':
+    case 'login-service-unavailable':
+    case 'no-route':
+    case 'no-trunk':
+    case 'not-locked':
+    case 'weak-pin':
+    case 'dial-code-conflict':
+    case 'duplicate-emergency-number':
+    case 'duplicate-extension':
+    case 'duplicate-mac':
+    case 'invalid-connection':
+    case 'invalid-dial-code':
+    case 'invalid-emergency-number':
+    case 'invalid-language':
+    case 'invalid-mac':
+    case 'invalid-name':
+    case 'invalid-password':
+    case 'invalid-setting':
+    case 'invalid-trunk':
+    case 'last-emergency-number':
+    case 'reserved-dial-code':
+    case 'unknown-dial-code':
+    case 'unknown-emergency-number':
+    case 'unknown-model':
       return 'wrong-pin';
   }
 }

@@ -464,11 +464,12 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
         return;
       case 'REGISTER':
         return handleRegister(request, remote);
-      case 'OPTIONS':
+      case 'OPTIONS': {
         if (inDialog && ivr?.inDialog(request, remote)) return;
         const options = () => respond(request, 200, 'OK', { allow: ALLOWED_METHODS.join(', '), accept: 'application/sdp', 'accept-language': 'en' });
         if (inDialog) return guarded(request, remote, options);
         return options();
+      }
       case 'SUBSCRIBE': {
         if (isPnpSubscribe(request)) return handlePnp(request, remote, multicast);
         // A refresh carries our To tag; an initial SUBSCRIBE is authenticated first.
@@ -482,12 +483,13 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
         }
         return blf.subscribe(request, remote);
       }
-      default:
+      default: {
         if (inDialog && ivr?.inDialog(request, remote)) return;
         const initial = () =>
           ['INVITE', 'MESSAGE', 'REFER'].includes(request.method) ? handleInitial(request, remote) : respond(request, 481, 'Call/Transaction Does Not Exist');
         if (inDialog) return guarded(request, remote, initial);
         return initial();
+      }
     }
   };
 
