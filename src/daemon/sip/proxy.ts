@@ -22,6 +22,11 @@ export interface ForkTarget {
   trunk?: boolean;
   /** The account reached (an extension), for checking its REFERs. */
   account?: string;
+  /**
+   * Changes the copy sent to this target only (an emergency call's identity and location towards
+   * the trunk); responses go back with the caller's own From, as a proxy never changes it.
+   */
+  prepare?(request: SipRequest): SipRequest;
 }
 
 /** Where an initial request came from, for the dialog it may set up. */
@@ -204,8 +209,9 @@ export function createProxy(options: ProxyOptions): Proxy {
       options.onCallEvent?.({ callId: request.headers['call-id'], phase: 'trying', request });
       targets.forEach((target, i) => {
         const id = String(i);
-        const template = sip.copyMessage(request, true);
-        template.uri = target.uri;
+        const copy = sip.copyMessage(request, true);
+        copy.uri = target.uri;
+        const template = target.prepare ? target.prepare(copy) : copy;
         decrementMaxForwards(template);
         delete template.headers['proxy-authorization'];
         template.headers['record-route'] = [...recordRoutes(request.headers.via[0]?.protocol, target.endpoint.protocol), ...(template.headers['record-route'] ?? [])];
@@ -227,7 +233,8 @@ export function createProxy(options: ProxyOptions): Proxy {
             return;
           }
           const shift = branch.retried ? 1 : 0;
-          const response = shift ? { ...raw, headers: { ...raw.headers, cseq: { ...raw.headers.cseq, seq: raw.headers.cseq.seq - shift } } } : raw;
+          const shifted = shift ? { ...raw, headers: { ...raw.headers, cseq: { ...raw.headers.cseq, seq: raw.headers.cseq.seq - shift } } } : raw;
+          const response = target.prepare ? { ...shifted, headers: { ...shifted.headers, from: request.headers.from } } : shifted;
           handle(response);
         };
         const handle = (response: SipResponse): void => {

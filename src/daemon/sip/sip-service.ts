@@ -38,6 +38,10 @@ import { checkTrunkSource } from '../../sip/trunk-source.js';
 import { logRelayRefused, type RelayRefusal } from '../relay-refusal-log.js';
 import { createDialogGuard } from './dialog-guard.js';
 import { checkReferTo, replaceIdentity } from './routing-trust.js';
+import { emergencyCaller, emergencyCallerUser } from '../../core/emergency-caller.js';
+import { buildPidfLo } from '../../sip/pidf-lo.js';
+import { buildEmergencyInvite } from '../../sip/emergency-invite.js';
+import { deskAddress, describeDesk } from '../../core/civic-location.js';
 
 export interface SipServiceOptions {
   bind: string;
@@ -220,6 +224,50 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     };
   };
 
+  /**
+   * An emergency call's copy towards the trunk: who to call back (the desk's ELIN, the user's
+   * extension, the office's main number or the phone's account) and, when the trunk is set to
+   * pidf-lo, the desk's civic location. Nothing here waits: the call leaves at once.
+   */
+  const emergencyTarget = (request: SipRequest, remote: Endpoint, account: string | undefined): Pick<ForkTarget, 'prepare'> => {
+    if (account === undefined) return {};
+    const { settings, phones } = store.data;
+    const contactUri = Array.isArray(request.headers.contact) ? request.headers.contact[0]?.uri : undefined;
+    const idle = phones.find((phone) => phone.name === account);
+    const name = idle?.name ?? phoneOfRequest(account, remote, contactUri, phoneIdentities(), location, now());
+    const phone = name === undefined ? undefined : phones.find((candidate) => candidate.name === name);
+    const caller = emergencyCaller({
+      ...(phone ? { phone: { name: phone.name, emergencyCallback: phone.emergencyCallback, extension: phone.session?.extension } } : {}),
+      account,
+      accountIsExtension: store.data.extensions.some((ext) => ext.number === account),
+      mainNumber: settings.trunk?.mainNumber,
+    });
+    const hex = (bytes: number) => Buffer.from(nonceRandom(bytes)).toString('hex');
+    const wanted = settings.trunk?.emergencyLocation === 'pidf-lo';
+    const domain = realm();
+    const user = emergencyCallerUser(caller);
+    const pidfLo =
+      wanted && phone
+        ? buildPidfLo({
+            entity: `sip:${user}@${domain}`,
+            deviceMac: phone.mac,
+            address: deskAddress(settings.civicAddress, phone.location),
+            timestamp: new Date(now()).toISOString(),
+            id: `d${hex(6)}`,
+            language: settings.defaultLanguage,
+          })
+        : undefined;
+    const desk = pidfLo ? { pidfLo, boundary: `hotdesk-${hex(12)}`, contentId: `${hex(8)}@${domain}` } : undefined;
+    return {
+      prepare(copy) {
+        const built = buildEmergencyInvite(copy, { caller, domain, ...(desk ? { location: desk } : {}) });
+        const sent = built.location === 'sent' ? describeDesk(phone?.location) || 'office address only' : wanted ? (phone ? 'not sent: the INVITE has no SDP' : 'not sent: not a hot-desk phone') : 'not asked for';
+        log.info({ phone: phone?.name, identity: caller.kind, user, location: sent }, 'emergency call identity');
+        return built.request;
+      },
+    };
+  };
+
   const isFromTrunk = (remote: Endpoint): boolean => {
     const trunk = store.data.settings.trunk;
     return checkTrunkSource(trunk, trunk ? uriOf(trunk.uri) : undefined, remote);
@@ -319,7 +367,8 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
           if (!target) return refuse(request, { kind: 'no-trunk', dialled: number });
           if (decision.kind === 'emergency') log.warn({ number, caller }, 'emergency call');
           replaceIdentity(request, account, realm(), true);
-          proxy.fork(request, [{ ...target, trunk: true }], { endpoint: remote, trunk: false, ...(account !== undefined ? { account } : {}) });
+          const emergency = decision.kind === 'emergency' ? emergencyTarget(request, remote, account) : {};
+          proxy.fork(request, [{ ...target, trunk: true, ...emergency }], { endpoint: remote, trunk: false, ...(account !== undefined ? { account } : {}) });
         });
         return;
       }
