@@ -69,3 +69,19 @@ export function buildEmergencyInvite(request: SipRequest, input: EmergencyInvite
     location: 'sent',
   };
 }
+
+/**
+ * Answers of a trunk that may mean it does not take the location (RFC 6442 §4.1: 424 Bad Location
+ * Information; a multipart body it cannot read: 400, 415, 488): the call goes again without it.
+ */
+export const LOCATION_REFUSED: readonly number[] = [400, 415, 424, 488];
+
+/** The request as sent, without the location: the caller's own body and Content-Type back, no Geolocation. */
+export function withoutLocation(sent: SipRequest, original: SipRequest): SipRequest {
+  const { geolocation: _geolocation, 'geolocation-routing': _routing, 'content-type': _type, ...headers } = sent.headers;
+  const type = original.headers['content-type'];
+  const request: SipRequest = { ...sent, headers: { ...headers, ...(type !== undefined ? { 'content-type': type } : {}) } };
+  if (original.content !== undefined) request.content = original.content;
+  else delete request.content;
+  return request;
+}

@@ -31,11 +31,12 @@ interface Arrived {
 }
 
 /** A trunk that answers every INVITE with 200 and an SDP answer, and keeps each INVITE's bytes. */
-async function fakeTrunk(t: Test) {
+async function fakeTrunk(t: Test, refuseLocation?: number) {
   const socket = dgram.createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
   t.teardown(() => socket.close());
   const invites: Arrived[] = [];
+  const byes: SipRequest[] = [];
   const waiting: ((arrived: Arrived) => void)[] = [];
   socket.on('message', (data, info) => {
     const request = sip.parse(data) as SipRequest;
@@ -46,12 +47,17 @@ async function fakeTrunk(t: Test) {
       const arrived = { text: data.toString('utf8'), request };
       invites.push(arrived);
       waiting.splice(0).forEach((resolve) => resolve(arrived));
+      if (refuseLocation && request.headers['geolocation']) return reply(refuseLocation, 'Not Taken');
       reply(200, 'OK', { contact: [{ uri: `sip:trunk@127.0.0.1:${socket.address().port}`, params: {} }], 'record-route': request.headers['record-route'], 'content-type': 'application/sdp' }, ANSWER);
-    } else if (request.method === 'BYE') reply(200, 'OK');
+    } else if (request.method === 'BYE') {
+      byes.push(request);
+      reply(200, 'OK');
+    }
   });
   return {
     uri: `sip:127.0.0.1:${socket.address().port}`,
     invites,
+    byes,
     next: () => new Promise<Arrived>((resolve) => waiting.push(resolve)),
   };
 }
@@ -72,8 +78,8 @@ function parts(body: string, boundary: string): { headers: string; content: stri
     });
 }
 
-async function office(t: Test, changes: Change[], trunk: { mainNumber?: string; pidfLo?: boolean }) {
-  const fake = await fakeTrunk(t);
+async function office(t: Test, changes: Change[], trunk: { mainNumber?: string; pidfLo?: boolean; refuseLocation?: number }) {
+  const fake = await fakeTrunk(t, trunk.refuseLocation);
   const w: World = await world(t, [
     { kind: 'set-trunk', uri: fake.uri, ...(trunk.mainNumber ? { mainNumber: trunk.mainNumber } : {}), ...(trunk.pidfLo ? { emergencyLocation: 'pidf-lo' } : {}) },
     ...changes,
@@ -199,3 +205,25 @@ t.test('a softphone of the user (not a hot-desk phone) dials 112 with pidf-lo: i
   t.equal(request.content, OFFER);
   await call.hangUp();
 });
+
+for (const status of [415, 424]) {
+  t.test(`a trunk that refuses the location (${status}) gets the call again at once without it`, async (t) => {
+    const { w, trunk } = await office(t, [US_OFFICE, DESK], { pidfLo: true, refuseLocation: status });
+    const idle = await w.phone('HD0001', 'idle-001565000001');
+    await idle.register();
+    const call = await idle.call('sip:112@office.test', [], OFFER);
+    t.equal(call.response.status, 200, 'the phone never sees the refusal: the call goes through');
+    t.equal(trunk.invites.length, 2);
+    const [first, second] = trunk.invites;
+    t.match(header(first!.text, 'Geolocation'), /^<cid:/);
+    t.equal(header(second!.text, 'Geolocation'), undefined, 'the second INVITE has no location');
+    t.equal(header(second!.text, 'Content-Type'), 'application/sdp');
+    t.equal(second!.request.content, OFFER, 'and the SDP as the phone sent it');
+    t.equal(header(second!.text, 'P-Asserted-Identity'), '<sip:HD0001@office.test>', 'the identity stays');
+    t.equal(second!.request.headers.cseq.seq, first!.request.headers.cseq.seq + 1, 'the next CSeq, in the same dialog');
+    t.equal(second!.request.headers['call-id'], first!.request.headers['call-id']);
+    t.equal(call.response.headers.cseq.seq, first!.request.headers.cseq.seq, 'the phone sees its own CSeq');
+    t.equal((await call.hangUp()).status, 200);
+    t.equal(trunk.byes[0]?.headers.cseq.seq, second!.request.headers.cseq.seq + 1, "the BYE continues the trunk side's numbering");
+  });
+}

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildEmergencyInvite, emergencyIdentityUri, withUser } from '../../src/sip/emergency-invite.js';
+import { buildEmergencyInvite, emergencyIdentityUri, LOCATION_REFUSED, withoutLocation, withUser } from '../../src/sip/emergency-invite.js';
 import type { EmergencyCaller } from '../../src/core/emergency-caller.js';
 import { request } from '../support/sip-text.js';
 
@@ -56,4 +56,17 @@ t.test('with the location: multipart body, Geolocation, Geolocation-Routing', as
   t.equal(late.location, 'no-sdp', 'an INVITE without SDP goes without the location, never held back');
   t.equal(late.request.headers['geolocation'], undefined);
   t.equal(late.request.headers['p-asserted-identity'], '<sip:101@office.test>');
+});
+
+t.test('withoutLocation: the caller’s body and Content-Type back, no Geolocation, the identity kept', async (t) => {
+  const original = request({ method: 'INVITE', extra: ['Content-Type: application/sdp'], body: SDP });
+  const location = { pidfLo: '<presence/>\r\n', boundary: 'b1', contentId: 'c1@office.test' };
+  const built = buildEmergencyInvite(original, { caller: { kind: 'extension', number: '101' }, domain: 'office.test', location });
+  const plain = withoutLocation(built.request, original);
+  t.equal(plain.headers['geolocation'], undefined);
+  t.equal(plain.headers['geolocation-routing'], undefined);
+  t.equal(plain.headers['content-type'], 'application/sdp');
+  t.equal(plain.content, SDP);
+  t.equal(plain.headers['p-asserted-identity'], '<sip:101@office.test>');
+  t.same(LOCATION_REFUSED, [400, 415, 424, 488]);
 });

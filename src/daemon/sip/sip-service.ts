@@ -40,7 +40,7 @@ import { createDialogGuard } from './dialog-guard.js';
 import { checkReferTo, replaceIdentity } from './routing-trust.js';
 import { emergencyCaller, emergencyCallerUser } from '../../core/emergency-caller.js';
 import { buildPidfLo } from '../../sip/pidf-lo.js';
-import { buildEmergencyInvite } from '../../sip/emergency-invite.js';
+import { buildEmergencyInvite, LOCATION_REFUSED, withoutLocation } from '../../sip/emergency-invite.js';
 import { deskAddress, describeDesk } from '../../core/civic-location.js';
 
 export interface SipServiceOptions {
@@ -229,7 +229,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
    * extension, the office's main number or the phone's account) and, when the trunk is set to
    * pidf-lo, the desk's civic location. Nothing here waits: the call leaves at once.
    */
-  const emergencyTarget = (request: SipRequest, remote: Endpoint, account: string | undefined): Pick<ForkTarget, 'prepare'> => {
+  const emergencyTarget = (request: SipRequest, remote: Endpoint, account: string | undefined): Pick<ForkTarget, 'prepare' | 'fallback'> => {
     if (account === undefined) return {};
     const { settings, phones } = store.data;
     const contactUri = Array.isArray(request.headers.contact) ? request.headers.contact[0]?.uri : undefined;
@@ -258,12 +258,19 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
           })
         : undefined;
     const desk = pidfLo ? { pidfLo, boundary: `hotdesk-${hex(12)}`, contentId: `${hex(8)}@${domain}` } : undefined;
+    let original: SipRequest | undefined;
     return {
       prepare(copy) {
+        original = sip.copyMessage(copy, true);
         const built = buildEmergencyInvite(copy, { caller, domain, ...(desk ? { location: desk } : {}) });
         const sent = built.location === 'sent' ? describeDesk(phone?.location) || 'office address only' : wanted ? (phone ? 'not sent: the INVITE has no SDP' : 'not sent: not a hot-desk phone') : 'not asked for';
         log.info({ phone: phone?.name, identity: caller.kind, user, location: sent }, 'emergency call identity');
         return built.request;
+      },
+      fallback(status, prepared) {
+        if (!original || prepared.headers['geolocation'] === undefined || !LOCATION_REFUSED.includes(status)) return undefined;
+        log.warn({ phone: phone?.name, status }, 'emergency call: the trunk refused the location, sent again without it');
+        return withoutLocation(prepared, original);
       },
     };
   };
