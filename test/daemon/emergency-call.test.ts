@@ -227,3 +227,18 @@ for (const status of [415, 424]) {
     t.equal(trunk.byes[0]?.headers.cseq.seq, second!.request.headers.cseq.seq + 1, "the BYE continues the trunk side's numbering");
   });
 }
+
+t.test('a fault in the identity or location never stops the emergency call', async (t) => {
+  const { w, trunk } = await office(t, [US_OFFICE, DESK], { pidfLo: true });
+  // A value no check lets in (a number where text belongs) makes building the identity throw.
+  await w.store.update((data) => ({ next: { ...data, settings: { ...data.settings, trunk: { ...data.settings.trunk!, mainNumber: 15550001000 as unknown as string } } }, value: undefined }));
+  const idle = await w.phone('HD0001', 'idle-001565000001');
+  await idle.register();
+  const arriving = trunk.next();
+  const call = await idle.call('sip:112@office.test', [], OFFER);
+  t.equal(call.response.status, 200, 'the call goes through');
+  const { text, request } = await arriving;
+  t.equal(header(text, 'P-Asserted-Identity'), '<sip:HD0001@office.test>', 'as any call to the trunk: the authenticated account');
+  t.equal(request.content, OFFER);
+  await call.hangUp();
+});

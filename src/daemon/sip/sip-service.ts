@@ -275,6 +275,36 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     };
   };
 
+  /** A bug in the identity or location never stops an emergency call: it then leaves as any call to the trunk. */
+  const safeEmergencyTarget = (request: SipRequest, remote: Endpoint, account: string | undefined): Pick<ForkTarget, 'prepare' | 'fallback'> => {
+    const failed = (error: unknown) => log.error({ err: error, callId: request.headers['call-id'] }, 'emergency call: identity or location failed, the call goes on without them');
+    try {
+      const target = emergencyTarget(request, remote, account);
+      return {
+        prepare(copy) {
+          const plain = sip.copyMessage(copy, true);
+          try {
+            return target.prepare ? target.prepare(copy) : copy;
+          } catch (error) {
+            failed(error);
+            return plain;
+          }
+        },
+        fallback(status, prepared) {
+          try {
+            return target.fallback?.(status, prepared);
+          } catch (error) {
+            failed(error);
+            return undefined;
+          }
+        },
+      };
+    } catch (error) {
+      failed(error);
+      return {};
+    }
+  };
+
   const isFromTrunk = (remote: Endpoint): boolean => {
     const trunk = store.data.settings.trunk;
     return checkTrunkSource(trunk, trunk ? uriOf(trunk.uri) : undefined, remote);
@@ -374,7 +404,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
           if (!target) return refuse(request, { kind: 'no-trunk', dialled: number });
           if (decision.kind === 'emergency') log.warn({ number, caller }, 'emergency call');
           replaceIdentity(request, account, realm(), true);
-          const emergency = decision.kind === 'emergency' ? emergencyTarget(request, remote, account) : {};
+          const emergency = decision.kind === 'emergency' ? safeEmergencyTarget(request, remote, account) : {};
           proxy.fork(request, [{ ...target, trunk: true, ...emergency }], { endpoint: remote, trunk: false, ...(account !== undefined ? { account } : {}) });
         });
         return;
