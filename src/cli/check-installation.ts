@@ -13,11 +13,13 @@ import type { StoreData } from '../store/schema.js';
 import type { Pong, SipDigestFailure } from '../adapters/control-socket.js';
 import type { SipProbeResult } from '../adapters/sip-probe.js';
 import type { HttpProbeResult } from '../adapters/http-probe.js';
+import { checkEmergencyDialling } from '../core/emergency-dialling.js';
+import { describeOffice, hasDeskLocation } from '../core/civic-location.js';
 
 export type CheckStatus = 'ok' | 'warning' | 'problem';
 
 export interface DoctorCheck {
-  /** Stable identifier (for --json): daemon, sip, http, store, address, trunk, dial-codes, phones, pin-alerts, time-zone, clock. */
+  /** Stable identifier (for --json): daemon, sip, http, store, address, trunk, dial-codes, phones, pin-alerts, time-zone, emergency-dialling, emergency-location, clock. */
   name: string;
   status: CheckStatus;
   message: string;
@@ -277,12 +279,67 @@ function checkClock(data: StoreData | undefined, now: string): DoctorCheck {
   return ok('clock', `the clock says ${now}${newest ? ', after the newest audit entry' : ''}`);
 }
 
+/**
+ * The extensions called when an emergency number is dialled (`hotdesk emergency notify`), read
+ * defensively: the store member `emergency.notify` may be absent, or from a newer hotdesk.
+ */
+export function notifyExtensions(data: StoreData): string[] {
+  const notify = (data as StoreData & { emergency?: { notify?: unknown } }).emergency?.notify;
+  return Array.isArray(notify) ? notify.filter((entry): entry is string => typeof entry === 'string') : [];
+}
+
+/** Kari's Law: emergency numbers dialled directly, without a prefix, and someone on site told (core/emergency-dialling.ts). */
+function checkEmergencyNumbers(data: StoreData): DoctorCheck[] {
+  const findings = checkEmergencyDialling({
+    emergencyNumbers: data.settings.emergencyNumbers,
+    extensions: data.extensions.map((ext) => ext.number),
+    notify: notifyExtensions(data),
+  });
+  if (findings.length === 0) {
+    const told = notifyExtensions(data);
+    return [ok('emergency-dialling', `emergency numbers ${data.settings.emergencyNumbers.join(', ')} are dialled directly; ${told.join(', ')} ${told.length === 1 ? 'is' : 'are'} told when one is`)];
+  }
+  return findings.map((finding) => (finding.level === 'problem' ? problem : warning)('emergency-dialling', finding.message, finding.fix));
+}
+
+/** Where desks are: every hot-desk phone should have one, and a trunk sending locations needs the office address. */
+function checkEmergencyLocation(data: StoreData): DoctorCheck[] {
+  const { civicAddress, trunk, emergencyNumbers } = data.settings;
+  const checks: DoctorCheck[] = [];
+  const missing = data.phones.filter((phone) => !hasDeskLocation(phone.location)).map((phone) => phone.name);
+  if (missing.length > 0 && (civicAddress !== undefined || emergencyNumbers.length > 0)) {
+    checks.push(
+      warning(
+        'emergency-location',
+        `${missing.length} hot-desk phone(s) have no desk location, so an emergency call from them cannot say where the desk is: ${missing.join(', ')}`,
+        `hotdesk phone set ${missing[0]} --building B --floor F --room R (each phone)`,
+      ),
+    );
+  }
+  if (trunk?.emergencyLocation === 'pidf-lo' && civicAddress?.country === undefined) {
+    checks.push(
+      warning(
+        'emergency-location',
+        civicAddress === undefined
+          ? 'emergency calls carry the desk location (trunk --emergency-location pidf-lo), but the office has no civic address: only building, floor and room are sent'
+          : 'emergency calls carry the desk location, but the office civic address has no country',
+        'hotdesk settings set civic-address country=US region=… city=… street=… number=… postal-code=…',
+      ),
+    );
+  }
+  if (checks.length > 0) return checks;
+  const office = describeOffice(civicAddress);
+  const where = data.phones.length === 0 ? 'no phones yet' : `every hot-desk phone has a desk location`;
+  return [ok('emergency-location', office ? `${where}; office address ${office}` : where)];
+}
+
 /** Every check, in the order they are printed. */
 export function checkInstallation(facts: InstallationFacts, catalogue: Catalogue): DoctorCheck[] {
   const data = facts.store.kind === 'ok' ? facts.store.data : undefined;
   const checks: (DoctorCheck | undefined)[] = [checkDaemon(facts), checkSipPort(facts), checkHttpPort(facts), ...checkTls(facts), checkDigest(facts), checkStore(facts)];
   if (data) {
     checks.push(checkAddress(data), checkTrunk(facts, data), checkDialCodes(data), checkPhones(data, catalogue), checkPinAlerts(data, facts.now), checkTimeZone(data, facts.now));
+    checks.push(...checkEmergencyNumbers(data), ...checkEmergencyLocation(data));
   }
   checks.push(checkClock(data, facts.now));
   return checks.filter((check): check is DoctorCheck => check !== undefined);

@@ -11,6 +11,7 @@
  * Pure: `now` is passed in.
  */
 import { describeDesk, DESK_FIELDS, type DeskLocation } from './civic-location.js';
+import type { Phone } from './model.js';
 
 /** One emergency call as recorded when it was dialled. */
 export interface EmergencyCall {
@@ -118,25 +119,19 @@ export function recordEmergencyCall(state: EmergencyState | undefined, call: Eme
   return { ...state, active: [...kept, call] };
 }
 
-/**
- * A phone's desk location and callback number, read defensively: the fields
- * (`building`, `floor`, `room`, `emergencyCallback`) are optional on a phone
- * and only strings count.
- */
-export function phoneEmergencyFields(phone: object | undefined): { desk: DeskLocation; callback?: string } {
-  const fields = (phone ?? {}) as Record<string, unknown>;
-  const text = (name: string): string | undefined => (typeof fields[name] === 'string' && fields[name] !== '' ? (fields[name] as string) : undefined);
+/** A phone's desk location (building, floor, room) and callback number (ELIN), as stored. */
+export function phoneEmergencyFields(phone: Pick<Phone, 'location' | 'emergencyCallback'> | undefined): { desk: DeskLocation; callback?: string } {
   const desk: DeskLocation = {};
   for (const field of DESK_FIELDS) {
-    const value = text(field);
-    if (value !== undefined) desk[field] = value;
+    const value = phone?.location?.[field];
+    if (value !== undefined && value !== '') desk[field] = value;
   }
-  const callback = text('emergencyCallback');
-  return { desk, ...(callback !== undefined ? { callback } : {}) };
+  const callback = phone?.emergencyCallback;
+  return { desk, ...(callback ? { callback } : {}) };
 }
 
 /** The desk in words: `building A, floor 2, room 214` (`''` when the phone has no location). */
-export function deskLocationText(phone: object | undefined): string {
+export function deskLocationText(phone: Pick<Phone, 'location'> | undefined): string {
   return describeDesk(phoneEmergencyFields(phone).desk);
 }
 

@@ -2,6 +2,7 @@
  * The office's vocabulary as plain values. Everything here is data: no I/O,
  * no classes, no clocks. Timestamps are ISO-8601 strings in UTC.
  */
+import type { CivicAddress, DeskLocation } from './civic-location.js';
 
 export const LANGUAGES = ['en', 'de', 'it'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -67,6 +68,10 @@ export interface Phone {
    * Absent: any address (not registered since it was added or released).
    */
   provisioningAddress?: string;
+  /** Where the desk is within the office (building, floor, room), for emergency calls. Absent: not set. */
+  location?: DeskLocation;
+  /** The desk's emergency callback number (ELIN, E.164) sent to the trunk on an emergency call. Absent: none. */
+  emergencyCallback?: string;
 }
 
 export interface Trunk {
@@ -75,7 +80,15 @@ export interface Trunk {
   password?: string;
   /** Other addresses the trunk sends from (any port, any transport); optional: older stores have none. */
   from?: string[];
+  /** The office's main number (E.164): the caller identity of an emergency call with no better one. */
+  mainNumber?: string;
+  /** How an emergency call tells the trunk where the desk is; absent: not at all (`none`). */
+  emergencyLocation?: EmergencyLocationMode;
 }
+
+/** `pidf-lo`: a Geolocation header and the PIDF-LO beside the SDP (RFC 6442); `none`: no location. */
+export const EMERGENCY_LOCATION_MODES = ['pidf-lo', 'none'] as const;
+export type EmergencyLocationMode = (typeof EMERGENCY_LOCATION_MODES)[number];
 
 export interface Settings {
   /** SIP domain / realm; also the address written into phone configs. */
@@ -107,6 +120,8 @@ export interface Settings {
   digest?: DigestName[];
   /** Whether extension numbers may start with 0 (`0101`); absent: no. */
   allowLeadingZero?: boolean;
+  /** The office's civic address (RFC 5139 fields), the base of every desk's location. Absent: not set. */
+  civicAddress?: CivicAddress;
 }
 
 export interface PreviousProvisioningToken {

@@ -3,7 +3,8 @@
  * socket). Kept beside `Change` and compared with it at compile time.
  */
 import { z } from 'zod';
-import { LANGUAGES } from '../core/model.js';
+import { EMERGENCY_LOCATION_MODES, LANGUAGES } from '../core/model.js';
+import { CIVIC_FIELDS, type CivicField } from '../core/civic-location.js';
 import { MULTI_LOGIN_POLICIES } from '../core/policies.js';
 import { LOGOUT_REASONS } from '../core/auto-logout.js';
 import type { Change } from './changes.js';
@@ -20,7 +21,18 @@ const connection = z.discriminatedUnion('mode', [
 export const changeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('add-phone'), model: text, mac: text, connection, idlePassword: text }),
   z.object({ kind: z.literal('remove-phone'), phone: text }),
-  z.object({ kind: z.literal('set-phone'), phone: text, pinned: text.nullable().optional() }),
+  z.object({
+    kind: z.literal('set-phone'),
+    phone: text,
+    pinned: text.nullable().optional(),
+    location: z.object({ building: text.nullable().optional(), floor: text.nullable().optional(), room: text.nullable().optional() }).optional(),
+    emergencyCallback: text.nullable().optional(),
+  }),
+  z.object({
+    kind: z.literal('set-civic-address'),
+    set: z.object(Object.fromEntries(Object.keys(CIVIC_FIELDS).map((field) => [field, text.optional()])) as { [K in CivicField]: z.ZodOptional<typeof text> }),
+    cleared: z.array(z.enum(Object.keys(CIVIC_FIELDS) as [CivicField, ...CivicField[]])).max(9),
+  }),
   z.object({
     kind: z.literal('add-extension'),
     number: text,
@@ -73,7 +85,15 @@ export const changeSchema = z.discriminatedUnion('kind', [
     actor,
     reason: z.enum(LOGOUT_REASONS).optional(),
   }),
-  z.object({ kind: z.literal('set-trunk'), uri: text, username: text.optional(), password: text.optional(), from: z.array(text).max(32).optional() }),
+  z.object({
+    kind: z.literal('set-trunk'),
+    uri: text,
+    username: text.optional(),
+    password: text.optional(),
+    from: z.array(text).max(32).optional(),
+    mainNumber: text.optional(),
+    emergencyLocation: z.enum(EMERGENCY_LOCATION_MODES).optional(),
+  }),
   z.object({ kind: z.literal('remove-trunk') }),
   z.object({
     kind: z.literal('set-settings'),

@@ -3,7 +3,7 @@
  * applies it. The daemon (as the single writer) and the CLI (when no daemon
  * runs) both go through `applyChange`, so the rules live in one place.
  */
-import type { Actor, AuditEntry, AuditKind, Connection, DigestName, Language, Phone, ProvisioningAuth } from '../core/model.js';
+import type { Actor, AuditEntry, AuditKind, Connection, DigestName, EmergencyLocationMode, Language, Phone, ProvisioningAuth } from '../core/model.js';
 import { checkProvisioningAuth } from '../core/provisioning-auth.js';
 import { findModel, suggestModels, type Catalogue } from '../core/catalogue.js';
 import { checkPhoneMac, parseMac } from '../core/mac.js';
@@ -32,12 +32,18 @@ import { applyPhoneChange } from './phone-changes.js';
 import { findPhone } from './queries.js';
 import { applyEmergencyChange } from './emergency-changes.js';
 import type { EmergencyCall } from '../core/emergency-calls.js';
+import { applyCivicAddressChange, type CivicAddressChange, type DeskLocationFields } from './location-changes.js';
+import { checkCallbackNumber } from '../core/civic-location.js';
 
 export type Change =
   | { kind: 'add-phone'; model: string; mac: string; connection: Connection; idlePassword: string }
   | { kind: 'remove-phone'; phone: string }
-  /** `pinned`: tie the phone to this extension (logging it in as it), or `null` to untie it. */
-  | { kind: 'set-phone'; phone: string; pinned?: string | null }
+  /**
+   * `pinned`: tie the phone to this extension (logging it in as it), or `null` to untie it;
+   * `location`, `emergencyCallback`: where the desk is, for emergency calls (`null` clears).
+   */
+  | ({ kind: 'set-phone'; phone: string; pinned?: string | null } & DeskLocationFields)
+  | CivicAddressChange
   | {
       kind: 'add-extension';
       number: string;
@@ -74,7 +80,7 @@ export type Change =
   | { kind: 'login'; extension: string; phone: string; actor: Actor }
   /** `reason` (schedule, max-session, idle…) goes into the audit entry's detail. */
   | { kind: 'logout'; target: LogoutTarget; actor: Actor; reason?: LogoutReason }
-  | { kind: 'set-trunk'; uri: string; username?: string; password?: string; from?: string[] }
+  | { kind: 'set-trunk'; uri: string; username?: string; password?: string; from?: string[]; mainNumber?: string; emergencyLocation?: EmergencyLocationMode }
   | { kind: 'remove-trunk' }
   | {
       kind: 'set-settings';
@@ -258,6 +264,8 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       return removePhone(data, change.phone, context);
     case 'set-phone':
       return applyPhoneChange(data, change, context);
+    case 'set-civic-address':
+      return applyCivicAddressChange(data, change, context);
     case 'add-extension': {
       const checked = checkExtensionFields(change);
       if (!checked.ok) return checked;
@@ -450,14 +458,20 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       }
       const fromProblem = change.from && checkTrunkFrom(change.from);
       if (fromProblem) return fail(refuse('invalid-trunk', { value: change.uri, detail: fromProblem }));
+      const mainNumberProblem = change.mainNumber !== undefined && checkCallbackNumber(change.mainNumber);
+      if (mainNumberProblem) return fail(refuse('invalid-trunk', { value: change.uri, detail: `--main-number ${change.mainNumber}: ${mainNumberProblem.replace('an emergency callback number', 'the main number')}` }));
       const trunk = {
         uri: change.uri,
         ...(change.username !== undefined ? { username: change.username, password: change.password } : {}),
         ...(change.from && change.from.length > 0 ? { from: [...change.from] } : {}),
+        ...(change.mainNumber !== undefined ? { mainNumber: change.mainNumber } : {}),
+        ...(change.emergencyLocation === 'pidf-lo' ? { emergencyLocation: change.emergencyLocation } : {}),
       };
       return ok({
         data: withAudit({ ...data, settings: { ...data.settings, trunk } }, audit('settings-changed', context, { detail: `trunk ${change.uri}` })),
-        result: done(`trunk is ${change.uri}${change.username ? ` (as ${change.username})` : ''}`),
+        result: done(
+          `trunk is ${change.uri}${change.username ? ` (as ${change.username})` : ''}${trunk.mainNumber ? `, main number ${trunk.mainNumber}` : ''}${trunk.emergencyLocation ? ', emergency calls carry the desk location (PIDF-LO)' : ''}`,
+        ),
       });
     }
     case 'remove-trunk': {

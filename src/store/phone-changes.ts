@@ -11,10 +11,19 @@ import { fail, ok, refuse, type Outcome } from '../core/reasons.js';
 import type { Applied, Change, ChangeContext } from './changes.js';
 import { findPhone } from './queries.js';
 import type { StoreData } from './schema.js';
+import { applyDeskLocation, hasDeskLocationFields } from './location-changes.js';
 
 export type PhoneChange = Extract<Change, { kind: 'set-phone' }>;
 
 export function applyPhoneChange(data: StoreData, change: PhoneChange, context: ChangeContext): Outcome<Applied> {
+  if (hasDeskLocationFields(change)) {
+    // The desk's location first (no phone configuration holds it), then any pinning on top.
+    const located = applyDeskLocation(data, change.phone, change, context);
+    if (!located.ok) return located;
+    const { location: _location, emergencyCallback: _callback, ...rest } = change;
+    if (rest.pinned === undefined) return ok({ data: located.value.data, result: { kind: 'done', message: located.value.message, warnings: [] } });
+    return applyPhoneChange(located.value.data, rest, context);
+  }
   const phone = findPhone(data, change.phone);
   if (!phone) return fail(refuse('unknown-phone', { value: change.phone }));
   if (change.pinned === undefined) {

@@ -8,6 +8,7 @@ import { lockedUntil, type Instant } from '../core/pin-lockout.js';
 import { heldLock, type PinLocks } from '../core/pin-locks.js';
 import type { Reason } from '../core/reasons.js';
 import type { StoreData } from './schema.js';
+import { describeDesk } from '../core/civic-location.js';
 
 /** A phone by name (`HD0001`, case-insensitive) or by MAC in any spelling. */
 export function findPhone(data: StoreData, nameOrMac: string): Phone | undefined {
@@ -124,6 +125,10 @@ export interface StatusRow {
   outOfStep: boolean;
   /** BLF keys of the logged-in user that do not fit this model. */
   overflow: number;
+  /** Where the desk is (`building A, floor 2, room 214`), when set. */
+  location?: string;
+  /** The desk's emergency callback number (ELIN), when set. */
+  emergencyCallback?: string;
 }
 
 export function keyLayoutFor(data: StoreData, extension: Extension | undefined, keyCount: number): KeyLayout {
@@ -152,6 +157,8 @@ export function statusRows(data: StoreData, catalogue: Catalogue): StatusRow[] {
       connection: phone.connection.mode === 'sbc' ? `sbc ${phone.connection.sbc}` : phone.connection.mode,
       outOfStep: phone.appliedGeneration < phone.desiredGeneration,
       overflow,
+      ...(describeDesk(phone.location) ? { location: describeDesk(phone.location) } : {}),
+      ...(phone.emergencyCallback ? { emergencyCallback: phone.emergencyCallback } : {}),
     };
   });
 }

@@ -4,12 +4,13 @@
  * against it before anything else sees them.
  */
 import { z } from 'zod';
-import { AUDIT_KINDS, CONNECTION_MODES, LANGUAGES } from '../core/model.js';
+import { AUDIT_KINDS, CONNECTION_MODES, EMERGENCY_LOCATION_MODES, LANGUAGES } from '../core/model.js';
 import type { AuditEntry, Extension, Phone, Settings } from '../core/model.js';
 import { DEFAULT_DIAL_CODES } from '../core/dial-codes.js';
 import type { LockRecord } from '../core/pin-lockout.js';
 import type { ExtensionLockRecord } from '../core/pin-locks.js';
 import { MAX_CALLBACK_MINUTES, type EmergencyState } from '../core/emergency-calls.js';
+import { CIVIC_FIELDS, DESK_FIELDS } from '../core/civic-location.js';
 
 export const STORE_VERSION = 3;
 
@@ -21,6 +22,21 @@ const connection = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal(CONNECTION_MODES[1]), sbc: z.string().min(1) }),
   z.object({ mode: z.literal(CONNECTION_MODES[2]) }),
 ]);
+
+// Emergency-call locations (all optional: stores without them need no migration).
+const civicText = z.string().min(1).max(64);
+/** The office's civic address: RFC 5139 fields by their `settings set civic-address` names. */
+const civicAddress = z.object(Object.fromEntries(Object.keys(CIVIC_FIELDS).map((field) => [field, civicText.optional()])) as {
+  [K in keyof typeof CIVIC_FIELDS]: z.ZodOptional<typeof civicText>;
+});
+/** A desk within the office: building, floor, room. */
+const deskLocation = z.object(Object.fromEntries(DESK_FIELDS.map((field) => [field, civicText.optional()])) as {
+  [K in (typeof DESK_FIELDS)[number]]: z.ZodOptional<typeof civicText>;
+});
+/** An emergency callback number (ELIN) or main number: E.164. */
+const e164 = z.string().regex(/^\+[1-9]\d{7,14}$/);
+const trunkEmergency = { mainNumber: e164.optional(), emergencyLocation: z.enum(EMERGENCY_LOCATION_MODES).optional() };
+const phoneEmergency = { location: deskLocation.optional(), emergencyCallback: e164.optional() };
 
 const settings = z.object({
   sipDomain: z.string().min(1),
@@ -35,7 +51,7 @@ const settings = z.object({
   defaultLanguage: language,
   timeZone: z.string().min(1),
   trunk: z
-    .object({ uri: z.string(), username: z.string().optional(), password: z.string().optional(), from: z.array(z.string()).optional() })
+    .object({ uri: z.string(), username: z.string().optional(), password: z.string().optional(), from: z.array(z.string()).optional(), ...trunkEmergency })
     .nullable(),
   policies: z.record(z.string(), z.unknown()),
   /** Optional: stores without it need no migration. */
@@ -50,6 +66,8 @@ const settings = z.object({
   digest: z.array(z.enum(['SHA-256', 'MD5'])).min(1).max(2).optional(),
   /** Optional: whether extension numbers may start with 0. */
   allowLeadingZero: z.boolean().optional(),
+  /** Optional: the office's civic address for emergency calls. */
+  civicAddress: civicAddress.optional(),
 });
 
 const extension = z.object({
@@ -77,6 +95,7 @@ const phone = z.object({
   pinned: z.string().optional(),
   /** Optional: where the phone registered from; its own files are served only there. */
   provisioningAddress: z.string().optional(),
+  ...phoneEmergency,
 });
 
 /** A registration kept across restarts (RFC 3261 §10.2 bindings, with the flow they came from). */

@@ -3,15 +3,18 @@
  * SINCE before MODEL, PHONE and MAC; STATE, EXT and SYNC never), the compact
  * forms a narrow table uses (SINCE as `11-22 08:00` or `08:00`, a MAC without
  * colons), and, on a very narrow terminal, columns dropped. No line is wider
- * than `width`. Times are UTC like the rest of the CLI's tables.
+ * than `width`. Times are UTC like the rest of the CLI's tables. Once any
+ * phone has a desk location (for emergency calls), a LOCATION column comes
+ * last: it is the first to shorten, and it goes before any other column has
+ * to shorten beyond the first steps (SINCE as day and minute, USER to 10).
  */
 import { formatMac } from '../core/mac.js';
 import type { StatusRow } from '../store/queries.js';
 import { fitColumns, type ColumnNeed, type ShrinkStep } from './fit-columns.js';
 
-export const DESK_HEADERS = ['PHONE', 'MODEL', 'MAC', 'STATE', 'EXT', 'USER', 'SINCE', 'SYNC'] as const;
+export const DESK_HEADERS = ['PHONE', 'MODEL', 'MAC', 'STATE', 'EXT', 'USER', 'SINCE', 'SYNC', 'LOCATION'] as const;
 
-const [PHONE, MODEL, MAC, STATE, EXT, USER, SINCE, SYNC] = [0, 1, 2, 3, 4, 5, 6, 7] as const;
+const [PHONE, MODEL, MAC, STATE, EXT, USER, SINCE, SYNC, LOCATION] = [0, 1, 2, 3, 4, 5, 6, 7, 8] as const;
 const GAP = 2;
 const SINCE_FULL = 16; // 2026-11-22 08:00
 const SINCE_DAY = 11; // 11-22 08:00
@@ -35,6 +38,8 @@ const SHRINK: ShrinkStep[] = [
   [PHONE, 6],
 ];
 const DROP = [MAC, MODEL, SINCE, USER];
+/** With LOCATION shown: it shortens first, then only the first two steps are taken before it goes. */
+const SHRINK_LOCATED: ShrinkStep[] = [[LOCATION, 12], ...SHRINK.slice(0, 2)];
 
 export interface DeskTableLayout {
   header: string;
@@ -66,6 +71,7 @@ export function layoutDeskTable(rows: readonly StatusRow[], width: number, now: 
   const natural = (index: number, values: string[]): number => Math.max(DESK_HEADERS[index]!.length, ...values.map((value) => value.length));
   const fixed = (n: number): ColumnNeed => ({ natural: n, min: n });
   const anySince = rows.some((row) => row.since);
+  const located = rows.some((row) => row.location !== undefined);
   const columns: ColumnNeed[] = [
     { natural: natural(PHONE, rows.map((row) => row.name)), min: 6 },
     { natural: natural(MODEL, rows.map((row) => row.model)), min: 5 },
@@ -75,8 +81,13 @@ export function layoutDeskTable(rows: readonly StatusRow[], width: number, now: 
     { natural: natural(USER, rows.map((row) => row.user ?? '-')), min: 4 },
     anySince ? { natural: SINCE_FULL, min: SINCE_SHORT, steps: [SINCE_DAY, SINCE_SHORT] } : fixed(natural(SINCE, [])),
     fixed(natural(SYNC, rows.map((row) => (row.outOfStep ? 'pending' : 'ok')))),
+    ...(located ? [{ natural: natural(LOCATION, rows.map((row) => row.location ?? '-')), min: 8 }] : []),
   ];
-  const widths = fitColumns({ columns, width, gap: GAP, shrink: SHRINK, drop: DROP });
+  const fits = (widths: readonly number[]): boolean => widths.reduce((sum, w) => sum + w, 0) + GAP * (widths.length - 1) <= width;
+  const withLocation = located ? fitColumns({ columns, width, gap: GAP, shrink: SHRINK_LOCATED, drop: [] }) : undefined;
+  const shown = withLocation && fits(withLocation);
+  const widths = shown ? withLocation : fitColumns({ columns: columns.slice(0, LOCATION), width, gap: GAP, shrink: SHRINK, drop: DROP });
+  const headers = shown ? DESK_HEADERS : DESK_HEADERS.slice(0, LOCATION);
   const format = (cells: readonly string[]): string => {
     const shown = cells.flatMap((cell, i) => (widths[i]! > 0 ? [cut(cell, widths[i]!).padEnd(widths[i]!)] : []));
     return cut(shown.join(' '.repeat(GAP)).trimEnd(), width);
@@ -91,7 +102,8 @@ export function layoutDeskTable(rows: readonly StatusRow[], width: number, now: 
       row.user ?? '-',
       formatSince(row.since, widths[SINCE]!, now),
       row.outOfStep ? 'pending' : 'ok',
+      ...(shown ? [row.location ?? '-'] : []),
     ]),
   );
-  return { header: format(DESK_HEADERS), lines };
+  return { header: format(headers), lines };
 }

@@ -15,7 +15,10 @@ function office(edit: (data: StoreData) => StoreData = (data) => data): StoreDat
 }
 
 const phone = (name: string, applied: number, desired: number): StoreData['phones'][number] =>
-  ({ name, model: 'yealink-t54w', mac: `00:15:65:00:00:${name.slice(-2)}`, connection: { mode: 'lan' }, appliedGeneration: applied, desiredGeneration: desired }) as StoreData['phones'][number];
+  ({ name, model: 'yealink-t54w', mac: `00:15:65:00:00:${name.slice(-2)}`, connection: { mode: 'lan' }, appliedGeneration: applied, desiredGeneration: desired, location: { room: name.slice(-2) } }) as StoreData['phones'][number];
+
+/** The front desk told of emergency calls (the store member `emergency.notify`). */
+const withNotify = (data: StoreData, notify: string[]): StoreData => ({ ...data, emergency: { notify } }) as StoreData;
 
 /** A healthy installation; each row changes one fact. */
 function healthy(edit: (facts: InstallationFacts) => InstallationFacts = (facts) => facts): InstallationFacts {
@@ -23,7 +26,7 @@ function healthy(edit: (facts: InstallationFacts) => InstallationFacts = (facts)
     now: NOW,
     cliVersion: '1.2.0',
     storeFile: '/var/lib/hotdesk/hotdesk.json',
-    store: { kind: 'ok', data: office((data) => ({ ...data, settings: { ...data.settings, trunk: { uri: 'sip:pbx.example.net' } } })), mode: 0o100600 },
+    store: { kind: 'ok', data: office((data) => withNotify({ ...data, settings: { ...data.settings, trunk: { uri: 'sip:pbx.example.net' } } }, ['100'])), mode: 0o100600 },
     daemon: { kind: 'running', pong: { pid: 42, version: '1.2.0', sip: { host: '0.0.0.0', port: 5060 }, http: { host: '0.0.0.0', port: 8088 } } },
     sip: { target: 'udp 127.0.0.1:5060', result: { kind: 'answered', status: 200, reason: 'OK', ms: 1 } },
     http: { url: 'http://127.0.0.1:8088/', result: { kind: 'answered', status: 404, ms: 1 } },
@@ -50,12 +53,19 @@ t.test('a healthy installation passes every check', async (t) => {
   const checks = checkInstallation(healthy(), catalogue);
   t.same(
     checks.map((check) => check.name),
-    ['daemon', 'sip', 'http', 'store', 'address', 'trunk', 'dial-codes', 'phones', 'pin-alerts', 'time-zone', 'clock'],
+    ['daemon', 'sip', 'http', 'store', 'address', 'trunk', 'dial-codes', 'phones', 'pin-alerts', 'time-zone', 'emergency-dialling', 'emergency-location', 'clock'],
   );
   t.same(checks.filter((check) => check.status !== 'ok'), []);
   t.equal(doctorExitCode(checks), 0);
   t.match(find(checks, 'time-zone')?.message, 'office time zone UTC: it is 2026-11-22 08:00 there');
   t.match(find(checks, 'trunk')?.message, 'trunk sip:pbx.example.net answers OPTIONS (200 OK, 20 ms)');
+  t.equal(find(checks, 'emergency-dialling')?.message, 'emergency numbers 112, 911 are dialled directly; 100 is told when one is');
+  t.equal(find(checks, 'emergency-location')?.message, 'no phones yet');
+  const located = checkInstallation(
+    withData(healthy(), (d) => ({ ...d, phones: [phone('HD0001', 1, 1)], settings: { ...d.settings, civicAddress: { country: 'DE', city: 'Berlin', street: 'Unter den Linden', number: '5' } } })),
+    catalogue,
+  );
+  t.equal(find(located, 'emergency-location')?.message, 'every hot-desk phone has a desk location; office address Unter den Linden 5, Berlin, DE');
 });
 
 // [what, facts, check name, status, message pattern, fix pattern]
@@ -77,6 +87,11 @@ const rows: [string, InstallationFacts, string, DoctorCheck['status'], RegExp, R
   ['loopback address', withData(healthy(), (d) => ({ ...d, settings: { ...d.settings, address: '127.0.0.1' } })), 'address', 'problem', /told to reach hotdeskd at 127\.0\.0\.1/, /hotdesk settings set address/],
   ['dial-code conflict', withData(healthy(), (d) => ({ ...d, settings: { ...d.settings, dialCodes: { ...d.settings.dialCodes, intercom: '*70' } } })), 'dial-codes', 'problem', /intercom=\*70 start with \*7/, /hotdesk dial-codes remove intercom/],
   ['phones out of step', withData(healthy(), (d) => ({ ...d, phones: [phone('HD0001', 3, 3), phone('HD0002', 1, 2)] })), 'phones', 'warning', /1 phone\(s\) out of step .*: HD0002$/, /hotdesk provisioning/],
+  ['no one told of emergency calls', withData(healthy(), (d) => withNotify(d, [])), 'emergency-dialling', 'warning', /nobody on site is told/, /hotdesk emergency notify add/],
+  ["an emergency number only with a prefix (Kari's Law)", withData(healthy(), (d) => ({ ...d, settings: { ...d.settings, emergencyNumbers: ['9911'] } })), 'emergency-dialling', 'problem', /9911 needs the prefix 9: 911 must work dialled directly/, /hotdesk emergency add 911/],
+  ['an extension that is an emergency number', withData(healthy(), (d) => ({ ...d, extensions: [{ number: '112' }] as StoreData['extensions'] })), 'emergency-dialling', 'problem', /extension 112 is also the emergency number 112/, /move extension 112/],
+  ['a phone with no desk location', withData(healthy(), (d) => ({ ...d, phones: [phone('HD0001', 1, 1), { ...phone('HD0002', 1, 1), location: undefined }] })), 'emergency-location', 'warning', /1 hot-desk phone\(s\) have no desk location.*: HD0002$/, /hotdesk phone set HD0002 --building/],
+  ['locations sent with no office address', withData(healthy(), (d) => ({ ...d, settings: { ...d.settings, trunk: { uri: 'sip:pbx.example.net', emergencyLocation: 'pidf-lo' } } })), 'emergency-location', 'warning', /no civic address/, /settings set civic-address country=/],
   ['bad time zone', withData(healthy(), (d) => ({ ...d, settings: { ...d.settings, timeZone: 'Mars/Olympus' } })), 'time-zone', 'problem', /"Mars\/Olympus" is not a time zone/, /settings set time-zone/],
   ['clock behind the audit trail', withData(healthy(), (d) => ({ ...d, audit: [{ at: '2026-11-23T08:00:00.000Z', kind: 'login', actor: 'admin' }] as StoreData['audit'] })), 'clock', 'problem', /audit trail has an entry from 2026-11-23/, /timedatectl set-ntp true/],
   ['clock in the past', healthy((f) => ({ ...f, now: '1970-01-01T00:00:10.000Z', trunk: { uri: 'sip:pbx.example.net', result: { kind: 'answered', status: 200, reason: 'OK', ms: 5 } } })), 'clock', 'problem', /cannot be right/, /timedatectl/],

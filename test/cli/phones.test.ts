@@ -234,7 +234,7 @@ t.test('settings', async (t) => {
     [['settings', 'set', 'address', 'bad host!'], 1, /^hotdesk: address: "bad host!" is not valid \(expected an IPv4 address, an IPv6 address or a host name\)\n$/],
     [['settings', 'set', 'address', '999.1.1.1'], 1, /^hotdesk: address: "999\.1\.1\.1" is not valid \(expected an IPv4 address, an IPv6 address or a host name\)\n$/],
     [['settings', 'set', 'sip-port', '0'], 1, /^hotdesk: sip-port: "0" is not valid \(expected a port from 1 to 65535\)\n$/],
-    [['settings', 'set', 'colour', 'red'], 2, /^hotdesk: unknown setting "colour" \(settable: address, sip-domain, http-port, sip-port, language, time-zone, leading-zero, digest, emergency-callback-minutes\)\n$/],
+    [['settings', 'set', 'colour', 'red'], 2, /^hotdesk: unknown setting "colour" \(settable: address, sip-domain, http-port, sip-port, language, time-zone, leading-zero, digest, emergency-callback-minutes, civic-address\)\n$/],
     [['settings', 'set', 'address'], 2, /missing required argument 'value'/],
   ];
   const results = await Promise.all(refused.map(([args]) => runCli(paths.dir, args)));

@@ -54,7 +54,7 @@ t.test('pin, refuse, show, unpin', async (t) => {
     t.same([result.code, result.stdout, result.stderr], [1, '', stderr], args.join(' '));
   }
   const usage = await runCli(paths.dir, ['phone', 'set', 'HD0001']);
-  t.same([usage.code, usage.stdout, usage.stderr], [2, '', 'hotdesk: phone set needs --pinned EXT or --no-pinned\n']);
+  t.same([usage.code, usage.stdout, usage.stderr], [2, '', 'hotdesk: phone set needs --pinned EXT, --no-pinned, or a location (--building, --floor, --room, --emergency-callback)\n']);
 
   // 100 logs in on HD0002 under the exclusive policy: the pinned phone stays; --all passes it over.
   const elsewhere = await runCli(paths.dir, ['login', '100', '--phone', 'HD0002', '--json']);

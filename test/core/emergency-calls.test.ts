@@ -116,10 +116,14 @@ t.test('recording keeps only the calls still within a window', async (t) => {
 
 t.test('phone fields are read defensively', async (t) => {
   t.same(phoneEmergencyFields(undefined), { desk: {} });
-  t.same(phoneEmergencyFields({ name: 'HD0003' }), { desk: {} });
-  t.same(phoneEmergencyFields({ building: 'A', floor: 2, room: '214', emergencyCallback: '+15551234567' }), { desk: { building: 'A', room: '214' }, callback: '+15551234567' }, 'a number where a string belongs is ignored');
-  t.equal(deskLocationText({ building: 'A', floor: '2', room: '214' }), 'building A, floor 2, room 214');
-  t.equal(deskLocationText({ room: '' }), '');
+  t.same(phoneEmergencyFields({}), { desk: {} });
+  t.same(
+    phoneEmergencyFields({ location: { building: 'A', floor: '', room: '214' }, emergencyCallback: '+15551234567' }),
+    { desk: { building: 'A', room: '214' }, callback: '+15551234567' },
+    'an empty field counts as not set',
+  );
+  t.equal(deskLocationText({ location: { building: 'A', floor: '2', room: '214' } }), 'building A, floor 2, room 214');
+  t.equal(deskLocationText({ location: { room: '' } }), '');
 });
 
 t.test('the callback window setting', async (t) => {

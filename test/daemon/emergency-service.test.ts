@@ -11,7 +11,7 @@ import { addExtension, addPhone, office } from '../support/office.js';
 function withDesk(): StoreData {
   const data = office(addExtension('100', 'Front Desk'), addExtension('101', 'Ada Lovelace'), addPhone('001565000001'), { kind: 'login', extension: '101', phone: 'HD0001', actor: 'admin' });
   // The desk's location fields, as `hotdesk phone set` stores them.
-  const phones = data.phones.map((phone) => ({ ...phone, building: 'A', floor: '2', room: '214', emergencyCallback: '+15551234567' }));
+  const phones = data.phones.map((phone) => ({ ...phone, location: { building: 'A', floor: '2', room: '214' }, emergencyCallback: '+15551234567' }));
   return { ...data, phones, emergency: { notify: ['100', '101'] } };
 }
 

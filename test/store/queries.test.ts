@@ -1,6 +1,6 @@
 import t from 'tap';
 import { applyChange, type Change } from '../../src/store/changes.js';
-import { lockRecordOf, lockState, loginBlock, phoneLockKey } from '../../src/store/queries.js';
+import { lockRecordOf, lockState, loginBlock, phoneLockKey, statusRows } from '../../src/store/queries.js';
 import type { StoreData } from '../../src/store/schema.js';
 import { addExtension, addPhone, CATALOGUE, NOW, office } from '../support/office.js';
 
@@ -73,4 +73,15 @@ t.test('loginBlock says what stops a PIN check', async (t) => {
   t.same(loginBlock(extensionLocked, '100', 'HD0002', NOW), { kind: 'extension-locked', extension: '100', until: at(T0 + MIN) }, 'the extension lock is named first');
   t.same(loginBlock(extensionLocked, '100', 'HD0001', NOW)?.kind, 'extension-locked', 'three phones: every phone is held back');
   t.equal(loginBlock(extensionLocked, '101', 'HD0001', NOW), undefined, 'other extensions are not');
+});
+
+t.test('status rows carry a desk location and callback number only when set', async (t) => {
+  const data = office(
+    addPhone('001565000001'),
+    addPhone('001565000002'),
+    { kind: 'set-phone', phone: 'HD0001', location: { building: 'A', room: '214' }, emergencyCallback: '+15551234567' },
+  );
+  const [located, bare] = statusRows(data, CATALOGUE);
+  t.match(located, { name: 'HD0001', location: 'building A, room 214', emergencyCallback: '+15551234567' });
+  t.notOk(bare && ('location' in bare || 'emergencyCallback' in bare), 'no members for a phone with none');
 });

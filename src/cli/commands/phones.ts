@@ -7,6 +7,8 @@ import type { StoreData } from '../../store/schema.js';
 import { randomPassword } from '../../adapters/secrets.js';
 import { CliExit, type CliContext } from '../context.js';
 import { EXIT_REFUSED, EXIT_USAGE, reasonMessage } from '../reason-messages.js';
+import { describeDesk, DESK_FIELDS } from '../../core/civic-location.js';
+import type { DeskLocationFields } from '../../store/location-changes.js';
 
 interface AddPhoneOptions {
   model?: string;
@@ -35,6 +37,27 @@ function describePhone(phone: Phone): Record<string, unknown> {
     state: phone.session ? 'logged-in' : 'idle',
     extension: phone.session?.extension ?? null,
     ...(phone.pinned !== undefined ? { pinned: phone.pinned } : {}),
+    ...(phone.location ? { location: phone.location } : {}),
+    ...(phone.emergencyCallback ? { emergencyCallback: phone.emergencyCallback } : {}),
+  };
+}
+
+interface PhoneSetOptions {
+  pinned?: string | false;
+  building?: string;
+  floor?: string;
+  room?: string;
+  emergencyCallback?: string;
+  json?: boolean;
+}
+
+/** The location part of `phone set`'s change: an empty value clears a field. */
+function locationFields(options: PhoneSetOptions): DeskLocationFields {
+  const value = (given: string | undefined) => (given === undefined ? undefined : given === '' ? null : given);
+  const location = Object.fromEntries(DESK_FIELDS.flatMap((field) => (options[field] === undefined ? [] : [[field, value(options[field])]])));
+  return {
+    ...(Object.keys(location).length > 0 ? { location } : {}),
+    ...(options.emergencyCallback !== undefined ? { emergencyCallback: value(options.emergencyCallback) } : {}),
   };
 }
 
@@ -108,14 +131,17 @@ export function registerPhones(program: Command, context: () => CliContext): voi
       const data = await ctx.read();
       if (options.json) return ctx.out.json(data.phones.map(describePhone));
       if (data.phones.length === 0) return ctx.out.line('no hot-desk phones yet (hotdesk add-phone adds one)');
+      // Desk locations (for emergency calls) get their columns once any phone has one.
+      const located = data.phones.some((phone) => phone.location || phone.emergencyCallback);
       ctx.out.table(
-        ['NAME', 'MODEL', 'MAC', 'CONNECTION', 'STATE'],
+        ['NAME', 'MODEL', 'MAC', 'CONNECTION', 'STATE', ...(located ? ['LOCATION', 'CALLBACK'] : [])],
         data.phones.map((phone) => [
           phone.name,
           phone.model,
           formatMac(phone.mac),
           phone.connection.mode === 'sbc' ? `sbc ${phone.connection.sbc}` : phone.connection.mode,
           phoneState(phone),
+          ...(located ? [describeDesk(phone.location) || '-', phone.emergencyCallback ?? '-'] : []),
         ]),
       );
     });
@@ -123,23 +149,43 @@ export function registerPhones(program: Command, context: () => CliContext): voi
   const phone = program.command('phone').description('change one hot-desk phone');
   phone
     .command('set')
-    .description('pin a phone to an extension (logged in as it, and it stays so) or unpin it')
+    .description("pin a phone to an extension (logged in as it, and it stays so) or unpin it; set where the desk is for emergency calls")
     .argument('<name|mac>', 'phone name (HD0001) or MAC')
     .option('--pinned <ext>', 'log the phone in as EXT now and keep it so: no other login, no logout, no takeover or policy')
     .option('--no-pinned', 'unpin the phone: it stays logged in, and hotdesk logout or any login may then end that')
+    .option('--building <text>', 'the building the desk is in, sent with emergency calls ("" clears it)')
+    .option('--floor <text>', 'the floor the desk is on ("" clears it)')
+    .option('--room <text>', 'the room the desk is in ("" clears it)')
+    .option('--emergency-callback <number>', 'the desk\'s own emergency callback number (ELIN), E.164 such as +15551234567 ("" clears it)')
     .option('--json', 'print JSON')
-    .action(async (target: string, options: { pinned?: string | false; json?: boolean }) => {
+    .action(async (target: string, options: PhoneSetOptions) => {
       const ctx = context();
-      if (options.pinned === undefined) throw new CliExit(EXIT_USAGE, 'phone set needs --pinned EXT or --no-pinned');
-      const pinned = options.pinned === false ? null : options.pinned;
-      const result = await ctx.change({ kind: 'set-phone', phone: target, pinned });
+      const location = locationFields(options);
+      if (options.pinned === undefined && Object.keys(location).length === 0) {
+        throw new CliExit(EXIT_USAGE, 'phone set needs --pinned EXT, --no-pinned, or a location (--building, --floor, --room, --emergency-callback)');
+      }
+      const pinned = options.pinned === undefined ? undefined : options.pinned === false ? null : options.pinned;
+      const result = await ctx.change({ kind: 'set-phone', phone: target, ...(pinned !== undefined ? { pinned } : {}), ...location });
       const after = findPhone(await ctx.read(), target);
       const name = after?.name ?? target.toUpperCase();
       if (options.json) {
         const sessions = result.kind === 'sessions' ? { released: result.released, reprovision: result.reprovision } : { released: [], reprovision: [] };
-        return ctx.out.json({ phone: name, pinned: after?.pinned ?? null, extension: after?.session?.extension ?? null, ...sessions });
+        return ctx.out.json({
+          phone: name,
+          pinned: after?.pinned ?? null,
+          extension: after?.session?.extension ?? null,
+          ...(after?.location ? { location: after.location } : {}),
+          ...(after?.emergencyCallback ? { emergencyCallback: after.emergencyCallback } : {}),
+          ...sessions,
+        });
       }
-      ctx.out.line(pinned === null ? `${name} is not pinned${after?.session ? ` (still logged in as ${after.session.extension})` : ''}` : `${name} is pinned to ${pinned}`);
+      if (pinned !== undefined) {
+        ctx.out.line(pinned === null ? `${name} is not pinned${after?.session ? ` (still logged in as ${after.session.extension})` : ''}` : `${name} is pinned to ${pinned}`);
+      }
+      if (Object.keys(location).length > 0) {
+        const where = describeDesk(after?.location) || 'no location set';
+        ctx.out.line(`${name}: ${where}${after?.emergencyCallback ? `, emergency callback ${after.emergencyCallback}` : ''}`);
+      }
       if (result.kind === 'sessions') for (const released of result.released) ctx.out.line(`  ${released.extension} logged out of ${released.phone}`);
     });
 }

@@ -65,8 +65,11 @@ function phoneLocks(locks: LockState, phone: string): ({ lock: 'phone'; until: s
 
 function printPhoneTable(ctx: CliContext, rows: StatusRow[], pinned: ReadonlyMap<string, string>): void {
   const { colour } = ctx.out;
+  // Desk locations (for emergency calls) get a column once any phone has one.
+  const located = rows.some((row) => row.location !== undefined || row.emergencyCallback !== undefined);
+  const where = (row: StatusRow): string[] => (located ? [[row.location, row.emergencyCallback && `ELIN ${row.emergencyCallback}`].filter(Boolean).join(', ') || '-'] : []);
   ctx.out.table(
-    ['PHONE', 'MODEL', 'MAC', 'STATE', 'EXT', 'USER', 'SINCE', 'SYNC'],
+    ['PHONE', 'MODEL', 'MAC', 'STATE', 'EXT', 'USER', 'SINCE', 'SYNC', ...(located ? ['LOCATION'] : [])],
     rows.map((row) => [
       row.name,
       row.model,
@@ -76,6 +79,7 @@ function printPhoneTable(ctx: CliContext, rows: StatusRow[], pinned: ReadonlyMap
       row.user ?? '-',
       row.since ? row.since.replace('T', ' ').slice(0, 16) : '-',
       (row.outOfStep ? colour.yellow('pending') : 'ok') + (row.overflow > 0 ? ` (${row.overflow} keys do not fit)` : ''),
+      ...where(row),
     ]),
   );
 }

@@ -22,6 +22,16 @@ export interface ForkTarget {
   trunk?: boolean;
   /** The account reached (an extension), for checking its REFERs. */
   account?: string;
+  /**
+   * Changes the copy sent to this target only (an emergency call's identity and location towards
+   * the trunk); responses go back with the caller's own From, as a proxy never changes it.
+   */
+  prepare?(request: SipRequest): SipRequest;
+  /**
+   * What to send instead, once, when this target refuses the prepared request with `status`
+   * (an emergency call whose location the trunk does not take goes again without it); `undefined`: nothing.
+   */
+  fallback?(status: number, prepared: SipRequest): SipRequest | undefined;
 }
 
 /** Where an initial request came from, for the dialog it may set up. */
@@ -69,6 +79,9 @@ interface Branch {
   sent: SipRequest;
   endpoint: Endpoint;
   retried: boolean;
+  /** Requests sent after the first (a challenge answered, a fallback): each takes the next CSeq. */
+  extra: number;
+  fellBack: boolean;
 }
 
 /**
@@ -204,30 +217,46 @@ export function createProxy(options: ProxyOptions): Proxy {
       options.onCallEvent?.({ callId: request.headers['call-id'], phase: 'trying', request });
       targets.forEach((target, i) => {
         const id = String(i);
-        const template = sip.copyMessage(request, true);
-        template.uri = target.uri;
+        const copy = sip.copyMessage(request, true);
+        copy.uri = target.uri;
+        let template = target.prepare ? target.prepare(copy) : copy;
         decrementMaxForwards(template);
         delete template.headers['proxy-authorization'];
         template.headers['record-route'] = [...recordRoutes(request.headers.via[0]?.protocol, target.endpoint.protocol), ...(template.headers['record-route'] ?? [])];
-        const branch: Branch = { id, sent: sip.copyMessage(template, true), endpoint: target.endpoint, retried: false };
+        const branch: Branch = { id, sent: sip.copyMessage(template, true), endpoint: target.endpoint, retried: false, extra: 0, fellBack: false };
         context.branches.set(id, branch);
+        // RFC 3261 §22.2: a retry is a new request in the same dialog, with the next CSeq.
+        const firstSeq = template.headers.cseq.seq;
+        const resend = (next: SipRequest): void => {
+          branch.extra += 1;
+          next.headers.cseq = { ...next.headers.cseq, seq: firstSeq + branch.extra };
+          branch.sent = next;
+          if (shifts.size >= MAX_SHIFTS) shifts.delete(shifts.keys().next().value!);
+          shifts.set(request.headers['call-id'], { callerTag: request.headers.from.params['tag'] ?? '', shift: branch.extra });
+          stack.send(next, target.endpoint, onResponse);
+        };
         const onResponse = (raw: SipResponse): void => {
           const challenged = (raw.status === 401 || raw.status === 407) && target.credentials && !branch.retried;
           const answer = challenged ? options.answerChallenge?.(raw, branch.sent, target.credentials!) : undefined;
           if (answer) {
-            // RFC 3261 §22.2: the retry is a new request in the same dialog, with the next CSeq.
             branch.retried = true;
             const retry = sip.copyMessage(template, true);
-            retry.headers.cseq = { ...retry.headers.cseq, seq: retry.headers.cseq.seq + 1 };
             retry.headers[answer.header] = [answer.value];
-            branch.sent = retry;
-            if (shifts.size >= MAX_SHIFTS) shifts.delete(shifts.keys().next().value!);
-            shifts.set(request.headers['call-id'], { callerTag: request.headers.from.params['tag'] ?? '', shift: 1 });
-            stack.send(retry, target.endpoint, onResponse);
-            return;
+            return resend(retry);
           }
-          const shift = branch.retried ? 1 : 0;
-          const response = shift ? { ...raw, headers: { ...raw.headers, cseq: { ...raw.headers.cseq, seq: raw.headers.cseq.seq - shift } } } : raw;
+          // Built from the template: a request once sent carries the Via our stack put on it.
+          const fallback = raw.status >= 300 && !branch.fellBack ? target.fallback?.(raw.status, template) : undefined;
+          if (fallback) {
+            // Sent again as the fallback; a challenge to it is answered afresh.
+            branch.fellBack = true;
+            branch.retried = false;
+            for (const name of ['authorization', 'proxy-authorization'] as const) delete fallback.headers[name];
+            template = fallback;
+            return resend(sip.copyMessage(fallback, true));
+          }
+          const shift = branch.extra;
+          const shifted = shift ? { ...raw, headers: { ...raw.headers, cseq: { ...raw.headers.cseq, seq: raw.headers.cseq.seq - shift } } } : raw;
+          const response = target.prepare ? { ...shifted, headers: { ...shifted.headers, from: request.headers.from } } : shifted;
           handle(response);
         };
         const handle = (response: SipResponse): void => {
