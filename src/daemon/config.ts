@@ -10,8 +10,8 @@ export interface DaemonConfig {
   /** Data directory; `undefined` means the embedded default (resolved by the caller). */
   data: string | undefined;
   logLevel: string;
-  /** SIP over UDP and TCP; 0 picks a free port. */
-  sipPort: number;
+  /** SIP over UDP and TCP; `undefined` means the store's `sipPort` (5060 by default); 0 picks a free port. */
+  sipPort: number | undefined;
   bind: string;
   /** Address for Via/Contact/Record-Route when phones see hotdeskd at another address (NAT). */
   publicAddress: string | undefined;
@@ -35,6 +35,8 @@ export interface DaemonConfig {
   connectionsPerAddress: number;
   /** Seconds a SIP TCP/TLS connection may carry no message before it is closed (the first within 30 s at most). */
   tcpIdleTimeout: number;
+  /** Store settings a flag or environment variable overrides: setting (`sip-port`) → what set it (`--sip-port`, `HOTDESK_SIP_PORT`). */
+  overridden: Record<string, string>;
 }
 
 export class ConfigError extends Error {
@@ -51,7 +53,7 @@ export function daemonProgram(version: string): Command {
     .description('hot-desking server: SIP registrar and proxy, login IVR, phone provisioning')
     .version(version)
     .option('--data <dir>', 'data directory (store, lock, control socket); env HOTDESK_DATA')
-    .option('--sip-port <port>', 'SIP port for UDP and TCP, 0 for any free port (default 5060); env HOTDESK_SIP_PORT')
+    .option('--sip-port <port>', 'SIP port for UDP and TCP, 0 for any free port (default: the store\'s, 5060); env HOTDESK_SIP_PORT')
     .option('--bind <address>', 'address to listen on (default 0.0.0.0); env HOTDESK_BIND')
     .option('--public-address <host>', 'address phones reach hotdeskd at, for Via/Record-Route behind NAT; env HOTDESK_PUBLIC_ADDRESS')
     .option('--digest <list>', 'digest algorithms offered office-wide: md5, sha-256,md5 or sha-256 (default: hotdesk settings digest, else md5); extensions and phone models may have their own; env HOTDESK_DIGEST')
@@ -101,8 +103,8 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
 
   const [logSetting, logLevel = 'info'] = pick(flags.logLevel, 'log-level');
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(logSetting, logLevel, LOG_LEVELS.join(', '));
-  const [portSetting, portText = '5060'] = pick(flags.sipPort, 'sip-port');
-  const sipPort = parsePort(portSetting, portText);
+  const [portSetting, portText] = pick(flags.sipPort, 'sip-port');
+  const sipPort = portText === undefined ? undefined : parsePort(portSetting, portText);
   const [bindSetting, bind = '0.0.0.0'] = pick(flags.bind, 'bind');
   if (!isIP(bind)) throw new ConfigError(bindSetting, bind, 'an IPv4 or IPv6 address');
   const [publicSetting, publicAddress] = pick(flags.publicAddress, 'public-address');
@@ -142,6 +144,9 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
   const [idleSetting, idleText = '3632'] = pick(flags.tcpIdleTimeout, 'tcp-idle-timeout');
   if (!/^\d{1,6}$/.test(idleText) || Number(idleText) < 1) throw new ConfigError(idleSetting, idleText, 'a whole number of seconds, at least 1');
   const tcpIdleTimeout = Number(idleText);
+  const overridden: Record<string, string> = {};
+  if (sipPort !== undefined) overridden['sip-port'] = portSetting;
+  if (httpPort !== undefined) overridden['http-port'] = httpSetting;
   return {
     data: flags.data ?? env['HOTDESK_DATA'],
     logLevel,
@@ -158,6 +163,7 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
     httpsPort,
     connectionsPerAddress,
     tcpIdleTimeout,
+    overridden,
   };
 }
 

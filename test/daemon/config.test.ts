@@ -6,7 +6,7 @@ const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseDaemonConfig
 
 t.test('defaults', async (t) => {
   const config = parse([]);
-  t.match(config, { sipPort: 5060, bind: '0.0.0.0', rtpPorts: { min: 10000, max: 10999 }, httpPort: undefined, pnp: true, sipFloodLimit: 200, logLevel: 'info' });
+  t.match(config, { sipPort: undefined, bind: '0.0.0.0', rtpPorts: { min: 10000, max: 10999 }, httpPort: undefined, pnp: true, sipFloodLimit: 200, logLevel: 'info' });
   t.equal(config.digest, undefined, 'no flag: the store setting, else MD5 only');
   t.match(config, { tls: undefined, tlsPort: 5061, httpsPort: 8443 }, 'TLS off unless a certificate and key are given');
   t.match(config, { connectionsPerAddress: 64, tcpIdleTimeout: 3632 }, 'connection limits');

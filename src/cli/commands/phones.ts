@@ -5,6 +5,7 @@ import { findModel, suggestModels } from '../../core/catalogue.js';
 import { findPhone, provisioningUrl } from '../../store/queries.js';
 import type { StoreData } from '../../store/schema.js';
 import { randomPassword } from '../../adapters/secrets.js';
+import { readServed, STORED_NOTE } from '../served-settings.js';
 import { CliExit, type CliContext } from '../context.js';
 import { EXIT_REFUSED, EXIT_USAGE, reasonMessage } from '../reason-messages.js';
 
@@ -44,7 +45,8 @@ function phoneState(phone: Phone): string {
   return phone.session ? `logged in: ${phone.session.extension}` : 'idle';
 }
 
-export function printAddedPhone(context: CliContext, phone: Phone, data: StoreData, json: boolean | undefined): void {
+/** `data`: the store with what a running hotdeskd serves laid over it (served-settings); `fromDaemon` false: the stored settings. */
+export function printAddedPhone(context: CliContext, phone: Phone, data: StoreData, json: boolean | undefined, fromDaemon = true): void {
   const url = provisioningUrl(data);
   const { out } = context;
   if (json) return out.json({ ...describePhone(phone), provisioningUrl: url, dhcpOption66: url });
@@ -54,6 +56,7 @@ export function printAddedPhone(context: CliContext, phone: Phone, data: StoreDa
   out.line('Point the phone at it in one of these ways:');
   out.line(`  - DHCP option 66 on the office DHCP server: ${url}`);
   out.line(`  - or type it into the phone's web page (auto provisioning / server URL) and reboot it`);
+  if (!fromDaemon) out.line(STORED_NOTE);
   const auth = data.settings.provisioningAuth;
   if (auth) out.line(`The phone must also be given the provisioning user name ${auth.username} and its password (hotdesk provisioning).`);
 }
@@ -87,7 +90,9 @@ export function registerPhones(program: Command, context: () => CliContext): voi
       const connection = buildConnection(options.connection, options.sbc);
       const result = await ctx.change({ kind: 'add-phone', model: options.model, mac: options.mac, connection, idlePassword: randomPassword() });
       if (result.kind !== 'phone') throw new Error('add-phone answered without a phone');
-      printAddedPhone(ctx, result.phone, await ctx.read(), options.json);
+      // The URL with the port a running hotdeskd really serves, else the stored one (said so).
+      const { data, served } = await readServed(ctx);
+      printAddedPhone(ctx, result.phone, data, options.json, served !== undefined);
     });
 
   program

@@ -5,11 +5,31 @@ import { DEFAULT_OFFICE_DIGEST, formatDigestList, parseDigestList } from '../../
 import type { Change } from '../../store/changes.js';
 import { CliExit, type CliContext } from '../context.js';
 import { EXIT_REFUSED, EXIT_USAGE, reasonMessage } from '../reason-messages.js';
+import { askServed, readServed, STORED_NOTE } from '../served-settings.js';
+import type { Served } from '../../adapters/control-socket.js';
 
 const SETTABLE = ['address', 'sip-domain', 'http-port', 'sip-port', 'language', 'time-zone', 'leading-zero', 'digest'] as const;
 
 /** Settings hotdeskd reads only when it starts. */
 const NEEDS_RESTART = new Set(['http-port', 'sip-port']);
+
+/** How a port row reads: what hotdeskd serves, and the stored value when that differs (a flag, or a restart to come). */
+export function portRow(name: 'http-port' | 'sip-port', stored: number, served: Served | undefined): string {
+  const key = name === 'http-port' ? 'httpPort' : 'sipPort';
+  const serving = served?.[key];
+  if (!served || serving === undefined || serving === stored) return String(stored);
+  const flag = served.overridden[name];
+  if (flag !== undefined) return `${serving} (set by hotdeskd's ${flag}; stored: ${stored})`;
+  return `${serving} (stored: ${stored}, restart needed: hotdeskd listens on ${serving} until it restarts)`;
+}
+
+/** What `settings set` adds for a setting hotdeskd reads at start. */
+export function restartNotice(name: string, value: string, served: Served | undefined): string {
+  if (!served) return `${name} ${value}: hotdeskd listens on it when it starts (unless its --${name} or HOTDESK_${name.toUpperCase().replace('-', '_')} says otherwise)`;
+  const flag = served.overridden[name];
+  if (flag !== undefined) return `${name} ${value} is stored, but the running hotdeskd's ${flag} overrides it; phones keep being told the port it listens on`;
+  return `${name} takes effect when hotdeskd restarts (systemctl restart hotdeskd); until then phones keep the port it listens on`;
+}
 
 export function settingChange(name: string, value: string): Change {
   switch (name) {
@@ -58,24 +78,38 @@ export function registerSettings(program: Command, context: () => CliContext): v
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const ctx = context();
-      const data = await ctx.read();
-      const { address, sipDomain, httpPort, sipPort, defaultLanguage, timeZone } = data.settings;
-      const digest = formatDigestList(data.settings.digest ?? DEFAULT_OFFICE_DIGEST);
-      const shown = { address, sipDomain, httpPort, sipPort, defaultLanguage, timeZone, digest, provisioningUrl: provisioningUrl(data) };
+      const stored = await ctx.read();
+      // Ports as a running hotdeskd serves them, else as stored (said so).
+      const { data: servedData, served } = await readServed(ctx, stored);
+      const { address, sipDomain, httpPort, sipPort, defaultLanguage, timeZone } = stored.settings;
+      const digest = formatDigestList(stored.settings.digest ?? DEFAULT_OFFICE_DIGEST);
+      const shown = {
+        address,
+        sipDomain,
+        httpPort,
+        sipPort,
+        defaultLanguage,
+        timeZone,
+        digest,
+        provisioningUrl: provisioningUrl(servedData),
+        /** What the running hotdeskd serves; null when none runs. */
+        served: served ? { sipPort: served.sipPort ?? null, httpPort: served.httpPort ?? null, overridden: served.overridden } : null,
+      };
       if (options.json) return ctx.out.json(shown);
       // Each row is spelled as `settings set` takes it.
       const rows: [string, string][] = [
         ['address', address],
         ['sip-domain', sipDomain],
-        ['http-port', String(httpPort)],
-        ['sip-port', String(sipPort)],
+        ['http-port', portRow('http-port', httpPort, served)],
+        ['sip-port', portRow('sip-port', sipPort, served)],
         ['language', defaultLanguage],
         ['time-zone', timeZone],
-        ['leading-zero', data.settings.allowLeadingZero === true ? 'yes' : 'no'],
+        ['leading-zero', stored.settings.allowLeadingZero === true ? 'yes' : 'no'],
         ['digest', digest],
-        ['provisioning-url', provisioningUrl(data)],
+        ['provisioning-url', provisioningUrl(servedData)],
       ];
       for (const [name, value] of rows) ctx.out.line(`${name.padEnd(16)} ${value}`);
+      if (!served) ctx.out.line(STORED_NOTE);
     });
 
   settings
@@ -86,6 +120,6 @@ export function registerSettings(program: Command, context: () => CliContext): v
     .action(async (name: string, value: string) => {
       const ctx = context();
       await ctx.report(settingChange(name, value));
-      if (NEEDS_RESTART.has(name)) ctx.out.line(`${name} takes effect when hotdeskd restarts (systemctl restart hotdeskd); until then phones keep the port it listens on`);
+      if (NEEDS_RESTART.has(name)) ctx.out.line(restartNotice(name, value, await askServed(ctx)));
     });
 }
