@@ -193,6 +193,13 @@ function addPhone(data: StoreData, change: Extract<Change, { kind: 'add-phone' }
   });
 }
 
+/** `; 101 (Ada Lovelace) was logged in on it and is logged out`, or nothing for an idle phone. */
+function loggedOut(data: StoreData, extension: string | undefined): string {
+  if (extension === undefined) return '';
+  const name = data.extensions.find((ext) => ext.number === extension)?.name;
+  return `; ${extension}${name ? ` (${name})` : ''} was logged in on it and is logged out`;
+}
+
 function removePhone(data: StoreData, target: string, context: ChangeContext): Outcome<Applied> {
   const phone = findPhone(data, target);
   if (!phone) return fail(refuse('unknown-phone', { value: target }));
@@ -200,7 +207,7 @@ function removePhone(data: StoreData, target: string, context: ChangeContext): O
   const detail = phone.session ? `was logged in as ${phone.session.extension}` : undefined;
   return ok({
     data: withAudit(next, audit('phone-removed', context, { phone: phone.name, ...(detail ? { detail } : {}) })),
-    result: done(`removed ${phone.name}`),
+    result: done(`removed ${phone.name}${loggedOut(data, phone.session?.extension)}`),
   });
 }
 
