@@ -38,8 +38,8 @@ export function cliCommand(options: CliCommandOptions = {}): string {
     .some((dir) => own !== undefined && real(join(dir, 'hotdesk')) === own);
   let command = 'hotdesk';
   if (!onPath) {
-    const near = relative(cwd, bin);
-    command = quote(near !== '' && !near.startsWith('..') && !isAbsolute(near) ? (near.includes('/') ? near : `./${near}`) : bin);
+    // From the package root (npm start runs there): bin/hotdesk; from anywhere else: the whole path.
+    command = quote(relative(cwd, bin) === join('bin', 'hotdesk') ? join('bin', 'hotdesk') : bin);
   }
   const data = options.dataDir;
   if (data !== undefined && data !== resolveDataDir(undefined, {})) command += ` --data ${quote(data)}`;
