@@ -75,7 +75,10 @@ export function registerPhones(program: Command, context: () => CliContext): voi
       const noFlags = command.args.length === 0 && !options.model && !options.mac && !options.sbc;
       if (noFlags && ctx.io.stdin.isTTY && ctx.io.stdout.isTTY && !options.json) {
         const { runAddPhoneWizard } = await import('../../tui/run.js');
-        const picked = await runAddPhoneWizard(ctx.catalogue, ctx.io);
+        const pool = (await ctx.read()).phones;
+        const picked = await runAddPhoneWizard(ctx.catalogue, ctx.io, new Map(pool.map((phone) => [phone.mac, phone.name])));
+        // After Esc the wizard's last frame said "Cancelled, nothing added." already: one line, not two.
+        if (picked === 'cancelled') throw new CliExit(EXIT_REFUSED);
         if (!picked) throw new CliExit(EXIT_REFUSED, 'cancelled, nothing added');
         options = { ...options, ...picked };
       }
