@@ -70,3 +70,10 @@ t.test('refusals name the setting, the value and what was expected', async (t) =
     t.match((thrown as Error | undefined)?.message, message);
   }
 });
+
+t.test('ports the store would give, overridden by a flag or a variable, say by which', async (t) => {
+  t.same(parse([]).overridden, {}, 'no flag, no variable: the store decides');
+  t.same(parse(['--sip-port', '15460']).overridden, { 'sip-port': '--sip-port' });
+  t.same(parse([], { HOTDESK_HTTP_PORT: '18460' }).overridden, { 'http-port': 'HOTDESK_HTTP_PORT' });
+  t.match(parse(['--http-port', '0'], { HOTDESK_SIP_PORT: '0' }), { sipPort: 0, httpPort: 0, overridden: { 'sip-port': 'HOTDESK_SIP_PORT', 'http-port': '--http-port' } }, 'port 0 is an override too');
+});
