@@ -65,6 +65,8 @@ export const changeSchema = z.discriminatedUnion('kind', [
     address: text.optional(),
     sipDomain: text.optional(),
     httpPort: z.number().optional(),
+    sipPort: z.number().optional(),
+    allowLeadingZero: z.boolean().optional(),
     defaultLanguage: language.optional(),
     timeZone: text.optional(),
     digest: z.array(z.enum(['SHA-256', 'MD5'])).min(1).max(2).optional(),

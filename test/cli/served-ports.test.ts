@@ -124,18 +124,24 @@ t.test('a port changed under a running daemon: restart needed until it restarts'
   const newPort = await freePort();
   const changed = await runCli(paths.dir, ['settings', 'set', 'http-port', String(newPort)]);
   t.match(changed.stdout, /http-port takes effect when hotdeskd restarts/, 'the change says a restart is needed');
+  // Through the control socket too, sip-port and leading-zero are changed, not dropped on the way.
+  const newSipPort = await freePort();
+  t.match((await runCli(paths.dir, ['settings', 'set', 'sip-port', String(newSipPort)])).stdout, /sip-port takes effect when hotdeskd restarts/);
+  t.equal((await runCli(paths.dir, ['settings', 'set', 'leading-zero', 'yes'])).code, 0);
   const settings = await runCli(paths.dir, ['settings']);
   t.match(settings.stdout, new RegExp(`^http-port {8}${httpPort} \\(stored: ${newPort}, restart needed`, 'm'));
+  t.match(settings.stdout, new RegExp(`^sip-port {9}${sipPort} \\(stored: ${newSipPort}, restart needed`, 'm'));
+  t.match(settings.stdout, /^leading-zero {5}yes$/m);
   const doctor = await runCli(paths.dir, ['doctor']);
   t.equal(doctor.code, 1, 'doctor fails');
-  t.match(doctor.stdout, new RegExp(`^problem  restart needed: http-port is ${newPort} in the store, hotdeskd listens on ${httpPort}$`, 'm'));
-  t.match(doctor.stdout, new RegExp(`^ {9}fix: restart hotdeskd: systemctl restart hotdeskd \\(or undo the change: hotdesk settings set http-port ${httpPort}`, 'm'));
+  t.match(doctor.stdout, new RegExp(`^problem  restart needed: sip-port is ${newSipPort} in the store, hotdeskd listens on ${sipPort}; http-port is ${newPort} in the store, hotdeskd listens on ${httpPort}$`, 'm'));
+  t.match(doctor.stdout, new RegExp(`^ {9}fix: restart hotdeskd: systemctl restart hotdeskd \\(or undo the change: hotdesk settings set sip-port ${sipPort} \\(to keep ${sipPort}\\); hotdesk settings set http-port ${httpPort}`, 'm'));
   const added = await runCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', '00:15:65:00:00:01']);
   t.match(added.stdout, new RegExp(`^Provisioning URL: http://[^/]+:${httpPort}/`, 'm'), 'add-phone: still the port it listens on');
 
   t.equal((await stop(daemon)).code, 0);
   const restarted = await startOnStoredPorts(t, paths.dir);
-  t.equal(portsOf(restarted).http, newPort, 'restarted: the new port');
+  t.same(portsOf(restarted), { sip: newSipPort, http: newPort }, 'restarted: the new ports');
   const after = JSON.parse((await runCli(paths.dir, ['doctor', '--json'])).stdout) as Report;
   t.match(check(after, 'ports'), { status: 'ok', message: new RegExp(`HTTP ${newPort}`) }, 'no restart needed any more');
 });
