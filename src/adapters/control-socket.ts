@@ -47,7 +47,7 @@ export interface Served {
   tlsPort?: number;
   httpsPort?: number;
   /** Settings read from the store at start and fixed until a restart (those no flag or env variable overrides). */
-  fromStore: { address?: string; sipPort?: number; httpPort?: number };
+  fromStore: { address?: string; sipPort?: number; httpPort?: number; tlsPort?: number; httpsPort?: number };
   /** Settings a flag or environment variable overrides: setting name (`sip-port`) → flag (`--sip-port`). */
   overridden: Record<string, string>;
 }

@@ -6,6 +6,7 @@
  */
 import type { TlsProbeResult } from '../adapters/tls-probe.js';
 import type { Catalogue } from '../core/catalogue.js';
+import { DEFAULT_HTTPS_PORT, DEFAULT_TLS_PORT } from '../core/model.js';
 import { findDialCodeConflicts } from '../core/dial-codes.js';
 import { activePinAlerts, describePinAlert } from '../core/pin-alerts.js';
 import { statusRows } from '../store/queries.js';
@@ -236,6 +237,13 @@ function checkAddress(facts: InstallationFacts, data: StoreData): DoctorCheck {
   return ok('address', `phones are told to reach hotdeskd at ${address}${own ? ', an address of this machine' : ''}`);
 }
 
+type PortKey = 'sipPort' | 'httpPort' | 'tlsPort' | 'httpsPort';
+const PORT_KEYS: readonly PortKey[] = ['sipPort', 'httpPort', 'tlsPort', 'httpsPort'];
+const PORT_NAMES: Record<PortKey, string> = { sipPort: 'sip-port', httpPort: 'http-port', tlsPort: 'tls-port', httpsPort: 'https-port' };
+/** A port setting as the store holds it, with the defaults of those a store may lack. */
+const stored = (data: StoreData, key: PortKey): number =>
+  key === 'tlsPort' ? (data.settings.tlsPort ?? DEFAULT_TLS_PORT) : key === 'httpsPort' ? (data.settings.httpsPort ?? DEFAULT_HTTPS_PORT) : data.settings[key];
+
 /**
  * What phones' files carry against what hotdeskd listens on: the ports it serves, settings
  * changed since it started ("restart needed"), and flags that override the store.
@@ -244,11 +252,18 @@ export function checkServedPorts(facts: InstallationFacts, data: StoreData): Doc
   if (facts.daemon.kind !== 'running') return undefined;
   const { pong } = facts.daemon;
   const served = pong.served;
-  const listening = { sipPort: pong.sip?.port, httpPort: pong.http?.port };
+  const listening = { sipPort: pong.sip?.port, httpPort: pong.http?.port, tlsPort: pong.sipTls?.port, httpsPort: pong.https?.port };
   // A hotdeskd too old to say what it serves writes the stored ports into phones' files.
-  const told: Pick<Served, 'sipPort' | 'httpPort' | 'fromStore' | 'overridden'> = served ?? { sipPort: data.settings.sipPort, httpPort: data.settings.httpPort, fromStore: {}, overridden: {} };
-  const names = { sipPort: 'sip-port', httpPort: 'http-port' } as const;
-  const wrong = (['sipPort', 'httpPort'] as const).filter((key) => listening[key] !== undefined && told[key] !== undefined && told[key] !== listening[key]);
+  const told: Pick<Served, PortKey | 'fromStore' | 'overridden'> = served ?? {
+    sipPort: data.settings.sipPort,
+    httpPort: data.settings.httpPort,
+    ...(listening.tlsPort !== undefined ? { tlsPort: stored(data, 'tlsPort') } : {}),
+    ...(listening.httpsPort !== undefined ? { httpsPort: stored(data, 'httpsPort') } : {}),
+    fromStore: {},
+    overridden: {},
+  };
+  const names = PORT_NAMES;
+  const wrong = PORT_KEYS.filter((key) => listening[key] !== undefined && told[key] !== undefined && told[key] !== listening[key]);
   if (wrong.length > 0) {
     const listed = wrong.map((key) => `${names[key]} ${told[key]} (hotdeskd listens on ${listening[key]})`).join(', ');
     return problem(
@@ -259,10 +274,10 @@ export function checkServedPorts(facts: InstallationFacts, data: StoreData): Doc
   }
   const pending: string[] = [];
   const fixes: string[] = [];
-  for (const key of ['sipPort', 'httpPort'] as const) {
+  for (const key of PORT_KEYS) {
     const took = told.fromStore[key];
-    if (took !== undefined && data.settings[key] !== took) {
-      pending.push(`${names[key]} is ${data.settings[key]} in the store, hotdeskd listens on ${took}`);
+    if (took !== undefined && stored(data, key) !== took) {
+      pending.push(`${names[key]} is ${stored(data, key)} in the store, hotdeskd listens on ${took}`);
       fixes.push(`hotdesk settings set ${names[key]} ${took} (to keep ${took})`);
     }
   }
@@ -279,9 +294,9 @@ export function checkServedPorts(facts: InstallationFacts, data: StoreData): Doc
     ...(served?.tlsPort !== undefined ? [`SIP over TLS ${served.tlsPort}`] : []),
     ...(served?.httpsPort !== undefined ? [`HTTPS ${served.httpsPort}`] : []),
   ];
-  const overrides = (['sipPort', 'httpPort'] as const)
-    .filter((key) => served?.overridden[names[key]] !== undefined && served[key] !== data.settings[key])
-    .map((key) => `${served!.overridden[names[key]]} ${served![key]} over the stored ${names[key]} ${data.settings[key]}`);
+  const overrides = PORT_KEYS.filter((key) => served?.overridden[names[key]] !== undefined && served[key] !== undefined && served[key] !== stored(data, key)).map(
+    (key) => `${served!.overridden[names[key]]} ${served![key]} over the stored ${names[key]} ${stored(data, key)}`,
+  );
   return ok('ports', `phones' files carry the ports hotdeskd listens on: ${ports.join(', ')}${overrides.length > 0 ? ` (${overrides.join(', ')})` : ''}`);
 }
 

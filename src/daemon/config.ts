@@ -27,10 +27,10 @@ export interface DaemonConfig {
   sipFloodLimit: number;
   /** SIP over TLS and HTTPS provisioning with this certificate and key (PEM files, read at start); `undefined`: off. */
   tls: { certFile: string; keyFile: string } | undefined;
-  /** SIP over TLS port (used with `tls`); 0 picks a free port. */
-  tlsPort: number;
-  /** HTTPS provisioning port (used with `tls`); 0 picks a free port. */
-  httpsPort: number;
+  /** SIP over TLS port (used with `tls`); `undefined`: the store's `tlsPort` (5061 by default); 0 picks a free port. */
+  tlsPort: number | undefined;
+  /** HTTPS provisioning port (used with `tls`); `undefined`: the store's `httpsPort` (8443 by default); 0 picks a free port. */
+  httpsPort: number | undefined;
   /** Connections at once from one address, for SIP over TCP/TLS and for HTTP(S) provisioning each. */
   connectionsPerAddress: number;
   /** Seconds a SIP TCP/TLS connection may carry no message before it is closed (the first within 30 s at most). */
@@ -62,8 +62,8 @@ export function daemonProgram(version: string): Command {
     .option('--sip-flood-limit <n>', 'SIP messages per second from one address before the rest are dropped, 0 for no limit (default 200); env HOTDESK_SIP_FLOOD_LIMIT')
     .option('--tls-cert <file>', 'PEM certificate (chain) for SIP over TLS and HTTPS provisioning, with --tls-key; env HOTDESK_TLS_CERT')
     .option('--tls-key <file>', 'PEM private key of --tls-cert; env HOTDESK_TLS_KEY')
-    .option('--tls-port <port>', 'SIP over TLS port, 0 for any free port (default 5061); env HOTDESK_TLS_PORT')
-    .option('--https-port <port>', 'HTTPS provisioning port, 0 for any free port (default 8443); env HOTDESK_HTTPS_PORT')
+    .option('--tls-port <port>', 'SIP over TLS port, 0 for any free port (default: the store\'s, 5061); env HOTDESK_TLS_PORT')
+    .option('--https-port <port>', 'HTTPS provisioning port, 0 for any free port (default: the store\'s, 8443); env HOTDESK_HTTPS_PORT')
     .option('--connections-per-address <n>', 'connections at once from one address, for SIP over TCP/TLS and for HTTP(S) each (default 64); env HOTDESK_CONNECTIONS_PER_ADDRESS')
     .option('--tcp-idle-timeout <seconds>', 'close a SIP TCP/TLS connection that carried no message for this long (default 3632: the longest registration, 3600, plus 32); the first must come within 30 s; env HOTDESK_TCP_IDLE_TIMEOUT')
     .option('--no-pnp', 'do not answer plug-and-play requests from factory-fresh phones; env HOTDESK_PNP=off')
@@ -134,10 +134,10 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
     throw new ConfigError(setting, value, 'both --tls-cert and --tls-key (HOTDESK_TLS_CERT, HOTDESK_TLS_KEY) or neither');
   }
   const tls = certFile && keyFile ? { certFile, keyFile } : undefined;
-  const [tlsPortSetting, tlsPortText = '5061'] = pick(flags.tlsPort, 'tls-port');
-  const tlsPort = parsePort(tlsPortSetting, tlsPortText);
-  const [httpsSetting, httpsText = '8443'] = pick(flags.httpsPort, 'https-port');
-  const httpsPort = parsePort(httpsSetting, httpsText);
+  const [tlsPortSetting, tlsPortText] = pick(flags.tlsPort, 'tls-port');
+  const tlsPort = tlsPortText === undefined ? undefined : parsePort(tlsPortSetting, tlsPortText);
+  const [httpsSetting, httpsText] = pick(flags.httpsPort, 'https-port');
+  const httpsPort = httpsText === undefined ? undefined : parsePort(httpsSetting, httpsText);
   const [perAddressSetting, perAddressText = '64'] = pick(flags.connectionsPerAddress, 'connections-per-address');
   if (!/^\d{1,5}$/.test(perAddressText) || Number(perAddressText) < 1) throw new ConfigError(perAddressSetting, perAddressText, 'a whole number of connections, at least 1');
   const connectionsPerAddress = Number(perAddressText);
@@ -147,6 +147,8 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
   const overridden: Record<string, string> = {};
   if (sipPort !== undefined) overridden['sip-port'] = portSetting;
   if (httpPort !== undefined) overridden['http-port'] = httpSetting;
+  if (tlsPort !== undefined) overridden['tls-port'] = tlsPortSetting;
+  if (httpsPort !== undefined) overridden['https-port'] = httpsSetting;
   return {
     data: flags.data ?? env['HOTDESK_DATA'],
     logLevel,

@@ -16,6 +16,7 @@ import { openStoreWriter, StoreFileError, type StoreWriter } from '../adapters/j
 import { tryLock, unlock } from '../adapters/lock-file.js';
 import { startControlServer, type ControlResponse, type Pong, type Served, type SipBlock, type SipDigestFailure } from '../adapters/control-socket.js';
 import { cliCommand } from '../adapters/cli-command.js';
+import { DEFAULT_HTTPS_PORT, DEFAULT_TLS_PORT } from '../core/model.js';
 import { dataPaths, PACKAGE_ROOT, resolveDataDir, type DataPaths } from '../adapters/paths.js';
 import { loadCatalogue } from '../adapters/catalogue-files.js';
 import { sha256Models } from '../core/catalogue.js';
@@ -84,14 +85,21 @@ export interface DaemonOptions {
     idleTimeoutMs?: number;
     /** Password-guessing throttle settings (tests shorten them). */
     authThrottle?: { source?: Partial<ThrottleOptions>; account?: Partial<ThrottleOptions> };
-    /** SIP over TLS on this port (0: any free one) with this certificate and key. */
-    tls?: { port: number; credentials: TlsCredentials };
+    /** SIP over TLS on this port (0: any free one; `undefined`: the store's `tlsPort`, else 5061) with this certificate and key. */
+    tls?: { port: number | undefined; credentials: TlsCredentials };
   };
   /**
    * Where to serve provisioning over HTTP (port 0: any free one); leave out to run without it.
    * With `https` also over HTTPS, and (with `sip.tls` too) phones' files point them at TLS and HTTPS.
    */
-  http?: { bind: string; port: number | undefined; publicAddress?: string; https?: { port: number; credentials: TlsCredentials }; maxConnectionsPerAddress?: number };
+  http?: {
+    bind: string;
+    port: number | undefined;
+    publicAddress?: string;
+    /** `port` undefined: the store's `httpsPort`, else 8443. */
+    https?: { port: number | undefined; credentials: TlsCredentials };
+    maxConnectionsPerAddress?: number;
+  };
   /**
    * Store settings a flag or environment variable overrides (setting → what set it), as
    * reported to the CLI; default: `sip-port`/`http-port` when `sip.port`/`http.port` is given.
@@ -169,6 +177,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       Object.fromEntries([
         ...(options.sip?.port !== undefined ? [['sip-port', '--sip-port']] : []),
         ...(options.http?.port !== undefined ? [['http-port', '--http-port']] : []),
+        ...(options.sip?.tls && options.sip.tls.port !== undefined ? [['tls-port', '--tls-port']] : []),
+        ...(options.http?.https && options.http.https.port !== undefined ? [['https-port', '--https-port']] : []),
       ]);
     // Read from the store at start; the services keep them until a restart (doctor: "restart needed").
     let fromStore: Served['fromStore'] = {};
@@ -204,8 +214,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       // Listening on every address: phones are told the office address (settings) unless --public-address says otherwise.
       const wildcard = options.sip.bind === '0.0.0.0' || options.sip.bind === '::';
       const publicAddress = options.sip.publicAddress ?? (wildcard ? store.data.settings.address : undefined);
-      const { digest, rtpPorts = { min: 10000, max: 10999 }, checkSyncRetryMs, pnp = true, authThrottle, port = store.data.settings.sipPort, ...rest } = options.sip;
-      const listen = { ...rest, port };
+      const { digest, rtpPorts = { min: 10000, max: 10999 }, checkSyncRetryMs, pnp = true, authThrottle, port = store.data.settings.sipPort, tls, ...rest } = options.sip;
+      const listen = {
+        ...rest,
+        port,
+        ...(tls ? { tls: { ...tls, port: tls.port ?? store.data.settings.tlsPort ?? DEFAULT_TLS_PORT } } : {}),
+      };
       reloadablePrompts = await loadReloadablePrompts(() => loadPromptLibrary({ overrideDir: join(paths.dir, 'prompts'), log: options.log }));
       const prompts = reloadablePrompts.library;
       const pool = createRtpPortPool({ bind: listen.bind, ...rtpPorts, log: options.log });
@@ -235,7 +249,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           }),
       }).catch((error: unknown) => {
         // The port tried (the store's when no flag gave one), for the one-line refusal in run().
-        if (error instanceof Error) Object.assign(error, { sipPort: port });
+        if (error instanceof Error) Object.assign(error, { sipPort: port, ...(listen.tls ? { tlsPort: listen.tls.port } : {}) });
         throw error;
       });
     }
@@ -250,11 +264,17 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         log: options.log,
         overridesDir: join(paths.dir, 'templates'),
         ...(publicAddress ? { publicAddress } : {}),
-        ...(options.http.https ? { https: options.http.https } : {}),
+        ...(options.http.https
+          ? { https: { ...options.http.https, port: options.http.https.port ?? store.data.settings.httpsPort ?? DEFAULT_HTTPS_PORT } }
+          : {}),
         ...(options.http.maxConnectionsPerAddress !== undefined ? { maxConnectionsPerAddress: options.http.maxConnectionsPerAddress } : {}),
         ...(sip?.stack.transport.tlsPort !== undefined ? { sipTlsPort: sip.stack.transport.tlsPort } : {}),
         ...(sip ? { sipPort: sip.stack.transport.port } : {}),
         onFetched: (phone) => sip?.phoneSync.fetched(phone),
+      }).catch((error: unknown) => {
+        // The HTTPS port tried (the store's when no flag gave one), for the one-line refusal in run().
+        if (error instanceof Error && options.http?.https) Object.assign(error, { httpsPort: options.http.https.port ?? store.data.settings.httpsPort ?? DEFAULT_HTTPS_PORT });
+        throw error;
       });
     }
     const sipService = sip;
@@ -277,6 +297,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       ...(tookAddress(options.sip) || tookAddress(options.http) ? { address: store.data.settings.address } : {}),
       ...(options.sip && options.sip.port === undefined && sipService ? { sipPort: sipService.stack.transport.port } : {}),
       ...(options.http && options.http.port === undefined && httpService ? { httpPort: httpService.port } : {}),
+      ...(options.sip?.tls && options.sip.tls.port === undefined && sipService?.stack.transport.tlsPort !== undefined
+        ? { tlsPort: sipService.stack.transport.tlsPort }
+        : {}),
+      ...(options.http?.https && options.http.https.port === undefined && httpService?.httpsPort !== undefined ? { httpsPort: httpService.httpsPort } : {}),
     };
     const reload = createReloader({
       storeFile: paths.store,
@@ -433,17 +457,19 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       return 1;
     }
     // The system said no (EACCES on the data directory, a port in use…): one line naming what, no stack trace.
-    const failure = error as NodeJS.ErrnoException & { port?: number; sipPort?: number };
+    const failure = error as NodeJS.ErrnoException & { port?: number; sipPort?: number; tlsPort?: number; httpsPort?: number };
     const sipPort = failure.sipPort ?? config.sipPort;
+    const tlsPort = failure.tlsPort ?? config.tlsPort;
+    const httpsPort = failure.httpsPort ?? config.httpsPort;
     if (failure.code === 'EADDRINUSE' || (failure.code === 'EACCES' && (failure.syscall === 'bind' || failure.syscall === 'listen'))) {
       const what = failure.code === 'EADDRINUSE' ? 'the port is in use (another hotdeskd or PBX?)' : 'permission denied';
       const http = failure.port !== undefined && failure.sipPort === undefined && failure.syscall === 'listen';
       const secure = config.tls && failure.syscall === 'listen' && failure.port !== sipPort && failure.port !== config.httpPort;
       const [service, port, flag] =
-        secure && failure.port === config.tlsPort
-          ? ['SIP over TLS', config.tlsPort, '--tls-port']
-          : secure && failure.port === config.httpsPort
-            ? ['HTTPS provisioning', config.httpsPort, '--https-port']
+        secure && failure.port === tlsPort
+          ? ['SIP over TLS', tlsPort, '--tls-port']
+          : secure && failure.port === httpsPort
+            ? ['HTTPS provisioning', httpsPort, '--https-port']
             : http
               ? ['HTTP provisioning', failure.port, '--http-port']
               : ['SIP', sipPort, '--sip-port'];

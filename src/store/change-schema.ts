@@ -66,6 +66,8 @@ export const changeSchema = z.discriminatedUnion('kind', [
     sipDomain: text.optional(),
     httpPort: z.number().optional(),
     sipPort: z.number().optional(),
+    tlsPort: z.number().optional(),
+    httpsPort: z.number().optional(),
     allowLeadingZero: z.boolean().optional(),
     defaultLanguage: language.optional(),
     timeZone: text.optional(),

@@ -75,6 +75,8 @@ export type Change =
       sipDomain?: string;
       httpPort?: number;
       sipPort?: number;
+      tlsPort?: number;
+      httpsPort?: number;
       defaultLanguage?: Language;
       timeZone?: string;
       allowLeadingZero?: boolean;
@@ -462,7 +464,7 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
         if ((name === 'address' || name === 'sipDomain') && checkHostAddress(String(value))) {
           return fail(refuse('invalid-setting', { name: settingName(name), value: String(value), expected: checkHostAddress(String(value))! }));
         }
-        if ((name === 'httpPort' || name === 'sipPort') && !(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535)) {
+        if ((name === 'httpPort' || name === 'sipPort' || name === 'tlsPort' || name === 'httpsPort') && !(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535)) {
           return fail(refuse('invalid-setting', { name: settingName(name), value: String(value), expected: 'a port from 1 to 65535' }));
         }
       }

@@ -46,6 +46,10 @@ const settings = z.object({
   digest: z.array(z.enum(['SHA-256', 'MD5'])).min(1).max(2).optional(),
   /** Optional: whether extension numbers may start with 0. */
   allowLeadingZero: z.boolean().optional(),
+  /** Optional: SIP over TLS port when hotdeskd serves TLS (absent: 5061). */
+  tlsPort: z.number().int().min(1).max(65535).optional(),
+  /** Optional: HTTPS provisioning port when hotdeskd serves TLS (absent: 8443). */
+  httpsPort: z.number().int().min(1).max(65535).optional(),
 });
 
 const extension = z.object({

@@ -8,7 +8,7 @@ t.test('defaults', async (t) => {
   const config = parse([]);
   t.match(config, { sipPort: undefined, bind: '0.0.0.0', rtpPorts: { min: 10000, max: 10999 }, httpPort: undefined, pnp: true, sipFloodLimit: 200, logLevel: 'info' });
   t.equal(config.digest, undefined, 'no flag: the store setting, else MD5 only');
-  t.match(config, { tls: undefined, tlsPort: 5061, httpsPort: 8443 }, 'TLS off unless a certificate and key are given');
+  t.match(config, { tls: undefined, tlsPort: undefined, httpsPort: undefined }, 'TLS off unless a certificate and key are given; its ports: the store\'s, else 5061 and 8443');
   t.match(config, { connectionsPerAddress: 64, tcpIdleTimeout: 3632 }, 'connection limits');
 });
 
@@ -25,7 +25,7 @@ t.test('flags and environment', async (t) => {
     [[], { HOTDESK_PNP: 'off' }, { pnp: false }],
     [[], { HOTDESK_PNP: 'on' }, { pnp: true }],
     [['--digest', 'md5'], {}, { digest: ['MD5'] }],
-    [['--tls-cert', 'c.pem', '--tls-key', 'k.pem'], {}, { tls: { certFile: 'c.pem', keyFile: 'k.pem' }, tlsPort: 5061, httpsPort: 8443 }],
+    [['--tls-cert', 'c.pem', '--tls-key', 'k.pem'], {}, { tls: { certFile: 'c.pem', keyFile: 'k.pem' }, tlsPort: undefined, httpsPort: undefined }],
     [[], { HOTDESK_TLS_CERT: '/etc/hotdesk/c.pem', HOTDESK_TLS_KEY: '/etc/hotdesk/k.pem' }, { tls: { certFile: '/etc/hotdesk/c.pem', keyFile: '/etc/hotdesk/k.pem' } }],
     [['--tls-key', 'flag.pem'], { HOTDESK_TLS_CERT: 'c.pem', HOTDESK_TLS_KEY: 'env.pem' }, { tls: { certFile: 'c.pem', keyFile: 'flag.pem' } }],
     [['--tls-port', '0', '--https-port', '0'], {}, { tlsPort: 0, httpsPort: 0 }],

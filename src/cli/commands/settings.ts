@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { parseLanguage } from '../../core/extension-rules.js';
+import { DEFAULT_HTTPS_PORT, DEFAULT_TLS_PORT } from '../../core/model.js';
 import { provisioningUrl } from '../../store/queries.js';
 import { DEFAULT_OFFICE_DIGEST, formatDigestList, parseDigestList } from '../../core/digest-choice.js';
 import type { Change } from '../../store/changes.js';
@@ -8,15 +9,17 @@ import { EXIT_REFUSED, EXIT_USAGE, reasonMessage } from '../reason-messages.js';
 import { askServed, readServed, STORED_NOTE } from '../served-settings.js';
 import type { Served } from '../../adapters/control-socket.js';
 
-const SETTABLE = ['address', 'sip-domain', 'http-port', 'sip-port', 'language', 'time-zone', 'leading-zero', 'digest'] as const;
+const SETTABLE = ['address', 'sip-domain', 'http-port', 'sip-port', 'tls-port', 'https-port', 'language', 'time-zone', 'leading-zero', 'digest'] as const;
 
 /** Settings hotdeskd reads only when it starts. */
-const NEEDS_RESTART = new Set(['http-port', 'sip-port']);
+const NEEDS_RESTART = new Set(['http-port', 'sip-port', 'tls-port', 'https-port']);
+
+type PortSetting = 'http-port' | 'sip-port' | 'tls-port' | 'https-port';
+const PORT_KEY = { 'http-port': 'httpPort', 'sip-port': 'sipPort', 'tls-port': 'tlsPort', 'https-port': 'httpsPort' } as const;
 
 /** How a port row reads: what hotdeskd serves, and the stored value when that differs (a flag, or a restart to come). */
-export function portRow(name: 'http-port' | 'sip-port', stored: number, served: Served | undefined): string {
-  const key = name === 'http-port' ? 'httpPort' : 'sipPort';
-  const serving = served?.[key];
+export function portRow(name: PortSetting, stored: number, served: Served | undefined): string {
+  const serving = served?.[PORT_KEY[name]];
   if (!served || serving === undefined || serving === stored) return String(stored);
   const flag = served.overridden[name];
   if (flag !== undefined) return `${serving} (set by hotdeskd's ${flag}; stored: ${stored})`;
@@ -38,12 +41,14 @@ export function settingChange(name: string, value: string): Change {
     case 'sip-domain':
       return { kind: 'set-settings', sipDomain: value };
     case 'http-port':
-    case 'sip-port': {
+    case 'sip-port':
+    case 'tls-port':
+    case 'https-port': {
       const port = Number(value);
       if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
         throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name, value, expected: 'a port from 1 to 65535' }));
       }
-      return name === 'http-port' ? { kind: 'set-settings', httpPort: port } : { kind: 'set-settings', sipPort: port };
+      return { kind: 'set-settings', [PORT_KEY[name]]: port };
     }
     case 'leading-zero': {
       if (value !== 'yes' && value !== 'no') throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name, value, expected: 'yes or no' }));
@@ -82,18 +87,24 @@ export function registerSettings(program: Command, context: () => CliContext): v
       // Ports as a running hotdeskd serves them, else as stored (said so).
       const { data: servedData, served } = await readServed(ctx, stored);
       const { address, sipDomain, httpPort, sipPort, defaultLanguage, timeZone } = stored.settings;
+      const tlsPort = stored.settings.tlsPort ?? DEFAULT_TLS_PORT;
+      const httpsPort = stored.settings.httpsPort ?? DEFAULT_HTTPS_PORT;
       const digest = formatDigestList(stored.settings.digest ?? DEFAULT_OFFICE_DIGEST);
       const shown = {
         address,
         sipDomain,
         httpPort,
         sipPort,
+        tlsPort,
+        httpsPort,
         defaultLanguage,
         timeZone,
         digest,
         provisioningUrl: provisioningUrl(servedData),
         /** What the running hotdeskd serves; null when none runs. */
-        served: served ? { sipPort: served.sipPort ?? null, httpPort: served.httpPort ?? null, overridden: served.overridden } : null,
+        served: served
+          ? { sipPort: served.sipPort ?? null, httpPort: served.httpPort ?? null, tlsPort: served.tlsPort ?? null, httpsPort: served.httpsPort ?? null, overridden: served.overridden }
+          : null,
       };
       if (options.json) return ctx.out.json(shown);
       // Each row is spelled as `settings set` takes it.
@@ -102,6 +113,8 @@ export function registerSettings(program: Command, context: () => CliContext): v
         ['sip-domain', sipDomain],
         ['http-port', portRow('http-port', httpPort, served)],
         ['sip-port', portRow('sip-port', sipPort, served)],
+        ['tls-port', portRow('tls-port', tlsPort, served)],
+        ['https-port', portRow('https-port', httpsPort, served)],
         ['language', defaultLanguage],
         ['time-zone', timeZone],
         ['leading-zero', stored.settings.allowLeadingZero === true ? 'yes' : 'no'],
