@@ -182,9 +182,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       ]);
     // Read from the store at start; the services keep them until a restart (doctor: "restart needed").
     let fromStore: Served['fromStore'] = {};
+    const givenPublicAddress = options.sip?.publicAddress ?? options.http?.publicAddress;
     const served = (): Served => ({
       address: store.data.settings.address,
-      ...(options.sip?.publicAddress ?? options.http?.publicAddress ? { publicAddress: (options.sip?.publicAddress ?? options.http?.publicAddress)! } : {}),
+      ...(givenPublicAddress !== undefined ? { publicAddress: givenPublicAddress } : {}),
       ...(sip ? { sipPort: sip.stack.transport.port } : {}),
       ...(http ? { httpPort: http.port } : {}),
       ...(sip?.stack.transport.tlsPort !== undefined ? { tlsPort: sip.stack.transport.tlsPort } : {}),
