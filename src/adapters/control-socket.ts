@@ -26,6 +26,30 @@ export interface Pong {
   sipTls?: Listening;
   /** HTTPS provisioning, when served (--tls-cert/--tls-key). */
   https?: Listening;
+  /** What phones are told and where it came from (left out by an older hotdeskd). */
+  served?: Served;
+}
+
+/**
+ * What hotdeskd tells phones (the ports its phone files carry, which are the ones it
+ * listens on) and the store settings it took at start: the CLI prints the first, and
+ * `hotdesk doctor` compares the second with the store ("restart needed").
+ */
+export interface Served {
+  /** The address phones are given (settings `address`; `direct` phones get `publicAddress` when set). */
+  address: string;
+  /** hotdeskd --public-address (HOTDESK_PUBLIC_ADDRESS), when set. */
+  publicAddress?: string;
+  /** SIP over UDP and TCP, as phone files carry it. */
+  sipPort?: number;
+  /** HTTP provisioning, as provisioning URLs carry it. */
+  httpPort?: number;
+  tlsPort?: number;
+  httpsPort?: number;
+  /** Settings read from the store at start and fixed until a restart (those no flag or env variable overrides). */
+  fromStore: { address?: string; sipPort?: number; httpPort?: number; tlsPort?: number; httpsPort?: number };
+  /** Settings a flag or environment variable overrides: setting name (`sip-port`) → flag (`--sip-port`). */
+  overridden: Record<string, string>;
 }
 
 /** A SIP authentication block held by the running hotdeskd (in memory: blocks end by themselves or on restart). */

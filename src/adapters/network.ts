@@ -10,3 +10,20 @@ export function primaryAddress(): string {
   }
   return '127.0.0.1';
 }
+
+/** Every address of this machine's interfaces (loopback included), as os.networkInterfaces() lists them. */
+export function localAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((addresses) => (addresses ?? []).map((address) => address.address.replace(/%.*$/, '')));
+}
+
+/** The addresses a host name resolves to here; [] when it does not (within `timeoutMs`). */
+export async function lookupHost(name: string, timeoutMs = 2000): Promise<string[]> {
+  const { lookup } = await import('node:dns/promises');
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string[]>((resolve) => (timer = setTimeout(() => resolve([]), timeoutMs)));
+  try {
+    return await Promise.race([lookup(name, { all: true }).then((found) => found.map((entry) => entry.address)).catch(() => []), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

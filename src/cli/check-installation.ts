@@ -6,11 +6,12 @@
  */
 import type { TlsProbeResult } from '../adapters/tls-probe.js';
 import type { Catalogue } from '../core/catalogue.js';
+import { DEFAULT_HTTPS_PORT, DEFAULT_TLS_PORT } from '../core/model.js';
 import { findDialCodeConflicts } from '../core/dial-codes.js';
 import { activePinAlerts, describePinAlert } from '../core/pin-alerts.js';
 import { statusRows } from '../store/queries.js';
 import type { StoreData } from '../store/schema.js';
-import type { Pong, SipDigestFailure } from '../adapters/control-socket.js';
+import type { Pong, Served, SipDigestFailure } from '../adapters/control-socket.js';
 import type { SipProbeResult } from '../adapters/sip-probe.js';
 import type { HttpProbeResult } from '../adapters/http-probe.js';
 import { checkEmergencyDialling } from '../core/emergency-dialling.js';
@@ -44,6 +45,10 @@ export interface InstallationFacts {
   trunk?: { uri: string; result: SipProbeResult } | { uri: string; skipped: string };
   /** Accounts whose phones failed with the digest algorithm offered (from the running daemon). */
   digestFailures?: SipDigestFailure[];
+  /** This machine's addresses (os.networkInterfaces()); left out: the address is not compared with them. */
+  localAddresses?: string[];
+  /** What the `address` setting resolves to, when it is a host name. */
+  addressResolves?: string[];
 }
 
 /** A trunk or daemon clock this far from ours is worth a word. */
@@ -197,8 +202,14 @@ function checkStore(facts: InstallationFacts): DoctorCheck {
   }
 }
 
-/** The address phones are given must be one they can reach: never loopback. */
-function checkAddress(data: StoreData): DoctorCheck {
+const isIp = (text: string): boolean => /^\d{1,3}(\.\d{1,3}){3}$/.test(text) || (text.includes(':') && /^[0-9a-f:.]+$/i.test(text));
+const sameAddress = (a: string, b: string): boolean => a.toLowerCase().replace(/^::ffff:/, '') === b.toLowerCase().replace(/^::ffff:/, '');
+
+/**
+ * The address phones are given must be one they can reach: never loopback, and one of this
+ * machine's (os.networkInterfaces()) unless it is hotdeskd's --public-address (NAT).
+ */
+function checkAddress(facts: InstallationFacts, data: StoreData): DoctorCheck {
   const { address } = data.settings;
   if (/^(127\.|::1$|localhost$|0\.0\.0\.0$|::$)/i.test(address)) {
     return problem(
@@ -207,7 +218,88 @@ function checkAddress(data: StoreData): DoctorCheck {
       'hotdesk settings set address HOST (this machine\'s address on the office LAN)',
     );
   }
-  return ok('address', `phones are told to reach hotdeskd at ${address}`);
+  const served = facts.daemon.kind === 'running' ? facts.daemon.pong.served : undefined;
+  const publicAddress = served?.publicAddress;
+  if (publicAddress !== undefined && sameAddress(publicAddress, address)) {
+    return ok('address', `phones are told to reach hotdeskd at ${address}, its --public-address (NAT)`);
+  }
+  const own = facts.localAddresses;
+  if (own) {
+    const candidates = isIp(address) ? [address] : (facts.addressResolves ?? []);
+    const lan = own.filter((candidate) => !/^(127\.|::1$|fe80:)/i.test(candidate));
+    if (!candidates.some((candidate) => own.some((mine) => sameAddress(mine, candidate)))) {
+      const what = isIp(address) ? 'which is not an address of this machine' : candidates.length === 0 ? 'a name that does not resolve here' : `which resolves to ${candidates.join(', ')}, not an address of this machine`;
+      return warning(
+        'address',
+        `phones are told to reach hotdeskd at ${address}, ${what}${lan.length > 0 ? ` (this machine has ${lan.join(', ')})` : ''}`,
+        `hotdesk settings set address ${lan[0] ?? 'HOST'}, then restart hotdeskd; behind NAT, start hotdeskd with --public-address ${address}`,
+      );
+    }
+  }
+  return ok('address', `phones are told to reach hotdeskd at ${address}${own ? ', an address of this machine' : ''}`);
+}
+
+type PortKey = 'sipPort' | 'httpPort' | 'tlsPort' | 'httpsPort';
+const PORT_KEYS: readonly PortKey[] = ['sipPort', 'httpPort', 'tlsPort', 'httpsPort'];
+const PORT_NAMES: Record<PortKey, string> = { sipPort: 'sip-port', httpPort: 'http-port', tlsPort: 'tls-port', httpsPort: 'https-port' };
+/** A port setting as the store holds it, with the defaults of those a store may lack. */
+const stored = (data: StoreData, key: PortKey): number =>
+  key === 'tlsPort' ? (data.settings.tlsPort ?? DEFAULT_TLS_PORT) : key === 'httpsPort' ? (data.settings.httpsPort ?? DEFAULT_HTTPS_PORT) : data.settings[key];
+
+/**
+ * What phones' files carry against what hotdeskd listens on: the ports it serves, settings
+ * changed since it started ("restart needed"), and flags that override the store.
+ */
+export function checkServedPorts(facts: InstallationFacts, data: StoreData): DoctorCheck | undefined {
+  if (facts.daemon.kind !== 'running') return undefined;
+  const { pong } = facts.daemon;
+  const served = pong.served;
+  const listening = { sipPort: pong.sip?.port, httpPort: pong.http?.port, tlsPort: pong.sipTls?.port, httpsPort: pong.https?.port };
+  // A hotdeskd too old to say what it serves writes the stored ports into phones' files.
+  const told: Pick<Served, PortKey | 'fromStore' | 'overridden'> = served ?? {
+    sipPort: data.settings.sipPort,
+    httpPort: data.settings.httpPort,
+    ...(listening.tlsPort !== undefined ? { tlsPort: stored(data, 'tlsPort') } : {}),
+    ...(listening.httpsPort !== undefined ? { httpsPort: stored(data, 'httpsPort') } : {}),
+    fromStore: {},
+    overridden: {},
+  };
+  const names = PORT_NAMES;
+  const wrong = PORT_KEYS.filter((key) => listening[key] !== undefined && told[key] !== undefined && told[key] !== listening[key]);
+  if (wrong.length > 0) {
+    const listed = wrong.map((key) => `${names[key]} ${told[key]} (hotdeskd listens on ${listening[key]})`).join(', ');
+    return problem(
+      'ports',
+      `phones' files carry ${listed}: phones would go where hotdeskd does not listen`,
+      `${wrong.map((key) => `hotdesk settings set ${names[key]} ${listening[key]}`).join('; ')}, then restart hotdeskd (systemctl restart hotdeskd)`,
+    );
+  }
+  const pending: string[] = [];
+  const fixes: string[] = [];
+  for (const key of PORT_KEYS) {
+    const took = told.fromStore[key];
+    if (took !== undefined && stored(data, key) !== took) {
+      pending.push(`${names[key]} is ${stored(data, key)} in the store, hotdeskd listens on ${took}`);
+      fixes.push(`hotdesk settings set ${names[key]} ${took} (to keep ${took})`);
+    }
+  }
+  if (told.fromStore.address !== undefined && data.settings.address !== told.fromStore.address) {
+    pending.push(`address is ${data.settings.address} in the store, hotdeskd announces ${told.fromStore.address} in SIP`);
+    fixes.push(`hotdesk settings set address ${told.fromStore.address} (to keep it)`);
+  }
+  if (pending.length > 0) {
+    return problem('ports', `restart needed: ${pending.join('; ')}`, `restart hotdeskd: systemctl restart hotdeskd (or undo the change: ${fixes.join('; ')})`);
+  }
+  const ports = [
+    ...(told.sipPort !== undefined ? [`SIP ${told.sipPort} (UDP and TCP)`] : []),
+    ...(told.httpPort !== undefined ? [`HTTP ${told.httpPort}`] : []),
+    ...(served?.tlsPort !== undefined ? [`SIP over TLS ${served.tlsPort}`] : []),
+    ...(served?.httpsPort !== undefined ? [`HTTPS ${served.httpsPort}`] : []),
+  ];
+  const overrides = PORT_KEYS.filter((key) => served?.overridden[names[key]] !== undefined && served[key] !== undefined && served[key] !== stored(data, key)).map(
+    (key) => `${served!.overridden[names[key]]} ${served![key]} over the stored ${names[key]} ${stored(data, key)}`,
+  );
+  return ok('ports', `phones' files carry the ports hotdeskd listens on: ${ports.join(', ')}${overrides.length > 0 ? ` (${overrides.join(', ')})` : ''}`);
 }
 
 function checkDialCodes(data: StoreData): DoctorCheck {
@@ -338,7 +430,7 @@ export function checkInstallation(facts: InstallationFacts, catalogue: Catalogue
   const data = facts.store.kind === 'ok' ? facts.store.data : undefined;
   const checks: (DoctorCheck | undefined)[] = [checkDaemon(facts), checkSipPort(facts), checkHttpPort(facts), ...checkTls(facts), checkDigest(facts), checkStore(facts)];
   if (data) {
-    checks.push(checkAddress(data), checkTrunk(facts, data), checkDialCodes(data), checkPhones(data, catalogue), checkPinAlerts(data, facts.now), checkTimeZone(data, facts.now));
+    checks.push(checkServedPorts(facts, data), checkAddress(facts, data), checkTrunk(facts, data), checkDialCodes(data), checkPhones(data, catalogue), checkPinAlerts(data, facts.now), checkTimeZone(data, facts.now));
     checks.push(...checkEmergencyNumbers(data), ...checkEmergencyLocation(data));
   }
   checks.push(checkClock(data, facts.now));

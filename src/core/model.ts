@@ -89,6 +89,9 @@ export interface Trunk {
 /** `pidf-lo`: a Geolocation header and the PIDF-LO beside the SDP (RFC 6442); `none`: no location. */
 export const EMERGENCY_LOCATION_MODES = ['pidf-lo', 'none'] as const;
 export type EmergencyLocationMode = (typeof EMERGENCY_LOCATION_MODES)[number];
+/** The SIP-over-TLS and HTTPS ports when neither the store nor a flag gives one. */
+export const DEFAULT_TLS_PORT = 5061;
+export const DEFAULT_HTTPS_PORT = 8443;
 
 export interface Settings {
   /** SIP domain / realm; also the address written into phone configs. */
@@ -120,6 +123,10 @@ export interface Settings {
   digest?: DigestName[];
   /** Whether extension numbers may start with 0 (`0101`); absent: no. */
   allowLeadingZero?: boolean;
+  /** SIP over TLS port, used when hotdeskd has a certificate (`hotdesk settings set tls-port`); absent: 5061. `hotdeskd --tls-port` overrides it. */
+  tlsPort?: number;
+  /** HTTPS provisioning port, used when hotdeskd has a certificate; absent: 8443. `hotdeskd --https-port` overrides it. */
+  httpsPort?: number;
   /** The office's civic address (RFC 5139 fields), the base of every desk's location. Absent: not set. */
   civicAddress?: CivicAddress;
 }

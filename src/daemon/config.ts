@@ -10,8 +10,8 @@ export interface DaemonConfig {
   /** Data directory; `undefined` means the embedded default (resolved by the caller). */
   data: string | undefined;
   logLevel: string;
-  /** SIP over UDP and TCP; 0 picks a free port. */
-  sipPort: number;
+  /** SIP over UDP and TCP; `undefined` means the store's `sipPort` (5060 by default); 0 picks a free port. */
+  sipPort: number | undefined;
   bind: string;
   /** Address for Via/Contact/Record-Route when phones see hotdeskd at another address (NAT). */
   publicAddress: string | undefined;
@@ -27,14 +27,16 @@ export interface DaemonConfig {
   sipFloodLimit: number;
   /** SIP over TLS and HTTPS provisioning with this certificate and key (PEM files, read at start); `undefined`: off. */
   tls: { certFile: string; keyFile: string } | undefined;
-  /** SIP over TLS port (used with `tls`); 0 picks a free port. */
-  tlsPort: number;
-  /** HTTPS provisioning port (used with `tls`); 0 picks a free port. */
-  httpsPort: number;
+  /** SIP over TLS port (used with `tls`); `undefined`: the store's `tlsPort` (5061 by default); 0 picks a free port. */
+  tlsPort: number | undefined;
+  /** HTTPS provisioning port (used with `tls`); `undefined`: the store's `httpsPort` (8443 by default); 0 picks a free port. */
+  httpsPort: number | undefined;
   /** Connections at once from one address, for SIP over TCP/TLS and for HTTP(S) provisioning each. */
   connectionsPerAddress: number;
   /** Seconds a SIP TCP/TLS connection may carry no message before it is closed (the first within 30 s at most). */
   tcpIdleTimeout: number;
+  /** Store settings a flag or environment variable overrides: setting (`sip-port`) → what set it (`--sip-port`, `HOTDESK_SIP_PORT`). */
+  overridden: Record<string, string>;
 }
 
 export class ConfigError extends Error {
@@ -51,7 +53,7 @@ export function daemonProgram(version: string): Command {
     .description('hot-desking server: SIP registrar and proxy, login IVR, phone provisioning')
     .version(version)
     .option('--data <dir>', 'data directory (store, lock, control socket); env HOTDESK_DATA')
-    .option('--sip-port <port>', 'SIP port for UDP and TCP, 0 for any free port (default 5060); env HOTDESK_SIP_PORT')
+    .option('--sip-port <port>', 'SIP port for UDP and TCP, 0 for any free port (default: the store\'s, 5060); env HOTDESK_SIP_PORT')
     .option('--bind <address>', 'address to listen on (default 0.0.0.0); env HOTDESK_BIND')
     .option('--public-address <host>', 'address phones reach hotdeskd at, for Via/Record-Route behind NAT; env HOTDESK_PUBLIC_ADDRESS')
     .option('--digest <list>', 'digest algorithms offered office-wide: md5, sha-256,md5 or sha-256 (default: hotdesk settings digest, else md5); extensions and phone models may have their own; env HOTDESK_DIGEST')
@@ -60,8 +62,8 @@ export function daemonProgram(version: string): Command {
     .option('--sip-flood-limit <n>', 'SIP messages per second from one address before the rest are dropped, 0 for no limit (default 200); env HOTDESK_SIP_FLOOD_LIMIT')
     .option('--tls-cert <file>', 'PEM certificate (chain) for SIP over TLS and HTTPS provisioning, with --tls-key; env HOTDESK_TLS_CERT')
     .option('--tls-key <file>', 'PEM private key of --tls-cert; env HOTDESK_TLS_KEY')
-    .option('--tls-port <port>', 'SIP over TLS port, 0 for any free port (default 5061); env HOTDESK_TLS_PORT')
-    .option('--https-port <port>', 'HTTPS provisioning port, 0 for any free port (default 8443); env HOTDESK_HTTPS_PORT')
+    .option('--tls-port <port>', 'SIP over TLS port, 0 for any free port (default: the store\'s, 5061); env HOTDESK_TLS_PORT')
+    .option('--https-port <port>', 'HTTPS provisioning port, 0 for any free port (default: the store\'s, 8443); env HOTDESK_HTTPS_PORT')
     .option('--connections-per-address <n>', 'connections at once from one address, for SIP over TCP/TLS and for HTTP(S) each (default 64); env HOTDESK_CONNECTIONS_PER_ADDRESS')
     .option('--tcp-idle-timeout <seconds>', 'close a SIP TCP/TLS connection that carried no message for this long (default 3632: the longest registration, 3600, plus 32); the first must come within 30 s; env HOTDESK_TCP_IDLE_TIMEOUT')
     .option('--no-pnp', 'do not answer plug-and-play requests from factory-fresh phones; env HOTDESK_PNP=off')
@@ -101,8 +103,8 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
 
   const [logSetting, logLevel = 'info'] = pick(flags.logLevel, 'log-level');
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(logSetting, logLevel, LOG_LEVELS.join(', '));
-  const [portSetting, portText = '5060'] = pick(flags.sipPort, 'sip-port');
-  const sipPort = parsePort(portSetting, portText);
+  const [portSetting, portText] = pick(flags.sipPort, 'sip-port');
+  const sipPort = portText === undefined ? undefined : parsePort(portSetting, portText);
   const [bindSetting, bind = '0.0.0.0'] = pick(flags.bind, 'bind');
   if (!isIP(bind)) throw new ConfigError(bindSetting, bind, 'an IPv4 or IPv6 address');
   const [publicSetting, publicAddress] = pick(flags.publicAddress, 'public-address');
@@ -132,16 +134,21 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
     throw new ConfigError(setting, value, 'both --tls-cert and --tls-key (HOTDESK_TLS_CERT, HOTDESK_TLS_KEY) or neither');
   }
   const tls = certFile && keyFile ? { certFile, keyFile } : undefined;
-  const [tlsPortSetting, tlsPortText = '5061'] = pick(flags.tlsPort, 'tls-port');
-  const tlsPort = parsePort(tlsPortSetting, tlsPortText);
-  const [httpsSetting, httpsText = '8443'] = pick(flags.httpsPort, 'https-port');
-  const httpsPort = parsePort(httpsSetting, httpsText);
+  const [tlsPortSetting, tlsPortText] = pick(flags.tlsPort, 'tls-port');
+  const tlsPort = tlsPortText === undefined ? undefined : parsePort(tlsPortSetting, tlsPortText);
+  const [httpsSetting, httpsText] = pick(flags.httpsPort, 'https-port');
+  const httpsPort = httpsText === undefined ? undefined : parsePort(httpsSetting, httpsText);
   const [perAddressSetting, perAddressText = '64'] = pick(flags.connectionsPerAddress, 'connections-per-address');
   if (!/^\d{1,5}$/.test(perAddressText) || Number(perAddressText) < 1) throw new ConfigError(perAddressSetting, perAddressText, 'a whole number of connections, at least 1');
   const connectionsPerAddress = Number(perAddressText);
   const [idleSetting, idleText = '3632'] = pick(flags.tcpIdleTimeout, 'tcp-idle-timeout');
   if (!/^\d{1,6}$/.test(idleText) || Number(idleText) < 1) throw new ConfigError(idleSetting, idleText, 'a whole number of seconds, at least 1');
   const tcpIdleTimeout = Number(idleText);
+  const overridden: Record<string, string> = {};
+  if (sipPort !== undefined) overridden['sip-port'] = portSetting;
+  if (httpPort !== undefined) overridden['http-port'] = httpSetting;
+  if (tlsPort !== undefined) overridden['tls-port'] = tlsPortSetting;
+  if (httpsPort !== undefined) overridden['https-port'] = httpsSetting;
   return {
     data: flags.data ?? env['HOTDESK_DATA'],
     logLevel,
@@ -158,6 +165,7 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
     httpsPort,
     connectionsPerAddress,
     tcpIdleTimeout,
+    overridden,
   };
 }
 

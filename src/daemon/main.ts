@@ -15,7 +15,9 @@ import { provisioningUrl } from '../store/queries.js';
 import { allBindings } from '../sip/location.js';
 import { openStoreWriter, StoreFileError, type StoreWriter } from '../adapters/json-store.js';
 import { tryLock, unlock } from '../adapters/lock-file.js';
-import { startControlServer, type ControlResponse, type Pong, type SipBlock, type SipDigestFailure } from '../adapters/control-socket.js';
+import { startControlServer, type ControlResponse, type Pong, type Served, type SipBlock, type SipDigestFailure } from '../adapters/control-socket.js';
+import { cliCommand } from '../adapters/cli-command.js';
+import { DEFAULT_HTTPS_PORT, DEFAULT_TLS_PORT } from '../core/model.js';
 import { dataPaths, PACKAGE_ROOT, resolveDataDir, type DataPaths } from '../adapters/paths.js';
 import { loadCatalogue } from '../adapters/catalogue-files.js';
 import { sha256Models } from '../core/catalogue.js';
@@ -65,7 +67,8 @@ export interface DaemonOptions {
   /** Where to serve SIP; leave out to run without it (store and control socket only). */
   sip?: {
     bind: string;
-    port: number;
+    /** `undefined`: the store's `sipPort` setting; 0: any free port. */
+    port: number | undefined;
     publicAddress?: string;
     digest?: ('SHA-256' | 'MD5')[];
     /** RTP ports of the login voice menu; `{ min: 0, max: 0 }` takes any free port. Default 10000–10999. */
@@ -86,14 +89,26 @@ export interface DaemonOptions {
     authThrottle?: { source?: Partial<ThrottleOptions>; account?: Partial<ThrottleOptions> };
     /** Nonces whose counts are held at once (default NONCE_COUNTS_MAX_ENTRIES; tests shrink it to turn nonces stale by eviction). */
     maxNonceCounts?: number;
-    /** SIP over TLS on this port (0: any free one) with this certificate and key. */
-    tls?: { port: number; credentials: TlsCredentials };
+    /** SIP over TLS on this port (0: any free one; `undefined`: the store's `tlsPort`, else 5061) with this certificate and key. */
+    tls?: { port: number | undefined; credentials: TlsCredentials };
   };
   /**
    * Where to serve provisioning over HTTP (port 0: any free one); leave out to run without it.
    * With `https` also over HTTPS, and (with `sip.tls` too) phones' files point them at TLS and HTTPS.
    */
-  http?: { bind: string; port: number | undefined; publicAddress?: string; https?: { port: number; credentials: TlsCredentials }; maxConnectionsPerAddress?: number };
+  http?: {
+    bind: string;
+    port: number | undefined;
+    publicAddress?: string;
+    /** `port` undefined: the store's `httpsPort`, else 8443. */
+    https?: { port: number | undefined; credentials: TlsCredentials };
+    maxConnectionsPerAddress?: number;
+  };
+  /**
+   * Store settings a flag or environment variable overrides (setting → what set it), as
+   * reported to the CLI; default: `sip-port`/`http-port` when `sip.port`/`http.port` is given.
+   */
+  overridden?: Record<string, string>;
   /** Policy ticks every `tickMs` (default 15 s); `minuteMs` shortens a policy minute, the others the warning call (tests). */
   policies?: { tickMs?: number; minuteMs?: number; ringTimeoutMs?: number; keyWaitMs?: number };
 }
@@ -161,6 +176,28 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       ...(http && options.http ? { http: { host: options.http.bind, port: http.port } } : {}),
       ...(sip?.stack.transport.tlsPort !== undefined ? { sipTls: { host: sip.stack.transport.host, port: sip.stack.transport.tlsPort } } : {}),
       ...(http?.httpsPort !== undefined && options.http ? { https: { host: options.http.bind, port: http.httpsPort } } : {}),
+      served: served(),
+    });
+    const overridden =
+      options.overridden ??
+      Object.fromEntries([
+        ...(options.sip?.port !== undefined ? [['sip-port', '--sip-port']] : []),
+        ...(options.http?.port !== undefined ? [['http-port', '--http-port']] : []),
+        ...(options.sip?.tls && options.sip.tls.port !== undefined ? [['tls-port', '--tls-port']] : []),
+        ...(options.http?.https && options.http.https.port !== undefined ? [['https-port', '--https-port']] : []),
+      ]);
+    // Read from the store at start; the services keep them until a restart (doctor: "restart needed").
+    let fromStore: Served['fromStore'] = {};
+    const givenPublicAddress = options.sip?.publicAddress ?? options.http?.publicAddress;
+    const served = (): Served => ({
+      address: store.data.settings.address,
+      ...(givenPublicAddress !== undefined ? { publicAddress: givenPublicAddress } : {}),
+      ...(sip ? { sipPort: sip.stack.transport.port } : {}),
+      ...(http ? { httpPort: http.port } : {}),
+      ...(sip?.stack.transport.tlsPort !== undefined ? { tlsPort: sip.stack.transport.tlsPort } : {}),
+      ...(http?.httpsPort !== undefined ? { httpsPort: http.httpsPort } : {}),
+      fromStore,
+      overridden,
     });
     server = await startControlServer(paths.socket, async (request): Promise<ControlResponse> => {
       switch (request.kind) {
@@ -184,7 +221,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       // Listening on every address: phones are told the office address (settings) unless --public-address says otherwise.
       const wildcard = options.sip.bind === '0.0.0.0' || options.sip.bind === '::';
       const publicAddress = options.sip.publicAddress ?? (wildcard ? store.data.settings.address : undefined);
-      const { digest, rtpPorts = { min: 10000, max: 10999 }, checkSyncRetryMs, pnp = true, authThrottle, maxNonceCounts, ...listen } = options.sip;
+      const { digest, rtpPorts = { min: 10000, max: 10999 }, checkSyncRetryMs, pnp = true, authThrottle, maxNonceCounts, port = store.data.settings.sipPort, tls, ...rest } = options.sip;
+      const listen = {
+        ...rest,
+        port,
+        ...(tls ? { tls: { ...tls, port: tls.port ?? store.data.settings.tlsPort ?? DEFAULT_TLS_PORT } } : {}),
+      };
       reloadablePrompts = await loadReloadablePrompts(() => loadPromptLibrary({ overrideDir: join(paths.dir, 'prompts'), log: options.log }));
       const prompts = reloadablePrompts.library;
       const pool = createRtpPortPool({ bind: listen.bind, ...rtpPorts, log: options.log });
@@ -214,6 +256,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
             onAccountBlocked: (account, source) =>
               options.log.warn({ event: 'sip-account-blocked', account, lastSource: source }, 'SIP authentication blocked for this account from new addresses after repeated failures'),
           }),
+      }).catch((error: unknown) => {
+        // The port tried (the store's when no flag gave one), for the one-line refusal in run().
+        if (error instanceof Error) Object.assign(error, { sipPort: port, ...(listen.tls ? { tlsPort: listen.tls.port } : {}) });
+        throw error;
       });
     }
     const announcer = sip;
@@ -234,14 +280,21 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         log: options.log,
         overridesDir: join(paths.dir, 'templates'),
         ...(publicAddress ? { publicAddress } : {}),
-        ...(options.http.https ? { https: options.http.https } : {}),
+        ...(options.http.https
+          ? { https: { ...options.http.https, port: options.http.https.port ?? store.data.settings.httpsPort ?? DEFAULT_HTTPS_PORT } }
+          : {}),
         ...(options.http.maxConnectionsPerAddress !== undefined ? { maxConnectionsPerAddress: options.http.maxConnectionsPerAddress } : {}),
         ...(sip?.stack.transport.tlsPort !== undefined ? { sipTlsPort: sip.stack.transport.tlsPort } : {}),
+        ...(sip ? { sipPort: sip.stack.transport.port } : {}),
         onFetched: (phone) => sip?.phoneSync.fetched(phone),
         isRegistered: (address) => {
           const now = Date.now();
           return sip !== undefined && allBindings(sip.location()).some((binding) => binding.source.address === address && binding.expiresAt > now);
         },
+      }).catch((error: unknown) => {
+        // The HTTPS port tried (the store's when no flag gave one), for the one-line refusal in run().
+        if (error instanceof Error && options.http?.https) Object.assign(error, { httpsPort: options.http.https.port ?? store.data.settings.httpsPort ?? DEFAULT_HTTPS_PORT });
+        throw error;
       });
     }
     const sipService = sip;
@@ -260,6 +313,15 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     // Listening on every address without --public-address, the services took the address setting at start.
     const tookAddress = (listen: { bind: string; publicAddress?: string } | undefined): boolean =>
       Boolean(listen && !listen.publicAddress && (listen.bind === '0.0.0.0' || listen.bind === '::'));
+    fromStore = {
+      ...(tookAddress(options.sip) || tookAddress(options.http) ? { address: store.data.settings.address } : {}),
+      ...(options.sip && options.sip.port === undefined && sipService ? { sipPort: sipService.stack.transport.port } : {}),
+      ...(options.http && options.http.port === undefined && httpService ? { httpPort: httpService.port } : {}),
+      ...(options.sip?.tls && options.sip.tls.port === undefined && sipService?.stack.transport.tlsPort !== undefined
+        ? { tlsPort: sipService.stack.transport.tlsPort }
+        : {}),
+      ...(options.http?.https && options.http.https.port === undefined && httpService?.httpsPort !== undefined ? { httpsPort: httpService.httpsPort } : {}),
+    };
     const reload = createReloader({
       storeFile: paths.store,
       store: service,
@@ -268,6 +330,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       fixedAtStart: {
         ...(tookAddress(options.sip) || tookAddress(options.http) ? { address: store.data.settings.address } : {}),
         ...(options.http && options.http.port === undefined && httpService ? { httpPort: httpService.port } : {}),
+        ...(fromStore.sipPort !== undefined ? { sipPort: fromStore.sipPort } : {}),
       },
       afterStore: () => sipService?.reconcile(),
     });
@@ -342,6 +405,8 @@ function withoutToken(url: string): string {
 
 function banner(daemon: Daemon): string {
   const { settings, phones, extensions } = daemon.store.data;
+  // Not bare `hotdesk`: after `npm start` in a checkout it is not on PATH.
+  const hotdesk = cliCommand({ dataDir: daemon.paths.dir });
   const lines = [
     `hotdeskd running (pid ${process.pid})`,
     `  data:     ${daemon.paths.store}`,
@@ -353,10 +418,10 @@ function banner(daemon: Daemon): string {
   ];
   if (extensions.length === 0 || phones.length === 0) {
     lines.push('', 'Next steps for a new office:');
-    if (extensions.length === 0) lines.push('  hotdesk extension add 100 --name "Ada Lovelace" --password <sip-secret> --pin <pin> --hotdesk');
-    if (phones.length === 0) lines.push('  hotdesk add-phone --model yealink-t54w --mac 00:15:65:aa:bb:cc   (hotdesk models lists the models)');
+    if (extensions.length === 0) lines.push(`  ${hotdesk} extension add 100 --name "Ada Lovelace" --password <sip-secret> --pin <pin> --hotdesk`);
+    if (phones.length === 0) lines.push(`  ${hotdesk} add-phone --model yealink-t54w --mac 00:15:65:aa:bb:cc   (${hotdesk} models lists the models)`);
   }
-  lines.push(`  address phones are given: ${settings.address} (change with hotdesk settings set address HOST)`, 'Press Ctrl-C to stop.');
+  lines.push(`  address phones are given: ${settings.address} (change with ${hotdesk} settings set address HOST)`, 'Press Ctrl-C to stop.');
   return `${lines.join('\n')}\n`;
 }
 
@@ -390,6 +455,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       dataDir: resolveDataDir(config.data, env),
       log,
       version,
+      overridden: config.overridden,
       sip: {
         bind: config.bind,
         port: config.sipPort,
@@ -416,19 +482,22 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       return 1;
     }
     // The system said no (EACCES on the data directory, a port in use…): one line naming what, no stack trace.
-    const failure = error as NodeJS.ErrnoException & { port?: number };
+    const failure = error as NodeJS.ErrnoException & { port?: number; sipPort?: number; tlsPort?: number; httpsPort?: number };
+    const sipPort = failure.sipPort ?? config.sipPort;
+    const tlsPort = failure.tlsPort ?? config.tlsPort;
+    const httpsPort = failure.httpsPort ?? config.httpsPort;
     if (failure.code === 'EADDRINUSE' || (failure.code === 'EACCES' && (failure.syscall === 'bind' || failure.syscall === 'listen'))) {
       const what = failure.code === 'EADDRINUSE' ? 'the port is in use (another hotdeskd or PBX?)' : 'permission denied';
-      const http = failure.port !== undefined && failure.port !== config.sipPort && failure.syscall === 'listen';
-      const secure = config.tls && failure.syscall === 'listen' && failure.port !== config.sipPort && failure.port !== config.httpPort;
+      const http = failure.port !== undefined && failure.sipPort === undefined && failure.syscall === 'listen';
+      const secure = config.tls && failure.syscall === 'listen' && failure.port !== sipPort && failure.port !== config.httpPort;
       const [service, port, flag] =
-        secure && failure.port === config.tlsPort
-          ? ['SIP over TLS', config.tlsPort, '--tls-port']
-          : secure && failure.port === config.httpsPort
-            ? ['HTTPS provisioning', config.httpsPort, '--https-port']
+        secure && failure.port === tlsPort
+          ? ['SIP over TLS', tlsPort, '--tls-port']
+          : secure && failure.port === httpsPort
+            ? ['HTTPS provisioning', httpsPort, '--https-port']
             : http
               ? ['HTTP provisioning', failure.port, '--http-port']
-              : ['SIP', config.sipPort, '--sip-port'];
+              : ['SIP', sipPort, '--sip-port'];
       process.stderr.write(`hotdeskd: cannot listen for ${service} on ${config.bind}:${port}: ${what}; choose another with ${flag}\n`);
       return 1;
     }

@@ -77,9 +77,9 @@ export interface ReloaderOptions {
   prompts?: ReloadablePrompts;
   /**
    * Settings the running services took at start: `address` when it became the
-   * address SIP and HTTP announce, `httpPort` when HTTP listens on the store's port.
+   * address SIP and HTTP announce, `httpPort`/`sipPort` when HTTP/SIP listens on the store's port.
    */
-  fixedAtStart?: { address?: string; httpPort?: number };
+  fixedAtStart?: { address?: string; httpPort?: number; sipPort?: number };
   /** Called after the store file was adopted (re-provision phones that lag). */
   afterStore?: () => void;
 }
@@ -118,12 +118,15 @@ export function createReloader(options: ReloaderOptions): () => Promise<ReloadRe
       if (!adopted) continue; // hotdeskd wrote in between (a registration): read the file again.
       report.reloaded.push('store');
       report.storeChanges.push(...changes);
-      const { address, httpPort } = options.fixedAtStart ?? {};
+      const { address, httpPort, sipPort } = options.fixedAtStart ?? {};
       if (address !== undefined && fresh.settings.address !== address) {
         report.restartNeeded.push(`settings.address: SIP and HTTP keep announcing ${address} until hotdeskd restarts`);
       }
       if (httpPort !== undefined && fresh.settings.httpPort !== httpPort) {
         report.restartNeeded.push(`settings.httpPort: provisioning keeps listening on port ${httpPort} until hotdeskd restarts`);
+      }
+      if (sipPort !== undefined && fresh.settings.sipPort !== sipPort) {
+        report.restartNeeded.push(`settings.sipPort: SIP keeps listening on port ${sipPort} until hotdeskd restarts`);
       }
       options.afterStore?.();
       return;

@@ -88,6 +88,8 @@ export type Change =
       sipDomain?: string;
       httpPort?: number;
       sipPort?: number;
+      tlsPort?: number;
+      httpsPort?: number;
       defaultLanguage?: Language;
       timeZone?: string;
       allowLeadingZero?: boolean;
@@ -215,6 +217,13 @@ function addPhone(data: StoreData, change: Extract<Change, { kind: 'add-phone' }
   });
 }
 
+/** `; 101 (Ada Lovelace) was logged in on it and is logged out`, or nothing for an idle phone. */
+function loggedOut(data: StoreData, extension: string | undefined): string {
+  if (extension === undefined) return '';
+  const name = data.extensions.find((ext) => ext.number === extension)?.name;
+  return `; ${extension}${name ? ` (${name})` : ''} was logged in on it and is logged out`;
+}
+
 function removePhone(data: StoreData, target: string, context: ChangeContext): Outcome<Applied> {
   const phone = findPhone(data, target);
   if (!phone) return fail(refuse('unknown-phone', { value: target }));
@@ -222,7 +231,7 @@ function removePhone(data: StoreData, target: string, context: ChangeContext): O
   const detail = phone.session ? `was logged in as ${phone.session.extension}` : undefined;
   return ok({
     data: withAudit(next, audit('phone-removed', context, { phone: phone.name, ...(detail ? { detail } : {}) })),
-    result: done(`removed ${phone.name}`),
+    result: done(`removed ${phone.name}${loggedOut(data, phone.session?.extension)}`),
   });
 }
 
@@ -488,7 +497,7 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
         if ((name === 'address' || name === 'sipDomain') && checkHostAddress(String(value))) {
           return fail(refuse('invalid-setting', { name: settingName(name), value: String(value), expected: checkHostAddress(String(value))! }));
         }
-        if ((name === 'httpPort' || name === 'sipPort') && !(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535)) {
+        if ((name === 'httpPort' || name === 'sipPort' || name === 'tlsPort' || name === 'httpsPort') && !(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535)) {
           return fail(refuse('invalid-setting', { name: settingName(name), value: String(value), expected: 'a port from 1 to 65535' }));
         }
       }

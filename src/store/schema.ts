@@ -68,6 +68,10 @@ const settings = z.object({
   allowLeadingZero: z.boolean().optional(),
   /** Optional: the office's civic address for emergency calls. */
   civicAddress: civicAddress.optional(),
+  /** Optional: SIP over TLS port when hotdeskd serves TLS (absent: 5061). */
+  tlsPort: z.number().int().min(1).max(65535).optional(),
+  /** Optional: HTTPS provisioning port when hotdeskd serves TLS (absent: 8443). */
+  httpsPort: z.number().int().min(1).max(65535).optional(),
 });
 
 const extension = z.object({

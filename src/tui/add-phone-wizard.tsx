@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { Catalogue, PhoneModel } from '../core/catalogue.js';
 import { formatMac } from '../core/mac.js';
 import { CONNECTION_MODES, type ConnectionMode } from '../core/model.js';
-import type { AddPhoneWizardState } from './add-phone-wizard-state.js';
+import { ambiguousModels, type AddPhoneWizardState } from './add-phone-wizard-state.js';
 import { checkMacInput } from './check-mac-input.js';
 import { checkSbcAddress } from '../core/sbc-address.js';
 import { filterModels } from './filter-models.js';
@@ -14,6 +14,8 @@ export interface AddPhoneWizardProps {
   catalogue: Catalogue;
   onDone: (answer: WizardAnswer | undefined) => void;
   isActive?: boolean;
+  /** MACs of the phones already in the pool (normalised, `001565aabbcc`) → their names: refused as they are typed. */
+  taken?: ReadonlyMap<string, string>;
 }
 
 /** Models listed at once; the list scrolls with the highlight. */
@@ -49,7 +51,7 @@ function Verdict({ problem, tried, valid }: { problem: string | undefined; tried
   return <Text color={tried ? 'red' : 'yellow'}>  ✗ {problem}</Text>;
 }
 
-function ModelList({ catalogue, filter, highlighted }: { catalogue: Catalogue; filter: string; highlighted: number }) {
+function ModelList({ catalogue, filter, highlighted, asked }: { catalogue: Catalogue; filter: string; highlighted: number; asked: boolean }) {
   const models = filterModels(catalogue, filter);
   const start = Math.max(0, Math.min(highlighted - Math.floor(LIST_ROWS / 2), models.length - LIST_ROWS));
   const shown = models.slice(start, start + LIST_ROWS);
@@ -58,6 +60,11 @@ function ModelList({ catalogue, filter, highlighted }: { catalogue: Catalogue; f
       <Field label="Model:" value={filter} />
       <Text dimColor>  type to filter, ↑↓ choose, Enter picks</Text>
       {models.length === 0 && <Text color="yellow">  no model matches "{filter}" (Backspace to widen)</Text>}
+      {asked && (
+        <Text color="yellow">
+          {'  '}"{filter}" is not one model but {ambiguousModels(catalogue, filter).length}: which one? ↑↓ choose, Enter picks the highlighted one
+        </Text>
+      )}
       {start > 0 && <Text dimColor>  … {start} more above</Text>}
       {shown.map((model, i) => {
         const selected = start + i === highlighted;
@@ -73,12 +80,12 @@ function ModelList({ catalogue, filter, highlighted }: { catalogue: Catalogue; f
   );
 }
 
-function WizardStep({ state, catalogue }: { state: AddPhoneWizardState; catalogue: Catalogue }) {
+function WizardStep({ state, catalogue, taken }: { state: AddPhoneWizardState; catalogue: Catalogue; taken: ReadonlyMap<string, string> | undefined }) {
   switch (state.step) {
     case 'model':
-      return <ModelList catalogue={catalogue} filter={state.filter} highlighted={state.highlighted} />;
+      return <ModelList catalogue={catalogue} filter={state.filter} highlighted={state.highlighted} asked={state.asked === true} />;
     case 'mac': {
-      const verdict = checkMacInput(state.mac);
+      const verdict = checkMacInput(state.mac, taken);
       return (
         <Box flexDirection="column">
           <Picked label="Model:" value={state.model} />
@@ -114,18 +121,19 @@ function WizardStep({ state, catalogue }: { state: AddPhoneWizardState; catalogu
     case 'done':
       return <Text color="green">Adding {state.answer.model}, MAC {state.answer.mac}…</Text>;
     case 'cancelled':
-      return <Text dimColor>Cancelled.</Text>;
+      // The one line that says so: the CLI adds none after it (the dashboard replaces this view with its own message).
+      return <Text dimColor>Cancelled, nothing added.</Text>;
   }
 }
 
-export function AddPhoneWizard({ catalogue, onDone, isActive = true }: AddPhoneWizardProps) {
-  const state = useAddPhoneWizard({ catalogue, onDone, isActive });
+export function AddPhoneWizard({ catalogue, onDone, isActive = true, taken }: AddPhoneWizardProps) {
+  const state = useAddPhoneWizard({ catalogue, onDone, isActive, ...(taken ? { taken } : {}) });
   return (
     <Box flexDirection="column">
       <Text>
         <Text bold>Add a hot-desk phone</Text> <Text dimColor>(Esc cancels)</Text>
       </Text>
-      <WizardStep state={state} catalogue={catalogue} />
+      <WizardStep state={state} catalogue={catalogue} taken={taken} />
     </Box>
   );
 }

@@ -5,9 +5,15 @@ export type MacVerdict = { ok: true; mac: string } | { ok: false; problem: strin
 
 const MAC_DIGITS = 12;
 
-/** Checks with `parseMac`; when it refuses, says why in words a person can act on. */
-export function checkMacInput(text: string): MacVerdict {
+/**
+ * Checks with `parseMac`; when it refuses, says why in words a person can act on.
+ * `taken`: MACs of the phones already in the pool (normalised) → their names; one of
+ * them is refused at once, not when the phone is added.
+ */
+export function checkMacInput(text: string, taken: ReadonlyMap<string, string> = new Map()): MacVerdict {
   const mac = parseMac(text);
+  const owner = mac === undefined ? undefined : taken.get(mac);
+  if (mac && owner !== undefined) return { ok: false, problem: `${owner} already has this MAC (hotdesk remove-phone ${owner} first to replace it)` };
   if (mac) return { ok: true, mac };
   const value = text.trim();
   if (value === '') return { ok: false, problem: 'type 12 hex digits, e.g. 00:15:65:aa:bb:cc' };

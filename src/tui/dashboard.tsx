@@ -69,6 +69,7 @@ export function Dashboard({ source, catalogue, submit, newIdlePassword, describe
   const rows = useMemo(() => (data ? statusRows(data, catalogue) : []), [data, catalogue]);
   const warnings = useMemo(() => (data ? statusWarnings(data) : []), [data]);
   const alerts = useEmergencyAlerts(data);
+  const taken = useMemo(() => new Map((data?.phones ?? []).map((phone) => [phone.mac, phone.name])), [data]);
   const size = useTerminalSize();
   // PgUp/PgDn move by the rows on screen, known only once this render has laid them out.
   const page = useRef(1);
@@ -81,7 +82,7 @@ export function Dashboard({ source, catalogue, submit, newIdlePassword, describe
   page.current = Math.max(1, tableHeight - 2);
 
   let body;
-  if (view.kind === 'add-phone') body = <AddPhoneWizard catalogue={catalogue} onDone={onWizardDone} />;
+  if (view.kind === 'add-phone') body = <AddPhoneWizard catalogue={catalogue} onDone={onWizardDone} taken={taken} />;
   else if (view.kind === 'keys' && data) body = <KeyPreviewView preview={buildKeyPreview(data, catalogue, view.phone)} />;
   else if (loaded.kind === 'loading') body = <Text dimColor>reading the store…</Text>;
   else if (data) {

@@ -22,14 +22,19 @@ const terminal = (io: Io): RenderOptions => ({
   stderr: io.stderr as NodeJS.WriteStream,
 });
 
-/** The add-phone wizard; resolves to the answer, or `undefined` after Esc or Ctrl-C. */
-export async function runAddPhoneWizard(catalogue: Catalogue, io: Io): Promise<WizardAnswer | undefined> {
-  let answer: WizardAnswer | undefined;
+/**
+ * The add-phone wizard; resolves to the answer, `'cancelled'` after Esc (its last frame
+ * said so), or `undefined` after Ctrl-C (nothing said yet).
+ * `taken`: MACs of the phones already in the pool → their names.
+ */
+export async function runAddPhoneWizard(catalogue: Catalogue, io: Io, taken: ReadonlyMap<string, string> = new Map()): Promise<WizardAnswer | 'cancelled' | undefined> {
+  let answer: WizardAnswer | 'cancelled' | undefined;
   const app = render(
     createElement(AddPhoneWizard, {
       catalogue,
+      taken,
       onDone: (given: WizardAnswer | undefined) => {
-        answer = given;
+        answer = given ?? 'cancelled';
         // Let the final frame ("Adding …" / "Cancelled.") paint before leaving.
         setImmediate(() => app.unmount());
       },

@@ -22,11 +22,15 @@ export interface AddPhoneWizardOptions {
   onDone: (answer: WizardAnswer | undefined) => void;
   /** Listen to the keyboard; default true. */
   isActive?: boolean;
+  /** MACs of the phones already in the pool (normalised) → their names. */
+  taken?: ReadonlyMap<string, string>;
 }
 
-export function useAddPhoneWizard({ catalogue, onDone, isActive = true }: AddPhoneWizardOptions): AddPhoneWizardState {
+const NONE_TAKEN: ReadonlyMap<string, string> = new Map();
+
+export function useAddPhoneWizard({ catalogue, onDone, isActive = true, taken = NONE_TAKEN }: AddPhoneWizardOptions): AddPhoneWizardState {
   const [state, dispatch] = useReducer(
-    (current: AddPhoneWizardState, event: AddPhoneWizardEvent) => applyWizardEvent(current, event, catalogue),
+    (current: AddPhoneWizardState, event: AddPhoneWizardEvent) => applyWizardEvent(current, event, catalogue, taken),
     initialWizardState,
   );
   useInput(

@@ -27,7 +27,17 @@ function healthy(edit: (facts: InstallationFacts) => InstallationFacts = (facts)
     cliVersion: '1.2.0',
     storeFile: '/var/lib/hotdesk/hotdesk.json',
     store: { kind: 'ok', data: office((data) => withNotify({ ...data, settings: { ...data.settings, trunk: { uri: 'sip:pbx.example.net' } } }, ['100'])), mode: 0o100600 },
-    daemon: { kind: 'running', pong: { pid: 42, version: '1.2.0', sip: { host: '0.0.0.0', port: 5060 }, http: { host: '0.0.0.0', port: 8088 } } },
+    daemon: {
+      kind: 'running',
+      pong: {
+        pid: 42,
+        version: '1.2.0',
+        sip: { host: '0.0.0.0', port: 5060 },
+        http: { host: '0.0.0.0', port: 8088 },
+        served: { address: '192.0.2.10', sipPort: 5060, httpPort: 8088, fromStore: { sipPort: 5060, httpPort: 8088 }, overridden: {} },
+      },
+    },
+    localAddresses: ['127.0.0.1', '192.0.2.10', '::1'],
     sip: { target: 'udp 127.0.0.1:5060', result: { kind: 'answered', status: 200, reason: 'OK', ms: 1 } },
     http: { url: 'http://127.0.0.1:8088/', result: { kind: 'answered', status: 404, ms: 1 } },
     trunk: { uri: 'sip:pbx.example.net', result: { kind: 'answered', status: 200, reason: 'OK', ms: 20, date: 'Sun, 22 Nov 2026 08:00:05 GMT' } },
@@ -53,7 +63,7 @@ t.test('a healthy installation passes every check', async (t) => {
   const checks = checkInstallation(healthy(), catalogue);
   t.same(
     checks.map((check) => check.name),
-    ['daemon', 'sip', 'http', 'store', 'address', 'trunk', 'dial-codes', 'phones', 'pin-alerts', 'time-zone', 'emergency-dialling', 'emergency-location', 'clock'],
+    ['daemon', 'sip', 'http', 'store', 'ports', 'address', 'trunk', 'dial-codes', 'phones', 'pin-alerts', 'time-zone', 'emergency-dialling', 'emergency-location', 'clock'],
   );
   t.same(checks.filter((check) => check.status !== 'ok'), []);
   t.equal(doctorExitCode(checks), 0);
@@ -85,6 +95,14 @@ const rows: [string, InstallationFacts, string, DoctorCheck['status'], RegExp, R
   ['trunk over TLS', healthy((f) => ({ ...f, trunk: { uri: 'sips:pbx.example.net', skipped: 'sips: (TLS) is not probed' } })), 'trunk', 'warning', /not checked: sips/, /test call/],
   ['no trunk', withData(healthy(), (d) => ({ ...d, settings: { ...d.settings, trunk: null } })), 'trunk', 'warning', /no trunk: emergency numbers \(112, 911\)/, /hotdesk trunk set/],
   ['loopback address', withData(healthy(), (d) => ({ ...d, settings: { ...d.settings, address: '127.0.0.1' } })), 'address', 'problem', /told to reach hotdeskd at 127\.0\.0\.1/, /hotdesk settings set address/],
+  ['address not this machine’s', withData(healthy(), (d) => ({ ...d, settings: { ...d.settings, address: '192.168.1.10' } })), 'address', 'warning', /192\.168\.1\.10, which is not an address of this machine \(this machine has 192\.0\.2\.10\)/, /hotdesk settings set address 192\.0\.2\.10, then restart hotdeskd; behind NAT, start hotdeskd with --public-address 192\.168\.1\.10/],
+  ['a host name of another machine', withData(healthy((f) => ({ ...f, addressResolves: ['198.51.100.7'] })), (d) => ({ ...d, settings: { ...d.settings, address: 'pbx.example.net' } })), 'address', 'warning', /pbx\.example\.net, which resolves to 198\.51\.100\.7, not an address of this machine/, /settings set address 192\.0\.2\.10/],
+  ['a port changed since the start', withData(healthy(), (d) => ({ ...d, settings: { ...d.settings, httpPort: 8090 } })), 'ports', 'problem', /^restart needed: http-port is 8090 in the store, hotdeskd listens on 8088$/, /^restart hotdeskd: systemctl restart hotdeskd \(or undo the change: hotdesk settings set http-port 8088 \(to keep 8088\)\)$/],
+  ['the address changed since the start', withData(
+    healthy((f) => (f.daemon.kind === 'running' && f.daemon.pong.served ? { ...f, localAddresses: ['192.0.2.10', '192.0.2.11'], daemon: { ...f.daemon, pong: { ...f.daemon.pong, served: { ...f.daemon.pong.served, fromStore: { address: '192.0.2.10' } } } } } : f)),
+    (d) => ({ ...d, settings: { ...d.settings, address: '192.0.2.11' } }),
+  ), 'ports', 'problem', /^restart needed: address is 192\.0\.2\.11 in the store, hotdeskd announces 192\.0\.2\.10 in SIP$/, /systemctl restart hotdeskd/],
+  ['an older hotdeskd writing the stored port', healthy((f) => ({ ...f, daemon: { kind: 'running', pong: { pid: 42, version: '1.2.0', sip: { host: '0.0.0.0', port: 5070 }, http: { host: '0.0.0.0', port: 8088 } } } })), 'ports', 'problem', /phones' files carry sip-port 5060 \(hotdeskd listens on 5070\)/, /hotdesk settings set sip-port 5070, then restart hotdeskd/],
   ['dial-code conflict', withData(healthy(), (d) => ({ ...d, settings: { ...d.settings, dialCodes: { ...d.settings.dialCodes, intercom: '*70' } } })), 'dial-codes', 'problem', /intercom=\*70 start with \*7/, /hotdesk dial-codes remove intercom/],
   ['phones out of step', withData(healthy(), (d) => ({ ...d, phones: [phone('HD0001', 3, 3), phone('HD0002', 1, 2)] })), 'phones', 'warning', /1 phone\(s\) out of step .*: HD0002$/, /hotdesk provisioning/],
   ['no one told of emergency calls', withData(healthy(), (d) => withNotify(d, [])), 'emergency-dialling', 'warning', /nobody on site is told/, /hotdesk emergency notify add/],
@@ -120,6 +138,26 @@ t.test('with no daemon, its ports are not judged; with no store, only the clock 
   t.notOk(find(noDaemon, 'http'));
   const bare = checkInstallation(healthy((f) => ({ ...f, store: { kind: 'missing' }, daemon: { kind: 'absent' } })), catalogue);
   t.same(bare.map((check) => check.name), ['daemon', 'store', 'clock']);
+});
+
+t.test('ports a flag overrides are fine; an address set as --public-address is too', async (t) => {
+  const facts = healthy((f) => ({
+    ...f,
+    daemon: {
+      kind: 'running',
+      pong: {
+        pid: 42,
+        version: '1.2.0',
+        sip: { host: '0.0.0.0', port: 15460 },
+        http: { host: '0.0.0.0', port: 18460 },
+        served: { address: '203.0.113.5', publicAddress: '203.0.113.5', sipPort: 15460, httpPort: 18460, fromStore: {}, overridden: { 'sip-port': '--sip-port', 'http-port': 'HOTDESK_HTTP_PORT' } },
+      },
+    },
+  }));
+  const checks = checkInstallation(withData(facts, (d) => ({ ...d, settings: { ...d.settings, address: '203.0.113.5' } })), catalogue);
+  t.match(find(checks, 'ports'), { status: 'ok', message: "phones' files carry the ports hotdeskd listens on: SIP 15460 (UDP and TCP), HTTP 18460 (--sip-port 15460 over the stored sip-port 5060, HOTDESK_HTTP_PORT 18460 over the stored http-port 8088)" });
+  t.match(find(checks, 'address'), { status: 'ok', message: /203\.0\.113\.5, its --public-address/ });
+  t.equal(doctorExitCode(checks), 0);
 });
 
 t.test('an active failed-PIN burst is a warning', async (t) => {

@@ -190,14 +190,29 @@ t.test('settings', async (t) => {
   const before = await runCli(paths.dir, ['settings', '--json']);
   t.same([before.code, before.stderr], [0, '']);
   const shown = JSON.parse(before.stdout) as Record<string, unknown>;
-  t.same(Object.keys(shown).sort(), ['address', 'defaultLanguage', 'digest', 'emergencyCallbackMinutes', 'httpPort', 'provisioningUrl', 'sipDomain', 'sipPort', 'timeZone']);
+  t.same(Object.keys(shown).sort(), [
+    'address',
+    'defaultLanguage',
+    'digest',
+    'emergencyCallbackMinutes',
+    'httpPort',
+    'httpsPort',
+    'provisioningUrl',
+    'served',
+    'sipDomain',
+    'sipPort',
+    'timeZone',
+    'tlsPort',
+  ]);
+  t.equal(shown['served'], null, 'no hotdeskd: nothing served');
   t.equal(shown['digest'], 'md5', 'out of the box: MD5 only');
 
   const changes: [string, string, string][] = [
     ['address', '10.0.0.5', 'settings updated: address\n'],
     ['sip-domain', 'office.example.net', 'settings updated: sip-domain\n'],
-    ['http-port', '8080', 'settings updated: http-port\nhttp-port takes effect when hotdeskd restarts (systemctl restart hotdeskd); until then phones keep the port it listens on\n'],
-    ['sip-port', '5070', 'settings updated: sip-port\nsip-port takes effect when hotdeskd restarts (systemctl restart hotdeskd); until then phones keep the port it listens on\n'],
+    ['http-port', '8080', 'settings updated: http-port\nhttp-port 8080: hotdeskd listens on it when it starts (unless its --http-port or HOTDESK_HTTP_PORT says otherwise)\n'],
+    ['sip-port', '5070', 'settings updated: sip-port\nsip-port 5070: hotdeskd listens on it when it starts (unless its --sip-port or HOTDESK_SIP_PORT says otherwise)\n'],
+    ['tls-port', '5062', 'settings updated: tls-port\ntls-port 5062: hotdeskd listens on it when it starts (unless its --tls-port or HOTDESK_TLS_PORT says otherwise)\n'],
     ['language', 'de', 'settings updated: language\n'],
     ['time-zone', 'Europe/Rome', 'settings updated: time-zone\n'],
     ['leading-zero', 'yes', 'settings updated: leading-zero\n'],
@@ -210,9 +225,13 @@ t.test('settings', async (t) => {
   t.same([text.code, text.stderr], [0, '']);
   t.match(text.stdout, /^address\s+10\.0\.0\.5$/m);
   t.match(text.stdout, /^time-zone\s+Europe\/Rome$/m);
-  // Every row is spelled as settings set takes it.
-  t.same(text.stdout.split('\n').filter(Boolean).map((line) => line.split(/\s+/)[0]), ['address', 'sip-domain', 'http-port', 'sip-port', 'language', 'time-zone', 'leading-zero', 'digest', 'emergency-callback-minutes', 'provisioning-url']);
+  // Every row is spelled as settings set takes it; with no hotdeskd, a last line says they are the stored ones.
+  const shownLines = text.stdout.split('\n').filter(Boolean);
+  t.same(shownLines.slice(0, -1).map((line) => line.split(/\s+/)[0]), ['address', 'sip-domain', 'http-port', 'sip-port', 'tls-port', 'https-port', 'language', 'time-zone', 'leading-zero', 'digest', 'emergency-callback-minutes', 'provisioning-url']);
+  t.match(shownLines.at(-1), /^hotdeskd is not running: these are the stored settings/);
   t.match(text.stdout, /^sip-port\s+5070$/m);
+  t.match(text.stdout, /^tls-port\s+5062$/m);
+  t.match(text.stdout, /^https-port\s+8443$/m, 'an unset https-port shows its default');
   t.match(text.stdout, /^provisioning-url\s+http:\/\/10\.0\.0\.5:8080\/provisioning\/[\w-]+\/$/m);
   t.same([json.code, json.stderr], [0, '']);
   t.match(JSON.parse(json.stdout), {
@@ -234,7 +253,7 @@ t.test('settings', async (t) => {
     [['settings', 'set', 'address', 'bad host!'], 1, /^hotdesk: address: "bad host!" is not valid \(expected an IPv4 address, an IPv6 address or a host name\)\n$/],
     [['settings', 'set', 'address', '999.1.1.1'], 1, /^hotdesk: address: "999\.1\.1\.1" is not valid \(expected an IPv4 address, an IPv6 address or a host name\)\n$/],
     [['settings', 'set', 'sip-port', '0'], 1, /^hotdesk: sip-port: "0" is not valid \(expected a port from 1 to 65535\)\n$/],
-    [['settings', 'set', 'colour', 'red'], 2, /^hotdesk: unknown setting "colour" \(settable: address, sip-domain, http-port, sip-port, language, time-zone, leading-zero, digest, emergency-callback-minutes, civic-address\)\n$/],
+    [['settings', 'set', 'colour', 'red'], 2, /^hotdesk: unknown setting "colour" \(settable: address, sip-domain, http-port, sip-port, tls-port, https-port, language, time-zone, leading-zero, digest, emergency-callback-minutes, civic-address\)\n$/],
     [['settings', 'set', 'address'], 2, /missing required argument 'value'/],
   ];
   const results = await Promise.all(refused.map(([args]) => runCli(paths.dir, args)));

@@ -46,7 +46,13 @@ t.test('show, set and remove the provisioning credentials', async (t) => {
   t.notMatch(await readFile(paths.store, 'utf8'), /correct horse/, 'the password is not stored');
 
   const json = await hotdesk(paths.dir, ['provisioning', '--json']);
-  t.same(JSON.parse(json.stdout), { provisioningUrl: url, dhcpOption66: url, auth: { username: 'phones', realm: 'hotdesk provisioning', algorithms: ['MD5', 'SHA-256'] } });
+  t.same(JSON.parse(json.stdout), {
+    provisioningUrl: url,
+    dhcpOption66: url,
+    auth: { username: 'phones', realm: 'hotdesk provisioning', algorithms: ['MD5', 'SHA-256'] },
+    sipServer: '192.0.2.10:5060',
+    source: 'store',
+  });
   t.match((await hotdesk(paths.dir, ['provisioning'])).stdout, /^authentication {5}on: HTTP digest, user phones/m);
 
   const added = await hotdesk(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', '001565aabbcc']);

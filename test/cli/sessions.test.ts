@@ -203,3 +203,13 @@ t.test('audit in every format, and --since', async (t) => {
   );
   t.ok((await readFile(paths.store, 'utf8')).length > 0);
 });
+
+t.test('remove-phone of a phone in use names the user it logs out', async (t) => {
+  const paths = await tempData(t);
+  await seedOffice(paths);
+  t.equal((await runCli(paths.dir, ['login', '101', '--phone', 'HD0002'])).code, 0);
+  const inUse = await runCli(paths.dir, ['remove-phone', 'HD0002']);
+  t.same([inUse.code, inUse.stdout, inUse.stderr], [0, 'removed HD0002; 101 (Alan Turing) was logged in on it and is logged out\n', '']);
+  const idle = await runCli(paths.dir, ['remove-phone', 'HD0001']);
+  t.same([idle.code, idle.stdout, idle.stderr], [0, 'removed HD0001\n', ''], 'an idle phone: nobody to name');
+});

@@ -6,9 +6,9 @@ const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseDaemonConfig
 
 t.test('defaults', async (t) => {
   const config = parse([]);
-  t.match(config, { sipPort: 5060, bind: '0.0.0.0', rtpPorts: { min: 10000, max: 10999 }, httpPort: undefined, pnp: true, sipFloodLimit: 200, logLevel: 'info' });
+  t.match(config, { sipPort: undefined, bind: '0.0.0.0', rtpPorts: { min: 10000, max: 10999 }, httpPort: undefined, pnp: true, sipFloodLimit: 200, logLevel: 'info' });
   t.equal(config.digest, undefined, 'no flag: the store setting, else MD5 only');
-  t.match(config, { tls: undefined, tlsPort: 5061, httpsPort: 8443 }, 'TLS off unless a certificate and key are given');
+  t.match(config, { tls: undefined, tlsPort: undefined, httpsPort: undefined }, 'TLS off unless a certificate and key are given; its ports: the store\'s, else 5061 and 8443');
   t.match(config, { connectionsPerAddress: 64, tcpIdleTimeout: 3632 }, 'connection limits');
 });
 
@@ -25,7 +25,7 @@ t.test('flags and environment', async (t) => {
     [[], { HOTDESK_PNP: 'off' }, { pnp: false }],
     [[], { HOTDESK_PNP: 'on' }, { pnp: true }],
     [['--digest', 'md5'], {}, { digest: ['MD5'] }],
-    [['--tls-cert', 'c.pem', '--tls-key', 'k.pem'], {}, { tls: { certFile: 'c.pem', keyFile: 'k.pem' }, tlsPort: 5061, httpsPort: 8443 }],
+    [['--tls-cert', 'c.pem', '--tls-key', 'k.pem'], {}, { tls: { certFile: 'c.pem', keyFile: 'k.pem' }, tlsPort: undefined, httpsPort: undefined }],
     [[], { HOTDESK_TLS_CERT: '/etc/hotdesk/c.pem', HOTDESK_TLS_KEY: '/etc/hotdesk/k.pem' }, { tls: { certFile: '/etc/hotdesk/c.pem', keyFile: '/etc/hotdesk/k.pem' } }],
     [['--tls-key', 'flag.pem'], { HOTDESK_TLS_CERT: 'c.pem', HOTDESK_TLS_KEY: 'env.pem' }, { tls: { certFile: 'c.pem', keyFile: 'flag.pem' } }],
     [['--tls-port', '0', '--https-port', '0'], {}, { tlsPort: 0, httpsPort: 0 }],
@@ -69,4 +69,11 @@ t.test('refusals name the setting, the value and what was expected', async (t) =
     t.ok(thrown instanceof ConfigError, `${argv.join(' ')} ${JSON.stringify(env)}: a ConfigError`);
     t.match((thrown as Error | undefined)?.message, message);
   }
+});
+
+t.test('ports the store would give, overridden by a flag or a variable, say by which', async (t) => {
+  t.same(parse([]).overridden, {}, 'no flag, no variable: the store decides');
+  t.same(parse(['--sip-port', '15460']).overridden, { 'sip-port': '--sip-port' });
+  t.same(parse([], { HOTDESK_HTTP_PORT: '18460' }).overridden, { 'http-port': 'HOTDESK_HTTP_PORT' });
+  t.match(parse(['--http-port', '0'], { HOTDESK_SIP_PORT: '0' }), { sipPort: 0, httpPort: 0, overridden: { 'sip-port': 'HOTDESK_SIP_PORT', 'http-port': '--http-port' } }, 'port 0 is an override too');
 });

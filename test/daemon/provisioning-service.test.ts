@@ -490,3 +490,11 @@ t.test('close() ends keep-alive connections', async (t) => {
   t.ok(Date.now() - started < 900, 'closed without waiting for the idle connection');
   agent.destroy();
 });
+
+t.test('phone files carry the ports hotdeskd listens on, not the stored ones', async (t) => {
+  const w = await world(t, { sipPort: 15460 });
+  const values = readYealink((await w.get(PHONES.yealink.own, { ua: PHONES.yealink.ua })).body).values;
+  t.equal(values.get('account.1.sip_server.1.port'), '15460', 'the SIP port hotdeskd was given, not the stored 5060');
+  t.equal(values.get('static.auto_provision.server.url'), `http://192.0.2.10:${w.service.port}/provisioning/${TOKEN}/`, 'the HTTP port it listens on, not the stored 8088');
+  t.not(w.service.port, 8088);
+});

@@ -97,20 +97,24 @@ t.test('the reloader adopts an edited store file, says what changed, and writes 
   const store = createStoreService(writer);
   const { log, lines } = collectingLogger();
   let reconciled = 0;
-  const reload = createReloader({ storeFile: file, store, log, fixedAtStart: { address: writer.data.settings.address, httpPort: writer.data.settings.httpPort }, afterStore: () => reconciled++ });
+  const reload = createReloader({ storeFile: file, store, log, fixedAtStart: { address: writer.data.settings.address, httpPort: writer.data.settings.httpPort, sipPort: writer.data.settings.sipPort }, afterStore: () => reconciled++ });
 
   const unchanged = await reload();
   t.same(unchanged, { reloaded: [], storeChanges: [], problems: [], restartNeeded: [] });
   t.equal(reconciled, 0, 'nothing to re-provision');
   t.match(lines().at(-1), { level: 30, event: 'reload', msg: 'reloaded on SIGHUP: nothing changed; templates are read on every request' });
 
-  const edited = { ...writer.data, settings: { ...writer.data.settings, emergencyNumbers: ['112', '999'], address: '192.0.2.99', httpPort: 8089 } };
+  const edited = { ...writer.data, settings: { ...writer.data.settings, emergencyNumbers: ['112', '999'], address: '192.0.2.99', httpPort: 8089, sipPort: 5070 } };
   await writeFile(file, serializeStore(edited));
   const report = await reload();
   t.same(report.reloaded, ['store']);
-  t.same(report.storeChanges, ['settings.address', 'settings.emergencyNumbers', 'settings.httpPort']);
-  t.match(report.restartNeeded, [/settings\.address: SIP and HTTP keep announcing 192\.0\.2\.10/, /settings\.httpPort: provisioning keeps listening on port 8088/]);
-  t.equal(report.restartNeeded.length, 2);
+  t.same(report.storeChanges, ['settings.address', 'settings.emergencyNumbers', 'settings.httpPort', 'settings.sipPort']);
+  t.match(report.restartNeeded, [
+    /settings\.address: SIP and HTTP keep announcing 192\.0\.2\.10/,
+    /settings\.httpPort: provisioning keeps listening on port 8088/,
+    /settings\.sipPort: SIP keeps listening on port 5060 until hotdeskd restarts/,
+  ]);
+  t.equal(report.restartNeeded.length, 3);
   t.same(store.data.settings.emergencyNumbers, ['112', '999'], 'the running copy is the file now');
   t.equal(reconciled, 1, 'phones that lag are told again');
   t.ok(lines().some((line) => line.level === 40 && /keep announcing 192\.0\.2\.10 until hotdeskd restarts/.test(line.msg)), 'the restart note is logged');

@@ -156,3 +156,28 @@ t.test('hotdeskd refuses half a TLS setting and a key it cannot use: one line, e
     t.notMatch(finished.stdout, /hotdeskd running/, `${name}: never started`);
   }
 });
+
+t.test('with no --tls-port or --https-port, hotdeskd listens on the store’s tls-port and https-port and says so', async (t) => {
+  const { dir, cert } = await officeWithCertificate(t);
+  const free = async (): Promise<number> => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return port;
+  };
+  const [tlsPort, httpsPort] = [await free(), await free()];
+  t.equal((await runCli(dir, ['settings', 'set', 'tls-port', String(tlsPort)])).code, 0);
+  const set = await runCli(dir, ['settings', 'set', 'https-port', String(httpsPort)]);
+  t.match(set.stdout, /^https-port \d+: hotdeskd listens on it when it starts/m);
+  const daemon = await startDaemon(t, dir, ['--tls-cert', cert.certFile, '--tls-key', cert.keyFile]);
+  t.teardown(() => daemon.stop());
+  const ports = portsOf(daemon.stdout());
+  t.equal(ports.tls, tlsPort, 'SIP over TLS on the stored tls-port');
+  t.match(ports.https, new RegExp(`^https://127\\.0\\.0\\.1:${httpsPort}/`), 'HTTPS on the stored https-port');
+  const pong = await sendControl(dataPaths(dir).socket, { kind: 'ping' });
+  t.match(pong, { ok: true, pong: { served: { tlsPort, httpsPort, fromStore: { tlsPort, httpsPort } } } }, 'reported as taken from the store');
+  const settings = await runCli(dir, ['settings']);
+  t.match(settings.stdout, new RegExp(`^tls-port {9}${tlsPort}$`, 'm'));
+  t.match(settings.stdout, new RegExp(`^https-port {7}${httpsPort}$`, 'm'));
+});

@@ -7,7 +7,9 @@ import {
 } from '../../src/tui/add-phone-wizard-state.js';
 import { CATALOGUE } from '../support/office.js';
 
-const model = (filter: string, highlighted = 0): AddPhoneWizardState => ({ step: 'model', filter, highlighted });
+/** A phone already in the pool. */
+const TAKEN: ReadonlyMap<string, string> = new Map([['001565000009', 'HD0003']]);
+const model = (filter: string, highlighted = 0, asked = false): AddPhoneWizardState => ({ step: 'model', filter, highlighted, ...(asked ? { asked: true as const } : {}) });
 const mac = (text: string, tried = false): AddPhoneWizardState => ({ step: 'mac', model: 'yealink-t54w', mac: text, tried });
 const connection = (highlighted: number): AddPhoneWizardState => ({ step: 'connection', model: 'yealink-t54w', mac: '00:15:65:00:00:01', highlighted });
 const sbc = (text: string, tried = false): AddPhoneWizardState => ({ step: 'sbc', model: 'yealink-t54w', mac: '00:15:65:00:00:01', sbc: text, tried });
@@ -26,13 +28,19 @@ const cases: [string, AddPhoneWizardState, AddPhoneWizardEvent, AddPhoneWizardSt
   ['up stops at the first', model('', 0), up, model('', 0)],
   ['down within a filtered list stops at its end', model('yealink', 1), down, model('yealink', 1)],
   ['Enter picks the highlighted model', model('', 2), submit, { step: 'mac', model: 'poly-vvx250', mac: '', tried: false }],
-  ['Enter picks within the filtered list', model('t5', 0), submit, mac('')],
+  ['Enter on a part of several models asks which', model('t5', 0), submit, model('t5', 0, true)],
+  ['Enter once asked picks the highlighted one', model('t5', 0, true), submit, mac('')],
+  ['Enter on a model chosen with the arrows picks it', model('t5', 1), submit, { step: 'mac', model: 'yealink-t53', mac: '', tried: false }],
+  ['typing after the question clears it', model('t5', 0, true), type('4'), model('t54', 0)],
+  ['a filter matching one model picks it', model('vvx', 0), submit, { step: 'mac', model: 'poly-vvx250', mac: '', tried: false }],
+  ['a whole model id picks it, even where it is part of another', model('yealink-t53', 0), submit, { step: 'mac', model: 'yealink-t53', mac: '', tried: false }],
   ['Enter with no match does nothing', model('cisco', 0), submit, model('cisco', 0)],
   ['typing a MAC', mac('00:1'), type('5'), mac('00:15')],
   ['a pasted MAC arrives whole', mac(''), type('001565000001'), mac('001565000001')],
   ['newlines in pasted text are dropped', mac(''), type('0015\n65'), mac('001565')],
   ['erasing a MAC', mac('00:15'), erase, mac('00:1')],
   ['Enter on an invalid MAC stays and marks it tried', mac('00:15'), submit, mac('00:15', true)],
+  ['Enter on the MAC of a phone in the pool stays and marks it tried', mac('00:15:65:00:00:09'), submit, mac('00:15:65:00:00:09', true)],
   ['Enter on a valid MAC moves on with it normalised', mac('0015.65AA.BBCC'), submit, { step: 'connection', model: 'yealink-t54w', mac: '00:15:65:aa:bb:cc', highlighted: 0 }],
   ['arrows do nothing in the MAC field', mac('00'), down, mac('00')],
   ['down to sbc', connection(0), down, connection(1)],
@@ -64,7 +72,7 @@ const cases: [string, AddPhoneWizardState, AddPhoneWizardEvent, AddPhoneWizardSt
 ];
 
 for (const [name, state, event, expected] of cases) {
-  t.same(applyWizardEvent(state, event, CATALOGUE), expected, name);
+  t.same(applyWizardEvent(state, event, CATALOGUE, TAKEN), expected, name);
 }
 
 t.same(initialWizardState, model(''), 'the wizard starts on the model list, unfiltered');

@@ -99,3 +99,53 @@ t.test('a filter that matches nothing says so and Enter does nothing', async (t)
   t.match(frame(), /Model: cisco/);
   t.same(answers, []);
 });
+
+t.test('a MAC already in the pool is marked at once, and Enter stays', async (t) => {
+  const answers: (WizardAnswer | undefined)[] = [];
+  const taken = new Map([['001565aabbcc', 'HD0004']]);
+  const app = render(<AddPhoneWizard catalogue={CATALOGUE} taken={taken} onDone={(answer) => answers.push(answer)} />);
+  t.teardown(() => app.unmount());
+  const frame = () => plain(app.lastFrame());
+  await delay();
+  await press(app, KEY.enter);
+  await type(app, '00:15:65:aa:bb:cc');
+  t.match(frame(), /✗ HD0004 already has this MAC \(hotdesk remove-phone HD0004 first to replace it\)/, 'invalid as soon as it is typed');
+  t.notMatch(frame(), /✓ valid/);
+  await press(app, KEY.enter);
+  t.notMatch(frame(), /Connection:/, 'Enter stays on the MAC step');
+  t.same(answers, []);
+  await press(app, KEY.backspace);
+  await type(app, 'd');
+  t.match(frame(), /✓ valid \(00:15:65:aa:bb:cd\)/, 'another MAC is fine');
+});
+
+t.test('Esc: one line says it was cancelled, and that nothing was added', async (t) => {
+  const { app, answers, frame } = start();
+  t.teardown(() => app.unmount());
+  await delay();
+  await press(app, KEY.escape);
+  t.same(answers, [undefined]);
+  t.equal(frame().split('\n').filter((line) => /cancel/i.test(line) && !/Esc cancels/.test(line)).join('|'), 'Cancelled, nothing added.', 'one line says it (the CLI adds none)');
+});
+
+t.test('a model typed in part (snom-d7) is asked about, not picked silently', async (t) => {
+  const answers: (WizardAnswer | undefined)[] = [];
+  const catalogue = [
+    { id: 'snom-d712', vendor: 'snom', name: 'D712', keys: 4 },
+    { id: 'snom-d717', vendor: 'snom', name: 'D717', keys: 3 },
+    { id: 'snom-d785', vendor: 'snom', name: 'D785', keys: 24 },
+    { id: 'yealink-t54w', vendor: 'yealink', name: 'T54W', keys: 27 },
+  ] as const;
+  const app = render(<AddPhoneWizard catalogue={[...catalogue]} onDone={(answer) => answers.push(answer)} />);
+  t.teardown(() => app.unmount());
+  const frame = () => plain(app.lastFrame());
+  await delay();
+  await type(app, 'snom-d7');
+  await press(app, KEY.enter);
+  t.match(frame(), /"snom-d7" is not one model but 3: which one\? ↑↓ choose, Enter picks the highlighted one/, 'the wizard asks');
+  t.match(frame(), /Model: snom-d7/, 'and stays on the model step');
+  t.notMatch(frame(), /MAC:/);
+  await press(app, KEY.down);
+  await press(app, KEY.enter);
+  t.match(frame(), /Model: snom-d717 ✓/, 'the model chosen');
+});

@@ -21,3 +21,9 @@ const cases: [string, MacVerdict][] = [
 ];
 
 for (const [input, expected] of cases) t.same(checkMacInput(input), expected, JSON.stringify(input));
+
+t.test('the MAC of a phone already in the pool is refused as it is typed', async (t) => {
+  const taken = new Map([['001565aabbcc', 'HD0002']]);
+  t.same(checkMacInput('00-15-65-AA-BB-CC', taken), { ok: false, problem: 'HD0002 already has this MAC (hotdesk remove-phone HD0002 first to replace it)' });
+  t.same(checkMacInput('00:15:65:aa:bb:cd', taken), { ok: true, mac: '001565aabbcd' });
+});

@@ -7,6 +7,8 @@ import { ControlError, NoDaemonError, sendControl, type Listening } from '../../
 import { probeSipOptions } from '../../adapters/sip-probe.js';
 import { probeHttp } from '../../adapters/http-probe.js';
 import { probeTls } from '../../adapters/tls-probe.js';
+import { localAddresses, lookupHost } from '../../adapters/network.js';
+import { isIP } from 'node:net';
 import { checkInstallation, doctorExitCode, type CheckStatus, type InstallationFacts } from '../check-installation.js';
 import { EXIT_USAGE } from '../reason-messages.js';
 
@@ -75,6 +77,11 @@ async function gatherFacts(ctx: CliContext, cliVersion: string, timeoutMs: numbe
   if (daemon.kind === 'running' && daemon.pong.http) {
     const url = `http://${hostPort(reachable(daemon.pong.http), daemon.pong.http.port)}/`;
     probes.push(probeHttp(url, timeoutMs).then((result) => void (facts.http = { url, result })));
+  }
+  facts.localAddresses = localAddresses();
+  const address = store.kind === 'ok' ? store.data.settings.address : undefined;
+  if (address !== undefined && isIP(address) === 0) {
+    probes.push(lookupHost(address, timeoutMs).then((found) => void (facts.addressResolves = found)));
   }
   const trunk = store.kind === 'ok' ? store.data.settings.trunk : null;
   if (trunk) {

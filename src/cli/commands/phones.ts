@@ -5,6 +5,7 @@ import { findModel, suggestModels } from '../../core/catalogue.js';
 import { findPhone, provisioningUrl } from '../../store/queries.js';
 import type { StoreData } from '../../store/schema.js';
 import { randomPassword } from '../../adapters/secrets.js';
+import { readServed, STORED_NOTE } from '../served-settings.js';
 import { CliExit, type CliContext } from '../context.js';
 import { EXIT_REFUSED, EXIT_USAGE, reasonMessage } from '../reason-messages.js';
 import { describeDesk, DESK_FIELDS } from '../../core/civic-location.js';
@@ -67,7 +68,8 @@ function phoneState(phone: Phone): string {
   return phone.session ? `logged in: ${phone.session.extension}` : 'idle';
 }
 
-export function printAddedPhone(context: CliContext, phone: Phone, data: StoreData, json: boolean | undefined): void {
+/** `data`: the store with what a running hotdeskd serves laid over it (served-settings); `fromDaemon` false: the stored settings. */
+export function printAddedPhone(context: CliContext, phone: Phone, data: StoreData, json: boolean | undefined, fromDaemon = true): void {
   const url = provisioningUrl(data);
   const { out } = context;
   if (json) return out.json({ ...describePhone(phone), provisioningUrl: url, dhcpOption66: url });
@@ -77,6 +79,7 @@ export function printAddedPhone(context: CliContext, phone: Phone, data: StoreDa
   out.line('Point the phone at it in one of these ways:');
   out.line(`  - DHCP option 66 on the office DHCP server: ${url}`);
   out.line(`  - or type it into the phone's web page (auto provisioning / server URL) and reboot it`);
+  if (!fromDaemon) out.line(STORED_NOTE);
   const auth = data.settings.provisioningAuth;
   if (auth) out.line(`The phone must also be given the provisioning user name ${auth.username} and its password (hotdesk provisioning).`);
 }
@@ -95,7 +98,10 @@ export function registerPhones(program: Command, context: () => CliContext): voi
       const noFlags = command.args.length === 0 && !options.model && !options.mac && !options.sbc;
       if (noFlags && ctx.io.stdin.isTTY && ctx.io.stdout.isTTY && !options.json) {
         const { runAddPhoneWizard } = await import('../../tui/run.js');
-        const picked = await runAddPhoneWizard(ctx.catalogue, ctx.io);
+        const pool = (await ctx.read()).phones;
+        const picked = await runAddPhoneWizard(ctx.catalogue, ctx.io, new Map(pool.map((phone) => [phone.mac, phone.name])));
+        // After Esc the wizard's last frame said "Cancelled, nothing added." already: one line, not two.
+        if (picked === 'cancelled') throw new CliExit(EXIT_REFUSED);
         if (!picked) throw new CliExit(EXIT_REFUSED, 'cancelled, nothing added');
         options = { ...options, ...picked };
       }
@@ -110,7 +116,9 @@ export function registerPhones(program: Command, context: () => CliContext): voi
       const connection = buildConnection(options.connection, options.sbc);
       const result = await ctx.change({ kind: 'add-phone', model: options.model, mac: options.mac, connection, idlePassword: randomPassword() });
       if (result.kind !== 'phone') throw new Error('add-phone answered without a phone');
-      printAddedPhone(ctx, result.phone, await ctx.read(), options.json);
+      // The URL with the port a running hotdeskd really serves, else the stored one (said so).
+      const { data, served } = await readServed(ctx);
+      printAddedPhone(ctx, result.phone, data, options.json, served !== undefined);
     });
 
   program

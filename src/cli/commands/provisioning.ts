@@ -7,6 +7,7 @@ import { nodeDigestCrypto } from '../../adapters/node-crypto.js';
 import { randomToken } from '../../adapters/secrets.js';
 import { CliExit, type CliContext } from '../context.js';
 import { EXIT_REFUSED, reasonMessage } from '../reason-messages.js';
+import { readServed, STORED_NOTE } from '../served-settings.js';
 
 /** The digest algorithms hotdeskd offers phones for the provisioning tree, in challenge order. */
 const ALGORITHMS = ['MD5', 'SHA-256'];
@@ -36,15 +37,22 @@ export function registerProvisioning(program: Command, context: () => CliContext
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const ctx = context();
-      const data = await ctx.read();
+      // What a running hotdeskd really serves (its ports), else the stored settings, said so.
+      const { data, served } = await readServed(ctx);
       const shown = describeProvisioning(data);
-      if (options.json) return ctx.out.json(shown);
+      const { address, sipPort } = data.settings;
+      const sipServer = `${address.includes(':') ? `[${address}]` : address}:${sipPort}`;
+      if (options.json) return ctx.out.json({ ...shown, sipServer, source: served ? 'hotdeskd' : 'store' });
       const auth = data.settings.provisioningAuth;
       ctx.out.line(`provisioning URL   ${shown['provisioningUrl']}`);
       ctx.out.line(`DHCP option 66     ${shown['dhcpOption66']}`);
+      ctx.out.line(`SIP server         ${sipServer} (UDP and TCP)`);
+      if (served?.tlsPort !== undefined) ctx.out.line(`SIP over TLS       ${address.includes(':') ? `[${address}]` : address}:${served.tlsPort}`);
+      if (served?.httpsPort !== undefined) ctx.out.line(`over HTTPS         ${provisioningUrl(data, served.httpsPort).replace(/^http:/, 'https:')}`);
       ctx.out.line(`authentication     ${auth ? `on: HTTP digest, user ${auth.username}, realm "${auth.realm}"` : 'off'}`);
       const previous = shown['previousUrl'] as { until: string; phones: string[] } | undefined;
       if (previous) ctx.out.line(`previous URL       still taken until ${previous.until} from ${previous.phones.join(', ')} (not yet fetched under the new one)`);
+      if (!served) ctx.out.line(STORED_NOTE);
     });
 
   provisioning
@@ -55,7 +63,7 @@ export function registerProvisioning(program: Command, context: () => CliContext
       const ctx = context();
       if (!/^\d{1,3}$/.test(options.grace)) refuseSetting('--grace', options.grace, 'a whole number of days from 0 to 365');
       await ctx.report({ kind: 'rotate-provisioning-token', token: randomToken(), graceDays: Number(options.grace) });
-      ctx.out.line(`provisioning URL   ${provisioningUrl(await ctx.read())}`);
+      ctx.out.line(`provisioning URL   ${provisioningUrl((await readServed(ctx)).data)}`);
       ctx.out.line('Give DHCP option 66 (and any phone that was given the URL by hand) the new URL.');
     });
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { parseLanguage } from '../../core/extension-rules.js';
+import { DEFAULT_HTTPS_PORT, DEFAULT_TLS_PORT } from '../../core/model.js';
 import { provisioningUrl } from '../../store/queries.js';
 import { DEFAULT_OFFICE_DIGEST, formatDigestList, parseDigestList } from '../../core/digest-choice.js';
 import type { Change } from '../../store/changes.js';
@@ -7,11 +8,46 @@ import { CliExit, type CliContext } from '../context.js';
 import { callbackMinutesOf, checkCallbackMinutes } from '../../core/emergency-calls.js';
 import { EXIT_REFUSED, EXIT_USAGE, reasonMessage } from '../reason-messages.js';
 import { CIVIC_FIELDS, parseCivicAssignments, type CivicAddress, type CivicField } from '../../core/civic-location.js';
+import { askServed, readServed, STORED_NOTE } from '../served-settings.js';
+import type { Served } from '../../adapters/control-socket.js';
 
-const SETTABLE = ['address', 'sip-domain', 'http-port', 'sip-port', 'language', 'time-zone', 'leading-zero', 'digest', 'emergency-callback-minutes', 'civic-address'] as const;
+const SETTABLE = [
+  'address',
+  'sip-domain',
+  'http-port',
+  'sip-port',
+  'tls-port',
+  'https-port',
+  'language',
+  'time-zone',
+  'leading-zero',
+  'digest',
+  'emergency-callback-minutes',
+  'civic-address',
+] as const;
 
 /** Settings hotdeskd reads only when it starts. */
-const NEEDS_RESTART = new Set(['http-port', 'sip-port']);
+const NEEDS_RESTART = new Set(['http-port', 'sip-port', 'tls-port', 'https-port']);
+
+type PortSetting = 'http-port' | 'sip-port' | 'tls-port' | 'https-port';
+const PORT_KEY = { 'http-port': 'httpPort', 'sip-port': 'sipPort', 'tls-port': 'tlsPort', 'https-port': 'httpsPort' } as const;
+
+/** How a port row reads: what hotdeskd serves, and the stored value when that differs (a flag, or a restart to come). */
+export function portRow(name: PortSetting, stored: number, served: Served | undefined): string {
+  const serving = served?.[PORT_KEY[name]];
+  if (!served || serving === undefined || serving === stored) return String(stored);
+  const flag = served.overridden[name];
+  if (flag !== undefined) return `${serving} (set by hotdeskd's ${flag}; stored: ${stored})`;
+  return `${serving} (stored: ${stored}, restart needed: hotdeskd listens on ${serving} until it restarts)`;
+}
+
+/** What `settings set` adds for a setting hotdeskd reads at start. */
+export function restartNotice(name: string, value: string, served: Served | undefined): string {
+  if (!served) return `${name} ${value}: hotdeskd listens on it when it starts (unless its --${name} or HOTDESK_${name.toUpperCase().replace('-', '_')} says otherwise)`;
+  const flag = served.overridden[name];
+  if (flag !== undefined) return `${name} ${value} is stored, but the running hotdeskd's ${flag} overrides it; phones keep being told the port it listens on`;
+  return `${name} takes effect when hotdeskd restarts (systemctl restart hotdeskd); until then phones keep the port it listens on`;
+}
 
 /**
  * `civic-address country=US city=Springfield "street=Main Street" …` (`field=` clears a field,
@@ -37,12 +73,14 @@ export function settingChange(name: string, value: string): Change {
     case 'sip-domain':
       return { kind: 'set-settings', sipDomain: value };
     case 'http-port':
-    case 'sip-port': {
+    case 'sip-port':
+    case 'tls-port':
+    case 'https-port': {
       const port = Number(value);
       if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
         throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name, value, expected: 'a port from 1 to 65535' }));
       }
-      return name === 'http-port' ? { kind: 'set-settings', httpPort: port } : { kind: 'set-settings', sipPort: port };
+      return { kind: 'set-settings', [PORT_KEY[name]]: port };
     }
     case 'leading-zero': {
       if (value !== 'yes' && value !== 'no') throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name, value, expected: 'yes or no' }));
@@ -83,39 +121,52 @@ export function registerSettings(program: Command, context: () => CliContext): v
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const ctx = context();
-      const data = await ctx.read();
-      const { address, sipDomain, httpPort, sipPort, defaultLanguage, timeZone } = data.settings;
-      const digest = formatDigestList(data.settings.digest ?? DEFAULT_OFFICE_DIGEST);
-      const emergencyCallbackMinutes = callbackMinutesOf(data.emergency);
+      const stored = await ctx.read();
+      // Ports as a running hotdeskd serves them, else as stored (said so).
+      const { data: servedData, served } = await readServed(ctx, stored);
+      const { address, sipDomain, httpPort, sipPort, defaultLanguage, timeZone } = stored.settings;
+      const tlsPort = stored.settings.tlsPort ?? DEFAULT_TLS_PORT;
+      const httpsPort = stored.settings.httpsPort ?? DEFAULT_HTTPS_PORT;
+      const digest = formatDigestList(stored.settings.digest ?? DEFAULT_OFFICE_DIGEST);
+      const emergencyCallbackMinutes = callbackMinutesOf(stored.emergency);
       const shown = {
         address,
         sipDomain,
         httpPort,
         sipPort,
+        tlsPort,
+        httpsPort,
         defaultLanguage,
         timeZone,
         digest,
         emergencyCallbackMinutes,
-        provisioningUrl: provisioningUrl(data),
-        ...(data.settings.civicAddress ? { civicAddress: data.settings.civicAddress } : {}),
+        provisioningUrl: provisioningUrl(servedData),
+        ...(stored.settings.civicAddress ? { civicAddress: stored.settings.civicAddress } : {}),
+        /** What the running hotdeskd serves; null when none runs. */
+        served: served
+          ? { sipPort: served.sipPort ?? null, httpPort: served.httpPort ?? null, tlsPort: served.tlsPort ?? null, httpsPort: served.httpsPort ?? null, overridden: served.overridden }
+          : null,
       };
       if (options.json) return ctx.out.json(shown);
       // Each row is spelled as `settings set` takes it.
       const rows: [string, string][] = [
         ['address', address],
         ['sip-domain', sipDomain],
-        ['http-port', String(httpPort)],
-        ['sip-port', String(sipPort)],
+        ['http-port', portRow('http-port', httpPort, served)],
+        ['sip-port', portRow('sip-port', sipPort, served)],
+        ['tls-port', portRow('tls-port', tlsPort, served)],
+        ['https-port', portRow('https-port', httpsPort, served)],
         ['language', defaultLanguage],
         ['time-zone', timeZone],
-        ['leading-zero', data.settings.allowLeadingZero === true ? 'yes' : 'no'],
+        ['leading-zero', stored.settings.allowLeadingZero === true ? 'yes' : 'no'],
         ['digest', digest],
         ['emergency-callback-minutes', String(emergencyCallbackMinutes)],
-        ['provisioning-url', provisioningUrl(data)],
+        ['provisioning-url', provisioningUrl(servedData)],
       ];
       // The office address for emergency calls, once one is set.
-      if (data.settings.civicAddress) rows.splice(-1, 0, ['civic-address', formatCivicAddress(data.settings.civicAddress)]);
+      if (stored.settings.civicAddress) rows.splice(-1, 0, ['civic-address', formatCivicAddress(stored.settings.civicAddress)]);
       for (const [name, value] of rows) ctx.out.line(`${name.padEnd(16)} ${value}`);
+      if (!served) ctx.out.line(STORED_NOTE);
     });
 
   settings
@@ -127,7 +178,8 @@ export function registerSettings(program: Command, context: () => CliContext): v
       const ctx = context();
       if (name === 'civic-address') return ctx.report(civicAddressChange(values));
       if (values.length > 1) throw new CliExit(EXIT_USAGE, `${name} takes one value, not ${values.length} (quote a value with spaces)`);
-      await ctx.report(settingChange(name, values[0]!));
-      if (NEEDS_RESTART.has(name)) ctx.out.line(`${name} takes effect when hotdeskd restarts (systemctl restart hotdeskd); until then phones keep the port it listens on`);
+      const value = values[0]!;
+      await ctx.report(settingChange(name, value));
+      if (NEEDS_RESTART.has(name)) ctx.out.line(restartNotice(name, value, await askServed(ctx)));
     });
 }

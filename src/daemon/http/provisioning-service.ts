@@ -60,6 +60,11 @@ export interface ProvisioningServiceOptions {
    * TLS on this port and at the HTTPS provisioning URL (view-model `tls`).
    */
   sipTlsPort?: number;
+  /**
+   * hotdeskd's SIP port (UDP and TCP), which phones' files carry instead of the `sipPort`
+   * setting (a flag may override it, or the setting changed since the start). Left out: the setting.
+   */
+  sipPort?: number;
   /** Clock in ms (default Date.now). */
   now?: () => number;
   /** Per client address (default 20 requests/s, bursts of 40). */
@@ -121,14 +126,21 @@ function plain(status: number, headers: Record<string, string | readonly string[
 
 type Serve = Extract<ProvisioningDecision, { kind: 'serve' }>;
 
-function buildView(data: StoreData, serve: Serve, publicAddress: string | undefined, tls: { sipPort: number; httpsPort: number } | undefined): ConfigView {
+/** The ports phones are told: the ones hotdeskd listens on, whatever the store says now. */
+export interface ServedPorts {
+  httpPort: number;
+  sipPort?: number;
+}
+
+function buildView(data: StoreData, serve: Serve, publicAddress: string | undefined, tls: { sipPort: number; httpsPort: number } | undefined, ports: ServedPorts): ConfigView {
   const { phone, model } = serve;
-  if (serve.file === 'common' || !phone || !model) return buildCommonView({ vendor: serve.vendor, model, settings: data.settings });
+  const settings = { ...data.settings, httpPort: ports.httpPort, ...(ports.sipPort !== undefined ? { sipPort: ports.sipPort } : {}) };
+  if (serve.file === 'common' || !phone || !model) return buildCommonView({ vendor: serve.vendor, model, settings });
   const extension = phone.session ? findExtension(data, phone.session.extension) : undefined;
   return buildPhoneView({
     phone,
     model,
-    settings: data.settings,
+    settings,
     extension,
     layout: keyLayoutFor(data, extension, model.keys),
     generation: phone.desiredGeneration,
@@ -154,6 +166,7 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
   let serverCounters: HttpServerCounters = { requests: 0, uriTooLong: 0, malformed: 0, failures: 0, refused: 0 };
   let secureCounters: HttpServerCounters | undefined;
   let tls: { sipPort: number; httpsPort: number } | undefined;
+  let ports: ServedPorts = { httpPort: options.port, ...(options.sipPort !== undefined ? { sipPort: options.sipPort } : {}) };
   const counters: ProvisioningCounters = {
     requests: 0,
     served: 0,
@@ -277,7 +290,7 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
       } else log[quiet ? 'debug' : 'info']({ client, file: target.file, ...decision.refusal }, 'provisioning request refused (404)');
       return plain(404);
     }
-    const rendered = await render(decision, buildView(data, decision, options.publicAddress, tls));
+    const rendered = await render(decision, buildView(data, decision, options.publicAddress, tls, ports));
     if (rendered === 'missing' || rendered === 'failed') {
       count('no-template');
       // Missing is normal (no Grandstream or Fanvil common file is shipped); failed was logged per template.
@@ -310,6 +323,7 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
       })
     : undefined;
   secureCounters = secure?.counters;
+  ports = { httpPort: server.port, ...(options.sipPort !== undefined ? { sipPort: options.sipPort } : {}) };
   if (secure && options.sipTlsPort !== undefined) tls = { sipPort: options.sipTlsPort, httpsPort: secure.port };
   return {
     port: server.port,
