@@ -1,5 +1,5 @@
 /**
- * Voicemail PINs are stored only as salted scrypt hashes:
+ * Hot-desk PINs are stored only as salted scrypt hashes:
  * `scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>`. Verification is constant-time.
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';

@@ -21,7 +21,7 @@ export interface Extension {
   name: string;
   /** SIP password: phones need it in clear text in their provisioned config. */
   sipPassword: string;
-  /** Voicemail PIN as a salted scrypt hash (`scrypt$N$r$p$salt$hash`), never the PIN. */
+  /** The hot-desk PIN as a salted scrypt hash (`scrypt$N$r$p$salt$hash`), never the PIN. */
   pinHash: string;
   hotdesk: boolean;
   language: Language;

@@ -1,4 +1,4 @@
-/** Voicemail PIN rules: what makes a PIN too easy to guess. */
+/** Hot-desk PIN rules: what makes a PIN too easy to guess. */
 
 const MIN_LENGTH = 4;
 const MAX_LENGTH = 12;
