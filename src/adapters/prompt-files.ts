@@ -30,8 +30,11 @@ export const PROMPT_SAMPLE_RATE = 8000;
 export interface PromptLibrary {
   /** 16-bit linear PCM at 8 kHz of that prompt in that language, falling back to English when the language lacks it. */
   audio(language: Language, name: PromptName): Int16Array;
-  /** The prompts one after the other as one buffer (for playing a sequence gap-free). */
-  sequence(language: Language, names: readonly PromptName[]): Int16Array;
+  /**
+   * The prompts one after the other as one buffer (for playing a sequence gap-free); a piece
+   * given as audio (16-bit PCM at 8 kHz, made for one call) is taken as it is.
+   */
+  sequence(language: Language, names: readonly (PromptName | Int16Array)[]): Int16Array;
 }
 
 export interface PromptLibraryOptions {
@@ -42,7 +45,7 @@ export interface PromptLibraryOptions {
   log?: Logger;
 }
 
-export type ParsedWav = { ok: true; samples: Int16Array } | { ok: false; problem: string };
+export type ParsedWav = { ok: true; samples: Int16Array; rate: number } | { ok: false; problem: string };
 
 /** WAV format codes (the fmt chunk's first field) that prompts may use. */
 const WAVE_FORMAT_PCM = 0x0001;
@@ -62,7 +65,7 @@ const ascii = (bytes: Uint8Array, at: number): string => String.fromCharCode(...
  * Chunks other than fmt and data are skipped; chunk bodies of odd size are
  * followed by a pad byte (RIFF: every chunk starts on an even offset).
  */
-export function parseWav(bytes: Uint8Array): ParsedWav {
+export function parseWav(bytes: Uint8Array, rate: number | 'any' = PROMPT_SAMPLE_RATE): ParsedWav {
   const fail = (problem: string): ParsedWav => ({ ok: false, problem });
   if (bytes.length < 12 || ascii(bytes, 0) !== 'RIFF' || ascii(bytes, 8) !== 'WAVE') return fail(`not a RIFF WAVE file ${ACCEPTED}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -90,20 +93,20 @@ export function parseWav(bytes: Uint8Array): ParsedWav {
   if (!format) return fail('no fmt chunk (the audio format is not stated)');
   if (!data) return fail('no data chunk (no audio)');
   if (format.channels !== 1) return fail(`${format.channels} channels ${ACCEPTED}`);
-  if (format.rate !== PROMPT_SAMPLE_RATE) return fail(`sampled at ${format.rate} Hz ${ACCEPTED}`);
+  if (rate !== 'any' && format.rate !== rate) return fail(`sampled at ${format.rate} Hz ${ACCEPTED}`);
   if (data.length === 0) return fail('an empty data chunk (no audio)');
   switch (format.code) {
     case WAVE_FORMAT_MULAW:
     case WAVE_FORMAT_ALAW:
       if (format.bits !== 8) return fail(`${format.bits}-bit G.711 (G.711 has 8 bits a sample)`);
-      return { ok: true, samples: decodeG711(data, format.code === WAVE_FORMAT_MULAW ? 'PCMU' : 'PCMA') };
+      return { ok: true, samples: decodeG711(data, format.code === WAVE_FORMAT_MULAW ? 'PCMU' : 'PCMA'), rate: format.rate };
     case WAVE_FORMAT_PCM: {
       if (format.bits !== 16) return fail(`${format.bits}-bit PCM ${ACCEPTED}`);
       if (data.length % 2 !== 0) return fail(`truncated: ${data.length} bytes of 16-bit PCM is not a whole number of samples`);
       const samples = new Int16Array(data.length / 2);
       const dataView = new DataView(data.buffer, data.byteOffset, data.byteLength);
       for (let i = 0; i < samples.length; i++) samples[i] = dataView.getInt16(i * 2, true);
-      return { ok: true, samples };
+      return { ok: true, samples, rate: format.rate };
     }
     default:
       return fail(`WAV format code 0x${format.code.toString(16).padStart(4, '0')} ${ACCEPTED}`);
@@ -221,7 +224,7 @@ export async function loadPromptLibrary(options: PromptLibraryOptions = {}): Pro
     // A copy, so that a caller can never change what the next call plays.
     audio: (language, name) => audioOf(language, name).slice(),
     sequence(language, names) {
-      const parts = names.map((name) => audioOf(language, name));
+      const parts = names.map((name) => (typeof name === 'string' ? audioOf(language, name) : name));
       const out = new Int16Array(parts.reduce((total, part) => total + part.length, 0));
       let at = 0;
       for (const part of parts) {

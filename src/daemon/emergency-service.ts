@@ -12,8 +12,7 @@ import type { ControlResponse } from '../adapters/control-socket.js';
 import { deskLocationText, emergencyLogLine, phoneEmergencyFields, type EmergencyCall } from '../core/emergency-calls.js';
 import type { Language } from '../core/model.js';
 import { buildEmergencyAnnouncement } from '../media/emergency-announcement.js';
-import type { AnnouncementOutcome } from '../media/announcement-call.js';
-import type { PromptName } from '../media/prompt-names.js';
+import type { AnnouncementOutcome, Spoken } from '../media/announcement-call.js';
 import type { Change } from '../store/changes.js';
 import type { StoreService } from './store-service.js';
 
@@ -32,7 +31,9 @@ export interface EmergencyServiceOptions {
   /** The daemon's one change path. */
   submit(change: Change): Promise<ControlResponse>;
   /** Calls every registration of the extension with the announcement; without it nobody is called. */
-  announce?(extension: string, announcement: { prompts: PromptName[]; language: Language; subject: string }): Promise<AnnouncementOutcome[]>;
+  announce?(extension: string, announcement: { prompts: Spoken[]; language: Language; subject: string }): Promise<AnnouncementOutcome[]>;
+  /** Speaks words no recording holds (the user's name); absent or `undefined`: they are not said. */
+  speak?(text: string, language: Language): Promise<Int16Array | undefined>;
 }
 
 export interface EmergencyService {
@@ -88,6 +89,11 @@ export function createEmergencyService(options: EmergencyServiceOptions): Emerge
         desk: phoneEmergencyFields(phone).desk,
         ...(call.extension !== undefined ? { extension: call.extension } : {}),
       });
+      const language = data.settings.defaultLanguage;
+      // The user's name, spoken once for every notification (synthesised; never holds up the call itself).
+      const speak = options.speak;
+      const name: Promise<Int16Array | undefined> =
+        call.user !== undefined && speak ? speak(call.user, language).catch(() => undefined) : Promise.resolve(undefined);
       const announce = options.announce;
       const told = notify
         // The caller is not called about their own call.
@@ -95,7 +101,9 @@ export function createEmergencyService(options: EmergencyServiceOptions): Emerge
         .map(async (extension) => {
           if (!announce) return;
           try {
-            const outcomes = await announce(extension, { prompts, language: data.settings.defaultLanguage, subject: 'Emergency call' });
+            const spokenName = await name;
+            const words: Spoken[] = spokenName ? [...prompts, spokenName] : prompts;
+            const outcomes = await announce(extension, { prompts: words, language, subject: 'Emergency call' });
             if (outcomes.length === 0) log.warn({ extension, number: call.number }, 'emergency call: notify extension is not registered, nobody told there');
             else log.info({ extension, outcomes }, 'emergency notification call finished');
           } catch (error) {

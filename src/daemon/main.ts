@@ -40,6 +40,7 @@ import { createRtpPortPool } from '../adapters/rtp-socket.js';
 import { hashPin, verifyPin } from '../adapters/pin-hash.js';
 import { startProvisioningService, type ProvisioningService } from './http/provisioning-service.js';
 import { createEmergencyService, type EmergencyService } from './emergency-service.js';
+import { createSpeech, type Speech } from '../adapters/speech.js';
 
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -64,6 +65,8 @@ export interface DaemonOptions {
   log: Logger;
   catalogue?: Catalogue;
   version?: string;
+  /** Speech for words no recording holds (the user's name in the emergency notification); default espeak-ng when installed. */
+  speech?: Speech;
   /** Where to serve SIP; leave out to run without it (store and control socket only). */
   sip?: {
     bind: string;
@@ -268,6 +271,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       log: options.log,
       submit: applyInOrder,
       ...(announcer ? { announce: (extension, announcement) => announcer.announce(extension, announcement) } : {}),
+      speak: (options.speech ?? createSpeech({ log: options.log })).speak,
     });
     if (options.http) {
       const wildcard = options.http.bind === '0.0.0.0' || options.http.bind === '::';

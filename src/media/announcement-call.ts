@@ -22,12 +22,15 @@ export type AnnouncementState =
   | { phase: 'done'; outcome: AnnouncementOutcome };
 
 export type AnnouncementCommand =
-  | { kind: 'play'; prompts: PromptName[] }
+  | { kind: 'play'; prompts: Spoken[] }
   | { kind: 'hang-up' }
   | { kind: 'done'; outcome: AnnouncementOutcome };
 
+/** A piece of an announcement: a prompt, or audio made for this call (16-bit PCM at 8 kHz, e.g. a name). */
+export type Spoken = PromptName | Int16Array;
+
 export interface AnnouncementOptions {
-  prompts: PromptName[];
+  prompts: Spoken[];
   /** How many times it is said (at least once). */
   times: number;
 }

@@ -7,8 +7,9 @@
  * run time and every office hears the same voice as its other prompts. Names
  * and places are spelled out a character at a time: letters and digits are
  * said, accents are dropped (`Bü` says B U), anything else (spaces, dots,
- * dashes) is skipped. The user's name is not spoken (spelling it would take
- * longer than it helps); the audit entry, the log and `hotdesk status` have it.
+ * dashes) is skipped. The user's name is not spelled (that would take longer
+ * than it helps): the emergency service adds it, synthesised, when it can
+ * (adapters/speech.ts); the audit entry, the log and `hotdesk status` have it.
  */
 import type { DeskLocation } from '../core/civic-location.js';
 import type { PromptName } from './prompt-names.js';

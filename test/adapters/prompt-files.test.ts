@@ -341,7 +341,11 @@ t.test('parseWav skips other chunks, odd-sized ones with their pad byte', async 
   t.ok(parsed.ok);
   if (parsed.ok) t.equal(parsed.samples.length, 3);
   const trailing = concat([pcmWav(Int16Array.of(1, 2, 3)), new TextEncoder().encode('junk')]);
-  t.same(parseWav(trailing), { ok: true, samples: Int16Array.of(1, 2, 3) }, 'bytes after the data chunk are ignored');
+  t.same(parseWav(trailing), { ok: true, samples: Int16Array.of(1, 2, 3), rate: 8000 }, 'bytes after the data chunk are ignored');
+  const wide = pcmWav(Int16Array.of(1, 2, 3));
+  new DataView(wide.buffer, wide.byteOffset).setUint32(24, 22_050, true);
+  t.match(parseWav(wide), { ok: false, problem: /^sampled at 22050 Hz/ }, 'a prompt must be 8 kHz');
+  t.same(parseWav(wide, 'any'), { ok: true, samples: Int16Array.of(1, 2, 3), rate: 22_050 }, 'synthesised speech may come at any rate');
   t.match(parseWav(riff(fmt({ code: 1, bits: 16 }), chunk('data', new Uint8Array(3)))), { ok: false, problem: /^truncated: 3 bytes of 16-bit PCM/ });
   t.match(parseWav(riff(fmt({ code: 6, bits: 16 }), chunk('data', new Uint8Array(4)))), { ok: false, problem: /^16-bit G\.711/ });
   t.match(parseWav(riff(chunk('fmt ', new Uint8Array(14)), chunk('data', new Uint8Array(4)))), { ok: false, problem: /too short/ });

@@ -6,6 +6,7 @@ import { createEmergencyService, describeDialled } from '../../src/daemon/emerge
 import type { StoreService } from '../../src/daemon/store-service.js';
 import type { Change } from '../../src/store/changes.js';
 import type { StoreData } from '../../src/store/schema.js';
+import type { Spoken } from '../../src/media/announcement-call.js';
 import { addExtension, addPhone, office } from '../support/office.js';
 
 function withDesk(): StoreData {
@@ -15,11 +16,15 @@ function withDesk(): StoreData {
   return { ...data, phones, emergency: { notify: ['100', '101'] } };
 }
 
-function harness(data: StoreData, announce?: (extension: string) => Promise<never[] | ('heard' | 'not-answered')[]>) {
+function harness(
+  data: StoreData,
+  announce?: (extension: string) => Promise<never[] | ('heard' | 'not-answered')[]>,
+  speak?: (text: string, language: string) => Promise<Int16Array | undefined>,
+) {
   const lines: Record<string, unknown>[] = [];
   const log = pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(JSON.parse(chunk.toString())), done()) }));
   const submitted: Change[] = [];
-  const said: { extension: string; prompts: string[]; language: string }[] = [];
+  const said: { extension: string; prompts: Spoken[]; language: string }[] = [];
   const store = { data } as unknown as StoreService;
   const service = createEmergencyService({
     store,
@@ -32,6 +37,7 @@ function harness(data: StoreData, announce?: (extension: string) => Promise<neve
       said.push({ extension, prompts: announcement.prompts, language: announcement.language });
       return announce ? announce(extension) : ['heard'];
     },
+    ...(speak ? { speak } : {}),
   });
   return { service, lines, submitted, said };
 }
@@ -75,4 +81,33 @@ t.test('describing the caller', async (t) => {
   const data = withDesk();
   t.same(describeDialled(data, { number: '112', account: '100' }), { number: '112', account: '100', extension: '100', user: 'Front Desk' }, 'a softphone');
   t.same(describeDialled(data, { number: '112', account: 'HD0009', phone: 'HD0009' }), { number: '112', account: 'HD0009' }, 'an unknown phone');
+});
+
+t.test("the user's name is spoken after the extension when speech is at hand; without it, or when it fails, it is left out", async (t) => {
+  const voice = Int16Array.from([1, 2, 3]);
+  const asked: [string, string][] = [];
+  const spoken = harness(withDesk(), undefined, async (text, language) => {
+    asked.push([text, language]);
+    return voice;
+  });
+  await spoken.service.dialled({ number: '112', account: '101', phone: 'HD0001' });
+  t.same(asked, [['Ada Lovelace', 'en']], 'the name, once, in the office language');
+  const words = spoken.said[0]!.prompts;
+  t.equal(words.at(-1), voice, 'the name comes last, after "by extension 1 0 1"');
+  t.same(words.slice(-5, -1), ['emergency-by-extension', 'digit-1', 'digit-0', 'digit-1']);
+
+  const failing = harness(withDesk(), undefined, async () => {
+    throw new Error('espeak-ng crashed');
+  });
+  await failing.service.dialled({ number: '112', account: '101', phone: 'HD0001' });
+  t.equal(failing.said.length, 1, 'the front desk is still called');
+  t.ok(failing.said[0]!.prompts.every((word) => typeof word === 'string'), 'without the name');
+
+  const silent = harness(withDesk(), undefined, async () => undefined);
+  await silent.service.dialled({ number: '112', account: '101', phone: 'HD0001' });
+  t.same(silent.said[0]!.prompts.at(-1), 'digit-1', 'no speech: ends with the extension');
+
+  const idle = harness(withDesk(), undefined, async () => voice);
+  await idle.service.dialled({ number: '112', account: 'HD0002', phone: 'HD0002' });
+  t.ok(idle.said.every((entry) => entry.prompts.every((word) => typeof word === 'string')), 'an idle desk has no user: no name');
 });

@@ -137,7 +137,8 @@ export interface MediaSession {
   /** Our RTP port. */
   readonly port: number;
   /** Plays the prompts one after the other, stopping any prompt playing now. */
-  play(names: readonly PromptName[]): Promise<'finished' | 'stopped'>;
+  /** Prompts, or audio made for this call (16-bit PCM at 8 kHz), one after the other. */
+  play(names: readonly (PromptName | Int16Array)[]): Promise<'finished' | 'stopped'>;
   stopPrompt(): void;
   /** Sets the one handler for keys (replacing any earlier one). */
   onDigit(handler: (digit: DtmfDigit) => void): void;

@@ -7,7 +7,7 @@
 import type { PromptName } from '../../media/prompt-names.js';
 import type { MediaSession } from './media-session.js';
 
-export type PromptCommand = { kind: 'play'; prompts: PromptName[] } | { kind: 'stop-prompt' } | { kind: 'arm-timer'; deadlineMs: number };
+export type PromptCommand = { kind: 'play'; prompts: (PromptName | Int16Array)[] } | { kind: 'stop-prompt' } | { kind: 'arm-timer'; deadlineMs: number };
 export type PromptEvent = { kind: 'prompt-finished'; nowMs: number } | { kind: 'timer'; nowMs: number };
 
 /** A call's media and its timer. */

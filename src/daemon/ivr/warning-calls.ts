@@ -38,8 +38,7 @@ import type { RtpPortPool } from '../../adapters/rtp-socket.js';
 import type { PromptLibrary } from '../../adapters/prompt-files.js';
 import { createMediaSession, type MediaSession } from './media-session.js';
 import { sipTag, randomNumber } from '../../adapters/secrets.js';
-import { createAnnouncementCall, stepAnnouncementCall, type AnnouncementCommand, type AnnouncementOutcome } from '../../media/announcement-call.js';
-import type { PromptName } from '../../media/prompt-names.js';
+import { createAnnouncementCall, stepAnnouncementCall, type AnnouncementCommand, type AnnouncementOutcome, type Spoken } from '../../media/announcement-call.js';
 
 /** Answers a 401/407 to our request with credentials; `undefined` when it cannot. */
 export type WarningChallengeAnswerer = (
@@ -85,7 +84,7 @@ export interface WarningCallsOptions {
 
 /** A call that only speaks (media/announcement-call.ts). */
 export interface AnnouncementRequest extends OutgoingCallTarget {
-  prompts: PromptName[];
+  prompts: Spoken[];
   /** How many times the words are said (default 2). */
   times?: number;
   /** The INVITE's Subject. */

@@ -40,8 +40,7 @@ import { createDialogGuard } from './dialog-guard.js';
 import { checkReferTo, replaceIdentity } from './routing-trust.js';
 import { sipTag } from '../../adapters/secrets.js';
 import { callbackDesks } from '../../core/emergency-calls.js';
-import type { AnnouncementOutcome } from '../../media/announcement-call.js';
-import type { PromptName } from '../../media/prompt-names.js';
+import type { AnnouncementOutcome, Spoken } from '../../media/announcement-call.js';
 import type { Language } from '../../core/model.js';
 import { parseUserAgent } from '../../provisioning/parse-user-agent.js';
 import { emergencyCaller, emergencyCallerUser } from '../../core/emergency-caller.js';
@@ -108,7 +107,7 @@ export interface SipService {
   /** Calls the phone with the logout warning; `undefined` when it cannot (not registered, no voice menu). */
   warnPhone(phone: string, warning: { onExtend(): void; ringTimeoutMs?: number; keyWaitMs?: number; minutesLeft?: number }): Promise<WarningOutcome> | undefined;
   /** Calls every registration of the extension with an announcement (the emergency notification); none registered: `[]`. */
-  announce(extension: string, announcement: { prompts: PromptName[]; language: Language; subject: string; ringTimeoutMs?: number }): Promise<AnnouncementOutcome[]>;
+  announce(extension: string, announcement: { prompts: Spoken[]; language: Language; subject: string; ringTimeoutMs?: number }): Promise<AnnouncementOutcome[]>;
   close(): Promise<void>;
 }
 
