@@ -184,7 +184,9 @@ export function startHttpServer(options: HttpServerOptions): Promise<HttpServer>
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     counters.malformed++;
-    if (error.code === 'ECONNRESET' || !socket.writable) {
+    // A connection that never sent a byte gets no answer: it is closed. (Answering it with 408 and
+    // closing later could leave it open: node does not always finish that end() on such a socket.)
+    if (error.code === 'ECONNRESET' || !socket.writable || socket.bytesRead === 0) {
       socket.destroy();
       return;
     }
