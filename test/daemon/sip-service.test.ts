@@ -6,6 +6,7 @@
 import t from 'tap';
 import { createLogger } from '../../src/adapters/log.js';
 import { nodeDigestCrypto, nonceRandom } from '../../src/adapters/node-crypto.js';
+import { startSipStack } from '../../src/adapters/sip-stack.js';
 import { startSipService } from '../../src/daemon/sip/sip-service.js';
 import { createDigestAuthenticator } from '../../src/daemon/sip/authenticator.js';
 import type { SipRequest, SipResponse } from '../../src/sip/message.js';
@@ -331,6 +332,7 @@ t.test('SIP over TCP, and registrations survive a restart', async (t) => {
 
   await w.sip.close();
   const again = await startSipService({
+    startStack: startSipStack,
     bind: '127.0.0.1',
     port: 0,
     log: createLogger({ level: 'silent' }),

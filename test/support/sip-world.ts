@@ -6,6 +6,7 @@ import { openStoreWriter } from '../../src/adapters/json-store.js';
 import { createLogger } from '../../src/adapters/log.js';
 import { nodeDigestCrypto, nonceRandom } from '../../src/adapters/node-crypto.js';
 import { createStoreService, type StoreService } from '../../src/daemon/store-service.js';
+import { startSipStack } from '../../src/adapters/sip-stack.js';
 import { startSipService, type SipService } from '../../src/daemon/sip/sip-service.js';
 import { createDigestAuthenticator } from '../../src/daemon/sip/authenticator.js';
 import { serializeStore } from '../../src/store/migrate.js';
@@ -46,6 +47,7 @@ export async function world(t: Test, extra: Change[] = [], options: WorldOptions
   });
   const store = createStoreService(writer);
   const sip = await startSipService({
+    startStack: startSipStack,
     bind: '127.0.0.1',
     port: 0,
     log: options.log ?? createLogger({ level: 'silent' }),

@@ -12,7 +12,7 @@ import { allBindings, expireBindings, lookup, withBindings, type Binding, type L
 import { routeCall, type Caller } from '../../sip/router.js';
 import { reasonStatus } from '../../sip/reason-status.js';
 import type { Reason } from '../../core/reasons.js';
-import { startSipStack, type SipStack } from '../../adapters/sip-stack.js';
+import type { SipStack, StartSipStack } from '../../adapters/sip-stack.js';
 import type { TlsCredentials } from '../../adapters/sip-transport.js';
 import type { Logger } from '../../adapters/log.js';
 import type { StoreService } from '../store-service.js';
@@ -50,6 +50,8 @@ import { buildEmergencyInvite, LOCATION_REFUSED, withoutLocation } from '../../s
 import { deskAddress, describeDesk } from '../../core/civic-location.js';
 
 export interface SipServiceOptions {
+  /** Starts the SIP stack the service runs on (the daemon's: startSipStack; tests: an in-memory one). */
+  startStack: StartSipStack;
   bind: string;
   port: number;
   publicAddress?: string;
@@ -579,7 +581,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     }
   };
 
-  stack = await startSipStack({
+  stack = await options.startStack({
     bind: options.bind,
     port: options.port,
     ...(options.publicAddress ? { publicAddress: options.publicAddress } : {}),
