@@ -3,7 +3,7 @@
  * on one stack. Pure modules decide (validate, registrar, router, fork);
  * this file carries their decisions out.
  */
-import sip from 'sip';
+import { copyMessage, stringifyUri } from '../../adapters/sip-syntax.js';
 import type { Endpoint, SipRequest, SipUri } from '../../sip/message.js';
 import { buildResponse, isRequest } from '../../sip/message.js';
 import { checkRequest, ALLOWED_METHODS } from '../../sip/validate.js';
@@ -168,7 +168,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
   };
 
   const resolveTarget = (uri: SipUri): Endpoint | undefined => {
-    const text = sip.stringifyUri(uri);
+    const text = stringifyUri(uri);
     const binding = allBindings(location).find((candidate) => sameContact(candidate.contact, text));
     if (binding) return binding.source;
     const transport = String(uri.params['transport'] ?? 'udp').toUpperCase();
@@ -298,7 +298,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     let original: SipRequest | undefined;
     return {
       prepare(copy) {
-        original = sip.copyMessage(copy, true);
+        original = copyMessage(copy, true);
         const built = buildEmergencyInvite(copy, { caller, domain, ...(desk ? { location: desk } : {}) });
         const sent = built.location === 'sent' ? describeDesk(phone?.location) || 'office address only' : wanted ? (phone ? 'not sent: the INVITE has no SDP' : 'not sent: not a hot-desk phone') : 'not asked for';
         log.info({ phone: phone?.name, identity: caller.kind, user, location: sent }, 'emergency call identity');
@@ -319,7 +319,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
       const target = emergencyTarget(request, remote, account);
       return {
         prepare(copy) {
-          const plain = sip.copyMessage(copy, true);
+          const plain = copyMessage(copy, true);
           try {
             return target.prepare ? target.prepare(copy) : copy;
           } catch (error) {
@@ -634,7 +634,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
       answerChallenge(nodeDigestCrypto, challenge, {
         ...credentials,
         method: request.method,
-        uri: typeof request.uri === 'string' ? request.uri : sip.stringifyUri(request.uri),
+        uri: typeof request.uri === 'string' ? request.uri : stringifyUri(request.uri),
         cnonce: Buffer.from(nonceRandom(8)).toString('hex'),
       });
     return value ? { header, value } : undefined;
