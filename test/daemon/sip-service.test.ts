@@ -1,7 +1,9 @@
 /**
- * hotdeskd's SIP side on real UDP sockets on 127.0.0.1: registration with
- * digest, calls through the proxy, idle-phone and hot-desk code rules, the
- * trunk, and bad input.
+ * hotdeskd's SIP side: registration with digest, calls through the proxy,
+ * idle-phone and hot-desk code rules, the trunk, and bad input. Tests of the
+ * wire (digest over UDP, a proxied call, garbage, BLF, TCP, a challenging
+ * trunk) run on real UDP and TCP sockets on 127.0.0.1; the rest of the SIP
+ * logic on the in-memory network (test/support/fake-network.ts).
  */
 import t from 'tap';
 import { createLogger } from '../../src/adapters/log.js';
@@ -18,7 +20,6 @@ import sip from 'sip';
 import { buildChallenges, checkCredentials, parseCredentials } from '../../src/sip/digest.js';
 import { makeNonce } from '../../src/sip/nonce.js';
 import { emptyNonceCounts } from '../../src/sip/nonce-counts.js';
-import { startTestPhone } from '../support/test-phone.js';
 import { world } from '../support/sip-world.js';
 
 t.test('registration with digest authentication', async (t) => {
@@ -54,7 +55,7 @@ t.test('registration with digest authentication', async (t) => {
 });
 
 t.test('registering somebody else is forbidden', async (t) => {
-  const w = await world(t);
+  const w = await world(t, [], { inMemory: true });
   const ada = await w.phone('100', 'secret-100');
   // Ada's own credentials, Bob's address of record.
   const response = await ada.request('REGISTER', 'sip:office.test', { extra: ['Expires: 60'], to: 'sip:101@office.test' });
@@ -81,7 +82,7 @@ t.test('a call between two extensions goes through the proxy and ends with BYE',
 });
 
 t.test('busy and unavailable', async (t) => {
-  const w = await world(t);
+  const w = await world(t, [], { inMemory: true });
   const ada = await w.phone('100', 'secret-100');
   const bob = await w.phone('101', 'secret-101', 486);
   await ada.register();
@@ -92,9 +93,8 @@ t.test('busy and unavailable', async (t) => {
 });
 
 t.test('idle hot-desk phones reach emergency numbers only', async (t) => {
-  const w = await world(t);
-  const trunk = await startTestPhone({ user: 'trunk', password: '-', server: w.server });
-  t.teardown(() => trunk.close());
+  const w = await world(t, [], { inMemory: true });
+  const trunk = await w.openPhone({ user: 'trunk', password: '-' });
   await w.store.update((data) => ({ next: { ...data, settings: { ...data.settings, trunk: { uri: `sip:127.0.0.1:${trunk.port}` } } }, value: undefined }));
   const hd = await w.phone('HD0001', 'idle-001565000001');
   await hd.register();
@@ -111,7 +111,7 @@ t.test('idle hot-desk phones reach emergency numbers only', async (t) => {
 });
 
 t.test('hot-desk codes', async (t) => {
-  const w = await world(t);
+  const w = await world(t, [], { inMemory: true });
   const hd = await w.phone('HD0001', 'idle-001565000001');
   await hd.register();
   const login = await hd.call('sip:*77*100*@office.test');
@@ -243,7 +243,7 @@ t.test('calls to a trunk that challenges are authenticated with the trunk creden
 });
 
 t.test('a call forks to every phone of an extension; the first answer wins', async (t) => {
-  const w = await world(t);
+  const w = await world(t, [], { inMemory: true });
   const ada = await w.phone('100', 'secret-100');
   const deskBob = await w.phone('101', 'secret-101', 486);
   const softBob = await w.phone('101', 'secret-101');
@@ -255,7 +255,7 @@ t.test('a call forks to every phone of an extension; the first answer wins', asy
 });
 
 t.test('CANCEL before the answer reaches every branch', async (t) => {
-  const w = await world(t);
+  const w = await world(t, [], { inMemory: true });
   const ada = await w.phone('100', 'secret-100');
   const bob = await w.phone('101', 'secret-101', 0);
   await Promise.all([ada.register(), bob.register()]);

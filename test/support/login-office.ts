@@ -44,8 +44,10 @@ export interface LoginOffice {
 export interface LoginOfficeOptions {
   changes?: Change[];
   policies?: DaemonOptions['policies'];
-  /** SIP and RTP on an in-memory network, with 20 ms prompts. */
+  /** SIP and RTP on an in-memory network, with short prompts. */
   inMemory?: boolean;
+  /** In memory: how long each prompt is, ms (default 20, one packet). */
+  promptMs?: number;
   /** Serve provisioning over HTTP on a free port of 127.0.0.1. */
   http?: boolean;
 }
@@ -63,7 +65,7 @@ export async function startLoginOffice(t: Test, extra: LoginOfficeOptions = {}):
   );
   await writeFile(join(dir, 'hotdesk.json'), serializeStore(data));
   const network = extra.inMemory ? createFakeNetwork() : undefined;
-  if (network) await writeShortPrompts(join(dir, 'prompts'), 20);
+  if (network) await writeShortPrompts(join(dir, 'prompts'), extra.promptMs ?? 20);
   const daemon = await startDaemon({
     dataDir: dir,
     log: createLogger({ level: 'silent' }),
