@@ -346,7 +346,7 @@ t.test('SIP over TCP, and registrations survive a restart', async (t) => {
 
 t.test('with a fake clock: registrations and subscriptions expire', async (t) => {
   let clock = Date.now();
-  const w = await world(t, [], { now: () => clock, sweepMs: 20 });
+  const w = await world(t, [], { now: () => clock, sweepMs: 20, inMemory: true });
   const ada = await w.phone('100', 'secret-100');
   const bob = await w.phone('101', 'secret-101');
   t.equal((await ada.register(60)).status, 200);

@@ -15,6 +15,10 @@
  *   stray), and every message the stack sent is kept in `sent`.
  * - Delivery is in order and asynchronous (one `setImmediate` per datagram),
  *   as a network is: nothing is handled inside the sender's call.
+ * - Not modelled (tests of these stay on real sockets): TCP and TLS, multicast
+ *   (plug-and-play), the flood and connection limits, overload (503), timers of
+ *   the transaction layer (retransmission, Timer J: server transactions are
+ *   kept for the life of the stack), datagrams lost or reordered.
  */
 import { randomBytes } from 'node:crypto';
 import sip from 'sip';
