@@ -71,6 +71,12 @@ export interface SipStack {
   close(): Promise<void>;
 }
 
+/**
+ * How a service gets its stack: {@link startSipStack} in the daemon, an in-memory
+ * one in tests (test/support/fake-network.ts).
+ */
+export type StartSipStack = (options: SipStackOptions) => Promise<SipStack>;
+
 export async function startSipStack(options: SipStackOptions): Promise<SipStack> {
   let layer: TransactionLayer | undefined;
   const now = options.now ?? Date.now;

@@ -36,7 +36,8 @@ import { createDigestAuthenticator, type AuthBlock, type DigestFailure } from '.
 import { nodeDigestCrypto, nonceRandom, randomNonceSecret } from '../adapters/node-crypto.js';
 import { ensureDataDir, modeText } from '../adapters/data-dir.js';
 import { loadPromptLibrary } from '../adapters/prompt-files.js';
-import { createRtpPortPool } from '../adapters/rtp-socket.js';
+import { createRtpPortPool, type RtpPortPool } from '../adapters/rtp-socket.js';
+import { startSipStack, type StartSipStack } from '../adapters/sip-stack.js';
 import { hashPin, verifyPin } from '../adapters/pin-hash.js';
 import { startProvisioningService, type ProvisioningService } from './http/provisioning-service.js';
 import { createEmergencyService, type EmergencyService } from './emergency-service.js';
@@ -94,6 +95,10 @@ export interface DaemonOptions {
     maxNonceCounts?: number;
     /** SIP over TLS on this port (0: any free one; `undefined`: the store's `tlsPort`, else 5061) with this certificate and key. */
     tls?: { port: number | undefined; credentials: TlsCredentials };
+    /** The SIP stack to run on; default startSipStack (real sockets). Tests pass an in-memory one. */
+    startStack?: StartSipStack;
+    /** RTP ports for the voice menu; default a pool of real UDP sockets over `rtpPorts`. Tests pass an in-memory one. */
+    rtpPool?: RtpPortPool;
   };
   /**
    * Where to serve provisioning over HTTP (port 0: any free one); leave out to run without it.
@@ -224,7 +229,19 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       // Listening on every address: phones are told the office address (settings) unless --public-address says otherwise.
       const wildcard = options.sip.bind === '0.0.0.0' || options.sip.bind === '::';
       const publicAddress = options.sip.publicAddress ?? (wildcard ? store.data.settings.address : undefined);
-      const { digest, rtpPorts = { min: 10000, max: 10999 }, checkSyncRetryMs, pnp = true, authThrottle, maxNonceCounts, port = store.data.settings.sipPort, tls, ...rest } = options.sip;
+      const {
+        digest,
+        rtpPorts = { min: 10000, max: 10999 },
+        checkSyncRetryMs,
+        pnp = true,
+        authThrottle,
+        maxNonceCounts,
+        port = store.data.settings.sipPort,
+        tls,
+        startStack = startSipStack,
+        rtpPool,
+        ...rest
+      } = options.sip;
       const listen = {
         ...rest,
         port,
@@ -232,8 +249,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       };
       reloadablePrompts = await loadReloadablePrompts(() => loadPromptLibrary({ overrideDir: join(paths.dir, 'prompts'), log: options.log }));
       const prompts = reloadablePrompts.library;
-      const pool = createRtpPortPool({ bind: listen.bind, ...rtpPorts, log: options.log });
+      const pool = rtpPool ?? createRtpPortPool({ bind: listen.bind, ...rtpPorts, log: options.log });
       sip = await startSipService({
+        startStack,
         ...listen,
         ...(publicAddress ? { publicAddress } : {}),
         log: options.log,

@@ -3,6 +3,8 @@
  * in its configuration file) from a host where that phone is not registered:
  * the hot-desk codes and BLF subscriptions are refused (403) and logged with
  * the fail2ban-readable line; from the phone's own registered flow they work.
+ * The refusals run on the in-memory network (fake-network.ts); the phone's own
+ * call to the login menu on real sockets.
  */
 import t from 'tap';
 import type { Test } from 'tap';
@@ -26,7 +28,7 @@ async function loggedInDesk(t: Test, o: LoginOffice) {
 }
 
 t.test('*77*5* with the idle credentials from a stranger address does not log the user out', async (t) => {
-  const o = await startLoginOffice(t);
+  const o = await startLoginOffice(t, { inMemory: true });
   await loggedInDesk(t, o);
   const stranger = await o.phone('HD0001', idlePassword(o));
   t.not(stranger.port, o.daemon.sip!.stack.transport.port);
@@ -37,7 +39,7 @@ t.test('*77*5* with the idle credentials from a stranger address does not log th
 });
 
 t.test('login and logout-everywhere codes with the idle credentials from a stranger address are refused', async (t) => {
-  const o = await startLoginOffice(t);
+  const o = await startLoginOffice(t, { inMemory: true });
   await loggedInDesk(t, o);
   const stranger = await o.phone('HD0001', idlePassword(o));
   const login = await stranger.call('sip:*77*100*@office.test', [], (await o.rtp()).offer());
@@ -48,7 +50,7 @@ t.test('login and logout-everywhere codes with the idle credentials from a stran
 });
 
 t.test('an idle hot-desk account may not subscribe to dialog state, from anywhere', async (t) => {
-  const o = await startLoginOffice(t);
+  const o = await startLoginOffice(t, { inMemory: true });
   const desk = await o.phone('HD0001', idlePassword(o));
   t.equal((await desk.register()).status, 200);
   const own = await desk.request('SUBSCRIBE', 'sip:100@office.test', { extra: ['Event: dialog', 'Accept: application/dialog-info+xml', 'Expires: 600'] });

@@ -1,5 +1,5 @@
 /**
- * PIN guessing against the login voice menu on real sockets: parallel login
+ * PIN guessing against the login voice menu (on the in-memory network, fake-network.ts): parallel login
  * calls from one hot-desk phone get one call's tries, not ten.
  */
 import t from 'tap';
@@ -7,7 +7,7 @@ import { waitFor } from '../support/start-daemon.js';
 import { dial, idlePassword, startLoginOffice } from '../support/login-office.js';
 
 t.test('attack: ten parallel login calls from one phone: one is answered, the others 486 Busy Here; one call\'s tries in all', async (t) => {
-  const o = await startLoginOffice(t);
+  const o = await startLoginOffice(t, { inMemory: true });
   const phone = await o.phone('HD0001', idlePassword(o));
   t.equal((await phone.register()).status, 200);
   const peers = await Promise.all(Array.from({ length: 10 }, () => o.rtp()));

@@ -1,9 +1,10 @@
 /**
- * The login voice menu end to end on 127.0.0.1: hotdeskd runs in this process
- * on real sockets; a test phone (the npm `sip` parser over UDP) registers as
- * its hot-desk account, dials the login code, hears prompt audio over RTP,
- * types its PIN as RFC 4733 events, is hung up on and told to re-provision,
- * then logs out again as the user it became.
+ * The login voice menu end to end: hotdeskd runs in this process. The first
+ * test on real sockets on 127.0.0.1: a test phone (the npm `sip` parser over
+ * UDP) registers as its hot-desk account, dials the login code, hears prompt
+ * audio over RTP, types its PIN as RFC 4733 events, is hung up on and told to
+ * re-provision, then logs out again as the user it became. The others on the
+ * in-memory network (test/support/fake-network.ts) with short prompts.
  */
 import t from 'tap';
 import { statusRows } from '../../src/store/queries.js';
@@ -69,7 +70,7 @@ t.test('login by phone: prompts, PIN as RFC 4733, BYE, check-sync; then *77*5* a
 });
 
 t.test('a wrong PIN three times: "wrong PIN" twice, then "too many attempts", hung up, audited without the PIN', async (t) => {
-  const o = await startLoginOffice(t);
+  const o = await startLoginOffice(t, { inMemory: true });
   const phone = await o.phone('HD0001', idlePassword(o));
   await phone.register();
   const rtp = await o.rtp();
@@ -86,7 +87,7 @@ t.test('a wrong PIN three times: "wrong PIN" twice, then "too many attempts", hu
 });
 
 t.test('the login code: refused to a non-hot-desk caller, 488 without a common codec', async (t) => {
-  const o = await startLoginOffice(t);
+  const o = await startLoginOffice(t, { inMemory: true });
   const user = await o.phone('101', 'secret-101');
   await user.register();
   const refused = await user.call('sip:*77*100*@office.test', [], (await o.rtp()).offer());
@@ -101,7 +102,8 @@ t.test('the login code: refused to a non-hot-desk caller, 488 without a common c
 });
 
 t.test('an idle phone dialling a number it may not call hears "please log in first" as early media, then 403', async (t) => {
-  const o = await startLoginOffice(t);
+  // Half-second prompts: more than 20 packets of it.
+  const o = await startLoginOffice(t, { inMemory: true, promptMs: 500 });
   const phone = await o.phone('HD0001', idlePassword(o));
   await phone.register();
   const rtp = await o.rtp();

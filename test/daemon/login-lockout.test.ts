@@ -1,5 +1,5 @@
 /**
- * A stranger cannot lock a user out (real sockets): wrong PINs from one
+ * A stranger cannot lock a user out (on the in-memory network, fake-network.ts): wrong PINs from one
  * hot-desk phone lock that phone and the (phone, extension) pair, never the
  * extension for everyone; the user on another phone logs in with the right
  * PIN. Only wrong PINs from three phones lock the extension itself, briefly.
@@ -18,6 +18,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** HD0001…HD0004, extension 101 (Bob) with hot desking. */
 async function startOffice(t: Parameters<typeof startLoginOffice>[0]): Promise<LoginOffice> {
   return startLoginOffice(t, {
+    inMemory: true,
     changes: [addPhone('001565000002'), addPhone('001565000003'), addPhone('001565000004'), { kind: 'set-extension', number: '101', hotdesk: true }],
   });
 }
@@ -33,7 +34,8 @@ async function registered(o: LoginOffice, name: string) {
 /** One login call for `extension` typing `pins`; resolves when hotdeskd hangs up. */
 async function loginCall(o: LoginOffice, phone: Awaited<ReturnType<typeof registered>>, extension: string, pins: string[]): Promise<void> {
   const rtp = await o.rtp();
-  const { call } = await dial(phone, rtp, `*77*${extension}*`);
+  // In memory a prompt is one packet: the first packet of audio is enough.
+  const { call } = await dial(phone, rtp, `*77*${extension}*`, o.network ? 1 : 10);
   if (call.response.status !== 200) throw new Error(`the login call got ${call.response.status}`);
   const bye = phone.waitFor((m) => isRequest('BYE')(m) && (m as SipRequest).headers['call-id'] === call.callId, 20_000);
   for (const pin of pins) {

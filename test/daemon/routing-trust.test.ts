@@ -1,9 +1,10 @@
 /**
- * Routing trust (#12 items 1-6), as an attacker on the LAN tries it, on real
- * sockets: requests that look in-dialog without a dialog hotdeskd set up, Route
- * headers to other hosts, forged in-dialog requests, REFERs to numbers the
- * sender may not dial, forged identity headers, a spoofed trunk. And the
- * legitimate in-dialog traffic that must keep working.
+ * Routing trust (#12 items 1-6), as an attacker on the LAN tries it: requests
+ * that look in-dialog without a dialog hotdeskd set up, Route headers to other
+ * hosts, forged in-dialog requests, REFERs to numbers the sender may not dial,
+ * forged identity headers, a spoofed trunk. And the legitimate in-dialog
+ * traffic that must keep working. The spoofed trunk (TCP) and a proxied dialog
+ * run on real sockets; the rest on the in-memory network (fake-network.ts).
  */
 import t, { type Test } from 'tap';
 import net from 'node:net';
@@ -13,7 +14,7 @@ import sip from 'sip';
 import { createLogger } from '../../src/adapters/log.js';
 import type { SipMessage, SipRequest, SipResponse } from '../../src/sip/message.js';
 import { world, type World } from '../support/sip-world.js';
-import { startTestPhone, type TestPhone } from '../support/test-phone.js';
+import type { TestPhone } from '../support/test-phone.js';
 
 const isRequest = (message: SipMessage): message is SipRequest => 'method' in message;
 
@@ -26,7 +27,7 @@ interface Office {
   logs: Record<string, unknown>[];
 }
 
-async function office(t: Test): Promise<Office> {
+async function office(t: Test, inMemory = false): Promise<Office> {
   const logs: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -34,15 +35,13 @@ async function office(t: Test): Promise<Office> {
       done();
     },
   });
-  const w = await world(t, [], { log: createLogger({ destination, human: false, level: 'info' }) });
+  const w = await world(t, [], { log: createLogger({ destination, human: false, level: 'info' }), inMemory });
   // The trunk, the office phones and the stranger each on their own loopback address.
-  const trunk = await startTestPhone({ user: 'trunk', password: '-', server: w.server, address: '127.0.0.2' });
-  t.teardown(() => trunk.close());
+  const trunk = await w.openPhone({ user: 'trunk', password: '-', address: '127.0.0.2' });
   await w.store.update((data) => ({ next: { ...data, settings: { ...data.settings, trunk: { uri: `sip:127.0.0.2:${trunk.port}` } } }, value: undefined }));
   const ada = await w.phone('100', 'secret-100');
   const bob = await w.phone('101', 'secret-101');
-  const stranger = await startTestPhone({ user: 'attacker', password: 'nothing', server: w.server, domain: 'office.test', address: '127.0.0.3' });
-  t.teardown(() => stranger.close());
+  const stranger = await w.openPhone({ user: 'attacker', password: 'nothing', domain: 'office.test', address: '127.0.0.3' });
   await ada.register();
   await bob.register();
   return { w, trunk, ada, bob, stranger, logs };
@@ -53,7 +52,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 const refusals = (logs: Record<string, unknown>[], reason: string) => logs.filter((line) => line['alert'] === 'sip-relay-refused' && line['reason'] === reason);
 
 t.test('an unauthenticated INVITE with a To-tag, a Route, or both never reaches the trunk', async (t) => {
-  const { w, trunk, stranger, logs } = await office(t);
+  const { w, trunk, stranger, logs } = await office(t, true);
   const trunkUri = `sip:0900123456@127.0.0.2:${trunk.port}`;
   const withTag = await stranger.request('INVITE', trunkUri, { toTag: 'forged1', auth: false });
   t.equal(withTag.status, 481, 'a To-tag of no known dialog: 481');
@@ -71,7 +70,7 @@ t.test('an unauthenticated INVITE with a To-tag, a Route, or both never reaches 
 });
 
 t.test('forged in-dialog MESSAGE, REFER, BYE and NOTIFY reach no phone', async (t) => {
-  const { bob, stranger, logs } = await office(t);
+  const { bob, stranger, logs } = await office(t, true);
   const target = bob.contact;
   for (const method of ['MESSAGE', 'REFER', 'BYE', 'NOTIFY']) {
     const extra = method === 'NOTIFY' ? ['Event: check-sync;reboot=true', 'Subscription-State: terminated'] : method === 'REFER' ? ['Refer-To: <sip:0900123456@office.test>'] : [];
@@ -137,7 +136,7 @@ t.test('a spoofed trunk: over TCP from the trunk port, or from another port, is 
 });
 
 t.test('the real trunk reaches extensions only, never the trunk or emergency numbers', async (t) => {
-  const { trunk, ada, logs } = await office(t);
+  const { trunk, ada, logs } = await office(t, true);
   const incoming = await trunk.call('sip:100@office.test', ['P-Asserted-Identity: <sip:+4930123@trunk.test>']);
   t.equal(incoming.response.status, 200, 'an incoming call to an extension rings it');
   const atAda = requestsAt(ada, 'INVITE')[0]!;
@@ -154,7 +153,7 @@ t.test('the real trunk reaches extensions only, never the trunk or emergency num
 });
 
 t.test('identity headers from phones are replaced by the authenticated account', async (t) => {
-  const { trunk, ada, bob } = await office(t);
+  const { trunk, ada, bob } = await office(t, true);
   const forged = ['P-Asserted-Identity: <sip:110@office.test>', 'Remote-Party-ID: <sip:110@office.test>;party=calling', 'P-Preferred-Identity: <sip:110@office.test>'];
   const out = await ada.call('sip:0301234567@office.test', forged);
   t.equal(out.response.status, 200);
@@ -169,7 +168,7 @@ t.test('identity headers from phones are replaced by the authenticated account',
 });
 
 t.test('an idle phone cannot REFER to a premium number; extensions transfer to each other', async (t) => {
-  const { w, trunk, ada, bob, logs } = await office(t);
+  const { w, trunk, ada, bob, logs } = await office(t, true);
   const hd = await w.phone('HD0001', 'idle-001565000001');
   await hd.register();
   const emergency = await hd.call('sip:112@office.test');

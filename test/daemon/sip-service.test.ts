@@ -1,11 +1,14 @@
 /**
- * hotdeskd's SIP side on real UDP sockets on 127.0.0.1: registration with
- * digest, calls through the proxy, idle-phone and hot-desk code rules, the
- * trunk, and bad input.
+ * hotdeskd's SIP side: registration with digest, calls through the proxy,
+ * idle-phone and hot-desk code rules, the trunk, and bad input. Tests of the
+ * wire (digest over UDP, a proxied call, garbage, BLF, TCP, a challenging
+ * trunk) run on real UDP and TCP sockets on 127.0.0.1; the rest of the SIP
+ * logic on the in-memory network (test/support/fake-network.ts).
  */
 import t from 'tap';
 import { createLogger } from '../../src/adapters/log.js';
 import { nodeDigestCrypto, nonceRandom } from '../../src/adapters/node-crypto.js';
+import { startSipStack } from '../../src/adapters/sip-stack.js';
 import { startSipService } from '../../src/daemon/sip/sip-service.js';
 import { createDigestAuthenticator } from '../../src/daemon/sip/authenticator.js';
 import type { SipRequest, SipResponse } from '../../src/sip/message.js';
@@ -17,7 +20,6 @@ import sip from 'sip';
 import { buildChallenges, checkCredentials, parseCredentials } from '../../src/sip/digest.js';
 import { makeNonce } from '../../src/sip/nonce.js';
 import { emptyNonceCounts } from '../../src/sip/nonce-counts.js';
-import { startTestPhone } from '../support/test-phone.js';
 import { world } from '../support/sip-world.js';
 
 t.test('registration with digest authentication', async (t) => {
@@ -53,7 +55,7 @@ t.test('registration with digest authentication', async (t) => {
 });
 
 t.test('registering somebody else is forbidden', async (t) => {
-  const w = await world(t);
+  const w = await world(t, [], { inMemory: true });
   const ada = await w.phone('100', 'secret-100');
   // Ada's own credentials, Bob's address of record.
   const response = await ada.request('REGISTER', 'sip:office.test', { extra: ['Expires: 60'], to: 'sip:101@office.test' });
@@ -80,7 +82,7 @@ t.test('a call between two extensions goes through the proxy and ends with BYE',
 });
 
 t.test('busy and unavailable', async (t) => {
-  const w = await world(t);
+  const w = await world(t, [], { inMemory: true });
   const ada = await w.phone('100', 'secret-100');
   const bob = await w.phone('101', 'secret-101', 486);
   await ada.register();
@@ -91,9 +93,8 @@ t.test('busy and unavailable', async (t) => {
 });
 
 t.test('idle hot-desk phones reach emergency numbers only', async (t) => {
-  const w = await world(t);
-  const trunk = await startTestPhone({ user: 'trunk', password: '-', server: w.server });
-  t.teardown(() => trunk.close());
+  const w = await world(t, [], { inMemory: true });
+  const trunk = await w.openPhone({ user: 'trunk', password: '-' });
   await w.store.update((data) => ({ next: { ...data, settings: { ...data.settings, trunk: { uri: `sip:127.0.0.1:${trunk.port}` } } }, value: undefined }));
   const hd = await w.phone('HD0001', 'idle-001565000001');
   await hd.register();
@@ -110,7 +111,7 @@ t.test('idle hot-desk phones reach emergency numbers only', async (t) => {
 });
 
 t.test('hot-desk codes', async (t) => {
-  const w = await world(t);
+  const w = await world(t, [], { inMemory: true });
   const hd = await w.phone('HD0001', 'idle-001565000001');
   await hd.register();
   const login = await hd.call('sip:*77*100*@office.test');
@@ -242,7 +243,7 @@ t.test('calls to a trunk that challenges are authenticated with the trunk creden
 });
 
 t.test('a call forks to every phone of an extension; the first answer wins', async (t) => {
-  const w = await world(t);
+  const w = await world(t, [], { inMemory: true });
   const ada = await w.phone('100', 'secret-100');
   const deskBob = await w.phone('101', 'secret-101', 486);
   const softBob = await w.phone('101', 'secret-101');
@@ -254,7 +255,7 @@ t.test('a call forks to every phone of an extension; the first answer wins', asy
 });
 
 t.test('CANCEL before the answer reaches every branch', async (t) => {
-  const w = await world(t);
+  const w = await world(t, [], { inMemory: true });
   const ada = await w.phone('100', 'secret-100');
   const bob = await w.phone('101', 'secret-101', 0);
   await Promise.all([ada.register(), bob.register()]);
@@ -331,6 +332,7 @@ t.test('SIP over TCP, and registrations survive a restart', async (t) => {
 
   await w.sip.close();
   const again = await startSipService({
+    startStack: startSipStack,
     bind: '127.0.0.1',
     port: 0,
     log: createLogger({ level: 'silent' }),
@@ -344,7 +346,7 @@ t.test('SIP over TCP, and registrations survive a restart', async (t) => {
 
 t.test('with a fake clock: registrations and subscriptions expire', async (t) => {
   let clock = Date.now();
-  const w = await world(t, [], { now: () => clock, sweepMs: 20 });
+  const w = await world(t, [], { now: () => clock, sweepMs: 20, inMemory: true });
   const ada = await w.phone('100', 'secret-100');
   const bob = await w.phone('101', 'secret-101');
   t.equal((await ada.register(60)).status, 200);

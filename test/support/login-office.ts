@@ -4,6 +4,10 @@
  * retries), extension 100 (hot desking, PIN 2468), 101 (no hot desking,
  * same PIN) and the hot-desk phone HD0001; test phones and RTP peers that
  * are closed with the test.
+ *
+ * `inMemory`: SIP and RTP run on an in-memory network instead (fake-network.ts):
+ * no ports, and every prompt is 20 ms long (one packet) so a call plays out in a few
+ * hundred milliseconds (the pacing stays real: 20 ms packets).
  */
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
@@ -19,6 +23,8 @@ import { addExtension, addPhone, office } from './office.js';
 import { tempDir } from './temp-data.js';
 import { startTestPhone, type TestPhone } from './test-phone.js';
 import { startRtpPeer, type RtpPeer } from './rtp-peer.js';
+import { createFakeNetwork, type FakeNetwork } from './fake-network.js';
+import { writeShortPrompts } from './short-prompts.js';
 
 export const PIN = '2468';
 export const isRequest = (method: string) => (message: SipMessage): boolean => 'method' in message && message.method === method;
@@ -29,10 +35,25 @@ export interface LoginOffice {
   server: { address: string; port: number };
   phone(user: string, password: string): Promise<TestPhone>;
   rtp(): Promise<RtpPeer>;
+  /** The in-memory network, when the office runs on one. */
+  network: FakeNetwork | undefined;
+  /** The provisioning server's base URL (with its token), when started with `http`. */
+  provisioningUrl: string | undefined;
+}
+
+export interface LoginOfficeOptions {
+  changes?: Change[];
+  policies?: DaemonOptions['policies'];
+  /** SIP and RTP on an in-memory network, with short prompts. */
+  inMemory?: boolean;
+  /** In memory: how long each prompt is, ms (default 20, one packet). */
+  promptMs?: number;
+  /** Serve provisioning over HTTP on a free port of 127.0.0.1. */
+  http?: boolean;
 }
 
 /** `changes` are applied to the seeded office; `policies` go to the daemon (tick, policy minute). */
-export async function startLoginOffice(t: Test, extra: { changes?: Change[]; policies?: DaemonOptions['policies'] } = {}): Promise<LoginOffice> {
+export async function startLoginOffice(t: Test, extra: LoginOfficeOptions = {}): Promise<LoginOffice> {
   const dir = await tempDir(t);
   const pinHash = await hashPin(PIN);
   const data = office(
@@ -43,11 +64,21 @@ export async function startLoginOffice(t: Test, extra: { changes?: Change[]; pol
     ...(extra.changes ?? []),
   );
   await writeFile(join(dir, 'hotdesk.json'), serializeStore(data));
+  const network = extra.inMemory ? createFakeNetwork() : undefined;
+  if (network) await writeShortPrompts(join(dir, 'prompts'), extra.promptMs ?? 20);
   const daemon = await startDaemon({
     dataDir: dir,
     log: createLogger({ level: 'silent' }),
-    // No per-source flood limit: these test phones call far faster than desk phones do (test/daemon/sip-flood.test.ts covers it).
-    sip: { bind: '127.0.0.1', port: 0, rtpPorts: { min: 0, max: 0 }, checkSyncRetryMs: [300, 300], floodLimit: null },
+    sip: {
+      bind: '127.0.0.1',
+      port: 0,
+      rtpPorts: { min: 0, max: 0 },
+      checkSyncRetryMs: [300, 300],
+      // No per-source flood limit: these test phones call far faster than desk phones do (test/daemon/sip-flood.test.ts covers it).
+      floodLimit: null,
+      ...(network ? { startStack: network.startStack, rtpPool: network.rtpPool() } : {}),
+    },
+    ...(extra.http ? { http: { bind: '127.0.0.1', port: 0 } } : {}),
     ...(extra.policies ? { policies: extra.policies } : {}),
   });
   const server = { address: '127.0.0.1', port: daemon.sip!.stack.transport.port };
@@ -60,13 +91,16 @@ export async function startLoginOffice(t: Test, extra: { changes?: Change[]; pol
     daemon,
     dir,
     server,
+    network,
+    provisioningUrl: daemon.http ? `http://127.0.0.1:${daemon.http.port}/provisioning/${daemon.store.data.settings.provisioningToken}` : undefined,
     async phone(user, password) {
-      const phone = await startTestPhone({ user, password, server, domain: 'office.test' });
+      const phone = await startTestPhone({ user, password, server, domain: 'office.test', ...(network ? { socket: network.bind() } : {}) });
       closers.push(() => phone.close());
       return phone;
     },
     async rtp() {
-      const peer = await startRtpPeer();
+      // In memory, a key's packets follow one another at once: the daemon reads keys by their RTP timestamps.
+      const peer = await startRtpPeer(network ? { socket: network.bind(), sleep: () => new Promise((resolve) => setImmediate(resolve)) } : {});
       closers.push(() => peer.close());
       return peer;
     },
@@ -75,11 +109,11 @@ export async function startLoginOffice(t: Test, extra: { changes?: Change[]; pol
 
 export const idlePassword = (o: LoginOffice) => o.daemon.store.data.phones[0]!.idlePassword;
 
-/** Dials a hot-desk code with a real offer; resolves once the IVR answered and its audio arrives. */
-export async function dial(phone: TestPhone, rtp: RtpPeer, code: string) {
+/** Dials a hot-desk code with a real offer; resolves once the IVR answered and `packets` of its audio arrived. */
+export async function dial(phone: TestPhone, rtp: RtpPeer, code: string, packets = 10) {
   const call = await phone.call(`sip:${code}@office.test`, [], rtp.offer());
   const answer = parseSdp((call.response as SipResponse).content ?? '');
-  await rtp.waitForPackets(10);
+  await rtp.waitForPackets(packets);
   return { call, answer };
 }
 

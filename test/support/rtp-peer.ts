@@ -1,12 +1,14 @@
 /**
- * A phone's media side for tests, on a real UDP socket on 127.0.0.1: offers
+ * A phone's media side for tests, on a real UDP socket on 127.0.0.1 (or a
+ * socket of the in-memory network, fake-network.ts): offers
  * PCMU and telephone-event in SDP, records the RTP it receives, and types
  * keys as RFC 4733 events the way desk phones do (three updates, three end
  * packets, one timestamp per key).
  */
-import dgram from 'node:dgram';
 import { buildRtp, parseRtp, type RtpPacket } from '../../src/media/rtp-packet.js';
 import { eventOfDtmfDigit, type DtmfDigit } from '../../src/media/dtmf-digit.js';
+import type { DatagramSocket } from './fake-network.js';
+import { openUdpSocket } from './udp-socket.js';
 
 export const EVENT_PT = 101;
 
@@ -28,14 +30,24 @@ export interface RtpPeer {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function startRtpPeer(): Promise<RtpPeer> {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
-  const port = socket.address().port;
+export interface RtpPeerOptions {
+  /** Default: a real UDP socket on 127.0.0.1. */
+  socket?: DatagramSocket;
+  /**
+   * The pause between a key's packets (20 ms) and after a key (60 ms). Real sockets: real time.
+   * The in-memory network passes a shorter one: the daemon reads keys by RTP timestamps.
+   */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export async function startRtpPeer(options: RtpPeerOptions = {}): Promise<RtpPeer> {
+  const socket = options.socket ?? (await openUdpSocket());
+  const pause = options.sleep ?? sleep;
+  const port = socket.port;
   const received: RtpPacket[] = [];
   const arrivals: number[] = [];
   let from: { address: string; port: number } | undefined;
-  socket.on('message', (bytes, info) => {
+  socket.onMessage((bytes, info) => {
     const packet = parseRtp(bytes);
     if (!packet) return;
     received.push(packet);
@@ -88,10 +100,10 @@ export async function startRtpPeer(): Promise<RtpPeer> {
           });
         for (const [index, duration] of [160, 320, 480].entries()) {
           send(packet(duration, false, index === 0), to);
-          await sleep(20);
+          await pause(20);
         }
         for (let copy = 0; copy < 3; copy++) send(packet(640, true, false), to);
-        await sleep(60);
+        await pause(60);
       }
     },
     sendRaw: (bytes, to) => send(bytes, to),
@@ -102,6 +114,6 @@ export async function startRtpPeer(): Promise<RtpPeer> {
         await sleep(10);
       }
     },
-    close: () => new Promise((resolve) => socket.close(() => resolve())),
+    close: () => socket.close(),
   };
 }

@@ -1,4 +1,7 @@
-/** An office with hotdeskd's SIP side on a real UDP/TCP port on 127.0.0.1, and test phones for it. */
+/**
+ * An office with hotdeskd's SIP side on a real UDP/TCP port on 127.0.0.1, and test phones for it;
+ * with `inMemory`, on the in-memory network instead (fake-network.ts: no ports, same phones).
+ */
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import type { Test } from 'tap';
@@ -6,19 +9,25 @@ import { openStoreWriter } from '../../src/adapters/json-store.js';
 import { createLogger } from '../../src/adapters/log.js';
 import { nodeDigestCrypto, nonceRandom } from '../../src/adapters/node-crypto.js';
 import { createStoreService, type StoreService } from '../../src/daemon/store-service.js';
+import { startSipStack } from '../../src/adapters/sip-stack.js';
 import { startSipService, type SipService } from '../../src/daemon/sip/sip-service.js';
 import { createDigestAuthenticator } from '../../src/daemon/sip/authenticator.js';
 import { serializeStore } from '../../src/store/migrate.js';
 import type { Change } from '../../src/store/changes.js';
 import { addExtension, addPhone, office } from './office.js';
 import { tempDir } from './temp-data.js';
-import { startTestPhone, type TestPhone } from './test-phone.js';
+import { startTestPhone, type PhoneOptions, type TestPhone } from './test-phone.js';
+import { createFakeNetwork, type FakeNetwork } from './fake-network.js';
 
 export interface World {
   sip: SipService;
   store: StoreService;
   server: { address: string; port: number };
   phone(user: string, password: string, answer?: number): Promise<TestPhone>;
+  /** A test phone with more choices (its own address…), closed with the test. */
+  openPhone(options: Omit<PhoneOptions, 'server' | 'socket'>): Promise<TestPhone>;
+  /** The in-memory network, when the world runs on one. */
+  network: FakeNetwork | undefined;
 }
 
 export interface WorldOptions {
@@ -27,6 +36,8 @@ export interface WorldOptions {
   sweepMs?: number;
   /** Where the daemon logs (default: nowhere). */
   log?: ReturnType<typeof createLogger>;
+  /** SIP on the in-memory network instead of real sockets. */
+  inMemory?: boolean;
 }
 
 export async function world(t: Test, extra: Change[] = [], options: WorldOptions = {}): Promise<World> {
@@ -45,7 +56,9 @@ export async function world(t: Test, extra: Change[] = [], options: WorldOptions
     throw new Error('the store exists');
   });
   const store = createStoreService(writer);
+  const network = options.inMemory ? createFakeNetwork() : undefined;
   const sip = await startSipService({
+    startStack: network?.startStack ?? startSipStack,
     bind: '127.0.0.1',
     port: 0,
     log: options.log ?? createLogger({ level: 'silent' }),
@@ -61,15 +74,18 @@ export async function world(t: Test, extra: Change[] = [], options: WorldOptions
     await Promise.all(phones.map((phone) => phone.close()));
     await sip.close();
   });
+  const openPhone: World['openPhone'] = async (phoneOptions) => {
+    const phone = await startTestPhone({ ...phoneOptions, server, ...(network ? { socket: network.bind(phoneOptions.address) } : {}) });
+    phones.push(phone);
+    return phone;
+  };
   return {
     sip,
     store,
     server,
-    async phone(user, password, answer) {
-      const phone = await startTestPhone({ user, password, server, domain: 'office.test', ...(answer !== undefined ? { answer } : {}) });
-      phones.push(phone);
-      return phone;
-    },
+    network,
+    openPhone,
+    phone: (user, password, answer) => openPhone({ user, password, domain: 'office.test', ...(answer !== undefined ? { answer } : {}) }),
   };
 }
 

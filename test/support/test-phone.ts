@@ -1,12 +1,14 @@
 /**
- * A small SIP user agent for tests, on a real UDP socket on 127.0.0.1: it
- * registers with digest authentication (its own MD5 code, independent of the
- * server's), places and answers calls, and records everything it receives.
+ * A small SIP user agent for tests, on a real UDP socket on 127.0.0.1 (or a
+ * socket of the in-memory network, fake-network.ts): it registers with digest
+ * authentication (its own MD5 code, independent of the server's), places and
+ * answers calls, and records everything it receives.
  */
-import dgram from 'node:dgram';
 import { createHash, randomBytes } from 'node:crypto';
 import sip from 'sip';
 import type { AuthParams, SipMessage, SipRequest, SipResponse } from '../../src/sip/message.js';
+import type { Address, DatagramSocket } from './fake-network.js';
+import { openUdpSocket } from './udp-socket.js';
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 const unquote = (value: string | undefined) => (value ?? '').replace(/^"|"$/g, '');
@@ -20,6 +22,8 @@ export interface PhoneOptions {
   address?: string;
   /** Answer incoming INVITEs with this status (after 180); default 200; 0 rings until cancelled. */
   answer?: number;
+  /** Default: a real UDP socket on `address`. */
+  socket?: DatagramSocket;
 }
 
 export interface TestPhone {
@@ -43,10 +47,9 @@ export interface TestPhone {
 const isReq = (message: SipMessage): message is SipRequest => 'method' in message;
 
 export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> {
-  const socket = dgram.createSocket('udp4');
-  const address = options.address ?? '127.0.0.1';
-  await new Promise<void>((resolve) => socket.bind(0, address, () => resolve()));
-  const port = socket.address().port;
+  const address = options.socket?.address ?? options.address ?? '127.0.0.1';
+  const socket = options.socket ?? (await openUdpSocket(address));
+  const port = socket.port;
   const domain = options.domain ?? `${options.server.address}:${options.server.port}`;
   // A provisioned phone changes account on the same socket (hot desking); its contact follows.
   const account = { user: options.user, password: options.password };
@@ -62,7 +65,7 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
     socket.send(bytes, to.port, to.address);
   };
 
-  socket.on('message', (data, info) => {
+  socket.onMessage((data, info) => {
     const message = sip.parse(data);
     if (!message) return;
     received.push(message);
@@ -76,7 +79,7 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
   });
 
   const ringing = new Map<string, SipRequest>();
-  const answerRequest = (request: SipRequest, info: dgram.RemoteInfo) => {
+  const answerRequest = (request: SipRequest, info: Address) => {
     const reply = (status: number, reason: string, extra: Record<string, unknown> = {}, to: SipRequest = request, content?: string) => {
       const request = to;
       const response: SipResponse = {
@@ -253,6 +256,6 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
       socket.send(typeof text === 'string' ? Buffer.from(text, 'latin1') : text, options.server.port, options.server.address);
     },
     waitFor,
-    close: () => new Promise((resolve) => socket.close(() => resolve())),
+    close: () => socket.close(),
   };
 }

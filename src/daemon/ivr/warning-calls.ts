@@ -15,7 +15,7 @@
  * ends it.
  */
 import { runPromptCommand } from './prompt-commands.js';
-import sip from 'sip';
+import { generateBranch, stringifyUri } from '../../adapters/sip-syntax.js';
 import type { AuthParams, Endpoint, SipRequest, SipResponse } from '../../sip/message.js';
 import { buildResponse, headerText } from '../../sip/message.js';
 import type { Language } from '../../core/model.js';
@@ -199,10 +199,10 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
   const onAnswered = (call: WarningCall, response: SipResponse): void => {
     call.toTag = response.headers.to.params['tag'] ?? undefined;
     const contact = Array.isArray(response.headers.contact) ? response.headers.contact[0]?.uri : undefined;
-    if (contact) call.remoteTarget = typeof contact === 'string' ? contact : sip.stringifyUri(contact);
+    if (contact) call.remoteTarget = typeof contact === 'string' ? contact : stringifyUri(contact);
     // RFC 3261 §12.1.2: the route set is the Record-Route of the 2xx, reversed.
     call.routes = ((response.headers['record-route'] ?? []) as { uri: unknown }[])
-      .map((entry) => (typeof entry.uri === 'string' ? entry.uri : sip.stringifyUri(entry.uri as never)))
+      .map((entry) => (typeof entry.uri === 'string' ? entry.uri : stringifyUri(entry.uri as never)))
       .reverse();
     // RFC 3261 §13.2.2.4: the UAC ACKs every 2xx itself.
     stack.send(request(call, 'ACK'), call.endpoint);
@@ -289,7 +289,7 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
       const call: WarningCall = {
         request: warning,
         ...machine,
-        callId: `${sip.generateBranch().slice(7)}@hotdesk`,
+        callId: `${generateBranch().slice(7)}@hotdesk`,
         fromTag: newTag(),
         toTag: undefined,
         cseq: randomNumber(10_000),

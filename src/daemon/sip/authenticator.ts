@@ -22,7 +22,7 @@ import {
   type ThrottleTable,
 } from '../../sip/auth-throttle.js';
 import type { StoreData } from '../../store/schema.js';
-import sip from 'sip';
+import { parseUri, stringifyUri } from '../../adapters/sip-syntax.js';
 import { sipTag } from '../../adapters/secrets.js';
 
 export type AuthVerdict = { kind: 'ok'; account: string } | { kind: 'refused'; response: SipResponse; delayMs: number };
@@ -140,7 +140,7 @@ export function passwordOf(data: StoreData, account: string): string | undefined
 /** The user of the From URI: who a request without credentials says it is. */
 function claimedUser(request: SipRequest): string | undefined {
   const uri = request.headers.from?.uri;
-  const parsed = typeof uri === 'string' ? sip.parseUri(uri) : uri;
+  const parsed = typeof uri === 'string' ? parseUri(uri) : uri;
   return parsed?.user ?? undefined;
 }
 
@@ -154,7 +154,7 @@ function namedAccount(request: SipRequest, mode: 'registrar' | 'proxy'): string 
   const uri = header?.uri;
   if (!uri) return undefined;
   try {
-    return sip.parseUri(uri)?.user ?? undefined;
+    return parseUri(uri)?.user ?? undefined;
   } catch {
     return undefined;
   }
@@ -289,7 +289,7 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
       const verdict = checkCredentials(options.crypto, {
         credentials,
         method: request.method,
-        requestUri: typeof request.uri === 'string' ? request.uri : sip.stringifyUri(request.uri),
+        requestUri: typeof request.uri === 'string' ? request.uri : stringifyUri(request.uri),
         realm,
         password: passwordOf(options.store(), credentials.username),
         secret: options.secret,

@@ -4,7 +4,7 @@
  * (sip/subscriptions, sip/dialog-state); this holds their tables, turns proxy
  * call events into dialog events and sends the NOTIFYs.
  */
-import sip from 'sip';
+import { parseUri, stringifyUri } from '../../adapters/sip-syntax.js';
 import type { Endpoint, SipRequest, SipUri } from '../../sip/message.js';
 import { buildResponse } from '../../sip/message.js';
 import { applyCallEvent, dialogsOf, emptyDialogs, type CallEvent as DialogEvent, type DialogState, type DialogTable } from '../../sip/dialog-state.js';
@@ -54,7 +54,7 @@ const PHASES: Record<CallEvent['phase'], DialogState> = {
 const MAX_CALLS = 10_000;
 
 const userOf = (value: string | SipUri | undefined): string | undefined =>
-  value === undefined ? undefined : (typeof value === 'string' ? sip.parseUri(value) : value)?.user;
+  value === undefined ? undefined : (typeof value === 'string' ? parseUri(value) : value)?.user;
 
 const newTag = sipTag;
 
@@ -89,7 +89,7 @@ export function createBlfService(options: BlfOptions): BlfService {
       },
       content: effect.body,
     };
-    const contact = sip.parseUri(subscription.contact);
+    const contact = parseUri(subscription.contact);
     const endpoint = subscription.source ?? (contact && options.resolveTarget(contact));
     if (!endpoint) return;
     stack.send(notify, endpoint, (response) => {
@@ -149,7 +149,7 @@ export function createBlfService(options: BlfOptions): BlfService {
           ...(caller && options.isExtension(caller) ? { caller } : {}),
           ...(callee && options.isExtension(callee) ? { callee } : {}),
           callerUri: event.request.headers.from.uri,
-          calleeUri: typeof event.request.uri === 'string' ? event.request.uri : sip.stringifyUri(event.request.uri),
+          calleeUri: typeof event.request.uri === 'string' ? event.request.uri : stringifyUri(event.request.uri),
         });
       }
       const call = calls.get(callId);

@@ -7,7 +7,7 @@
  * stop going there; the NOTIFY goes to the contact it registered them from.
  * A phone in a call is switched when the call ends.
  */
-import sip from 'sip';
+import { generateBranch } from '../../adapters/sip-syntax.js';
 import type { Endpoint, SipRequest, SipResponse } from '../../sip/message.js';
 import type { Binding } from '../../sip/location.js';
 import { buildCheckSync, checkSyncRetryDelay } from '../../sip/check-sync.js';
@@ -98,7 +98,7 @@ export function createPhoneSync(options: PhoneSyncOptions): PhoneSync {
       contact: target.contact,
       domain: data.settings.sipDomain,
       ownUri: options.ownUri(),
-      callId: `${sip.generateBranch().slice(7)}@hotdesk`,
+      callId: `${generateBranch().slice(7)}@hotdesk`,
       fromTag: sipTag(),
       cseq: 1,
     });

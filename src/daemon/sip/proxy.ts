@@ -6,7 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { lookup } from 'node:dns/promises';
-import sip from 'sip';
+import { copyMessage, parseUri } from '../../adapters/sip-syntax.js';
 import type { AuthParams, Endpoint, SipRequest, SipResponse, SipUri } from '../../sip/message.js';
 import { buildResponse, headerText } from '../../sip/message.js';
 import { cancelFork, onBranchResponse, startFork, type ForkAction, type ForkState } from '../../sip/fork.js';
@@ -110,7 +110,7 @@ const inviteKey = (request: SipRequest | SipResponse) =>
   `${request.headers['call-id']}|${request.headers.cseq.seq}|${request.headers.via[0]?.params['branch'] ?? ''}`;
 
 export function uriOf(value: string | SipUri): SipUri | undefined {
-  return typeof value === 'string' ? sip.parseUri(value) : value;
+  return typeof value === 'string' ? parseUri(value) : value;
 }
 
 function decrementMaxForwards(request: SipRequest): void {
@@ -154,7 +154,7 @@ export function createProxy(options: ProxyOptions): Proxy {
   };
 
   const upstream = (response: SipResponse, shift = 0): void => {
-    const copy = sip.copyMessage(response, true);
+    const copy = copyMessage(response, true);
     copy.headers.via = copy.headers.via.slice(1);
     if (shift) copy.headers.cseq = { ...copy.headers.cseq, seq: copy.headers.cseq.seq - shift };
     if (copy.headers.via.length > 0) stack.respond(copy);
@@ -217,13 +217,13 @@ export function createProxy(options: ProxyOptions): Proxy {
       options.onCallEvent?.({ callId: request.headers['call-id'], phase: 'trying', request });
       targets.forEach((target, i) => {
         const id = String(i);
-        const copy = sip.copyMessage(request, true);
+        const copy = copyMessage(request, true);
         copy.uri = target.uri;
         let template = target.prepare ? target.prepare(copy) : copy;
         decrementMaxForwards(template);
         delete template.headers['proxy-authorization'];
         template.headers['record-route'] = [...recordRoutes(request.headers.via[0]?.protocol, target.endpoint.protocol), ...(template.headers['record-route'] ?? [])];
-        const branch: Branch = { id, sent: sip.copyMessage(template, true), endpoint: target.endpoint, retried: false, extra: 0, fellBack: false };
+        const branch: Branch = { id, sent: copyMessage(template, true), endpoint: target.endpoint, retried: false, extra: 0, fellBack: false };
         context.branches.set(id, branch);
         // RFC 3261 §22.2: a retry is a new request in the same dialog, with the next CSeq.
         const firstSeq = template.headers.cseq.seq;
@@ -240,7 +240,7 @@ export function createProxy(options: ProxyOptions): Proxy {
           const answer = challenged ? options.answerChallenge?.(raw, branch.sent, target.credentials!) : undefined;
           if (answer) {
             branch.retried = true;
-            const retry = sip.copyMessage(template, true);
+            const retry = copyMessage(template, true);
             retry.headers[answer.header] = [answer.value];
             return resend(retry);
           }
@@ -252,7 +252,7 @@ export function createProxy(options: ProxyOptions): Proxy {
             branch.retried = false;
             for (const name of ['authorization', 'proxy-authorization'] as const) delete fallback.headers[name];
             template = fallback;
-            return resend(sip.copyMessage(fallback, true));
+            return resend(copyMessage(fallback, true));
           }
           const shift = branch.extra;
           const shifted = shift ? { ...raw, headers: { ...raw.headers, cseq: { ...raw.headers.cseq, seq: raw.headers.cseq.seq - shift } } } : raw;
@@ -299,7 +299,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     },
 
     forwardInDialog(request, ownUri, endpoint, onFinal) {
-      const forwarded = sip.copyMessage(request, true);
+      const forwarded = copyMessage(request, true);
       // RFC 3261 §16.4: strip our own entry from the top of the route set.
       const routes = [...(forwarded.headers.route ?? [])];
       while (routes.length > 0 && ownUri(uriOf(routes[0]!.uri) ?? ({ host: '' } as SipUri))) routes.shift();

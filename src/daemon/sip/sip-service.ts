@@ -3,7 +3,7 @@
  * on one stack. Pure modules decide (validate, registrar, router, fork);
  * this file carries their decisions out.
  */
-import sip from 'sip';
+import { copyMessage, stringifyUri } from '../../adapters/sip-syntax.js';
 import type { Endpoint, SipRequest, SipUri } from '../../sip/message.js';
 import { buildResponse, isRequest } from '../../sip/message.js';
 import { checkRequest, ALLOWED_METHODS } from '../../sip/validate.js';
@@ -12,7 +12,7 @@ import { allBindings, expireBindings, lookup, withBindings, type Binding, type L
 import { routeCall, type Caller } from '../../sip/router.js';
 import { reasonStatus } from '../../sip/reason-status.js';
 import type { Reason } from '../../core/reasons.js';
-import { startSipStack, type SipStack } from '../../adapters/sip-stack.js';
+import type { SipStack, StartSipStack } from '../../adapters/sip-stack.js';
 import type { TlsCredentials } from '../../adapters/sip-transport.js';
 import type { Logger } from '../../adapters/log.js';
 import type { StoreService } from '../store-service.js';
@@ -49,6 +49,8 @@ import { buildEmergencyInvite, LOCATION_REFUSED, withoutLocation } from '../../s
 import { deskAddress, describeDesk } from '../../core/civic-location.js';
 
 export interface SipServiceOptions {
+  /** Starts the SIP stack the service runs on (the daemon's: startSipStack; tests: an in-memory one). */
+  startStack: StartSipStack;
   bind: string;
   port: number;
   publicAddress?: string;
@@ -165,7 +167,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
   };
 
   const resolveTarget = (uri: SipUri): Endpoint | undefined => {
-    const text = sip.stringifyUri(uri);
+    const text = stringifyUri(uri);
     const binding = allBindings(location).find((candidate) => sameContact(candidate.contact, text));
     if (binding) return binding.source;
     const transport = String(uri.params['transport'] ?? 'udp').toUpperCase();
@@ -295,7 +297,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     let original: SipRequest | undefined;
     return {
       prepare(copy) {
-        original = sip.copyMessage(copy, true);
+        original = copyMessage(copy, true);
         const built = buildEmergencyInvite(copy, { caller, domain, ...(desk ? { location: desk } : {}) });
         const sent = built.location === 'sent' ? describeDesk(phone?.location) || 'office address only' : wanted ? (phone ? 'not sent: the INVITE has no SDP' : 'not sent: not a hot-desk phone') : 'not asked for';
         log.info({ phone: phone?.name, identity: caller.kind, user, location: sent }, 'emergency call identity');
@@ -316,7 +318,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
       const target = emergencyTarget(request, remote, account);
       return {
         prepare(copy) {
-          const plain = sip.copyMessage(copy, true);
+          const plain = copyMessage(copy, true);
           try {
             return target.prepare ? target.prepare(copy) : copy;
           } catch (error) {
@@ -578,7 +580,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     }
   };
 
-  stack = await startSipStack({
+  stack = await options.startStack({
     bind: options.bind,
     port: options.port,
     ...(options.publicAddress ? { publicAddress: options.publicAddress } : {}),
@@ -631,7 +633,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
       answerChallenge(nodeDigestCrypto, challenge, {
         ...credentials,
         method: request.method,
-        uri: typeof request.uri === 'string' ? request.uri : sip.stringifyUri(request.uri),
+        uri: typeof request.uri === 'string' ? request.uri : stringifyUri(request.uri),
         cnonce: Buffer.from(nonceRandom(8)).toString('hex'),
       });
     return value ? { header, value } : undefined;
