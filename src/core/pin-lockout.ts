@@ -38,9 +38,6 @@ export interface LockoutRule {
   lockMinutes: readonly number[];
 }
 
-/** Tries the login voice menu gives one call before hanging up (the lockout counts across calls). */
-export const PIN_TRIES_PER_CALL = 3;
-
 /** Lock lengths in minutes: 1, 5, 15, then 60 for every further lock. */
 export const LOCK_MINUTES: readonly number[] = [1, 5, 15, 60];
 
@@ -95,11 +92,6 @@ export function recordPinFailure(record: LockRecord | undefined, now: Instant, r
   const minutes = lockMinutesFor(rule, current.level);
   const until = new Date(toMs(now) + minutes * 60_000).toISOString();
   return { record: { failures: 0, level: current.level + 1, lockedUntil: until }, locked: true, until, lockMinutes: minutes };
-}
-
-/** A right PIN for an extension: everything is forgotten (the extension's and the pair's records). */
-export function recordPinSuccess(_record?: LockRecord): LockRecord {
-  return EMPTY_LOCK_RECORD;
 }
 
 /** A right PIN entered on a phone: its run of wrong PINs ends; its level and any running lock stay. */

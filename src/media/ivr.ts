@@ -182,8 +182,6 @@ export type IvrState =
   | (IvrCall & { readonly phase: 'closing'; readonly outcome: IvrOutcome })
   | { readonly phase: 'ended'; readonly outcome: IvrOutcome; readonly failedAttempts: number };
 
-export type IvrPhase = IvrState['phase'];
-
 export interface IvrStep {
   state: IvrState;
   commands: IvrCommand[];

@@ -121,8 +121,6 @@ export type Change =
   /** Minutes (`backups`: a count); `null`: off. */
   | { kind: 'set-policy'; name: 'max-session' | 'idle-logout' | 'warning' | 'extend' | 'backups'; value: number | null };
 
-export type ChangeKind = Change['kind'];
-
 /** What a change reports back to whoever asked for it. */
 export type ChangeResult =
   | { kind: 'phone'; phone: Phone }
