@@ -440,7 +440,7 @@ function banner(daemon: Daemon): string {
   ];
   if (extensions.length === 0 || phones.length === 0) {
     lines.push('', 'Next steps for a new office:');
-    if (extensions.length === 0) lines.push(`  ${hotdesk} extension add 100 --name "Ada Lovelace" --password <sip-secret> --pin <pin> --hotdesk`);
+    if (extensions.length === 0) lines.push(`  ${hotdesk} extension add 100 --name "Ada Lovelace" --password - --pin - --hotdesk   (- asks for each secret)`);
     if (phones.length === 0) lines.push(`  ${hotdesk} add-phone --model yealink-t54w --mac 00:15:65:aa:bb:cc   (${hotdesk} models lists the models)`);
   }
   lines.push(`  address phones are given: ${settings.address} (change with ${hotdesk} settings set address HOST)`, 'Press Ctrl-C to stop.');
