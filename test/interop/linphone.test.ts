@@ -34,29 +34,13 @@ import { join } from 'node:path';
 import { register, SCENARIOS, sippPassed, sippPorts, startOffice, storeEventually, DOMAIN, type Office } from './support/office.js';
 import { BARESIP_MISSING, baresipInstalled, startBaresip, type Baresip } from './support/baresip.js';
 import { LINPHONE_MISSING, linphoneInstalled, startLinphone, type Linphone, type LinphoneOptions } from './support/linphone.js';
+import { pcmWavFile } from '../support/wav-file.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `seconds` of a 1 kHz sine, 8 kHz mono 16-bit, as a WAV file. */
-function toneWav(seconds: number): Buffer {
-  const samples = 8000 * seconds;
-  const data = Buffer.alloc(samples * 2);
-  for (let i = 0; i < samples; i++) data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 8000)), i * 2);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(16000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}
+const toneWav = (seconds: number): Buffer =>
+  pcmWavFile(Int16Array.from({ length: 8000 * seconds }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 8000))));
 
 /** The loudest sample of a 16-bit PCM WAV file (0 for silence or no samples). */
 async function peakOf(file: string): Promise<number> {

@@ -9,6 +9,7 @@ import { connect, type Socket } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freeUdpPorts } from './sipp.js';
+import { pcmWavFile } from '../../support/wav-file.js';
 
 export const BARESIP_MISSING = 'baresip is not installed: apt-get install -y baresip';
 
@@ -34,23 +35,7 @@ export interface Baresip {
 }
 
 /** `seconds` of 8 kHz mono 16-bit silence as a WAV file. */
-function silentWav(seconds: number): Buffer {
-  const data = Buffer.alloc(8000 * 2 * seconds);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(16000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}
+const silentWav = (seconds: number): Buffer => pcmWavFile(new Int16Array(8000 * seconds));
 
 export interface BaresipOptions {
   dir: string;
