@@ -51,7 +51,9 @@ function fetchFile(url: string, localAddress: string, userAgent: string): Promis
     const request = http.get(url, { localAddress, agent: false, headers: { 'user-agent': userAgent } }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+      );
     });
     request.on('error', reject);
     request.setTimeout(30_000, () => request.destroy(new Error('HTTP timeout')));
@@ -59,7 +61,13 @@ function fetchFile(url: string, localAddress: string, userAgent: string): Promis
 }
 
 /** One REGISTER transaction over UDP with Timer A/B retransmissions; resolves to the raw final response. */
-function transaction(socket: dgram.Socket, server: { host: string; port: number }, text: (branch: string) => string, callId: string, seq: number): Promise<string> {
+function transaction(
+  socket: dgram.Socket,
+  server: { host: string; port: number },
+  text: (branch: string) => string,
+  callId: string,
+  seq: number,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const branch = `z9hG4bK${randomBytes(6).toString('hex')}`;
     const bytes = Buffer.from(text(branch), 'latin1');
@@ -146,7 +154,9 @@ async function bootPhone(i: number): Promise<{ provisionedMs: number; registered
       ].join('\r\n');
     const challenge = await transaction(socket, daemon.sip, register(1), callId, 1);
     if (!/^SIP\/2\.0 401/.test(challenge)) throw new Error(`${mac}: REGISTER answered ${challenge.slice(0, 40)}`);
-    const offered = parseChallenges([...challenge.matchAll(/^WWW-Authenticate:\s*(.*)$/gim)].map((match) => match[1]!.trim()));
+    const offered = parseChallenges(
+      [...challenge.matchAll(/^WWW-Authenticate:\s*(.*)$/gim)].map((match) => match[1]!.trim()),
+    );
     const chosen = offered.find((entry) => entry.algorithm.toUpperCase() === 'SHA-256') ?? offered[0];
     if (!chosen) throw new Error(`${mac}: no usable challenge`);
     const auth = credentials({ challenge: chosen, username: user, password, method: 'REGISTER', uri });
@@ -158,25 +168,38 @@ async function bootPhone(i: number): Promise<{ provisionedMs: number; registered
   return { provisionedMs, registeredMs: performance.now() - started };
 }
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 try {
-  console.log(`boot storm: ${PHONES} ${MODEL} phones at once, each from its own loopback address; node ${process.version}, ${machineLoad()}`);
+  console.log(
+    `boot storm: ${PHONES} ${MODEL} phones at once, each from its own loopback address; node ${process.version}, ${machineLoad()}`,
+  );
   const usage = sampleUsage(daemon.pid);
   const started = performance.now();
   const results = await Promise.allSettled(Array.from({ length: PHONES }, (_, i) => bootPhone(i)));
   const elapsedS = (performance.now() - started) / 1000;
   const used = usage.stop();
   const done = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-  const failures = results.flatMap((result) => (result.status === 'rejected' ? [String((result.reason as Error).message)] : []));
+  const failures = results.flatMap((result) =>
+    result.status === 'rejected' ? [String((result.reason as Error).message)] : [],
+  );
   const provisioned = done.map((entry) => entry.provisionedMs).sort((a, b) => a - b);
   const registered = done.map((entry) => entry.registeredMs).sort((a, b) => a - b);
   console.log(`provisioned and registered: ${done.length} of ${PHONES} in ${elapsedS.toFixed(2)} s`);
   if (done.length > 0) {
-    console.log(`  provisioned after (median / p99 / last): ${percentile(provisioned, 50).toFixed(0)} / ${percentile(provisioned, 99).toFixed(0)} / ${provisioned.at(-1)!.toFixed(0)} ms`);
-    console.log(`  registered after  (median / p99 / last): ${percentile(registered, 50).toFixed(0)} / ${percentile(registered, 99).toFixed(0)} / ${registered.at(-1)!.toFixed(0)} ms`);
+    console.log(
+      `  provisioned after (median / p99 / last): ${percentile(provisioned, 50).toFixed(0)} / ${percentile(provisioned, 99).toFixed(0)} / ${provisioned.at(-1)!.toFixed(0)} ms`,
+    );
+    console.log(
+      `  registered after  (median / p99 / last): ${percentile(registered, 50).toFixed(0)} / ${percentile(registered, 99).toFixed(0)} / ${registered.at(-1)!.toFixed(0)} ms`,
+    );
   }
-  console.log(`  HTTP: ${httpRequests} requests, ${(httpRequests / elapsedS).toFixed(0)} per second held; ${retries} answered 429/503 and retried`);
-  console.log(`  hotdeskd: CPU ${used.cpuPercent.toFixed(0)}% of a core on average (busiest second ${used.peakCpuPercent.toFixed(0)}%), peak RSS ${mib(used.peakRssKiB)}`);
+  console.log(
+    `  HTTP: ${httpRequests} requests, ${(httpRequests / elapsedS).toFixed(0)} per second held; ${retries} answered 429/503 and retried`,
+  );
+  console.log(
+    `  hotdeskd: CPU ${used.cpuPercent.toFixed(0)}% of a core on average (busiest second ${used.peakCpuPercent.toFixed(0)}%), peak RSS ${mib(used.peakRssKiB)}`,
+  );
   if (failures.length > 0) console.log(`  failures: ${failures.length}, first: ${failures[0]}`);
 } finally {
   await daemon.stop();

@@ -71,7 +71,9 @@ export interface CredentialsInput {
 }
 
 const hash = (algorithm: ClientAlgorithm, text: string): string =>
-  createHash(algorithm === 'MD5' ? 'md5' : 'sha256').update(text, 'utf8').digest('hex');
+  createHash(algorithm === 'MD5' ? 'md5' : 'sha256')
+    .update(text, 'utf8')
+    .digest('hex');
 
 function clientAlgorithm(challenge: Challenge): ClientAlgorithm {
   const name = challenge.algorithm.toUpperCase();
@@ -91,7 +93,12 @@ export function credentials(input: CredentialsInput): string {
   // RFC 7616 §3.4.2 / §3.4.3 / §3.4.1
   const ha1 = hash(algorithm, `${input.username}:${challenge.realm}:${input.password}`);
   const ha2 = hash(algorithm, `${input.method}:${input.uri}`);
-  const qop = challenge.qop?.split(',').map((value) => value.trim()).includes('auth') ? 'auth' : undefined;
+  const qop = challenge.qop
+    ?.split(',')
+    .map((value) => value.trim())
+    .includes('auth')
+    ? 'auth'
+    : undefined;
   const response = qop
     ? hash(algorithm, `${ha1}:${challenge.nonce}:${nc}:${cnonce}:auth:${ha2}`)
     : hash(algorithm, `${ha1}:${challenge.nonce}:${ha2}`);
@@ -111,6 +118,9 @@ export function credentials(input: CredentialsInput): string {
 /** The challenge for `algorithm` among those offered; throws naming what was offered when it is missing. */
 export function pickChallenge(challenges: readonly Challenge[], algorithm: ClientAlgorithm): Challenge {
   const found = challenges.find((challenge) => challenge.algorithm.toUpperCase() === algorithm);
-  if (!found) throw new Error(`no ${algorithm} challenge among: ${challenges.map((challenge) => challenge.algorithm).join(', ') || 'none'}`);
+  if (!found)
+    throw new Error(
+      `no ${algorithm} challenge among: ${challenges.map((challenge) => challenge.algorithm).join(', ') || 'none'}`,
+    );
   return found;
 }

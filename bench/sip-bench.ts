@@ -50,7 +50,8 @@ export function envNumbers(name: string, fallback: number[]): number[] {
   const text = process.env[name];
   if (text === undefined || text === '') return fallback;
   const values = text.split(',').map((part) => Number(part.trim()));
-  if (values.some((value) => !Number.isFinite(value) || value <= 0)) throw new Error(`${name}: "${text}" is not a list of positive numbers`);
+  if (values.some((value) => !Number.isFinite(value) || value <= 0))
+    throw new Error(`${name}: "${text}" is not a list of positive numbers`);
   return values;
 }
 
@@ -82,17 +83,15 @@ export interface Account {
 export async function writeOffice(data: string, accounts: readonly Account[]): Promise<void> {
   const changes: Change[] = [
     { kind: 'set-settings', sipDomain: DOMAIN },
-    ...accounts.map(
-      (account): Change => ({
-        kind: 'add-extension',
-        number: account.number,
-        name: `User ${account.number}`,
-        sipPassword: account.password,
-        pinHash: PIN_HASH,
-        hotdesk: true,
-        language: 'en',
-      }),
-    ),
+    ...accounts.map((account): Change => ({
+      kind: 'add-extension',
+      number: account.number,
+      name: `User ${account.number}`,
+      sipPassword: account.password,
+      pinHash: PIN_HASH,
+      hotdesk: true,
+      language: 'en',
+    })),
   ];
   await writeStoreChanges(data, changes, []);
 }
@@ -101,7 +100,11 @@ export async function writeOffice(data: string, accounts: readonly Account[]): P
  * Writes a bench store straight through the same pure changes the daemon
  * applies (refusals are bench bugs and throw); returns what was written.
  */
-export async function writeStoreChanges(data: string, changes: readonly Change[], catalogue: Catalogue): Promise<StoreData> {
+export async function writeStoreChanges(
+  data: string,
+  changes: readonly Change[],
+  catalogue: Catalogue,
+): Promise<StoreData> {
   const written = await writeUnderLock(
     dataPaths(data),
     () => ({ address: '127.0.0.1', provisioningToken: 'bench-token-0123456789' }),
@@ -136,7 +139,23 @@ export async function startHotdeskd(data: string, extraArgs: readonly string[] =
   delete env['NODE_OPTIONS']; // the TypeScript loader of this script is not the daemon's business
   // BENCH_NODE_ARGS="--trace-gc" (or --cpu-prof, --max-old-space-size=…) for a closer look at the daemon.
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
-  const args = [...nodeArgs, join(ROOT, 'bin', 'hotdeskd'), '--data', data, '--sip-port', '0', '--http-port', '0', '--bind', '127.0.0.1', '--log-level', 'warn', '--sip-flood-limit', '0', ...extraArgs];
+  const args = [
+    ...nodeArgs,
+    join(ROOT, 'bin', 'hotdeskd'),
+    '--data',
+    data,
+    '--sip-port',
+    '0',
+    '--http-port',
+    '0',
+    '--bind',
+    '127.0.0.1',
+    '--log-level',
+    'warn',
+    '--sip-flood-limit',
+    '0',
+    ...extraArgs,
+  ];
   const child = spawn(process.execPath, args, {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -191,7 +210,9 @@ export function rssKiB(pid: number): number | undefined {
 /** User + system CPU time of a process in clock ticks (from /proc/PID/stat). */
 function cpuTicks(pid: number): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /s, '')
+      .split(' ');
     // After "pid (comm) ", utime and stime are fields 12 and 13 (0-based 11, 12).
     return Number(fields[11]) + Number(fields[12]);
   } catch {
@@ -253,7 +274,13 @@ export interface SippTarget {
  * One nonce per entry of `accounts` (REGISTER → 401 each, `rate` per second),
  * in the order SIPp logged them: [account, nonce] pairs.
  */
-export async function fetchNonces(where: SippTarget, name: string, accounts: readonly string[], rate: number, port?: number): Promise<[string, string][]> {
+export async function fetchNonces(
+  where: SippTarget,
+  name: string,
+  accounts: readonly string[],
+  rate: number,
+  port?: number,
+): Promise<[string, string][]> {
   const inf = join(where.dir, `${name}.csv`);
   writeFileSync(inf, `SEQUENTIAL\n${accounts.join('\n')}\n`);
   const result = await runSipp({
@@ -268,7 +295,9 @@ export async function fetchNonces(where: SippTarget, name: string, accounts: rea
     args: ['-inf', inf, '-r', String(rate), '-l', String(Math.max(100, rate * 5))],
   });
   if (result.code !== 0) throw new Error(`fetching nonces failed:\n${result.describe()}`);
-  const lines = readFileSync(result.files.logs, 'utf8').split('\n').filter((line) => line.includes(';'));
+  const lines = readFileSync(result.files.logs, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(';'));
   const pairs = lines.map((line): [string, string] => {
     const [account = '', nonce = ''] = line.trim().split(';');
     return [account, nonce];
@@ -326,7 +355,14 @@ function bucketOf(stats: Record<string, string>, fraction: number): string {
 }
 
 /** The figures of one SIPp rate step from its last statistics row. */
-export function figures(result: SippResult, rate: number, seconds: number, wallSeconds: number, usage: Usage, rssAfterKiB: number | undefined): StepFigures {
+export function figures(
+  result: SippResult,
+  rate: number,
+  seconds: number,
+  wallSeconds: number,
+  usage: Usage,
+  rssAfterKiB: number | undefined,
+): StepFigures {
   const stats = result.stats ?? {};
   const created = Number(stats['TotalCallCreated'] ?? 0);
   const ok = Number(stats['SuccessfulCall(C)'] ?? 0);
@@ -350,11 +386,26 @@ export function figures(result: SippResult, rate: number, seconds: number, wallS
 }
 
 /** A step is held when fewer than 1% of its calls failed and SIPp started (nearly) all it was asked to. */
-export const held = (step: StepFigures): boolean => step.failedPercent < 1 && step.created >= step.rate * step.seconds * 0.98;
+export const held = (step: StepFigures): boolean =>
+  step.failedPercent < 1 && step.created >= step.rate * step.seconds * 0.98;
 
 /** The table of steps; `unit` names what a call is (reg, calls). */
 export function printSteps(unit: string, steps: readonly StepFigures[]): void {
-  const head = [`target ${unit}/s`, 'calls', 'ok', 'failed', 'wall s', 'avg ms', 'p50', 'p99', 'retrans', 'CPU avg/peak', 'RSS peak', 'RSS after', 'held'];
+  const head = [
+    `target ${unit}/s`,
+    'calls',
+    'ok',
+    'failed',
+    'wall s',
+    'avg ms',
+    'p50',
+    'p99',
+    'retrans',
+    'CPU avg/peak',
+    'RSS peak',
+    'RSS after',
+    'held',
+  ];
   const rows = steps.map((step) => [
     String(step.rate),
     String(step.created),
@@ -398,7 +449,11 @@ export function machineLoad(): string {
  * after `recoverMs` (the failed step leaves a backlog of retransmissions and
  * transactions behind). Returns every step run.
  */
-export async function climb(rates: readonly number[], step: (rate: number) => Promise<StepFigures>, recoverMs = 15_000): Promise<StepFigures[]> {
+export async function climb(
+  rates: readonly number[],
+  step: (rate: number) => Promise<StepFigures>,
+  recoverMs = 15_000,
+): Promise<StepFigures[]> {
   const steps: StepFigures[] = [];
   let lastHeld: number | undefined;
   for (const rate of rates) {

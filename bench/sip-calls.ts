@@ -60,8 +60,16 @@ const callee: Account = { number: '101', password: `pw-${randomBytes(6).toString
 
 /** REGISTER → 401, then REGISTER with credentials → 200, from `port`. */
 async function register(where: SippTarget, account: Account, port: number): Promise<void> {
-  const [[, nonce]] = (await fetchNonces(where, `nonce-${account.number}`, [account.number], 10, port)) as [[string, string]];
-  const auth = credentials({ challenge: md5Challenge(nonce), username: account.number, password: account.password, method: 'REGISTER', uri: `sip:${DOMAIN}` });
+  const [[, nonce]] = (await fetchNonces(where, `nonce-${account.number}`, [account.number], 10, port)) as [
+    [string, string],
+  ];
+  const auth = credentials({
+    challenge: md5Challenge(nonce),
+    username: account.number,
+    password: account.password,
+    method: 'REGISTER',
+    uri: `sip:${DOMAIN}`,
+  });
   const inf = join(where.dir, `register-${account.number}.csv`);
   writeFileSync(inf, `SEQUENTIAL\n${account.number};Authorization: ${auth}\n`);
   const result = await runSipp({
@@ -85,8 +93,12 @@ const where = { dir: space.dir, target: daemon.sip };
 const [callerPort, calleePort] = (await freeUdpPorts(2)) as [number, number];
 let answering: Awaited<ReturnType<typeof startSipp>> | undefined;
 try {
-  console.log(`${sippVersion}, node ${process.version}, ${machineLoad()}, hotdeskd pid ${daemon.pid} on ${daemon.sip.host}:${daemon.sip.port}`);
-  console.log(`100 (SIPp UAC, port ${callerPort}) calls 101 (SIPp UAS, port ${calleePort}); steps of ${STEP_SECONDS} s at ${RATES.join(', ')} calls/s, ${HOLD_MS} ms each`);
+  console.log(
+    `${sippVersion}, node ${process.version}, ${machineLoad()}, hotdeskd pid ${daemon.pid} on ${daemon.sip.host}:${daemon.sip.port}`,
+  );
+  console.log(
+    `100 (SIPp UAC, port ${callerPort}) calls 101 (SIPp UAS, port ${calleePort}); steps of ${STEP_SECONDS} s at ${RATES.join(', ')} calls/s, ${HOLD_MS} ms each`,
+  );
   await register(where, callee, calleePort);
   await register(where, caller, callerPort);
   answering = await startSipp({
@@ -103,7 +115,9 @@ try {
   const rssStart = rssKiB(daemon.pid);
 
   const step = async (rate: number): Promise<StepFigures> => {
-    const nonces = (await fetchNonces(where, `nonces-${rate}`, Array<string>(NONCES).fill(caller.number), 500, callerPort)).map(([, nonce]) => nonce);
+    const nonces = (
+      await fetchNonces(where, `nonces-${rate}`, Array<string>(NONCES).fill(caller.number), 500, callerPort)
+    ).map(([, nonce]) => nonce);
     const calls = Math.round(rate * STEP_SECONDS);
     const lines = ['SEQUENTIAL'];
     for (let i = 0; i < calls; i++) {
@@ -131,7 +145,20 @@ try {
       keys: { hd_domain: DOMAIN },
       traceMessages: false,
       timeoutS: STEP_SECONDS + HOLD_MS / 1000 + 60,
-      args: ['-inf', inf, '-r', String(rate), '-d', String(HOLD_MS), '-l', String(Math.ceil(rate * (HOLD_MS / 1000 + 10))), '-recv_timeout', '8000', '-fd', '1'],
+      args: [
+        '-inf',
+        inf,
+        '-r',
+        String(rate),
+        '-d',
+        String(HOLD_MS),
+        '-l',
+        String(Math.ceil(rate * (HOLD_MS / 1000 + 10))),
+        '-recv_timeout',
+        '8000',
+        '-fd',
+        '1',
+      ],
     });
     const wall = (Date.now() - started) / 1000;
     const figured = figures(result, rate, STEP_SECONDS, wall, usage.stop(), rssKiB(daemon.pid));
@@ -154,8 +181,12 @@ try {
     `hotdeskd RSS: ${mib(rssStart)} before, ${mib(Math.max(...steps.map((step) => step.usage.peakRssKiB)))} peak, ${mib(rssEnd)} right after, ${later}`,
   );
   printGcTrace(daemon);
-  const warnings = daemon.stderr().split('\n').filter((line) => line.trim()).length;
-  if (warnings > 0) console.log(`hotdeskd wrote ${warnings} log line(s) at warn or above; first: ${daemon.stderr().split('\n')[0]}`);
+  const warnings = daemon
+    .stderr()
+    .split('\n')
+    .filter((line) => line.trim()).length;
+  if (warnings > 0)
+    console.log(`hotdeskd wrote ${warnings} log line(s) at warn or above; first: ${daemon.stderr().split('\n')[0]}`);
 } finally {
   await answering?.kill();
   await daemon.stop();

@@ -24,7 +24,17 @@ import type { StoreData } from '../src/store/schema.js';
 import type { SipMessage, SipRequest } from '../src/sip/message.js';
 import { startTestPhone, type TestPhone } from '../test/support/test-phone.js';
 import { startRtpPeer, type RtpPeer } from '../test/support/rtp-peer.js';
-import { DOMAIN, envNumber, writeStoreChanges, machineLoad, mib, rssKiB, startHotdeskd, workspace, type Hotdeskd } from './sip-bench.js';
+import {
+  DOMAIN,
+  envNumber,
+  writeStoreChanges,
+  machineLoad,
+  mib,
+  rssKiB,
+  startHotdeskd,
+  workspace,
+  type Hotdeskd,
+} from './sip-bench.js';
 
 interface User {
   number: string;
@@ -32,16 +42,33 @@ interface User {
   pin: string;
 }
 
-const isRequest = (method: string) => (message: SipMessage): boolean => 'method' in message && message.method === method;
+const isRequest =
+  (method: string) =>
+  (message: SipMessage): boolean =>
+    'method' in message && message.method === method;
 
 async function writeStore(data: string, users: readonly User[], phones: number): Promise<StoreData> {
   const catalogue = loadCatalogue();
   const changes: Change[] = [{ kind: 'set-settings', sipDomain: DOMAIN }];
   for (const user of users) {
-    changes.push({ kind: 'add-extension', number: user.number, name: `User ${user.number}`, sipPassword: user.password, pinHash: await hashPin(user.pin), hotdesk: true, language: 'en' });
+    changes.push({
+      kind: 'add-extension',
+      number: user.number,
+      name: `User ${user.number}`,
+      sipPassword: user.password,
+      pinHash: await hashPin(user.pin),
+      hotdesk: true,
+      language: 'en',
+    });
   }
   for (let i = 1; i <= phones; i++) {
-    changes.push({ kind: 'add-phone', model: 'yealink-t54w', mac: `0015650${String(i).padStart(5, '0')}`, connection: { mode: 'lan' }, idlePassword: `idle-${i}-bench` });
+    changes.push({
+      kind: 'add-phone',
+      model: 'yealink-t54w',
+      mac: `0015650${String(i).padStart(5, '0')}`,
+      connection: { mode: 'lan' },
+      idlePassword: `idle-${i}-bench`,
+    });
   }
   return writeStoreChanges(data, changes, catalogue);
 }
@@ -75,7 +102,10 @@ async function login(phone: TestPhone, user: User): Promise<Timing> {
     const toAnswer = rtp.arrivals[first]! - typed;
     const after = (method: string) => (message: SipMessage) =>
       isRequest(method)(message) && phone.received.indexOf(message) >= seen;
-    await phone.waitFor((message) => after('BYE')(message) && (message as SipRequest).headers['call-id'] === call.callId, 30_000);
+    await phone.waitFor(
+      (message) => after('BYE')(message) && (message as SipRequest).headers['call-id'] === call.callId,
+      30_000,
+    );
     const toBye = performance.now() - typed;
     await phone.waitFor(after('NOTIFY'), 30_000);
     const toNotify = performance.now() - typed;
@@ -97,7 +127,12 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 async function startPhones(daemon: Hotdeskd, store: StoreData, count: number, offset = 0): Promise<TestPhone[]> {
   return Promise.all(
     store.phones.slice(offset, offset + count).map(async (entry) => {
-      const phone = await startTestPhone({ user: entry.name, password: entry.idlePassword, server: { address: daemon.sip.host, port: daemon.sip.port }, domain: DOMAIN });
+      const phone = await startTestPhone({
+        user: entry.name,
+        password: entry.idlePassword,
+        server: { address: daemon.sip.host, port: daemon.sip.port },
+        domain: DOMAIN,
+      });
       const registered = await phone.register();
       if (registered.status !== 200) throw new Error(`${entry.name} could not register: ${registered.status}`);
       return phone;
@@ -116,7 +151,9 @@ async function main(): Promise<void> {
     password: `bench-secret-${i}`,
     pin: String(100_000 + ((i * 7919) % 900_000)),
   }));
-  console.log(`setting up ${users.length} extensions (scrypt PIN hashes) and ${parallel + concurrent} hot-desk phones…`);
+  console.log(
+    `setting up ${users.length} extensions (scrypt PIN hashes) and ${parallel + concurrent} hot-desk phones…`,
+  );
   const store = await writeStore(space.data, users, parallel + concurrent);
   const daemon = await startHotdeskd(space.data, ['--rtp-ports', '20000-29999']);
   console.log(`hotdeskd pid ${daemon.pid} on ${daemon.sip.host}:${daemon.sip.port}; ${machineLoad()}`);
@@ -140,10 +177,23 @@ async function main(): Promise<void> {
     const notifies = timings.map((timing) => timing.toNotify);
     console.log(`\n${timings.length} logins by ${parallel} phones at a time in ${seconds.toFixed(1)} s`);
     const answers = timings.map((timing) => timing.toAnswer);
-    console.log(`  final # → confirmation starts (PIN check, store write):       median ${ms(percentile(answers, 50))}, p99 ${ms(percentile(answers, 99))}`);
-    console.log(`  final # → BYE (… and the spoken confirmation):                median ${ms(percentile(byes, 50))}, p99 ${ms(percentile(byes, 99))}`);
-    console.log(`  final # → check-sync NOTIFY:                                  median ${ms(percentile(notifies, 50))}, p99 ${ms(percentile(notifies, 99))}`);
-    console.log(`  → BYE → NOTIFY alone:                                          median ${ms(percentile(notifies.map((n, i) => n - byes[i]!), 50))}`);
+    console.log(
+      `  final # → confirmation starts (PIN check, store write):       median ${ms(percentile(answers, 50))}, p99 ${ms(percentile(answers, 99))}`,
+    );
+    console.log(
+      `  final # → BYE (… and the spoken confirmation):                median ${ms(percentile(byes, 50))}, p99 ${ms(percentile(byes, 99))}`,
+    );
+    console.log(
+      `  final # → check-sync NOTIFY:                                  median ${ms(percentile(notifies, 50))}, p99 ${ms(percentile(notifies, 99))}`,
+    );
+    console.log(
+      `  → BYE → NOTIFY alone:                                          median ${ms(
+        percentile(
+          notifies.map((n, i) => n - byes[i]!),
+          50,
+        ),
+      )}`,
+    );
     await Promise.all(phones.map((phone) => phone.close()));
 
     // 2. concurrency
@@ -155,9 +205,14 @@ async function main(): Promise<void> {
     await Promise.all(crowd.map((phone) => phone.close()));
     const failures = results.filter((result) => result.status === 'rejected') as PromiseRejectedResult[];
     const ok = results.length - failures.length;
-    console.log(`\n${concurrent} login calls at once: ${ok} logged in (every PIN decoded) in ${burstSeconds.toFixed(1)} s; hotdeskd RSS ${mib(rssKiB(daemon.pid))}`);
+    console.log(
+      `\n${concurrent} login calls at once: ${ok} logged in (every PIN decoded) in ${burstSeconds.toFixed(1)} s; hotdeskd RSS ${mib(rssKiB(daemon.pid))}`,
+    );
     for (const failure of failures.slice(0, 5)) console.log(`  failed: ${(failure.reason as Error).message}`);
-    const warnings = daemon.stderr().split('\n').filter((line) => /"level":(4|5|6)\d/.test(line));
+    const warnings = daemon
+      .stderr()
+      .split('\n')
+      .filter((line) => /"level":(4|5|6)\d/.test(line));
     if (warnings.length > 0) console.log(`hotdeskd warnings: ${warnings.length}, first: ${warnings[0]}`);
   } finally {
     await daemon.stop();

@@ -54,7 +54,10 @@ const NONCE_RATE = 500;
 const sippVersion = requireSipp();
 const space = workspace('hd-bench-register-');
 mkdirSync(space.data, { recursive: true });
-const accounts: Account[] = Array.from({ length: ACCOUNTS }, (_, i) => ({ number: String(10000 + i), password: `pw-${randomBytes(6).toString('hex')}` }));
+const accounts: Account[] = Array.from({ length: ACCOUNTS }, (_, i) => ({
+  number: String(10000 + i),
+  password: `pw-${randomBytes(6).toString('hex')}`,
+}));
 const passwordOf = new Map(accounts.map((account) => [account.number, account.password]));
 await writeOffice(space.data, accounts);
 const daemon = await startHotdeskd(space.data);
@@ -62,13 +65,23 @@ const steps: StepFigures[] = [];
 try {
   const where = { dir: space.dir, target: daemon.sip };
   const [port] = (await freeUdpPorts(1)) as [number];
-  console.log(`${sippVersion}, node ${process.version}, ${machineLoad()}, hotdeskd pid ${daemon.pid} on ${daemon.sip.host}:${daemon.sip.port}`);
-  console.log(`${ACCOUNTS} extensions; steps of ${STEP_SECONDS} s at ${RATES.join(', ')} registrations/s; all from one SIPp on port ${port}`);
+  console.log(
+    `${sippVersion}, node ${process.version}, ${machineLoad()}, hotdeskd pid ${daemon.pid} on ${daemon.sip.host}:${daemon.sip.port}`,
+  );
+  console.log(
+    `${ACCOUNTS} extensions; steps of ${STEP_SECONDS} s at ${RATES.join(', ')} registrations/s; all from one SIPp on port ${port}`,
+  );
   const rssStart = rssKiB(daemon.pid);
 
   const step = async (rate: number): Promise<StepFigures> => {
     // Fresh nonces for every account (hotdeskd's nonces live 5 minutes), then the timed step.
-    const nonces = await fetchNonces(where, `nonces-${rate}`, accounts.map((account) => account.number), NONCE_RATE, port);
+    const nonces = await fetchNonces(
+      where,
+      `nonces-${rate}`,
+      accounts.map((account) => account.number),
+      NONCE_RATE,
+      port,
+    );
     const byAccount = new Map(nonces);
     const counts = new Map<string, number>();
     const calls = Math.round(rate * STEP_SECONDS);
@@ -77,7 +90,14 @@ try {
       const account = accounts[i % accounts.length]!.number;
       const nc = (counts.get(account) ?? 0) + 1;
       counts.set(account, nc);
-      const auth = credentials({ challenge: md5Challenge(byAccount.get(account)!), username: account, password: passwordOf.get(account)!, method: 'REGISTER', uri: `sip:${DOMAIN}`, nc });
+      const auth = credentials({
+        challenge: md5Challenge(byAccount.get(account)!),
+        username: account,
+        password: passwordOf.get(account)!,
+        method: 'REGISTER',
+        uri: `sip:${DOMAIN}`,
+        nc,
+      });
       lines.push(`${account};Authorization: ${auth}`);
     }
     const inf = join(space.dir, `register-${rate}.csv`);
@@ -109,7 +129,9 @@ try {
   printSteps('reg', steps);
   const best = bestHeld(steps);
   console.log(`(${machineLoad()} at the end)`);
-  console.log(best ? `highest rate held with < 1% failures: ${best.rate} registrations/s` : 'no step held with < 1% failures');
+  console.log(
+    best ? `highest rate held with < 1% failures: ${best.rate} registrations/s` : 'no step held with < 1% failures',
+  );
   const rssEnd = rssKiB(daemon.pid);
   const later = await settle(daemon.pid, rssStart, SETTLE_SECONDS);
   const saved = await readStore(join(space.data, 'hotdesk.json'));
@@ -117,8 +139,12 @@ try {
     `hotdeskd RSS: ${mib(rssStart)} before, ${mib(Math.max(...steps.map((step) => step.usage.peakRssKiB)))} peak, ${mib(rssEnd)} right after, ${later}; ${saved?.bindings.length ?? 0} bindings saved`,
   );
   printGcTrace(daemon);
-  const warnings = daemon.stderr().split('\n').filter((line) => line.trim()).length;
-  if (warnings > 0) console.log(`hotdeskd wrote ${warnings} log line(s) at warn or above; first: ${daemon.stderr().split('\n')[0]}`);
+  const warnings = daemon
+    .stderr()
+    .split('\n')
+    .filter((line) => line.trim()).length;
+  if (warnings > 0)
+    console.log(`hotdeskd wrote ${warnings} log line(s) at warn or above; first: ${daemon.stderr().split('\n')[0]}`);
 } finally {
   await daemon.stop();
   space.remove();

@@ -41,14 +41,19 @@ const SEGMENT_S = 60;
 const sippVersion = requireSipp();
 const space = workspace('hd-bench-soak-');
 mkdirSync(space.data, { recursive: true });
-const accounts: Account[] = Array.from({ length: ACCOUNTS }, (_, i) => ({ number: String(10000 + i), password: `pw-${randomBytes(6).toString('hex')}` }));
+const accounts: Account[] = Array.from({ length: ACCOUNTS }, (_, i) => ({
+  number: String(10000 + i),
+  password: `pw-${randomBytes(6).toString('hex')}`,
+}));
 const passwordOf = new Map(accounts.map((account) => [account.number, account.password]));
 await writeOffice(space.data, accounts);
 const daemon = await startHotdeskd(space.data);
 try {
   const where = { dir: space.dir, target: daemon.sip };
   const [port] = (await freeUdpPorts(1)) as [number];
-  console.log(`${sippVersion}, node ${process.version}, ${machineLoad()}; ${ACCOUNTS} extensions registering at ${RATE}/s for ${MINUTES} min`);
+  console.log(
+    `${sippVersion}, node ${process.version}, ${machineLoad()}; ${ACCOUNTS} extensions registering at ${RATE}/s for ${MINUTES} min`,
+  );
   const idle = rssKiB(daemon.pid);
   console.log(`  0 s: RSS ${mib(idle)} (idle)`);
   const samples: { seconds: number; rss: number }[] = [];
@@ -63,7 +68,15 @@ try {
   let failed = 0;
   try {
     for (let segment = 0; segment < Math.ceil((MINUTES * 60) / SEGMENT_S); segment++) {
-      const nonces = new Map(await fetchNonces(where, `nonces-${segment}`, accounts.map((account) => account.number), 1000, port));
+      const nonces = new Map(
+        await fetchNonces(
+          where,
+          `nonces-${segment}`,
+          accounts.map((account) => account.number),
+          1000,
+          port,
+        ),
+      );
       const counts = new Map<string, number>();
       const calls = RATE * SEGMENT_S;
       const lines = ['SEQUENTIAL'];
@@ -71,7 +84,14 @@ try {
         const account = accounts[i % accounts.length]!.number;
         const nc = (counts.get(account) ?? 0) + 1;
         counts.set(account, nc);
-        const auth = credentials({ challenge: md5Challenge(nonces.get(account)!), username: account, password: passwordOf.get(account)!, method: 'REGISTER', uri: `sip:${DOMAIN}`, nc });
+        const auth = credentials({
+          challenge: md5Challenge(nonces.get(account)!),
+          username: account,
+          password: passwordOf.get(account)!,
+          method: 'REGISTER',
+          uri: `sip:${DOMAIN}`,
+          nc,
+        });
         lines.push(`${account};Authorization: ${auth}`);
       }
       const inf = join(space.dir, `soak-${segment}.csv`);
@@ -94,14 +114,24 @@ try {
     clearInterval(timer);
   }
   const seconds = (Date.now() - started) / 1000;
-  console.log(`${ok} registrations in ${seconds.toFixed(0)} s (${(ok / seconds).toFixed(0)}/s held), ${failed} failed; ${machineLoad()} at the end`);
-  const firstMinute = samples.filter((sample) => sample.seconds > 30 && sample.seconds <= 90).map((sample) => sample.rss);
+  console.log(
+    `${ok} registrations in ${seconds.toFixed(0)} s (${(ok / seconds).toFixed(0)}/s held), ${failed} failed; ${machineLoad()} at the end`,
+  );
+  const firstMinute = samples
+    .filter((sample) => sample.seconds > 30 && sample.seconds <= 90)
+    .map((sample) => sample.rss);
   const lastMinute = samples.filter((sample) => sample.seconds > seconds - 60).map((sample) => sample.rss);
   if (firstMinute.length > 0 && lastMinute.length > 0) {
-    console.log(`RSS after the first half minute: ${mib(Math.max(...firstMinute))} at most; in the last minute: ${mib(Math.max(...lastMinute))} at most (idle ${mib(idle)})`);
+    console.log(
+      `RSS after the first half minute: ${mib(Math.max(...firstMinute))} at most; in the last minute: ${mib(Math.max(...lastMinute))} at most (idle ${mib(idle)})`,
+    );
   }
-  const warnings = daemon.stderr().split('\n').filter((line) => line.trim());
-  if (warnings.length > 0) console.log(`hotdeskd wrote ${warnings.length} log line(s) at warn or above; first: ${warnings[0]}`);
+  const warnings = daemon
+    .stderr()
+    .split('\n')
+    .filter((line) => line.trim());
+  if (warnings.length > 0)
+    console.log(`hotdeskd wrote ${warnings.length} log line(s) at warn or above; first: ${warnings[0]}`);
 } finally {
   await daemon.stop();
   space.remove();

@@ -56,7 +56,9 @@ async function buildOffice(dir: string): Promise<void> {
     });
   }
   for (let i = 0; i < EXTENSIONS; i++) {
-    const targets = Array.from({ length: BLF_PER_EXTENSION }, (_, k) => (k === 5 ? null : String(1000 + ((i + k + 1) % EXTENSIONS))));
+    const targets = Array.from({ length: BLF_PER_EXTENSION }, (_, k) =>
+      k === 5 ? null : String(1000 + ((i + k + 1) % EXTENSIONS)),
+    );
     changes.push({ kind: 'set-blf', extension: String(1000 + i), targets });
   }
   for (let i = 0; i < PHONES; i++) {
@@ -70,7 +72,12 @@ async function buildOffice(dir: string): Promise<void> {
     });
   }
   for (let i = 0; i < LOGGED_IN; i++) {
-    changes.push({ kind: 'login', extension: String(1000 + i), phone: `HD${String(i * 2 + 1).padStart(4, '0')}`, actor: 'user' });
+    changes.push({
+      kind: 'login',
+      extension: String(1000 + i),
+      phone: `HD${String(i * 2 + 1).padStart(4, '0')}`,
+      actor: 'user',
+    });
   }
   const written = await writeUnderLock(
     dataPaths(dir),
@@ -78,7 +85,10 @@ async function buildOffice(dir: string): Promise<void> {
     (data: StoreData) => {
       let next = data;
       changes.forEach((change, i) => {
-        const outcome = applyChange(next, change, { now: new Date(Date.UTC(2026, 10, 2, 8, 0, i)).toISOString(), catalogue });
+        const outcome = applyChange(next, change, {
+          now: new Date(Date.UTC(2026, 10, 2, 8, 0, i)).toISOString(),
+          catalogue,
+        });
         if (!outcome.ok) throw new Error(`bench setup: ${change.kind} refused: ${outcome.reason.kind}`);
         next = outcome.value.data;
       });
@@ -88,7 +98,9 @@ async function buildOffice(dir: string): Promise<void> {
   if (!written.done) throw new Error(`bench setup: ${dir} is locked by ${written.owner.pid}`);
   const { phones, extensions, audit } = written.value;
   const kib = Math.round(statSync(dataPaths(dir).store).size / 1024);
-  console.log(`store: ${phones.length} phones, ${extensions.length} extensions, ${audit.length} audit entries, ${kib} KiB`);
+  console.log(
+    `store: ${phones.length} phones, ${extensions.length} extensions, ${audit.length} audit entries, ${kib} KiB`,
+  );
 }
 
 function time(label: string, args: string[]): void {
@@ -104,7 +116,9 @@ function time(label: string, args: string[]): void {
   run(); // warm the file cache
   const times = Array.from({ length: RUNS }, run).sort((a, b) => a - b);
   const fmt = (ms: number): string => ms.toFixed(0).padStart(5);
-  console.log(`${label.padEnd(38)} median ${fmt(percentile(times, 50))} ms   p90 ${fmt(percentile(times, 90))} ms   (${RUNS} runs)`);
+  console.log(
+    `${label.padEnd(38)} median ${fmt(percentile(times, 50))} ms   p90 ${fmt(percentile(times, 90))} ms   (${RUNS} runs)`,
+  );
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'hotdesk-bench-'));

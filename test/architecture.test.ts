@@ -11,7 +11,12 @@ const SRC = resolve(import.meta.dirname, '../src');
 /** npm packages that are pure (no I/O) and so allowed in the pure layers. */
 const PURE_NPM = new Set(['zod', 'sdp-transform', 'eta']);
 /** Adapters that open network servers: never from the CLI. */
-const NETWORK_ADAPTERS = ['adapters/sip-stack', 'adapters/sip-transport', 'adapters/rtp-socket', 'adapters/http-server'];
+const NETWORK_ADAPTERS = [
+  'adapters/sip-stack',
+  'adapters/sip-transport',
+  'adapters/rtp-socket',
+  'adapters/http-server',
+];
 
 interface Import {
   file: string;
@@ -34,8 +39,10 @@ function importsOf(file: string): Import[] {
     if (match[2]) continue;
     found.push({ file: fromFile, target: match[3]!, dynamic: false });
   }
-  for (const match of text.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm)) found.push({ file: fromFile, target: match[1]!, dynamic: false });
-  for (const match of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push({ file: fromFile, target: match[1]!, dynamic: true });
+  for (const match of text.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm))
+    found.push({ file: fromFile, target: match[1]!, dynamic: false });
+  for (const match of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g))
+    found.push({ file: fromFile, target: match[1]!, dynamic: true });
   return found;
 }
 
@@ -52,11 +59,13 @@ function layerOf(fromFile: string, target: string): { layer: string; module: str
 
 type Rule = (to: { layer: string; module: string }, imp: Import) => string | undefined;
 
-const only = (allowed: string[], npm: (name: string) => boolean = () => false): Rule => (to) => {
-  if (to.layer === 'node') return 'node:* is I/O';
-  if (to.layer === 'npm') return npm(to.module) ? undefined : `npm package ${to.module}`;
-  return allowed.includes(to.layer) ? undefined : `layer ${to.layer}`;
-};
+const only =
+  (allowed: string[], npm: (name: string) => boolean = () => false): Rule =>
+  (to) => {
+    if (to.layer === 'node') return 'node:* is I/O';
+    if (to.layer === 'npm') return npm(to.module) ? undefined : `npm package ${to.module}`;
+    return allowed.includes(to.layer) ? undefined : `layer ${to.layer}`;
+  };
 
 const RULES: Record<string, Rule> = {
   core: only(['core']),

@@ -10,7 +10,13 @@
 import { mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditEntry } from '../core/model.js';
-import { AUDIT_LIMITS, auditOverlap, planAuditRotation, sortAuditByTime, type AuditLimits } from '../store/audit-rotation.js';
+import {
+  AUDIT_LIMITS,
+  auditOverlap,
+  planAuditRotation,
+  sortAuditByTime,
+  type AuditLimits,
+} from '../store/audit-rotation.js';
 import { storeSchema, type StoreData } from '../store/schema.js';
 
 /** A new archive file is started once the last one has reached this size (1 MiB, some 6,000 entries). */
@@ -62,7 +68,10 @@ export interface ArchiveFileRead {
 }
 
 /** The entries of one archive file (those `select` keeps), skipping and counting unreadable lines. */
-export async function readArchiveFile(file: string, select: (entry: AuditEntry) => boolean = () => true): Promise<ArchiveFileRead> {
+export async function readArchiveFile(
+  file: string,
+  select: (entry: AuditEntry) => boolean = () => true,
+): Promise<ArchiveFileRead> {
   const text = await readFile(file, 'utf8');
   const entries: AuditEntry[] = [];
   const unreadable: number[] = [];
@@ -97,7 +106,11 @@ async function syncDirectory(dir: string): Promise<void> {
  * A last line cut short by an earlier crash is ended first, so it stays one
  * unreadable line instead of spoiling the next one.
  */
-export async function appendAuditArchive(dataDir: string, entries: readonly AuditEntry[], fileBytes = ARCHIVE_FILE_BYTES): Promise<void> {
+export async function appendAuditArchive(
+  dataDir: string,
+  entries: readonly AuditEntry[],
+  fileBytes = ARCHIVE_FILE_BYTES,
+): Promise<void> {
   if (entries.length === 0) return;
   const dir = auditArchiveDir(dataDir);
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -131,7 +144,11 @@ export async function appendAuditArchive(dataDir: string, entries: readonly Audi
  * earlier run already put there) and returns the store with only the newest.
  * Returns `data` itself when there is nothing to archive.
  */
-export async function archiveAuditOverflow(dataDir: string, data: StoreData, options: ArchiveOptions = {}): Promise<StoreData> {
+export async function archiveAuditOverflow(
+  dataDir: string,
+  data: StoreData,
+  options: ArchiveOptions = {},
+): Promise<StoreData> {
   const plan = planAuditRotation(data.audit, options.limits ?? AUDIT_LIMITS);
   if (!plan) return data;
   const files = await listArchiveFiles(dataDir);

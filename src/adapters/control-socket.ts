@@ -104,7 +104,9 @@ export function parseControlRequest(line: string): ControlRequest | undefined {
   if (request['kind'] === 'digest-failures') return { kind: 'digest-failures' };
   if (request['kind'] === 'unblock') {
     const target = request['target'];
-    return typeof target === 'string' && target.length > 0 && target.length <= 256 ? { kind: 'unblock', target } : undefined;
+    return typeof target === 'string' && target.length > 0 && target.length <= 256
+      ? { kind: 'unblock', target }
+      : undefined;
   }
   if (request['kind'] !== 'change') return undefined;
   const change = parseChange(request['change']);
@@ -196,9 +198,16 @@ export function sendControl(path: string, request: ControlRequest, timeoutMs = 3
     socket.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       // Nothing received the request: as good as no daemon (a stale socket, or one going away).
-      if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED' || (!connected && error.code === 'ECONNRESET')) reject(new NoDaemonError());
-      else if (error.code === 'EACCES') reject(new ControlError(`cannot reach hotdeskd's control socket ${path}: permission denied`));
-      else if (connected) reject(new ControlError('hotdeskd stopped before answering; the change may or may not have been made (hotdesk status shows the office)'));
+      if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED' || (!connected && error.code === 'ECONNRESET'))
+        reject(new NoDaemonError());
+      else if (error.code === 'EACCES')
+        reject(new ControlError(`cannot reach hotdeskd's control socket ${path}: permission denied`));
+      else if (connected)
+        reject(
+          new ControlError(
+            'hotdeskd stopped before answering; the change may or may not have been made (hotdesk status shows the office)',
+          ),
+        );
       else reject(error);
     });
     // The daemon died (or hung up) before answering: say so now, not after the timeout.

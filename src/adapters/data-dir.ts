@@ -19,7 +19,8 @@ export async function ensureDataDir(dir: string): Promise<DataDirState> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const info = await stat(dir);
   if ((info.mode & 0o077) === 0) return { kind: 'ok' };
-  if (typeof process.getuid === 'function' && info.uid !== process.getuid()) return { kind: 'loose', mode: info.mode & 0o777, uid: info.uid };
+  if (typeof process.getuid === 'function' && info.uid !== process.getuid())
+    return { kind: 'loose', mode: info.mode & 0o777, uid: info.uid };
   await chmod(dir, 0o700);
   return { kind: 'tightened', from: info.mode & 0o777 };
 }

@@ -29,7 +29,9 @@ export function probeHttp(url: string, timeoutMs = 2000): Promise<HttpProbeResul
     });
     const timer = setTimeout(() => finish({ kind: 'timeout', ms: timeoutMs }), timeoutMs);
     request.on('error', (error: NodeJS.ErrnoException) =>
-      finish(error.code === 'ECONNREFUSED' ? { kind: 'refused' } : { kind: 'error', problem: error.code ?? error.message }),
+      finish(
+        error.code === 'ECONNREFUSED' ? { kind: 'refused' } : { kind: 'error', problem: error.code ?? error.message },
+      ),
     );
   });
 }

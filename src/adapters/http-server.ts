@@ -10,7 +10,13 @@
  * A request with a body is answered and its connection closed (nothing served here
  * takes a body). `close()` stops listening and ends keep-alive connections.
  */
-import { createServer, type IncomingMessage, type RequestListener, type ServerOptions, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TlsCredentials } from './sip-transport.js';
@@ -133,7 +139,11 @@ export function startHttpServer(options: HttpServerOptions): Promise<HttpServer>
     const target = message.url ?? '';
     if (target.length > maxUrlLength) {
       counters.uriTooLong++;
-      send(response, { status: 414, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'request-target too long\n' }, true);
+      send(
+        response,
+        { status: 414, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'request-target too long\n' },
+        true,
+      );
       return;
     }
     const request: HttpRequest = {
@@ -150,13 +160,26 @@ export function startHttpServer(options: HttpServerOptions): Promise<HttpServer>
         (error: unknown) => {
           counters.failures++;
           options.onError?.(error, request);
-          if (!response.headersSent) send(response, { status: 500, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'internal error\n' }, true);
+          if (!response.headersSent)
+            send(
+              response,
+              { status: 500, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'internal error\n' },
+              true,
+            );
           else response.destroy();
         },
       );
   };
   const server = options.tls
-    ? createHttpsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key, handshakeTimeout: Math.min(requestTimeout, 5_000) }, listener)
+    ? createHttpsServer(
+        {
+          ...serverOptions,
+          cert: options.tls.cert,
+          key: options.tls.key,
+          handshakeTimeout: Math.min(requestTimeout, 5_000),
+        },
+        listener,
+      )
     : createServer(serverOptions, listener);
   server.maxConnections = options.maxConnections ?? 1024;
   const maxPerAddress = options.maxConnectionsPerAddress ?? 64;

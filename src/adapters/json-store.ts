@@ -94,7 +94,10 @@ export async function openStoreWriter(
       await db.write();
     } catch (error) {
       db.data = before;
-      throw new StoreFileError(file, `cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new StoreFileError(
+        file,
+        `cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
   };
   if (db.data === null) await write(createStore(newValues()));
@@ -134,8 +137,7 @@ export async function writeUnderLock<T>(
 
 /** What a store watcher reports after the file changed: the re-read store, or why it cannot be read. */
 export type StoreWatchEvent =
-  | { kind: 'read'; data: StoreData | undefined }
-  | { kind: 'unreadable'; error: StoreFileError };
+  { kind: 'read'; data: StoreData | undefined } | { kind: 'unreadable'; error: StoreFileError };
 
 const WATCH_DEBOUNCE_MS = 50;
 
@@ -174,7 +176,11 @@ export function watchStore(file: string, onChange: (event: StoreWatchEvent) => v
     timer = setTimeout(() => void reread(), WATCH_DEBOUNCE_MS);
   });
   watcher.on('error', (error: NodeJS.ErrnoException) => {
-    if (!closed) onChange({ kind: 'unreadable', error: new StoreFileError(file, `cannot watch ${dir} (${error.code ?? error.message})`) });
+    if (!closed)
+      onChange({
+        kind: 'unreadable',
+        error: new StoreFileError(file, `cannot watch ${dir} (${error.code ?? error.message})`),
+      });
   });
   return () => {
     closed = true;

@@ -18,7 +18,12 @@ export function createLogger(options: LogOptions = {}): Logger {
   const level = options.level ?? 'info';
   const destination = options.destination ?? process.stderr;
   const human = options.human ?? Boolean((destination as { isTTY?: boolean }).isTTY);
-  const base = { level, base: { name: 'hotdeskd' }, redact: ['password', 'pin', 'sipPassword', 'idlePassword', '*.password'] };
-  if (human) return pino(base, pretty({ destination, sync: true, ignore: 'pid,hostname,name', translateTime: 'SYS:HH:MM:ss' }));
+  const base = {
+    level,
+    base: { name: 'hotdeskd' },
+    redact: ['password', 'pin', 'sipPassword', 'idlePassword', '*.password'],
+  };
+  if (human)
+    return pino(base, pretty({ destination, sync: true, ignore: 'pid,hostname,name', translateTime: 'SYS:HH:MM:ss' }));
   return pino(base, destination);
 }

@@ -13,7 +13,9 @@ export function primaryAddress(): string {
 
 /** Every address of this machine's interfaces (loopback included), as os.networkInterfaces() lists them. */
 export function localAddresses(): string[] {
-  return Object.values(networkInterfaces()).flatMap((addresses) => (addresses ?? []).map((address) => address.address.replace(/%.*$/, '')));
+  return Object.values(networkInterfaces()).flatMap((addresses) =>
+    (addresses ?? []).map((address) => address.address.replace(/%.*$/, '')),
+  );
 }
 
 /** The addresses a host name resolves to here; [] when it does not (within `timeoutMs`). */
@@ -22,7 +24,12 @@ export async function lookupHost(name: string, timeoutMs = 2000): Promise<string
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<string[]>((resolve) => (timer = setTimeout(() => resolve([]), timeoutMs)));
   try {
-    return await Promise.race([lookup(name, { all: true }).then((found) => found.map((entry) => entry.address)).catch(() => []), timeout]);
+    return await Promise.race([
+      lookup(name, { all: true })
+        .then((found) => found.map((entry) => entry.address))
+        .catch(() => []),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

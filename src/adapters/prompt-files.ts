@@ -67,7 +67,8 @@ const ascii = (bytes: Uint8Array, at: number): string => String.fromCharCode(...
  */
 export function parseWav(bytes: Uint8Array, rate: number | 'any' = PROMPT_SAMPLE_RATE): ParsedWav {
   const fail = (problem: string): ParsedWav => ({ ok: false, problem });
-  if (bytes.length < 12 || ascii(bytes, 0) !== 'RIFF' || ascii(bytes, 8) !== 'WAVE') return fail(`not a RIFF WAVE file ${ACCEPTED}`);
+  if (bytes.length < 12 || ascii(bytes, 0) !== 'RIFF' || ascii(bytes, 8) !== 'WAVE')
+    return fail(`not a RIFF WAVE file ${ACCEPTED}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let format: { code: number; channels: number; rate: number; bits: number } | undefined;
   let data: Uint8Array | undefined;
@@ -78,13 +79,20 @@ export function parseWav(bytes: Uint8Array, rate: number | 'any' = PROMPT_SAMPLE
     const size = view.getUint32(offset + 4, true);
     const start = offset + 8;
     if (size > bytes.length - start) {
-      return fail(`truncated: the ${JSON.stringify(id)} chunk at byte ${offset} declares ${size} bytes but only ${bytes.length - start} follow`);
+      return fail(
+        `truncated: the ${JSON.stringify(id)} chunk at byte ${offset} declares ${size} bytes but only ${bytes.length - start} follow`,
+      );
     }
     if (id === 'fmt ') {
       if (size < 16) return fail(`a fmt chunk of ${size} bytes, too short to describe the audio`);
       let code = view.getUint16(start, true);
       if (code === WAVE_FORMAT_EXTENSIBLE && size >= 40) code = view.getUint16(start + 24, true);
-      format = { code, channels: view.getUint16(start + 2, true), rate: view.getUint32(start + 4, true), bits: view.getUint16(start + 14, true) };
+      format = {
+        code,
+        channels: view.getUint16(start + 2, true),
+        rate: view.getUint32(start + 4, true),
+        bits: view.getUint16(start + 14, true),
+      };
     } else if (id === 'data') {
       data = bytes.subarray(start, start + size);
     }
@@ -99,10 +107,15 @@ export function parseWav(bytes: Uint8Array, rate: number | 'any' = PROMPT_SAMPLE
     case WAVE_FORMAT_MULAW:
     case WAVE_FORMAT_ALAW:
       if (format.bits !== 8) return fail(`${format.bits}-bit G.711 (G.711 has 8 bits a sample)`);
-      return { ok: true, samples: decodeG711(data, format.code === WAVE_FORMAT_MULAW ? 'PCMU' : 'PCMA'), rate: format.rate };
+      return {
+        ok: true,
+        samples: decodeG711(data, format.code === WAVE_FORMAT_MULAW ? 'PCMU' : 'PCMA'),
+        rate: format.rate,
+      };
     case WAVE_FORMAT_PCM: {
       if (format.bits !== 16) return fail(`${format.bits}-bit PCM ${ACCEPTED}`);
-      if (data.length % 2 !== 0) return fail(`truncated: ${data.length} bytes of 16-bit PCM is not a whole number of samples`);
+      if (data.length % 2 !== 0)
+        return fail(`truncated: ${data.length} bytes of 16-bit PCM is not a whole number of samples`);
       const samples = new Int16Array(data.length / 2);
       const dataView = new DataView(data.buffer, data.byteOffset, data.byteLength);
       for (let i = 0; i < samples.length; i++) samples[i] = dataView.getInt16(i * 2, true);
@@ -145,7 +158,9 @@ async function languageFolders(dir: string): Promise<Set<Language>> {
 async function unknownOverrideFiles(dir: string): Promise<string[]> {
   const known = new Set<string>(PROMPT_NAMES.map((name) => `${name}.wav`));
   const entries = await readdir(dir).catch(() => [] as string[]);
-  return entries.filter((entry) => entry.toLowerCase().endsWith('.wav') && !known.has(entry)).map((entry) => join(dir, entry));
+  return entries
+    .filter((entry) => entry.toLowerCase().endsWith('.wav') && !known.has(entry))
+    .map((entry) => join(dir, entry));
 }
 
 /**
@@ -157,7 +172,10 @@ export async function loadPromptLibrary(options: PromptLibraryOptions = {}): Pro
   const log = options.log;
   const shippedDir = resolve(options.shippedDir ?? SHIPPED_PROMPTS);
   // With the default data directory, the override folder is the shipped folder itself.
-  const overrideDir = options.overrideDir !== undefined && resolve(options.overrideDir) !== shippedDir ? resolve(options.overrideDir) : undefined;
+  const overrideDir =
+    options.overrideDir !== undefined && resolve(options.overrideDir) !== shippedDir
+      ? resolve(options.overrideDir)
+      : undefined;
 
   const shippedLanguages = await languageFolders(shippedDir);
   shippedLanguages.add(FALLBACK_LANGUAGE);
@@ -193,24 +211,36 @@ export async function loadPromptLibrary(options: PromptLibraryOptions = {}): Pro
       overridden++;
       return true;
     }
-    if (!own.missing) log?.warn({ file, problem: own.problem }, `prompt ${file}: ${own.problem}; using the shipped one instead`);
+    if (!own.missing)
+      log?.warn({ file, problem: own.problem }, `prompt ${file}: ${own.problem}; using the shipped one instead`);
     return false;
   }
 
   await Promise.all(
     LANGUAGES.flatMap((language) =>
       PROMPT_NAMES.map(async (name) => {
-        const own = overrideDir !== undefined && overrideLanguages.has(language) && (await loadOverride(overrideDir, language, name));
+        const own =
+          overrideDir !== undefined &&
+          overrideLanguages.has(language) &&
+          (await loadOverride(overrideDir, language, name));
         if (shippedLanguages.has(language)) await loadShipped(language, name, !own);
       }),
     ),
   );
-  if (problems.length > 0) throw new Error(`shipped prompts are unusable (is the installation complete?): ${problems.sort().join('; ')}`);
+  if (problems.length > 0)
+    throw new Error(`shipped prompts are unusable (is the installation complete?): ${problems.sort().join('; ')}`);
 
   if (overrideDir) {
-    const unknown = await Promise.all([...overrideLanguages].map((language) => unknownOverrideFiles(join(overrideDir, language))));
-    for (const file of unknown.flat().sort()) log?.warn({ file }, `prompt ${file}: not a prompt name hotdeskd knows; never played`);
-    if (overridden > 0) log?.info({ dir: overrideDir, files: overridden }, `${overridden} recorded prompt(s) from ${overrideDir} replace shipped ones`);
+    const unknown = await Promise.all(
+      [...overrideLanguages].map((language) => unknownOverrideFiles(join(overrideDir, language))),
+    );
+    for (const file of unknown.flat().sort())
+      log?.warn({ file }, `prompt ${file}: not a prompt name hotdeskd knows; never played`);
+    if (overridden > 0)
+      log?.info(
+        { dir: overrideDir, files: overridden },
+        `${overridden} recorded prompt(s) from ${overrideDir} replace shipped ones`,
+      );
   }
 
   const audioOf = (language: Language, name: PromptName): Int16Array => {

@@ -28,7 +28,9 @@ export function isTimeZone(timeZone: string): boolean {
 /** A problem with the expression as node-cron reads it, or `undefined`. */
 export function cronProblem(expression: string): string | undefined {
   const checked = cron.validateDetailed(expression);
-  return checked.valid ? undefined : checked.errors.map((error) => `${error.field}: ${error.message}`).join('; ') || 'not valid';
+  return checked.valid
+    ? undefined
+    : checked.errors.map((error) => `${error.field}: ${error.message}`).join('; ') || 'not valid';
 }
 
 interface WallTime {
@@ -61,11 +63,18 @@ function instantsOf(wall: WallTime, format: Intl.DateTimeFormat): number[] {
   const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
   const candidates = new Set<number>();
   // The offset a few hours either side covers both sides of a change.
-  for (const probe of [asUtc - 14 * 3_600_000, asUtc, asUtc + 14 * 3_600_000]) candidates.add(asUtc - offsetAt(probe, format));
+  for (const probe of [asUtc - 14 * 3_600_000, asUtc, asUtc + 14 * 3_600_000])
+    candidates.add(asUtc - offsetAt(probe, format));
   return [...candidates]
     .filter((ms) => {
       const shown = wallTimeOf(ms, format);
-      return shown.year === wall.year && shown.month === wall.month && shown.day === wall.day && shown.hour === wall.hour && shown.minute === wall.minute;
+      return (
+        shown.year === wall.year &&
+        shown.month === wall.month &&
+        shown.day === wall.day &&
+        shown.hour === wall.hour &&
+        shown.minute === wall.minute
+      );
     })
     .sort((a, b) => a - b);
 }
@@ -138,10 +147,19 @@ export function startCronTask(options: {
           log.error({ err: error as Error, task: options.name }, 'scheduled task failed');
         }
       },
-      { timezone: options.timeZone, name: options.name, noOverlap: true, unref: true, logger: silentCronLogger(log, options.name) },
+      {
+        timezone: options.timeZone,
+        name: options.name,
+        noOverlap: true,
+        unref: true,
+        logger: silentCronLogger(log, options.name),
+      },
     );
   } catch (error) {
-    log.warn({ err: error as Error, task: options.name, expression: options.expression, timeZone: options.timeZone }, 'schedule not started');
+    log.warn(
+      { err: error as Error, task: options.name, expression: options.expression, timeZone: options.timeZone },
+      'schedule not started',
+    );
     return { stop() {} };
   }
   return {

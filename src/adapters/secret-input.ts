@@ -43,14 +43,17 @@ export function createSecretInput(stdin: Stdin, stderr: NodeJS.WritableStream): 
   async function fromPipe(what: string): Promise<string> {
     listen();
     stdin.resume();
-    while (!buffer.includes('\n') && !ended && buffer.length <= MAX_LINE) await new Promise<void>((resolve) => (waiting = resolve));
+    while (!buffer.includes('\n') && !ended && buffer.length <= MAX_LINE)
+      await new Promise<void>((resolve) => (waiting = resolve));
     waiting = undefined;
     const end = buffer.indexOf('\n');
     const line = end < 0 ? buffer : buffer.slice(0, end);
     buffer = end < 0 ? '' : buffer.slice(end + 1);
     if (!buffer.includes('\n')) stdin.pause();
-    if (line.length > MAX_LINE) throw new SecretInputError(`the ${what} on standard input is longer than ${MAX_LINE} characters`);
-    if (end < 0 && line === '') throw new SecretInputError(`no ${what} on standard input (give it on a line of its own)`);
+    if (line.length > MAX_LINE)
+      throw new SecretInputError(`the ${what} on standard input is longer than ${MAX_LINE} characters`);
+    if (end < 0 && line === '')
+      throw new SecretInputError(`no ${what} on standard input (give it on a line of its own)`);
     return line.replace(/\r$/, '');
   }
 
@@ -74,7 +77,8 @@ export function createSecretInput(stdin: Stdin, stderr: NodeJS.WritableStream): 
           if (char === '\u0003' || char === '\u0004') return finish(new SecretInputError(`no ${what} given`));
           if (char === '\u007f' || char === '\b') typed = typed.slice(0, -1);
           else if (char >= ' ') typed += char;
-          if (typed.length > MAX_LINE) return finish(new SecretInputError(`the ${what} is longer than ${MAX_LINE} characters`));
+          if (typed.length > MAX_LINE)
+            return finish(new SecretInputError(`the ${what} is longer than ${MAX_LINE} characters`));
         }
       };
       stdin.on('data', onData);

@@ -33,7 +33,12 @@ const token = (): string => randomBytes(8).toString('hex');
 const hostPart = (address: string): string => (address.includes(':') ? `[${address}]` : address);
 
 /** The OPTIONS request text; `local` is our address and port as the Via sent-by. */
-export function buildOptionsRequest(target: { host: string; port: number; transport: 'udp' | 'tcp' }, local: { address: string; port: number }, ids: { callId: string; branch: string; tag: string }, userAgent = 'hotdesk-doctor'): string {
+export function buildOptionsRequest(
+  target: { host: string; port: number; transport: 'udp' | 'tcp' },
+  local: { address: string; port: number },
+  ids: { callId: string; branch: string; tag: string },
+  userAgent = 'hotdesk-doctor',
+): string {
   const uri = `sip:${hostPart(target.host)}:${target.port}`;
   return [
     `OPTIONS ${uri} SIP/2.0`,
@@ -98,7 +103,10 @@ export async function probeSipOptions(options: SipProbeOptions): Promise<SipProb
   try {
     ({ address, family } = net.isIP(bare) ? { address: bare, family: net.isIP(bare) } : await lookup(bare));
   } catch (error) {
-    return { kind: 'error', problem: `cannot resolve ${bare} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+    return {
+      kind: 'error',
+      problem: `cannot resolve ${bare} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    };
   }
   const ids = { callId: `${token()}@hotdesk-doctor`, branch: token(), tag: token() };
   const target = { host: bare, port, transport };
@@ -134,7 +142,14 @@ export async function probeSipOptions(options: SipProbeOptions): Promise<SipProb
       socket.setEncoding('utf8');
       socket.on('error', (error) => finish(failure(error)));
       socket.on('connect', () => {
-        socket.write(buildOptionsRequest(target, { address: socket.localAddress ?? address, port: socket.localPort ?? 0 }, ids, options.userAgent));
+        socket.write(
+          buildOptionsRequest(
+            target,
+            { address: socket.localAddress ?? address, port: socket.localPort ?? 0 },
+            ids,
+            options.userAgent,
+          ),
+        );
       });
       socket.on('data', (chunk: string) => {
         text += chunk;

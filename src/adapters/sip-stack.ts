@@ -100,7 +100,8 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
   };
   /** Answers sent without a transaction, by the request's branch and method, until their final response. */
   const pending = new Map<string, { remote: Endpoint; atMs: number }>();
-  const keyOf = (message: SipMessage): string => `${message.headers.via[0]?.params['branch'] ?? ''}|${message.headers.cseq.method}|${message.headers['call-id']}`;
+  const keyOf = (message: SipMessage): string =>
+    `${message.headers.via[0]?.params['branch'] ?? ''}|${message.headers.cseq.method}|${message.headers['call-id']}`;
   const sendStateless = (response: SipResponse, remote: Endpoint): void => {
     transport.open(remote).send(response);
   };
@@ -154,10 +155,15 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
           pending.delete(old);
         }
       }
-      safely(message, remote, () => options.onRequest(message, remote, multicast), () => {
-        pending.delete(key);
-        sendStateless(buildResponse(message, 500, 'Server Internal Error'), remote);
-      });
+      safely(
+        message,
+        remote,
+        () => options.onRequest(message, remote, multicast),
+        () => {
+          pending.delete(key);
+          sendStateless(buildResponse(message, 500, 'Server Internal Error'), remote);
+        },
+      );
       return;
     }
     const lightKey = message.method === 'REGISTER' ? keyOf(message) : undefined;
@@ -174,10 +180,16 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
     if (live >= maxTransactions) {
       shed++;
       // RFC 3261 §21.5.4: overloaded, try again after Retry-After; no state kept for it.
-      sendStateless(buildResponse(message, 503, 'Service Unavailable', { headers: { 'retry-after': String(RETRY_AFTER_S) } }), remote);
+      sendStateless(
+        buildResponse(message, 503, 'Service Unavailable', { headers: { 'retry-after': String(RETRY_AFTER_S) } }),
+        remote,
+      );
       if (now() - lastShedLog >= 60_000) {
         lastShedLog = now();
-        options.log.warn({ event: 'sip-overload', transactions: live, limit: maxTransactions }, 'SIP overload: new requests answered 503 until transactions expire');
+        options.log.warn(
+          { event: 'sip-overload', transactions: live, limit: maxTransactions },
+          'SIP overload: new requests answered 503 until transactions expire',
+        );
       }
       return;
     }
@@ -185,19 +197,30 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
     perSecond[ringSecond % TRANSACTION_LIFETIME_S]!++;
     if (lightKey !== undefined) {
       light.set(lightKey, { remote, atMs: now() });
-      safely(message, remote, () => options.onRequest(message, remote, multicast), () => respondLight(buildResponse(message, 500, 'Server Internal Error')));
+      safely(
+        message,
+        remote,
+        () => options.onRequest(message, remote, multicast),
+        () => respondLight(buildResponse(message, 500, 'Server Internal Error')),
+      );
       return;
     }
     const transaction = layer.createServerTransaction(message, transport.open(remote));
-    safely(message, remote, () => options.onRequest(message, remote, multicast), () =>
-      transaction.send(buildResponse(message, 500, 'Server Internal Error')),
+    safely(
+      message,
+      remote,
+      () => options.onRequest(message, remote, multicast),
+      () => transaction.send(buildResponse(message, 500, 'Server Internal Error')),
     );
   };
   const safely = (message: SipRequest, remote: Endpoint, work: () => void, onError?: () => void): void => {
     try {
       work();
     } catch (error) {
-      options.log.error({ callId: message.headers['call-id'], method: message.method, source: remote.address, err: error }, 'request failed');
+      options.log.error(
+        { callId: message.headers['call-id'], method: message.method, source: remote.address, err: error },
+        'request failed',
+      );
       onError?.();
     }
   };
@@ -230,9 +253,16 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
     },
     send(request, target, onResponse) {
       if (!layer) return;
-      if (request.method !== 'CANCEL') request.headers.via = [{ version: '2.0', protocol: target.protocol, host: '', params: {} }, ...(request.headers.via ?? [])];
+      if (request.method !== 'CANCEL')
+        request.headers.via = [
+          { version: '2.0', protocol: target.protocol, host: '', params: {} },
+          ...(request.headers.via ?? []),
+        ];
       const connection = transport.open(target, (error) =>
-        options.log.warn({ callId: request.headers['call-id'], target: `${target.address}:${target.port}`, err: error }, 'send failed'),
+        options.log.warn(
+          { callId: request.headers['call-id'], target: `${target.address}:${target.port}`, err: error },
+          'send failed',
+        ),
       );
       if (request.method === 'ACK') {
         request.headers.via[0]!.params['branch'] = sip.generateBranch();

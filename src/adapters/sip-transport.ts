@@ -139,15 +139,15 @@ function hasMandatoryHeaders(message: SipMessage): boolean {
   const headers = message.headers as Partial<SipMessage['headers']> | undefined;
   return Boolean(
     headers &&
-      Array.isArray(headers.via) &&
-      headers.via.length > 0 &&
-      headers.via[0]?.params &&
-      headers['call-id'] &&
-      headers.to &&
-      headers.from &&
-      headers.cseq &&
-      typeof headers.cseq === 'object' &&
-      Number.isFinite(headers.cseq.seq),
+    Array.isArray(headers.via) &&
+    headers.via.length > 0 &&
+    headers.via[0]?.params &&
+    headers['call-id'] &&
+    headers.to &&
+    headers.from &&
+    headers.cseq &&
+    typeof headers.cseq === 'object' &&
+    Number.isFinite(headers.cseq.seq),
   );
 }
 
@@ -164,7 +164,11 @@ function fromWire(message: SipMessage): SipMessage {
 
 const flowKey = (protocol: string, address: string, port: number) => `${protocol}|${address}|${port}`;
 
-async function bindPair(bind: string, port: number, reuseAddr: boolean): Promise<{ udp: dgram.Socket; tcp: net.Server; port: number }> {
+async function bindPair(
+  bind: string,
+  port: number,
+  reuseAddr: boolean,
+): Promise<{ udp: dgram.Socket; tcp: net.Server; port: number }> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const udp = dgram.createSocket({ type: net.isIPv6(bind) ? 'udp6' : 'udp4', reuseAddr });
     const udpPort = await new Promise<number>((resolve, reject) => {
@@ -176,7 +180,9 @@ async function bindPair(bind: string, port: number, reuseAddr: boolean): Promise
     });
     const tcp = net.createServer();
     const ok = await new Promise<boolean>((resolve, reject) => {
-      tcp.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' && port === 0 ? resolve(false) : reject(error)));
+      tcp.once('error', (error: NodeJS.ErrnoException) =>
+        error.code === 'EADDRINUSE' && port === 0 ? resolve(false) : reject(error),
+      );
       tcp.listen(udpPort, bind, () => resolve(true));
     }).catch((error: Error) => {
       udp.close();
@@ -190,7 +196,11 @@ async function bindPair(bind: string, port: number, reuseAddr: boolean): Promise
 
 function listenTls(bind: string, options: NonNullable<TransportOptions['tls']>): Promise<tls.Server> {
   // A handshake not done in 10 s is dropped (a client that connects and says nothing holds no slot for long).
-  const server = tls.createServer({ cert: options.credentials.cert, key: options.credentials.key, handshakeTimeout: 10_000 });
+  const server = tls.createServer({
+    cert: options.credentials.cert,
+    key: options.credentials.key,
+    handshakeTimeout: 10_000,
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, bind, () => {
@@ -222,7 +232,11 @@ async function listenGroup(group: string, port: number, bind: string): Promise<d
 
 export async function startSipTransport(options: TransportOptions): Promise<SipTransport> {
   const groups = options.multicastGroups ?? [];
-  const { udp, tcp, port } = await bindPair(options.bind, options.port, groups.length > 0 && options.bind === '0.0.0.0');
+  const { udp, tcp, port } = await bindPair(
+    options.bind,
+    options.port,
+    groups.length > 0 && options.bind === '0.0.0.0',
+  );
   const multicast: string[] = [];
   const groupSockets: dgram.Socket[] = [];
   for (const group of groups) {
@@ -233,7 +247,8 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
       options.onMulticastError?.(group, error as Error);
     }
   }
-  const host = options.publicAddress ?? (options.bind === '0.0.0.0' || options.bind === '::' ? '127.0.0.1' : options.bind);
+  const host =
+    options.publicAddress ?? (options.bind === '0.0.0.0' || options.bind === '::' ? '127.0.0.1' : options.bind);
   const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE;
   const maxConnections = options.maxTcpConnections ?? 1000;
   const maxPerAddress = options.maxConnectionsPerAddress ?? DEFAULT_CONNECTIONS_PER_ADDRESS;
@@ -308,7 +323,8 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
   const deliver = (message: SipMessage | undefined, remote: Endpoint, viaGroup = false): void => {
     if (!message) return drop('unparseable', remote);
     if (!hasMandatoryHeaders(message)) return drop('missing-headers', remote);
-    if ((isRequest(message) && options.multicastOnly?.(message) === true) !== viaGroup) return drop('multicast-mismatch', remote);
+    if ((isRequest(message) && options.multicastOnly?.(message) === true) !== viaGroup)
+      return drop('multicast-mismatch', remote);
     counters.received++;
     if (isRequest(message)) {
       // RFC 3581 §4 / RFC 3261 §18.2.1: note where the request really came from.
@@ -418,7 +434,14 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
   };
 
   tcp.on('connection', (socket) => {
-    if (!admitConnection(socket, { protocol: 'TCP', address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 }, streams.size + handshakes.size)) return;
+    if (
+      !admitConnection(
+        socket,
+        { protocol: 'TCP', address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
+        streams.size + handshakes.size,
+      )
+    )
+      return;
     attach(socket);
   });
   tcp.on('error', () => undefined);

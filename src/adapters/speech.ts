@@ -45,8 +45,11 @@ export function createSpeech(options: SpeechOptions = {}): Speech {
     const file = join(dir, 'spoken.wav');
     try {
       await new Promise<void>((resolve, reject) => {
-        const child = execFile(command, ['-v', language, '-s', String(RATE), '--stdin', '-w', file], { timeout }, (error) =>
-          error ? reject(error) : resolve(),
+        const child = execFile(
+          command,
+          ['-v', language, '-s', String(RATE), '--stdin', '-w', file],
+          { timeout },
+          (error) => (error ? reject(error) : resolve()),
         );
         child.stdin?.on('error', () => undefined);
         child.stdin?.end(`${text}\n`);
@@ -56,7 +59,8 @@ export function createSpeech(options: SpeechOptions = {}): Speech {
       return levelled(resample(wav.samples, wav.rate, PROMPT_SAMPLE_RATE));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        if (!missingSaid) options.log?.info({ command }, `${command} is not installed: names are shown and logged, not spoken`);
+        if (!missingSaid)
+          options.log?.info({ command }, `${command} is not installed: names are shown and logged, not spoken`);
         missingSaid = true;
       } else {
         options.log?.warn({ err: error as Error, command }, 'speech synthesis failed; the text is not spoken');
@@ -70,7 +74,10 @@ export function createSpeech(options: SpeechOptions = {}): Speech {
   return {
     async speak(text, language) {
       // One line of printable text: nothing the synthesiser could read as a command.
-      const clean = text.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, MAX_TEXT);
+      const clean = text
+        .replace(/[\s\u0000-\u001f\u007f]+/g, ' ')
+        .trim()
+        .slice(0, MAX_TEXT);
       if (clean === '') return undefined;
       const key = `${language}\u0000${clean}`;
       const known = cache.get(key);

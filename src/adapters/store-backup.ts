@@ -26,7 +26,10 @@ export interface StoreBackupResult {
 
 /** `2026-12-04T02:30:00.123Z` → `20261204T023000Z`. */
 export function backupStamp(now: Date): string {
-  return now.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return now
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 export async function backupStore(options: StoreBackupOptions): Promise<StoreBackupResult> {

@@ -18,14 +18,16 @@ const TEMPLATE_NAME = /^[a-z]+\/[a-z0-9][a-z0-9.-]*\.(cfg|xml)$/;
 /** Templates are a few KiB; a huge file is a mistake, not a template. */
 export const MAX_TEMPLATE_BYTES = 256 * 1024;
 
-export type TemplateRead = { kind: 'found'; file: TemplateFile } | { kind: 'missing' } | { kind: 'unreadable'; path: string; problem: string };
+export type TemplateRead =
+  { kind: 'found'; file: TemplateFile } | { kind: 'missing' } | { kind: 'unreadable'; path: string; problem: string };
 
 export async function readTemplate(dir: string, name: string): Promise<TemplateRead> {
   if (!TEMPLATE_NAME.test(name) || name.includes('..')) return { kind: 'missing' };
   const path = join(dir, name);
   try {
     const bytes = await readFile(path);
-    if (bytes.length > MAX_TEMPLATE_BYTES) return { kind: 'unreadable', path, problem: `larger than ${MAX_TEMPLATE_BYTES} bytes` };
+    if (bytes.length > MAX_TEMPLATE_BYTES)
+      return { kind: 'unreadable', path, problem: `larger than ${MAX_TEMPLATE_BYTES} bytes` };
     return { kind: 'found', file: { path, text: bytes.toString('utf8') } };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -33,16 +33,21 @@ export function probeTls(host: string, port: number, timeoutMs = 2000): Promise<
       socket.destroy();
       resolve(result);
     };
-    const socket = tls.connect({ host, port, rejectUnauthorized: false, ...(isIP(host) ? {} : { servername: host }) }, () => {
-      const certificate = socket.getPeerCertificate();
-      const end = Date.parse(certificate.valid_to ?? '');
-      if (Number.isNaN(end)) return finish({ kind: 'error', problem: 'the server sent no usable certificate' });
-      const trusted = socket.authorized ? true : String(socket.authorizationError ?? 'not trusted');
-      finish({ kind: 'answered', ms: Date.now() - started, validTo: new Date(end).toISOString(), trusted });
-    });
+    const socket = tls.connect(
+      { host, port, rejectUnauthorized: false, ...(isIP(host) ? {} : { servername: host }) },
+      () => {
+        const certificate = socket.getPeerCertificate();
+        const end = Date.parse(certificate.valid_to ?? '');
+        if (Number.isNaN(end)) return finish({ kind: 'error', problem: 'the server sent no usable certificate' });
+        const trusted = socket.authorized ? true : String(socket.authorizationError ?? 'not trusted');
+        finish({ kind: 'answered', ms: Date.now() - started, validTo: new Date(end).toISOString(), trusted });
+      },
+    );
     const timer = setTimeout(() => finish({ kind: 'timeout', ms: timeoutMs }), timeoutMs);
     socket.on('error', (error: NodeJS.ErrnoException) =>
-      finish(error.code === 'ECONNREFUSED' ? { kind: 'refused' } : { kind: 'error', problem: error.code ?? error.message }),
+      finish(
+        error.code === 'ECONNREFUSED' ? { kind: 'refused' } : { kind: 'error', problem: error.code ?? error.message },
+      ),
     );
   });
 }

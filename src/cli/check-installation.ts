@@ -57,8 +57,18 @@ const CLOCK_SKEW_MS = 60_000;
 const CLOCK_BACK_MS = 5 * 60_000;
 
 const ok = (name: string, message: string): DoctorCheck => ({ name, status: 'ok', message });
-const warning = (name: string, message: string, fix: string): DoctorCheck => ({ name, status: 'warning', message, fix });
-const problem = (name: string, message: string, fix: string): DoctorCheck => ({ name, status: 'problem', message, fix });
+const warning = (name: string, message: string, fix: string): DoctorCheck => ({
+  name,
+  status: 'warning',
+  message,
+  fix,
+});
+const problem = (name: string, message: string, fix: string): DoctorCheck => ({
+  name,
+  status: 'problem',
+  message,
+  fix,
+});
 
 /** Why a probe got no answer, in words that follow "does not answer …: ". */
 function silence(result: Exclude<SipProbeResult | HttpProbeResult | TlsProbeResult, { kind: 'answered' }>): string {
@@ -76,7 +86,8 @@ function silence(result: Exclude<SipProbeResult | HttpProbeResult | TlsProbeResu
 export function checkDigest(facts: InstallationFacts): DoctorCheck | undefined {
   const failures = facts.digestFailures;
   if (!failures) return undefined;
-  if (failures.length === 0) return ok('digest', 'no phone failed to authenticate with the digest algorithm offered to it');
+  if (failures.length === 0)
+    return ok('digest', 'no phone failed to authenticate with the digest algorithm offered to it');
   const what = (failure: SipDigestFailure): string => {
     const offered = failure.offered.map((name) => name.toLowerCase()).join(',');
     return failure.kind === 'unoffered-algorithm'
@@ -109,27 +120,55 @@ function checkDaemon(facts: InstallationFacts): DoctorCheck {
         'start it: systemctl start hotdeskd (or hotdeskd --data DIR); journalctl -u hotdeskd shows why it stopped',
       );
     case 'unreachable':
-      return problem('daemon', `hotdeskd's control socket: ${daemon.problem}`, 'run hotdesk doctor as the user hotdeskd runs as: sudo -u hotdesk hotdesk doctor');
+      return problem(
+        'daemon',
+        `hotdeskd's control socket: ${daemon.problem}`,
+        'run hotdesk doctor as the user hotdeskd runs as: sudo -u hotdesk hotdesk doctor',
+      );
   }
 }
 
 function checkSipPort(facts: InstallationFacts): DoctorCheck | undefined {
   if (facts.daemon.kind !== 'running') return undefined;
-  if (!facts.sip) return warning('sip', 'hotdeskd serves no SIP', 'start hotdeskd normally (SIP is served unless it was started for tests)');
+  if (!facts.sip)
+    return warning(
+      'sip',
+      'hotdeskd serves no SIP',
+      'start hotdeskd normally (SIP is served unless it was started for tests)',
+    );
   const { target, result } = facts.sip;
-  if (result.kind === 'answered') return ok('sip', `SIP answers OPTIONS on ${target} (${result.status} ${result.reason})`);
-  return problem('sip', `SIP does not answer OPTIONS on ${target}: ${silence(result)}`, 'check hotdeskd\'s --bind and --sip-port, and the firewall (UDP and TCP to that port)');
+  if (result.kind === 'answered')
+    return ok('sip', `SIP answers OPTIONS on ${target} (${result.status} ${result.reason})`);
+  return problem(
+    'sip',
+    `SIP does not answer OPTIONS on ${target}: ${silence(result)}`,
+    "check hotdeskd's --bind and --sip-port, and the firewall (UDP and TCP to that port)",
+  );
 }
 
 function checkHttpPort(facts: InstallationFacts): DoctorCheck | undefined {
   if (facts.daemon.kind !== 'running') return undefined;
-  if (!facts.http) return warning('http', 'hotdeskd serves no provisioning over HTTP', 'start hotdeskd normally (provisioning is served unless it was started for tests)');
+  if (!facts.http)
+    return warning(
+      'http',
+      'hotdeskd serves no provisioning over HTTP',
+      'start hotdeskd normally (provisioning is served unless it was started for tests)',
+    );
   const { url, result } = facts.http;
-  if (result.kind === 'answered' && result.status === 404) return ok('http', `provisioning answers on ${url} (404 for /, as it should)`);
+  if (result.kind === 'answered' && result.status === 404)
+    return ok('http', `provisioning answers on ${url} (404 for /, as it should)`);
   if (result.kind === 'answered') {
-    return warning('http', `${url} answers ${result.status}, not hotdeskd's 404 for /: something else may serve that port`, 'check what listens there (ss -ltnp) and hotdeskd\'s --http-port');
+    return warning(
+      'http',
+      `${url} answers ${result.status}, not hotdeskd's 404 for /: something else may serve that port`,
+      "check what listens there (ss -ltnp) and hotdeskd's --http-port",
+    );
   }
-  return problem('http', `provisioning does not answer on ${url}: ${silence(result)}`, 'check hotdeskd\'s --bind and --http-port, and the firewall (TCP to that port)');
+  return problem(
+    'http',
+    `provisioning does not answer on ${url}: ${silence(result)}`,
+    "check hotdeskd's --bind and --http-port, and the firewall (TCP to that port)",
+  );
 }
 
 /** A certificate ending within this many days is worth a warning. */
@@ -141,14 +180,27 @@ function checkTls(facts: InstallationFacts): DoctorCheck[] {
     const label = what === 'sip-tls' ? 'SIP over TLS' : 'HTTPS provisioning';
     const port = what === 'sip-tls' ? '--tls-port' : '--https-port';
     if (result.kind !== 'answered') {
-      return problem(what, `${label} does not answer on ${target}: ${silence(result)}`, `check hotdeskd's --bind and ${port}, and the firewall (TCP to that port)`);
+      return problem(
+        what,
+        `${label} does not answer on ${target}: ${silence(result)}`,
+        `check hotdeskd's --bind and ${port}, and the firewall (TCP to that port)`,
+      );
     }
     const daysLeft = (Date.parse(result.validTo) - Date.parse(facts.now)) / 86_400_000;
     const until = `${result.validTo.slice(0, 10)}`;
     const renew = 'put a renewed certificate and key where --tls-cert and --tls-key point, then restart hotdeskd';
-    if (daysLeft <= 0) return problem(what, `${label} on ${target}: its certificate expired on ${until}; phones refuse it`, renew);
-    if (daysLeft < CERTIFICATE_WARN_DAYS) return warning(what, `${label} on ${target}: its certificate ends on ${until}, in ${Math.floor(daysLeft)} day(s)`, renew);
-    const trust = result.trusted === true ? 'trusted by this machine' : `not trusted by this machine (${result.trusted}): phones need its CA installed`;
+    if (daysLeft <= 0)
+      return problem(what, `${label} on ${target}: its certificate expired on ${until}; phones refuse it`, renew);
+    if (daysLeft < CERTIFICATE_WARN_DAYS)
+      return warning(
+        what,
+        `${label} on ${target}: its certificate ends on ${until}, in ${Math.floor(daysLeft)} day(s)`,
+        renew,
+      );
+    const trust =
+      result.trusted === true
+        ? 'trusted by this machine'
+        : `not trusted by this machine (${result.trusted}): phones need its CA installed`;
     return ok(what, `${label} answers on ${target}; certificate valid until ${until}, ${trust}`);
   });
 }
@@ -163,7 +215,12 @@ function checkTrunk(facts: InstallationFacts, data: StoreData): DoctorCheck {
       'hotdesk trunk set sip:HOST[:PORT] (your provider or PBX)',
     );
   }
-  if ('skipped' in trunk) return warning('trunk', `trunk ${trunk.uri} not checked: ${trunk.skipped}`, 'check it by hand with a test call to an outside number');
+  if ('skipped' in trunk)
+    return warning(
+      'trunk',
+      `trunk ${trunk.uri} not checked: ${trunk.skipped}`,
+      'check it by hand with a test call to an outside number',
+    );
   const { result } = trunk;
   if (result.kind !== 'answered') {
     return problem(
@@ -176,7 +233,11 @@ function checkTrunk(facts: InstallationFacts, data: StoreData): DoctorCheck {
   const theirs = result.date ? Date.parse(result.date) : NaN;
   const skew = Number.isNaN(theirs) ? 0 : Date.parse(facts.now) - theirs;
   if (Math.abs(skew) > CLOCK_SKEW_MS) {
-    return warning('trunk', `${answer}, but its clock and ours differ by ${Math.round(Math.abs(skew) / 1000)} s`, 'set this machine\'s clock right: timedatectl set-ntp true');
+    return warning(
+      'trunk',
+      `${answer}, but its clock and ours differ by ${Math.round(Math.abs(skew) / 1000)} s`,
+      "set this machine's clock right: timedatectl set-ntp true",
+    );
   }
   return ok('trunk', answer);
 }
@@ -185,9 +246,17 @@ function checkStore(facts: InstallationFacts): DoctorCheck {
   const { store } = facts;
   switch (store.kind) {
     case 'missing':
-      return warning('store', `no store yet at ${facts.storeFile}`, 'start hotdeskd once (it creates the store), or check --data / HOTDESK_DATA');
+      return warning(
+        'store',
+        `no store yet at ${facts.storeFile}`,
+        'start hotdeskd once (it creates the store), or check --data / HOTDESK_DATA',
+      );
     case 'unreadable':
-      return problem('store', `the store cannot be read: ${store.problem}`, 'fix the file, or stop hotdeskd and restore the newest copy from data/backups/');
+      return problem(
+        'store',
+        `the store cannot be read: ${store.problem}`,
+        'fix the file, or stop hotdeskd and restore the newest copy from data/backups/',
+      );
     case 'ok': {
       const { data } = store;
       if (store.mode !== undefined && (store.mode & 0o077) !== 0) {
@@ -197,13 +266,18 @@ function checkStore(facts: InstallationFacts): DoctorCheck {
           `chmod 600 ${facts.storeFile}`,
         );
       }
-      return ok('store', `store ${facts.storeFile}: ${data.extensions.length} extension(s), ${data.phones.length} phone(s)`);
+      return ok(
+        'store',
+        `store ${facts.storeFile}: ${data.extensions.length} extension(s), ${data.phones.length} phone(s)`,
+      );
     }
   }
 }
 
-const isIp = (text: string): boolean => /^\d{1,3}(\.\d{1,3}){3}$/.test(text) || (text.includes(':') && /^[0-9a-f:.]+$/i.test(text));
-const sameAddress = (a: string, b: string): boolean => a.toLowerCase().replace(/^::ffff:/, '') === b.toLowerCase().replace(/^::ffff:/, '');
+const isIp = (text: string): boolean =>
+  /^\d{1,3}(\.\d{1,3}){3}$/.test(text) || (text.includes(':') && /^[0-9a-f:.]+$/i.test(text));
+const sameAddress = (a: string, b: string): boolean =>
+  a.toLowerCase().replace(/^::ffff:/, '') === b.toLowerCase().replace(/^::ffff:/, '');
 
 /**
  * The address phones are given must be one they can reach: never loopback, and one of this
@@ -215,7 +289,7 @@ function checkAddress(facts: InstallationFacts, data: StoreData): DoctorCheck {
     return problem(
       'address',
       `phones are told to reach hotdeskd at ${address}, which is no address a phone can reach`,
-      'hotdesk settings set address HOST (this machine\'s address on the office LAN)',
+      "hotdesk settings set address HOST (this machine's address on the office LAN)",
     );
   }
   const served = facts.daemon.kind === 'running' ? facts.daemon.pong.served : undefined;
@@ -228,7 +302,11 @@ function checkAddress(facts: InstallationFacts, data: StoreData): DoctorCheck {
     const candidates = isIp(address) ? [address] : (facts.addressResolves ?? []);
     const lan = own.filter((candidate) => !/^(127\.|::1$|fe80:)/i.test(candidate));
     if (!candidates.some((candidate) => own.some((mine) => sameAddress(mine, candidate)))) {
-      const what = isIp(address) ? 'which is not an address of this machine' : candidates.length === 0 ? 'a name that does not resolve here' : `which resolves to ${candidates.join(', ')}, not an address of this machine`;
+      const what = isIp(address)
+        ? 'which is not an address of this machine'
+        : candidates.length === 0
+          ? 'a name that does not resolve here'
+          : `which resolves to ${candidates.join(', ')}, not an address of this machine`;
       return warning(
         'address',
         `phones are told to reach hotdeskd at ${address}, ${what}${lan.length > 0 ? ` (this machine has ${lan.join(', ')})` : ''}`,
@@ -241,10 +319,19 @@ function checkAddress(facts: InstallationFacts, data: StoreData): DoctorCheck {
 
 type PortKey = 'sipPort' | 'httpPort' | 'tlsPort' | 'httpsPort';
 const PORT_KEYS: readonly PortKey[] = ['sipPort', 'httpPort', 'tlsPort', 'httpsPort'];
-const PORT_NAMES: Record<PortKey, string> = { sipPort: 'sip-port', httpPort: 'http-port', tlsPort: 'tls-port', httpsPort: 'https-port' };
+const PORT_NAMES: Record<PortKey, string> = {
+  sipPort: 'sip-port',
+  httpPort: 'http-port',
+  tlsPort: 'tls-port',
+  httpsPort: 'https-port',
+};
 /** A port setting as the store holds it, with the defaults of those a store may lack. */
 const stored = (data: StoreData, key: PortKey): number =>
-  key === 'tlsPort' ? (data.settings.tlsPort ?? DEFAULT_TLS_PORT) : key === 'httpsPort' ? (data.settings.httpsPort ?? DEFAULT_HTTPS_PORT) : data.settings[key];
+  key === 'tlsPort'
+    ? (data.settings.tlsPort ?? DEFAULT_TLS_PORT)
+    : key === 'httpsPort'
+      ? (data.settings.httpsPort ?? DEFAULT_HTTPS_PORT)
+      : data.settings[key];
 
 /**
  * What phones' files carry against what hotdeskd listens on: the ports it serves, settings
@@ -254,7 +341,12 @@ export function checkServedPorts(facts: InstallationFacts, data: StoreData): Doc
   if (facts.daemon.kind !== 'running') return undefined;
   const { pong } = facts.daemon;
   const served = pong.served;
-  const listening = { sipPort: pong.sip?.port, httpPort: pong.http?.port, tlsPort: pong.sipTls?.port, httpsPort: pong.https?.port };
+  const listening = {
+    sipPort: pong.sip?.port,
+    httpPort: pong.http?.port,
+    tlsPort: pong.sipTls?.port,
+    httpsPort: pong.https?.port,
+  };
   // A hotdeskd too old to say what it serves writes the stored ports into phones' files.
   const told: Pick<Served, PortKey | 'fromStore' | 'overridden'> = served ?? {
     sipPort: data.settings.sipPort,
@@ -265,7 +357,9 @@ export function checkServedPorts(facts: InstallationFacts, data: StoreData): Doc
     overridden: {},
   };
   const names = PORT_NAMES;
-  const wrong = PORT_KEYS.filter((key) => listening[key] !== undefined && told[key] !== undefined && told[key] !== listening[key]);
+  const wrong = PORT_KEYS.filter(
+    (key) => listening[key] !== undefined && told[key] !== undefined && told[key] !== listening[key],
+  );
   if (wrong.length > 0) {
     const listed = wrong.map((key) => `${names[key]} ${told[key]} (hotdeskd listens on ${listening[key]})`).join(', ');
     return problem(
@@ -284,11 +378,17 @@ export function checkServedPorts(facts: InstallationFacts, data: StoreData): Doc
     }
   }
   if (told.fromStore.address !== undefined && data.settings.address !== told.fromStore.address) {
-    pending.push(`address is ${data.settings.address} in the store, hotdeskd announces ${told.fromStore.address} in SIP`);
+    pending.push(
+      `address is ${data.settings.address} in the store, hotdeskd announces ${told.fromStore.address} in SIP`,
+    );
     fixes.push(`hotdesk settings set address ${told.fromStore.address} (to keep it)`);
   }
   if (pending.length > 0) {
-    return problem('ports', `restart needed: ${pending.join('; ')}`, `restart hotdeskd: systemctl restart hotdeskd (or undo the change: ${fixes.join('; ')})`);
+    return problem(
+      'ports',
+      `restart needed: ${pending.join('; ')}`,
+      `restart hotdeskd: systemctl restart hotdeskd (or undo the change: ${fixes.join('; ')})`,
+    );
   }
   const ports = [
     ...(told.sipPort !== undefined ? [`SIP ${told.sipPort} (UDP and TCP)`] : []),
@@ -296,10 +396,16 @@ export function checkServedPorts(facts: InstallationFacts, data: StoreData): Doc
     ...(served?.tlsPort !== undefined ? [`SIP over TLS ${served.tlsPort}`] : []),
     ...(served?.httpsPort !== undefined ? [`HTTPS ${served.httpsPort}`] : []),
   ];
-  const overrides = PORT_KEYS.filter((key) => served?.overridden[names[key]] !== undefined && served[key] !== undefined && served[key] !== stored(data, key)).map(
+  const overrides = PORT_KEYS.filter(
+    (key) =>
+      served?.overridden[names[key]] !== undefined && served[key] !== undefined && served[key] !== stored(data, key),
+  ).map(
     (key) => `${served!.overridden[names[key]]} ${served![key]} over the stored ${names[key]} ${stored(data, key)}`,
   );
-  return ok('ports', `phones' files carry the ports hotdeskd listens on: ${ports.join(', ')}${overrides.length > 0 ? ` (${overrides.join(', ')})` : ''}`);
+  return ok(
+    'ports',
+    `phones' files carry the ports hotdeskd listens on: ${ports.join(', ')}${overrides.length > 0 ? ` (${overrides.join(', ')})` : ''}`,
+  );
 }
 
 function checkDialCodes(data: StoreData): DoctorCheck {
@@ -338,7 +444,15 @@ function checkPinAlerts(data: StoreData, now: string): DoctorCheck {
 /** The time in `zone` as `YYYY-MM-DD HH:MM`; `undefined` when the zone is not one Intl knows. */
 function localTime(now: string, zone: string): string | undefined {
   try {
-    const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(now));
+    const parts = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).formatToParts(new Date(now));
     const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
     return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
   } catch {
@@ -350,7 +464,11 @@ function checkTimeZone(data: StoreData, now: string): DoctorCheck {
   const zone = data.settings.timeZone;
   const local = localTime(now, zone);
   if (local === undefined) {
-    return problem('time-zone', `the office time zone "${zone}" is not a time zone this system knows; policy times cannot be placed`, 'hotdesk settings set time-zone Area/City (an IANA name, e.g. Europe/Berlin)');
+    return problem(
+      'time-zone',
+      `the office time zone "${zone}" is not a time zone this system knows; policy times cannot be placed`,
+      'hotdesk settings set time-zone Area/City (an IANA name, e.g. Europe/Berlin)',
+    );
   }
   return ok('time-zone', `office time zone ${zone}: it is ${local} there`);
 }
@@ -358,9 +476,16 @@ function checkTimeZone(data: StoreData, now: string): DoctorCheck {
 function checkClock(data: StoreData | undefined, now: string): DoctorCheck {
   const nowMs = Date.parse(now);
   if (nowMs < Date.parse('2024-01-01T00:00:00Z')) {
-    return problem('clock', `the clock says ${now}, which cannot be right`, 'set the clock: timedatectl set-ntp true (or check chrony / systemd-timesyncd)');
+    return problem(
+      'clock',
+      `the clock says ${now}, which cannot be right`,
+      'set the clock: timedatectl set-ntp true (or check chrony / systemd-timesyncd)',
+    );
   }
-  const newest = data?.audit.reduce<string | undefined>((latest, entry) => (latest === undefined || entry.at > latest ? entry.at : latest), undefined);
+  const newest = data?.audit.reduce<string | undefined>(
+    (latest, entry) => (latest === undefined || entry.at > latest ? entry.at : latest),
+    undefined,
+  );
   if (newest !== undefined && Date.parse(newest) - nowMs > CLOCK_BACK_MS) {
     return problem(
       'clock',
@@ -389,9 +514,16 @@ function checkEmergencyNumbers(data: StoreData): DoctorCheck[] {
   });
   if (findings.length === 0) {
     const told = notifyExtensions(data);
-    return [ok('emergency-dialling', `emergency numbers ${data.settings.emergencyNumbers.join(', ')} are dialled directly; ${told.join(', ')} ${told.length === 1 ? 'is' : 'are'} told when one is`)];
+    return [
+      ok(
+        'emergency-dialling',
+        `emergency numbers ${data.settings.emergencyNumbers.join(', ')} are dialled directly; ${told.join(', ')} ${told.length === 1 ? 'is' : 'are'} told when one is`,
+      ),
+    ];
   }
-  return findings.map((finding) => (finding.level === 'problem' ? problem : warning)('emergency-dialling', finding.message, finding.fix));
+  return findings.map((finding) =>
+    (finding.level === 'problem' ? problem : warning)('emergency-dialling', finding.message, finding.fix),
+  );
 }
 
 /** Where desks are: every hot-desk phone should have one, and a trunk sending locations needs the office address. */
@@ -428,9 +560,24 @@ function checkEmergencyLocation(data: StoreData): DoctorCheck[] {
 /** Every check, in the order they are printed. */
 export function checkInstallation(facts: InstallationFacts, catalogue: Catalogue): DoctorCheck[] {
   const data = facts.store.kind === 'ok' ? facts.store.data : undefined;
-  const checks: (DoctorCheck | undefined)[] = [checkDaemon(facts), checkSipPort(facts), checkHttpPort(facts), ...checkTls(facts), checkDigest(facts), checkStore(facts)];
+  const checks: (DoctorCheck | undefined)[] = [
+    checkDaemon(facts),
+    checkSipPort(facts),
+    checkHttpPort(facts),
+    ...checkTls(facts),
+    checkDigest(facts),
+    checkStore(facts),
+  ];
   if (data) {
-    checks.push(checkServedPorts(facts, data), checkAddress(facts, data), checkTrunk(facts, data), checkDialCodes(data), checkPhones(data, catalogue), checkPinAlerts(data, facts.now), checkTimeZone(data, facts.now));
+    checks.push(
+      checkServedPorts(facts, data),
+      checkAddress(facts, data),
+      checkTrunk(facts, data),
+      checkDialCodes(data),
+      checkPhones(data, catalogue),
+      checkPinAlerts(data, facts.now),
+      checkTimeZone(data, facts.now),
+    );
     checks.push(...checkEmergencyNumbers(data), ...checkEmergencyLocation(data));
   }
   checks.push(checkClock(data, facts.now));

@@ -57,7 +57,10 @@ export function createContext(io: Io, dataDir: string, catalogue: Catalogue): Cl
         const response = await sendControl(paths.socket, { kind: 'change', change });
         if (response.ok && 'result' in response) return ok(response.result);
         if (!response.ok && 'reason' in response) return fail(response.reason);
-        throw new CliExit(EXIT_REFUSED, `hotdeskd could not apply the change: ${'error' in response ? response.error : 'unexpected answer'}`);
+        throw new CliExit(
+          EXIT_REFUSED,
+          `hotdeskd could not apply the change: ${'error' in response ? response.error : 'unexpected answer'}`,
+        );
       } catch (error) {
         if (!(error instanceof NoDaemonError)) throw error;
       }
@@ -86,7 +89,10 @@ export function createContext(io: Io, dataDir: string, catalogue: Catalogue): Cl
     paths,
     catalogue,
     async read() {
-      return (await readStore(paths.store)) ?? createStore({ address: primaryAddress(), provisioningToken: '(not created yet)' });
+      return (
+        (await readStore(paths.store)) ??
+        createStore({ address: primaryAddress(), provisioningToken: '(not created yet)' })
+      );
     },
     submit,
     change: submitOrExit,

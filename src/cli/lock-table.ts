@@ -21,7 +21,12 @@ export function printLockTable(out: Output, state: LockState): void {
         String(level),
         `hotdesk unlock ${extension}`,
       ]),
-      ...state.phones.map(({ phone, until, level }) => [`phone ${phone}`, lockEnd(until), String(level), `hotdesk unlock --phone ${phone}`]),
+      ...state.phones.map(({ phone, until, level }) => [
+        `phone ${phone}`,
+        lockEnd(until),
+        String(level),
+        `hotdesk unlock --phone ${phone}`,
+      ]),
       ...state.pairs.map(({ phone, extension, until, level }) => [
         `phone ${phone} for extension ${extension}`,
         lockEnd(until),

@@ -33,7 +33,8 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     return EXIT_OK;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT_OK;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0)
+        return EXIT_OK;
       return EXIT_USAGE;
     }
     if (error instanceof CliExit) {

@@ -29,7 +29,10 @@ export function createOutput(io: Io): Output {
     table(headers, rows) {
       const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)));
       const format = (cells: string[]): string =>
-        cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+        cells
+          .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
+          .join('  ')
+          .trimEnd();
       io.stdout.write(`${colour.bold(format(headers))}\n`);
       for (const row of rows) io.stdout.write(`${format(row)}\n`);
     },

@@ -66,7 +66,10 @@ export function buildProgram(io: Io, version: string, loadCatalogue: () => Catal
     }
     const ctx = getContext();
     if (ctx.io.stdin.isTTY && ctx.io.stdout.isTTY) {
-      const [{ runDashboard }, { buildDashboardProps }] = await Promise.all([import('../tui/run.js'), import('./tui-props.js')]);
+      const [{ runDashboard }, { buildDashboardProps }] = await Promise.all([
+        import('../tui/run.js'),
+        import('./tui-props.js'),
+      ]);
       return runDashboard(buildDashboardProps(ctx), ctx.io);
     }
     program.outputHelp();

@@ -52,7 +52,10 @@ export type KindsParse = { ok: true; kinds: AuditKind[] } | { ok: false; unknown
 
 /** `--kind` values, each one kind or a comma-separated list → the kinds, in order, without repeats. */
 export function parseAuditKinds(values: readonly string[]): KindsParse {
-  const words = values.flatMap((value) => value.split(',')).map((word) => word.trim().toLowerCase()).filter((word) => word !== '');
+  const words = values
+    .flatMap((value) => value.split(','))
+    .map((word) => word.trim().toLowerCase())
+    .filter((word) => word !== '');
   const known = new Set<string>(AUDIT_KINDS);
   const unknown = words.filter((word) => !known.has(word));
   if (unknown.length > 0) return { ok: false, unknown: [...new Set(unknown)] };

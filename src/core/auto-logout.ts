@@ -144,7 +144,15 @@ export function decideAutoLogout(input: AutoLogoutInput): AutoLogoutStep {
     const who = { phone: phone.name, extension: session.extension };
     if (logout && input.nowMs >= logout.dueMs) {
       decisions.push(
-        inCall ? { kind: 'defer', ...who, reason: logout.reason, dueMs: logout.dueMs, ...(held ? { emergencyHold: true as const } : {}) } : { kind: 'logout', ...who, reason: logout.reason },
+        inCall
+          ? {
+              kind: 'defer',
+              ...who,
+              reason: logout.reason,
+              dueMs: logout.dueMs,
+              ...(held ? { emergencyHold: true as const } : {}),
+            }
+          : { kind: 'logout', ...who, reason: logout.reason },
       );
     } else if (logout && warningMs > 0 && input.nowMs >= logout.dueMs - warningMs && !logout.postponed && !inCall) {
       const warned = kept.warned;
@@ -165,12 +173,23 @@ export function decideAutoLogout(input: AutoLogoutInput): AutoLogoutStep {
  */
 export function applyWarningAnswer(
   memory: AutoLogoutMemory,
-  answer: { phone: string; since: string; reason: PolicyReason; dueMs: number; extendMinutes: number; minuteMs?: number },
+  answer: {
+    phone: string;
+    since: string;
+    reason: PolicyReason;
+    dueMs: number;
+    extendMinutes: number;
+    minuteMs?: number;
+  },
 ): AutoLogoutMemory {
   const current = memory[answer.phone];
   if (current && current.since !== answer.since) return memory;
   if (current?.postponed?.reason === answer.reason && current.postponed.fromMs === answer.dueMs) return memory;
-  const postponed = { reason: answer.reason, fromMs: answer.dueMs, untilMs: answer.dueMs + answer.extendMinutes * (answer.minuteMs ?? DEFAULT_MINUTE_MS) };
+  const postponed = {
+    reason: answer.reason,
+    fromMs: answer.dueMs,
+    untilMs: answer.dueMs + answer.extendMinutes * (answer.minuteMs ?? DEFAULT_MINUTE_MS),
+  };
   return { ...memory, [answer.phone]: { ...(current ?? { since: answer.since }), postponed } };
 }
 

@@ -10,6 +10,8 @@ export function checkBlfFits(count: number, catalogue: Catalogue): string | unde
   const room = catalogue.map((model) => ({ id: model.id, fits: Math.max(0, model.keys - 1) }));
   const largest = Math.max(...room.map((entry) => entry.fits));
   if (count <= largest) return undefined;
-  const sizes = [...room].sort((a, b) => b.fits - a.fits || a.id.localeCompare(b.id)).map((entry) => `${entry.id} ${entry.fits}`);
+  const sizes = [...room]
+    .sort((a, b) => b.fits - a.fits || a.id.localeCompare(b.id))
+    .map((entry) => `${entry.id} ${entry.fits}`);
   return `${count} BLF positions fit on no phone (at most ${largest}; per model: ${sizes.join(', ')})`;
 }

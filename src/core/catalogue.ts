@@ -57,7 +57,10 @@ function editDistance(a: string, b: string): number {
 
 /** Up to `limit` model ids close to what was typed, closest first. */
 export function suggestModels(catalogue: Catalogue, typed: string, limit = 5): string[] {
-  const wanted = typed.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  const wanted = typed
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
   if (wanted.length === 0) return [];
   const bare = wanted.replace(/^(yealink|poly|polycom|snom|grandstream|fanvil)-?/, '');
   return catalogue

@@ -62,7 +62,10 @@ export function parseCivicAssignments(
     const at = word.indexOf('=');
     const name = at < 0 ? word : word.slice(0, at);
     if (at < 0 || !isCivicField(name)) {
-      return { kind: 'invalid', problem: `"${word}" is not FIELD=VALUE with FIELD one of ${Object.keys(CIVIC_FIELDS).join(', ')}` };
+      return {
+        kind: 'invalid',
+        problem: `"${word}" is not FIELD=VALUE with FIELD one of ${Object.keys(CIVIC_FIELDS).join(', ')}`,
+      };
     }
     const value = word.slice(at + 1);
     if (value === '') {
@@ -106,5 +109,7 @@ export function describeOffice(address: CivicAddress | undefined): string {
 
 /** An emergency callback number (ELIN) is E.164: `+`, then 8 to 15 digits. */
 export function checkCallbackNumber(value: string): string | undefined {
-  return /^\+[1-9]\d{7,14}$/.test(value) ? undefined : 'an emergency callback number is in E.164 form: + and 8 to 15 digits, such as +15551234567';
+  return /^\+[1-9]\d{7,14}$/.test(value)
+    ? undefined
+    : 'an emergency callback number is in E.164 form: + and 8 to 15 digits, such as +15551234567';
 }

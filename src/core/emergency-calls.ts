@@ -56,7 +56,9 @@ export function callbackMinutesOf(state: EmergencyState | undefined): number {
 
 /** What is wrong with a callback window in minutes, or `undefined`. */
 export function checkCallbackMinutes(value: number): string | undefined {
-  return Number.isInteger(value) && value >= 0 && value <= MAX_CALLBACK_MINUTES ? undefined : `whole minutes from 0 (off) to ${MAX_CALLBACK_MINUTES}`;
+  return Number.isInteger(value) && value >= 0 && value <= MAX_CALLBACK_MINUTES
+    ? undefined
+    : `whole minutes from 0 (off) to ${MAX_CALLBACK_MINUTES}`;
 }
 
 const ageMs = (call: EmergencyCall, nowMs: number): number => nowMs - Date.parse(call.at);
@@ -105,7 +107,9 @@ export function sameCallbackNumber(dialled: string, callback: string): boolean {
 export function callbackDesks(state: EmergencyState | undefined, dialled: string, nowMs: number): string[] {
   const desks: string[] = [];
   for (const call of openCallbackWindows(state, nowMs).reverse()) {
-    const matches = (call.callback !== undefined && sameCallbackNumber(dialled, call.callback)) || (call.extension !== undefined && call.extension === dialled);
+    const matches =
+      (call.callback !== undefined && sameCallbackNumber(dialled, call.callback)) ||
+      (call.extension !== undefined && call.extension === dialled);
     if (matches && call.phone !== undefined && !desks.includes(call.phone)) desks.push(call.phone);
   }
   return desks;
@@ -120,7 +124,10 @@ export function recordEmergencyCall(state: EmergencyState | undefined, call: Eme
 }
 
 /** A phone's desk location (building, floor, room) and callback number (ELIN), as stored. */
-export function phoneEmergencyFields(phone: Pick<Phone, 'location' | 'emergencyCallback'> | undefined): { desk: DeskLocation; callback?: string } {
+export function phoneEmergencyFields(phone: Pick<Phone, 'location' | 'emergencyCallback'> | undefined): {
+  desk: DeskLocation;
+  callback?: string;
+} {
   const desk: DeskLocation = {};
   for (const field of DESK_FIELDS) {
     const value = phone?.location?.[field];
@@ -143,7 +150,8 @@ export function describeEmergencyCall(call: EmergencyCall): string {
   const from = call.phone !== undefined ? `desk ${call.phone}` : `extension ${call.account}`;
   const parts = [`emergency call from ${from}`];
   if (call.location) parts.push(call.location);
-  if (call.phone !== undefined && call.extension !== undefined) parts.push(call.user ? `by ${call.user}, extension ${call.extension}` : `by extension ${call.extension}`);
+  if (call.phone !== undefined && call.extension !== undefined)
+    parts.push(call.user ? `by ${call.user}, extension ${call.extension}` : `by extension ${call.extension}`);
   else if (call.phone === undefined && call.user) parts.push(`by ${call.user}`);
   parts.push(`to ${call.number}`);
   return parts.join(', ');

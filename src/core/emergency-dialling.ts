@@ -7,7 +7,21 @@
  */
 
 /** Emergency numbers in use somewhere in the world (ITU-T E.161.1 112, North America 911, and others). */
-export const WELL_KNOWN_EMERGENCY_NUMBERS = ['112', '911', '999', '000', '110', '118', '119', '100', '101', '102', '108', '111', '995'];
+export const WELL_KNOWN_EMERGENCY_NUMBERS = [
+  '112',
+  '911',
+  '999',
+  '000',
+  '110',
+  '118',
+  '119',
+  '100',
+  '101',
+  '102',
+  '108',
+  '111',
+  '995',
+];
 
 /** Digits offices put in front of outside numbers on older PBXs. */
 const OUTSIDE_LINE_PREFIXES = ['9', '0', '8'];
@@ -36,7 +50,10 @@ export function checkEmergencyDialling(input: EmergencyDiallingInput): Emergency
     });
   }
   for (const number of numbers) {
-    const prefix = OUTSIDE_LINE_PREFIXES.find((candidate) => number.startsWith(candidate) && WELL_KNOWN_EMERGENCY_NUMBERS.includes(number.slice(candidate.length)));
+    const prefix = OUTSIDE_LINE_PREFIXES.find(
+      (candidate) =>
+        number.startsWith(candidate) && WELL_KNOWN_EMERGENCY_NUMBERS.includes(number.slice(candidate.length)),
+    );
     if (prefix !== undefined && !numbers.has(number.slice(prefix.length))) {
       findings.push({
         level: 'problem',

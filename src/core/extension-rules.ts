@@ -10,7 +10,8 @@ export function checkDisplayName(value: string): string | undefined {
   const name = value.trim();
   if (name.length === 0) return 'a name may not be empty';
   if (name.length > 40) return 'a name has at most 40 characters';
-  if (/["<>\\\u0000-\u001f\u007f]/.test(name)) return 'a name may not contain quotes, angle brackets, backslashes or control characters';
+  if (/["<>\\\u0000-\u001f\u007f]/.test(name))
+    return 'a name may not contain quotes, angle brackets, backslashes or control characters';
   return undefined;
 }
 
@@ -34,7 +35,11 @@ export function checkEmergencyNumber(value: string): string | undefined {
  * A verdict on a new extension number among the office's others: a leading zero only where the
  * office allows it, and never a number equal to another but for leading zeros (`0101` beside `101`).
  */
-export function checkExtensionAmong(value: string, others: readonly string[], allowLeadingZero: boolean): string | undefined {
+export function checkExtensionAmong(
+  value: string,
+  others: readonly string[],
+  allowLeadingZero: boolean,
+): string | undefined {
   if (!allowLeadingZero && value.startsWith('0')) {
     return 'extensions do not start with 0 here (hotdesk settings set leading-zero yes allows it)';
   }

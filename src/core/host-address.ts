@@ -7,7 +7,9 @@ const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
 export function isIpv4(value: string): boolean {
   const match = IPV4.exec(value);
-  return match !== null && match.slice(1).every((part) => Number(part) <= 255 && !(part.length > 1 && part.startsWith('0')));
+  return (
+    match !== null && match.slice(1).every((part) => Number(part) <= 255 && !(part.length > 1 && part.startsWith('0')))
+  );
 }
 
 export function isIpv6(value: string): boolean {

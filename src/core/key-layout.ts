@@ -3,9 +3,7 @@
  * the BLF list with empty positions dropped; what does not fit is reported.
  */
 
-export type Key =
-  | { kind: 'logout'; code: string; label: string }
-  | { kind: 'blf'; target: string; label: string };
+export type Key = { kind: 'logout'; code: string; label: string } | { kind: 'blf'; target: string; label: string };
 
 export interface KeyLayout {
   /** Keys in slot order; slot 1 is `keys[0]`. */

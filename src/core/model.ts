@@ -11,10 +11,7 @@ export const CONNECTION_MODES = ['lan', 'sbc', 'direct'] as const;
 export type ConnectionMode = (typeof CONNECTION_MODES)[number];
 
 /** How a phone reaches hotdeskd: on the LAN/VPN, through an SBC, or directly over NAT. */
-export type Connection =
-  | { mode: 'lan' }
-  | { mode: 'sbc'; sbc: string }
-  | { mode: 'direct' };
+export type Connection = { mode: 'lan' } | { mode: 'sbc'; sbc: string } | { mode: 'direct' };
 
 export interface Extension {
   number: string;

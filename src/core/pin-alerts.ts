@@ -34,7 +34,11 @@ export interface PinAlert {
 }
 
 /** The alerts active at `now`: extensions first, then phones, each in key order. */
-export function activePinAlerts(entries: readonly AuditEntry[], now: string, rule: PinAlertRule = PIN_ALERT_RULE): PinAlert[] {
+export function activePinAlerts(
+  entries: readonly AuditEntry[],
+  now: string,
+  rule: PinAlertRule = PIN_ALERT_RULE,
+): PinAlert[] {
   const start = Date.parse(now) - rule.windowMinutes * 60_000;
   const groups = { extension: new Map<string, AuditEntry[]>(), phone: new Map<string, AuditEntry[]>() };
   for (const entry of entries) {
@@ -54,7 +58,14 @@ export function activePinAlerts(entries: readonly AuditEntry[], now: string, rul
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, failures]): PinAlert => {
         const times = failures.map((entry) => entry.at).sort();
-        return { target, key, failures: failures.length, first: times[0]!, last: times[times.length - 1]!, windowMinutes: rule.windowMinutes };
+        return {
+          target,
+          key,
+          failures: failures.length,
+          first: times[0]!,
+          last: times[times.length - 1]!,
+          windowMinutes: rule.windowMinutes,
+        };
       }),
   );
 }

@@ -81,7 +81,11 @@ export function lockMinutesFor(rule: LockoutRule, level: number): number {
 }
 
 /** Counts one wrong PIN at `now`; locks when it is the `threshold`-th in a row. */
-export function recordPinFailure(record: LockRecord | undefined, now: Instant, rule: LockoutRule = PAIR_LOCKOUT): PinFailure {
+export function recordPinFailure(
+  record: LockRecord | undefined,
+  now: Instant,
+  rule: LockoutRule = PAIR_LOCKOUT,
+): PinFailure {
   const current = record ?? EMPTY_LOCK_RECORD;
   const running = lockedUntil(current, now);
   if (running) return { record: current, locked: true, until: running };
@@ -91,7 +95,12 @@ export function recordPinFailure(record: LockRecord | undefined, now: Instant, r
   }
   const minutes = lockMinutesFor(rule, current.level);
   const until = new Date(toMs(now) + minutes * 60_000).toISOString();
-  return { record: { failures: 0, level: current.level + 1, lockedUntil: until }, locked: true, until, lockMinutes: minutes };
+  return {
+    record: { failures: 0, level: current.level + 1, lockedUntil: until },
+    locked: true,
+    until,
+    lockMinutes: minutes,
+  };
 }
 
 /** A right PIN entered on a phone: its run of wrong PINs ends; its level and any running lock stay. */

@@ -81,7 +81,11 @@ export function heldLock(locks: PinLocks, now: Instant): HeldLock | undefined {
 }
 
 /** The phones with a wrong PIN for the extension inside the rule's window before `now`. */
-export function recentPhones(record: ExtensionLockRecord | undefined, now: Instant, rule: ExtensionLockoutRule = EXTENSION_LOCKOUT): string[] {
+export function recentPhones(
+  record: ExtensionLockRecord | undefined,
+  now: Instant,
+  rule: ExtensionLockoutRule = EXTENSION_LOCKOUT,
+): string[] {
   const start = toMs(now) - rule.windowMinutes * 60_000;
   return Object.entries(record?.failedFrom ?? {})
     .filter(([, at]) => Date.parse(at) > start)
@@ -113,7 +117,13 @@ export type PinTryVerdict = 'allowed' | 'locked' | 'in-flight';
  * tries than the locks allow. For the extension, a try from a phone not yet
  * counted waits while the phones on record and in flight could lock it.
  */
-export function checkPinTry(locks: PinLocks, phone: string, pending: PendingTries, now: Instant, rule: ExtensionLockoutRule = EXTENSION_LOCKOUT): PinTryVerdict {
+export function checkPinTry(
+  locks: PinLocks,
+  phone: string,
+  pending: PendingTries,
+  now: Instant,
+  rule: ExtensionLockoutRule = EXTENSION_LOCKOUT,
+): PinTryVerdict {
   if (heldLock(locks, now)) return 'locked';
   if ((locks.pair?.failures ?? 0) + pending.pair >= PAIR_LOCKOUT.threshold) return 'in-flight';
   if ((locks.phone?.failures ?? 0) + pending.phone >= PHONE_LOCKOUT.threshold) return 'in-flight';
@@ -141,17 +151,25 @@ export function recordExtensionFailure(
 ): ExtensionFailure {
   const current: ExtensionLockRecord = record ?? EMPTY_LOCK_RECORD;
   const running = lockedUntil(current, now);
-  if (running) return { record: current, locked: true, until: running, phones: recentPhones(current, now, rule).length };
+  if (running)
+    return { record: current, locked: true, until: running, phones: recentPhones(current, now, rule).length };
   const at = new Date(toMs(now)).toISOString();
   const failedFrom: Record<string, string> = {};
   for (const recent of recentPhones(current, now, rule)) failedFrom[recent] = current.failedFrom?.[recent] ?? at;
   failedFrom[phone] = at;
   const phones = Object.keys(failedFrom).length;
   const failures = current.failures + 1;
-  if (phones < rule.phones) return { record: { failures, level: current.level, lockedUntil: null, failedFrom }, locked: false, phones };
+  if (phones < rule.phones)
+    return { record: { failures, level: current.level, lockedUntil: null, failedFrom }, locked: false, phones };
   const minutes = rule.lockMinutes[Math.min(current.level, rule.lockMinutes.length - 1)] ?? 0;
   const until = new Date(toMs(now) + minutes * 60_000).toISOString();
-  return { record: { failures: 0, level: current.level + 1, lockedUntil: until, failedFrom: {} }, locked: true, until, lockMinutes: minutes, phones };
+  return {
+    record: { failures: 0, level: current.level + 1, lockedUntil: until, failedFrom: {} },
+    locked: true,
+    until,
+    lockMinutes: minutes,
+    phones,
+  };
 }
 
 export interface WrongPin {

@@ -60,7 +60,16 @@ export const POLICY_DEFAULTS: Readonly<Policies> = {
 };
 
 /** Policies as the CLI names them (`hotdesk policy NAME VALUE`) and as changes carry them. */
-export const POLICY_NAMES = ['multi-login', 'auto-logout', 'max-session', 'idle-logout', 'warning', 'extend', 'backups', 'backup-at'] as const;
+export const POLICY_NAMES = [
+  'multi-login',
+  'auto-logout',
+  'max-session',
+  'idle-logout',
+  'warning',
+  'extend',
+  'backups',
+  'backup-at',
+] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
 /** The stored key of each policy. */
@@ -94,18 +103,24 @@ export function checkPolicyValue(name: PolicyName, value: unknown): PolicyValueC
   const refuse = (expected: string): PolicyValueCheck => ({ ok: false, expected });
   switch (name) {
     case 'multi-login':
-      return parseMultiLoginPolicy(value) ? { ok: true, value: value as string } : refuse(MULTI_LOGIN_POLICIES.join(', '));
+      return parseMultiLoginPolicy(value)
+        ? { ok: true, value: value as string }
+        : refuse(MULTI_LOGIN_POLICIES.join(', '));
     case 'auto-logout':
     case 'backup-at': {
       if (value === null && name === 'auto-logout') return { ok: true, value: null };
       const problem = typeof value === 'string' ? checkCronExpression(value) : 'not text';
       const expected = `a cron expression such as "0 20 * * 1-5"${name === 'auto-logout' ? ' or off' : ''}`;
-      return problem ? refuse(`${expected}: ${problem}`) : { ok: true, value: (value as string).trim().split(/\s+/).join(' ') };
+      return problem
+        ? refuse(`${expected}: ${problem}`)
+        : { ok: true, value: (value as string).trim().split(/\s+/).join(' ') };
     }
     case 'max-session':
     case 'idle-logout':
       if (value === null) return { ok: true, value: null };
-      return minutesIn(value, 1) ? { ok: true, value } : refuse('a duration from 1m to 30d, such as 90m, 10h or 1d, or off');
+      return minutesIn(value, 1)
+        ? { ok: true, value }
+        : refuse('a duration from 1m to 30d, such as 90m, 10h or 1d, or off');
     case 'warning':
       if (value === null) return { ok: true, value: 0 };
       return minutesIn(value, 0) ? { ok: true, value } : refuse('a duration up to 30d, such as 5m, or off');

@@ -22,7 +22,8 @@ const MAX_PASSWORD = 128;
  */
 export function checkProvisioningUsername(username: string): string | undefined {
   if (username.length === 0 || username.length > MAX_USERNAME) return `1 to ${MAX_USERNAME} characters`;
-  if (!/^[\x21-\x7e]+$/.test(username) || /["\\:]/.test(username)) return 'printable characters without spaces, quotes, backslashes or colons';
+  if (!/^[\x21-\x7e]+$/.test(username) || /["\\:]/.test(username))
+    return 'printable characters without spaces, quotes, backslashes or colons';
   return undefined;
 }
 
@@ -38,7 +39,8 @@ export function checkProvisioningAuth(auth: ProvisioningAuth): string | undefine
   const username = checkProvisioningUsername(auth.username);
   if (username) return `user name: ${username}`;
   if (auth.realm !== PROVISIONING_REALM) return `the realm must be "${PROVISIONING_REALM}"`;
-  if (!/^[0-9a-f]{32}$/.test(auth.ha1.md5) || !/^[0-9a-f]{64}$/.test(auth.ha1.sha256)) return 'HA1 values must be lowercase hex MD5 and SHA-256';
+  if (!/^[0-9a-f]{32}$/.test(auth.ha1.md5) || !/^[0-9a-f]{64}$/.test(auth.ha1.sha256))
+    return 'HA1 values must be lowercase hex MD5 and SHA-256';
   return undefined;
 }
 

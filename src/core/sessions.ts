@@ -54,7 +54,8 @@ export function applyLogin(phones: readonly Phone[], request: LoginRequest): Out
   if (pinned !== undefined && pinned !== request.extension) return pinnedRefusal(target);
   // Phones pinned to this user are their own desk phones: no policy counts or ends them.
   const elsewhere = phones.filter(
-    (phone) => phone.name !== target.name && phone.session?.extension === request.extension && pinnedTo(phone) === undefined,
+    (phone) =>
+      phone.name !== target.name && phone.session?.extension === request.extension && pinnedTo(phone) === undefined,
   );
   if (request.policy === 'deny' && elsewhere.length > 0) {
     return fail(refuse('already-logged-in', { extension: request.extension, phone: elsewhere[0]!.name }));
@@ -94,7 +95,11 @@ export interface LogoutOptions {
  * phone is refused (`phone-pinned`), and so is logging out an extension
  * whose only sessions are on phones pinned to it; `all` passes them over.
  */
-export function applyLogout(phones: readonly Phone[], target: LogoutTarget, options: LogoutOptions = {}): Outcome<SessionChange> {
+export function applyLogout(
+  phones: readonly Phone[],
+  target: LogoutTarget,
+  options: LogoutOptions = {},
+): Outcome<SessionChange> {
   const matches = (phone: Phone): boolean => {
     if (!phone.session) return false;
     if ('all' in target) return true;

@@ -53,19 +53,52 @@ export function daemonProgram(version: string): Command {
     .description('hot-desking server: SIP registrar and proxy, login IVR, phone provisioning')
     .version(version)
     .option('--data <dir>', 'data directory (store, lock, control socket); env HOTDESK_DATA')
-    .option('--sip-port <port>', 'SIP port for UDP and TCP, 0 for any free port (default: the store\'s, 5060); env HOTDESK_SIP_PORT')
+    .option(
+      '--sip-port <port>',
+      "SIP port for UDP and TCP, 0 for any free port (default: the store's, 5060); env HOTDESK_SIP_PORT",
+    )
     .option('--bind <address>', 'address to listen on (default 0.0.0.0); env HOTDESK_BIND')
-    .option('--public-address <host>', 'address phones reach hotdeskd at, for Via/Record-Route behind NAT; env HOTDESK_PUBLIC_ADDRESS')
-    .option('--digest <list>', 'digest algorithms offered office-wide: md5, sha-256,md5 or sha-256 (default: hotdesk settings digest, else md5); extensions and phone models may have their own; env HOTDESK_DIGEST')
-    .option('--rtp-ports <range>', 'UDP ports for the login voice menu, as A-B (default 10000-10999); env HOTDESK_RTP_PORTS')
-    .option('--http-port <port>', 'HTTP provisioning port, 0 for any free port (default: the store\'s, 8088); env HOTDESK_HTTP_PORT')
-    .option('--sip-flood-limit <n>', 'SIP messages per second from one address before the rest are dropped, 0 for no limit (default 200); env HOTDESK_SIP_FLOOD_LIMIT')
-    .option('--tls-cert <file>', 'PEM certificate (chain) for SIP over TLS and HTTPS provisioning, with --tls-key; env HOTDESK_TLS_CERT')
+    .option(
+      '--public-address <host>',
+      'address phones reach hotdeskd at, for Via/Record-Route behind NAT; env HOTDESK_PUBLIC_ADDRESS',
+    )
+    .option(
+      '--digest <list>',
+      'digest algorithms offered office-wide: md5, sha-256,md5 or sha-256 (default: hotdesk settings digest, else md5); extensions and phone models may have their own; env HOTDESK_DIGEST',
+    )
+    .option(
+      '--rtp-ports <range>',
+      'UDP ports for the login voice menu, as A-B (default 10000-10999); env HOTDESK_RTP_PORTS',
+    )
+    .option(
+      '--http-port <port>',
+      "HTTP provisioning port, 0 for any free port (default: the store's, 8088); env HOTDESK_HTTP_PORT",
+    )
+    .option(
+      '--sip-flood-limit <n>',
+      'SIP messages per second from one address before the rest are dropped, 0 for no limit (default 200); env HOTDESK_SIP_FLOOD_LIMIT',
+    )
+    .option(
+      '--tls-cert <file>',
+      'PEM certificate (chain) for SIP over TLS and HTTPS provisioning, with --tls-key; env HOTDESK_TLS_CERT',
+    )
     .option('--tls-key <file>', 'PEM private key of --tls-cert; env HOTDESK_TLS_KEY')
-    .option('--tls-port <port>', 'SIP over TLS port, 0 for any free port (default: the store\'s, 5061); env HOTDESK_TLS_PORT')
-    .option('--https-port <port>', 'HTTPS provisioning port, 0 for any free port (default: the store\'s, 8443); env HOTDESK_HTTPS_PORT')
-    .option('--connections-per-address <n>', 'connections at once from one address, for SIP over TCP/TLS and for HTTP(S) each (default 64); env HOTDESK_CONNECTIONS_PER_ADDRESS')
-    .option('--tcp-idle-timeout <seconds>', 'close a SIP TCP/TLS connection that carried no message for this long (default 3632: the longest registration, 3600, plus 32); the first must come within 30 s; env HOTDESK_TCP_IDLE_TIMEOUT')
+    .option(
+      '--tls-port <port>',
+      "SIP over TLS port, 0 for any free port (default: the store's, 5061); env HOTDESK_TLS_PORT",
+    )
+    .option(
+      '--https-port <port>',
+      "HTTPS provisioning port, 0 for any free port (default: the store's, 8443); env HOTDESK_HTTPS_PORT",
+    )
+    .option(
+      '--connections-per-address <n>',
+      'connections at once from one address, for SIP over TCP/TLS and for HTTP(S) each (default 64); env HOTDESK_CONNECTIONS_PER_ADDRESS',
+    )
+    .option(
+      '--tcp-idle-timeout <seconds>',
+      'close a SIP TCP/TLS connection that carried no message for this long (default 3632: the longest registration, 3600, plus 32); the first must come within 30 s; env HOTDESK_TCP_IDLE_TIMEOUT',
+    )
     .option('--no-pnp', 'do not answer plug-and-play requests from factory-fresh phones; env HOTDESK_PNP=off')
     .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')}; env HOTDESK_LOG_LEVEL`)
     .exitOverride()
@@ -99,7 +132,9 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
     pnp: boolean;
   }>();
   const pick = (flag: string | undefined, name: string): [string, string | undefined] =>
-    flag !== undefined ? [`--${name}`, flag] : [`HOTDESK_${name.toUpperCase().replace(/-/g, '_')}`, env[`HOTDESK_${name.toUpperCase().replace(/-/g, '_')}`]];
+    flag !== undefined
+      ? [`--${name}`, flag]
+      : [`HOTDESK_${name.toUpperCase().replace(/-/g, '_')}`, env[`HOTDESK_${name.toUpperCase().replace(/-/g, '_')}`]];
 
   const [logSetting, logLevel = 'info'] = pick(flags.logLevel, 'log-level');
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(logSetting, logLevel, LOG_LEVELS.join(', '));
@@ -113,14 +148,16 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
   }
   const [digestSetting, digestText] = pick(flags.digest, 'digest');
   const digest = digestText === undefined ? undefined : parseDigestList(digestText);
-  if (digestText !== undefined && !digest) throw new ConfigError(digestSetting, digestText, 'md5, sha-256,md5 or sha-256');
+  if (digestText !== undefined && !digest)
+    throw new ConfigError(digestSetting, digestText, 'md5, sha-256,md5 or sha-256');
   const [rtpSetting, rtpText = '10000-10999'] = pick(flags.rtpPorts, 'rtp-ports');
   const rtpPorts = parsePortRange(rtpText);
   if (!rtpPorts) throw new ConfigError(rtpSetting, rtpText, 'A-B with 1024 <= A < B <= 65535, at least two ports');
   const [httpSetting, httpText] = pick(flags.httpPort, 'http-port');
   const httpPort = httpText === undefined ? undefined : parsePort(httpSetting, httpText);
   const [floodSetting, floodText = '200'] = pick(flags.sipFloodLimit, 'sip-flood-limit');
-  if (!/^\d{1,6}$/.test(floodText)) throw new ConfigError(floodSetting, floodText, 'a whole number of messages per second, 0 for no limit');
+  if (!/^\d{1,6}$/.test(floodText))
+    throw new ConfigError(floodSetting, floodText, 'a whole number of messages per second, 0 for no limit');
   const sipFloodLimit = Number(floodText);
   const pnpEnv = env['HOTDESK_PNP'];
   if (flags.pnp && pnpEnv !== undefined && !/^(on|off|1|0|true|false|yes|no)$/i.test(pnpEnv)) {
@@ -131,7 +168,11 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
   const [keySetting, keyFile] = pick(flags.tlsKey, 'tls-key');
   if ((certFile === undefined) !== (keyFile === undefined) || certFile === '' || keyFile === '') {
     const [setting, value] = certFile ? [certSetting, certFile] : [keySetting, keyFile ?? ''];
-    throw new ConfigError(setting, value, 'both --tls-cert and --tls-key (HOTDESK_TLS_CERT, HOTDESK_TLS_KEY) or neither');
+    throw new ConfigError(
+      setting,
+      value,
+      'both --tls-cert and --tls-key (HOTDESK_TLS_CERT, HOTDESK_TLS_KEY) or neither',
+    );
   }
   const tls = certFile && keyFile ? { certFile, keyFile } : undefined;
   const [tlsPortSetting, tlsPortText] = pick(flags.tlsPort, 'tls-port');
@@ -139,10 +180,12 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
   const [httpsSetting, httpsText] = pick(flags.httpsPort, 'https-port');
   const httpsPort = httpsText === undefined ? undefined : parsePort(httpsSetting, httpsText);
   const [perAddressSetting, perAddressText = '64'] = pick(flags.connectionsPerAddress, 'connections-per-address');
-  if (!/^\d{1,5}$/.test(perAddressText) || Number(perAddressText) < 1) throw new ConfigError(perAddressSetting, perAddressText, 'a whole number of connections, at least 1');
+  if (!/^\d{1,5}$/.test(perAddressText) || Number(perAddressText) < 1)
+    throw new ConfigError(perAddressSetting, perAddressText, 'a whole number of connections, at least 1');
   const connectionsPerAddress = Number(perAddressText);
   const [idleSetting, idleText = '3632'] = pick(flags.tcpIdleTimeout, 'tcp-idle-timeout');
-  if (!/^\d{1,6}$/.test(idleText) || Number(idleText) < 1) throw new ConfigError(idleSetting, idleText, 'a whole number of seconds, at least 1');
+  if (!/^\d{1,6}$/.test(idleText) || Number(idleText) < 1)
+    throw new ConfigError(idleSetting, idleText, 'a whole number of seconds, at least 1');
   const tcpIdleTimeout = Number(idleText);
   const overridden: Record<string, string> = {};
   if (sipPort !== undefined) overridden['sip-port'] = portSetting;

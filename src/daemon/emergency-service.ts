@@ -9,7 +9,12 @@
  */
 import type { Logger } from '../adapters/log.js';
 import type { ControlResponse } from '../adapters/control-socket.js';
-import { deskLocationText, emergencyLogLine, phoneEmergencyFields, type EmergencyCall } from '../core/emergency-calls.js';
+import {
+  deskLocationText,
+  emergencyLogLine,
+  phoneEmergencyFields,
+  type EmergencyCall,
+} from '../core/emergency-calls.js';
 import type { Language } from '../core/model.js';
 import { buildEmergencyAnnouncement } from '../media/emergency-announcement.js';
 import type { AnnouncementOutcome, Spoken } from '../media/announcement-call.js';
@@ -31,7 +36,10 @@ export interface EmergencyServiceOptions {
   /** The daemon's one change path. */
   submit(change: Change): Promise<ControlResponse>;
   /** Calls every registration of the extension with the announcement; without it nobody is called. */
-  announce?(extension: string, announcement: { prompts: Spoken[]; language: Language; subject: string }): Promise<AnnouncementOutcome[]>;
+  announce?(
+    extension: string,
+    announcement: { prompts: Spoken[]; language: Language; subject: string },
+  ): Promise<AnnouncementOutcome[]>;
   /** Speaks words no recording holds (the user's name); absent or `undefined`: they are not said. */
   speak?(text: string, language: Language): Promise<Int16Array | undefined>;
 }
@@ -69,9 +77,16 @@ export function createEmergencyService(options: EmergencyServiceOptions): Emerge
         call = describeDialled(store.data, event);
       } catch (error) {
         log.error({ err: error as Error, number: event.number }, 'emergency call: could not describe it');
-        call = { number: event.number, account: event.account, ...(event.phone !== undefined ? { phone: event.phone } : {}) };
+        call = {
+          number: event.number,
+          account: event.account,
+          ...(event.phone !== undefined ? { phone: event.phone } : {}),
+        };
       }
-      log.warn({ alert: 'emergency-call', phone: call.phone, extension: call.extension, number: call.number }, emergencyLogLine({ ...call, at: '' }));
+      log.warn(
+        { alert: 'emergency-call', phone: call.phone, extension: call.extension, number: call.number },
+        emergencyLogLine({ ...call, at: '' }),
+      );
 
       const recorded = options.submit({ kind: 'emergency-call', call }).then(
         (response) => {
@@ -82,7 +97,8 @@ export function createEmergencyService(options: EmergencyServiceOptions): Emerge
 
       const data = store.data;
       const notify = data.emergency?.notify ?? [];
-      const phone = call.phone === undefined ? undefined : data.phones.find((candidate) => candidate.name === call.phone);
+      const phone =
+        call.phone === undefined ? undefined : data.phones.find((candidate) => candidate.name === call.phone);
       const prompts = buildEmergencyAnnouncement({
         account: call.account,
         ...(call.phone !== undefined ? { phone: call.phone } : {}),
@@ -93,7 +109,9 @@ export function createEmergencyService(options: EmergencyServiceOptions): Emerge
       // The user's name, spoken once for every notification (synthesised; never holds up the call itself).
       const speak = options.speak;
       const name: Promise<Int16Array | undefined> =
-        call.user !== undefined && speak ? speak(call.user, language).catch(() => undefined) : Promise.resolve(undefined);
+        call.user !== undefined && speak
+          ? speak(call.user, language).catch(() => undefined)
+          : Promise.resolve(undefined);
       const announce = options.announce;
       const told = notify
         // The caller is not called about their own call.
@@ -104,13 +122,21 @@ export function createEmergencyService(options: EmergencyServiceOptions): Emerge
             const spokenName = await name;
             const words: Spoken[] = spokenName ? [...prompts, spokenName] : prompts;
             const outcomes = await announce(extension, { prompts: words, language, subject: 'Emergency call' });
-            if (outcomes.length === 0) log.warn({ extension, number: call.number }, 'emergency call: notify extension is not registered, nobody told there');
+            if (outcomes.length === 0)
+              log.warn(
+                { extension, number: call.number },
+                'emergency call: notify extension is not registered, nobody told there',
+              );
             else log.info({ extension, outcomes }, 'emergency notification call finished');
           } catch (error) {
             log.error({ err: error as Error, extension }, 'emergency notification call failed');
           }
         });
-      if (notify.length === 0) log.warn({ number: call.number }, 'emergency call: no notify extension is set, nobody on site is told (hotdesk emergency notify add EXT)');
+      if (notify.length === 0)
+        log.warn(
+          { number: call.number },
+          'emergency call: no notify extension is set, nobody on site is told (hotdesk emergency notify add EXT)',
+        );
       return Promise.all([recorded, ...told]).then(() => undefined);
     },
   };

@@ -15,7 +15,14 @@ import { provisioningUrl } from '../store/queries.js';
 import { allBindings } from '../sip/location.js';
 import { openStoreWriter, StoreFileError, type StoreWriter } from '../adapters/json-store.js';
 import { tryLock, unlock } from '../adapters/lock-file.js';
-import { startControlServer, type ControlResponse, type Pong, type Served, type SipBlock, type SipDigestFailure } from '../adapters/control-socket.js';
+import {
+  startControlServer,
+  type ControlResponse,
+  type Pong,
+  type Served,
+  type SipBlock,
+  type SipDigestFailure,
+} from '../adapters/control-socket.js';
 import { cliCommand } from '../adapters/cli-command.js';
 import { DEFAULT_HTTPS_PORT, DEFAULT_TLS_PORT } from '../core/model.js';
 import { dataPaths, PACKAGE_ROOT, resolveDataDir, type DataPaths } from '../adapters/paths.js';
@@ -131,9 +138,16 @@ export class AlreadyRunningError extends Error {
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const paths = dataPaths(options.dataDir);
   const dirState = await ensureDataDir(paths.dir);
-  if (dirState.kind === 'tightened') options.log.warn({ dir: paths.dir, was: modeText(dirState.from) }, 'data directory was readable by others: now mode 0700');
+  if (dirState.kind === 'tightened')
+    options.log.warn(
+      { dir: paths.dir, was: modeText(dirState.from) },
+      'data directory was readable by others: now mode 0700',
+    );
   if (dirState.kind === 'loose') {
-    options.log.warn({ dir: paths.dir, mode: modeText(dirState.mode), owner: dirState.uid }, 'data directory is readable by others and not ours to change: make it mode 0700');
+    options.log.warn(
+      { dir: paths.dir, mode: modeText(dirState.mode), owner: dirState.uid },
+      'data directory is readable by others and not ours to change: make it mode 0700',
+    );
   }
   const lock = await tryLock(paths.lock);
   if (!lock.acquired) throw new AlreadyRunningError(lock.owner.pid);
@@ -150,7 +164,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       paths.store,
       paths.dir,
       () => ({ address: primaryAddress(), provisioningToken: randomToken() }),
-      { onAuditArchiveError: (error) => options.log.warn({ error: error.message }, 'audit entries could not be archived; the store keeps them for now') },
+      {
+        onAuditArchiveError: (error) =>
+          options.log.warn(
+            { error: error.message },
+            'audit entries could not be archived; the store keeps them for now',
+          ),
+      },
     );
     const service = createStoreService(store);
     /** The one path of every change (control socket, login calls): applied in order, then carried out. */
@@ -182,8 +202,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       version,
       ...(sip ? { sip: { host: sip.stack.transport.host, port: sip.stack.transport.port } } : {}),
       ...(http && options.http ? { http: { host: options.http.bind, port: http.port } } : {}),
-      ...(sip?.stack.transport.tlsPort !== undefined ? { sipTls: { host: sip.stack.transport.host, port: sip.stack.transport.tlsPort } } : {}),
-      ...(http?.httpsPort !== undefined && options.http ? { https: { host: options.http.bind, port: http.httpsPort } } : {}),
+      ...(sip?.stack.transport.tlsPort !== undefined
+        ? { sipTls: { host: sip.stack.transport.host, port: sip.stack.transport.tlsPort } }
+        : {}),
+      ...(http?.httpsPort !== undefined && options.http
+        ? { https: { host: options.http.bind, port: http.httpsPort } }
+        : {}),
       served: served(),
     });
     const overridden =
@@ -217,7 +241,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           return { ok: true, digestFailures: (sip?.authenticator.digestFailures() ?? []).map(digestFailureView) };
         case 'unblock': {
           const lifted = sip?.authenticator.unblock(request.target, Date.now()) ?? [];
-          if (lifted.length > 0) options.log.info({ target: request.target }, 'SIP authentication block lifted by an admin');
+          if (lifted.length > 0)
+            options.log.info({ target: request.target }, 'SIP authentication block lifted by an admin');
           return { ok: true, blocks: sipBlocks(lifted) };
         }
         case 'change':
@@ -247,7 +272,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         port,
         ...(tls ? { tls: { ...tls, port: tls.port ?? store.data.settings.tlsPort ?? DEFAULT_TLS_PORT } } : {}),
       };
-      reloadablePrompts = await loadReloadablePrompts(() => loadPromptLibrary({ overrideDir: join(paths.dir, 'prompts'), log: options.log }));
+      reloadablePrompts = await loadReloadablePrompts(() =>
+        loadPromptLibrary({ overrideDir: join(paths.dir, 'prompts'), log: options.log }),
+      );
       const prompts = reloadablePrompts.library;
       const pool = rtpPool ?? createRtpPortPool({ bind: listen.bind, ...rtpPorts, log: options.log });
       sip = await startSipService({
@@ -270,16 +297,24 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
             random: nonceRandom,
             secret: randomNonceSecret(),
             algorithmsFor: (account) =>
-              digestForAccount({ ...service.data, sha256Models: sha256Capable, ...(digest ? { officeFlag: digest } : {}) }, account),
+              digestForAccount(
+                { ...service.data, sha256Models: sha256Capable, ...(digest ? { officeFlag: digest } : {}) },
+                account,
+              ),
             ...(authThrottle ? { throttle: authThrottle } : {}),
             ...(maxNonceCounts !== undefined ? { maxNonceCounts } : {}),
-            onBlocked: (source, knownGood) => (knownGood ? logAuthBlockedKnownSource(options.log, source) : logAuthBlocked(options.log, source)),
+            onBlocked: (source, knownGood) =>
+              knownGood ? logAuthBlockedKnownSource(options.log, source) : logAuthBlocked(options.log, source),
             onAccountBlocked: (account, source) =>
-              options.log.warn({ event: 'sip-account-blocked', account, lastSource: source }, 'SIP authentication blocked for this account from new addresses after repeated failures'),
+              options.log.warn(
+                { event: 'sip-account-blocked', account, lastSource: source },
+                'SIP authentication blocked for this account from new addresses after repeated failures',
+              ),
           }),
       }).catch((error: unknown) => {
         // The port tried (the store's when no flag gave one), for the one-line refusal in run().
-        if (error instanceof Error) Object.assign(error, { sipPort: port, ...(listen.tls ? { tlsPort: listen.tls.port } : {}) });
+        if (error instanceof Error)
+          Object.assign(error, { sipPort: port, ...(listen.tls ? { tlsPort: listen.tls.port } : {}) });
         throw error;
       });
     }
@@ -303,19 +338,32 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         overridesDir: join(paths.dir, 'templates'),
         ...(publicAddress ? { publicAddress } : {}),
         ...(options.http.https
-          ? { https: { ...options.http.https, port: options.http.https.port ?? store.data.settings.httpsPort ?? DEFAULT_HTTPS_PORT } }
+          ? {
+              https: {
+                ...options.http.https,
+                port: options.http.https.port ?? store.data.settings.httpsPort ?? DEFAULT_HTTPS_PORT,
+              },
+            }
           : {}),
-        ...(options.http.maxConnectionsPerAddress !== undefined ? { maxConnectionsPerAddress: options.http.maxConnectionsPerAddress } : {}),
+        ...(options.http.maxConnectionsPerAddress !== undefined
+          ? { maxConnectionsPerAddress: options.http.maxConnectionsPerAddress }
+          : {}),
         ...(sip?.stack.transport.tlsPort !== undefined ? { sipTlsPort: sip.stack.transport.tlsPort } : {}),
         ...(sip ? { sipPort: sip.stack.transport.port } : {}),
         onFetched: (phone) => sip?.phoneSync.fetched(phone),
         isRegistered: (address) => {
           const now = Date.now();
-          return sip !== undefined && allBindings(sip.location()).some((binding) => binding.source.address === address && binding.expiresAt > now);
+          return (
+            sip !== undefined &&
+            allBindings(sip.location()).some((binding) => binding.source.address === address && binding.expiresAt > now)
+          );
         },
       }).catch((error: unknown) => {
         // The HTTPS port tried (the store's when no flag gave one), for the one-line refusal in run().
-        if (error instanceof Error && options.http?.https) Object.assign(error, { httpsPort: options.http.https.port ?? store.data.settings.httpsPort ?? DEFAULT_HTTPS_PORT });
+        if (error instanceof Error && options.http?.https)
+          Object.assign(error, {
+            httpsPort: options.http.https.port ?? store.data.settings.httpsPort ?? DEFAULT_HTTPS_PORT,
+          });
         throw error;
       });
     }
@@ -327,7 +375,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       submit: applyInOrder,
       storeFile: paths.store,
       backupDir: backupDirOf(paths.dir),
-      ...(sipService ? { activity: (phone: string) => sipService.phoneActivity(phone), warn: sipService.warnPhone } : {}),
+      ...(sipService
+        ? { activity: (phone: string) => sipService.phoneActivity(phone), warn: sipService.warnPhone }
+        : {}),
       ...options.policies,
     });
     // Phones that were told to fetch a configuration before a restart are told again.
@@ -337,12 +387,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       Boolean(listen && !listen.publicAddress && (listen.bind === '0.0.0.0' || listen.bind === '::'));
     fromStore = {
       ...(tookAddress(options.sip) || tookAddress(options.http) ? { address: store.data.settings.address } : {}),
-      ...(options.sip && options.sip.port === undefined && sipService ? { sipPort: sipService.stack.transport.port } : {}),
+      ...(options.sip && options.sip.port === undefined && sipService
+        ? { sipPort: sipService.stack.transport.port }
+        : {}),
       ...(options.http && options.http.port === undefined && httpService ? { httpPort: httpService.port } : {}),
       ...(options.sip?.tls && options.sip.tls.port === undefined && sipService?.stack.transport.tlsPort !== undefined
         ? { tlsPort: sipService.stack.transport.tlsPort }
         : {}),
-      ...(options.http?.https && options.http.https.port === undefined && httpService?.httpsPort !== undefined ? { httpsPort: httpService.httpsPort } : {}),
+      ...(options.http?.https && options.http.https.port === undefined && httpService?.httpsPort !== undefined
+        ? { httpsPort: httpService.httpsPort }
+        : {}),
     };
     const reload = createReloader({
       storeFile: paths.store,
@@ -433,17 +487,34 @@ function banner(daemon: Daemon): string {
     `hotdeskd running (pid ${process.pid})`,
     `  data:     ${daemon.paths.store}`,
     `  control:  ${daemon.paths.socket}`,
-    ...(daemon.sip ? [`  sip:      udp+tcp ${daemon.sip.stack.transport.host}:${daemon.sip.stack.transport.port}`] : []),
-    ...(daemon.sip?.stack.transport.tlsPort !== undefined ? [`  sip:      tls ${daemon.sip.stack.transport.host}:${daemon.sip.stack.transport.tlsPort}`] : []),
+    ...(daemon.sip
+      ? [`  sip:      udp+tcp ${daemon.sip.stack.transport.host}:${daemon.sip.stack.transport.port}`]
+      : []),
+    ...(daemon.sip?.stack.transport.tlsPort !== undefined
+      ? [`  sip:      tls ${daemon.sip.stack.transport.host}:${daemon.sip.stack.transport.tlsPort}`]
+      : []),
     `  phones:   provisioning URL ${withoutToken(provisioningUrl(daemon.store.data, daemon.http?.port))}   (whole, with its token: hotdesk provisioning)`,
-    ...(daemon.http?.httpsPort !== undefined ? [`  phones:   over HTTPS ${withoutToken(provisioningUrl(daemon.store.data, daemon.http.httpsPort)).replace(/^http:/, 'https:')}`] : []),
+    ...(daemon.http?.httpsPort !== undefined
+      ? [
+          `  phones:   over HTTPS ${withoutToken(provisioningUrl(daemon.store.data, daemon.http.httpsPort)).replace(/^http:/, 'https:')}`,
+        ]
+      : []),
   ];
   if (extensions.length === 0 || phones.length === 0) {
     lines.push('', 'Next steps for a new office:');
-    if (extensions.length === 0) lines.push(`  ${hotdesk} extension add 100 --name "Ada Lovelace" --password - --pin - --hotdesk   (- asks for each secret)`);
-    if (phones.length === 0) lines.push(`  ${hotdesk} add-phone --model yealink-t54w --mac 00:15:65:aa:bb:cc   (${hotdesk} models lists the models)`);
+    if (extensions.length === 0)
+      lines.push(
+        `  ${hotdesk} extension add 100 --name "Ada Lovelace" --password - --pin - --hotdesk   (- asks for each secret)`,
+      );
+    if (phones.length === 0)
+      lines.push(
+        `  ${hotdesk} add-phone --model yealink-t54w --mac 00:15:65:aa:bb:cc   (${hotdesk} models lists the models)`,
+      );
   }
-  lines.push(`  address phones are given: ${settings.address} (change with ${hotdesk} settings set address HOST)`, 'Press Ctrl-C to stop.');
+  lines.push(
+    `  address phones are given: ${settings.address} (change with ${hotdesk} settings set address HOST)`,
+    'Press Ctrl-C to stop.',
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -484,7 +555,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
         ...(config.digest ? { digest: config.digest } : {}),
         rtpPorts: config.rtpPorts,
         pnp: config.pnp,
-        floodLimit: config.sipFloodLimit === 0 ? null : { perSecond: config.sipFloodLimit, burst: config.sipFloodLimit * 2 },
+        floodLimit:
+          config.sipFloodLimit === 0 ? null : { perSecond: config.sipFloodLimit, burst: config.sipFloodLimit * 2 },
         maxConnectionsPerAddress: config.connectionsPerAddress,
         idleTimeoutMs: config.tcpIdleTimeout * 1000,
         ...(config.publicAddress ? { publicAddress: config.publicAddress } : {}),
@@ -504,14 +576,24 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       return 1;
     }
     // The system said no (EACCES on the data directory, a port in use…): one line naming what, no stack trace.
-    const failure = error as NodeJS.ErrnoException & { port?: number; sipPort?: number; tlsPort?: number; httpsPort?: number };
+    const failure = error as NodeJS.ErrnoException & {
+      port?: number;
+      sipPort?: number;
+      tlsPort?: number;
+      httpsPort?: number;
+    };
     const sipPort = failure.sipPort ?? config.sipPort;
     const tlsPort = failure.tlsPort ?? config.tlsPort;
     const httpsPort = failure.httpsPort ?? config.httpsPort;
-    if (failure.code === 'EADDRINUSE' || (failure.code === 'EACCES' && (failure.syscall === 'bind' || failure.syscall === 'listen'))) {
-      const what = failure.code === 'EADDRINUSE' ? 'the port is in use (another hotdeskd or PBX?)' : 'permission denied';
+    if (
+      failure.code === 'EADDRINUSE' ||
+      (failure.code === 'EACCES' && (failure.syscall === 'bind' || failure.syscall === 'listen'))
+    ) {
+      const what =
+        failure.code === 'EADDRINUSE' ? 'the port is in use (another hotdeskd or PBX?)' : 'permission denied';
       const http = failure.port !== undefined && failure.sipPort === undefined && failure.syscall === 'listen';
-      const secure = config.tls && failure.syscall === 'listen' && failure.port !== sipPort && failure.port !== config.httpPort;
+      const secure =
+        config.tls && failure.syscall === 'listen' && failure.port !== sipPort && failure.port !== config.httpPort;
       const [service, port, flag] =
         secure && failure.port === tlsPort
           ? ['SIP over TLS', tlsPort, '--tls-port']
@@ -520,7 +602,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
             : http
               ? ['HTTP provisioning', failure.port, '--http-port']
               : ['SIP', sipPort, '--sip-port'];
-      process.stderr.write(`hotdeskd: cannot listen for ${service} on ${config.bind}:${port}: ${what}; choose another with ${flag}\n`);
+      process.stderr.write(
+        `hotdeskd: cannot listen for ${service} on ${config.bind}:${port}: ${what}; choose another with ${flag}\n`,
+      );
       return 1;
     }
     if (typeof failure.code === 'string' && failure.syscall) {

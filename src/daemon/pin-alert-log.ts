@@ -4,7 +4,13 @@
  * follow while it stays active. Checked only after a wrong PIN was recorded.
  */
 import type { Logger } from '../adapters/log.js';
-import { describePinAlert, newPinAlerts, PIN_ALERT_RULE, type PinAlert, type PinAlertRule } from '../core/pin-alerts.js';
+import {
+  describePinAlert,
+  newPinAlerts,
+  PIN_ALERT_RULE,
+  type PinAlert,
+  type PinAlertRule,
+} from '../core/pin-alerts.js';
 import type { Change } from '../store/changes.js';
 import type { StoreData } from '../store/schema.js';
 

@@ -11,7 +11,14 @@
  * picked up at the next tick.
  */
 import { join } from 'node:path';
-import { applyWarningAnswer, decideAutoLogout, forgetWarning, type AutoLogoutDecision, type AutoLogoutMemory, type PhoneActivity } from '../core/auto-logout.js';
+import {
+  applyWarningAnswer,
+  decideAutoLogout,
+  forgetWarning,
+  type AutoLogoutDecision,
+  type AutoLogoutMemory,
+  type PhoneActivity,
+} from '../core/auto-logout.js';
 import { readPolicies } from '../core/policies.js';
 import type { Change } from '../store/changes.js';
 import type { ControlResponse } from '../adapters/control-socket.js';
@@ -30,7 +37,10 @@ export interface PolicyServiceOptions {
   /** What the phone is doing; without SIP every phone is free and without calls. */
   activity?(phone: string): PhoneActivity;
   /** Calls the phone with the warning; `undefined` when it cannot be called. Without it no warning is made. */
-  warn?(phone: string, warning: { onExtend(): void; ringTimeoutMs?: number; keyWaitMs?: number; minutesLeft?: number }): Promise<WarningOutcome> | undefined;
+  warn?(
+    phone: string,
+    warning: { onExtend(): void; ringTimeoutMs?: number; keyWaitMs?: number; minutesLeft?: number },
+  ): Promise<WarningOutcome> | undefined;
   /** How long a warning call rings, and how long it waits for 1 after the prompt, ms (defaults: 30 s, 8 s). */
   ringTimeoutMs?: number;
   keyWaitMs?: number;
@@ -92,7 +102,8 @@ export function startPolicyService(options: PolicyServiceOptions): PolicyService
       // A new schedule starts from now: earlier instants of it do not count.
       const next = expression === null ? undefined : nextCronInstant(expression, zone, new Date(now()));
       schedule = { key, ...(next ? { nextMs: next.getTime() } : {}) };
-      if (expression !== null && !next) log.warn({ expression, timeZone: zone }, 'the auto-logout schedule never fires');
+      if (expression !== null && !next)
+        log.warn({ expression, timeZone: zone }, 'the auto-logout schedule never fires');
     }
     while (expression !== null && schedule.nextMs !== undefined && now() >= schedule.nextMs) {
       const next = nextCronInstant(expression, zone, new Date(schedule.nextMs));
@@ -112,7 +123,13 @@ export function startPolicyService(options: PolicyServiceOptions): PolicyService
       }),
     );
     backupTask = rearm(backupTask, policies.backupKeep > 0 ? `${policies.backupAt}|${zone}` : undefined, () =>
-      startCronTask({ expression: policies.backupAt, timeZone: zone, name: 'backup', log, run: () => void service.backup() }),
+      startCronTask({
+        expression: policies.backupAt,
+        timeZone: zone,
+        name: 'backup',
+        log,
+        run: () => void service.backup(),
+      }),
     );
   };
 
@@ -122,8 +139,17 @@ export function startPolicyService(options: PolicyServiceOptions): PolicyService
       // The session decided on must still be the one there (a change may have come first).
       const phone = store.data.phones.find((candidate) => candidate.name === decision.phone);
       if (phone?.session?.extension !== decision.extension) return;
-      const response = await options.submit({ kind: 'logout', target: { phone: decision.phone }, actor: 'system', reason: decision.reason });
-      if (response.ok) log.info({ phone: decision.phone, extension: decision.extension, reason: decision.reason }, 'logged out by policy');
+      const response = await options.submit({
+        kind: 'logout',
+        target: { phone: decision.phone },
+        actor: 'system',
+        reason: decision.reason,
+      });
+      if (response.ok)
+        log.info(
+          { phone: decision.phone, extension: decision.extension, reason: decision.reason },
+          'logged out by policy',
+        );
       else log.warn({ phone: decision.phone, response }, 'policy logout refused');
     } finally {
       busy.delete(decision.phone);
@@ -134,8 +160,16 @@ export function startPolicyService(options: PolicyServiceOptions): PolicyService
     const since = store.data.phones.find((candidate) => candidate.name === decision.phone)?.session?.since;
     if (since === undefined) return;
     const onExtend = (): void => {
-      memory = applyWarningAnswer(memory, { ...decision, since, extendMinutes: readPolicies(store.data.settings.policies).extendMinutes, minuteMs });
-      log.info({ phone: decision.phone, extension: decision.extension, reason: decision.reason }, 'logout postponed at the warning call');
+      memory = applyWarningAnswer(memory, {
+        ...decision,
+        since,
+        extendMinutes: readPolicies(store.data.settings.policies).extendMinutes,
+        minuteMs,
+      });
+      log.info(
+        { phone: decision.phone, extension: decision.extension, reason: decision.reason },
+        'logout postponed at the warning call',
+      );
     };
     const call = options.warn?.(decision.phone, {
       onExtend,
@@ -146,7 +180,11 @@ export function startPolicyService(options: PolicyServiceOptions): PolicyService
     if (!call) {
       // Tried again at the next tick while the logout is still ahead (a phone re-registering after a login).
       if (options.warn) memory = forgetWarning(memory, decision.phone);
-      if (!unreachable.has(decision.phone)) log.info({ phone: decision.phone, reason: decision.reason }, 'no warning call yet: the phone is not registered');
+      if (!unreachable.has(decision.phone))
+        log.info(
+          { phone: decision.phone, reason: decision.reason },
+          'no warning call yet: the phone is not registered',
+        );
       unreachable.add(decision.phone);
       return;
     }
@@ -172,7 +210,9 @@ export function startPolicyService(options: PolicyServiceOptions): PolicyService
       if (!phone.session) continue;
       const seen = options.activity?.(phone.name) ?? { inCall: false };
       // An emergency call's callback window holds the desk's policy logouts (core/emergency-calls.ts).
-      activity[phone.name] = inCallbackWindow(data.emergency, phone.name, now()) ? { ...seen, emergencyHold: true } : seen;
+      activity[phone.name] = inCallbackWindow(data.emergency, phone.name, now())
+        ? { ...seen, emergencyHold: true }
+        : seen;
     }
     const step = decideAutoLogout({
       nowMs: now(),
@@ -222,7 +262,12 @@ export function startPolicyService(options: PolicyServiceOptions): PolicyService
       if (policies.backupKeep === 0) return undefined;
       await store.flush();
       try {
-        const result = await backupStore({ storeFile: options.storeFile, backupDir: options.backupDir, now: new Date(now()), keep: policies.backupKeep });
+        const result = await backupStore({
+          storeFile: options.storeFile,
+          backupDir: options.backupDir,
+          now: new Date(now()),
+          keep: policies.backupKeep,
+        });
         log.info({ file: result.file, removed: result.removed.length }, 'store backed up');
         return result.file;
       } catch (error) {

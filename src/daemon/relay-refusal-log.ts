@@ -18,13 +18,19 @@ export const RELAY_REFUSED_MESSAGE = 'SIP request refused: no right to be relaye
 
 /** Why a request was refused (the `reason` field). */
 export type RelayRefusal =
-  | 'unknown-dialog'
-  | 'dialog-source-mismatch'
-  | 'foreign-route'
-  | 'trunk-to-outside'
-  | 'refer-not-allowed';
+  'unknown-dialog' | 'dialog-source-mismatch' | 'foreign-route' | 'trunk-to-outside' | 'refer-not-allowed';
 
-export function logRelayRefused(log: Logger, source: string, reason: RelayRefusal, detail: Record<string, unknown> = {}, ban = true): void {
+export function logRelayRefused(
+  log: Logger,
+  source: string,
+  reason: RelayRefusal,
+  detail: Record<string, unknown> = {},
+  ban = true,
+): void {
   if (ban) log.warn({ alert: RELAY_REFUSED_ALERT, source, reason, ...detail }, RELAY_REFUSED_MESSAGE);
-  else log.info({ source, reason, ...detail }, `${RELAY_REFUSED_MESSAGE} (from a registered phone or the trunk: not for fail2ban)`);
+  else
+    log.info(
+      { source, reason, ...detail },
+      `${RELAY_REFUSED_MESSAGE} (from a registered phone or the trunk: not for fail2ban)`,
+    );
 }

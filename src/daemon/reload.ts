@@ -43,7 +43,10 @@ export function describeStoreChanges(before: StoreData, after: StoreData): strin
     const b = (after as unknown as Record<string, unknown>)[key];
     if (key === 'settings') {
       for (const name of keys(before.settings, after.settings)) {
-        if (!same((before.settings as Record<string, unknown>)[name], (after.settings as Record<string, unknown>)[name])) changed.push(`settings.${name}`);
+        if (
+          !same((before.settings as Record<string, unknown>)[name], (after.settings as Record<string, unknown>)[name])
+        )
+          changed.push(`settings.${name}`);
       }
     } else if (!same(a, b)) changed.push(key);
   }
@@ -103,7 +106,9 @@ export function createReloader(options: ReloaderOptions): () => Promise<ReloadRe
         fresh = await readStore(options.storeFile);
       } catch (error) {
         const problem = error instanceof StoreFileError ? error.problem : (error as Error).message;
-        report.problems.push(`store file ${options.storeFile}: ${problem}; the running copy is kept (fix the file and reload again, or the next change writes the running copy over it)`);
+        report.problems.push(
+          `store file ${options.storeFile}: ${problem}; the running copy is kept (fix the file and reload again, or the next change writes the running copy over it)`,
+        );
         return;
       }
       if (!fresh) {
@@ -114,7 +119,9 @@ export function createReloader(options: ReloaderOptions): () => Promise<ReloadRe
       }
       const changes = describeStoreChanges(running, fresh);
       if (changes.length === 0) return;
-      const adopted = await store.update((data) => (data === running ? { next: fresh, value: true } : { value: false }));
+      const adopted = await store.update((data) =>
+        data === running ? { next: fresh, value: true } : { value: false },
+      );
       if (!adopted) continue; // hotdeskd wrote in between (a registration): read the file again.
       report.reloaded.push('store');
       report.storeChanges.push(...changes);
@@ -123,7 +130,9 @@ export function createReloader(options: ReloaderOptions): () => Promise<ReloadRe
         report.restartNeeded.push(`settings.address: SIP and HTTP keep announcing ${address} until hotdeskd restarts`);
       }
       if (httpPort !== undefined && fresh.settings.httpPort !== httpPort) {
-        report.restartNeeded.push(`settings.httpPort: provisioning keeps listening on port ${httpPort} until hotdeskd restarts`);
+        report.restartNeeded.push(
+          `settings.httpPort: provisioning keeps listening on port ${httpPort} until hotdeskd restarts`,
+        );
       }
       if (sipPort !== undefined && fresh.settings.sipPort !== sipPort) {
         report.restartNeeded.push(`settings.sipPort: SIP keeps listening on port ${sipPort} until hotdeskd restarts`);
@@ -151,7 +160,10 @@ export function createReloader(options: ReloaderOptions): () => Promise<ReloadRe
     }
     const what = report.reloaded.length > 0 ? report.reloaded.join(', ') : 'nothing changed';
     const fields = { event: 'reload', reloaded: report.reloaded, storeChanges: report.storeChanges };
-    log.info(fields, `reloaded on SIGHUP: ${what}${report.storeChanges.length > 0 ? ` (${report.storeChanges.join(', ')})` : ''}; templates are read on every request`);
+    log.info(
+      fields,
+      `reloaded on SIGHUP: ${what}${report.storeChanges.length > 0 ? ` (${report.storeChanges.join(', ')})` : ''}; templates are read on every request`,
+    );
     for (const problem of report.problems) log.error({ event: 'reload' }, `reload: ${problem}`);
     for (const note of report.restartNeeded) log.warn({ event: 'reload' }, `reload: ${note}`);
     return report;

@@ -11,7 +11,8 @@
 import type { Logger } from '../adapters/log.js';
 import { AUTH_BLOCKED_ALERT } from './auth-block-log.js';
 
-export type SecurityRefusalReason = 'idle-account-not-registered-here' | 'idle-account-subscribe' | 'provisioning-file-elsewhere';
+export type SecurityRefusalReason =
+  'idle-account-not-registered-here' | 'idle-account-subscribe' | 'provisioning-file-elsewhere';
 
 export function logSecurityRefusal(log: Logger, source: string, reason: SecurityRefusalReason, message: string): void {
   log.warn({ alert: AUTH_BLOCKED_ALERT, source, reason }, message);

@@ -22,9 +22,7 @@ export type AnnouncementState =
   | { phase: 'done'; outcome: AnnouncementOutcome };
 
 export type AnnouncementCommand =
-  | { kind: 'play'; prompts: Spoken[] }
-  | { kind: 'hang-up' }
-  | { kind: 'done'; outcome: AnnouncementOutcome };
+  { kind: 'play'; prompts: Spoken[] } | { kind: 'hang-up' } | { kind: 'done'; outcome: AnnouncementOutcome };
 
 /** A piece of an announcement: a prompt, or audio made for this call (16-bit PCM at 8 kHz, e.g. a name). */
 export type Spoken = PromptName | Int16Array;
@@ -52,13 +50,21 @@ export function stepAnnouncementCall(
     case 'done':
       return { state, commands: [] };
     case 'ringing':
-      if (event.kind === 'answered') return { state: { phase: 'playing', left: Math.max(1, options.times) - 1 }, commands: [{ kind: 'play', prompts: options.prompts }] };
+      if (event.kind === 'answered')
+        return {
+          state: { phase: 'playing', left: Math.max(1, options.times) - 1 },
+          commands: [{ kind: 'play', prompts: options.prompts }],
+        };
       if (event.kind === 'not-answered' || event.kind === 'hangup') return finish('not-answered', false);
       return { state, commands: [] };
     case 'playing':
       if (event.kind === 'hangup') return finish('hung-up', false);
       if (event.kind !== 'prompt-finished') return { state, commands: [] };
-      if (state.left > 0) return { state: { phase: 'playing', left: state.left - 1 }, commands: [{ kind: 'play', prompts: options.prompts }] };
+      if (state.left > 0)
+        return {
+          state: { phase: 'playing', left: state.left - 1 },
+          commands: [{ kind: 'play', prompts: options.prompts }],
+        };
       return finish('heard', true);
   }
 }

@@ -8,7 +8,24 @@
 export type DtmfDigit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '*' | '#' | 'A' | 'B' | 'C' | 'D';
 
 /** The keys in event-code order: `DTMF_DIGITS[code]` is the key for RFC 4733 event `code`. */
-export const DTMF_DIGITS: readonly DtmfDigit[] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#', 'A', 'B', 'C', 'D'];
+export const DTMF_DIGITS: readonly DtmfDigit[] = [
+  '0',
+  '1',
+  '2',
+  '3',
+  '4',
+  '5',
+  '6',
+  '7',
+  '8',
+  '9',
+  '*',
+  '#',
+  'A',
+  'B',
+  'C',
+  'D',
+];
 
 /** RFC 4733 §3.2: the key for a DTMF event code (0–15), or undefined for any other code (16 = flash, tones…). */
 export function dtmfDigitOfEvent(code: number): DtmfDigit | undefined {

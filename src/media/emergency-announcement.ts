@@ -26,7 +26,10 @@ export interface EmergencyAnnouncementInput {
 
 /** `HD-0003` → H D 0 0 0 3: letters and digits said one by one, other characters skipped. */
 export function spelledOut(text: string): PromptName[] {
-  const plain = text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const plain = text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
   return [...plain].flatMap((char): PromptName[] => {
     if (char >= '0' && char <= '9') return [`digit-${char}` as PromptName];
     if (char >= 'a' && char <= 'z') return [`letter-${char}` as PromptName];

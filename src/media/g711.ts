@@ -32,7 +32,8 @@ function segmentOf(value: number, ends: readonly number[]): number {
 }
 
 /** Clamps to a 16-bit integer; NaN counts as 0. */
-const toInt16 = (sample: number): number => (Number.isNaN(sample) ? 0 : Math.max(-32768, Math.min(32767, Math.trunc(sample))));
+const toInt16 = (sample: number): number =>
+  Number.isNaN(sample) ? 0 : Math.max(-32768, Math.min(32767, Math.trunc(sample)));
 
 /** One 16-bit linear sample to a μ-law byte (out-of-range samples are clipped). */
 export function encodeMulaw(sample: number): number {

@@ -70,7 +70,14 @@
  * arriving after `done`, changes nothing here.
  */
 import type { DtmfDigit } from './dtmf-digit.js';
-import { applyPinDigit, checkPinEntryTimeout, createPinEntry, PIN_INTER_DIGIT_TIMEOUT_MS, PIN_MAX_LENGTH, type PinEntryState } from './pin-entry.js';
+import {
+  applyPinDigit,
+  checkPinEntryTimeout,
+  createPinEntry,
+  PIN_INTER_DIGIT_TIMEOUT_MS,
+  PIN_MAX_LENGTH,
+  type PinEntryState,
+} from './pin-entry.js';
 import { spokenDigits, type PromptName } from './prompt-names.js';
 
 /** PIN tries in one call. */
@@ -191,7 +198,8 @@ type LiveState = Exclude<IvrState, { phase: 'ended' }>;
 
 /** The timer a live state needs: the inter-digit deadline while a PIN is being typed, and always the call limit. */
 function deadlineOf(state: LiveState): number {
-  if (state.phase === 'entering' && state.entry?.kind === 'collecting') return Math.min(state.entry.deadlineMs, state.callDeadlineMs);
+  if (state.phase === 'entering' && state.entry?.kind === 'collecting')
+    return Math.min(state.entry.deadlineMs, state.callDeadlineMs);
   return state.callDeadlineMs;
 }
 
@@ -224,20 +232,37 @@ function end(state: LiveState, outcome: IvrOutcome, commands: IvrCommand[], hang
 }
 
 /** Plays the closing prompts (or, with none, ends at once). */
-function close(state: LiveState, prompts: PromptName[], outcome: IvrOutcome, commands: IvrCommand[], failedAttempts = state.failedAttempts): IvrStep {
+function close(
+  state: LiveState,
+  prompts: PromptName[],
+  outcome: IvrOutcome,
+  commands: IvrCommand[],
+  failedAttempts = state.failedAttempts,
+): IvrStep {
   const next: LiveState = { ...callOf(state), phase: 'closing', outcome, failedAttempts, playing: prompts.length > 0 };
   if (prompts.length === 0) return end(next, outcome, commands, true);
   return live(next, [...commands, { kind: 'play', prompts }]);
 }
 
 /** Asks for the PIN (again): the prompt plays, and the entry starts with its end or the first key. */
-function askForPin(state: LiveState, prompts: PromptName[], commands: IvrCommand[], changes: Partial<IvrCall> = {}): IvrStep {
-  return live({ ...callOf(state), ...changes, phase: 'entering', entry: undefined, playing: true }, [...commands, { kind: 'play', prompts }]);
+function askForPin(
+  state: LiveState,
+  prompts: PromptName[],
+  commands: IvrCommand[],
+  changes: Partial<IvrCall> = {},
+): IvrStep {
+  return live({ ...callOf(state), ...changes, phase: 'entering', entry: undefined, playing: true }, [
+    ...commands,
+    { kind: 'play', prompts },
+  ]);
 }
 
 /** The PIN is typed: check it. */
 function submit(state: LiveState, pin: string, commands: IvrCommand[]): IvrStep {
-  return live({ ...callOf(state), phase: 'checking', playing: false }, [...commands, { kind: 'check-pin', extension: state.extension, pin }]);
+  return live({ ...callOf(state), phase: 'checking', playing: false }, [
+    ...commands,
+    { kind: 'check-pin', extension: state.extension, pin },
+  ]);
 }
 
 /** How a call that ran out of time ends, by what was tried. */
@@ -282,11 +307,14 @@ function onPinChecked(state: LiveState, event: Extract<IvrEvent, { kind: 'pin-ch
   if (event.ok) {
     return state.onPin === 'login'
       ? live({ ...callOf(state), phase: 'applying-login' }, [{ kind: 'apply-login', extension: state.extension }])
-      : live({ ...callOf(state), phase: 'applying-logout-everywhere' }, [{ kind: 'apply-logout-everywhere', extension: state.extension }]);
+      : live({ ...callOf(state), phase: 'applying-logout-everywhere' }, [
+          { kind: 'apply-logout-everywhere', extension: state.extension },
+        ]);
   }
   const failedAttempts = state.failedAttempts + 1;
   if (event.locked) return close(state, ['too-many-attempts'], 'locked', [], failedAttempts);
-  if (failedAttempts >= state.settings.maxAttempts) return close(state, ['too-many-attempts'], 'too-many-attempts', [], failedAttempts);
+  if (failedAttempts >= state.settings.maxAttempts)
+    return close(state, ['too-many-attempts'], 'too-many-attempts', [], failedAttempts);
   return askForPin(state, ['wrong-pin', 'enter-pin'], [], { failedAttempts });
 }
 
@@ -341,7 +369,8 @@ export function stepIvr(state: IvrState, event: IvrEvent): IvrStep {
       if (!state.playing) return { state, commands: [] };
       const finished = { ...state, playing: false };
       if (finished.phase === 'closing') return end(finished, finished.outcome, [], true);
-      if (finished.phase === 'entering' && !finished.entry) return live({ ...finished, entry: newEntry(state.settings, event.nowMs) }, []);
+      if (finished.phase === 'entering' && !finished.entry)
+        return live({ ...finished, entry: newEntry(state.settings, event.nowMs) }, []);
       return live(finished, []);
     }
 
@@ -360,6 +389,11 @@ export function stepIvr(state: IvrState, event: IvrEvent): IvrStep {
 
     case 'logout-everywhere-applied':
       if (state.phase !== 'applying-logout-everywhere') return { state, commands: [] };
-      return close(state, ['phones-logged-out', ...spokenDigits(String(Math.max(0, Math.trunc(event.released))))], 'logged-out-everywhere', []);
+      return close(
+        state,
+        ['phones-logged-out', ...spokenDigits(String(Math.max(0, Math.trunc(event.released))))],
+        'logged-out-everywhere',
+        [],
+      );
   }
 }

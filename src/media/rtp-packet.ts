@@ -119,7 +119,8 @@ export function parseRtp(bytes: Uint8Array): RtpPacket | undefined {
 }
 
 function checkField(name: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > max) throw new RangeError(`RTP ${name} must be an integer 0–${max}, got ${value}`);
+  if (!Number.isInteger(value) || value < 0 || value > max)
+    throw new RangeError(`RTP ${name} must be an integer 0–${max}, got ${value}`);
 }
 
 /**

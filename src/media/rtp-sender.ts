@@ -41,7 +41,12 @@ const next = (state: RtpSenderState): RtpSenderState => ({
   timestamp: (state.timestamp + SAMPLES_PER_PACKET) % 0x1_0000_0000,
 });
 
-function packetise(state: RtpSenderState, frames: Uint8Array[], options: RtpSenderOptions, markFirst: boolean): RtpSenderResult {
+function packetise(
+  state: RtpSenderState,
+  frames: Uint8Array[],
+  options: RtpSenderOptions,
+  markFirst: boolean,
+): RtpSenderResult {
   const packets: Uint8Array[] = [];
   let current = state;
   for (const [index, payload] of frames.entries()) {
@@ -65,7 +70,11 @@ function packetise(state: RtpSenderState, frames: Uint8Array[], options: RtpSend
  * silence, the marker bit on the first (RFC 3551 §4.1: the first packet of a
  * talkspurt after silence). Empty audio gives no packets and the same state.
  */
-export function buildPromptPackets(state: RtpSenderState, audio: Uint8Array, options: RtpSenderOptions): RtpSenderResult {
+export function buildPromptPackets(
+  state: RtpSenderState,
+  audio: Uint8Array,
+  options: RtpSenderOptions,
+): RtpSenderResult {
   const frames: Uint8Array[] = [];
   for (let at = 0; at < audio.length; at += SAMPLES_PER_PACKET) {
     const frame = new Uint8Array(SAMPLES_PER_PACKET).fill(G711_SILENCE[options.codec]);

@@ -74,7 +74,8 @@ const MIRROR: Readonly<Record<MediaDirection, MediaDirection>> = {
 
 const refuse = (problem: 'malformed-offer' | 'no-acceptable-audio'): SdpAnswer => ({ ok: false, status: 488, problem });
 
-const isPort = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 0xffff;
+const isPort = (value: unknown): value is number =>
+  Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 0xffff;
 
 /** The m-line's format list as payload types (non-numeric formats dropped). */
 function formatsOf(media: MediaDescription): number[] {
@@ -86,7 +87,10 @@ function formatsOf(media: MediaDescription): number[] {
 }
 
 /** What a payload type stands for in this m-line: its rtpmap, else the static assignment. */
-function encodingOf(media: MediaDescription, pt: number): { codec: string; rate: number; channels: number } | undefined {
+function encodingOf(
+  media: MediaDescription,
+  pt: number,
+): { codec: string; rate: number; channels: number } | undefined {
   const mapped = media.rtp.find((entry) => entry.payload === pt);
   if (mapped) {
     if (typeof mapped.rate !== 'number') return undefined;
@@ -115,7 +119,8 @@ interface Accepted {
 
 /** The m-line we accept, with what we chose from it, if it is usable. */
 function accept(session: SessionDescription, media: MediaDescription, index: number): Accepted | undefined {
-  if (media.type.toLowerCase() !== 'audio' || media.port === 0 || media.protocol.toUpperCase() !== 'RTP/AVP') return undefined;
+  if (media.type.toLowerCase() !== 'audio' || media.port === 0 || media.protocol.toUpperCase() !== 'RTP/AVP')
+    return undefined;
   const address = addressOf(media.connection) ?? addressOf(session.connection);
   if (address === undefined) return undefined;
   const formats = formatsOf(media);
@@ -138,13 +143,27 @@ function accept(session: SessionDescription, media: MediaDescription, index: num
     return encoding?.codec === 'TELEPHONE-EVENT' && encoding.rate === 8000;
   });
   const offered = media.direction ?? session.direction ?? 'sendrecv';
-  return { index, codec, payloadType, telephoneEvent, remote: { address, port: media.port }, direction: MIRROR[offered] };
+  return {
+    index,
+    codec,
+    payloadType,
+    telephoneEvent,
+    remote: { address, port: media.port },
+    direction: MIRROR[offered],
+  };
 }
 
 /** RFC 3264 §6: a refused stream keeps its type, protocol and formats, with port 0. */
 function rejected(media: MediaDescription): MediaDescription {
   const payloads = String(media.payloads ?? '').trim();
-  return { type: media.type, port: 0, protocol: media.protocol, payloads: payloads === '' ? '0' : payloads, rtp: [], fmtp: [] };
+  return {
+    type: media.type,
+    port: 0,
+    protocol: media.protocol,
+    payloads: payloads === '' ? '0' : payloads,
+    rtp: [],
+    fmtp: [],
+  };
 }
 
 function answered(accepted: Accepted, port: number): MediaDescription {
@@ -178,7 +197,12 @@ function readOffer(offerText: string): (SessionDescription & { media: MediaDescr
   // RFC 4566 §5: a description starts with v=0 and (for us) has at least one m-line.
   if (session.version !== 0 || !Array.isArray(session.media) || session.media.length === 0) return undefined;
   const readable = session.media.every(
-    (media) => typeof media.type === 'string' && media.type !== '' && isPort(media.port) && typeof media.protocol === 'string' && media.protocol !== '',
+    (media) =>
+      typeof media.type === 'string' &&
+      media.type !== '' &&
+      isPort(media.port) &&
+      typeof media.protocol === 'string' &&
+      media.protocol !== '',
   );
   return readable ? session : undefined;
 }
@@ -210,7 +234,9 @@ export function buildSdpAnswer(offerText: string, options: SdpAnswerOptions): Sd
     connection: { version: ipVer, ip: options.address },
     // RFC 3264 §6: the t= line of the answer equals the offer's.
     timing: offer.timing ?? { start: 0, stop: 0 },
-    media: offer.media.map((media, index) => (index === accepted.index ? answered(accepted, options.port) : rejected(media))),
+    media: offer.media.map((media, index) =>
+      index === accepted.index ? answered(accepted, options.port) : rejected(media),
+    ),
   };
   return {
     ok: true,

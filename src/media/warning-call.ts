@@ -77,7 +77,8 @@ export type SdpAnswerReading =
  */
 export function readSdpAnswer(answerText: string): SdpAnswerReading {
   const read = buildSdpAnswer(answerText, { address: '0.0.0.0', port: 9, sessionId: 0, sessionVersion: 0 });
-  if (!read.ok) return { ok: false, problem: read.problem === 'malformed-offer' ? 'malformed-answer' : 'no-acceptable-audio' };
+  if (!read.ok)
+    return { ok: false, problem: read.problem === 'malformed-offer' ? 'malformed-answer' : 'no-acceptable-audio' };
   return {
     ok: true,
     codec: read.codec,
@@ -168,14 +169,19 @@ const finish = (outcome: WarningOutcome, hangUp: boolean): WarningCallStep => ({
   commands: [...(hangUp ? [{ kind: 'hang-up' } as const] : []), { kind: 'done', outcome }],
 });
 
-export function stepWarningCall(state: WarningCallState, event: WarningCallEvent, options: WarningCallOptions): WarningCallStep {
+export function stepWarningCall(
+  state: WarningCallState,
+  event: WarningCallEvent,
+  options: WarningCallOptions,
+): WarningCallStep {
   const same: WarningCallStep = { state, commands: [] };
   if (state.phase === 'done') return same;
   if (event.kind === 'hangup') return finish(state.phase === 'confirming' ? 'extended' : 'not-extended', false);
   switch (state.phase) {
     case 'ringing':
       if (event.kind === 'answered') {
-        const prompt = options.minutesLeft === undefined || options.minutesLeft === 5 ? 'logout-warning' : 'logout-warning-soon';
+        const prompt =
+          options.minutesLeft === undefined || options.minutesLeft === 5 ? 'logout-warning' : 'logout-warning-soon';
         return { state: { phase: 'playing' }, commands: [{ kind: 'play', prompts: [prompt] }] };
       }
       if (event.kind === 'not-answered') return finish('not-answered', false);
@@ -193,7 +199,10 @@ export function stepWarningCall(state: WarningCallState, event: WarningCallEvent
         };
       }
       if (state.phase === 'playing' && event.kind === 'prompt-finished') {
-        return { state: { phase: 'waiting' }, commands: [{ kind: 'arm-timer', deadlineMs: event.nowMs + (options.keyWaitMs ?? WARNING_KEY_WAIT_MS) }] };
+        return {
+          state: { phase: 'waiting' },
+          commands: [{ kind: 'arm-timer', deadlineMs: event.nowMs + (options.keyWaitMs ?? WARNING_KEY_WAIT_MS) }],
+        };
       }
       if (state.phase === 'waiting' && event.kind === 'timer') return finish('not-extended', true);
       return same;

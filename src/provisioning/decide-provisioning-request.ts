@@ -25,7 +25,13 @@
  */
 import type { Phone, PreviousProvisioningToken } from '../core/model.js';
 import { VENDORS, type Vendor } from '../core/catalogue.js';
-import { templateCandidates, VENDOR_FORMAT, type ConfigFile, type ConfigFormat, type ProvisioningModel } from './config-files.js';
+import {
+  templateCandidates,
+  VENDOR_FORMAT,
+  type ConfigFile,
+  type ConfigFormat,
+  type ProvisioningModel,
+} from './config-files.js';
 import { checkIdentity, identifyRequest, type IdentityRefusal, type ProvisioningRequest } from './identify-request.js';
 
 /** Media types per file format (Poly and Fanvil `.cfg` files are XML too). */
@@ -128,7 +134,12 @@ export function decideProvisioningRequest(input: ProvisioningRequestInput): Prov
   // Only a phone that sent a User-Agent (of a form hotdeskd does not know) is placed by its pool MAC;
   // a request without one stays as unplaced as before.
   const sentUserAgent = (input.userAgent ?? '').trim().length > 0;
-  const request = identifyRequest(input.file, input.userAgent, input.catalogue, sentUserAgent ? vendorOfMac : undefined);
+  const request = identifyRequest(
+    input.file,
+    input.userAgent,
+    input.catalogue,
+    sentUserAgent ? vendorOfMac : undefined,
+  );
   if (!request) return refuse({ why: 'unknown-file', file: input.file });
   const told = checkIdentity(request);
   if (!told.ok) return refuse(refusalOf(told.refusal));
@@ -152,7 +163,11 @@ export function decideProvisioningRequest(input: ProvisioningRequestInput): Prov
   }
   // A phone's files (its own and Poly's master) need the phone; checkIdentity made sure the file names it.
   if (request.file !== 'common' && !phone) return refuse({ why: 'unknown-file', file: input.file });
-  if (request.file !== 'common' && phone?.provisioningAddress !== undefined && phone.provisioningAddress !== input.client) {
+  if (
+    request.file !== 'common' &&
+    phone?.provisioningAddress !== undefined &&
+    phone.provisioningAddress !== input.client
+  ) {
     return refuse({ why: 'bound-elsewhere', phone: phone.name });
   }
   // The previous token serves only the phones that still need it, each its own files.

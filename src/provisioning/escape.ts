@@ -7,7 +7,13 @@ import type { ConfigFormat } from './config-files.js';
 /** Characters XML 1.0 forbids even as references, plus the C1 controls and line breaks (values are one line). */
 const NOT_IN_XML_VALUE = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff\ufffe\uffff]/gu;
 const LINE_BREAKS_AND_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-const XML_SPECIAL: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const XML_SPECIAL: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
 
 function text(value: unknown): string {
   return value === undefined || value === null ? '' : String(value);

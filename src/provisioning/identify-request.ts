@@ -60,7 +60,9 @@ const GRAMMARS: Readonly<Record<Vendor, (name: string) => NameMatch | undefined>
   poly: (name) => {
     const master = /^([0-9a-fA-F]{12})\.cfg$/.exec(name);
     if (master) return withMac('master', master[1]!);
-    const phone = name.endsWith(POLY_PHONE_SUFFIX) ? /^([0-9a-fA-F]{12})$/.exec(name.slice(0, -POLY_PHONE_SUFFIX.length)) : null;
+    const phone = name.endsWith(POLY_PHONE_SUFFIX)
+      ? /^([0-9a-fA-F]{12})$/.exec(name.slice(0, -POLY_PHONE_SUFFIX.length))
+      : null;
     return phone ? withMac('phone', phone[1]!) : undefined;
   },
   snom: (name) => {
@@ -91,7 +93,11 @@ const GRAMMARS: Readonly<Record<Vendor, (name: string) => NameMatch | undefined>
 const VENDOR_ORDER: readonly Vendor[] = ['yealink', 'poly', 'snom', 'grandstream', 'fanvil'];
 
 /** Vendor spelling → catalogue id, when the catalogue has it: `VVX_450` → `poly-vvx450`. */
-function catalogueId(catalogue: readonly ProvisioningModel[], vendor: Vendor, spelled: string | undefined): string | undefined {
+function catalogueId(
+  catalogue: readonly ProvisioningModel[],
+  vendor: Vendor,
+  spelled: string | undefined,
+): string | undefined {
   if (!spelled) return undefined;
   const id = `${vendor}-${spelled.toLowerCase().replace(/[^a-z0-9]/g, '')}`;
   return catalogue.some((model) => model.id === id) ? id : undefined;
@@ -124,7 +130,10 @@ export function identifyRequest(
     const match = GRAMMARS[vendor](fileName);
     return match ? [{ vendor, match }] : [];
   });
-  const matches = named.length > 1 ? named.filter(({ vendor, match }) => match.mac !== undefined && vendorOfMac(match.mac) === vendor) : named;
+  const matches =
+    named.length > 1
+      ? named.filter(({ vendor, match }) => match.mac !== undefined && vendorOfMac(match.mac) === vendor)
+      : named;
   if (matches.length !== 1) return undefined;
   const { vendor, match } = matches[0]!;
 
@@ -160,15 +169,22 @@ export type IdentityCheck = { ok: true; mac: string | undefined } | { ok: false;
  * tells it: the file name's, else the User-Agent's (common files), else none.
  * A refusal is for logs and a 404/403 at the edge; it is not a core `Reason`.
  */
-export function checkIdentity(request: ProvisioningRequest, phone?: Pick<Phone, 'name' | 'mac' | 'model'>): IdentityCheck {
+export function checkIdentity(
+  request: ProvisioningRequest,
+  phone?: Pick<Phone, 'name' | 'mac' | 'model'>,
+): IdentityCheck {
   const userAgentMac = request.userAgent?.mac;
   if (request.mac && userAgentMac && request.mac !== userAgentMac) {
     return { ok: false, refusal: { kind: 'mac-mismatch', fileMac: request.mac, userAgentMac } };
   }
   const mac = request.mac ?? userAgentMac;
-  if (phone && mac && phone.mac !== mac) return { ok: false, refusal: { kind: 'not-this-phone', phone: phone.name, mac } };
+  if (phone && mac && phone.mac !== mac)
+    return { ok: false, refusal: { kind: 'not-this-phone', phone: phone.name, mac } };
   if (phone && !phone.model.startsWith(`${request.vendor}-`)) {
-    return { ok: false, refusal: { kind: 'wrong-vendor', phone: phone.name, model: phone.model, requested: request.vendor } };
+    return {
+      ok: false,
+      refusal: { kind: 'wrong-vendor', phone: phone.name, model: phone.model, requested: request.vendor },
+    };
   }
   return { ok: true, mac };
 }

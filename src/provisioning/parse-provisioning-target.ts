@@ -21,8 +21,7 @@ export type TargetRefusal =
   | 'outside-tree';
 
 export type TargetCheck =
-  | { ok: true; token: string; file: string }
-  | { ok: false; status: 400 | 404 | 405; why: TargetRefusal };
+  { ok: true; token: string; file: string } | { ok: false; status: 400 | 404 | 405; why: TargetRefusal };
 
 const STATUS: Readonly<Record<TargetRefusal, 400 | 404 | 405>> = {
   method: 405,
@@ -46,7 +45,8 @@ export function parseProvisioningTarget(method: string, target: string): TargetC
   if (/[^\x21-\x7e]/.test(path) || path.includes('%')) return refuse('odd-encoding');
   if (!path.startsWith('/')) return refuse('outside-tree');
   const segments = path.slice(1).split('/');
-  if (path.includes('\\') || segments.some((segment) => segment === '.' || segment === '..')) return refuse('traversal');
+  if (path.includes('\\') || segments.some((segment) => segment === '.' || segment === '..'))
+    return refuse('traversal');
   if (!path.startsWith(PROVISIONING_PREFIX)) return refuse('outside-tree');
   if (segments.length !== 3) return segments.slice(0, -1).includes('') ? refuse('traversal') : refuse('outside-tree');
   const [, token, file] = segments as [string, string, string];

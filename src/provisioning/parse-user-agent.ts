@@ -33,11 +33,15 @@ const READERS: readonly Reader[] = [
       /^yealink[ -](?:SIP[ -])?(?:VP-)?([A-Za-z0-9_]{2,16}) +([0-9][0-9.]{0,31})(?: +(\S{1,40}))?$/i.exec(text) ??
       // DECT bases and the VP530 without the vendor word: `W52P 25.81.0.10 00:15:65:11:22:33`, `VP530P 23.70.0.40 …`
       /^(W[0-9]{2}[A-Z]{1,2}|VP530P?) +([0-9][0-9.]{0,31})(?: +(\S{1,40}))?$/.exec(text);
-    return match ? info('yealink', match[1]!.toUpperCase(), match[2]!, match[3] ? parseMac(match[3]) : undefined) : undefined;
+    return match
+      ? info('yealink', match[1]!.toUpperCase(), match[2]!, match[3] ? parseMac(match[3]) : undefined)
+      : undefined;
   },
   // FileTransport PolycomVVX-VVX_450-UA/6.4.6.2395 Type/Application (no MAC in Poly's User-Agent)
   (text) => {
-    const match = /^FileTransport Poly(?:com)?[A-Za-z]{1,24}-([A-Za-z0-9_]{1,24})-UA\/([0-9][0-9.]{0,31})(?: |$)/.exec(text);
+    const match = /^FileTransport Poly(?:com)?[A-Za-z]{1,24}-([A-Za-z0-9_]{1,24})-UA\/([0-9][0-9.]{0,31})(?: |$)/.exec(
+      text,
+    );
     return match ? info('poly', match[1]!, match[2]!, undefined) : undefined;
   },
   // Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 2010.12-00004-g9ba52f5 000413AABBCC SXM:0 UXM:0) |
@@ -45,8 +49,9 @@ const READERS: readonly Reader[] = [
   // Mozilla/4.0 (compatible; Snom M900 05.20.0001 000413b60680) (DECT). Forms: Wazo wazo_snom common.py.
   (text) => {
     const match =
-      /^Mozilla\/4\.0 \(compatible; snom([A-Za-z0-9]{2,16})-SIP ([0-9][0-9.]{0,31});?((?: [^ ()]{1,64}){0,12})\)$/.exec(text) ??
-      /^Mozilla\/4\.0 \(compatible; Snom (M[0-9]{3}) ([0-9][0-9.]{0,31})((?: [^ ()]{1,64}){0,4})\)$/.exec(text);
+      /^Mozilla\/4\.0 \(compatible; snom([A-Za-z0-9]{2,16})-SIP ([0-9][0-9.]{0,31});?((?: [^ ()]{1,64}){0,12})\)$/.exec(
+        text,
+      ) ?? /^Mozilla\/4\.0 \(compatible; Snom (M[0-9]{3}) ([0-9][0-9.]{0,31})((?: [^ ()]{1,64}){0,4})\)$/.exec(text);
     if (!match) return undefined;
     const macToken = match[3]!.split(' ').find((token) => /^[0-9A-Fa-f]{12}$/.test(token));
     return info('snom', match[1]!.toUpperCase(), match[2]!, macToken ? parseMac(macToken) : undefined);
@@ -55,8 +60,12 @@ const READERS: readonly Reader[] = [
   // Grandstream GXP2000 (gxp2000e.bin:1.2.5.3/boot55e.bin:1.1.6.9) DevId 000b822726c8
   (text) => {
     const match =
-      /^Grandstream Model HW ([A-Za-z0-9]{2,16})(?: +V[^ ]{1,16})? +SW ([0-9][0-9.]{0,31}) DevId ([0-9A-Fa-f:]{12,17})$/.exec(text) ??
-      /^Grandstream ([A-Za-z]{2,4}[0-9]{2,5}) \([^()]{0,128}:([0-9][0-9.]{0,31})\) DevId ([0-9A-Fa-f:]{12,17})$/.exec(text);
+      /^Grandstream Model HW ([A-Za-z0-9]{2,16})(?: +V[^ ]{1,16})? +SW ([0-9][0-9.]{0,31}) DevId ([0-9A-Fa-f:]{12,17})$/.exec(
+        text,
+      ) ??
+      /^Grandstream ([A-Za-z]{2,4}[0-9]{2,5}) \([^()]{0,128}:([0-9][0-9.]{0,31})\) DevId ([0-9A-Fa-f:]{12,17})$/.exec(
+        text,
+      );
     return match ? info('grandstream', match[1]!.toUpperCase(), match[2]!, parseMac(match[3]!)) : undefined;
   },
   // Fanvil X6U 2.12.16.17 0c383eaabbcc | Fanvil X6U Pro 0.0.10 0c383e2cd782 | Fanvil X5U-V2 …

@@ -27,7 +27,11 @@ export interface Bucket {
 
 export type TakeResult =
   | { allowed: true; bucket: Bucket }
-  | { allowed: false; bucket: Bucket; /** Whole seconds until a request would be allowed (Retry-After), at least 1. */ retryAfterSeconds: number };
+  | {
+      allowed: false;
+      bucket: Bucket;
+      /** Whole seconds until a request would be allowed (Retry-After), at least 1. */ retryAfterSeconds: number;
+    };
 
 /** One request against `bucket` (`undefined`: a client not seen yet, full bucket). */
 export function takeToken(bucket: Bucket | undefined, nowMs: number, limit: RateLimit): TakeResult {
@@ -48,7 +52,10 @@ export interface RateLimiter {
   readonly size: number;
 }
 
-export function createRateLimiter(limit: RateLimit = DEFAULT_RATE_LIMIT, maxClients = DEFAULT_MAX_CLIENTS): RateLimiter {
+export function createRateLimiter(
+  limit: RateLimit = DEFAULT_RATE_LIMIT,
+  maxClients = DEFAULT_MAX_CLIENTS,
+): RateLimiter {
   // Map order = least recently seen first.
   const buckets = new Map<string, Bucket>();
   return {

@@ -107,7 +107,10 @@ function locateSyntaxError(eta: Eta, template: string, fallback: string): Templa
     if (problem !== endOfInput) return withLine(lineOfItem(ast, k), problem ?? fallback);
   }
   const opener = ast.findIndex((item, index) => index > lastComplete && typeof item !== 'string');
-  return withLine(opener >= 0 ? lineOfItem(ast, opener) : undefined, `the code from this tag on does not compile (a block left open?): ${fallback}`);
+  return withLine(
+    opener >= 0 ? lineOfItem(ast, opener) : undefined,
+    `the code from this tag on does not compile (a block left open?): ${fallback}`,
+  );
 }
 
 function withLine(line: number | undefined, message: string): TemplateError {
@@ -126,7 +129,11 @@ function runtimeError(error: EtaRuntimeError): TemplateError {
   // The engine keeps what the template threw as `cause`; its own message adds a code excerpt.
   const { cause } = error;
   const message =
-    cause instanceof Error ? cause.message : cause !== undefined ? String(cause) : (error.message.split('\n\n').pop() ?? error.message);
+    cause instanceof Error
+      ? cause.message
+      : cause !== undefined
+        ? String(cause)
+        : (error.message.split('\n\n').pop() ?? error.message);
   return withLine(line ? Number(line[1]) : undefined, message);
 }
 
@@ -141,7 +148,10 @@ export function renderConfig(templateText: string, view: ConfigView, options: Re
   try {
     compiled = eta.compile(templateText);
   } catch (error) {
-    return { ok: false, error: error instanceof EtaParseError ? parseError(eta, templateText, error) : { message: describe(error) } };
+    return {
+      ok: false,
+      error: error instanceof EtaParseError ? parseError(eta, templateText, error) : { message: describe(error) },
+    };
   }
   const data: TemplateData = { ...view, file: options.file, spelled: spellView(view) };
   let text: string;

@@ -58,7 +58,10 @@ export function spellFanvilKeys(keys: PhoneView['keys']): FanvilFkey[] {
 }
 
 /** Splits the keys into the line-key column and function-key pages (see the file comment). */
-export function pageFanvilKeys(fkeys: FanvilFkey[], pages: { lineKeys: number; keysPerPage: number } | undefined): Pick<FanvilSpelling, 'dssSides' | 'internal' | 'funcKeyPageNum'> {
+export function pageFanvilKeys(
+  fkeys: FanvilFkey[],
+  pages: { lineKeys: number; keysPerPage: number } | undefined,
+): Pick<FanvilSpelling, 'dssSides' | 'internal' | 'funcKeyPageNum'> {
   if (!pages) return { dssSides: [{ index: 1, fkeys }], internal: [], funcKeyPageNum: 0 };
   const column = fkeys.slice(0, pages.lineKeys).map((key, at) => ({ ...key, index: at + 1 }));
   const internal: FanvilSpelling['internal'] = [];
@@ -67,7 +70,11 @@ export function pageFanvilKeys(fkeys: FanvilFkey[], pages: { lineKeys: number; k
     if (!internal[page - 1]) internal.push({ index: page, fkeys: [] });
     internal[page - 1]!.fkeys.push({ ...key, index: (at % pages.keysPerPage) + 1 });
   });
-  return { dssSides: column.length > 0 ? [{ index: 1, fkeys: column }] : [], internal, funcKeyPageNum: internal.length };
+  return {
+    dssSides: column.length > 0 ? [{ index: 1, fkeys: column }] : [],
+    internal,
+    funcKeyPageNum: internal.length,
+  };
 }
 
 export function spellFanvil(view: PhoneView): FanvilSpelling {

@@ -64,6 +64,10 @@ export function spellGrandstream(view: PhoneView): GrandstreamSpelling {
     language: LANGUAGE[view.account.language],
     outboundProxy: view.server.outboundProxy?.text ?? '',
     transport: view.server.transport === 'tls' ? 'TlsOrTcp' : 'UDP',
-    yesNo: { keepAlive: yesNo(view.server.natKeepAlive.enabled), rfc2833: yesNo(view.dtmf.rfc2833), sipInfo: yesNo(view.dtmf.sipInfo) },
+    yesNo: {
+      keepAlive: yesNo(view.server.natKeepAlive.enabled),
+      rfc2833: yesNo(view.dtmf.rfc2833),
+      sipInfo: yesNo(view.dtmf.sipInfo),
+    },
   };
 }

@@ -7,7 +7,11 @@ import { POLY_PHONE_SUFFIX } from './config-files.js';
 import type { PhoneView } from './view-model.js';
 
 /** `lcl.ml.lang` [K: Wazo Polycom plugin]. */
-const LANGUAGE: Readonly<Record<Language, string>> = { en: 'English_United_States', de: 'German_Germany', it: 'Italian_Italy' };
+const LANGUAGE: Readonly<Record<Language, string>> = {
+  en: 'English_United_States',
+  de: 'German_Germany',
+  it: 'Italian_Italy',
+};
 
 export interface PolyLineKey {
   n: number;
@@ -89,11 +93,14 @@ export function spellPoly(view: PhoneView): PolySpelling {
     ...spellPolyKeys(view.keys),
     language: LANGUAGE[view.account.language],
     transport: view.server.transport === 'tls' ? 'TLS' : 'UDPOnly',
-    outboundProxy: proxy ? { use: 1, address: proxy.host, port: String(proxy.port) } : { use: 0, address: '', port: '' },
+    outboundProxy: proxy
+      ? { use: 1, address: proxy.host, port: String(proxy.port) }
+      : { use: 0, address: '', port: '' },
     keepAliveInterval: view.server.natKeepAlive.enabled ? view.server.natKeepAlive.interval : 0,
     rfc2833: view.dtmf.rfc2833 ? 1 : 0,
     sipInfo: view.dtmf.sipInfo ? 1 : 0,
     alwaysReboot: view.reprovision.reboot ? 1 : 0,
-    notifyValidation: view.trustOnlyServer && !proxy ? [{ n: 1, request: 'NOTIFY', method: 'source', event: 'check-sync' }] : [],
+    notifyValidation:
+      view.trustOnlyServer && !proxy ? [{ n: 1, request: 'NOTIFY', method: 'source', event: 'check-sync' }] : [],
   };
 }

@@ -48,7 +48,8 @@ export function spellSnom(view: PhoneView): SnomSpelling {
   return {
     fkeys: spellSnomKeys(view.keys),
     language: LANGUAGE[view.account.language],
-    userHost: view.server.transport === 'tls' ? `${view.server.registrar.text};transport=tls` : view.server.registrar.text,
+    userHost:
+      view.server.transport === 'tls' ? `${view.server.registrar.text};transport=tls` : view.server.registrar.text,
     outbound: proxy ? `${proxy.text};transport=${view.server.transport}` : '',
     checksyncAction: view.reprovision.reboot ? 'reboot' : 'sync',
     dtmfInfo: view.dtmf.sipInfo ? (view.dtmf.rfc2833 ? 'on' : 'sip_info_only') : 'off',

@@ -1,6 +1,11 @@
 /** The vendor spelling of a view, chosen by its vendor and kind: what templates loop over. */
 import type { ConfigView } from './view-model.js';
-import { spellYealinkCommon, spellYealinkPhone, type YealinkCommonSpelling, type YealinkPhoneSpelling } from './spell-yealink.js';
+import {
+  spellYealinkCommon,
+  spellYealinkPhone,
+  type YealinkCommonSpelling,
+  type YealinkPhoneSpelling,
+} from './spell-yealink.js';
 import { spellPoly, type PolySpelling } from './spell-poly.js';
 import { spellSnom, type SnomSpelling } from './spell-snom.js';
 import { spellGrandstream, type GrandstreamSpelling } from './spell-grandstream.js';

@@ -200,7 +200,8 @@ function server(input: BuildPhoneViewInput): PhoneView['server'] {
 /** Same URL as store/queries `provisioningUrl`, but on the address this phone uses. */
 function provisioning(input: BuildPhoneViewInput): PhoneView['provisioning'] {
   const { settings } = input;
-  const address = input.phone.connection.mode === 'direct' ? (input.publicAddress ?? settings.address) : settings.address;
+  const address =
+    input.phone.connection.mode === 'direct' ? (input.publicAddress ?? settings.address) : settings.address;
   const host = address.includes(':') ? `[${address}]` : address;
   const origin = input.tls ? `https://${host}:${input.tls.httpsPort}` : `http://${host}:${settings.httpPort}`;
   const path = `/provisioning/${settings.provisioningToken}/`;
@@ -212,10 +213,20 @@ function keys(input: BuildPhoneViewInput, registrar: HostPort): Pick<PhoneView, 
   const domain = registrar.host.includes(':') ? `[${registrar.host}]` : registrar.host;
   const written = input.layout.keys.slice(0, slots).map((key, index): ViewKey => {
     const slot = index + 1;
-    if (key.kind === 'logout') return { slot, kind: 'logout', label: cleanText(key.label) || 'Logout', number: key.code };
-    return { slot, kind: 'blf', label: cleanText(key.label) || key.target, number: key.target, uri: `sip:${key.target}@${domain}` };
+    if (key.kind === 'logout')
+      return { slot, kind: 'logout', label: cleanText(key.label) || 'Logout', number: key.code };
+    return {
+      slot,
+      kind: 'blf',
+      label: cleanText(key.label) || key.target,
+      number: key.target,
+      uri: `sip:${key.target}@${domain}`,
+    };
   });
-  const unused = Array.from({ length: slots - written.length }, (_, index): ViewKey => ({ slot: written.length + index + 1, kind: 'unused' }));
+  const unused = Array.from({ length: slots - written.length }, (_, index): ViewKey => ({
+    slot: written.length + index + 1,
+    kind: 'unused',
+  }));
   // Keys beyond the model's slots (a layout built for another count) overflow like the layout's own.
   const overflow = [...input.layout.keys.slice(slots), ...input.layout.overflow].flatMap((key) =>
     key.kind === 'blf' ? [{ number: key.target, label: cleanText(key.label) || key.target }] : [],

@@ -82,7 +82,8 @@ function bucketOf(table: ThrottleTable, key: string): number {
   return bucketIndex(key, table.buckets.length);
 }
 
-const isBlocked = (entry: ThrottleEntry, nowMs: number) => entry.blockedUntilMs !== undefined && entry.blockedUntilMs > nowMs;
+const isBlocked = (entry: ThrottleEntry, nowMs: number) =>
+  entry.blockedUntilMs !== undefined && entry.blockedUntilMs > nowMs;
 
 /** Counting within the window, or blocked: anything else has decayed. */
 const isLive = (entry: ThrottleEntry, nowMs: number, options: ThrottleOptions) =>

@@ -57,6 +57,9 @@ export function buildCheckSync(input: CheckSyncInput): SipRequest {
 export const CHECK_SYNC_RETRY_DELAYS_MS: readonly number[] = [2_000, 5_000, 15_000, 30_000, 60_000, 120_000];
 
 /** The wait before attempt `attempt + 1` (attempt 1 is the first NOTIFY), or `undefined` to give up. */
-export function checkSyncRetryDelay(attempt: number, delays: readonly number[] = CHECK_SYNC_RETRY_DELAYS_MS): number | undefined {
+export function checkSyncRetryDelay(
+  attempt: number,
+  delays: readonly number[] = CHECK_SYNC_RETRY_DELAYS_MS,
+): number | undefined {
   return attempt >= 1 ? delays[attempt - 1] : undefined;
 }

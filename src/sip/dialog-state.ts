@@ -30,7 +30,8 @@ export type DialogState = 'trying' | 'proceeding' | 'early' | 'confirmed' | 'ter
 export type DialogDirection = 'initiator' | 'recipient';
 
 /** Why a dialog ended: the `event` attribute of a terminated `<state>` (RFC 4235 §4.1.2). */
-export type TerminationReason = 'cancelled' | 'rejected' | 'replaced' | 'local-bye' | 'remote-bye' | 'error' | 'timeout';
+export type TerminationReason =
+  'cancelled' | 'rejected' | 'replaced' | 'local-bye' | 'remote-bye' | 'error' | 'timeout';
 
 /** One call leg of an extension. */
 export interface Dialog {
@@ -98,7 +99,12 @@ export function dialogsOf(table: DialogTable, extension: string): readonly Dialo
 
 const ORDER: Record<DialogState, number> = { trying: 0, proceeding: 1, early: 2, confirmed: 3, terminated: 4 };
 
-function withDialogs(table: DialogTable, extension: string, dialogs: readonly Dialog[], nextId = table.nextId): DialogTable {
+function withDialogs(
+  table: DialogTable,
+  extension: string,
+  dialogs: readonly Dialog[],
+  nextId = table.nextId,
+): DialogTable {
   const byExtension = new Map(table.byExtension);
   if (dialogs.length === 0) byExtension.delete(extension);
   else byExtension.set(extension, dialogs);
@@ -170,8 +176,14 @@ export function applyCallEvent(
 
   if (updated.state === 'terminated') {
     return {
-      table: withDialogs(table, event.extension, dialogs.filter((dialog) => dialog !== current)),
-      changed: [{ extension: event.extension, dialogs: dialogs.map((dialog) => (dialog === current ? updated : dialog)) }],
+      table: withDialogs(
+        table,
+        event.extension,
+        dialogs.filter((dialog) => dialog !== current),
+      ),
+      changed: [
+        { extension: event.extension, dialogs: dialogs.map((dialog) => (dialog === current ? updated : dialog)) },
+      ],
     };
   }
   if (sameDialog(updated, current)) return unchanged;

@@ -10,7 +10,12 @@ const unquote = (value: string | undefined): string | undefined =>
   value === undefined ? undefined : value.replace(/^"(.*)"$/s, '$1').replace(/\\(.)/g, '$1');
 const quote = (text: string) => `"${text.replace(/[\\"]/g, '\\$&')}"`;
 
-const ALGORITHMS: Record<string, DigestAlgorithm> = { 'md5': 'MD5', 'md5-sess': 'MD5-sess', 'sha-256': 'SHA-256', 'sha-256-sess': 'SHA-256-sess' };
+const ALGORITHMS: Record<string, DigestAlgorithm> = {
+  md5: 'MD5',
+  'md5-sess': 'MD5-sess',
+  'sha-256': 'SHA-256',
+  'sha-256-sess': 'SHA-256-sess',
+};
 
 export interface ClientCredentials {
   username: string;
@@ -24,12 +29,18 @@ export interface ClientCredentials {
 /** Picks the strongest challenge we can answer, in the server's order of preference. */
 export function pickChallenge(challenges: readonly AuthParams[]): AuthParams | undefined {
   return challenges.find(
-    (challenge) => /^digest$/i.test(challenge.scheme) && ALGORITHMS[(unquote(challenge['algorithm']) ?? 'MD5').toLowerCase()] !== undefined,
+    (challenge) =>
+      /^digest$/i.test(challenge.scheme) &&
+      ALGORITHMS[(unquote(challenge['algorithm']) ?? 'MD5').toLowerCase()] !== undefined,
   );
 }
 
 /** The Authorization / Proxy-Authorization value answering `challenge`, or `undefined` if it cannot be answered. */
-export function answerChallenge(crypto: DigestCrypto, challenge: AuthParams, credentials: ClientCredentials): AuthParams | undefined {
+export function answerChallenge(
+  crypto: DigestCrypto,
+  challenge: AuthParams,
+  credentials: ClientCredentials,
+): AuthParams | undefined {
   const algorithm = ALGORITHMS[(unquote(challenge['algorithm']) ?? 'MD5').toLowerCase()];
   const realm = unquote(challenge['realm']);
   const nonce = unquote(challenge['nonce']);

@@ -36,8 +36,7 @@ const HEX_LENGTH: Record<DigestHash, number> = { MD5: 32, 'SHA-256': 64 };
 
 /** `qop=auth` with its count and client nonce, or no qop at all (RFC 2069 compatibility). */
 export type DigestQopFields =
-  | { qop: 'auth'; nc: string; cnonce: string }
-  | { qop?: undefined; nc?: undefined; cnonce?: undefined };
+  { qop: 'auth'; nc: string; cnonce: string } | { qop?: undefined; nc?: undefined; cnonce?: undefined };
 
 /** Credentials from an Authorization / Proxy-Authorization header, unquoted. */
 export type DigestCredentials = {
@@ -216,14 +215,7 @@ function uriKey(uri: string): string {
  * for logs only.
  */
 export type DigestWrongReason =
-  | 'nonce'
-  | 'realm'
-  | 'algorithm'
-  | 'qop'
-  | 'opaque'
-  | 'uri'
-  | 'unknown-user'
-  | 'response';
+  'nonce' | 'realm' | 'algorithm' | 'qop' | 'opaque' | 'uri' | 'unknown-user' | 'response';
 
 /**
  * - `ok`: authenticated; keep `counts` (the nonce's nc recorded).

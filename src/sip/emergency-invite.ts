@@ -52,8 +52,12 @@ export function buildEmergencyInvite(request: SipRequest, input: EmergencyInvite
   };
   if (!input.location) return { request: { ...request, headers } };
   const sdp = request.content;
-  if (!sdp || contentTypeOf(request) !== 'application/sdp') return { request: { ...request, headers }, location: 'no-sdp' };
-  const body = buildLocationBody(sdp, input.location.pidfLo, { boundary: input.location.boundary, contentId: input.location.contentId });
+  if (!sdp || contentTypeOf(request) !== 'application/sdp')
+    return { request: { ...request, headers }, location: 'no-sdp' };
+  const body = buildLocationBody(sdp, input.location.pidfLo, {
+    boundary: input.location.boundary,
+    contentId: input.location.contentId,
+  });
   return {
     request: {
       ...request,
@@ -78,9 +82,17 @@ export const LOCATION_REFUSED: readonly number[] = [400, 415, 424, 488];
 
 /** The request as sent, without the location: the caller's own body and Content-Type back, no Geolocation. */
 export function withoutLocation(sent: SipRequest, original: SipRequest): SipRequest {
-  const { geolocation: _geolocation, 'geolocation-routing': _routing, 'content-type': _type, ...headers } = sent.headers;
+  const {
+    geolocation: _geolocation,
+    'geolocation-routing': _routing,
+    'content-type': _type,
+    ...headers
+  } = sent.headers;
   const type = original.headers['content-type'];
-  const request: SipRequest = { ...sent, headers: { ...headers, ...(type !== undefined ? { 'content-type': type } : {}) } };
+  const request: SipRequest = {
+    ...sent,
+    headers: { ...headers, ...(type !== undefined ? { 'content-type': type } : {}) },
+  };
   if (original.content !== undefined) request.content = original.content;
   else delete request.content;
   return request;

@@ -36,13 +36,22 @@ export const MAX_KNOWN_DIALOGS = 20_000;
 const keyOf = (callId: string, a: string, b: string): string => `${callId}\u0000${a < b ? a : b}\u0000${a < b ? b : a}`;
 
 /** Records an early or confirmed dialog; a confirmed one is never turned back into early. */
-export function recordDialog(table: KnownDialogs, dialog: Omit<KnownDialog, 'expiresAt'>, nowMs: number, max = MAX_KNOWN_DIALOGS): KnownDialogs {
+export function recordDialog(
+  table: KnownDialogs,
+  dialog: Omit<KnownDialog, 'expiresAt'>,
+  nowMs: number,
+  max = MAX_KNOWN_DIALOGS,
+): KnownDialogs {
   const key = keyOf(dialog.callId, dialog.caller.tag, dialog.callee.tag);
   const current = table.get(key);
   const state = current?.state === 'confirmed' ? 'confirmed' : dialog.state;
   const next = new Map(table);
   next.delete(key);
-  next.set(key, { ...dialog, state, expiresAt: nowMs + (state === 'confirmed' ? CONFIRMED_DIALOG_MS : EARLY_DIALOG_MS) });
+  next.set(key, {
+    ...dialog,
+    state,
+    expiresAt: nowMs + (state === 'confirmed' ? CONFIRMED_DIALOG_MS : EARLY_DIALOG_MS),
+  });
   while (next.size > max) next.delete(next.keys().next().value!);
   return next;
 }
@@ -55,11 +64,19 @@ export interface DialogMatch {
 }
 
 /** The live dialog a request with this Call-ID, From-tag and To-tag belongs to, or `undefined`. */
-export function findDialog(table: KnownDialogs, callId: string, fromTag: string, toTag: string, nowMs: number): DialogMatch | undefined {
+export function findDialog(
+  table: KnownDialogs,
+  callId: string,
+  fromTag: string,
+  toTag: string,
+  nowMs: number,
+): DialogMatch | undefined {
   const dialog = table.get(keyOf(callId, fromTag, toTag));
   if (!dialog || dialog.expiresAt <= nowMs) return undefined;
-  if (dialog.caller.tag === fromTag && dialog.callee.tag === toTag) return { dialog, from: dialog.caller, to: dialog.callee };
-  if (dialog.callee.tag === fromTag && dialog.caller.tag === toTag) return { dialog, from: dialog.callee, to: dialog.caller };
+  if (dialog.caller.tag === fromTag && dialog.callee.tag === toTag)
+    return { dialog, from: dialog.caller, to: dialog.callee };
+  if (dialog.callee.tag === fromTag && dialog.caller.tag === toTag)
+    return { dialog, from: dialog.callee, to: dialog.caller };
   return undefined;
 }
 
@@ -69,7 +86,10 @@ export function touchDialog(table: KnownDialogs, dialog: KnownDialog, nowMs: num
 }
 
 /** Forgets one dialog (BYE answered 2xx). */
-export function removeDialog(table: KnownDialogs, dialog: Pick<KnownDialog, 'callId' | 'caller' | 'callee'>): KnownDialogs {
+export function removeDialog(
+  table: KnownDialogs,
+  dialog: Pick<KnownDialog, 'callId' | 'caller' | 'callee'>,
+): KnownDialogs {
   const key = keyOf(dialog.callId, dialog.caller.tag, dialog.callee.tag);
   if (!table.has(key)) return table;
   const next = new Map(table);
@@ -79,7 +99,9 @@ export function removeDialog(table: KnownDialogs, dialog: Pick<KnownDialog, 'cal
 
 /** Forgets the early dialogs of a call whose INVITE failed (RFC 3261 §12.3: a final non-2xx ends them). */
 export function removeEarlyDialogs(table: KnownDialogs, callId: string, callerTag: string): KnownDialogs {
-  const stale = [...table].filter(([, dialog]) => dialog.callId === callId && dialog.caller.tag === callerTag && dialog.state === 'early');
+  const stale = [...table].filter(
+    ([, dialog]) => dialog.callId === callId && dialog.caller.tag === callerTag && dialog.state === 'early',
+  );
   if (stale.length === 0) return table;
   const next = new Map(table);
   for (const [key] of stale) next.delete(key);

@@ -114,7 +114,8 @@ export function applyNonceCount(
   }
   const buckets = state.buckets.slice();
   buckets[index] = next;
-  const floors = floor === state.floors[index] ? state.floors : state.floors.map((value, at) => (at === index ? floor : value));
+  const floors =
+    floor === state.floors[index] ? state.floors : state.floors.map((value, at) => (at === index ? floor : value));
   return { state: { buckets, floors }, fresh: true, verdict: 'fresh' };
 }
 

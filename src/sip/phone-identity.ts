@@ -45,7 +45,9 @@ const sameEndpoint = (a: Endpoint, b: Endpoint): boolean =>
  */
 export function sameDevice(device: Device, source: Endpoint, contact: string | undefined): boolean {
   if (sameEndpoint(device.source, source)) return true;
-  return contact !== undefined && device.source.address === source.address && device.contactHost === contactHostOf(contact);
+  return (
+    contact !== undefined && device.source.address === source.address && device.contactHost === contactHostOf(contact)
+  );
 }
 
 /**
@@ -85,9 +87,13 @@ export function phoneOfRequest(
   location: LocationTable,
   nowMs: number,
 ): string | undefined {
-  const bindings = (location.get(account) ?? []).filter((binding) => binding.expiresAt > nowMs && binding.phone !== undefined);
+  const bindings = (location.get(account) ?? []).filter(
+    (binding) => binding.expiresAt > nowMs && binding.phone !== undefined,
+  );
   if (phones.some((phone) => phone.name === account)) {
-    const registeredHere = bindings.some((binding) => binding.source.address === source.address && binding.source.port === source.port);
+    const registeredHere = bindings.some(
+      (binding) => binding.source.address === source.address && binding.source.port === source.port,
+    );
     return registeredHere ? account : undefined;
   }
   const match = (binding: Binding) =>
@@ -100,7 +106,8 @@ export function phoneOfRequest(
 export function devicesOf(bindings: readonly Binding[]): Map<string, Device> {
   const devices = new Map<string, Device>();
   for (const binding of bindings) {
-    if (binding.phone) devices.set(binding.phone, { source: binding.source, contactHost: contactHostOf(binding.contact) });
+    if (binding.phone)
+      devices.set(binding.phone, { source: binding.source, contactHost: contactHostOf(binding.contact) });
   }
   return devices;
 }

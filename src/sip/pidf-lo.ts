@@ -29,7 +29,17 @@ export interface PidfLoInput {
  * The schema of RFC 5139 §4 makes the civic elements an ordered sequence (country, A1…A6, PRM, PRD, RD,
  * STS, …, HNO, HNS, LMK, LOC, FLR, NAM, PC, BLD, UNIT, ROOM, …): the fields set here, in that order.
  */
-const ELEMENT_ORDER: readonly CivicField[] = ['country', 'region', 'city', 'street', 'number', 'floor', 'postal-code', 'building', 'room'];
+const ELEMENT_ORDER: readonly CivicField[] = [
+  'country',
+  'region',
+  'city',
+  'street',
+  'number',
+  'floor',
+  'postal-code',
+  'building',
+  'room',
+];
 
 const escapeXml = (text: string): string =>
   text.replace(/[<>&'"]/g, (char) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[char]!);
@@ -37,7 +47,9 @@ const escapeXml = (text: string): string =>
 export function buildPidfLo(input: PidfLoInput): string {
   const civic = ELEMENT_ORDER.flatMap((field) => {
     const value = input.address[field];
-    return value === undefined ? [] : [`          <ca:${CIVIC_FIELDS[field]}>${escapeXml(value)}</ca:${CIVIC_FIELDS[field]}>`];
+    return value === undefined
+      ? []
+      : [`          <ca:${CIVIC_FIELDS[field]}>${escapeXml(value)}</ca:${CIVIC_FIELDS[field]}>`];
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -74,7 +86,11 @@ export interface LocationBody {
  * RFC 2046 §5.1): the SDP first, then the location with the Content-ID the
  * Geolocation header names.
  */
-export function buildLocationBody(sdp: string, pidfLo: string, options: { boundary: string; contentId: string }): LocationBody {
+export function buildLocationBody(
+  sdp: string,
+  pidfLo: string,
+  options: { boundary: string; contentId: string },
+): LocationBody {
   const { boundary, contentId } = options;
   const crlfSdp = sdp.replace(/\r?\n/g, '\r\n');
   const body = [

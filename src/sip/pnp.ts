@@ -25,7 +25,12 @@ export interface PnpRequest {
 }
 
 const userOf = (uri: unknown): string => {
-  const text = typeof uri === 'string' ? uri : typeof uri === 'object' && uri !== null ? String((uri as { user?: string }).user ?? '') : '';
+  const text =
+    typeof uri === 'string'
+      ? uri
+      : typeof uri === 'object' && uri !== null
+        ? String((uri as { user?: string }).user ?? '')
+        : '';
   const match = /^sips?:([^@]*)@/i.exec(text);
   return decodeSafely(match ? match[1]! : text);
 };

@@ -112,7 +112,9 @@ export function decideRegister(input: RegisterInput): RegisterDecision {
   }
   // A phone that reboots registers a new contact; the oldest binding makes room.
   if (bindings.length > limits.maxContactsPerAor) {
-    bindings = [...bindings].sort((a, b) => a.expiresAt - b.expiresAt).slice(bindings.length - limits.maxContactsPerAor);
+    bindings = [...bindings]
+      .sort((a, b) => a.expiresAt - b.expiresAt)
+      .slice(bindings.length - limits.maxContactsPerAor);
   }
   return { kind: 'ok', bindings, changed };
 }

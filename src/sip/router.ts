@@ -57,7 +57,10 @@ function extensionAfter(dialled: string, prefix: string): string | undefined {
  * prefix are tried before the login prefix, which they usually start with
  * (`*77*0*100*` is a logout of 100 everywhere, never a login as "0*100").
  */
-export function matchHotdeskCode(dialled: string, dialCodes: Readonly<Record<string, string>>): HotdeskRoute | undefined {
+export function matchHotdeskCode(
+  dialled: string,
+  dialCodes: Readonly<Record<string, string>>,
+): HotdeskRoute | undefined {
   if (dialled === hotdeskCode(dialCodes, 'logout')) return { kind: 'logout' };
   const everywhere = extensionAfter(dialled, hotdeskCode(dialCodes, 'logout-everywhere'));
   if (everywhere !== undefined) return { kind: 'logout-everywhere', extension: everywhere };
@@ -73,7 +76,8 @@ export function routeCall(input: RouteInput): RouteDecision {
   if (hotdesk) {
     // Another code starting with *7 makes the phones' dial plan swallow the hot-desk codes (3CX behaviour).
     const conflict = findDialCodeConflicts(dialCodes)[0];
-    if (conflict) return { kind: 'refuse', reason: { kind: 'dial-code-conflict', name: conflict[0], code: conflict[1] } };
+    if (conflict)
+      return { kind: 'refuse', reason: { kind: 'dial-code-conflict', name: conflict[0], code: conflict[1] } };
     if (input.caller.kind === 'trunk') return { kind: 'refuse', reason: { kind: 'no-route', dialled } };
     return hotdesk;
   }

@@ -165,7 +165,11 @@ export interface SubscribeContext {
 }
 
 /** The SIP response for a refusal: status, phrase and the headers the RFCs ask for. */
-export function refusalResponse(refusal: SubscribeRefusal): { status: number; phrase: string; headers: Record<string, string> } {
+export function refusalResponse(refusal: SubscribeRefusal): {
+  status: number;
+  phrase: string;
+  headers: Record<string, string>;
+} {
   switch (refusal.kind) {
     case 'bad-event':
       // RFC 6665 §4.2.1.1: an unknown package gets 489, with the packages we do serve.
@@ -189,7 +193,12 @@ export function refusalResponse(refusal: SubscribeRefusal): { status: number; ph
 }
 
 /** The table key of a subscription: its dialog (Call-ID, both tags) and the Event `id` (RFC 6665 tells subscriptions apart by both). */
-export function subscriptionKey(parts: { callId: string; fromTag: string; toTag: string; eventId?: string | undefined }): string {
+export function subscriptionKey(parts: {
+  callId: string;
+  fromTag: string;
+  toTag: string;
+  eventId?: string | undefined;
+}): string {
   return [parts.callId, parts.fromTag, parts.toTag, parts.eventId ?? ''].join('\n');
 }
 
@@ -300,14 +309,21 @@ export function applySubscribe(
   if (Number.isNaN(input.expires)) return refuse({ kind: 'bad-request', phrase: 'Invalid Expires' });
   if (!input.fromTag) return refuse({ kind: 'bad-request', phrase: 'Missing From Tag' });
   // NOTIFYs go to the Contact, so it must be a SIP URI (not `*`, not `mailto:`).
-  if (input.contact !== undefined && !/^sips?:/i.test(input.contact)) return refuse({ kind: 'bad-request', phrase: 'Bad Contact' });
+  if (input.contact !== undefined && !/^sips?:/i.test(input.contact))
+    return refuse({ kind: 'bad-request', phrase: 'Bad Contact' });
   const requested = input.expires ?? limits.defaultExpires;
-  if (requested > 0 && requested < limits.minExpires) return refuse({ kind: 'interval-too-brief', minExpires: limits.minExpires });
+  if (requested > 0 && requested < limits.minExpires)
+    return refuse({ kind: 'interval-too-brief', minExpires: limits.minExpires });
   const granted = Math.min(requested, limits.maxExpires);
 
   if (input.toTag !== undefined) {
     // A SUBSCRIBE inside a dialog: refresh or unsubscribe (RFC 6665 §4.2.1.4).
-    const key = subscriptionKey({ callId: input.callId, fromTag: input.fromTag, toTag: input.toTag, eventId: event.id });
+    const key = subscriptionKey({
+      callId: input.callId,
+      fromTag: input.fromTag,
+      toTag: input.toTag,
+      eventId: event.id,
+    });
     const existing = table.get(key);
     if (!existing || existing.expiresAt <= nowMs) return refuse({ kind: 'no-subscription' });
     if (input.cseq < existing.remoteCseq) return refuse({ kind: 'out-of-order' });

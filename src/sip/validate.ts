@@ -61,7 +61,8 @@ export function checkRequest(request: SipRequest, context: ValidateContext): Req
     return { status: 400, phrase: 'Bad CSeq' };
   }
   for (const [name, value] of Object.entries(headers)) {
-    if (typeof value === 'string' && value.length > MAX_HEADER_VALUE) return { status: 400, phrase: `Header Too Long: ${name}` };
+    if (typeof value === 'string' && value.length > MAX_HEADER_VALUE)
+      return { status: 400, phrase: `Header Too Long: ${name}` };
   }
   const maxForwardsText = headerText(headers, 'max-forwards');
   if (maxForwardsText !== undefined) {
@@ -75,13 +76,16 @@ export function checkRequest(request: SipRequest, context: ValidateContext): Req
   // RFC 3261 §8.2.2.3: option tags we do not support in Require → 420 with Unsupported.
   if (context.local && request.method !== 'ACK' && request.method !== 'CANCEL') {
     const unsupported = listValues(headerText(headers, 'require')).filter((tag) => !SUPPORTED_OPTIONS.includes(tag));
-    if (unsupported.length > 0) return { status: 420, phrase: 'Bad Extension', headers: { unsupported: unsupported.join(', ') } };
+    if (unsupported.length > 0)
+      return { status: 420, phrase: 'Bad Extension', headers: { unsupported: unsupported.join(', ') } };
   }
   // RFC 3261 §16.3 step 3: proxies must honour Proxy-Require too.
   const proxyRequire = listValues(headerText(headers, 'proxy-require'));
-  if (proxyRequire.length > 0) return { status: 420, phrase: 'Bad Extension', headers: { unsupported: proxyRequire.join(', ') } };
+  if (proxyRequire.length > 0)
+    return { status: 420, phrase: 'Bad Extension', headers: { unsupported: proxyRequire.join(', ') } };
   const length = headers['content-length'];
-  if (length !== undefined && (!Number.isInteger(length) || length < 0)) return { status: 400, phrase: 'Bad Content-Length' };
+  if (length !== undefined && (!Number.isInteger(length) || length < 0))
+    return { status: 400, phrase: 'Bad Content-Length' };
   // RFC 3261 §18.3: a body shorter than Content-Length (truncated datagram) is refused.
   if (length !== undefined && length > new TextEncoder().encode(request.content ?? '').length) {
     return { status: 400, phrase: 'Content-Length Mismatch' };

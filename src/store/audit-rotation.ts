@@ -25,7 +25,10 @@ export interface AuditRotation {
 }
 
 /** What to archive when the store holds more than `limits.max` entries; `undefined` when it does not. */
-export function planAuditRotation(audit: readonly AuditEntry[], limits: AuditLimits = AUDIT_LIMITS): AuditRotation | undefined {
+export function planAuditRotation(
+  audit: readonly AuditEntry[],
+  limits: AuditLimits = AUDIT_LIMITS,
+): AuditRotation | undefined {
   if (audit.length <= limits.max) return undefined;
   const cut = audit.length - Math.max(0, Math.min(limits.keep, limits.max));
   return { archive: audit.slice(0, cut), keep: audit.slice(cut) };
@@ -33,7 +36,14 @@ export function planAuditRotation(audit: readonly AuditEntry[], limits: AuditLim
 
 /** One entry as a comparable string: equal entries, equal keys (whatever the order of their members). */
 export function auditEntryKey(entry: AuditEntry): string {
-  return JSON.stringify([entry.at, entry.kind, entry.actor, entry.extension ?? null, entry.phone ?? null, entry.detail ?? null]);
+  return JSON.stringify([
+    entry.at,
+    entry.kind,
+    entry.actor,
+    entry.extension ?? null,
+    entry.phone ?? null,
+    entry.detail ?? null,
+  ]);
 }
 
 /**
@@ -60,9 +70,11 @@ export function auditOverlap(archived: readonly AuditEntry[], stored: readonly A
 
 /** Entries in time order, keeping the recorded order between equal times. */
 export function sortAuditByTime(entries: readonly AuditEntry[]): AuditEntry[] {
-  return entries
-    .map((entry, index) => ({ entry, index, at: Date.parse(entry.at) }))
-    // An unreadable time (NaN) compares as equal: such an entry keeps its recorded place.
-    .sort((a, b) => a.at - b.at || a.index - b.index)
-    .map(({ entry }) => entry);
+  return (
+    entries
+      .map((entry, index) => ({ entry, index, at: Date.parse(entry.at) }))
+      // An unreadable time (NaN) compares as equal: such an entry keeps its recorded place.
+      .sort((a, b) => a.at - b.at || a.index - b.index)
+      .map(({ entry }) => entry)
+  );
 }

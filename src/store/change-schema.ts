@@ -25,12 +25,22 @@ export const changeSchema = z.discriminatedUnion('kind', [
     kind: z.literal('set-phone'),
     phone: text,
     pinned: text.nullable().optional(),
-    location: z.object({ building: text.nullable().optional(), floor: text.nullable().optional(), room: text.nullable().optional() }).optional(),
+    location: z
+      .object({
+        building: text.nullable().optional(),
+        floor: text.nullable().optional(),
+        room: text.nullable().optional(),
+      })
+      .optional(),
     emergencyCallback: text.nullable().optional(),
   }),
   z.object({
     kind: z.literal('set-civic-address'),
-    set: z.object(Object.fromEntries(Object.keys(CIVIC_FIELDS).map((field) => [field, text.optional()])) as { [K in CivicField]: z.ZodOptional<typeof text> }),
+    set: z.object(
+      Object.fromEntries(Object.keys(CIVIC_FIELDS).map((field) => [field, text.optional()])) as {
+        [K in CivicField]: z.ZodOptional<typeof text>;
+      },
+    ),
     cleared: z.array(z.enum(Object.keys(CIVIC_FIELDS) as [CivicField, ...CivicField[]])).max(9),
   }),
   z.object({
@@ -51,7 +61,12 @@ export const changeSchema = z.discriminatedUnion('kind', [
     hotdesk: z.boolean().optional(),
     language: language.optional(),
     hotdeskTakeover: z.boolean().optional(),
-    digest: z.array(z.enum(['SHA-256', 'MD5'])).min(1).max(2).nullable().optional(),
+    digest: z
+      .array(z.enum(['SHA-256', 'MD5']))
+      .min(1)
+      .max(2)
+      .nullable()
+      .optional(),
   }),
   z.object({ kind: z.literal('remove-extension'), number: text }),
   z.object({ kind: z.literal('set-blf'), extension: text, targets: z.array(text.nullable()).max(1000) }),
@@ -106,7 +121,11 @@ export const changeSchema = z.discriminatedUnion('kind', [
     allowLeadingZero: z.boolean().optional(),
     defaultLanguage: language.optional(),
     timeZone: text.optional(),
-    digest: z.array(z.enum(['SHA-256', 'MD5'])).min(1).max(2).optional(),
+    digest: z
+      .array(z.enum(['SHA-256', 'MD5']))
+      .min(1)
+      .max(2)
+      .optional(),
   }),
   z.object({
     kind: z.literal('set-provisioning-auth'),
@@ -122,7 +141,11 @@ export const changeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('unlock'), extension: text.optional(), phone: text.optional(), actor }),
   z.discriminatedUnion('name', [
     z.object({ kind: z.literal('set-policy'), name: z.literal('multi-login'), value: z.enum(MULTI_LOGIN_POLICIES) }),
-    z.object({ kind: z.literal('set-policy'), name: z.enum(['auto-logout', 'backup-at']), value: z.string().max(200).nullable() }),
+    z.object({
+      kind: z.literal('set-policy'),
+      name: z.enum(['auto-logout', 'backup-at']),
+      value: z.string().max(200).nullable(),
+    }),
     z.object({
       kind: z.literal('set-policy'),
       name: z.enum(['max-session', 'idle-logout', 'warning', 'extend', 'backups']),

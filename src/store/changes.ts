@@ -3,18 +3,24 @@
  * applies it. The daemon (as the single writer) and the CLI (when no daemon
  * runs) both go through `applyChange`, so the rules live in one place.
  */
-import type { Actor, AuditEntry, AuditKind, Connection, DigestName, EmergencyLocationMode, Language, Phone, ProvisioningAuth } from '../core/model.js';
+import type {
+  Actor,
+  AuditEntry,
+  AuditKind,
+  Connection,
+  DigestName,
+  EmergencyLocationMode,
+  Language,
+  Phone,
+  ProvisioningAuth,
+} from '../core/model.js';
 import { checkProvisioningAuth } from '../core/provisioning-auth.js';
 import { findModel, suggestModels, type Catalogue } from '../core/catalogue.js';
 import { checkPhoneMac, parseMac } from '../core/mac.js';
 import { checkHostAddress } from '../core/host-address.js';
 import { checkSbcAddress } from '../core/sbc-address.js';
 import { fail, ok, refuse, type Outcome } from '../core/reasons.js';
-import {
-  checkDialCodeSyntax,
-  conflictsWithHotdesk,
-  isHotdeskCodeName,
-} from '../core/dial-codes.js';
+import { checkDialCodeSyntax, conflictsWithHotdesk, isHotdeskCodeName } from '../core/dial-codes.js';
 import {
   checkDisplayName,
   checkEmergencyNumber,
@@ -80,7 +86,15 @@ export type Change =
   | { kind: 'login'; extension: string; phone: string; actor: Actor }
   /** `reason` (schedule, max-session, idle…) goes into the audit entry's detail. */
   | { kind: 'logout'; target: LogoutTarget; actor: Actor; reason?: LogoutReason }
-  | { kind: 'set-trunk'; uri: string; username?: string; password?: string; from?: string[]; mainNumber?: string; emergencyLocation?: EmergencyLocationMode }
+  | {
+      kind: 'set-trunk';
+      uri: string;
+      username?: string;
+      password?: string;
+      from?: string[];
+      mainNumber?: string;
+      emergencyLocation?: EmergencyLocationMode;
+    }
   | { kind: 'remove-trunk' }
   | {
       kind: 'set-settings';
@@ -119,7 +133,11 @@ export type Change =
   /** Cron expressions; `null`: off (auto-logout only). */
   | { kind: 'set-policy'; name: 'auto-logout' | 'backup-at'; value: string | null }
   /** Minutes (`backups`: a count); `null`: off. */
-  | { kind: 'set-policy'; name: 'max-session' | 'idle-logout' | 'warning' | 'extend' | 'backups'; value: number | null };
+  | {
+      kind: 'set-policy';
+      name: 'max-session' | 'idle-logout' | 'warning' | 'extend' | 'backups';
+      value: number | null;
+    };
 
 /** What a change reports back to whoever asked for it. */
 export type ChangeResult =
@@ -127,7 +145,15 @@ export type ChangeResult =
   | { kind: 'done'; message: string; warnings: string[] }
   | { kind: 'sessions'; released: { phone: string; extension: string }[]; reprovision: string[] }
   /** After `pin-failed` / `pin-ok`: whether the extension, the phone and their pair are locked now, and until when. */
-  | { kind: 'pin-check'; locked: boolean; until?: string; phoneLocked: boolean; phoneUntil?: string; pairLocked?: boolean; pairUntil?: string };
+  | {
+      kind: 'pin-check';
+      locked: boolean;
+      until?: string;
+      phoneLocked: boolean;
+      phoneUntil?: string;
+      pairLocked?: boolean;
+      pairUntil?: string;
+    };
 
 export interface ChangeContext {
   now: string;
@@ -145,7 +171,8 @@ const MAX_BLF = 200;
 export function checkTrunkUri(uri: string): string | undefined {
   const match = /^sips?:([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(?::(\d{1,5}))?(;transport=(udp|tcp))?$/i.exec(uri);
   if (!match) return 'expected sip:HOST[:PORT], optionally ;transport=udp or tcp';
-  if (match[2] !== undefined && (Number(match[2]) < 1 || Number(match[2]) > 65535)) return 'the port must be 1 to 65535';
+  if (match[2] !== undefined && (Number(match[2]) < 1 || Number(match[2]) > 65535))
+    return 'the port must be 1 to 65535';
   return undefined;
 }
 
@@ -185,14 +212,20 @@ export function settingName(field: string): string {
   return field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
 
-function addPhone(data: StoreData, change: Extract<Change, { kind: 'add-phone' }>, context: ChangeContext): Outcome<Applied> {
+function addPhone(
+  data: StoreData,
+  change: Extract<Change, { kind: 'add-phone' }>,
+  context: ChangeContext,
+): Outcome<Applied> {
   const mac = parseMac(change.mac);
   if (!mac) return fail(refuse('invalid-mac', { value: change.mac }));
   const macProblem = checkPhoneMac(mac);
   if (macProblem) return fail(refuse('invalid-mac', { value: change.mac, detail: macProblem }));
   const model = findModel(context.catalogue, change.model);
   if (!model) {
-    return fail(refuse('unknown-model', { value: change.model, suggestions: suggestModels(context.catalogue, change.model) }));
+    return fail(
+      refuse('unknown-model', { value: change.model, suggestions: suggestModels(context.catalogue, change.model) }),
+    );
   }
   const connectionProblem = checkConnection(change.connection);
   if (connectionProblem) return fail(refuse('invalid-connection', { detail: connectionProblem }));
@@ -279,7 +312,11 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       if (data.extensions.some((ext) => ext.number === change.number)) {
         return fail(refuse('duplicate-extension', { extension: change.number }));
       }
-      const numberProblem = checkExtensionAmong(change.number, data.extensions.map((ext) => ext.number), data.settings.allowLeadingZero === true);
+      const numberProblem = checkExtensionAmong(
+        change.number,
+        data.extensions.map((ext) => ext.number),
+        data.settings.allowLeadingZero === true,
+      );
       if (numberProblem) return fail(refuse('invalid-extension', { value: change.number, detail: numberProblem }));
       const extension = {
         number: change.number,
@@ -313,12 +350,14 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
         ...(change.language !== undefined ? { language: change.language } : {}),
         ...(change.hotdeskTakeover !== undefined ? { hotdeskTakeover: change.hotdeskTakeover } : {}),
       };
-      const changed = (['name', 'sipPassword', 'pinHash', 'hotdesk', 'language', 'hotdeskTakeover', 'digest'] as const).filter(
-        (field) => change[field] !== undefined,
-      );
+      const changed = (
+        ['name', 'sipPassword', 'pinHash', 'hotdesk', 'language', 'hotdeskTakeover', 'digest'] as const
+      ).filter((field) => change[field] !== undefined);
       // Takeover and digest are no part of any phone's configuration: changing only them re-provisions nothing.
       const configChanged = changed.some((field) => field !== 'hotdeskTakeover' && field !== 'digest');
-      const affected = new Set(configChanged ? [change.number, ...(change.name !== undefined ? watchersOf(data, change.number) : [])] : []);
+      const affected = new Set(
+        configChanged ? [change.number, ...(change.name !== undefined ? watchersOf(data, change.number) : [])] : [],
+      );
       const next = {
         ...data,
         extensions: data.extensions.map((ext) => (ext.number === change.number ? updated : ext)),
@@ -341,7 +380,9 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       const removed = { ...data, phones, extensions: data.extensions.filter((ext) => ext.number !== change.number) };
       // Nobody to call at that number any more on an emergency.
       const notify = data.emergency?.notify;
-      const next = notify?.includes(change.number) ? { ...removed, emergency: { ...data.emergency, notify: notify.filter((ext) => ext !== change.number) } } : removed;
+      const next = notify?.includes(change.number)
+        ? { ...removed, emergency: { ...data.emergency, notify: notify.filter((ext) => ext !== change.number) } }
+        : removed;
       const entries = [audit('extension-removed', context, { extension: change.number })];
       if (loggedOut.ok) {
         for (const { phone, extension } of loggedOut.value.released) {
@@ -354,22 +395,30 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       const owner = data.extensions.find((ext) => ext.number === change.extension);
       if (!owner) return fail(refuse('unknown-extension', { extension: change.extension }));
       if (change.targets.length > MAX_BLF) {
-        return fail(refuse('invalid-extension', { value: `${change.targets.length} BLF entries (at most ${MAX_BLF})` }));
+        return fail(
+          refuse('invalid-extension', { value: `${change.targets.length} BLF entries (at most ${MAX_BLF})` }),
+        );
       }
       for (const target of change.targets) {
-        if (target !== null && checkExtensionNumber(target)) return fail(refuse('invalid-extension', { value: target }));
+        if (target !== null && checkExtensionNumber(target))
+          return fail(refuse('invalid-extension', { value: target }));
       }
       const unknown = change.targets.filter(
         (target): target is string => target !== null && !data.extensions.some((ext) => ext.number === target),
       );
       const next = {
         ...data,
-        extensions: data.extensions.map((ext) => (ext.number === owner.number ? { ...ext, blf: [...change.targets] } : ext)),
+        extensions: data.extensions.map((ext) =>
+          ext.number === owner.number ? { ...ext, blf: [...change.targets] } : ext,
+        ),
         phones: bumpPhonesOf(data.phones, new Set([owner.number])),
       };
       const warnings = unknown.length > 0 ? [`not (yet) extensions here: ${unknown.join(', ')}`] : [];
       return ok({
-        data: withAudit(next, audit('blf-changed', context, { extension: owner.number, detail: `${change.targets.length} positions` })),
+        data: withAudit(
+          next,
+          audit('blf-changed', context, { extension: owner.number, detail: `${change.targets.length} positions` }),
+        ),
         result: done(`BLF list of ${owner.number} has ${change.targets.length} positions`, warnings),
       });
     }
@@ -377,15 +426,24 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       const problem = checkDialCodeSyntax(change.name, change.code);
       if (problem) return fail(refuse('invalid-dial-code', { name: change.name, value: change.code, detail: problem }));
       const conflict = conflictsWithHotdesk(change.name, change.code);
-      if (conflict && !change.force) return fail(refuse('dial-code-conflict', { name: change.name, code: change.code }));
-      const next = { ...data, settings: { ...data.settings, dialCodes: { ...data.settings.dialCodes, [change.name]: change.code } } };
+      if (conflict && !change.force)
+        return fail(refuse('dial-code-conflict', { name: change.name, code: change.code }));
+      const next = {
+        ...data,
+        settings: { ...data.settings, dialCodes: { ...data.settings.dialCodes, [change.name]: change.code } },
+      };
       const hotdeskCode = isHotdeskCodeName(change.name);
       const warnings = conflict
         ? [`${change.code} starts with *7: hot-desk login is refused as "forbidden" while this code exists`]
         : [];
       return ok({
         data: withAudit(
-          hotdeskCode ? { ...next, phones: next.phones.map((phone) => ({ ...phone, desiredGeneration: phone.desiredGeneration + 1 })) } : next,
+          hotdeskCode
+            ? {
+                ...next,
+                phones: next.phones.map((phone) => ({ ...phone, desiredGeneration: phone.desiredGeneration + 1 })),
+              }
+            : next,
           audit('dial-code-set', context, { detail: `${change.name}=${change.code}${conflict ? ' (forced)' : ''}` }),
         ),
         result: done(`dial code ${change.name} is ${change.code}`, warnings),
@@ -402,11 +460,15 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       });
     }
     case 'add-emergency': {
-      if (checkEmergencyNumber(change.number)) return fail(refuse('invalid-emergency-number', { value: change.number }));
+      if (checkEmergencyNumber(change.number))
+        return fail(refuse('invalid-emergency-number', { value: change.number }));
       if (data.settings.emergencyNumbers.includes(change.number)) {
         return fail(refuse('duplicate-emergency-number', { value: change.number }));
       }
-      const next = { ...data, settings: { ...data.settings, emergencyNumbers: [...data.settings.emergencyNumbers, change.number] } };
+      const next = {
+        ...data,
+        settings: { ...data.settings, emergencyNumbers: [...data.settings.emergencyNumbers, change.number] },
+      };
       return ok({
         data: withAudit(next, audit('emergency-added', context, { detail: change.number })),
         result: done(`emergency numbers: ${next.settings.emergencyNumbers.join(', ')}`),
@@ -416,7 +478,8 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       if (!data.settings.emergencyNumbers.includes(change.number)) {
         return fail(refuse('unknown-emergency-number', { value: change.number }));
       }
-      if (data.settings.emergencyNumbers.length === 1) return fail(refuse('last-emergency-number', { value: change.number }));
+      if (data.settings.emergencyNumbers.length === 1)
+        return fail(refuse('last-emergency-number', { value: change.number }));
       const emergencyNumbers = data.settings.emergencyNumbers.filter((number) => number !== change.number);
       const next = { ...data, settings: { ...data.settings, emergencyNumbers } };
       return ok({
@@ -432,7 +495,13 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       if (!phone) return fail(refuse('unknown-phone', { value: change.phone }));
       const policy = readPolicies(data.settings.policies).multiLogin;
       const takeover = extension.hotdeskTakeover !== false;
-      const outcome = applyLogin(data.phones, { extension: extension.number, phone: phone.name, now: context.now, policy, takeover });
+      const outcome = applyLogin(data.phones, {
+        extension: extension.number,
+        phone: phone.name,
+        now: context.now,
+        policy,
+        takeover,
+      });
       if (!outcome.ok) return outcome;
       const entries = [
         ...outcome.value.released.map(({ phone: name, extension: who }) =>
@@ -446,11 +515,19 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       });
     }
     case 'logout': {
-      const target = 'phone' in change.target ? { phone: findPhone(data, change.target.phone)?.name ?? change.target.phone } : change.target;
+      const target =
+        'phone' in change.target
+          ? { phone: findPhone(data, change.target.phone)?.name ?? change.target.phone }
+          : change.target;
       const outcome = applyLogout(data.phones, target);
       if (!outcome.ok) return outcome;
       const entries = outcome.value.released.map(({ phone, extension }) =>
-        audit('logout', context, { actor: change.actor, phone, extension, ...(change.reason ? { detail: change.reason } : {}) }),
+        audit('logout', context, {
+          actor: change.actor,
+          phone,
+          extension,
+          ...(change.reason ? { detail: change.reason } : {}),
+        }),
       );
       return ok({
         data: withAudit({ ...data, phones: outcome.value.phones }, ...entries),
@@ -461,12 +538,20 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       const problem = checkTrunkUri(change.uri);
       if (problem) return fail(refuse('invalid-trunk', { value: change.uri, detail: problem }));
       if ((change.username === undefined) !== (change.password === undefined)) {
-        return fail(refuse('invalid-trunk', { value: change.uri, detail: 'give both --username and --password, or neither' }));
+        return fail(
+          refuse('invalid-trunk', { value: change.uri, detail: 'give both --username and --password, or neither' }),
+        );
       }
       const fromProblem = change.from && checkTrunkFrom(change.from);
       if (fromProblem) return fail(refuse('invalid-trunk', { value: change.uri, detail: fromProblem }));
       const mainNumberProblem = change.mainNumber !== undefined && checkCallbackNumber(change.mainNumber);
-      if (mainNumberProblem) return fail(refuse('invalid-trunk', { value: change.uri, detail: `--main-number ${change.mainNumber}: ${mainNumberProblem.replace('an emergency callback number', 'the main number')}` }));
+      if (mainNumberProblem)
+        return fail(
+          refuse('invalid-trunk', {
+            value: change.uri,
+            detail: `--main-number ${change.mainNumber}: ${mainNumberProblem.replace('an emergency callback number', 'the main number')}`,
+          }),
+        );
       const trunk = {
         uri: change.uri,
         ...(change.username !== undefined ? { username: change.username, password: change.password } : {}),
@@ -475,7 +560,10 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
         ...(change.emergencyLocation === 'pidf-lo' ? { emergencyLocation: change.emergencyLocation } : {}),
       };
       return ok({
-        data: withAudit({ ...data, settings: { ...data.settings, trunk } }, audit('settings-changed', context, { detail: `trunk ${change.uri}` })),
+        data: withAudit(
+          { ...data, settings: { ...data.settings, trunk } },
+          audit('settings-changed', context, { detail: `trunk ${change.uri}` }),
+        ),
         result: done(
           `trunk is ${change.uri}${change.username ? ` (as ${change.username})` : ''}${trunk.mainNumber ? `, main number ${trunk.mainNumber}` : ''}${trunk.emergencyLocation ? ', emergency calls carry the desk location (PIDF-LO)' : ''}`,
         ),
@@ -484,7 +572,10 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
     case 'remove-trunk': {
       if (!data.settings.trunk) return fail(refuse('no-trunk', { dialled: 'the trunk' }));
       return ok({
-        data: withAudit({ ...data, settings: { ...data.settings, trunk: null } }, audit('settings-changed', context, { detail: 'trunk removed' })),
+        data: withAudit(
+          { ...data, settings: { ...data.settings, trunk: null } },
+          audit('settings-changed', context, { detail: 'trunk removed' }),
+        ),
         result: done('trunk removed: only extensions and nothing outside can be called'),
       });
     }
@@ -493,10 +584,25 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
       for (const [name, value] of Object.entries(defined)) {
         if ((name === 'address' || name === 'sipDomain') && checkHostAddress(String(value))) {
-          return fail(refuse('invalid-setting', { name: settingName(name), value: String(value), expected: checkHostAddress(String(value))! }));
+          return fail(
+            refuse('invalid-setting', {
+              name: settingName(name),
+              value: String(value),
+              expected: checkHostAddress(String(value))!,
+            }),
+          );
         }
-        if ((name === 'httpPort' || name === 'sipPort' || name === 'tlsPort' || name === 'httpsPort') && !(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535)) {
-          return fail(refuse('invalid-setting', { name: settingName(name), value: String(value), expected: 'a port from 1 to 65535' }));
+        if (
+          (name === 'httpPort' || name === 'sipPort' || name === 'tlsPort' || name === 'httpsPort') &&
+          !(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535)
+        ) {
+          return fail(
+            refuse('invalid-setting', {
+              name: settingName(name),
+              value: String(value),
+              expected: 'a port from 1 to 65535',
+            }),
+          );
         }
       }
       // The digest algorithms are no part of any phone's configuration: changing only them re-provisions nothing.
@@ -504,7 +610,9 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       const next = {
         ...data,
         settings: { ...data.settings, ...defined },
-        phones: reprovision ? data.phones.map((phone) => ({ ...phone, desiredGeneration: phone.desiredGeneration + 1 })) : data.phones,
+        phones: reprovision
+          ? data.phones.map((phone) => ({ ...phone, desiredGeneration: phone.desiredGeneration + 1 }))
+          : data.phones,
       };
       return ok({
         data: withAudit(next, audit('settings-changed', context, { detail: Object.keys(defined).join(', ') })),
@@ -535,27 +643,50 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
 type ProvisioningChange = Extract<
   Change,
   {
-    kind: 'set-provisioning-auth' | 'remove-provisioning-auth' | 'provisioning-fetched' | 'provisioning-bound' | 'provisioning-release' | 'rotate-provisioning-token';
+    kind:
+      | 'set-provisioning-auth'
+      | 'remove-provisioning-auth'
+      | 'provisioning-fetched'
+      | 'provisioning-bound'
+      | 'provisioning-release'
+      | 'rotate-provisioning-token';
   }
 >;
 
-function applyProvisioningChange(data: StoreData, change: ProvisioningChange, context: ChangeContext): Outcome<Applied> {
+function applyProvisioningChange(
+  data: StoreData,
+  change: ProvisioningChange,
+  context: ChangeContext,
+): Outcome<Applied> {
   switch (change.kind) {
     case 'set-provisioning-auth': {
       const problem = checkProvisioningAuth(change.auth);
-      if (problem) return fail(refuse('invalid-setting', { name: 'provisioning auth', value: change.auth.username, expected: problem }));
+      if (problem)
+        return fail(
+          refuse('invalid-setting', { name: 'provisioning auth', value: change.auth.username, expected: problem }),
+        );
       const { username, realm, ha1 } = change.auth;
-      const settings = { ...data.settings, provisioningAuth: { username, realm, ha1: { md5: ha1.md5, sha256: ha1.sha256 } } };
+      const settings = {
+        ...data.settings,
+        provisioningAuth: { username, realm, ha1: { md5: ha1.md5, sha256: ha1.sha256 } },
+      };
       return ok({
-        data: withAudit({ ...data, settings }, audit('settings-changed', context, { detail: `provisioning auth for user ${username}` })),
+        data: withAudit(
+          { ...data, settings },
+          audit('settings-changed', context, { detail: `provisioning auth for user ${username}` }),
+        ),
         result: done(`phones now need user name ${username} and its password to fetch their configuration`),
       });
     }
     case 'remove-provisioning-auth': {
-      if (!data.settings.provisioningAuth) return ok({ data, result: done('provisioning needs no credentials (none were set)') });
+      if (!data.settings.provisioningAuth)
+        return ok({ data, result: done('provisioning needs no credentials (none were set)') });
       const { provisioningAuth: _removed, ...settings } = data.settings;
       return ok({
-        data: withAudit({ ...data, settings }, audit('settings-changed', context, { detail: 'provisioning auth removed' })),
+        data: withAudit(
+          { ...data, settings },
+          audit('settings-changed', context, { detail: 'provisioning auth removed' }),
+        ),
         result: done('provisioning needs no credentials any more'),
       });
     }
@@ -570,7 +701,9 @@ function applyProvisioningChange(data: StoreData, change: ProvisioningChange, co
       if (!Number.isInteger(change.generation) || (applied === phone.appliedGeneration && !followed)) {
         return ok({ data, result: done(`${phone.name} has generation ${phone.appliedGeneration}`) });
       }
-      const phones = data.phones.map((candidate) => (candidate === phone ? { ...phone, appliedGeneration: applied } : candidate));
+      const phones = data.phones.map((candidate) =>
+        candidate === phone ? { ...phone, appliedGeneration: applied } : candidate,
+      );
       let settings = data.settings;
       if (followed && previous) {
         const left = previous.phones.filter((name) => name !== phone.name);
@@ -581,10 +714,22 @@ function applyProvisioningChange(data: StoreData, change: ProvisioningChange, co
     }
     case 'rotate-provisioning-token': {
       if (!/^[A-Za-z0-9_-]{16,128}$/.test(change.token) || change.token === data.settings.provisioningToken) {
-        return fail(refuse('invalid-setting', { name: 'provisioning token', value: '(hidden)', expected: '16 to 128 letters, digits, - or _, not the current token' }));
+        return fail(
+          refuse('invalid-setting', {
+            name: 'provisioning token',
+            value: '(hidden)',
+            expected: '16 to 128 letters, digits, - or _, not the current token',
+          }),
+        );
       }
       if (!Number.isInteger(change.graceDays) || change.graceDays < 0 || change.graceDays > 365) {
-        return fail(refuse('invalid-setting', { name: '--grace', value: String(change.graceDays), expected: 'a whole number of days from 0 to 365' }));
+        return fail(
+          refuse('invalid-setting', {
+            name: '--grace',
+            value: String(change.graceDays),
+            expected: 'a whole number of days from 0 to 365',
+          }),
+        );
       }
       // Phones that fetched a file have the old URL; they are told (check-sync) and get the new one in their file.
       const provisioned = data.phones.filter((phone) => phone.appliedGeneration > 0).map((phone) => phone.name);
@@ -594,17 +739,27 @@ function applyProvisioningChange(data: StoreData, change: ProvisioningChange, co
       const settings = {
         ...rest,
         provisioningToken: change.token,
-        ...(keep ? { previousProvisioningToken: { token: data.settings.provisioningToken, until, phones: provisioned } } : {}),
+        ...(keep
+          ? { previousProvisioningToken: { token: data.settings.provisioningToken, until, phones: provisioned } }
+          : {}),
       };
       const phones = data.phones.map((phone) => ({ ...phone, desiredGeneration: phone.desiredGeneration + 1 }));
-      const warnings = dropped && dropped.phones.length > 0 && Date.parse(dropped.until) > Date.parse(context.now)
-        ? [`${dropped.phones.join(', ')} had not yet followed the previous rotation: they need the new URL given by hand (or DHCP option 66)`]
-        : [];
+      const warnings =
+        dropped && dropped.phones.length > 0 && Date.parse(dropped.until) > Date.parse(context.now)
+          ? [
+              `${dropped.phones.join(', ')} had not yet followed the previous rotation: they need the new URL given by hand (or DHCP option 66)`,
+            ]
+          : [];
       const message = keep
         ? `new provisioning token; ${provisioned.length} phone(s) already provisioned are told to fetch their file, which carries the new URL; until they have fetched under it, at most until ${until}, the old URL still works for them (and only them)`
         : 'new provisioning token; the old URL works no more';
       return ok({
-        data: withAudit({ ...data, settings, phones }, audit('settings-changed', context, { detail: `provisioning token rotated${keep ? `, previous kept until ${until}` : ''}` })),
+        data: withAudit(
+          { ...data, settings, phones },
+          audit('settings-changed', context, {
+            detail: `provisioning token rotated${keep ? `, previous kept until ${until}` : ''}`,
+          }),
+        ),
         result: done(message, warnings),
       });
     }
@@ -612,23 +767,38 @@ function applyProvisioningChange(data: StoreData, change: ProvisioningChange, co
       const phone = data.phones.find((candidate) => candidate.name === change.phone);
       if (!phone) return fail(refuse('unknown-phone', { value: change.phone }));
       // The first address stays: a later registration elsewhere (with the password the file carried) moves nothing.
-      if (phone.provisioningAddress !== undefined) return ok({ data, result: done(`${phone.name} is bound to ${phone.provisioningAddress}`) });
-      const phones = data.phones.map((candidate) => (candidate === phone ? { ...phone, provisioningAddress: change.address } : candidate));
+      if (phone.provisioningAddress !== undefined)
+        return ok({ data, result: done(`${phone.name} is bound to ${phone.provisioningAddress}`) });
+      const phones = data.phones.map((candidate) =>
+        candidate === phone ? { ...phone, provisioningAddress: change.address } : candidate,
+      );
       return ok({ data: { ...data, phones }, result: done(`${phone.name} is bound to ${change.address}`) });
     }
     case 'provisioning-release': {
       const phone = findPhone(data, change.phone);
       if (!phone) return fail(refuse('unknown-phone', { value: change.phone }));
       if (phone.provisioningAddress === undefined) {
-        return ok({ data, result: done(`${phone.name} may already fetch its files from any address (it has not registered since it was added or released)`) });
+        return ok({
+          data,
+          result: done(
+            `${phone.name} may already fetch its files from any address (it has not registered since it was added or released)`,
+          ),
+        });
       }
       const { provisioningAddress: was, ...rest } = phone;
       const phones = data.phones.map((candidate) => (candidate === phone ? rest : candidate));
       return ok({
-        data: withAudit({ ...data, phones }, audit('settings-changed', context, { phone: phone.name, detail: `provisioning released (was bound to ${was})` })),
-        result: done(`${phone.name} may fetch its files from any address until it registers again (it was bound to ${was})`),
+        data: withAudit(
+          { ...data, phones },
+          audit('settings-changed', context, {
+            phone: phone.name,
+            detail: `provisioning released (was bound to ${was})`,
+          }),
+        ),
+        result: done(
+          `${phone.name} may fetch its files from any address until it registers again (it was bound to ${was})`,
+        ),
       });
     }
   }
 }
-

@@ -10,44 +10,88 @@ import { fail, ok, refuse, type Outcome } from '../core/reasons.js';
 import type { Applied, Change, ChangeContext } from './changes.js';
 import type { StoreData } from './schema.js';
 
-export type EmergencyChange = Extract<Change, { kind: 'add-emergency-notify' | 'remove-emergency-notify' | 'set-emergency-callback' | 'emergency-call' }>;
+export type EmergencyChange = Extract<
+  Change,
+  { kind: 'add-emergency-notify' | 'remove-emergency-notify' | 'set-emergency-callback' | 'emergency-call' }
+>;
 
 const done = (message: string, warnings: string[] = []) => ({ kind: 'done' as const, message, warnings });
 
-export function applyEmergencyChange(data: StoreData, change: EmergencyChange, context: ChangeContext): Outcome<Applied> {
+export function applyEmergencyChange(
+  data: StoreData,
+  change: EmergencyChange,
+  context: ChangeContext,
+): Outcome<Applied> {
   const state = data.emergency ?? {};
   const notify = state.notify ?? [];
   const entry = (fields: Omit<AuditEntry, 'at'>): AuditEntry => ({ at: context.now, ...fields });
   switch (change.kind) {
     case 'add-emergency-notify': {
-      if (!data.extensions.some((ext) => ext.number === change.extension)) return fail(refuse('unknown-extension', { extension: change.extension }));
-      if (notify.includes(change.extension)) return ok({ data, result: done(`extensions told of emergency calls: ${notify.join(', ')} (unchanged)`) });
+      if (!data.extensions.some((ext) => ext.number === change.extension))
+        return fail(refuse('unknown-extension', { extension: change.extension }));
+      if (notify.includes(change.extension))
+        return ok({ data, result: done(`extensions told of emergency calls: ${notify.join(', ')} (unchanged)`) });
       const next = [...notify, change.extension];
       return ok({
-        data: { ...data, emergency: { ...state, notify: next }, audit: [...data.audit, entry({ kind: 'settings-changed', actor: 'admin', detail: `emergency notify ${change.extension} added` })] },
+        data: {
+          ...data,
+          emergency: { ...state, notify: next },
+          audit: [
+            ...data.audit,
+            entry({ kind: 'settings-changed', actor: 'admin', detail: `emergency notify ${change.extension} added` }),
+          ],
+        },
         result: done(`extensions told of emergency calls: ${next.join(', ')}`),
       });
     }
     case 'remove-emergency-notify': {
       if (!notify.includes(change.extension)) {
-        const expected = notify.length > 0 ? `one of the extensions told: ${notify.join(', ')}` : 'an extension told of emergency calls (there is none)';
+        const expected =
+          notify.length > 0
+            ? `one of the extensions told: ${notify.join(', ')}`
+            : 'an extension told of emergency calls (there is none)';
         return fail(refuse('invalid-setting', { name: 'emergency notify', value: change.extension, expected }));
       }
       const next = notify.filter((extension) => extension !== change.extension);
-      const warnings = next.length === 0 ? ['nobody on site is told when an emergency number is dialled (hotdesk emergency notify add EXT)'] : [];
+      const warnings =
+        next.length === 0
+          ? ['nobody on site is told when an emergency number is dialled (hotdesk emergency notify add EXT)']
+          : [];
       return ok({
-        data: { ...data, emergency: { ...state, notify: next }, audit: [...data.audit, entry({ kind: 'settings-changed', actor: 'admin', detail: `emergency notify ${change.extension} removed` })] },
-        result: done(next.length > 0 ? `extensions told of emergency calls: ${next.join(', ')}` : 'no extension is told of emergency calls', warnings),
+        data: {
+          ...data,
+          emergency: { ...state, notify: next },
+          audit: [
+            ...data.audit,
+            entry({ kind: 'settings-changed', actor: 'admin', detail: `emergency notify ${change.extension} removed` }),
+          ],
+        },
+        result: done(
+          next.length > 0
+            ? `extensions told of emergency calls: ${next.join(', ')}`
+            : 'no extension is told of emergency calls',
+          warnings,
+        ),
       });
     }
     case 'set-emergency-callback': {
       const problem = checkCallbackMinutes(change.minutes);
-      if (problem) return fail(refuse('invalid-setting', { name: 'emergency-callback-minutes', value: String(change.minutes), expected: problem }));
+      if (problem)
+        return fail(
+          refuse('invalid-setting', {
+            name: 'emergency-callback-minutes',
+            value: String(change.minutes),
+            expected: problem,
+          }),
+        );
       return ok({
         data: {
           ...data,
           emergency: { ...state, callbackMinutes: change.minutes },
-          audit: [...data.audit, entry({ kind: 'settings-changed', actor: 'admin', detail: `emergency-callback-minutes ${change.minutes}` })],
+          audit: [
+            ...data.audit,
+            entry({ kind: 'settings-changed', actor: 'admin', detail: `emergency-callback-minutes ${change.minutes}` }),
+          ],
         },
         result: done(`emergency-callback-minutes is ${change.minutes}`),
       });
@@ -61,7 +105,10 @@ export function applyEmergencyChange(data: StoreData, change: EmergencyChange, c
         ...(call.extension !== undefined ? { extension: call.extension } : {}),
         detail: describeEmergencyCall(call),
       });
-      return ok({ data: { ...data, emergency: recordEmergencyCall(state, call), audit: [...data.audit, audited] }, result: done(describeEmergencyCall(call)) });
+      return ok({
+        data: { ...data, emergency: recordEmergencyCall(state, call), audit: [...data.audit, audited] },
+        result: done(describeEmergencyCall(call)),
+      });
     }
   }
 }

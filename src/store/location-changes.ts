@@ -43,10 +43,15 @@ const entry = (context: ChangeContext, fields: Omit<AuditEntry, 'at' | 'actor' |
   ...fields,
 });
 
-export function applyCivicAddressChange(data: StoreData, change: CivicAddressChange, context: ChangeContext): Outcome<Applied> {
+export function applyCivicAddressChange(
+  data: StoreData,
+  change: CivicAddressChange,
+  context: ChangeContext,
+): Outcome<Applied> {
   for (const [field, value] of Object.entries(change.set) as [CivicField, string][]) {
     const problem = checkCivicValue(field, value);
-    if (problem) return fail(refuse('invalid-setting', { name: 'civic-address', value: `${field}=${value}`, expected: problem }));
+    if (problem)
+      return fail(refuse('invalid-setting', { name: 'civic-address', value: `${field}=${value}`, expected: problem }));
   }
   const address: CivicAddress = { ...data.settings.civicAddress, ...change.set };
   for (const field of change.cleared) delete address[field];
@@ -57,7 +62,14 @@ export function applyCivicAddressChange(data: StoreData, change: CivicAddressCha
   const text = [shown, desk].filter(Boolean).join('; ') || 'not set';
   return ok({
     data: { ...data, settings, audit: [...data.audit, entry(context, { detail: `civic address: ${text}` })] },
-    result: { kind: 'done', message: `office civic address: ${text}`, warnings: address.country === undefined && shown !== '' ? ['no country set: emergency services need it (country=US, DE, …)'] : [] },
+    result: {
+      kind: 'done',
+      message: `office civic address: ${text}`,
+      warnings:
+        address.country === undefined && shown !== ''
+          ? ['no country set: emergency services need it (country=US, DE, …)']
+          : [],
+    },
   });
 }
 
@@ -75,10 +87,12 @@ export function withDeskLocation(phone: Phone, fields: DeskLocationFields): Outc
     if (problem) return fail(refuse('invalid-setting', { name: field, value, expected: problem }));
     location[field] = value;
   }
-  const callback = fields.emergencyCallback === undefined ? phone.emergencyCallback : (fields.emergencyCallback ?? undefined);
+  const callback =
+    fields.emergencyCallback === undefined ? phone.emergencyCallback : (fields.emergencyCallback ?? undefined);
   if (callback !== undefined) {
     const problem = checkCallbackNumber(callback);
-    if (problem) return fail(refuse('invalid-setting', { name: 'emergency-callback', value: callback, expected: problem }));
+    if (problem)
+      return fail(refuse('invalid-setting', { name: 'emergency-callback', value: callback, expected: problem }));
   }
   const { location: _location, emergencyCallback: _callback, ...rest } = phone;
   return ok({
@@ -92,7 +106,12 @@ export const hasDeskLocationFields = (fields: DeskLocationFields): boolean =>
   fields.emergencyCallback !== undefined || Object.values(fields.location ?? {}).some((value) => value !== undefined);
 
 /** Sets one phone's desk location and callback number, with an audit entry saying what they are now. */
-export function applyDeskLocation(data: StoreData, target: string, fields: DeskLocationFields, context: ChangeContext): Outcome<{ data: StoreData; message: string }> {
+export function applyDeskLocation(
+  data: StoreData,
+  target: string,
+  fields: DeskLocationFields,
+  context: ChangeContext,
+): Outcome<{ data: StoreData; message: string }> {
   const phone = findPhone(data, target);
   if (!phone) return fail(refuse('unknown-phone', { value: target }));
   const changed = withDeskLocation(phone, fields);
@@ -104,7 +123,10 @@ export function applyDeskLocation(data: StoreData, target: string, fields: DeskL
     data: {
       ...data,
       phones: data.phones.map((candidate) => (candidate === phone ? next : candidate)),
-      audit: [...data.audit, entry(context, { phone: phone.name, detail: `location: ${message.slice(phone.name.length + 2)}` })],
+      audit: [
+        ...data.audit,
+        entry(context, { phone: phone.name, detail: `location: ${message.slice(phone.name.length + 2)}` }),
+      ],
     },
     message,
   });

@@ -21,7 +21,8 @@ export function applyPhoneChange(data: StoreData, change: PhoneChange, context: 
     const located = applyDeskLocation(data, change.phone, change, context);
     if (!located.ok) return located;
     const { location: _location, emergencyCallback: _callback, ...rest } = change;
-    if (rest.pinned === undefined) return ok({ data: located.value.data, result: { kind: 'done', message: located.value.message, warnings: [] } });
+    if (rest.pinned === undefined)
+      return ok({ data: located.value.data, result: { kind: 'done', message: located.value.message, warnings: [] } });
     return applyPhoneChange(located.value.data, rest, context);
   }
   const phone = findPhone(data, change.phone);
@@ -40,7 +41,11 @@ export function applyPhoneChange(data: StoreData, change: PhoneChange, context: 
   const outcome = applyPin(data.phones, { phone: phone.name, extension: change.pinned, now: context.now });
   if (!outcome.ok) return outcome;
   const { phones, released, reprovision, before } = outcome.value;
-  const entry = (fields: Omit<AuditEntry, 'at' | 'actor'>): AuditEntry => ({ at: context.now, actor: 'admin', ...fields });
+  const entry = (fields: Omit<AuditEntry, 'at' | 'actor'>): AuditEntry => ({
+    at: context.now,
+    actor: 'admin',
+    ...fields,
+  });
   const entries: AuditEntry[] = released.map(({ phone: name, extension: who }) =>
     entry({ kind: 'logout', phone: name, extension: who, detail: `phone pinned to ${change.pinned}` }),
   );
@@ -50,7 +55,12 @@ export function applyPhoneChange(data: StoreData, change: PhoneChange, context: 
   entries.push(
     change.pinned === null
       ? entry({ kind: 'settings-changed', phone: phone.name, extension: before!, detail: `unpinned from ${before}` })
-      : entry({ kind: 'settings-changed', phone: phone.name, extension: change.pinned, detail: `pinned to ${change.pinned}` }),
+      : entry({
+          kind: 'settings-changed',
+          phone: phone.name,
+          extension: change.pinned,
+          detail: `pinned to ${change.pinned}`,
+        }),
   );
   return ok({
     data: { ...data, phones, audit: [...data.audit, ...entries] },

@@ -23,7 +23,10 @@ function without<R>(records: Record<string, R>, key: string): Record<string, R> 
   return rest;
 }
 
-const withRecord = <R>(records: Record<string, R>, key: string, record: R): Record<string, R> => ({ ...records, [key]: record });
+const withRecord = <R>(records: Record<string, R>, key: string, record: R): Record<string, R> => ({
+  ...records,
+  [key]: record,
+});
 
 /** `security` with the pair (phone, extension) set to `record`, or removed when `undefined`. */
 function withPair(security: Security, extension: string, phone: string, record: LockRecord | undefined): Security {
@@ -31,10 +34,17 @@ function withPair(security: Security, extension: string, phone: string, record: 
   const before = pairRecordsOf({ security } as StoreData, extension);
   const after = record ? withRecord(before, phone, record) : without(before, phone);
   if (after === before) return security;
-  return { ...security, pairs: Object.keys(after).length > 0 ? withRecord(pairs, extension, after) : without(pairs, extension) };
+  return {
+    ...security,
+    pairs: Object.keys(after).length > 0 ? withRecord(pairs, extension, after) : without(pairs, extension),
+  };
 }
 
-function pinCheck(extension: string | undefined, phone: string | undefined, pair: string | undefined): Extract<ChangeResult, { kind: 'pin-check' }> {
+function pinCheck(
+  extension: string | undefined,
+  phone: string | undefined,
+  pair: string | undefined,
+): Extract<ChangeResult, { kind: 'pin-check' }> {
   return {
     kind: 'pin-check',
     locked: extension !== undefined,
@@ -51,21 +61,30 @@ function describeFailure(wrong: WrongPin): string {
   const parts: string[] = [];
   const { pair, extension, phone } = wrong;
   if (pair.lockMinutes !== undefined) {
-    parts.push(`wrong PIN (${PAIR_LOCKOUT.threshold} of ${PAIR_LOCKOUT.threshold} on this phone), locked on this phone for ${pair.lockMinutes} min`);
+    parts.push(
+      `wrong PIN (${PAIR_LOCKOUT.threshold} of ${PAIR_LOCKOUT.threshold} on this phone), locked on this phone for ${pair.lockMinutes} min`,
+    );
   } else if (pair.locked) parts.push('wrong PIN while locked on this phone');
   else parts.push(`wrong PIN (${pair.record.failures} of ${PAIR_LOCKOUT.threshold} on this phone)`);
   if (!extension) parts.push('for an unknown extension');
   else if (extension.lockMinutes !== undefined) {
-    parts.push(`extension locked for ${extension.lockMinutes} min after wrong PINs from ${EXTENSION_LOCKOUT.phones} phones`);
+    parts.push(
+      `extension locked for ${extension.lockMinutes} min after wrong PINs from ${EXTENSION_LOCKOUT.phones} phones`,
+    );
   } else if (extension.locked) parts.push('while the extension is locked');
-  else if (extension.phones > 1) parts.push(`wrong PINs from ${extension.phones} of ${EXTENSION_LOCKOUT.phones} phones`);
+  else if (extension.phones > 1)
+    parts.push(`wrong PINs from ${extension.phones} of ${EXTENSION_LOCKOUT.phones} phones`);
   if (phone.lockMinutes !== undefined) {
     parts.push(`phone locked for ${phone.lockMinutes} min after ${PHONE_LOCKOUT.threshold} wrong PINs in a row`);
   }
   return parts.join(', ');
 }
 
-function pinFailed(data: StoreData, change: Extract<PinChange, { kind: 'pin-failed' }>, context: ChangeContext): Applied {
+function pinFailed(
+  data: StoreData,
+  change: Extract<PinChange, { kind: 'pin-failed' }>,
+  context: ChangeContext,
+): Applied {
   const { security } = data;
   const known = data.extensions.some((ext) => ext.number === change.extension);
   const phone = phoneLockKey(data, change.phone);
@@ -74,7 +93,9 @@ function pinFailed(data: StoreData, change: Extract<PinChange, { kind: 'pin-fail
   const next = withPair(
     {
       ...security,
-      extensions: wrong.extension ? withRecord(security.extensions, change.extension, wrong.extension.record) : security.extensions,
+      extensions: wrong.extension
+        ? withRecord(security.extensions, change.extension, wrong.extension.record)
+        : security.extensions,
       phones: withRecord(security.phones, phone, wrong.phone.record),
     },
     change.extension,
@@ -107,7 +128,8 @@ function pinOk(data: StoreData, change: Extract<PinChange, { kind: 'pin-ok' }>, 
   const extensions = without(security.extensions, change.extension);
   const next = withPair({ ...security, extensions, phones }, change.extension, phone, undefined);
   const result = pinCheck(undefined, lockedUntil(phoneAfter, context.now), undefined);
-  if (extensions === security.extensions && phones === security.phones && next.pairs === security.pairs) return { data, result };
+  if (extensions === security.extensions && phones === security.phones && next.pairs === security.pairs)
+    return { data, result };
   return { data: { ...data, security: next }, result };
 }
 
@@ -130,7 +152,11 @@ function describeRelease(record: LockRecord, now: string): { detail: string; loc
  * An admin's release of exactly one lock record: the extension's (`extension`
  * alone), the phone's (`phone` alone) or the pair's (both given).
  */
-function applyUnlock(data: StoreData, change: Extract<PinChange, { kind: 'unlock' }>, context: ChangeContext): Outcome<Applied> {
+function applyUnlock(
+  data: StoreData,
+  change: Extract<PinChange, { kind: 'unlock' }>,
+  context: ChangeContext,
+): Outcome<Applied> {
   const { security } = data;
   const extension = change.extension?.trim();
   // With an extension too, the phone is looked for among that extension's pairs.
@@ -147,11 +173,20 @@ function applyUnlock(data: StoreData, change: Extract<PinChange, { kind: 'unlock
   if (extension === undefined && phone === undefined) return fail(refuse('not-locked', { target: '' }));
   const target =
     extension !== undefined && phone !== undefined
-      ? { label: `phone ${phone} for extension ${extension}`, fields: { extension, phone }, record: lockRecordOf(pairRecordsOf(data, extension), phone) }
+      ? {
+          label: `phone ${phone} for extension ${extension}`,
+          fields: { extension, phone },
+          record: lockRecordOf(pairRecordsOf(data, extension), phone),
+        }
       : extension !== undefined
-        ? { label: `extension ${extension}`, fields: { extension }, record: lockRecordOf(security.extensions, extension) }
+        ? {
+            label: `extension ${extension}`,
+            fields: { extension },
+            record: lockRecordOf(security.extensions, extension),
+          }
         : { label: `phone ${phone!}`, fields: { phone: phone! }, record: lockRecordOf(security.phones, phone!) };
-  if (!target.record || isEmptyRecord(target.record, context.now)) return fail(refuse('not-locked', { target: target.label }));
+  if (!target.record || isEmptyRecord(target.record, context.now))
+    return fail(refuse('not-locked', { target: target.label }));
   const next =
     extension !== undefined && phone !== undefined
       ? withPair(security, extension, phone, undefined)
@@ -162,7 +197,11 @@ function applyUnlock(data: StoreData, change: Extract<PinChange, { kind: 'unlock
   const entry: AuditEntry = { at: context.now, kind: 'unlocked', actor: change.actor, ...target.fields, detail };
   return ok({
     data: { ...data, security: next, audit: [...data.audit, entry] },
-    result: { kind: 'done', message: locked ? `${target.label} unlocked` : `${target.label} was not locked; ${detail}`, warnings: [] },
+    result: {
+      kind: 'done',
+      message: locked ? `${target.label} unlocked` : `${target.label} was not locked; ${detail}`,
+      warnings: [],
+    },
   });
 }
 

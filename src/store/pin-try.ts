@@ -12,6 +12,12 @@ import type { StoreData } from './schema.js';
 
 export type { PendingTries, PinTryVerdict };
 
-export function checkPinTry(data: StoreData, extension: string, phone: string, pending: PendingTries, now: Instant): PinTryVerdict {
+export function checkPinTry(
+  data: StoreData,
+  extension: string,
+  phone: string,
+  pending: PendingTries,
+  now: Instant,
+): PinTryVerdict {
   return decidePinTry(pinLocksOf(data, extension, phone), phoneLockKey(data, phone), pending, now);
 }

@@ -15,7 +15,8 @@ export type PolicyChange = Extract<Change, { kind: 'set-policy' }>;
 function loggedInTwice(data: StoreData): [string, string[]][] {
   const phonesOf = new Map<string, string[]>();
   for (const phone of data.phones) {
-    if (phone.session) phonesOf.set(phone.session.extension, [...(phonesOf.get(phone.session.extension) ?? []), phone.name]);
+    if (phone.session)
+      phonesOf.set(phone.session.extension, [...(phonesOf.get(phone.session.extension) ?? []), phone.name]);
   }
   return [...phonesOf].filter(([, phones]) => phones.length > 1);
 }
@@ -28,13 +29,16 @@ function warningsFor(data: StoreData, change: PolicyChange, value: unknown): str
       return value === 'allow'
         ? []
         : loggedInTwice(data).map(
-            ([extension, phones]) => `${extension} stays logged in on ${phones.join(', ')} until it logs in again or is logged out`,
+            ([extension, phones]) =>
+              `${extension} stays logged in on ${phones.join(', ')} until it logs in again or is logged out`,
           );
     case 'auto-logout':
     case 'max-session':
     case 'idle-logout': {
       const spared = data.phones.filter((phone) => phone.session && phone.pinned !== undefined).length;
-      return value !== null && spared > 0 ? [`${spared} pinned phone(s) stay logged in: policies leave pinned phones alone`] : [];
+      return value !== null && spared > 0
+        ? [`${spared} pinned phone(s) stay logged in: policies leave pinned phones alone`]
+        : [];
     }
     case 'backup-at':
     case 'backups':
@@ -47,18 +51,32 @@ function warningsFor(data: StoreData, change: PolicyChange, value: unknown): str
 export function applyPolicyChange(data: StoreData, change: PolicyChange, context: ChangeContext): Outcome<Applied> {
   const checked = checkPolicyValue(change.name, change.value);
   if (!checked.ok) {
-    return fail(refuse('invalid-setting', { name: change.name, value: String(change.value ?? 'off'), expected: checked.expected }));
+    return fail(
+      refuse('invalid-setting', {
+        name: change.name,
+        value: String(change.value ?? 'off'),
+        expected: checked.expected,
+      }),
+    );
   }
   const key = POLICY_KEYS[change.name];
   const current = readPolicies(data.settings.policies);
   const before = formatPolicy(change.name, current);
   const after = formatPolicy(change.name, { ...current, [key]: checked.value });
   if (key in data.settings.policies && data.settings.policies[key] === checked.value) {
-    return ok({ data, result: { kind: 'done', message: `${change.name} policy is ${after} (unchanged)`, warnings: [] } });
+    return ok({
+      data,
+      result: { kind: 'done', message: `${change.name} policy is ${after} (unchanged)`, warnings: [] },
+    });
   }
   const warnings = warningsFor(data, change, checked.value);
   const settings = { ...data.settings, policies: { ...data.settings.policies, [key]: checked.value } };
-  const entry: AuditEntry = { at: context.now, kind: 'settings-changed', actor: 'admin', detail: `${change.name} policy ${before} to ${after}` };
+  const entry: AuditEntry = {
+    at: context.now,
+    kind: 'settings-changed',
+    actor: 'admin',
+    detail: `${change.name} policy ${before} to ${after}`,
+  };
   return ok({
     data: { ...data, settings, audit: [...data.audit, entry] },
     result: { kind: 'done', message: `${change.name} policy is ${after}`, warnings },

@@ -79,7 +79,14 @@ export function lockState(data: StoreData, now: Instant): LockState {
     phones: locked(data.security.phones).map(({ key, until, level }) => ({ phone: key, until, level })),
     pairs: Object.keys(data.security.pairs ?? {})
       .sort(byKey)
-      .flatMap((extension) => locked(pairRecordsOf(data, extension)).map(({ key, until, level }) => ({ phone: key, extension, until, level }))),
+      .flatMap((extension) =>
+        locked(pairRecordsOf(data, extension)).map(({ key, until, level }) => ({
+          phone: key,
+          extension,
+          until,
+          level,
+        })),
+      ),
   };
 }
 
@@ -166,7 +173,8 @@ export function statusRows(data: StoreData, catalogue: Catalogue): StatusRow[] {
 /** Office-wide warnings shown above the status table. */
 export function statusWarnings(data: StoreData): string[] {
   return findDialCodeConflicts(data.settings.dialCodes).map(
-    ([name, code]) => `dial code ${name}=${code} starts with *7: hot-desk login is refused as "forbidden" until it is removed`,
+    ([name, code]) =>
+      `dial code ${name}=${code} starts with *7: hot-desk login is refused as "forbidden" until it is removed`,
   );
 }
 

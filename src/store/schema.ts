@@ -26,13 +26,17 @@ const connection = z.discriminatedUnion('mode', [
 // Emergency-call locations (all optional: stores without them need no migration).
 const civicText = z.string().min(1).max(64);
 /** The office's civic address: RFC 5139 fields by their `settings set civic-address` names. */
-const civicAddress = z.object(Object.fromEntries(Object.keys(CIVIC_FIELDS).map((field) => [field, civicText.optional()])) as {
-  [K in keyof typeof CIVIC_FIELDS]: z.ZodOptional<typeof civicText>;
-});
+const civicAddress = z.object(
+  Object.fromEntries(Object.keys(CIVIC_FIELDS).map((field) => [field, civicText.optional()])) as {
+    [K in keyof typeof CIVIC_FIELDS]: z.ZodOptional<typeof civicText>;
+  },
+);
 /** A desk within the office: building, floor, room. */
-const deskLocation = z.object(Object.fromEntries(DESK_FIELDS.map((field) => [field, civicText.optional()])) as {
-  [K in (typeof DESK_FIELDS)[number]]: z.ZodOptional<typeof civicText>;
-});
+const deskLocation = z.object(
+  Object.fromEntries(DESK_FIELDS.map((field) => [field, civicText.optional()])) as {
+    [K in (typeof DESK_FIELDS)[number]]: z.ZodOptional<typeof civicText>;
+  },
+);
 /** An emergency callback number (ELIN) or main number: E.164. */
 const e164 = z.string().regex(/^\+[1-9]\d{7,14}$/);
 const trunkEmergency = { mainNumber: e164.optional(), emergencyLocation: z.enum(EMERGENCY_LOCATION_MODES).optional() };
@@ -45,13 +49,21 @@ const settings = z.object({
   sipPort: z.number().int().min(1).max(65535),
   provisioningToken: z.string().min(16),
   /** Optional: the token before the last rotation, still taken from the phones listed until `until`. */
-  previousProvisioningToken: z.object({ token: z.string().min(16), until: isoTime, phones: z.array(z.string()) }).optional(),
+  previousProvisioningToken: z
+    .object({ token: z.string().min(16), until: isoTime, phones: z.array(z.string()) })
+    .optional(),
   emergencyNumbers: z.array(z.string()),
   dialCodes: z.record(z.string(), z.string()),
   defaultLanguage: language,
   timeZone: z.string().min(1),
   trunk: z
-    .object({ uri: z.string(), username: z.string().optional(), password: z.string().optional(), from: z.array(z.string()).optional(), ...trunkEmergency })
+    .object({
+      uri: z.string(),
+      username: z.string().optional(),
+      password: z.string().optional(),
+      from: z.array(z.string()).optional(),
+      ...trunkEmergency,
+    })
     .nullable(),
   policies: z.record(z.string(), z.unknown()),
   /** Optional: stores without it need no migration. */
@@ -63,7 +75,11 @@ const settings = z.object({
     })
     .optional(),
   /** Optional: office-wide digest algorithms, most preferred first. */
-  digest: z.array(z.enum(['SHA-256', 'MD5'])).min(1).max(2).optional(),
+  digest: z
+    .array(z.enum(['SHA-256', 'MD5']))
+    .min(1)
+    .max(2)
+    .optional(),
   /** Optional: whether extension numbers may start with 0. */
   allowLeadingZero: z.boolean().optional(),
   /** Optional: the office's civic address for emergency calls. */
@@ -84,7 +100,11 @@ const extension = z.object({
   blf: z.array(z.string().nullable()),
   hotdeskTakeover: z.boolean().optional(),
   /** Optional: this account's digest algorithms, most preferred first. */
-  digest: z.array(z.enum(['SHA-256', 'MD5'])).min(1).max(2).optional(),
+  digest: z
+    .array(z.enum(['SHA-256', 'MD5']))
+    .min(1)
+    .max(2)
+    .optional(),
 });
 
 const phone = z.object({

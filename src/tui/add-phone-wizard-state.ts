@@ -58,7 +58,8 @@ const clamp = (index: number, length: number): number => Math.max(0, Math.min(in
 export function ambiguousModels(catalogue: Catalogue, filter: string): string[] {
   const models = filterModels(catalogue, filter);
   const squash = (text: string): string => text.toLowerCase().replace(/[\s_-]+/g, '');
-  if (filter.trim() === '' || models.length < 2 || models.some((model) => squash(model.id) === squash(filter))) return [];
+  if (filter.trim() === '' || models.length < 2 || models.some((model) => squash(model.id) === squash(filter)))
+    return [];
   return models.map((model) => model.id);
 }
 
@@ -80,7 +81,8 @@ export function applyWizardEvent(
       // An exact id is highlighted first when typed whole; a part of several is asked about, once.
       const exact = models.findIndex((model) => model.id === state.filter.trim().toLowerCase());
       if (exact > 0 && state.highlighted === 0) return { step: 'mac', model: models[exact]!.id, mac: '', tried: false };
-      if (state.highlighted === 0 && !state.asked && ambiguousModels(catalogue, state.filter).length > 0) return { ...state, asked: true };
+      if (state.highlighted === 0 && !state.asked && ambiguousModels(catalogue, state.filter).length > 0)
+        return { ...state, asked: true };
       const picked = models[state.highlighted];
       return picked ? { step: 'mac', model: picked.id, mac: '', tried: false } : state;
     }
@@ -93,7 +95,8 @@ export function applyWizardEvent(
       return { step: 'connection', model: state.model, mac: formatMac(verdict.mac), highlighted: 0 };
     }
     case 'connection': {
-      if (event.kind === 'move') return { ...state, highlighted: clamp(state.highlighted + event.by, CONNECTION_MODES.length) };
+      if (event.kind === 'move')
+        return { ...state, highlighted: clamp(state.highlighted + event.by, CONNECTION_MODES.length) };
       if (event.kind !== 'submit') return state;
       const connection: ConnectionMode = CONNECTION_MODES[state.highlighted] ?? 'lan';
       if (connection === 'sbc') return { step: 'sbc', model: state.model, mac: state.mac, sbc: '', tried: false };

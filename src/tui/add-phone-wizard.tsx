@@ -47,25 +47,36 @@ function Picked({ label, value }: { label: string; value: string }) {
 }
 
 function Verdict({ problem, tried, valid }: { problem: string | undefined; tried: boolean; valid: string }) {
-  if (problem === undefined) return <Text color="green">  ✓ {valid}</Text>;
-  return <Text color={tried ? 'red' : 'yellow'}>  ✗ {problem}</Text>;
+  if (problem === undefined) return <Text color="green">{`  ✓ ${valid}`}</Text>;
+  return <Text color={tried ? 'red' : 'yellow'}>{`  ✗ ${problem}`}</Text>;
 }
 
-function ModelList({ catalogue, filter, highlighted, asked }: { catalogue: Catalogue; filter: string; highlighted: number; asked: boolean }) {
+function ModelList({
+  catalogue,
+  filter,
+  highlighted,
+  asked,
+}: {
+  catalogue: Catalogue;
+  filter: string;
+  highlighted: number;
+  asked: boolean;
+}) {
   const models = filterModels(catalogue, filter);
   const start = Math.max(0, Math.min(highlighted - Math.floor(LIST_ROWS / 2), models.length - LIST_ROWS));
   const shown = models.slice(start, start + LIST_ROWS);
   return (
     <Box flexDirection="column">
       <Field label="Model:" value={filter} />
-      <Text dimColor>  type to filter, ↑↓ choose, Enter picks</Text>
-      {models.length === 0 && <Text color="yellow">  no model matches "{filter}" (Backspace to widen)</Text>}
+      <Text dimColor>{'  type to filter, ↑↓ choose, Enter picks'}</Text>
+      {models.length === 0 && <Text color="yellow">{`  no model matches "${filter}" (Backspace to widen)`}</Text>}
       {asked && (
         <Text color="yellow">
-          {'  '}"{filter}" is not one model but {ambiguousModels(catalogue, filter).length}: which one? ↑↓ choose, Enter picks the highlighted one
+          {'  '}"{filter}" is not one model but {ambiguousModels(catalogue, filter).length}: which one? ↑↓ choose, Enter
+          picks the highlighted one
         </Text>
       )}
-      {start > 0 && <Text dimColor>  … {start} more above</Text>}
+      {start > 0 && <Text dimColor>{`  … ${start} more above`}</Text>}
       {shown.map((model, i) => {
         const selected = start + i === highlighted;
         return (
@@ -75,22 +86,43 @@ function ModelList({ catalogue, filter, highlighted, asked }: { catalogue: Catal
           </Text>
         );
       })}
-      {start + LIST_ROWS < models.length && <Text dimColor>  … {models.length - start - LIST_ROWS} more below</Text>}
+      {start + LIST_ROWS < models.length && (
+        <Text dimColor>{`  … ${models.length - start - LIST_ROWS} more below`}</Text>
+      )}
     </Box>
   );
 }
 
-function WizardStep({ state, catalogue, taken }: { state: AddPhoneWizardState; catalogue: Catalogue; taken: ReadonlyMap<string, string> | undefined }) {
+function WizardStep({
+  state,
+  catalogue,
+  taken,
+}: {
+  state: AddPhoneWizardState;
+  catalogue: Catalogue;
+  taken: ReadonlyMap<string, string> | undefined;
+}) {
   switch (state.step) {
     case 'model':
-      return <ModelList catalogue={catalogue} filter={state.filter} highlighted={state.highlighted} asked={state.asked === true} />;
+      return (
+        <ModelList
+          catalogue={catalogue}
+          filter={state.filter}
+          highlighted={state.highlighted}
+          asked={state.asked === true}
+        />
+      );
     case 'mac': {
       const verdict = checkMacInput(state.mac, taken);
       return (
         <Box flexDirection="column">
           <Picked label="Model:" value={state.model} />
           <Field label="MAC:" value={state.mac} />
-          <Verdict problem={verdict.ok ? undefined : verdict.problem} tried={state.tried} valid={verdict.ok ? `valid (${formatMac(verdict.mac)})` : ''} />
+          <Verdict
+            problem={verdict.ok ? undefined : verdict.problem}
+            tried={state.tried}
+            valid={verdict.ok ? `valid (${formatMac(verdict.mac)})` : ''}
+          />
         </Box>
       );
     }
@@ -119,7 +151,11 @@ function WizardStep({ state, catalogue, taken }: { state: AddPhoneWizardState; c
         </Box>
       );
     case 'done':
-      return <Text color="green">Adding {state.answer.model}, MAC {state.answer.mac}…</Text>;
+      return (
+        <Text color="green">
+          Adding {state.answer.model}, MAC {state.answer.mac}…
+        </Text>
+      );
     case 'cancelled':
       // The one line that says so: the CLI adds none after it (the dashboard replaces this view with its own message).
       return <Text dimColor>Cancelled, nothing added.</Text>;

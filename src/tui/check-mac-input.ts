@@ -13,7 +13,8 @@ const MAC_DIGITS = 12;
 export function checkMacInput(text: string, taken: ReadonlyMap<string, string> = new Map()): MacVerdict {
   const mac = parseMac(text);
   const owner = mac === undefined ? undefined : taken.get(mac);
-  if (mac && owner !== undefined) return { ok: false, problem: `${owner} already has this MAC (hotdesk remove-phone ${owner} first to replace it)` };
+  if (mac && owner !== undefined)
+    return { ok: false, problem: `${owner} already has this MAC (hotdesk remove-phone ${owner} first to replace it)` };
   if (mac) return { ok: true, mac };
   const value = text.trim();
   if (value === '') return { ok: false, problem: 'type 12 hex digits, e.g. 00:15:65:aa:bb:cc' };
@@ -24,7 +25,7 @@ export function checkMacInput(text: string, taken: ReadonlyMap<string, string> =
   if (digits > MAC_DIGITS) return { ok: false, problem: `${digits} hex digits; a MAC has 12` };
   return {
     ok: false,
-    problem: 'separators must be all ":" or all "-" between pairs (00:15:65:aa:bb:cc), or dots in Cisco style (0015.65aa.bbcc)',
+    problem:
+      'separators must be all ":" or all "-" between pairs (00:15:65:aa:bb:cc), or dots in Cisco style (0015.65aa.bbcc)',
   };
 }
-

@@ -54,7 +54,12 @@ export type DashboardEvent =
   | { kind: 'start'; doing: string }
   | { kind: 'finish'; message: DashboardMessage };
 
-export const initialDashboardState: DashboardState = { view: { kind: 'table' }, selected: undefined, filter: '', message: undefined };
+export const initialDashboardState: DashboardState = {
+  view: { kind: 'table' },
+  selected: undefined,
+  filter: '',
+  message: undefined,
+};
 
 /** The selected phone among the visible ones: the remembered one if still shown, else the first. */
 export function resolveSelection(names: readonly string[], selected: string | undefined): string | undefined {
@@ -64,7 +69,8 @@ export function resolveSelection(names: readonly string[], selected: string | un
 const table: DashboardView = { kind: 'table' };
 const info = (text: string): DashboardMessage => ({ tone: 'info', text });
 
-const whoIsOn = (row: StatusRow): string => (row.user ? `${row.user} (${row.extension})` : (row.extension ?? 'the user'));
+const whoIsOn = (row: StatusRow): string =>
+  row.user ? `${row.user} (${row.extension})` : (row.extension ?? 'the user');
 
 export function applyDashboardEvent(state: DashboardState, event: DashboardEvent): DashboardState {
   switch (event.kind) {
@@ -84,11 +90,17 @@ export function applyDashboardEvent(state: DashboardState, event: DashboardEvent
       return { ...state, view: table, filter: event.keep ? state.filter : '' };
     case 'ask-logout':
       if (!event.row) return { ...state, message: info('no phone selected') };
-      if (event.row.state === 'idle') return { ...state, message: info(`${event.row.name} is idle: nobody to log out`) };
-      return { ...state, view: { kind: 'confirm-logout', phone: event.row.name, who: whoIsOn(event.row) }, message: undefined };
+      if (event.row.state === 'idle')
+        return { ...state, message: info(`${event.row.name} is idle: nobody to log out`) };
+      return {
+        ...state,
+        view: { kind: 'confirm-logout', phone: event.row.name, who: whoIsOn(event.row) },
+        message: undefined,
+      };
     case 'show-keys':
       if (!event.row) return { ...state, message: info('no phone selected') };
-      if (event.row.state === 'idle') return { ...state, message: info(`${event.row.name} is idle: nobody's keys to show`) };
+      if (event.row.state === 'idle')
+        return { ...state, message: info(`${event.row.name} is idle: nobody's keys to show`) };
       return { ...state, view: { kind: 'keys', phone: event.row.name }, message: undefined };
     case 'open-wizard':
       return { ...state, view: { kind: 'add-phone' }, message: undefined };

@@ -55,11 +55,19 @@ function Footer({ state }: { state: DashboardState }) {
         </Text>
       );
     case 'busy':
-      return <Text dimColor wrap="truncate-end">{view.doing}…</Text>;
+      return (
+        <Text dimColor wrap="truncate-end">
+          {view.doing}…
+        </Text>
+      );
     case 'add-phone':
     case 'keys':
     case 'table':
-      return <Text dimColor wrap="truncate-end">{state.filter === '' ? HELP : `filter "${state.filter}" (Esc clears) · ${HELP}`}</Text>;
+      return (
+        <Text dimColor wrap="truncate-end">
+          {state.filter === '' ? HELP : `filter "${state.filter}" (Esc clears) · ${HELP}`}
+        </Text>
+      );
   }
 }
 
@@ -73,7 +81,14 @@ export function Dashboard({ source, catalogue, submit, newIdlePassword, describe
   const size = useTerminalSize();
   // PgUp/PgDn move by the rows on screen, known only once this render has laid them out.
   const page = useRef(1);
-  const { state, visible, selected, onWizardDone } = useDashboard({ rows, submit, newIdlePassword, describeReason, reload, page });
+  const { state, visible, selected, onWizardDone } = useDashboard({
+    rows,
+    submit,
+    newIdlePassword,
+    describeReason,
+    reload,
+    page,
+  });
   const problem = loaded.kind === 'stale' || loaded.kind === 'failed' ? loaded.problem : undefined;
   const { view } = state;
   // The title, the banner, the message and the footer each keep their lines; the table gets the rest.
@@ -83,11 +98,21 @@ export function Dashboard({ source, catalogue, submit, newIdlePassword, describe
 
   let body;
   if (view.kind === 'add-phone') body = <AddPhoneWizard catalogue={catalogue} onDone={onWizardDone} taken={taken} />;
-  else if (view.kind === 'keys' && data) body = <KeyPreviewView preview={buildKeyPreview(data, catalogue, view.phone)} />;
+  else if (view.kind === 'keys' && data)
+    body = <KeyPreviewView preview={buildKeyPreview(data, catalogue, view.phone)} />;
   else if (loaded.kind === 'loading') body = <Text dimColor>reading the store…</Text>;
   else if (data) {
     const empty = rows.length === 0 ? 'no hot-desk phones yet (a adds one)' : `no phone matches "${state.filter}"`;
-    body = <DeskTable rows={visible} selected={selected?.name} empty={empty} width={size.columns} height={tableHeight} now={new Date().toISOString()} />;
+    body = (
+      <DeskTable
+        rows={visible}
+        selected={selected?.name}
+        empty={empty}
+        width={size.columns}
+        height={tableHeight}
+        now={new Date().toISOString()}
+      />
+    );
   }
 
   return (
@@ -95,11 +120,7 @@ export function Dashboard({ source, catalogue, submit, newIdlePassword, describe
       <DeskSummary title="hotdesk" rows={rows} />
       <DeskBanner warnings={warnings} problem={problem} alerts={alerts} />
       {body}
-      {state.message && (
-        <Text color={state.message.tone === 'error' ? 'red' : 'green'}>
-          {state.message.text}
-        </Text>
-      )}
+      {state.message && <Text color={state.message.tone === 'error' ? 'red' : 'green'}>{state.message.text}</Text>}
       {view.kind !== 'add-phone' && view.kind !== 'keys' && <Footer state={state} />}
     </Box>
   );

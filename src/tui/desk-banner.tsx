@@ -30,7 +30,9 @@ export function DeskBanner({ warnings, problem, alerts = [] }: DeskBannerProps) 
         </Text>
       ))}
       {problem !== undefined && (
-        <Text color="red" wrap="truncate-end">✗ cannot read the store: {problem} (still watching)</Text>
+        <Text color="red" wrap="truncate-end">
+          ✗ cannot read the store: {problem} (still watching)
+        </Text>
       )}
     </Box>
   );

@@ -24,7 +24,8 @@ export const initialDeskData: DeskDataState = { kind: 'loading' };
 
 export function applyDeskDataEvent(state: DeskDataState, event: DeskDataEvent): DeskDataState {
   if (event.kind === 'loaded') return { kind: 'ready', data: event.data };
-  if (state.kind === 'ready' || state.kind === 'stale') return { kind: 'stale', data: state.data, problem: event.problem };
+  if (state.kind === 'ready' || state.kind === 'stale')
+    return { kind: 'stale', data: state.data, problem: event.problem };
   return { kind: 'failed', problem: event.problem };
 }
 

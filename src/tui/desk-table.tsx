@@ -28,8 +28,10 @@ const MARKER = 2;
 function overflowNote(rows: readonly StatusRow[], selected: StatusRow | undefined): string | undefined {
   const over = rows.filter((row) => row.overflow > 0);
   const row = selected && selected.overflow > 0 ? selected : over.length === 1 ? over[0] : undefined;
-  if (row) return `${row.name}: ${row.overflow} of ${row.user ?? row.extension}'s BLF ${row.overflow === 1 ? 'key does' : 'keys do'} not fit a ${row.model}`;
-  if (over.length > 1) return `${over.length} phones have BLF keys that do not fit their model (hotdesk status lists them)`;
+  if (row)
+    return `${row.name}: ${row.overflow} of ${row.user ?? row.extension}'s BLF ${row.overflow === 1 ? 'key does' : 'keys do'} not fit a ${row.model}`;
+  if (over.length > 1)
+    return `${over.length} phones have BLF keys that do not fit their model (hotdesk status lists them)`;
   return undefined;
 }
 
@@ -41,7 +43,12 @@ export function deskListHeight(count: number, height: number, hasNote: boolean):
 
 export function DeskTable({ rows, selected, empty, width, height, now }: DeskTableProps) {
   const top = useRef(0);
-  if (rows.length === 0) return <Text dimColor wrap="truncate-end">{empty}</Text>;
+  if (rows.length === 0)
+    return (
+      <Text dimColor wrap="truncate-end">
+        {empty}
+      </Text>
+    );
   const { header, lines } = layoutDeskTable(rows, Math.max(1, width - MARKER), now);
   const selectedIndex = rows.findIndex((row) => row.name === selected);
   const note = overflowNote(rows, rows[selectedIndex]);
@@ -58,7 +65,12 @@ export function DeskTable({ rows, selected, empty, width, height, now }: DeskTab
       {shown.map((row, i) => {
         const isSelected = row.name === selected;
         return (
-          <Text key={row.name} wrap="truncate-end" inverse={isSelected} color={row.outOfStep ? 'yellow' : row.state === 'logged-in' ? 'green' : undefined}>
+          <Text
+            key={row.name}
+            wrap="truncate-end"
+            inverse={isSelected}
+            color={row.outOfStep ? 'yellow' : row.state === 'logged-in' ? 'green' : undefined}
+          >
             {isSelected ? '❯ ' : '  '}
             {lines[first + i]!}
           </Text>

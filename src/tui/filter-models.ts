@@ -11,5 +11,7 @@ const squash = (text: string): string => text.toLowerCase().replace(/[\s_-]+/g, 
 export function filterModels(catalogue: Catalogue, typed: string): PhoneModel[] {
   const wanted = squash(typed);
   if (wanted === '') return [...catalogue];
-  return catalogue.filter((model) => [model.id, `${model.vendor}${model.name}`].some((text) => squash(text).includes(wanted)));
+  return catalogue.filter((model) =>
+    [model.id, `${model.vendor}${model.name}`].some((text) => squash(text).includes(wanted)),
+  );
 }

@@ -7,8 +7,15 @@ export function filterStatusRows(rows: readonly StatusRow[], text: string): Stat
   const wanted = text.trim().toLowerCase();
   if (wanted === '') return [...rows];
   return rows.filter((row) =>
-    [row.name, row.model, row.mac, formatMac(row.mac), row.state, row.extension ?? '', row.user ?? '', row.connection].some((field) =>
-      field.toLowerCase().includes(wanted),
-    ),
+    [
+      row.name,
+      row.model,
+      row.mac,
+      formatMac(row.mac),
+      row.state,
+      row.extension ?? '',
+      row.user ?? '',
+      row.connection,
+    ].some((field) => field.toLowerCase().includes(wanted)),
   );
 }

@@ -37,7 +37,9 @@ const total = (widths: readonly number[], gap: number): number => {
 };
 
 const formsOf = (column: ColumnNeed): number[] =>
-  [column.natural, ...(column.steps ?? [])].filter((form) => form >= column.min && form <= column.natural).sort((a, b) => b - a);
+  [column.natural, ...(column.steps ?? [])]
+    .filter((form) => form >= column.min && form <= column.natural)
+    .sort((a, b) => b - a);
 
 /** The width of each column; 0 for a dropped column. */
 export function fitColumns({ columns, width, gap, shrink, drop }: FitColumnsInput): number[] {

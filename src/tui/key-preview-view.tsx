@@ -3,7 +3,10 @@ import { Box, Text } from 'ink';
 import type { Key } from '../core/key-layout.js';
 import type { KeyPreview } from './build-key-preview.js';
 
-const describeKey = (key: Key): string => (key.kind === 'logout' ? `Logout   ${key.code}` : `BLF      ${key.label}${key.label === key.target ? '' : ` (${key.target})`}`);
+const describeKey = (key: Key): string =>
+  key.kind === 'logout'
+    ? `Logout   ${key.code}`
+    : `BLF      ${key.label}${key.label === key.target ? '' : ` (${key.target})`}`;
 
 export function KeyPreviewView({ preview }: { preview: KeyPreview }) {
   if (!preview.ok) {
@@ -29,14 +32,17 @@ export function KeyPreviewView({ preview }: { preview: KeyPreview }) {
       </Text>
       {layout.keys.map((key, i) => (
         <Text key={i} color={key.kind === 'logout' ? 'cyan' : undefined}>
-          {String(i + 1).padStart(4)}  {describeKey(key)}
+          {`${String(i + 1).padStart(4)}  ${describeKey(key)}`}
         </Text>
       ))}
-      {layout.unused > 0 && <Text dimColor>{`      ${layout.unused} ${layout.unused === 1 ? 'slot' : 'slots'} unused`}</Text>}
+      {layout.unused > 0 && (
+        <Text dimColor>{`      ${layout.unused} ${layout.unused === 1 ? 'slot' : 'slots'} unused`}</Text>
+      )}
       {layout.overflow.length > 0 && (
         <Box flexDirection="column" marginTop={1}>
           <Text color="yellow">
-            Overflow: {layout.overflow.length} BLF {layout.overflow.length === 1 ? 'key does' : 'keys do'} not fit this model:
+            Overflow: {layout.overflow.length} BLF {layout.overflow.length === 1 ? 'key does' : 'keys do'} not fit this
+            model:
           </Text>
           {layout.overflow.map((key, i) => (
             <Text key={i} color="yellow">

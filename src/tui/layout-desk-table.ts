@@ -68,25 +68,72 @@ export function cut(text: string, width: number): string {
 }
 
 export function layoutDeskTable(rows: readonly StatusRow[], width: number, now: string): DeskTableLayout {
-  const natural = (index: number, values: string[]): number => Math.max(DESK_HEADERS[index]!.length, ...values.map((value) => value.length));
+  const natural = (index: number, values: string[]): number =>
+    Math.max(DESK_HEADERS[index]!.length, ...values.map((value) => value.length));
   const fixed = (n: number): ColumnNeed => ({ natural: n, min: n });
   const anySince = rows.some((row) => row.since);
   const located = rows.some((row) => row.location !== undefined);
   const columns: ColumnNeed[] = [
-    { natural: natural(PHONE, rows.map((row) => row.name)), min: 6 },
-    { natural: natural(MODEL, rows.map((row) => row.model)), min: 5 },
+    {
+      natural: natural(
+        PHONE,
+        rows.map((row) => row.name),
+      ),
+      min: 6,
+    },
+    {
+      natural: natural(
+        MODEL,
+        rows.map((row) => row.model),
+      ),
+      min: 5,
+    },
     { natural: MAC_FULL, min: MAC_BARE, steps: [MAC_BARE] },
-    fixed(natural(STATE, rows.map((row) => row.state))),
-    fixed(natural(EXT, rows.map((row) => row.extension ?? '-'))),
-    { natural: natural(USER, rows.map((row) => row.user ?? '-')), min: 4 },
+    fixed(
+      natural(
+        STATE,
+        rows.map((row) => row.state),
+      ),
+    ),
+    fixed(
+      natural(
+        EXT,
+        rows.map((row) => row.extension ?? '-'),
+      ),
+    ),
+    {
+      natural: natural(
+        USER,
+        rows.map((row) => row.user ?? '-'),
+      ),
+      min: 4,
+    },
     anySince ? { natural: SINCE_FULL, min: SINCE_SHORT, steps: [SINCE_DAY, SINCE_SHORT] } : fixed(natural(SINCE, [])),
-    fixed(natural(SYNC, rows.map((row) => (row.outOfStep ? 'pending' : 'ok')))),
-    ...(located ? [{ natural: natural(LOCATION, rows.map((row) => row.location ?? '-')), min: 8 }] : []),
+    fixed(
+      natural(
+        SYNC,
+        rows.map((row) => (row.outOfStep ? 'pending' : 'ok')),
+      ),
+    ),
+    ...(located
+      ? [
+          {
+            natural: natural(
+              LOCATION,
+              rows.map((row) => row.location ?? '-'),
+            ),
+            min: 8,
+          },
+        ]
+      : []),
   ];
-  const fits = (widths: readonly number[]): boolean => widths.reduce((sum, w) => sum + w, 0) + GAP * (widths.length - 1) <= width;
+  const fits = (widths: readonly number[]): boolean =>
+    widths.reduce((sum, w) => sum + w, 0) + GAP * (widths.length - 1) <= width;
   const withLocation = located ? fitColumns({ columns, width, gap: GAP, shrink: SHRINK_LOCATED, drop: [] }) : undefined;
   const shown = withLocation && fits(withLocation);
-  const widths = shown ? withLocation : fitColumns({ columns: columns.slice(0, LOCATION), width, gap: GAP, shrink: SHRINK, drop: DROP });
+  const widths = shown
+    ? withLocation
+    : fitColumns({ columns: columns.slice(0, LOCATION), width, gap: GAP, shrink: SHRINK, drop: DROP });
   const headers = shown ? DESK_HEADERS : DESK_HEADERS.slice(0, LOCATION);
   const format = (cells: readonly string[]): string => {
     const shown = cells.flatMap((cell, i) => (widths[i]! > 0 ? [cut(cell, widths[i]!).padEnd(widths[i]!)] : []));

@@ -27,7 +27,11 @@ const terminal = (io: Io): RenderOptions => ({
  * said so), or `undefined` after Ctrl-C (nothing said yet).
  * `taken`: MACs of the phones already in the pool → their names.
  */
-export async function runAddPhoneWizard(catalogue: Catalogue, io: Io, taken: ReadonlyMap<string, string> = new Map()): Promise<WizardAnswer | 'cancelled' | undefined> {
+export async function runAddPhoneWizard(
+  catalogue: Catalogue,
+  io: Io,
+  taken: ReadonlyMap<string, string> = new Map(),
+): Promise<WizardAnswer | 'cancelled' | undefined> {
   let answer: WizardAnswer | 'cancelled' | undefined;
   const app = render(
     createElement(AddPhoneWizard, {

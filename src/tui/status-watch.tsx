@@ -42,7 +42,9 @@ export function StatusWatch({ source, catalogue }: StatusWatchProps) {
           now={new Date().toISOString()}
         />
       )}
-      <Text dimColor wrap="truncate-end">live: refreshes when the store changes · q quits</Text>
+      <Text dimColor wrap="truncate-end">
+        live: refreshes when the store changes · q quits
+      </Text>
     </Box>
   );
 }

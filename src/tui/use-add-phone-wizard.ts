@@ -2,7 +2,12 @@
 import { useEffect, useReducer, useRef } from 'react';
 import { useInput, type Key } from 'ink';
 import type { Catalogue } from '../core/catalogue.js';
-import { applyWizardEvent, initialWizardState, type AddPhoneWizardEvent, type AddPhoneWizardState } from './add-phone-wizard-state.js';
+import {
+  applyWizardEvent,
+  initialWizardState,
+  type AddPhoneWizardEvent,
+  type AddPhoneWizardState,
+} from './add-phone-wizard-state.js';
 import type { WizardAnswer } from './wizard-answer.js';
 
 /** Which wizard event a key press is, if any. */
@@ -28,7 +33,12 @@ export interface AddPhoneWizardOptions {
 
 const NONE_TAKEN: ReadonlyMap<string, string> = new Map();
 
-export function useAddPhoneWizard({ catalogue, onDone, isActive = true, taken = NONE_TAKEN }: AddPhoneWizardOptions): AddPhoneWizardState {
+export function useAddPhoneWizard({
+  catalogue,
+  onDone,
+  isActive = true,
+  taken = NONE_TAKEN,
+}: AddPhoneWizardOptions): AddPhoneWizardState {
   const [state, dispatch] = useReducer(
     (current: AddPhoneWizardState, event: AddPhoneWizardEvent) => applyWizardEvent(current, event, catalogue, taken),
     initialWizardState,

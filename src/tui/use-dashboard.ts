@@ -6,7 +6,12 @@ import type { Change, ChangeResult } from '../store/changes.js';
 import type { StatusRow } from '../store/queries.js';
 import type { StoreData } from '../store/schema.js';
 import { buildAddPhoneChange } from './build-add-phone-change.js';
-import { applyDashboardEvent, initialDashboardState, resolveSelection, type DashboardState } from './dashboard-state.js';
+import {
+  applyDashboardEvent,
+  initialDashboardState,
+  resolveSelection,
+  type DashboardState,
+} from './dashboard-state.js';
 import { describeChangeResult } from './describe-change-result.js';
 import { filterStatusRows } from './filter-status-rows.js';
 import type { WizardAnswer } from './wizard-answer.js';
@@ -35,7 +40,14 @@ export interface DashboardControls {
 
 const isText = (input: string, key: Key): boolean => input !== '' && !key.ctrl && !key.meta && !key.tab && !key.return;
 
-export function useDashboard({ rows, submit, newIdlePassword, describeReason, reload, page }: DashboardOptions): DashboardControls {
+export function useDashboard({
+  rows,
+  submit,
+  newIdlePassword,
+  describeReason,
+  reload,
+  page,
+}: DashboardOptions): DashboardControls {
   const { exit } = useApp();
   const [state, dispatch] = useReducer(applyDashboardEvent, initialDashboardState);
   const visible = useMemo(() => filterStatusRows(rows, state.filter), [rows, state.filter]);
@@ -56,7 +68,10 @@ export function useDashboard({ rows, submit, newIdlePassword, describeReason, re
             : { tone: 'error', text: describeReason(outcome.reason) },
         });
       } catch (error) {
-        dispatch({ kind: 'finish', message: { tone: 'error', text: error instanceof Error ? error.message : String(error) } });
+        dispatch({
+          kind: 'finish',
+          message: { tone: 'error', text: error instanceof Error ? error.message : String(error) },
+        });
       }
     },
     [submit, reload, describeReason],
@@ -64,7 +79,8 @@ export function useDashboard({ rows, submit, newIdlePassword, describeReason, re
 
   const onWizardDone = useCallback(
     (answer: WizardAnswer | undefined) => {
-      if (!answer) return dispatch({ kind: 'finish', message: { tone: 'info', text: 'add-phone cancelled, nothing added' } });
+      if (!answer)
+        return dispatch({ kind: 'finish', message: { tone: 'info', text: 'add-phone cancelled, nothing added' } });
       void carryOut(`adding ${answer.model} ${answer.mac}`, buildAddPhoneChange(answer, newIdlePassword()));
     },
     [carryOut, newIdlePassword],
@@ -81,7 +97,19 @@ export function useDashboard({ rows, submit, newIdlePassword, describeReason, re
       const { view } = state;
       const pageBy = Math.max(1, page.current ?? 1);
       const all = names.length;
-      const move = key.upArrow ? -1 : key.downArrow ? 1 : key.pageUp ? -pageBy : key.pageDown ? pageBy : key.home ? -all : key.end ? all : 0;
+      const move = key.upArrow
+        ? -1
+        : key.downArrow
+          ? 1
+          : key.pageUp
+            ? -pageBy
+            : key.pageDown
+              ? pageBy
+              : key.home
+                ? -all
+                : key.end
+                  ? all
+                  : 0;
       switch (view.kind) {
         case 'table':
           if (move !== 0) return dispatch({ kind: 'move', by: move, names });
@@ -101,7 +129,11 @@ export function useDashboard({ rows, submit, newIdlePassword, describeReason, re
           return undefined;
         case 'confirm-logout':
           if (input === 'y' || input === 'Y') {
-            return void carryOut(`logging out ${view.phone}`, { kind: 'logout', target: { phone: view.phone }, actor: 'admin' });
+            return void carryOut(`logging out ${view.phone}`, {
+              kind: 'logout',
+              target: { phone: view.phone },
+              actor: 'admin',
+            });
           }
           if (input === 'n' || input === 'N' || key.escape) {
             return dispatch({ kind: 'finish', message: { tone: 'info', text: `${view.phone}: nothing changed` } });

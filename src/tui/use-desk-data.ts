@@ -30,7 +30,9 @@ export function useDeskData(source: DeskSource): DeskData {
   useEffect(() => {
     const unsubscribe = source.subscribe((update) => {
       tickets.current++;
-      dispatch(update.kind === 'data' ? { kind: 'loaded', data: update.data } : { kind: 'failed', problem: update.message });
+      dispatch(
+        update.kind === 'data' ? { kind: 'loaded', data: update.data } : { kind: 'failed', problem: update.message },
+      );
     });
     void reload();
     return unsubscribe;

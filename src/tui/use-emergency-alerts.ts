@@ -14,5 +14,8 @@ export function useEmergencyAlerts(data: StoreData | undefined, refreshMs = 60_0
     const timer = setInterval(() => setTick((count) => count + 1), refreshMs);
     return () => clearInterval(timer);
   }, [refreshMs]);
-  return useMemo(() => (data ? emergencyAlerts(data.emergency, new Date().toISOString()).map(describeEmergencyCall) : []), [data, tick]);
+  return useMemo(
+    () => (data ? emergencyAlerts(data.emergency, new Date().toISOString()).map(describeEmergencyCall) : []),
+    [data, tick],
+  );
 }

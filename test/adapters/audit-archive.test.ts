@@ -32,7 +32,8 @@ const entry = (i: number): AuditEntry => ({
   detail: `entry ${i}`,
 });
 const range = (from: number, to: number): AuditEntry[] => Array.from({ length: to - from }, (_, i) => entry(from + i));
-const numbersOf = (entries: readonly AuditEntry[]): number[] => entries.map((e) => Number(e.detail!.slice('entry '.length)));
+const numbersOf = (entries: readonly AuditEntry[]): number[] =>
+  entries.map((e) => Number(e.detail!.slice('entry '.length)));
 const sequence = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 
 async function dataDir(t: Test): Promise<string> {
@@ -45,7 +46,8 @@ async function dataDir(t: Test): Promise<string> {
 async function archivedLines(dir: string): Promise<AuditEntry[]> {
   const entries: AuditEntry[] = [];
   for (const file of await listArchiveFiles(dir)) {
-    for (const line of (await readFile(file, 'utf8')).split('\n')) if (line !== '') entries.push(JSON.parse(line) as AuditEntry);
+    for (const line of (await readFile(file, 'utf8')).split('\n'))
+      if (line !== '') entries.push(JSON.parse(line) as AuditEntry);
   }
   return entries;
 }
@@ -109,33 +111,40 @@ t.test('archive files rotate by size and are read in number order', async (t) =>
   await writeFile(join(auditArchiveDir(dir), 'audit-1000000.jsonl'), `${JSON.stringify(entry(1000))}\n`);
   await writeFile(join(auditArchiveDir(dir), 'notes.txt'), 'not an archive file\n');
   const trail = await readAuditTrail(dir, data.audit);
-  t.same(numbersOf(trail.entries), [...sequence(0, 105), 1000].sort((a, b) => a - b), 'every entry once, in time order');
+  t.same(
+    numbersOf(trail.entries),
+    [...sequence(0, 105), 1000].sort((a, b) => a - b),
+    'every entry once, in time order',
+  );
   t.equal((await listArchiveFiles(dir)).at(-1), join(auditArchiveDir(dir), 'audit-1000000.jsonl'));
 });
 
-t.test('a crash after the archive was written and before the store was: duplicated on disk, never lost, shown once', async (t) => {
-  const dir = await dataDir(t);
-  const options = { limits: { max: 10, keep: 6 } };
-  let data = await archiveAuditOverflow(dir, withAudit(createStore(newValues()), range(0, 11)), options);
-  t.same(numbersOf(data.audit), sequence(5, 11));
+t.test(
+  'a crash after the archive was written and before the store was: duplicated on disk, never lost, shown once',
+  async (t) => {
+    const dir = await dataDir(t);
+    const options = { limits: { max: 10, keep: 6 } };
+    let data = await archiveAuditOverflow(dir, withAudit(createStore(newValues()), range(0, 11)), options);
+    t.same(numbersOf(data.audit), sequence(5, 11));
 
-  // The store reaches 11 entries; archiving 5..9 is written, then the process dies: the store is never written.
-  const beforeCrash = withAudit(data, [...data.audit, ...range(11, 16)]);
-  const lost = await archiveAuditOverflow(dir, beforeCrash, options);
-  t.same(numbersOf(lost.audit), sequence(10, 16), 'what would have been stored');
-  t.same(numbersOf(await archivedLines(dir)), sequence(0, 10), 'the archive has 5..9 already');
+    // The store reaches 11 entries; archiving 5..9 is written, then the process dies: the store is never written.
+    const beforeCrash = withAudit(data, [...data.audit, ...range(11, 16)]);
+    const lost = await archiveAuditOverflow(dir, beforeCrash, options);
+    t.same(numbersOf(lost.audit), sequence(10, 16), 'what would have been stored');
+    t.same(numbersOf(await archivedLines(dir)), sequence(0, 10), 'the archive has 5..9 already');
 
-  const read = await readAuditTrail(dir, beforeCrash.audit);
-  t.same(numbersOf(read.entries), sequence(0, 16), 'read after the crash: each entry once');
+    const read = await readAuditTrail(dir, beforeCrash.audit);
+    t.same(numbersOf(read.entries), sequence(0, 16), 'read after the crash: each entry once');
 
-  // After the restart the store (still 5..15) grows and is archived again: 5..9 are not written twice.
-  data = await archiveAuditOverflow(dir, withAudit(beforeCrash, [...beforeCrash.audit, ...range(16, 19)]), options);
-  t.same(numbersOf(data.audit), sequence(13, 19));
-  const lines = await archivedLines(dir);
-  t.same(numbersOf(lines), sequence(0, 13), 'the archive holds each entry once');
-  t.equal(new Set(lines.map(auditEntryKey)).size, lines.length, 'no line is repeated');
-  t.same(numbersOf((await readAuditTrail(dir, data.audit)).entries), sequence(0, 19));
-});
+    // After the restart the store (still 5..15) grows and is archived again: 5..9 are not written twice.
+    data = await archiveAuditOverflow(dir, withAudit(beforeCrash, [...beforeCrash.audit, ...range(16, 19)]), options);
+    t.same(numbersOf(data.audit), sequence(13, 19));
+    const lines = await archivedLines(dir);
+    t.same(numbersOf(lines), sequence(0, 13), 'the archive holds each entry once');
+    t.equal(new Set(lines.map(auditEntryKey)).size, lines.length, 'no line is repeated');
+    t.same(numbersOf((await readAuditTrail(dir, data.audit)).entries), sequence(0, 19));
+  },
+);
 
 t.test('a reader that saw the store before an archiving and the archive after it shows each entry once', async (t) => {
   const dir = await dataDir(t);
@@ -167,7 +176,10 @@ t.test('readAuditTrail applies the selection to archive and store alike', async 
   await appendAuditArchive(dir, range(20, 30), 400);
   t.equal((await listArchiveFiles(dir)).length, 2);
   const trail = await readAuditTrail(dir, range(25, 40), (e) => e.kind === 'login-failed');
-  t.same(numbersOf(trail.entries), sequence(0, 40).filter((i) => i % 3 === 0));
+  t.same(
+    numbersOf(trail.entries),
+    sequence(0, 40).filter((i) => i % 3 === 0),
+  );
   t.same(numbersOf((await readAuditTrail(dir, [])).entries), sequence(0, 30), 'no store entries: the archive alone');
   t.same((await readAuditTrail(join(dir, 'missing'), range(0, 2))).entries, range(0, 2), 'no archive: the store alone');
 });
@@ -190,26 +202,35 @@ t.test('the store writer: an archive that cannot be written keeps the entries in
   t.same(numbersOf(await archivedLines(dir)), sequence(0, 601));
 });
 
-t.test('the store writer: a store write that fails after archiving leaves the store whole; the next write archives nothing twice', async (t) => {
-  const dir = await dataDir(t);
-  const file = join(dir, 'hotdesk.json');
-  const writer = await openStoreWriter(file, dir, newValues);
-  await writer.commit(withAudit(writer.data, range(0, 5000)));
-  // The store is written to a temp file first (steno); a directory in its place makes that write fail.
-  const blocker = join(dir, '.hotdesk.json.tmp');
-  await mkdir(blocker);
-  const failed = await writer.commit(withAudit(writer.data, [...writer.data.audit, ...range(5000, 5010)])).catch((error: unknown) => error);
-  t.type(failed, StoreFileError, 'the commit fails');
-  t.same(numbersOf(await archivedLines(dir)), sequence(0, 510), 'the archive was written first');
-  t.same(numbersOf((await readStore(file))!.audit), sequence(0, 5000), 'the store file is as before');
-  t.same(numbersOf(writer.data.audit), sequence(0, 5000), 'and so is the writer');
-  t.same(numbersOf((await readAuditTrail(dir, writer.data.audit)).entries), sequence(0, 5000), 'read now: each entry once');
+t.test(
+  'the store writer: a store write that fails after archiving leaves the store whole; the next write archives nothing twice',
+  async (t) => {
+    const dir = await dataDir(t);
+    const file = join(dir, 'hotdesk.json');
+    const writer = await openStoreWriter(file, dir, newValues);
+    await writer.commit(withAudit(writer.data, range(0, 5000)));
+    // The store is written to a temp file first (steno); a directory in its place makes that write fail.
+    const blocker = join(dir, '.hotdesk.json.tmp');
+    await mkdir(blocker);
+    const failed = await writer
+      .commit(withAudit(writer.data, [...writer.data.audit, ...range(5000, 5010)]))
+      .catch((error: unknown) => error);
+    t.type(failed, StoreFileError, 'the commit fails');
+    t.same(numbersOf(await archivedLines(dir)), sequence(0, 510), 'the archive was written first');
+    t.same(numbersOf((await readStore(file))!.audit), sequence(0, 5000), 'the store file is as before');
+    t.same(numbersOf(writer.data.audit), sequence(0, 5000), 'and so is the writer');
+    t.same(
+      numbersOf((await readAuditTrail(dir, writer.data.audit)).entries),
+      sequence(0, 5000),
+      'read now: each entry once',
+    );
 
-  await rm(blocker, { recursive: true });
-  await writer.commit(withAudit(writer.data, [...writer.data.audit, ...range(5000, 5010)]));
-  t.same(numbersOf((await readStore(file))!.audit), sequence(510, 5010));
-  const lines = await archivedLines(dir);
-  t.same(numbersOf(lines), sequence(0, 510), 'nothing archived twice');
-  t.same(numbersOf((await readAuditTrail(dir, writer.data.audit)).entries), sequence(0, 5010));
-  t.same((await readdir(dir)).sort(), ['audit', 'hotdesk.json']);
-});
+    await rm(blocker, { recursive: true });
+    await writer.commit(withAudit(writer.data, [...writer.data.audit, ...range(5000, 5010)]));
+    t.same(numbersOf((await readStore(file))!.audit), sequence(510, 5010));
+    const lines = await archivedLines(dir);
+    t.same(numbersOf(lines), sequence(0, 510), 'nothing archived twice');
+    t.same(numbersOf((await readAuditTrail(dir, writer.data.audit)).entries), sequence(0, 5010));
+    t.same((await readdir(dir)).sort(), ['audit', 'hotdesk.json']);
+  },
+);

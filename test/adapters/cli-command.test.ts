@@ -29,8 +29,16 @@ t.test('on PATH, beside it, or elsewhere', async (t) => {
     ['from elsewhere: the whole path', { bin, path: '/usr/bin', cwd: '/' }, bin],
     ['another hotdesk on PATH is not this one', { bin, path: otherBin, cwd: root }, 'bin/hotdesk'],
     ['empty and relative PATH entries are skipped', { bin, path: `:.:bin`, cwd: root }, 'bin/hotdesk'],
-    ['a data directory of its own', { bin, path: globalBin, cwd: '/', dataDir: '/srv/office data' }, "hotdesk --data '/srv/office data'"],
-    ['the embedded data directory needs no --data', { bin, path: globalBin, cwd: '/', dataDir: resolveDataDir(undefined, {}) }, 'hotdesk'],
+    [
+      'a data directory of its own',
+      { bin, path: globalBin, cwd: '/', dataDir: '/srv/office data' },
+      "hotdesk --data '/srv/office data'",
+    ],
+    [
+      'the embedded data directory needs no --data',
+      { bin, path: globalBin, cwd: '/', dataDir: resolveDataDir(undefined, {}) },
+      'hotdesk',
+    ],
   ];
   for (const [what, options, expected] of rows) t.equal(cliCommand(options), expected, what);
 });

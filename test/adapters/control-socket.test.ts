@@ -15,7 +15,13 @@ import {
 import type { Change } from '../../src/store/changes.js';
 import { exists, tempDir } from '../support/temp-data.js';
 
-const ADD_PHONE: Change = { kind: 'add-phone', model: 'yealink-t54w', mac: '001565aabbcc', connection: { mode: 'lan' }, idlePassword: 'idle-password-1' };
+const ADD_PHONE: Change = {
+  kind: 'add-phone',
+  model: 'yealink-t54w',
+  mac: '001565aabbcc',
+  connection: { mode: 'lan' },
+  idlePassword: 'idle-password-1',
+};
 
 /** A handler that records what it was asked and answers pings and changes. */
 function recorder(): { handle: ControlHandler; seen: ControlRequest[] } {
@@ -25,10 +31,12 @@ function recorder(): { handle: ControlHandler; seen: ControlRequest[] } {
     handle: async (request) => {
       seen.push(request);
       if (request.kind === 'ping') return { ok: true, pong: { pid: 4242, version: '9.9.9' } };
-      if (request.kind === 'blocks') return { ok: true, blocks: [{ kind: 'source', key: '203.0.113.5', until: '2026-12-05T00:00:00.000Z' }] };
+      if (request.kind === 'blocks')
+        return { ok: true, blocks: [{ kind: 'source', key: '203.0.113.5', until: '2026-12-05T00:00:00.000Z' }] };
       if (request.kind === 'unblock') return { ok: true, blocks: [] };
       if (request.kind === 'digest-failures') return { ok: true, digestFailures: [] };
-      if (request.change.kind === 'remove-phone') return { ok: false, reason: { kind: 'unknown-phone', value: request.change.phone } };
+      if (request.change.kind === 'remove-phone')
+        return { ok: false, reason: { kind: 'unknown-phone', value: request.change.phone } };
       if (request.change.kind === 'add-emergency') throw new Error('handler bug');
       return { ok: true, result: { kind: 'done', message: `did ${request.change.kind}`, warnings: [] } };
     },
@@ -58,7 +66,9 @@ function raw(path: string, payload: string | Buffer, count: number): Promise<str
       if (buffer.split('\n').filter(Boolean).length >= count) done();
     });
     socket.on('end', done);
-    socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? done() : reject(error)));
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'EPIPE' || error.code === 'ECONNRESET' ? done() : reject(error),
+    );
   });
 }
 
@@ -94,13 +104,23 @@ t.test('ping and a change, over a real socket of mode 0600', async (t) => {
   t.equal((await stat(path)).mode & 0o777, 0o600, 'only the owner may use the socket');
 
   t.same(await sendControl(path, { kind: 'ping' }), { ok: true, pong: { pid: 4242, version: '9.9.9' } });
-  t.same(await sendControl(path, { kind: 'change', change: ADD_PHONE }), { ok: true, result: { kind: 'done', message: 'did add-phone', warnings: [] } });
+  t.same(await sendControl(path, { kind: 'change', change: ADD_PHONE }), {
+    ok: true,
+    result: { kind: 'done', message: 'did add-phone', warnings: [] },
+  });
   t.same(await sendControl(path, { kind: 'change', change: { kind: 'remove-phone', phone: 'HD0009' } }), {
     ok: false,
     reason: { kind: 'unknown-phone', value: 'HD0009' },
   });
-  t.same(await sendControl(path, { kind: 'change', change: { kind: 'add-emergency', number: '999' } }), { ok: false, error: 'handler bug' }, 'a throwing handler is an error answer');
-  t.same(seen.map((request) => (request.kind === 'change' ? request.change.kind : request.kind)), ['ping', 'add-phone', 'remove-phone', 'add-emergency']);
+  t.same(
+    await sendControl(path, { kind: 'change', change: { kind: 'add-emergency', number: '999' } }),
+    { ok: false, error: 'handler bug' },
+    'a throwing handler is an error answer',
+  );
+  t.same(
+    seen.map((request) => (request.kind === 'change' ? request.change.kind : request.kind)),
+    ['ping', 'add-phone', 'remove-phone', 'add-emergency'],
+  );
   t.same(seen[1], { kind: 'change', change: ADD_PHONE }, 'the handler gets the change as sent');
 
   const many = await Promise.all(Array.from({ length: 20 }, () => sendControl(path, { kind: 'ping' })));
@@ -144,7 +164,11 @@ t.test('a malformed line gets an error answer, and the server keeps serving', as
       resolve();
     });
   });
-  t.same(await sendControl(path, { kind: 'ping' }), { ok: true, pong: { pid: 4242, version: '9.9.9' } }, 'still serving');
+  t.same(
+    await sendControl(path, { kind: 'ping' }),
+    { ok: true, pong: { pid: 4242, version: '9.9.9' } },
+    'still serving',
+  );
 });
 
 t.test('an oversized request is refused, and the server keeps serving', async (t) => {
@@ -152,20 +176,34 @@ t.test('an oversized request is refused, and the server keeps serving', async (t
   const { path } = await serve(t, handle);
   const huge = Buffer.alloc(2 * 1024 * 1024, 'a');
   const answers = await raw(path, huge, 1);
-  t.same(answers.map((line) => JSON.parse(line) as unknown), [{ ok: false, error: 'request too large' }]);
+  t.same(
+    answers.map((line) => JSON.parse(line) as unknown),
+    [{ ok: false, error: 'request too large' }],
+  );
   t.same(seen, [], 'the handler never saw it');
-  t.same(await sendControl(path, { kind: 'ping' }), { ok: true, pong: { pid: 4242, version: '9.9.9' } }, 'still serving');
+  t.same(
+    await sendControl(path, { kind: 'ping' }),
+    { ok: true, pong: { pid: 4242, version: '9.9.9' } },
+    'still serving',
+  );
 });
 
 t.test('NoDaemonError when nothing listens', async (t) => {
   const dir = await tempDir(t);
   const missing = join(dir, 'hotdeskd.sock');
   await t.rejects(sendControl(missing, { kind: 'ping' }), NoDaemonError, 'no socket file');
-  await t.rejects(sendControl(missing, { kind: 'ping' }), { name: 'NoDaemonError', message: 'hotdeskd is not listening on its control socket' });
+  await t.rejects(sendControl(missing, { kind: 'ping' }), {
+    name: 'NoDaemonError',
+    message: 'hotdeskd is not listening on its control socket',
+  });
 
   // A socket file left by a process killed with SIGKILL: nobody accepts on it.
   const stale = join(dir, 'stale.sock');
-  const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(stale)}, () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['-e', `require('net').createServer().listen(${JSON.stringify(stale)}, () => console.log('up'))`],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   await new Promise((resolve) => child.stdout!.once('data', resolve));
   child.kill('SIGKILL');
   await new Promise((resolve) => child.once('exit', resolve));
@@ -190,7 +228,9 @@ t.test('a daemon that hangs up without answering, or never answers', async (t) =
   await new Promise<void>((resolve) => rude.listen(hangUp, resolve));
   t.teardown(() => void rude.close());
   const started = Date.now();
-  await t.rejects(sendControl(hangUp, { kind: 'ping' }, 20_000), { message: 'hotdeskd closed the connection without answering' });
+  await t.rejects(sendControl(hangUp, { kind: 'ping' }, 20_000), {
+    message: 'hotdeskd closed the connection without answering',
+  });
   t.ok(Date.now() - started < 10_000, 'without waiting for the timeout');
 
   const silent = join(dir, 'silent.sock');

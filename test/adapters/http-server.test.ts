@@ -4,7 +4,11 @@ import http from 'node:http';
 import net from 'node:net';
 import { startHttpServer, type HttpRequest } from '../../src/adapters/http-server.js';
 
-function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+function get(
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     http
       .get({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
@@ -37,7 +41,12 @@ t.test('requests as values, replies as values', async (t) => {
     handle: (request) => {
       seen.push(request);
       if (request.target === '/boom') throw new Error('handler bug');
-      return { status: 200, headers: { 'Content-Type': 'text/plain', 'X-Two': ['a', 'b'] }, body: 'grüß\n', onSent: () => sent++ };
+      return {
+        status: 200,
+        headers: { 'Content-Type': 'text/plain', 'X-Two': ['a', 'b'] },
+        body: 'grüß\n',
+        onSent: () => sent++,
+      };
     },
   });
   t.teardown(() => server.close());
@@ -47,11 +56,25 @@ t.test('requests as values, replies as values', async (t) => {
   t.equal(reply.status, 200);
   t.equal(reply.body, 'grüß\n');
   t.equal(reply.headers['content-length'], String(Buffer.byteLength('grüß\n')), 'length in bytes');
-  t.match(seen[0], { method: 'GET', target: '/a%2Fb?x=1', remoteAddress: '127.0.0.1', headers: { 'user-agent': 'Test/1', 'x-dup': 'one' } }, 'the target as sent');
+  t.match(
+    seen[0],
+    {
+      method: 'GET',
+      target: '/a%2Fb?x=1',
+      remoteAddress: '127.0.0.1',
+      headers: { 'user-agent': 'Test/1', 'x-dup': 'one' },
+    },
+    'the target as sent',
+  );
   t.equal(sent, 1, 'onSent once the reply is out');
 
   const errors: unknown[] = [];
-  const failing = await startHttpServer({ bind: '127.0.0.1', port: 0, handle: () => Promise.reject(new Error('bug')), onError: (error) => errors.push(error) });
+  const failing = await startHttpServer({
+    bind: '127.0.0.1',
+    port: 0,
+    handle: () => Promise.reject(new Error('bug')),
+    onError: (error) => errors.push(error),
+  });
   t.teardown(() => failing.close());
   t.equal((await get(failing.port, '/x')).status, 500);
   t.equal(errors.length, 1);
@@ -76,7 +99,10 @@ t.test('limits: 414, 431, 400, and a request timeout', async (t) => {
   t.teardown(() => server.close());
   t.equal((await get(server.port, `/${'a'.repeat(100)}`)).status, 414, 'a target over the limit');
   t.equal((await get(server.port, `/${'a'.repeat(98)}`)).status, 204, 'one at the limit');
-  t.match(await raw(server.port, `GET /x HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(4000)}\r\n\r\n`), /^HTTP\/1\.1 431 /);
+  t.match(
+    await raw(server.port, `GET /x HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(4000)}\r\n\r\n`),
+    /^HTTP\/1\.1 431 /,
+  );
   t.match(await raw(server.port, 'NONSENSE\r\n\r\n'), /^HTTP\/1\.1 400 /);
   const started = Date.now();
   const slow = await raw(server.port, 'GET /x HTTP/1.1\r\nHost: x\r\n');
@@ -90,15 +116,27 @@ t.test('limits: 414, 431, 400, and a request timeout', async (t) => {
 t.test('listening errors reach the caller', async (t) => {
   const first = await startHttpServer({ bind: '127.0.0.1', port: 0, handle: () => ({ status: 204 }) });
   t.teardown(() => first.close());
-  await t.rejects(startHttpServer({ bind: '127.0.0.1', port: first.port, handle: () => ({ status: 204 }) }), { code: 'EADDRINUSE' });
+  await t.rejects(startHttpServer({ bind: '127.0.0.1', port: first.port, handle: () => ({ status: 204 }) }), {
+    code: 'EADDRINUSE',
+  });
 });
 
 t.test('connections per client address are capped, and one that sends nothing is closed', async (t) => {
-  const server = await startHttpServer({ bind: '127.0.0.1', port: 0, handle: () => ({ status: 200, body: 'ok\n' }), maxConnectionsPerAddress: 2, requestTimeoutMs: 500 });
+  const server = await startHttpServer({
+    bind: '127.0.0.1',
+    port: 0,
+    handle: () => ({ status: 200, body: 'ok\n' }),
+    maxConnectionsPerAddress: 2,
+    requestTimeoutMs: 500,
+  });
   t.teardown(() => server.close());
-  const held = [0, 1, 2].map(() => net.connect({ port: server.port, host: '127.0.0.1', localAddress: '127.0.0.1' }).on('error', () => undefined));
+  const held = [0, 1, 2].map(() =>
+    net.connect({ port: server.port, host: '127.0.0.1', localAddress: '127.0.0.1' }).on('error', () => undefined),
+  );
   t.teardown(() => held.forEach((socket) => socket.destroy()));
-  const closed = held.map((socket) => new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now()))));
+  const closed = held.map(
+    (socket) => new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now()))),
+  );
   const started = Date.now();
   const first = await Promise.race(closed.map((promise, index) => promise.then(() => index)));
   t.equal(first, 2, 'the third from one address is closed at once');
@@ -114,5 +152,8 @@ t.test('connections per client address are capped, and one that sends nothing is
   });
   t.equal(other, 200, 'another address is served meanwhile');
   const ends = await Promise.all(closed.slice(0, 2));
-  t.ok(ends.every((end) => end - started >= 400 && end - started < 3000), 'the two that said nothing are closed after the request timeout');
+  t.ok(
+    ends.every((end) => end - started >= 400 && end - started < 3000),
+    'the two that said nothing are closed after the request timeout',
+  );
 });

@@ -27,16 +27,36 @@ const V0 = {
     policies: {},
   },
   extensions: [
-    { number: '100', name: 'Ada', sipPassword: 'Sip-Password-123', pinHash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==', hotdesk: true, language: 'it', blf: ['101', null] },
+    {
+      number: '100',
+      name: 'Ada',
+      sipPassword: 'Sip-Password-123',
+      pinHash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==',
+      hotdesk: true,
+      language: 'it',
+      blf: ['101', null],
+    },
   ],
   phones: [
     {
-      name: 'HD0001', model: 'yealink-t54w', mac: '001565aabbcc', connection: { mode: 'lan' }, idlePassword: 'idle-password-1',
-      session: null, desiredGeneration: 3, appliedGeneration: 3,
+      name: 'HD0001',
+      model: 'yealink-t54w',
+      mac: '001565aabbcc',
+      connection: { mode: 'lan' },
+      idlePassword: 'idle-password-1',
+      session: null,
+      desiredGeneration: 3,
+      appliedGeneration: 3,
     },
     {
-      name: 'HD0002', model: 'snom-d785', mac: '000413aabbcc', connection: { mode: 'lan' }, idlePassword: 'idle-password-2',
-      session: { extension: '100', since: '2025-01-01T08:00:00.000Z' }, desiredGeneration: 1, appliedGeneration: 1,
+      name: 'HD0002',
+      model: 'snom-d785',
+      mac: '000413aabbcc',
+      connection: { mode: 'lan' },
+      idlePassword: 'idle-password-2',
+      session: { extension: '100', since: '2025-01-01T08:00:00.000Z' },
+      desiredGeneration: 1,
+      appliedGeneration: 1,
     },
   ],
 };
@@ -49,7 +69,11 @@ t.test('a new store is created with mode 0600, and commits are atomic renames', 
   const writer = await openStoreWriter(file, dir, newValues);
   t.equal((await stat(file)).mode & 0o777, 0o600, 'the store file is mode 0600');
   t.equal((await stat(dir)).mode & 0o777, 0o700, 'the data directory is mode 0700');
-  t.match(writer.data, { version: STORE_VERSION, settings: { address: '192.0.2.10', provisioningToken: 'test-token-0123456789' }, phones: [] });
+  t.match(writer.data, {
+    version: STORE_VERSION,
+    settings: { address: '192.0.2.10', provisioningToken: 'test-token-0123456789' },
+    phones: [],
+  });
   t.same(await readStore(file), writer.data, 'what is read back is what was created');
 
   const next: StoreData = { ...writer.data, settings: { ...writer.data.settings, timeZone: 'Europe/Rome' } };
@@ -94,7 +118,11 @@ t.test('an unversioned v0 file is migrated and written back on open', async (t) 
 });
 
 const REFUSED: [string, string, RegExp][] = [
-  ['a newer version', JSON.stringify({ ...V0, version: STORE_VERSION + 1 }), new RegExp(`store version ${STORE_VERSION + 1} is newer`)],
+  [
+    'a newer version',
+    JSON.stringify({ ...V0, version: STORE_VERSION + 1 }),
+    new RegExp(`store version ${STORE_VERSION + 1} is newer`),
+  ],
   ['garbage', '{"version": 1, "phones": [', /not valid JSON/],
   ['the wrong shape', JSON.stringify({ version: STORE_VERSION, phones: {} }), /invalid store/],
 ];
@@ -162,7 +190,9 @@ t.test('a corrupt store under writeUnderLock: refused, untouched, lock released'
   const paths = dataPaths(await tempDir(t));
   await mkdir(paths.dir, { recursive: true });
   await writeFile(paths.store, 'garbage');
-  const error = await writeUnderLock(paths, newValues, (data) => ({ next: data, value: 1 })).catch((error: unknown) => error);
+  const error = await writeUnderLock(paths, newValues, (data) => ({ next: data, value: 1 })).catch(
+    (error: unknown) => error,
+  );
   t.type(error, StoreFileError);
   t.equal(await readFile(paths.store, 'utf8'), 'garbage');
   t.notOk(await exists(paths.lock));

@@ -20,7 +20,11 @@ t.test('acquire, report the live owner, release', async (t) => {
   t.equal(await readFile(lock, 'utf8'), `${process.pid}\n`, 'the lock holds our pid');
   t.equal((await stat(lock)).mode & 0o777, 0o600, 'mode 0600');
   t.same(await readLockOwner(lock), { pid: process.pid, alive: true });
-  t.same(await tryLock(lock), { acquired: false, owner: { pid: process.pid, alive: true } }, 'a held lock is not taken twice');
+  t.same(
+    await tryLock(lock),
+    { acquired: false, owner: { pid: process.pid, alive: true } },
+    'a held lock is not taken twice',
+  );
   await unlock(lock);
   t.notOk(await exists(lock), 'unlock removes our lock');
   await unlock(lock);
@@ -86,7 +90,11 @@ t.test('a takeover guard left by a killed process blocks only for a while', asyn
   const dead = await deadPid();
   await writeFile(lock, `${dead}\n`);
   await writeFile(`${lock}.takeover`, `${dead}\n`);
-  t.same(await tryLock(lock), { acquired: false, owner: { pid: dead, alive: false } }, 'a fresh guard means someone is taking over');
+  t.same(
+    await tryLock(lock),
+    { acquired: false, owner: { pid: dead, alive: false } },
+    'a fresh guard means someone is taking over',
+  );
   t.equal(await readFile(lock, 'utf8'), `${dead}\n`);
   const old = new Date(Date.now() - 60_000);
   await utimes(`${lock}.takeover`, old, old);

@@ -10,7 +10,8 @@ const hashes: [DigestHash, string, string][] = [
   // UTF-8, not latin1 or UTF-16
   ['MD5', 'ä', '8419b71c87a225a2c70b50486fbee545'],
 ];
-for (const [algorithm, text, expected] of hashes) t.equal(crypto.hash(algorithm, text), expected, `${algorithm}(${JSON.stringify(text)})`);
+for (const [algorithm, text, expected] of hashes)
+  t.equal(crypto.hash(algorithm, text), expected, `${algorithm}(${JSON.stringify(text)})`);
 
 t.test('hmac: HMAC-SHA-256, base64url without padding', async (t) => {
   // RFC 4231 test case 2
@@ -29,7 +30,8 @@ const equalities: [string, string, boolean][] = [
   ['', 'a', false],
   ['é', 'e\u0301', false],
 ];
-for (const [a, b, expected] of equalities) t.equal(crypto.equal(a, b), expected, `equal(${JSON.stringify(a)}, ${JSON.stringify(b)})`);
+for (const [a, b, expected] of equalities)
+  t.equal(crypto.equal(a, b), expected, `equal(${JSON.stringify(a)}, ${JSON.stringify(b)})`);
 
 t.test('random bytes and secrets differ every time', async (t) => {
   t.equal(nonceRandom().length, 16);

@@ -30,7 +30,12 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 /** One RIFF chunk, with its pad byte when the body is odd-sized. */
 function chunk(id: string, body: Uint8Array): Uint8Array {
-  return concat([new TextEncoder().encode(id), u32(body.length), body, body.length % 2 ? new Uint8Array(1) : new Uint8Array(0)]);
+  return concat([
+    new TextEncoder().encode(id),
+    u32(body.length),
+    body,
+    body.length % 2 ? new Uint8Array(1) : new Uint8Array(0),
+  ]);
 }
 
 interface FmtOptions {
@@ -73,19 +78,27 @@ function pcmBytes(samples: Int16Array): Uint8Array {
 }
 
 /** Half a second of a 440 Hz tone: recognisably not any shipped prompt. */
-const tone = Int16Array.from({ length: 4000 }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / PROMPT_SAMPLE_RATE)));
+const tone = Int16Array.from({ length: 4000 }, (_, i) =>
+  Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / PROMPT_SAMPLE_RATE)),
+);
 
-const pcmWav = (samples: Int16Array = tone): Uint8Array => riff(fmt({ code: 1, bits: 16 }), chunk('data', pcmBytes(samples)));
-const mulawWav = (samples: Int16Array = tone): Uint8Array => riff(fmt({ code: 7, bits: 8 }), chunk('data', encodeG711(samples, 'PCMU')));
-const alawWav = (samples: Int16Array = tone): Uint8Array => riff(fmt({ code: 6, bits: 8 }), chunk('data', encodeG711(samples, 'PCMA')));
+const pcmWav = (samples: Int16Array = tone): Uint8Array =>
+  riff(fmt({ code: 1, bits: 16 }), chunk('data', pcmBytes(samples)));
+const mulawWav = (samples: Int16Array = tone): Uint8Array =>
+  riff(fmt({ code: 7, bits: 8 }), chunk('data', encodeG711(samples, 'PCMU')));
+const alawWav = (samples: Int16Array = tone): Uint8Array =>
+  riff(fmt({ code: 6, bits: 8 }), chunk('data', encodeG711(samples, 'PCMA')));
 
 // ---- helpers ----
 
 /** Sample-exact equality, fast enough for whole prompts (t.same compares element by element). */
 const sameAudio = (a: Int16Array | undefined, b: Int16Array | undefined): boolean =>
-  a !== undefined && b !== undefined && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  a !== undefined &&
+  b !== undefined &&
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
-const rms = (samples: Int16Array): number => Math.sqrt(samples.reduce((sum, sample) => sum + sample * sample, 0) / samples.length);
+const rms = (samples: Int16Array): number =>
+  Math.sqrt(samples.reduce((sum, sample) => sum + sample * sample, 0) / samples.length);
 const peak = (samples: Int16Array): number => samples.reduce((max, sample) => Math.max(max, Math.abs(sample)), 0);
 
 interface LogLine {
@@ -139,8 +152,14 @@ t.test('every shipped prompt is there for en, de and it: 8 kHz mono μ-law speec
       const seconds = samples.length / PROMPT_SAMPLE_RATE;
       t.ok(seconds >= 0.2 && seconds <= 8, `${what}: ${seconds.toFixed(2)} s`);
       t.ok(rms(samples) > 1000, `${what}: not silent (RMS ${rms(samples).toFixed(0)})`);
-      t.ok(peak(samples) > 16000 && peak(samples) < 32000, `${what}: normalised below full scale (peak ${peak(samples)})`);
-      t.ok(peak(samples.subarray(0, 400)) < 100 && peak(samples.subarray(-400)) < 100, `${what}: starts and ends in silence`);
+      t.ok(
+        peak(samples) > 16000 && peak(samples) < 32000,
+        `${what}: normalised below full scale (peak ${peak(samples)})`,
+      );
+      t.ok(
+        peak(samples.subarray(0, 400)) < 100 && peak(samples.subarray(-400)) < 100,
+        `${what}: starts and ends in silence`,
+      );
     }
   }
 });
@@ -151,7 +170,10 @@ t.test('texts.tsv holds the words of exactly the shipped prompts', async (t) => 
     .split('\n')
     .filter((line) => line && !line.startsWith('#'))
     .map((line) => line.split('\t'));
-  t.ok(rows.every((row) => row.length === 3 && row[2]!.trim() !== ''), 'language, name, text on every line');
+  t.ok(
+    rows.every((row) => row.length === 3 && row[2]!.trim() !== ''),
+    'language, name, text on every line',
+  );
   const listed = rows.map(([language, name]) => `${language}/${name}`).sort();
   const expected = LANGUAGES.flatMap((language) => PROMPT_NAMES.map((name) => `${language}/${name}`)).sort();
   t.same(listed, expected);
@@ -180,7 +202,10 @@ t.test('sequence: the prompts back to back, gap-free', async (t) => {
   const names: PromptName[] = ['logged-in-as', 'digit-1', 'digit-0', 'digit-0'];
   const parts = names.map((name) => library.audio('it', name));
   const joined = library.sequence('it', names);
-  t.equal(joined.length, parts.reduce((total, part) => total + part.length, 0));
+  t.equal(
+    joined.length,
+    parts.reduce((total, part) => total + part.length, 0),
+  );
   let at = 0;
   for (const [i, part] of parts.entries()) {
     t.ok(sameAudio(joined.subarray(at, at + part.length), part), `${names[i]} at sample ${at}`);
@@ -205,18 +230,39 @@ t.test('an override wins over the shipped file, per file and per language', asyn
   const alaw = library.audio('en', 'logged-out');
   t.equal(mulaw.length, tone.length, 'μ-law: one sample a byte');
   t.equal(alaw.length, tone.length, 'A-law: one sample a byte');
-  t.ok(tone.every((sample, i) => Math.abs(sample - mulaw[i]!) <= Math.abs(sample) / 16 + 8), 'μ-law decodes to the tone');
-  t.ok(tone.every((sample, i) => Math.abs(sample - alaw[i]!) <= Math.abs(sample) / 16 + 16), 'A-law decodes to the tone');
+  t.ok(
+    tone.every((sample, i) => Math.abs(sample - mulaw[i]!) <= Math.abs(sample) / 16 + 8),
+    'μ-law decodes to the tone',
+  );
+  t.ok(
+    tone.every((sample, i) => Math.abs(sample - alaw[i]!) <= Math.abs(sample) / 16 + 16),
+    'A-law decodes to the tone',
+  );
 
-  t.ok(sameAudio(library.audio('en', 'enter-pin'), shipped.audio('en', 'enter-pin')), 'other languages keep the shipped prompt');
-  t.ok(sameAudio(library.audio('de', 'logged-out'), shipped.audio('de', 'logged-out')), 'other prompts keep the shipped prompt');
-  t.same(lines.filter((line) => line.level >= WARN), [], 'nothing to warn about');
+  t.ok(
+    sameAudio(library.audio('en', 'enter-pin'), shipped.audio('en', 'enter-pin')),
+    'other languages keep the shipped prompt',
+  );
+  t.ok(
+    sameAudio(library.audio('de', 'logged-out'), shipped.audio('de', 'logged-out')),
+    'other prompts keep the shipped prompt',
+  );
+  t.same(
+    lines.filter((line) => line.level >= WARN),
+    [],
+    'nothing to warn about',
+  );
   t.match(lines.find((line) => line.level === 30)?.msg, /^3 recorded prompt\(s\) from .* replace shipped ones$/);
 });
 
 t.test('a PCM override in a WAVE_FORMAT_EXTENSIBLE file is accepted', async (t) => {
   const overrides = await tempDir(t);
-  await writeOverride(overrides, 'it', 'logged-out', riff(fmt({ code: 1, bits: 16, subFormat: 1 }), chunk('data', pcmBytes(tone))));
+  await writeOverride(
+    overrides,
+    'it',
+    'logged-out',
+    riff(fmt({ code: 1, bits: 16, subFormat: 1 }), chunk('data', pcmBytes(tone))),
+  );
   const library = await loadPromptLibrary({ overrideDir: overrides });
   t.ok(sameAudio(library.audio('it', 'logged-out'), tone));
 });
@@ -226,9 +272,17 @@ t.test('an unusable override is logged by name with what is wrong, and the shipp
   const cases: [string, Uint8Array, RegExp][] = [
     ['not RIFF', new TextEncoder().encode('ID3\u0003 this is an MP3 file, not a WAV file'), /^not a RIFF WAVE file/],
     ['empty file', new Uint8Array(0), /^not a RIFF WAVE file/],
-    ['wrong rate', riff(fmt({ code: 1, bits: 16, rate: 16000 }), chunk('data', pcmBytes(tone))), /^sampled at 16000 Hz/],
+    [
+      'wrong rate',
+      riff(fmt({ code: 1, bits: 16, rate: 16000 }), chunk('data', pcmBytes(tone))),
+      /^sampled at 16000 Hz/,
+    ],
     ['stereo', riff(fmt({ code: 1, bits: 16, channels: 2 }), chunk('data', pcmBytes(tone))), /^2 channels/],
-    ['truncated data', good.subarray(0, good.length - 1000), /^truncated: the "data" chunk at byte 36 declares 8000 bytes but only 7000 follow/],
+    [
+      'truncated data',
+      good.subarray(0, good.length - 1000),
+      /^truncated: the "data" chunk at byte 36 declares 8000 bytes but only 7000 follow/,
+    ],
     ['truncated header', good.subarray(0, 30), /^truncated: the "fmt " chunk/],
     ['cut between chunks', good.subarray(0, 40), /^truncated: a chunk header at byte 36 is cut off/],
     ['8-bit PCM', riff(fmt({ code: 1, bits: 8 }), chunk('data', new Uint8Array(4000).fill(128))), /^8-bit PCM/],
@@ -303,33 +357,55 @@ t.test('a language without prompts speaks English; its overrides still win', asy
   const overrides = await tempDir(t);
   await writeOverride(overrides, 'it', 'enter-pin', pcmWav());
   const library = await loadPromptLibrary({ shippedDir, overrideDir: overrides });
-  for (const name of PROMPT_NAMES) if (name !== 'enter-pin') t.ok(sameAudio(library.audio('it', name), library.audio('en', name)), `it/${name} in English`);
+  for (const name of PROMPT_NAMES)
+    if (name !== 'enter-pin')
+      t.ok(sameAudio(library.audio('it', name), library.audio('en', name)), `it/${name} in English`);
   t.ok(sameAudio(library.audio('de', 'wrong-pin'), library.audio('en', 'wrong-pin')), 'de in English too');
   t.ok(sameAudio(library.audio('it', 'enter-pin'), tone), 'the Italian recording');
-  t.ok(sameAudio(library.sequence('de', ['logged-in-as', 'digit-4']), library.sequence('en', ['logged-in-as', 'digit-4'])), 'sequences fall back too');
+  t.ok(
+    sameAudio(library.sequence('de', ['logged-in-as', 'digit-4']), library.sequence('en', ['logged-in-as', 'digit-4'])),
+    'sequences fall back too',
+  );
 });
 
 t.test('a missing or unusable shipped prompt stops the start, naming the files', async (t) => {
   const missing = await englishOnly(t);
   await rm(join(missing, 'en', 'digit-7.wav'));
-  await t.rejects(loadPromptLibrary({ shippedDir: missing }), { message: new RegExp(`${join(missing, 'en', 'digit-7.wav')}: missing`) });
+  await t.rejects(loadPromptLibrary({ shippedDir: missing }), {
+    message: new RegExp(`${join(missing, 'en', 'digit-7.wav')}: missing`),
+  });
 
   const broken = await englishOnly(t);
-  await writeFile(join(broken, 'en', 'wrong-pin.wav'), riff(fmt({ code: 1, bits: 16, channels: 2 }), chunk('data', pcmBytes(tone))));
+  await writeFile(
+    join(broken, 'en', 'wrong-pin.wav'),
+    riff(fmt({ code: 1, bits: 16, channels: 2 }), chunk('data', pcmBytes(tone))),
+  );
   await t.rejects(loadPromptLibrary({ shippedDir: broken }), { message: /wrong-pin\.wav: 2 channels/ });
 
   const overridden = await englishOnly(t);
   await rm(join(overridden, 'en', 'digit-7.wav'));
   const overrides = await tempDir(t);
   await writeOverride(overrides, 'en', 'digit-7', pcmWav());
-  await t.rejects(loadPromptLibrary({ shippedDir: overridden, overrideDir: overrides }), { message: /digit-7\.wav: missing/ }, 'an override does not hide a broken installation');
+  await t.rejects(
+    loadPromptLibrary({ shippedDir: overridden, overrideDir: overrides }),
+    { message: /digit-7\.wav: missing/ },
+    'an override does not hide a broken installation',
+  );
 
   const partial = await englishOnly(t);
   await cp(join(SHIPPED_PROMPTS, 'de'), join(partial, 'de'), { recursive: true });
   await rm(join(partial, 'de', 'logged-out.wav'));
-  await t.rejects(loadPromptLibrary({ shippedDir: partial }), { message: /de\/logged-out\.wav: missing/ }, 'a shipped language must be complete');
+  await t.rejects(
+    loadPromptLibrary({ shippedDir: partial }),
+    { message: /de\/logged-out\.wav: missing/ },
+    'a shipped language must be complete',
+  );
 
-  await t.rejects(loadPromptLibrary({ shippedDir: join(missing, 'nowhere') }), { message: /en\/enter-pin\.wav: missing/ }, 'no shipped folder at all');
+  await t.rejects(
+    loadPromptLibrary({ shippedDir: join(missing, 'nowhere') }),
+    { message: /en\/enter-pin\.wav: missing/ },
+    'no shipped folder at all',
+  );
 });
 
 // ---- parseWav details ----
@@ -337,16 +413,40 @@ t.test('a missing or unusable shipped prompt stops the start, naming the files',
 t.test('parseWav skips other chunks, odd-sized ones with their pad byte', async (t) => {
   const list = chunk('LIST', new TextEncoder().encode('INFOISFT\u0005\u0000\u0000\u0000sox!\u0000'));
   t.equal(list.length % 2, 0, 'the LIST chunk is padded');
-  const parsed = parseWav(riff(fmt({ code: 7, bits: 8 }), list, chunk('fact', u32(3)), chunk('data', encodeG711(Int16Array.of(0, 1000, -1000), 'PCMU'))));
+  const parsed = parseWav(
+    riff(
+      fmt({ code: 7, bits: 8 }),
+      list,
+      chunk('fact', u32(3)),
+      chunk('data', encodeG711(Int16Array.of(0, 1000, -1000), 'PCMU')),
+    ),
+  );
   t.ok(parsed.ok);
   if (parsed.ok) t.equal(parsed.samples.length, 3);
   const trailing = concat([pcmWav(Int16Array.of(1, 2, 3)), new TextEncoder().encode('junk')]);
-  t.same(parseWav(trailing), { ok: true, samples: Int16Array.of(1, 2, 3), rate: 8000 }, 'bytes after the data chunk are ignored');
+  t.same(
+    parseWav(trailing),
+    { ok: true, samples: Int16Array.of(1, 2, 3), rate: 8000 },
+    'bytes after the data chunk are ignored',
+  );
   const wide = pcmWav(Int16Array.of(1, 2, 3));
   new DataView(wide.buffer, wide.byteOffset).setUint32(24, 22_050, true);
   t.match(parseWav(wide), { ok: false, problem: /^sampled at 22050 Hz/ }, 'a prompt must be 8 kHz');
-  t.same(parseWav(wide, 'any'), { ok: true, samples: Int16Array.of(1, 2, 3), rate: 22_050 }, 'synthesised speech may come at any rate');
-  t.match(parseWav(riff(fmt({ code: 1, bits: 16 }), chunk('data', new Uint8Array(3)))), { ok: false, problem: /^truncated: 3 bytes of 16-bit PCM/ });
-  t.match(parseWav(riff(fmt({ code: 6, bits: 16 }), chunk('data', new Uint8Array(4)))), { ok: false, problem: /^16-bit G\.711/ });
-  t.match(parseWav(riff(chunk('fmt ', new Uint8Array(14)), chunk('data', new Uint8Array(4)))), { ok: false, problem: /too short/ });
+  t.same(
+    parseWav(wide, 'any'),
+    { ok: true, samples: Int16Array.of(1, 2, 3), rate: 22_050 },
+    'synthesised speech may come at any rate',
+  );
+  t.match(parseWav(riff(fmt({ code: 1, bits: 16 }), chunk('data', new Uint8Array(3)))), {
+    ok: false,
+    problem: /^truncated: 3 bytes of 16-bit PCM/,
+  });
+  t.match(parseWav(riff(fmt({ code: 6, bits: 16 }), chunk('data', new Uint8Array(4)))), {
+    ok: false,
+    problem: /^16-bit G\.711/,
+  });
+  t.match(parseWav(riff(chunk('fmt ', new Uint8Array(14)), chunk('data', new Uint8Array(4)))), {
+    ok: false,
+    problem: /too short/,
+  });
 });

@@ -1,7 +1,12 @@
 import t from 'tap';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
-import { createRtpPortPool, RTP_MAX_PACKET_BYTES, RtpPortsBusyError, type RtpEndpoint } from '../../src/adapters/rtp-socket.js';
+import {
+  createRtpPortPool,
+  RTP_MAX_PACKET_BYTES,
+  RtpPortsBusyError,
+  type RtpEndpoint,
+} from '../../src/adapters/rtp-socket.js';
 
 const HOST = '127.0.0.1';
 
@@ -82,7 +87,12 @@ t.test('any free port (0-0): open, talk both ways, close', async (t) => {
 
 t.test('datagrams over 1500 bytes are dropped unread; a failing handler does not stop the socket', async (t) => {
   const warnings: string[] = [];
-  const pool = createRtpPortPool({ bind: HOST, min: 0, max: 0, log: { debug: () => {}, warn: (_: unknown, message: string) => warnings.push(message) } as never });
+  const pool = createRtpPortPool({
+    bind: HOST,
+    min: 0,
+    max: 0,
+    log: { debug: () => {}, warn: (_: unknown, message: string) => warnings.push(message) } as never,
+  });
   const socket = await pool.open();
   const phone = await peer();
   const sizes: number[] = [];
@@ -141,7 +151,11 @@ t.test('a range: even ports only, in turn, a port another program holds is skipp
   await b.close();
   await closeSocket(squatter);
   const d = await pool.open();
-  t.equal(d.port, even[0] === a.port ? even[1] : even[0], 'the next free port in turn (the one the other program let go)');
+  t.equal(
+    d.port,
+    even[0] === a.port ? even[1] : even[0],
+    'the next free port in turn (the one the other program let go)',
+  );
   const e = await pool.open();
   t.equal(e.port, even[2], 'the port freed last comes after');
   await pool.close();

@@ -22,18 +22,31 @@ t.test('the next instant after a time, in the office time zone', async (t) => {
     ['0 20 * * 1-5', 'Mars/Olympus', '2027-01-01T00:00:00Z', undefined],
   ];
   for (const [expression, zone, after, expected] of cases) {
-    t.equal(nextCronInstant(expression, zone, new Date(after))?.toISOString(), expected, `${expression} in ${zone} after ${after}`);
+    t.equal(
+      nextCronInstant(expression, zone, new Date(after))?.toISOString(),
+      expected,
+      `${expression} in ${zone} after ${after}`,
+    );
   }
 });
 
 t.test('what the store accepts, node-cron runs', async (t) => {
-  const accepted = ['0 20 * * 1-5', '*/15 8-18 * * mon-fri', '0 0 1 jan,jul *', '5-59/10 * * * *', '0 7 * * 0', '0 7 * * 7', '0,30 9 1-15 * *'];
+  const accepted = [
+    '0 20 * * 1-5',
+    '*/15 8-18 * * mon-fri',
+    '0 0 1 jan,jul *',
+    '5-59/10 * * * *',
+    '0 7 * * 0',
+    '0 7 * * 7',
+    '0,30 9 1-15 * *',
+  ];
   for (const expression of accepted) {
     t.equal(checkCronExpression(expression), undefined, `${expression}: the pure check accepts it`);
     t.equal(cronProblem(expression), undefined, `${expression}: node-cron accepts it`);
   }
   const refused = ['', '* * * *', '60 * * * *', '0 24 * * *', '0 20 * * 8', '0 0 0 * *', 'a b c d e', '0 20 * * 5-1'];
-  for (const expression of refused) t.not(checkCronExpression(expression), undefined, `"${expression}" is refused when saved`);
+  for (const expression of refused)
+    t.not(checkCronExpression(expression), undefined, `"${expression}" is refused when saved`);
   t.ok(isTimeZone('Europe/Berlin'));
   t.notOk(isTimeZone('Mars/Olympus'));
 });
@@ -42,7 +55,13 @@ t.test('a task fires at its instants and stops', async (t) => {
   const log = createLogger({ level: 'silent' });
   const fired: Date[] = [];
   // Every second: node-cron takes a sixth (seconds) field, which only tests use.
-  const task = startCronTask({ expression: '* * * * * *', timeZone: 'Europe/Berlin', name: 'test', log, run: (at) => void fired.push(at) });
+  const task = startCronTask({
+    expression: '* * * * * *',
+    timeZone: 'Europe/Berlin',
+    name: 'test',
+    log,
+    run: (at) => void fired.push(at),
+  });
   await new Promise((resolve) => setTimeout(resolve, 2300));
   task.stop();
   const count = fired.length;

@@ -33,6 +33,9 @@ t.test('sipTag: 64 random bits as SIP token characters, across pool refills', as
 
 t.test('randomNumber: within range and spread', async (t) => {
   const numbers = Array.from({ length: 500 }, () => randomNumber(10_000));
-  t.ok(numbers.every((n) => Number.isInteger(n) && n >= 0 && n < 10_000), 'integers in [0, 10000)');
+  t.ok(
+    numbers.every((n) => Number.isInteger(n) && n >= 0 && n < 10_000),
+    'integers in [0, 10000)',
+  );
   t.ok(new Set(numbers).size > 400, 'not a constant or a short cycle');
 });

@@ -62,9 +62,17 @@ async function closedPort(kind: 'udp' | 'tcp'): Promise<number> {
 }
 
 t.test('UDP: the answer to our OPTIONS, with its Date and Server', async (t) => {
-  const server = await udpServer(t, (request) => [answer(request, '200 OK', undefined, ['Date: Sun, 22 Nov 2026 08:00:00 GMT', 'Server: Test PBX'])]);
+  const server = await udpServer(t, (request) => [
+    answer(request, '200 OK', undefined, ['Date: Sun, 22 Nov 2026 08:00:00 GMT', 'Server: Test PBX']),
+  ]);
   const result = await probeSipOptions({ host: '127.0.0.1', port: server.port, userAgent: 'hotdesk-doctor/9.9' });
-  t.match(result, { kind: 'answered', status: 200, reason: 'OK', date: 'Sun, 22 Nov 2026 08:00:00 GMT', server: 'Test PBX' });
+  t.match(result, {
+    kind: 'answered',
+    status: 200,
+    reason: 'OK',
+    date: 'Sun, 22 Nov 2026 08:00:00 GMT',
+    server: 'Test PBX',
+  });
   t.equal(server.requests.length, 1);
   const request = server.requests[0]!;
   t.match(request, new RegExp(`^OPTIONS sip:127\\.0\\.0\\.1:${server.port} SIP/2\\.0\\r\\n`));
@@ -74,8 +82,15 @@ t.test('UDP: the answer to our OPTIONS, with its Date and Server', async (t) => 
 });
 
 t.test('UDP: an error status is still an answer; answers to other Call-IDs are not', async (t) => {
-  const server = await udpServer(t, (request) => [answer(request, '200 OK', 'someone-else@x'), answer(request, '405 Method Not Allowed')]);
-  t.match(await probeSipOptions({ host: '127.0.0.1', port: server.port }), { kind: 'answered', status: 405, reason: 'Method Not Allowed' });
+  const server = await udpServer(t, (request) => [
+    answer(request, '200 OK', 'someone-else@x'),
+    answer(request, '405 Method Not Allowed'),
+  ]);
+  t.match(await probeSipOptions({ host: '127.0.0.1', port: server.port }), {
+    kind: 'answered',
+    status: 405,
+    reason: 'Method Not Allowed',
+  });
 });
 
 t.test('UDP: silence times out, a closed port is refused', async (t) => {
@@ -84,7 +99,9 @@ t.test('UDP: silence times out, a closed port is refused', async (t) => {
   t.same(await probeSipOptions({ host: '127.0.0.1', port: silent.port, timeoutMs: 300 }), { kind: 'timeout', ms: 300 });
   t.ok(Date.now() - started >= 290, 'waited for the timeout');
   t.equal(silent.requests.length, 1, 'the request arrived');
-  t.same(await probeSipOptions({ host: '127.0.0.1', port: await closedPort('udp'), timeoutMs: 2000 }), { kind: 'refused' });
+  t.same(await probeSipOptions({ host: '127.0.0.1', port: await closedPort('udp'), timeoutMs: 2000 }), {
+    kind: 'refused',
+  });
 });
 
 t.test('an unknown host is an error naming it', async (t) => {
@@ -112,5 +129,7 @@ t.test('TCP: the answer over a connection; a closed port is refused', async (t) 
   t.teardown(() => server.close());
   const { port } = server.address() as net.AddressInfo;
   t.match(await probeSipOptions({ host: '127.0.0.1', port, transport: 'tcp' }), { kind: 'answered', status: 200 });
-  t.same(await probeSipOptions({ host: '127.0.0.1', port: await closedPort('tcp'), transport: 'tcp' }), { kind: 'refused' });
+  t.same(await probeSipOptions({ host: '127.0.0.1', port: await closedPort('tcp'), transport: 'tcp' }), {
+    kind: 'refused',
+  });
 });

@@ -23,7 +23,10 @@ async function client(t: Test, stack: SipStack) {
   socket.on('message', (bytes) => {
     const text = bytes.toString('latin1');
     const callId = /^Call-ID:\s*(\S+)/im.exec(text)?.[1] ?? '';
-    waiting.get(callId)?.({ status: Number(/^SIP\/2\.0 (\d{3})/.exec(text)?.[1]), retryAfter: /^Retry-After:\s*(\S+)/im.exec(text)?.[1] });
+    waiting.get(callId)?.({
+      status: Number(/^SIP\/2\.0 (\d{3})/.exec(text)?.[1]),
+      retryAfter: /^Retry-After:\s*(\S+)/im.exec(text)?.[1],
+    });
     waiting.delete(callId);
   });
   let n = 0;
@@ -54,43 +57,46 @@ async function client(t: Test, stack: SipStack) {
   };
 }
 
-t.test('past the transaction cap: 503 with Retry-After, OPTIONS still answered, served again once they expire', async (t) => {
-  let clock = 1_000_000;
-  const seen: string[] = [];
-  const stack: SipStack = await startSipStack({
-    bind: '127.0.0.1',
-    port: 0,
-    log: createLogger({ level: 'silent' }),
-    maxTransactions: 10,
-    floodLimit: null,
-    now: () => clock,
-    onRequest: (request) => {
-      seen.push(request.method);
-      stack.respond(buildResponse(request, 200, 'OK'));
-    },
-  });
-  t.teardown(() => stack.close());
-  const send = await client(t, stack);
+t.test(
+  'past the transaction cap: 503 with Retry-After, OPTIONS still answered, served again once they expire',
+  async (t) => {
+    let clock = 1_000_000;
+    const seen: string[] = [];
+    const stack: SipStack = await startSipStack({
+      bind: '127.0.0.1',
+      port: 0,
+      log: createLogger({ level: 'silent' }),
+      maxTransactions: 10,
+      floodLimit: null,
+      now: () => clock,
+      onRequest: (request) => {
+        seen.push(request.method);
+        stack.respond(buildResponse(request, 200, 'OK'));
+      },
+    });
+    t.teardown(() => stack.close());
+    const send = await client(t, stack);
 
-  for (let i = 0; i < 10; i++) t.equal((await send('REGISTER')).status, 200, `REGISTER ${i + 1} of 10 is served`);
-  t.equal(stack.counters.liveTransactions, 10, 'ten transactions kept');
-  const refused = await send('REGISTER');
-  t.same(refused, { status: 503, retryAfter: '5' }, 'the eleventh: 503, Retry-After: 5');
-  t.equal(seen.filter((method) => method === 'REGISTER').length, 10, 'and the service never saw it');
-  t.equal(stack.counters.shed, 1, 'counted as shed');
-  t.equal(stack.counters.liveTransactions, 10, 'no transaction kept for the refusal');
+    for (let i = 0; i < 10; i++) t.equal((await send('REGISTER')).status, 200, `REGISTER ${i + 1} of 10 is served`);
+    t.equal(stack.counters.liveTransactions, 10, 'ten transactions kept');
+    const refused = await send('REGISTER');
+    t.same(refused, { status: 503, retryAfter: '5' }, 'the eleventh: 503, Retry-After: 5');
+    t.equal(seen.filter((method) => method === 'REGISTER').length, 10, 'and the service never saw it');
+    t.equal(stack.counters.shed, 1, 'counted as shed');
+    t.equal(stack.counters.liveTransactions, 10, 'no transaction kept for the refusal');
 
-  const options = await send('OPTIONS');
-  t.equal(options.status, 200, 'OPTIONS is answered during the overload');
-  t.equal(stack.counters.stateless, 1, 'without a transaction');
-  t.equal(stack.counters.liveTransactions, 10, 'and no transaction kept for it');
+    const options = await send('OPTIONS');
+    t.equal(options.status, 200, 'OPTIONS is answered during the overload');
+    t.equal(stack.counters.stateless, 1, 'without a transaction');
+    t.equal(stack.counters.liveTransactions, 10, 'and no transaction kept for it');
 
-  clock += 20_000;
-  t.equal((await send('REGISTER')).status, 503, '20 s later the old transactions are still kept');
-  clock += 13_000;
-  t.equal(stack.counters.liveTransactions, 0, '33 s later they have expired');
-  t.equal((await send('REGISTER')).status, 200, 'and requests are served again');
-});
+    clock += 20_000;
+    t.equal((await send('REGISTER')).status, 503, '20 s later the old transactions are still kept');
+    clock += 13_000;
+    t.equal(stack.counters.liveTransactions, 0, '33 s later they have expired');
+    t.equal((await send('REGISTER')).status, 200, 'and requests are served again');
+  },
+);
 
 t.test('an OPTIONS the service answers later still reaches its sender', async (t) => {
   const held: Parameters<SipStack['respond']>[0][] = [];
@@ -153,7 +159,10 @@ t.test('a retransmitted REGISTER gets the first answer again and is handled once
   await send(2);
   t.equal(handled, 1, 'the service saw the REGISTER once');
   t.equal(answers.length, 2, 'both copies were answered');
-  t.ok(answers.every((answer) => /^SIP\/2\.0 200 OK/.test(answer) && /^Expires: 1\r?$/m.test(answer)), 'with the same answer');
+  t.ok(
+    answers.every((answer) => /^SIP\/2\.0 200 OK/.test(answer) && /^Expires: 1\r?$/m.test(answer)),
+    'with the same answer',
+  );
   clock += 33_000;
   await send(3);
   t.equal(handled, 2, '33 s later the same branch is a new request');

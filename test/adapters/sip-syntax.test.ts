@@ -42,5 +42,8 @@ t.test('a deep copy shares no header with the original', async (t) => {
 t.test('branches are RFC 3261 branches, each new', async (t) => {
   const branches = new Set(Array.from({ length: 100 }, () => generateBranch()));
   t.equal(branches.size, 100, 'no two alike');
-  t.ok([...branches].every((branch) => branch.startsWith('z9hG4bK')), 'each starts with the magic cookie (RFC 3261 §8.1.1.7)');
+  t.ok(
+    [...branches].every((branch) => branch.startsWith('z9hG4bK')),
+    'each starts with the magic cookie (RFC 3261 §8.1.1.7)',
+  );
 });

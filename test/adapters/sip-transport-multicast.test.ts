@@ -29,39 +29,50 @@ async function sender(t: { teardown(fn: () => Promise<void>): void }) {
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
   socket.setMulticastInterface('127.0.0.1');
   t.teardown(() => new Promise<void>((resolve) => socket.close(() => resolve())));
-  return { port: socket.address().port, send: (text: string, port: number, address: string) => socket.send(text, port, address) };
+  return {
+    port: socket.address().port,
+    send: (text: string, port: number, address: string) => socket.send(text, port, address),
+  };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
-t.test('on loopback: the group socket takes only multicast-only requests, the unicast socket everything else', async (t) => {
-  const got: { method: string; multicast: boolean }[] = [];
-  const transport: SipTransport = await startSipTransport({
-    bind: '127.0.0.1',
-    port: 0,
-    multicastGroups: [GROUP],
-    multicastOnly: (message) => 'method' in message && message.method === 'SUBSCRIBE',
-    onMulticastError: (group, error) => t.fail(`${group}: ${error.message}`),
-    onMessage: (message: SipMessage, _remote, multicast) => got.push({ method: 'method' in message ? message.method : 'response', multicast }),
-  });
-  t.teardown(() => transport.close());
-  t.same(transport.multicast, [GROUP], 'the group is joined');
-  const phone = await sender(t);
-  phone.send(request('SUBSCRIBE', phone.port, 'm1'), transport.port, GROUP);
-  phone.send(request('SUBSCRIBE', phone.port, 'u1'), transport.port, '127.0.0.1');
-  phone.send(request('OPTIONS', phone.port, 'm2'), transport.port, GROUP);
-  phone.send(request('OPTIONS', phone.port, 'u2'), transport.port, '127.0.0.1');
-  await settle();
-  t.same(
-    got.sort((a, b) => a.method.localeCompare(b.method)),
-    [
-      { method: 'OPTIONS', multicast: false },
-      { method: 'SUBSCRIBE', multicast: true },
-    ],
-    'the SUBSCRIBE from the group and the OPTIONS sent straight to it',
-  );
-  t.equal(transport.counters.dropped['multicast-mismatch'], 2, 'the unicast SUBSCRIBE and the OPTIONS to the group are dropped');
-});
+t.test(
+  'on loopback: the group socket takes only multicast-only requests, the unicast socket everything else',
+  async (t) => {
+    const got: { method: string; multicast: boolean }[] = [];
+    const transport: SipTransport = await startSipTransport({
+      bind: '127.0.0.1',
+      port: 0,
+      multicastGroups: [GROUP],
+      multicastOnly: (message) => 'method' in message && message.method === 'SUBSCRIBE',
+      onMulticastError: (group, error) => t.fail(`${group}: ${error.message}`),
+      onMessage: (message: SipMessage, _remote, multicast) =>
+        got.push({ method: 'method' in message ? message.method : 'response', multicast }),
+    });
+    t.teardown(() => transport.close());
+    t.same(transport.multicast, [GROUP], 'the group is joined');
+    const phone = await sender(t);
+    phone.send(request('SUBSCRIBE', phone.port, 'm1'), transport.port, GROUP);
+    phone.send(request('SUBSCRIBE', phone.port, 'u1'), transport.port, '127.0.0.1');
+    phone.send(request('OPTIONS', phone.port, 'm2'), transport.port, GROUP);
+    phone.send(request('OPTIONS', phone.port, 'u2'), transport.port, '127.0.0.1');
+    await settle();
+    t.same(
+      got.sort((a, b) => a.method.localeCompare(b.method)),
+      [
+        { method: 'OPTIONS', multicast: false },
+        { method: 'SUBSCRIBE', multicast: true },
+      ],
+      'the SUBSCRIBE from the group and the OPTIONS sent straight to it',
+    );
+    t.equal(
+      transport.counters.dropped['multicast-mismatch'],
+      2,
+      'the unicast SUBSCRIBE and the OPTIONS to the group are dropped',
+    );
+  },
+);
 
 t.test('bound to every address, the group socket shares the SIP port', async (t) => {
   const errors: string[] = [];

@@ -64,7 +64,11 @@ t.test('SIP over TLS: framing, replies over the same connection, drops', async (
   client.write(OPTIONS.slice(40));
   await waitUntil(() => seen.length === 1, 'the OPTIONS');
   const { message, remote } = seen[0]!;
-  t.same([remote.protocol, remote.address, remote.port], ['TLS', '127.0.0.1', client.localPort], 'reported as a TLS flow from the client');
+  t.same(
+    [remote.protocol, remote.address, remote.port],
+    ['TLS', '127.0.0.1', client.localPort],
+    'reported as a TLS flow from the client',
+  );
   t.equal((message as SipRequest).headers.via[0]!.params['received'], '127.0.0.1', 'received noted');
 
   client.write('\r\n\r\n');
@@ -89,9 +93,15 @@ t.test('SIP over TLS: framing, replies over the same connection, drops', async (
 
   const failures: Error[] = [];
   const sentBefore = transport.counters.sent;
-  transport.open({ protocol: 'TLS', address: '127.0.0.1', port: 1 }, (error) => failures.push(error)).send({ ...request, headers: { ...request.headers } });
+  transport
+    .open({ protocol: 'TLS', address: '127.0.0.1', port: 1 }, (error) => failures.push(error))
+    .send({ ...request, headers: { ...request.headers } });
   await waitUntil(() => failures.length === 1, 'the error for a flow that does not exist');
-  t.match(failures[0]!.message, /no TLS connection from 127\.0\.0\.1:1/, 'no connection is opened to a phone without one');
+  t.match(
+    failures[0]!.message,
+    /no TLS connection from 127\.0\.0\.1:1/,
+    'no connection is opened to a phone without one',
+  );
   t.equal(transport.counters.sent, sentBefore, 'nothing counted as sent');
 
   const plain = net.connect(transport.tlsPort!, '127.0.0.1');

@@ -11,7 +11,10 @@ import type { Logger } from '../../src/adapters/log.js';
 import { tempDir } from '../support/temp-data.js';
 
 /** A fake espeak-ng: `behaviour` is `speak`, `fail` (exit 1), `hang` or `garbage` (not a WAV). */
-async function fakeEspeak(dir: string, behaviour: 'speak' | 'fail' | 'hang' | 'garbage'): Promise<{ command: string; calls: () => Promise<string[]> }> {
+async function fakeEspeak(
+  dir: string,
+  behaviour: 'speak' | 'fail' | 'hang' | 'garbage',
+): Promise<{ command: string; calls: () => Promise<string[]> }> {
   const log = join(dir, `calls-${behaviour}.log`);
   const command = join(dir, `espeak-${behaviour}`);
   await writeFile(
@@ -44,27 +47,37 @@ process.stdin.on('end', () => {
   return { command, calls: async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean) };
 }
 
-t.test('a name is synthesised in the language asked, from standard input, at 8 kHz, levelled, and remembered', async (t) => {
-  const dir = await tempDir(t);
-  const fake = await fakeEspeak(dir, 'speak');
-  const speech = createSpeech({ command: fake.command });
-  const voice = await speech.speak('Ada\u0007 Lovelace', 'de');
-  t.ok(voice instanceof Int16Array, 'audio comes back');
-  t.equal(voice!.length, 4000, 'half a second at 8000 samples a second');
-  t.equal(Math.max(...voice!.map(Math.abs)), 23_197, 'the loudest sample at -3 dBFS, like the shipped prompts');
-  const calls = (await fake.calls()).map((line) => JSON.parse(line) as { args: string[]; text: string });
-  t.equal(calls.length, 1);
-  t.same(calls[0]!.args.slice(0, 4), ['-v', 'de', '-s', '150'], 'the voice of the office language, at the prompts\' rate');
-  t.notOk(calls[0]!.args.some((arg) => arg.includes('Ada')), 'the text is not on the command line');
-  t.equal(calls[0]!.text, 'Ada Lovelace\n', 'control characters become spaces');
-  const again = await speech.speak('Ada Lovelace', 'de');
-  t.same([...again!], [...voice!], 'the same words again');
-  t.equal((await fake.calls()).length, 1, 'come from memory');
-  again![0] = 1;
-  t.not((await speech.speak('Ada Lovelace', 'de'))![0], 1, 'a copy each time');
-  t.equal(await speech.speak('  \u0001 ', 'en'), undefined, 'nothing to say: nothing is run');
-  t.equal((await fake.calls()).length, 1);
-});
+t.test(
+  'a name is synthesised in the language asked, from standard input, at 8 kHz, levelled, and remembered',
+  async (t) => {
+    const dir = await tempDir(t);
+    const fake = await fakeEspeak(dir, 'speak');
+    const speech = createSpeech({ command: fake.command });
+    const voice = await speech.speak('Ada\u0007 Lovelace', 'de');
+    t.ok(voice instanceof Int16Array, 'audio comes back');
+    t.equal(voice!.length, 4000, 'half a second at 8000 samples a second');
+    t.equal(Math.max(...voice!.map(Math.abs)), 23_197, 'the loudest sample at -3 dBFS, like the shipped prompts');
+    const calls = (await fake.calls()).map((line) => JSON.parse(line) as { args: string[]; text: string });
+    t.equal(calls.length, 1);
+    t.same(
+      calls[0]!.args.slice(0, 4),
+      ['-v', 'de', '-s', '150'],
+      "the voice of the office language, at the prompts' rate",
+    );
+    t.notOk(
+      calls[0]!.args.some((arg) => arg.includes('Ada')),
+      'the text is not on the command line',
+    );
+    t.equal(calls[0]!.text, 'Ada Lovelace\n', 'control characters become spaces');
+    const again = await speech.speak('Ada Lovelace', 'de');
+    t.same([...again!], [...voice!], 'the same words again');
+    t.equal((await fake.calls()).length, 1, 'come from memory');
+    again![0] = 1;
+    t.not((await speech.speak('Ada Lovelace', 'de'))![0], 1, 'a copy each time');
+    t.equal(await speech.speak('  \u0001 ', 'en'), undefined, 'nothing to say: nothing is run');
+    t.equal((await fake.calls()).length, 1);
+  },
+);
 
 t.test('no espeak-ng, a failure, a hang or audio it cannot read: undefined, logged, never thrown', async (t) => {
   const dir = await tempDir(t);
@@ -81,8 +94,16 @@ t.test('no espeak-ng, a failure, a hang or audio it cannot read: undefined, logg
   for (const behaviour of ['fail', 'garbage', 'hang'] as const) {
     const fake = await fakeEspeak(dir, behaviour);
     const started = Date.now();
-    t.equal(await createSpeech({ command: fake.command, timeoutMs: 1500, log }).speak('Ada', 'en'), undefined, behaviour);
+    t.equal(
+      await createSpeech({ command: fake.command, timeoutMs: 1500, log }).speak('Ada', 'en'),
+      undefined,
+      behaviour,
+    );
     t.ok(Date.now() - started < 5000, `${behaviour}: given up in time`);
   }
-  t.equal(logged.filter((line) => line.level === 'warn' && line.msg === 'speech synthesis failed; the text is not spoken').length, 3);
+  t.equal(
+    logged.filter((line) => line.level === 'warn' && line.msg === 'speech synthesis failed; the text is not spoken')
+      .length,
+    3,
+  );
 });

@@ -28,7 +28,11 @@ t.test('only the newest N are kept; other files are left alone', async (t) => {
   for (const day of days) await backupStore({ storeFile, backupDir, now: new Date(`${day}T02:30:00Z`), keep: 3 });
   await writeFile(join(backupDir, 'notes.txt'), 'mine');
   const again = await backupStore({ storeFile, backupDir, now: new Date('2026-12-04T02:30:00Z'), keep: 3 });
-  t.equal(again.file, join(backupDir, 'hotdesk-20261204T023000Z-2.json'), 'a second backup in the same second keeps both');
+  t.equal(
+    again.file,
+    join(backupDir, 'hotdesk-20261204T023000Z-2.json'),
+    'a second backup in the same second keeps both',
+  );
   t.same((await readdir(backupDir)).sort(), [
     'hotdesk-20261203T023000Z.json',
     'hotdesk-20261204T023000Z-2.json',
@@ -44,6 +48,9 @@ t.test('only the newest N are kept; other files are left alone', async (t) => {
 t.test('a store that cannot be read leaves no partial backup', async (t) => {
   const dir = await tempDir(t);
   const backupDir = join(dir, 'backups');
-  await t.rejects(backupStore({ storeFile: join(dir, 'missing.json'), backupDir, now: new Date('2026-12-04T02:30:00Z'), keep: 3 }), { code: 'ENOENT' });
+  await t.rejects(
+    backupStore({ storeFile: join(dir, 'missing.json'), backupDir, now: new Date('2026-12-04T02:30:00Z'), keep: 3 }),
+    { code: 'ENOENT' },
+  );
   t.same(await readdir(backupDir), []);
 });

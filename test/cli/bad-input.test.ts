@@ -24,21 +24,42 @@ t.test('MAC addresses in any common spelling are accepted, anything else is refu
     t.match(JSON.parse(result.stdout), { name: `HD000${i + 1}`, mac: normalised.match(/../g)!.join(':') });
   }
   const stored = await loadStoreFile(paths.store);
-  t.same(stored.phones.map((phone) => phone.mac), spellings.map(([, normalised]) => normalised), 'stored as 12 lowercase hex digits');
+  t.same(
+    stored.phones.map((phone) => phone.mac),
+    spellings.map(([, normalised]) => normalised),
+    'stored as 12 lowercase hex digits',
+  );
 
   const snapshot = await readFile(paths.store);
-  const bad = ['00:15:65:aa:bb', '00:15:65-aa:bb:cc', '00155aabbcc', '0015g5aabbcc', '00:15:65:aa:bb:cc:dd', 'aa:bb:cc:dd:ee:gg', 'not-a-mac', ' '];
-  const results = await Promise.all(bad.map((mac) => runCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', mac])));
+  const bad = [
+    '00:15:65:aa:bb',
+    '00:15:65-aa:bb:cc',
+    '00155aabbcc',
+    '0015g5aabbcc',
+    '00:15:65:aa:bb:cc:dd',
+    'aa:bb:cc:dd:ee:gg',
+    'not-a-mac',
+    ' ',
+  ];
+  const results = await Promise.all(
+    bad.map((mac) => runCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', mac])),
+  );
   bad.forEach((mac, i) => {
     const result = results[i]!;
     t.same([result.code, result.stdout], [1, ''], `${JSON.stringify(mac)} is refused`);
-    t.equal(result.stderr, `hotdesk: "${mac}" is not a MAC address (expected 12 hex digits, e.g. 00:15:65:aa:bb:cc)\n`, `the refusal names ${JSON.stringify(mac)}`);
+    t.equal(
+      result.stderr,
+      `hotdesk: "${mac}" is not a MAC address (expected 12 hex digits, e.g. 00:15:65:aa:bb:cc)\n`,
+      `the refusal names ${JSON.stringify(mac)}`,
+    );
   });
   t.same(await readFile(paths.store), snapshot, 'refused MACs change nothing');
 
   // The same phone in another spelling is a duplicate, named with the phone it already is.
   const duplicates = await Promise.all(
-    ['001565AABBCC', '00-15-65-AA-BB-CC', '0015.65aa.bbcc'].map((mac) => runCli(paths.dir, ['add-phone', '--model', 'snom-d785', '--mac', mac])),
+    ['001565AABBCC', '00-15-65-AA-BB-CC', '0015.65aa.bbcc'].map((mac) =>
+      runCli(paths.dir, ['add-phone', '--model', 'snom-d785', '--mac', mac]),
+    ),
   );
   for (const result of duplicates) {
     t.same([result.code, result.stdout], [1, '']);
@@ -50,7 +71,9 @@ t.test('MAC addresses in any common spelling are accepted, anything else is refu
 t.test('unknown models are refused with close matches', async (t) => {
   const paths = await tempData(t);
   const typed = ['yealink-t45w', 'T54W', 'snom d785', 'yealink', 'nokia-3310'];
-  const results = await Promise.all(typed.map((model) => runCli(paths.dir, ['add-phone', '--model', model, '--mac', '001565aabbcc'])));
+  const results = await Promise.all(
+    typed.map((model) => runCli(paths.dir, ['add-phone', '--model', model, '--mac', '001565aabbcc'])),
+  );
   for (const [i, model] of typed.entries()) {
     const result = results[i]!;
     t.same([result.code, result.stdout], [1, ''], `${model} is refused`);
@@ -60,7 +83,11 @@ t.test('unknown models are refused with close matches', async (t) => {
   t.match(results[0]!.stderr, /did you mean [^?]*yealink-t44w/, 'a typo gets close matches');
   t.match(results[1]!.stderr, /did you mean yealink-t54w[,?]/, 'the bare model name finds the model first');
   t.match(results[2]!.stderr, /did you mean snom-d785[,?]/, 'a space for the dash finds the model first');
-  t.equal(results[4]!.stderr, 'hotdesk: unknown model "nokia-3310" (hotdesk models lists the eligible models)\n', 'nothing close: no suggestions');
+  t.equal(
+    results[4]!.stderr,
+    'hotdesk: unknown model "nokia-3310" (hotdesk models lists the eligible models)\n',
+    'nothing close: no suggestions',
+  );
   t.notOk(await exists(paths.store), 'refused before the store is touched');
 });
 
@@ -82,7 +109,19 @@ t.test('weak PINs are refused', async (t) => {
     ['90210', '90210', 'a PIN may not equal the extension number'],
   ];
   const results = await Promise.all(
-    cases.map(([extension, pin]) => runCli(paths.dir, ['extension', 'add', extension, '--name', 'Ada', '--password', 'Sip-Password-123', '--pin', pin])),
+    cases.map(([extension, pin]) =>
+      runCli(paths.dir, [
+        'extension',
+        'add',
+        extension,
+        '--name',
+        'Ada',
+        '--password',
+        'Sip-Password-123',
+        '--pin',
+        pin,
+      ]),
+    ),
   );
   cases.forEach(([extension, pin, problem], i) => {
     const result = results[i]!;
@@ -90,7 +129,17 @@ t.test('weak PINs are refused', async (t) => {
     t.equal(result.stderr, `hotdesk: PIN refused: ${problem}\n`, `PIN ${pin}: ${problem}`);
   });
   t.notOk(await exists(paths.store), 'weak PINs are refused before the store is touched');
-  const strong = await runCli(paths.dir, ['extension', 'add', '4821', '--name', 'Ada', '--password', 'Sip-Password-123', '--pin', '1357']);
+  const strong = await runCli(paths.dir, [
+    'extension',
+    'add',
+    '4821',
+    '--name',
+    'Ada',
+    '--password',
+    'Sip-Password-123',
+    '--pin',
+    '1357',
+  ]);
   t.same([strong.code, strong.stderr], [0, ''], 'a PIN that passes every rule is taken');
 });
 

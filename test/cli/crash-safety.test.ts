@@ -17,7 +17,9 @@ let nextMac = 1;
 
 function startWriters(paths: DataPaths): { writers: Running[]; macs: string[] } {
   const macs = Array.from({ length: WRITERS }, () => macFor(nextMac++));
-  const writers = macs.map((mac) => spawnCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', mac, '--json']));
+  const writers = macs.map((mac) =>
+    spawnCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', mac, '--json']),
+  );
   return { writers, macs };
 }
 
@@ -56,7 +58,11 @@ t.test('writers killed while holding the lock', async (t) => {
     results.forEach((result, i) => {
       if (writers[i]!.pid === killed) t.equal(result.signal, 'SIGKILL', `round ${round}: the lock holder was killed`);
       else {
-        t.same([result.code, result.stderr], [0, ''], `round ${round}: the other writers took over the stale lock and finished`);
+        t.same(
+          [result.code, result.stderr],
+          [0, ''],
+          `round ${round}: the other writers took over the stale lock and finished`,
+        );
         acknowledged.push(macs[i]!);
       }
     });
@@ -71,7 +77,8 @@ t.test('writers killed while holding the lock', async (t) => {
   for (let attempt = 0; attempt < 10 && killed === undefined; attempt++) {
     lone = spawnCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', macFor(nextMac++)]);
     killed = await killLockHolder(paths, [lone]).catch(() => undefined);
-    if (killed === undefined) t.equal((await lone.finished).code, 0, `lone writer ${attempt + 1} finished before it could be caught`);
+    if (killed === undefined)
+      t.equal((await lone.finished).code, 0, `lone writer ${attempt + 1} finished before it could be caught`);
   }
   if (killed === undefined || !lone) throw new Error('no lone writer was ever caught holding the lock');
   t.equal((await lone.finished).signal, 'SIGKILL');
@@ -89,7 +96,10 @@ t.test('writers killed at random moments', async (t) => {
   const paths = await tempData(t);
   for (let round = 1; round <= 4; round++) {
     const { writers, macs } = startWriters(paths);
-    const victims = new Set([writers[Math.floor(Math.random() * WRITERS)]!, writers[Math.floor(Math.random() * WRITERS)]!]);
+    const victims = new Set([
+      writers[Math.floor(Math.random() * WRITERS)]!,
+      writers[Math.floor(Math.random() * WRITERS)]!,
+    ]);
     const delay = Math.floor(Math.random() * 700);
     await sleep(delay);
     for (const victim of victims) victim.child.kill('SIGKILL');
@@ -97,13 +107,21 @@ t.test('writers killed at random moments', async (t) => {
     const acknowledged = macs.filter((_, i) => results[i]!.code === 0);
     results.forEach((result, i) => {
       if (victims.has(writers[i]!) && result.signal === 'SIGKILL') return;
-      t.same([result.code, result.stderr], [0, ''], `round ${round} (kill after ${delay} ms): a writer that was not killed finished`);
+      t.same(
+        [result.code, result.stderr],
+        [0, ''],
+        `round ${round} (kill after ${delay} ms): a writer that was not killed finished`,
+      );
     });
     await checkStoreAfterCrash(t, paths, acknowledged, `round ${round} (kill after ${delay} ms)`);
     const holder = await lockHolder(paths);
     if (holder !== undefined) t.notOk(isAlive(holder), `round ${round}: a lock left behind is stale`);
     const next = await runCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', macFor(nextMac++)]);
-    t.same([next.code, next.stderr], [0, ''], `round ${round}: the next command works${holder !== undefined ? ' (taking over the stale lock)' : ''}`);
+    t.same(
+      [next.code, next.stderr],
+      [0, ''],
+      `round ${round}: the next command works${holder !== undefined ? ' (taking over the stale lock)' : ''}`,
+    );
     t.notOk(await exists(paths.lock), `round ${round}: no lock afterwards`);
   }
 });

@@ -10,7 +10,17 @@ import { loadStoreFile, tempData } from '../support/temp-data.js';
 
 t.test('office-wide and per-extension digest choices', async (t) => {
   const paths = await tempData(t);
-  const add = await runCli(paths.dir, ['extension', 'add', '101', '--name', 'Ada', '--password', 'Analytical-Engine-1843', '--pin', '461937']);
+  const add = await runCli(paths.dir, [
+    'extension',
+    'add',
+    '101',
+    '--name',
+    'Ada',
+    '--password',
+    'Analytical-Engine-1843',
+    '--pin',
+    '461937',
+  ]);
   t.equal(add.code, 0, add.stderr);
 
   const office = await runCli(paths.dir, ['settings', 'set', 'digest', 'sha-256,md5']);
@@ -31,9 +41,15 @@ t.test('office-wide and per-extension digest choices', async (t) => {
 
   const snapshot = await readFile(paths.store);
   const refused: [string[], RegExp][] = [
-    [['settings', 'set', 'digest', 'sha-512'], /^hotdesk: digest: "sha-512" is not valid \(expected md5, sha-256,md5 or sha-256\)\n$/],
+    [
+      ['settings', 'set', 'digest', 'sha-512'],
+      /^hotdesk: digest: "sha-512" is not valid \(expected md5, sha-256,md5 or sha-256\)\n$/,
+    ],
     [['settings', 'set', 'digest', 'md5,md5'], /^hotdesk: digest: "md5,md5" is not valid/],
-    [['extension', 'set', '101', '--digest', 'sha1'], /^hotdesk: digest: "sha1" is not valid \(expected md5, sha-256,md5, sha-256 or default\)\n$/],
+    [
+      ['extension', 'set', '101', '--digest', 'sha1'],
+      /^hotdesk: digest: "sha1" is not valid \(expected md5, sha-256,md5, sha-256 or default\)\n$/,
+    ],
   ];
   for (const [args, stderr] of refused) {
     const result = await runCli(paths.dir, args);

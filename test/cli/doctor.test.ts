@@ -17,12 +17,16 @@ interface Report {
   checks: { name: string; status: 'ok' | 'warning' | 'problem'; message: string; fix?: string }[];
 }
 
-async function doctorJson(dir: string, extra: string[] = []): Promise<{ code: number | null; report: Report; stderr: string }> {
+async function doctorJson(
+  dir: string,
+  extra: string[] = [],
+): Promise<{ code: number | null; report: Report; stderr: string }> {
   const result = await runCli(dir, ['doctor', '--json', ...extra]);
   return { code: result.code, report: JSON.parse(result.stdout) as Report, stderr: result.stderr };
 }
 
-const statusOf = (report: Report): Record<string, string> => Object.fromEntries(report.checks.map((check) => [check.name, check.status]));
+const statusOf = (report: Report): Record<string, string> =>
+  Object.fromEntries(report.checks.map((check) => [check.name, check.status]));
 
 /** A UDP port on 127.0.0.1 with nothing behind it. */
 async function closedUdpPort(): Promise<number> {
@@ -64,9 +68,21 @@ t.test('a running daemon: its real ports answer; then a dead trunk and a dial-co
   const healthy = await runCli(paths.dir, ['doctor']);
   t.equal(healthy.code, 0, `exit 0 when all is well: ${healthy.stdout}`);
   t.match(healthy.stdout, new RegExp(`^ok {7}hotdeskd runs \\(pid ${daemon.pid}, version \\d+\\.\\d+\\.\\d+\\)$`, 'm'));
-  t.match(healthy.stdout, new RegExp(`^ok {7}SIP answers OPTIONS on udp 127\\.0\\.0\\.1:${sipPort} \\(200 OK\\)$`, 'm'));
-  t.match(healthy.stdout, new RegExp(`^ok {7}provisioning answers on http://127\\.0\\.0\\.1:${httpPort}/ \\(404 for /, as it should\\)$`, 'm'));
-  t.match(healthy.stdout, new RegExp(`^ok {7}trunk sip:127\\.0\\.0\\.1:${sipPort} answers OPTIONS \\(200 OK, \\d+ ms\\)$`, 'm'));
+  t.match(
+    healthy.stdout,
+    new RegExp(`^ok {7}SIP answers OPTIONS on udp 127\\.0\\.0\\.1:${sipPort} \\(200 OK\\)$`, 'm'),
+  );
+  t.match(
+    healthy.stdout,
+    new RegExp(
+      `^ok {7}provisioning answers on http://127\\.0\\.0\\.1:${httpPort}/ \\(404 for /, as it should\\)$`,
+      'm',
+    ),
+  );
+  t.match(
+    healthy.stdout,
+    new RegExp(`^ok {7}trunk sip:127\\.0\\.0\\.1:${sipPort} answers OPTIONS \\(200 OK, \\d+ ms\\)$`, 'm'),
+  );
   // Nobody is told of emergency calls in a fresh office (hotdesk emergency notify add): a warning, exit 0.
   t.match(healthy.stdout, /^warning {2}nobody on site is told when an emergency number is dialled$/m);
   t.match(healthy.stdout, /^0 problem\(s\), 1 warning\(s\)$/m);
@@ -97,7 +113,13 @@ t.test('a running daemon: its real ports answer; then a dead trunk and a dial-co
   t.equal((await runCli(paths.dir, ['dial-codes', 'set', 'intercom', '*70', '--force'])).code, 0);
   const failing = await runCli(paths.dir, ['doctor', '--timeout', '1']);
   t.equal(failing.code, 1, 'exit 1 on a problem');
-  t.match(failing.stdout, new RegExp(`^problem  trunk sip:127\\.0\\.0\\.1:${closed} does not answer OPTIONS: (refused|no answer within 1 s)`, 'm'));
+  t.match(
+    failing.stdout,
+    new RegExp(
+      `^problem  trunk sip:127\\.0\\.0\\.1:${closed} does not answer OPTIONS: (refused|no answer within 1 s)`,
+      'm',
+    ),
+  );
   t.match(failing.stdout, /^ {9}fix: check its address and port \(hotdesk trunk show/m);
   t.match(failing.stdout, /^problem {2}dial code\(s\) intercom=\*70 start with \*7/m);
   t.match(failing.stdout, /^ {9}fix: remove or change them: hotdesk dial-codes remove intercom$/m);
@@ -107,7 +129,13 @@ t.test('a running daemon: its real ports answer; then a dead trunk and a dial-co
   const failingJson = await doctorJson(paths.dir, ['--timeout', '1']);
   t.equal(failingJson.code, 1);
   t.equal(failingJson.report.ok, false);
-  t.match(statusOf(failingJson.report), { daemon: 'ok', sip: 'ok', http: 'ok', trunk: 'problem', 'dial-codes': 'problem' });
+  t.match(statusOf(failingJson.report), {
+    daemon: 'ok',
+    sip: 'ok',
+    http: 'ok',
+    trunk: 'problem',
+    'dial-codes': 'problem',
+  });
 
   // Stopped: the daemon is the problem now; what the store says is still checked.
   const stopped = await daemon.stop();
@@ -115,7 +143,10 @@ t.test('a running daemon: its real ports answer; then a dead trunk and a dial-co
   const after = await doctorJson(paths.dir, ['--timeout', '1']);
   t.equal(after.code, 1);
   t.match(statusOf(after.report), { daemon: 'problem', 'dial-codes': 'problem', trunk: 'problem' });
-  t.notOk(after.report.checks.some((check) => check.name === 'sip' || check.name === 'http'), 'no ports without a daemon');
+  t.notOk(
+    after.report.checks.some((check) => check.name === 'sip' || check.name === 'http'),
+    'no ports without a daemon',
+  );
 });
 
 t.test('a bad --timeout is a usage error', async (t) => {

@@ -15,7 +15,8 @@ const NEW_PASSWORD = 'Wt3+difference-Engine';
 const SECRETS = [ADA.password, ADA.pin, ALAN.password, ALAN.pin, NEW_PIN, NEW_PASSWORD];
 
 function assertNoSecrets(t: Test, text: string, where: string): void {
-  for (const secret of SECRETS) t.notOk(text.includes(secret), `${where} does not contain the secret ${secret.slice(0, 2)}…`);
+  for (const secret of SECRETS)
+    t.notOk(text.includes(secret), `${where} does not contain the secret ${secret.slice(0, 2)}…`);
 }
 
 t.test('extension add, set, list, remove, and the secrets stay secret', async (t) => {
@@ -23,37 +24,106 @@ t.test('extension add, set, list, remove, and the secrets stay secret', async (t
   const empty = await runCli(paths.dir, ['extension', 'list']);
   t.same([empty.code, empty.stdout, empty.stderr], [0, 'no extensions yet (hotdesk extension add adds one)\n', '']);
 
-  const ada = await runCli(paths.dir, ['extension', 'add', ADA.number, '--name', ADA.name, '--password', ADA.password, '--pin', ADA.pin, '--hotdesk']);
+  const ada = await runCli(paths.dir, [
+    'extension',
+    'add',
+    ADA.number,
+    '--name',
+    ADA.name,
+    '--password',
+    ADA.password,
+    '--pin',
+    ADA.pin,
+    '--hotdesk',
+  ]);
   t.same([ada.code, ada.stdout, ada.stderr], [0, 'added extension 100 (Ada Lovelace), hot desking enabled\n', '']);
-  const alan = await runCli(paths.dir, ['extension', 'add', ALAN.number, '--name', ` ${ALAN.name} `, '--password', ALAN.password, '--pin', ALAN.pin, '--language', 'de', '--json']);
+  const alan = await runCli(paths.dir, [
+    'extension',
+    'add',
+    ALAN.number,
+    '--name',
+    ` ${ALAN.name} `,
+    '--password',
+    ALAN.password,
+    '--pin',
+    ALAN.pin,
+    '--language',
+    'de',
+    '--json',
+  ]);
   t.same([alan.code, alan.stderr], [0, '']);
   t.same(JSON.parse(alan.stdout), { number: '101', name: 'Alan Turing', hotdesk: false, language: 'de' });
 
-  const [list, listJson] = await Promise.all([runCli(paths.dir, ['extension', 'list']), runCli(paths.dir, ['extension', 'list', '--json'])]);
-  t.same([list.code, list.stderr], [0, '']);
-  t.same(lines(list.stdout).map((line) => line.split(/\s{2,}/)), [
-    ['EXT', 'NAME', 'HOTDESK', 'TAKEOVER', 'LANG', 'BLF', 'LOGGED IN ON'],
-    ['100', 'Ada Lovelace', 'yes', 'yes', 'en', '0', '-'],
-    ['101', 'Alan Turing', 'no', 'yes', 'de', '0', '-'],
+  const [list, listJson] = await Promise.all([
+    runCli(paths.dir, ['extension', 'list']),
+    runCli(paths.dir, ['extension', 'list', '--json']),
   ]);
+  t.same([list.code, list.stderr], [0, '']);
+  t.same(
+    lines(list.stdout).map((line) => line.split(/\s{2,}/)),
+    [
+      ['EXT', 'NAME', 'HOTDESK', 'TAKEOVER', 'LANG', 'BLF', 'LOGGED IN ON'],
+      ['100', 'Ada Lovelace', 'yes', 'yes', 'en', '0', '-'],
+      ['101', 'Alan Turing', 'no', 'yes', 'de', '0', '-'],
+    ],
+  );
   t.same([listJson.code, listJson.stderr], [0, '']);
   t.same(JSON.parse(listJson.stdout), [
-    { number: '100', name: 'Ada Lovelace', hotdesk: true, hotdeskTakeover: true, language: 'en', blf: [], loggedInOn: [], pinnedOn: [] },
-    { number: '101', name: 'Alan Turing', hotdesk: false, hotdeskTakeover: true, language: 'de', blf: [], loggedInOn: [], pinnedOn: [] },
+    {
+      number: '100',
+      name: 'Ada Lovelace',
+      hotdesk: true,
+      hotdeskTakeover: true,
+      language: 'en',
+      blf: [],
+      loggedInOn: [],
+      pinnedOn: [],
+    },
+    {
+      number: '101',
+      name: 'Alan Turing',
+      hotdesk: false,
+      hotdeskTakeover: true,
+      language: 'de',
+      blf: [],
+      loggedInOn: [],
+      pinnedOn: [],
+    },
   ]);
 
-  const set = await runCli(paths.dir, ['extension', 'set', '100', '--name', 'Ada King', '--pin', NEW_PIN, '--password', NEW_PASSWORD, '--language', 'it']);
+  const set = await runCli(paths.dir, [
+    'extension',
+    'set',
+    '100',
+    '--name',
+    'Ada King',
+    '--pin',
+    NEW_PIN,
+    '--password',
+    NEW_PASSWORD,
+    '--language',
+    'it',
+  ]);
   t.same([set.code, set.stdout, set.stderr], [0, 'updated extension 100 (name, sipPassword, pin, language)\n', '']);
   const hotdesk = await runCli(paths.dir, ['extension', 'set', '101', '--hotdesk']);
   t.same([hotdesk.code, hotdesk.stdout, hotdesk.stderr], [0, 'updated extension 101 (hotdesk)\n', '']);
   const noHotdesk = await runCli(paths.dir, ['extension', 'set', '101', '--no-hotdesk']);
   t.same([noHotdesk.code, noHotdesk.stdout, noHotdesk.stderr], [0, 'updated extension 101 (hotdesk)\n', '']);
   const unknown = await runCli(paths.dir, ['extension', 'set', '555', '--name', 'Nobody']);
-  t.same([unknown.code, unknown.stdout, unknown.stderr], [1, '', 'hotdesk: no extension 555 (hotdesk extension list shows them)\n']);
+  t.same(
+    [unknown.code, unknown.stdout, unknown.stderr],
+    [1, '', 'hotdesk: no extension 555 (hotdesk extension list shows them)\n'],
+  );
 
   const store = await loadStoreFile(paths.store);
   const [storedAda, storedAlan] = store.extensions;
-  t.match(storedAda, { number: '100', name: 'Ada King', language: 'it', sipPassword: NEW_PASSWORD, pinHash: /^scrypt\$/ });
+  t.match(storedAda, {
+    number: '100',
+    name: 'Ada King',
+    language: 'it',
+    sipPassword: NEW_PASSWORD,
+    pinHash: /^scrypt\$/,
+  });
   t.match(storedAlan, { number: '101', hotdesk: false, sipPassword: ALAN.password, pinHash: /^scrypt\$/ });
   t.ok(await verifyPin(NEW_PIN, storedAda!.pinHash), 'the stored hash is of the new PIN');
   t.notOk(await verifyPin(ADA.pin, storedAda!.pinHash), 'and no longer of the old one');
@@ -88,7 +158,10 @@ t.test('extension add, set, list, remove, and the secrets stay secret', async (t
   const removed = await runCli(paths.dir, ['extension', 'remove', '101']);
   t.same([removed.code, removed.stdout, removed.stderr], [0, 'removed extension 101\n', '']);
   const again = await runCli(paths.dir, ['extension', 'remove', '101']);
-  t.same([again.code, again.stdout, again.stderr], [1, '', 'hotdesk: no extension 101 (hotdesk extension list shows them)\n']);
+  t.same(
+    [again.code, again.stdout, again.stderr],
+    [1, '', 'hotdesk: no extension 101 (hotdesk extension list shows them)\n'],
+  );
   const after = await runCli(paths.dir, ['extension', 'list', '--json']);
   t.match(JSON.parse(after.stdout), [{ number: '100', name: 'Ada King' }]);
   t.equal((JSON.parse(after.stdout) as unknown[]).length, 1);
@@ -97,25 +170,82 @@ t.test('extension add, set, list, remove, and the secrets stay secret', async (t
 t.test('extension input that is refused', async (t) => {
   const paths = await tempData(t);
   const add = (number: string, extra: string[] = []): string[] => [
-    'extension', 'add', number, '--name', 'Grace Hopper', '--password', 'Cobol-Compiler-1959', '--pin', '461937', ...extra,
+    'extension',
+    'add',
+    number,
+    '--name',
+    'Grace Hopper',
+    '--password',
+    'Cobol-Compiler-1959',
+    '--pin',
+    '461937',
+    ...extra,
   ];
   const first = await runCli(paths.dir, add('200'));
   t.equal(first.code, 0);
   const snapshot = await readFile(paths.store);
 
   const cases: [string, string[], number, string | RegExp][] = [
-    ['duplicate extension', add('200'), 1, 'hotdesk: extension 200 already exists (use hotdesk extension set to change it)\n'],
+    [
+      'duplicate extension',
+      add('200'),
+      1,
+      'hotdesk: extension 200 already exists (use hotdesk extension set to change it)\n',
+    ],
     ['extension too short', add('7'), 1, 'hotdesk: "7" is not a valid extension (2 to 8 digits)\n'],
     ['extension not digits', add('2a0'), 1, 'hotdesk: "2a0" is not a valid extension (2 to 8 digits)\n'],
-    ['name with quotes', ['extension', 'add', '201', '--name', 'Grace "Amazing" Hopper', '--password', 'Cobol-Compiler-1959', '--pin', '461937'], 1,
-      'hotdesk: "Grace "Amazing" Hopper" is not a usable display name (1 to 40 characters, no quotes or angle brackets)\n'],
-    ['short SIP password', ['extension', 'add', '201', '--name', 'Grace', '--password', 'short', '--pin', '461937'], 1,
-      'hotdesk: SIP password refused: a SIP password needs at least 8 characters\n'],
-    ['unknown language', add('201', ['--language', 'fr']), 1, 'hotdesk: unknown language "fr" (expected en, de or it)\n'],
-    ['no --pin', ['extension', 'add', '201', '--name', 'Grace', '--password', 'Cobol-Compiler-1959'], 2, /required option '--pin <pin>' not specified/],
-    ['no --name', ['extension', 'add', '201', '--password', 'Cobol-Compiler-1959', '--pin', '461937'], 2, /required option '--name <name>' not specified/],
-    ['set: unknown language', ['extension', 'set', '200', '--language', 'xx'], 1, 'hotdesk: unknown language "xx" (expected en, de or it)\n'],
-    ['set: weak PIN', ['extension', 'set', '200', '--pin', '1111'], 1, 'hotdesk: PIN refused: a PIN may not repeat one digit\n'],
+    [
+      'name with quotes',
+      [
+        'extension',
+        'add',
+        '201',
+        '--name',
+        'Grace "Amazing" Hopper',
+        '--password',
+        'Cobol-Compiler-1959',
+        '--pin',
+        '461937',
+      ],
+      1,
+      'hotdesk: "Grace "Amazing" Hopper" is not a usable display name (1 to 40 characters, no quotes or angle brackets)\n',
+    ],
+    [
+      'short SIP password',
+      ['extension', 'add', '201', '--name', 'Grace', '--password', 'short', '--pin', '461937'],
+      1,
+      'hotdesk: SIP password refused: a SIP password needs at least 8 characters\n',
+    ],
+    [
+      'unknown language',
+      add('201', ['--language', 'fr']),
+      1,
+      'hotdesk: unknown language "fr" (expected en, de or it)\n',
+    ],
+    [
+      'no --pin',
+      ['extension', 'add', '201', '--name', 'Grace', '--password', 'Cobol-Compiler-1959'],
+      2,
+      /required option '--pin <pin>' not specified/,
+    ],
+    [
+      'no --name',
+      ['extension', 'add', '201', '--password', 'Cobol-Compiler-1959', '--pin', '461937'],
+      2,
+      /required option '--name <name>' not specified/,
+    ],
+    [
+      'set: unknown language',
+      ['extension', 'set', '200', '--language', 'xx'],
+      1,
+      'hotdesk: unknown language "xx" (expected en, de or it)\n',
+    ],
+    [
+      'set: weak PIN',
+      ['extension', 'set', '200', '--pin', '1111'],
+      1,
+      'hotdesk: PIN refused: a PIN may not repeat one digit\n',
+    ],
   ];
   const results = await Promise.all(cases.map(([, args]) => runCli(paths.dir, args)));
   cases.forEach(([what, , code, stderr], i) => {
@@ -129,8 +259,22 @@ t.test('extension input that is refused', async (t) => {
 
 t.test('blf set and show', async (t) => {
   const paths = await tempData(t);
-  for (const [number, name] of [['100', 'Ada Lovelace'], ['101', 'Alan Turing']]) {
-    const added = await runCli(paths.dir, ['extension', 'add', number!, '--name', name!, '--password', 'Sip-Password-123', '--pin', '739164', '--hotdesk']);
+  for (const [number, name] of [
+    ['100', 'Ada Lovelace'],
+    ['101', 'Alan Turing'],
+  ]) {
+    const added = await runCli(paths.dir, [
+      'extension',
+      'add',
+      number!,
+      '--name',
+      name!,
+      '--password',
+      'Sip-Password-123',
+      '--pin',
+      '739164',
+      '--hotdesk',
+    ]);
     t.equal(added.code, 0, `extension ${number} added`);
   }
   const set = await runCli(paths.dir, ['blf', 'set', '100', '101', '-', '102']);
@@ -192,7 +336,11 @@ t.test('blf set and show', async (t) => {
   t.equal(overflow.code, 0);
   t.equal(overflow.stderr, 'warning: 3 BLF key(s) do not fit fanvil-x3u: 106, 107, 108\n');
   t.equal(lines(overflow.stdout).length, 7, 'the heading and six keys');
-  t.match(JSON.parse(overflowJson.stdout), { keys: { length: 6 }, unused: 0, overflow: [{ target: '106' }, { target: '107' }, { target: '108' }] });
+  t.match(JSON.parse(overflowJson.stdout), {
+    keys: { length: 6 },
+    unused: 0,
+    overflow: [{ target: '106' }, { target: '107' }, { target: '108' }],
+  });
 
   // Logged in, the model defaults to the phone's.
   const phone = await runCli(paths.dir, ['add-phone', '--model', 'fanvil-x3u', '--mac', '0c383e000001']);
@@ -214,7 +362,13 @@ t.test('blf set and show', async (t) => {
   ]);
   t.same(
     refused.map((result) => [result.code, result.stdout]),
-    [[1, ''], [1, ''], [1, ''], [1, ''], [2, '']],
+    [
+      [1, ''],
+      [1, ''],
+      [1, ''],
+      [1, ''],
+      [2, ''],
+    ],
   );
   t.equal(refused[0]!.stderr, 'hotdesk: no extension 999 (hotdesk extension list shows them)\n');
   t.equal(refused[1]!.stderr, 'hotdesk: no extension 999 (hotdesk extension list shows them)\n');
@@ -223,12 +377,30 @@ t.test('blf set and show', async (t) => {
   t.match(refused[4]!.stderr, /missing required argument 'ext'/);
 
   const audit = (await loadStoreFile(paths.store)).audit.filter((entry) => entry.kind === 'blf-changed');
-  t.same(audit.map((entry) => [entry.extension, entry.detail]), [['100', '3 positions'], ['101', '8 positions'], ['100', '0 positions']]);
+  t.same(
+    audit.map((entry) => [entry.extension, entry.detail]),
+    [
+      ['100', '3 positions'],
+      ['101', '8 positions'],
+      ['100', '0 positions'],
+    ],
+  );
 });
 
 t.test('extension set --no-hotdesk-takeover / --hotdesk-takeover, shown by list and show', async (t) => {
   const paths = await tempData(t);
-  const added = await runCli(paths.dir, ['extension', 'add', ADA.number, '--name', ADA.name, '--password', ADA.password, '--pin', ADA.pin, '--hotdesk']);
+  const added = await runCli(paths.dir, [
+    'extension',
+    'add',
+    ADA.number,
+    '--name',
+    ADA.name,
+    '--password',
+    ADA.password,
+    '--pin',
+    ADA.pin,
+    '--hotdesk',
+  ]);
   t.equal(added.code, 0);
   const off = await runCli(paths.dir, ['extension', 'set', '100', '--no-hotdesk-takeover']);
   t.same([off.code, off.stdout, off.stderr], [0, 'updated extension 100 (hotdeskTakeover)\n', '']);
@@ -239,7 +411,15 @@ t.test('extension set --no-hotdesk-takeover / --hotdesk-takeover, shown by list 
     runCli(paths.dir, ['extension', 'show', '100']),
     runCli(paths.dir, ['extension', 'show', '100', '--json']),
   ]);
-  t.same(lines(list.stdout).map((line) => line.split(/\s{2,}/))[1], ['100', 'Ada Lovelace', 'yes', 'no', 'en', '0', '-']);
+  t.same(lines(list.stdout).map((line) => line.split(/\s{2,}/))[1], [
+    '100',
+    'Ada Lovelace',
+    'yes',
+    'no',
+    'en',
+    '0',
+    '-',
+  ]);
   t.same([show.code, show.stderr], [0, '']);
   t.same(lines(show.stdout), [
     'extension 100 (Ada Lovelace)',
@@ -250,7 +430,16 @@ t.test('extension set --no-hotdesk-takeover / --hotdesk-takeover, shown by list 
     '  logged in on:  -',
     '  pinned phones: -',
   ]);
-  t.same(JSON.parse(showJson.stdout), { number: '100', name: 'Ada Lovelace', hotdesk: true, hotdeskTakeover: false, language: 'en', blf: [], loggedInOn: [], pinnedOn: [] });
+  t.same(JSON.parse(showJson.stdout), {
+    number: '100',
+    name: 'Ada Lovelace',
+    hotdesk: true,
+    hotdeskTakeover: false,
+    language: 'en',
+    blf: [],
+    loggedInOn: [],
+    pinnedOn: [],
+  });
   assertNoSecrets(t, show.stdout + showJson.stdout, 'extension show');
 
   const on = await runCli(paths.dir, ['extension', 'set', '100', '--hotdesk-takeover']);
@@ -260,5 +449,8 @@ t.test('extension set --no-hotdesk-takeover / --hotdesk-takeover, shown by list 
   t.match(JSON.parse(shown.stdout), { hotdeskTakeover: true });
 
   const unknown = await runCli(paths.dir, ['extension', 'show', '555']);
-  t.same([unknown.code, unknown.stdout, unknown.stderr], [1, '', 'hotdesk: no extension 555 (hotdesk extension list shows them)\n']);
+  t.same(
+    [unknown.code, unknown.stdout, unknown.stderr],
+    [1, '', 'hotdesk: no extension 555 (hotdesk extension list shows them)\n'],
+  );
 });

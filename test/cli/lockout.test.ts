@@ -18,18 +18,35 @@ async function seedOffice(paths: DataPaths): Promise<{ until: string }> {
   await mkdir(paths.dir, { recursive: true });
   const until = new Date(Date.now() + HOUR).toISOString();
   const extension = (number: string) => ({
-    number, name: `User ${number}`, sipPassword: 'Sip-Password-123', pinHash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==', hotdesk: true, language: 'en' as const, blf: [],
+    number,
+    name: `User ${number}`,
+    sipPassword: 'Sip-Password-123',
+    pinHash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==',
+    hotdesk: true,
+    language: 'en' as const,
+    blf: [],
   });
   await writeStoreFile(paths.store, (data): StoreData => ({
     ...data,
     nextPhoneNumber: 2,
     extensions: [extension('100'), extension('101')],
-    phones: [{
-      name: 'HD0001', model: 'yealink-t54w', mac: '001565aabb01', connection: { mode: 'lan' }, idlePassword: 'idle-password-123',
-      session: null, desiredGeneration: 1, appliedGeneration: 1,
-    }],
+    phones: [
+      {
+        name: 'HD0001',
+        model: 'yealink-t54w',
+        mac: '001565aabb01',
+        connection: { mode: 'lan' },
+        idlePassword: 'idle-password-123',
+        session: null,
+        desiredGeneration: 1,
+        appliedGeneration: 1,
+      },
+    ],
     security: {
-      extensions: { '100': { failures: 0, level: 2, lockedUntil: until }, '101': { failures: 2, level: 0, lockedUntil: null } },
+      extensions: {
+        '100': { failures: 0, level: 2, lockedUntil: until },
+        '101': { failures: 2, level: 0, lockedUntil: null },
+      },
       phones: { HD0001: { failures: 0, level: 1, lockedUntil: until } },
       pairs: { '101': { HD0001: { failures: 0, level: 3, lockedUntil: until } } },
     },
@@ -47,18 +64,25 @@ t.test('status lists the locks after the phone table', async (t) => {
   const text = lines(status.stdout);
   const gap = text.indexOf('');
   t.ok(gap > 1, 'the phone table, then an empty line');
-  t.same(text.slice(gap + 1).map((line) => line.split(/\s{2,}/)), [
-    ['LOCKED', 'UNTIL', 'LOCKS', 'RELEASE WITH'],
-    ['extension 100', shown(until), '2', 'hotdesk unlock 100'],
-    ['phone HD0001', shown(until), '1', 'hotdesk unlock --phone HD0001'],
-    ['phone HD0001 for extension 101', shown(until), '3', 'hotdesk unlock 101 --phone HD0001'],
-  ]);
+  t.same(
+    text.slice(gap + 1).map((line) => line.split(/\s{2,}/)),
+    [
+      ['LOCKED', 'UNTIL', 'LOCKS', 'RELEASE WITH'],
+      ['extension 100', shown(until), '2', 'hotdesk unlock 100'],
+      ['phone HD0001', shown(until), '1', 'hotdesk unlock --phone HD0001'],
+      ['phone HD0001 for extension 101', shown(until), '3', 'hotdesk unlock 101 --phone HD0001'],
+    ],
+  );
   const rows = await cliJson<{ name: string; locks: unknown[] }[]>(paths.dir, ['status', '--json']);
   t.ok(Array.isArray(rows) && rows.length === 1, 'status --json stays an array of phone rows');
-  t.same(rows[0]!.locks, [
-    { lock: 'phone', until, level: 1 },
-    { lock: 'pair', extension: '101', until, level: 3 },
-  ], 'each row names its phone\'s locks');
+  t.same(
+    rows[0]!.locks,
+    [
+      { lock: 'phone', until, level: 1 },
+      { lock: 'pair', extension: '101', until, level: 3 },
+    ],
+    "each row names its phone's locks",
+  );
 });
 
 t.test('unlock with no target lists the locks', async (t) => {
@@ -89,12 +113,15 @@ t.test('unlock an extension and a phone, with the audit trail', async (t) => {
 
   const data = await loadStoreFile(paths.store);
   t.same(data.security, { extensions: {}, phones: {}, pairs: {} });
-  t.match(data.audit.filter((entry) => entry.kind === 'unlocked'), [
-    { actor: 'admin', extension: '100', detail: `was locked until ${until} (lock 2)` },
-    { actor: 'admin', phone: 'HD0001' },
-    { actor: 'admin', extension: '101' },
-    { actor: 'admin', extension: '101', phone: 'HD0001', detail: `was locked until ${until} (lock 3)` },
-  ]);
+  t.match(
+    data.audit.filter((entry) => entry.kind === 'unlocked'),
+    [
+      { actor: 'admin', extension: '100', detail: `was locked until ${until} (lock 2)` },
+      { actor: 'admin', phone: 'HD0001' },
+      { actor: 'admin', extension: '101' },
+      { actor: 'admin', extension: '101', phone: 'HD0001', detail: `was locked until ${until} (lock 3)` },
+    ],
+  );
   const after = await runCli(paths.dir, ['unlock']);
   t.same([after.code, after.stdout], [0, 'nothing is locked\n']);
   const status = await runCli(paths.dir, ['status']);

@@ -8,7 +8,21 @@ import { join } from 'node:path';
 import { ROOT, cliJson, lines, runCli } from '../support/run-cli.js';
 import { exists, loadStoreFile, modeOf, tempData } from '../support/temp-data.js';
 
-const COMMANDS = ['status', 'models', 'add-phone', 'remove-phone', 'phones', 'extension', 'blf', 'login', 'logout', 'dial-codes', 'emergency', 'audit', 'settings'];
+const COMMANDS = [
+  'status',
+  'models',
+  'add-phone',
+  'remove-phone',
+  'phones',
+  'extension',
+  'blf',
+  'login',
+  'logout',
+  'dial-codes',
+  'emergency',
+  'audit',
+  'settings',
+];
 const SUBCOMMANDS: [string, string[]][] = [
   ['extension', ['add', 'set', 'remove', 'list']],
   ['blf', ['set', 'show']],
@@ -30,7 +44,8 @@ t.test('help, version and no command', async (t) => {
     const result = subHelps[i]!;
     t.equal(result.code, 0, `${command} --help exits 0`);
     t.equal(result.stderr, '');
-    for (const verb of verbs) t.match(result.stdout, new RegExp(`^  ${verb}\\b`, 'm'), `${command} --help lists ${verb}`);
+    for (const verb of verbs)
+      t.match(result.stdout, new RegExp(`^  ${verb}\\b`, 'm'), `${command} --help lists ${verb}`);
   });
 
   const { version } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -96,7 +111,18 @@ t.test('add-phone, phones, status, remove-phone', async (t) => {
   t.equal(await modeOf(paths.store), 0o600, 'the store is created with mode 0600');
   t.notOk(await exists(paths.lock), 'the CLI releases the writer lock');
 
-  const json = await runCli(paths.dir, ['add-phone', '--model', 'SNOM-D785', '--mac', '0015.65aa.bbcd', '--connection', 'sbc', '--sbc', 'sbc.example.net:5060', '--json']);
+  const json = await runCli(paths.dir, [
+    'add-phone',
+    '--model',
+    'SNOM-D785',
+    '--mac',
+    '0015.65aa.bbcd',
+    '--connection',
+    'sbc',
+    '--sbc',
+    'sbc.example.net:5060',
+    '--json',
+  ]);
   t.equal(json.code, 0);
   t.equal(json.stderr, '');
   t.same(JSON.parse(json.stdout), {
@@ -111,21 +137,53 @@ t.test('add-phone, phones, status, remove-phone', async (t) => {
     dhcpOption66: url,
   });
 
-  const badSbc = await runCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', '001565aabbce', '--connection', 'sbc', '--sbc', 'no port']);
+  const badSbc = await runCli(paths.dir, [
+    'add-phone',
+    '--model',
+    'yealink-t54w',
+    '--mac',
+    '001565aabbce',
+    '--connection',
+    'sbc',
+    '--sbc',
+    'no port',
+  ]);
   t.equal(badSbc.code, 1);
   t.equal(badSbc.stdout, '');
   t.match(badSbc.stderr, /^hotdesk: invalid connection: SBC address "no port": add the port: HOST:PORT\n$/);
-  const sbcMissing = await runCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', '001565aabbce', '--connection', 'sbc']);
+  const sbcMissing = await runCli(paths.dir, [
+    'add-phone',
+    '--model',
+    'yealink-t54w',
+    '--mac',
+    '001565aabbce',
+    '--connection',
+    'sbc',
+  ]);
   t.same([sbcMissing.code, sbcMissing.stdout], [2, '']);
   t.match(sbcMissing.stderr, '--connection sbc needs --sbc HOST:PORT');
-  const badMode = await runCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', '001565aabbce', '--connection', 'wifi']);
+  const badMode = await runCli(paths.dir, [
+    'add-phone',
+    '--model',
+    'yealink-t54w',
+    '--mac',
+    '001565aabbce',
+    '--connection',
+    'wifi',
+  ]);
   t.same([badMode.code, badMode.stdout], [2, '']);
   t.match(badMode.stderr, /'wifi' is invalid/);
   const missing = await Promise.all([
     runCli(paths.dir, ['add-phone', '--mac', '001565aabbce']),
     runCli(paths.dir, ['add-phone', '--model', 'yealink-t54w']),
   ]);
-  t.same(missing.map((result) => [result.code, result.stdout]), [[2, ''], [2, '']]);
+  t.same(
+    missing.map((result) => [result.code, result.stdout]),
+    [
+      [2, ''],
+      [2, ''],
+    ],
+  );
   t.match(missing[0]!.stderr, 'add-phone needs --model ID');
   t.match(missing[1]!.stderr, 'add-phone needs --mac MAC');
 
@@ -136,22 +194,43 @@ t.test('add-phone, phones, status, remove-phone', async (t) => {
     runCli(paths.dir, ['status', '--json']),
   ]);
   t.same([phones.code, phones.stderr], [0, '']);
-  t.same(lines(phones.stdout).map((line) => line.split(/\s{2,}/)), [
-    ['NAME', 'MODEL', 'MAC', 'CONNECTION', 'STATE'],
-    ['HD0001', 'yealink-t54w', '00:15:65:aa:bb:cc', 'lan', 'idle'],
-    ['HD0002', 'snom-d785', '00:15:65:aa:bb:cd', 'sbc sbc.example.net:5060', 'idle'],
-  ]);
+  t.same(
+    lines(phones.stdout).map((line) => line.split(/\s{2,}/)),
+    [
+      ['NAME', 'MODEL', 'MAC', 'CONNECTION', 'STATE'],
+      ['HD0001', 'yealink-t54w', '00:15:65:aa:bb:cc', 'lan', 'idle'],
+      ['HD0002', 'snom-d785', '00:15:65:aa:bb:cd', 'sbc sbc.example.net:5060', 'idle'],
+    ],
+  );
   t.same([phonesJson.code, phonesJson.stderr], [0, '']);
   t.same(JSON.parse(phonesJson.stdout), [
-    { name: 'HD0001', model: 'yealink-t54w', mac: '00:15:65:aa:bb:cc', connection: 'lan', state: 'idle', extension: null },
-    { name: 'HD0002', model: 'snom-d785', mac: '00:15:65:aa:bb:cd', connection: 'sbc', sbc: 'sbc.example.net:5060', state: 'idle', extension: null },
+    {
+      name: 'HD0001',
+      model: 'yealink-t54w',
+      mac: '00:15:65:aa:bb:cc',
+      connection: 'lan',
+      state: 'idle',
+      extension: null,
+    },
+    {
+      name: 'HD0002',
+      model: 'snom-d785',
+      mac: '00:15:65:aa:bb:cd',
+      connection: 'sbc',
+      sbc: 'sbc.example.net:5060',
+      state: 'idle',
+      extension: null,
+    },
   ]);
   t.same([status.code, status.stderr], [0, '']);
-  t.same(lines(status.stdout).map((line) => line.split(/\s{2,}/)), [
-    ['PHONE', 'MODEL', 'MAC', 'STATE', 'EXT', 'USER', 'SINCE', 'SYNC'],
-    ['HD0001', 'yealink-t54w', '00:15:65:aa:bb:cc', 'idle', '-', '-', '-', 'pending'],
-    ['HD0002', 'snom-d785', '00:15:65:aa:bb:cd', 'idle', '-', '-', '-', 'pending'],
-  ]);
+  t.same(
+    lines(status.stdout).map((line) => line.split(/\s{2,}/)),
+    [
+      ['PHONE', 'MODEL', 'MAC', 'STATE', 'EXT', 'USER', 'SINCE', 'SYNC'],
+      ['HD0001', 'yealink-t54w', '00:15:65:aa:bb:cc', 'idle', '-', '-', '-', 'pending'],
+      ['HD0002', 'snom-d785', '00:15:65:aa:bb:cd', 'idle', '-', '-', '-', 'pending'],
+    ],
+  );
   t.same([statusJson.code, statusJson.stderr], [0, '']);
   const rows = JSON.parse(statusJson.stdout) as Record<string, unknown>[];
   t.ok(Array.isArray(rows));
@@ -165,12 +244,22 @@ t.test('add-phone, phones, status, remove-phone', async (t) => {
   const byMac = await runCli(paths.dir, ['remove-phone', '00-15-65-aa-bb-cc']);
   t.same([byMac.code, byMac.stdout, byMac.stderr], [0, 'removed HD0001\n', '']);
   const again = await runCli(paths.dir, ['remove-phone', 'HD0001']);
-  t.same([again.code, again.stdout, again.stderr], [1, '', 'hotdesk: no hot-desk phone "HD0001" (hotdesk phones lists them)\n']);
+  t.same(
+    [again.code, again.stdout, again.stderr],
+    [1, '', 'hotdesk: no hot-desk phone "HD0001" (hotdesk phones lists them)\n'],
+  );
   const noArgument = await runCli(paths.dir, ['remove-phone']);
   t.same([noArgument.code, noArgument.stdout], [2, '']);
   t.match(noArgument.stderr, /missing required argument/);
 
-  const reAdded = await cliJson<{ name: string }>(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', '001565aabbcc', '--json']);
+  const reAdded = await cliJson<{ name: string }>(paths.dir, [
+    'add-phone',
+    '--model',
+    'yealink-t54w',
+    '--mac',
+    '001565aabbcc',
+    '--json',
+  ]);
   t.equal(reAdded.name, 'HD0003', 'phone names are never reused');
   const store = await loadStoreFile(paths.store);
   t.same(
@@ -210,9 +299,21 @@ t.test('settings', async (t) => {
   const changes: [string, string, string][] = [
     ['address', '10.0.0.5', 'settings updated: address\n'],
     ['sip-domain', 'office.example.net', 'settings updated: sip-domain\n'],
-    ['http-port', '8080', 'settings updated: http-port\nhttp-port 8080: hotdeskd listens on it when it starts (unless its --http-port or HOTDESK_HTTP_PORT says otherwise)\n'],
-    ['sip-port', '5070', 'settings updated: sip-port\nsip-port 5070: hotdeskd listens on it when it starts (unless its --sip-port or HOTDESK_SIP_PORT says otherwise)\n'],
-    ['tls-port', '5062', 'settings updated: tls-port\ntls-port 5062: hotdeskd listens on it when it starts (unless its --tls-port or HOTDESK_TLS_PORT says otherwise)\n'],
+    [
+      'http-port',
+      '8080',
+      'settings updated: http-port\nhttp-port 8080: hotdeskd listens on it when it starts (unless its --http-port or HOTDESK_HTTP_PORT says otherwise)\n',
+    ],
+    [
+      'sip-port',
+      '5070',
+      'settings updated: sip-port\nsip-port 5070: hotdeskd listens on it when it starts (unless its --sip-port or HOTDESK_SIP_PORT says otherwise)\n',
+    ],
+    [
+      'tls-port',
+      '5062',
+      'settings updated: tls-port\ntls-port 5062: hotdeskd listens on it when it starts (unless its --tls-port or HOTDESK_TLS_PORT says otherwise)\n',
+    ],
     ['language', 'de', 'settings updated: language\n'],
     ['time-zone', 'Europe/Rome', 'settings updated: time-zone\n'],
     ['leading-zero', 'yes', 'settings updated: leading-zero\n'],
@@ -227,7 +328,23 @@ t.test('settings', async (t) => {
   t.match(text.stdout, /^time-zone\s+Europe\/Rome$/m);
   // Every row is spelled as settings set takes it; with no hotdeskd, a last line says they are the stored ones.
   const shownLines = text.stdout.split('\n').filter(Boolean);
-  t.same(shownLines.slice(0, -1).map((line) => line.split(/\s+/)[0]), ['address', 'sip-domain', 'http-port', 'sip-port', 'tls-port', 'https-port', 'language', 'time-zone', 'leading-zero', 'digest', 'emergency-callback-minutes', 'provisioning-url']);
+  t.same(
+    shownLines.slice(0, -1).map((line) => line.split(/\s+/)[0]),
+    [
+      'address',
+      'sip-domain',
+      'http-port',
+      'sip-port',
+      'tls-port',
+      'https-port',
+      'language',
+      'time-zone',
+      'leading-zero',
+      'digest',
+      'emergency-callback-minutes',
+      'provisioning-url',
+    ],
+  );
   t.match(shownLines.at(-1), /^hotdeskd is not running: these are the stored settings/);
   t.match(text.stdout, /^sip-port\s+5070$/m);
   t.match(text.stdout, /^tls-port\s+5062$/m);
@@ -246,14 +363,42 @@ t.test('settings', async (t) => {
 
   const snapshot = await readFile(paths.store);
   const refused: [string[], number, RegExp][] = [
-    [['settings', 'set', 'http-port', 'abc'], 1, /^hotdesk: http-port: "abc" is not valid \(expected a port from 1 to 65535\)\n$/],
-    [['settings', 'set', 'http-port', '70000'], 1, /^hotdesk: http-port: "70000" is not valid \(expected a port from 1 to 65535\)\n$/],
+    [
+      ['settings', 'set', 'http-port', 'abc'],
+      1,
+      /^hotdesk: http-port: "abc" is not valid \(expected a port from 1 to 65535\)\n$/,
+    ],
+    [
+      ['settings', 'set', 'http-port', '70000'],
+      1,
+      /^hotdesk: http-port: "70000" is not valid \(expected a port from 1 to 65535\)\n$/,
+    ],
     [['settings', 'set', 'language', 'fr'], 1, /^hotdesk: unknown language "fr" \(expected en, de or it\)\n$/],
-    [['settings', 'set', 'time-zone', 'Mars/Olympus'], 1, /^hotdesk: time-zone: "Mars\/Olympus" is not valid \(expected an IANA time zone/],
-    [['settings', 'set', 'address', 'bad host!'], 1, /^hotdesk: address: "bad host!" is not valid \(expected an IPv4 address, an IPv6 address or a host name\)\n$/],
-    [['settings', 'set', 'address', '999.1.1.1'], 1, /^hotdesk: address: "999\.1\.1\.1" is not valid \(expected an IPv4 address, an IPv6 address or a host name\)\n$/],
-    [['settings', 'set', 'sip-port', '0'], 1, /^hotdesk: sip-port: "0" is not valid \(expected a port from 1 to 65535\)\n$/],
-    [['settings', 'set', 'colour', 'red'], 2, /^hotdesk: unknown setting "colour" \(settable: address, sip-domain, http-port, sip-port, tls-port, https-port, language, time-zone, leading-zero, digest, emergency-callback-minutes, civic-address\)\n$/],
+    [
+      ['settings', 'set', 'time-zone', 'Mars/Olympus'],
+      1,
+      /^hotdesk: time-zone: "Mars\/Olympus" is not valid \(expected an IANA time zone/,
+    ],
+    [
+      ['settings', 'set', 'address', 'bad host!'],
+      1,
+      /^hotdesk: address: "bad host!" is not valid \(expected an IPv4 address, an IPv6 address or a host name\)\n$/,
+    ],
+    [
+      ['settings', 'set', 'address', '999.1.1.1'],
+      1,
+      /^hotdesk: address: "999\.1\.1\.1" is not valid \(expected an IPv4 address, an IPv6 address or a host name\)\n$/,
+    ],
+    [
+      ['settings', 'set', 'sip-port', '0'],
+      1,
+      /^hotdesk: sip-port: "0" is not valid \(expected a port from 1 to 65535\)\n$/,
+    ],
+    [
+      ['settings', 'set', 'colour', 'red'],
+      2,
+      /^hotdesk: unknown setting "colour" \(settable: address, sip-domain, http-port, sip-port, tls-port, https-port, language, time-zone, leading-zero, digest, emergency-callback-minutes, civic-address\)\n$/,
+    ],
     [['settings', 'set', 'address'], 2, /missing required argument 'value'/],
   ];
   const results = await Promise.all(refused.map(([args]) => runCli(paths.dir, args)));
@@ -267,7 +412,9 @@ t.test('settings', async (t) => {
 
 t.test('the data directory: --data beats HOTDESK_DATA, which works alone', async (t) => {
   const [office, other] = await Promise.all([tempData(t), tempData(t)]);
-  const added = await runCli(undefined, ['add-phone', '--model', 'yealink-t54w', '--mac', '001565aabbcc', '--json'], { env: { HOTDESK_DATA: office.dir } });
+  const added = await runCli(undefined, ['add-phone', '--model', 'yealink-t54w', '--mac', '001565aabbcc', '--json'], {
+    env: { HOTDESK_DATA: office.dir },
+  });
   t.same([added.code, added.stderr], [0, '']);
   t.ok(await exists(office.store), 'HOTDESK_DATA names where the store is written');
   const [viaEnv, flagWins] = await Promise.all([

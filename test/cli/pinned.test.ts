@@ -13,10 +13,24 @@ t.test('pin, refuse, show, unpin', async (t) => {
   const paths = await tempData(t);
   await mkdir(paths.dir, { recursive: true });
   const pinHash = await hashPin('739164');
-  const extension = (number: string, name: string) => ({ number, name, sipPassword: 'Sip-Password-123', pinHash, hotdesk: true, language: 'en' as const, blf: [] });
+  const extension = (number: string, name: string) => ({
+    number,
+    name,
+    sipPassword: 'Sip-Password-123',
+    pinHash,
+    hotdesk: true,
+    language: 'en' as const,
+    blf: [],
+  });
   const phone = (n: number, mac: string) => ({
-    name: `HD000${n}`, model: 'yealink-t54w', mac, connection: { mode: 'lan' as const }, idlePassword: 'idle-password-123',
-    session: null, desiredGeneration: 1, appliedGeneration: 1,
+    name: `HD000${n}`,
+    model: 'yealink-t54w',
+    mac,
+    connection: { mode: 'lan' as const },
+    idlePassword: 'idle-password-123',
+    session: null,
+    desiredGeneration: 1,
+    appliedGeneration: 1,
   });
   await writeStoreFile(paths.store, (data) => ({
     ...data,
@@ -30,31 +44,65 @@ t.test('pin, refuse, show, unpin', async (t) => {
   const pin = await runCli(paths.dir, ['phone', 'set', 'hd0001', '--pinned', '100']);
   t.same([pin.code, pin.stdout, pin.stderr], [0, 'HD0001 is pinned to 100\n  101 logged out of HD0001\n', '']);
   const stored = await loadStoreFile(paths.store);
-  t.match(stored.phones[0], { name: 'HD0001', pinned: '100', session: { extension: '100' }, desiredGeneration: 3 }, 'logged in as 100 and re-provisioned');
+  t.match(
+    stored.phones[0],
+    { name: 'HD0001', pinned: '100', session: { extension: '100' }, desiredGeneration: 3 },
+    'logged in as 100 and re-provisioned',
+  );
 
   const status = await runCli(paths.dir, ['status']);
   t.same([status.code, status.stderr], [0, '']);
   const rows = lines(status.stdout).map((line) => line.split(/\s{2,}/));
-  t.same(rows.map((row) => [row[0], row[3], row[4]]), [['PHONE', 'STATE', 'EXT'], ['HD0001', 'pinned', '100'], ['HD0002', 'idle', '-']], 'status lists it, marked pinned');
+  t.same(
+    rows.map((row) => [row[0], row[3], row[4]]),
+    [
+      ['PHONE', 'STATE', 'EXT'],
+      ['HD0001', 'pinned', '100'],
+      ['HD0002', 'idle', '-'],
+    ],
+    'status lists it, marked pinned',
+  );
   const statusJson = JSON.parse((await runCli(paths.dir, ['status', '--json'])).stdout) as Record<string, unknown>[];
   t.match(statusJson[0], { name: 'HD0001', state: 'logged-in', extension: '100', pinned: '100' });
   t.notOk('pinned' in statusJson[1]!, 'an unpinned phone has no pinned member');
   const phones = await runCli(paths.dir, ['phones']);
-  t.same(lines(phones.stdout).map((line) => line.split(/\s{2,}/)[4]), ['STATE', 'pinned: 100', 'idle']);
+  t.same(
+    lines(phones.stdout).map((line) => line.split(/\s{2,}/)[4]),
+    ['STATE', 'pinned: 100', 'idle'],
+  );
 
   const refused: [string[], string][] = [
-    [['logout', '--phone', 'HD0001'], 'hotdesk: HD0001 is pinned to extension 100 (hotdesk phone set HD0001 --no-pinned unpins it)\n'],
-    [['logout', '100'], 'hotdesk: HD0001 is pinned to extension 100 (hotdesk phone set HD0001 --no-pinned unpins it)\n'],
-    [['login', '101', '--phone', 'HD0001'], 'hotdesk: HD0001 is pinned to extension 100 (hotdesk phone set HD0001 --no-pinned unpins it)\n'],
+    [
+      ['logout', '--phone', 'HD0001'],
+      'hotdesk: HD0001 is pinned to extension 100 (hotdesk phone set HD0001 --no-pinned unpins it)\n',
+    ],
+    [
+      ['logout', '100'],
+      'hotdesk: HD0001 is pinned to extension 100 (hotdesk phone set HD0001 --no-pinned unpins it)\n',
+    ],
+    [
+      ['login', '101', '--phone', 'HD0001'],
+      'hotdesk: HD0001 is pinned to extension 100 (hotdesk phone set HD0001 --no-pinned unpins it)\n',
+    ],
     [['phone', 'set', 'HD0001', '--pinned', '555'], 'hotdesk: no extension 555 (hotdesk extension list shows them)\n'],
-    [['phone', 'set', 'HD0009', '--pinned', '100'], 'hotdesk: no hot-desk phone "HD0009" (hotdesk phones lists them)\n'],
+    [
+      ['phone', 'set', 'HD0009', '--pinned', '100'],
+      'hotdesk: no hot-desk phone "HD0009" (hotdesk phones lists them)\n',
+    ],
   ];
   for (const [args, stderr] of refused) {
     const result = await runCli(paths.dir, args);
     t.same([result.code, result.stdout, result.stderr], [1, '', stderr], args.join(' '));
   }
   const usage = await runCli(paths.dir, ['phone', 'set', 'HD0001']);
-  t.same([usage.code, usage.stdout, usage.stderr], [2, '', 'hotdesk: phone set needs --pinned EXT, --no-pinned, or a location (--building, --floor, --room, --emergency-callback)\n']);
+  t.same(
+    [usage.code, usage.stdout, usage.stderr],
+    [
+      2,
+      '',
+      'hotdesk: phone set needs --pinned EXT, --no-pinned, or a location (--building, --floor, --room, --emergency-callback)\n',
+    ],
+  );
 
   // 100 logs in on HD0002 under the exclusive policy: the pinned phone stays; --all passes it over.
   const elsewhere = await runCli(paths.dir, ['login', '100', '--phone', 'HD0002', '--json']);
@@ -67,9 +115,15 @@ t.test('pin, refuse, show, unpin', async (t) => {
   t.same([unpin.code, unpin.stderr], [0, '']);
   t.same(JSON.parse(unpin.stdout), { phone: 'HD0001', pinned: null, extension: '100', released: [], reprovision: [] });
   const logout = await runCli(paths.dir, ['logout', '--phone', 'HD0001']);
-  t.same([logout.code, logout.stdout], [0, '1 phone(s) logged out\n  100 logged out of HD0001\n'], 'once unpinned it can be logged out');
+  t.same(
+    [logout.code, logout.stdout],
+    [0, '1 phone(s) logged out\n  100 logged out of HD0001\n'],
+    'once unpinned it can be logged out',
+  );
 
-  const audit = (await loadStoreFile(paths.store)).audit.filter((entry) => entry.phone === 'HD0001').map((entry) => [entry.kind, entry.extension, entry.detail ?? '']);
+  const audit = (await loadStoreFile(paths.store)).audit
+    .filter((entry) => entry.phone === 'HD0001')
+    .map((entry) => [entry.kind, entry.extension, entry.detail ?? '']);
   t.same(audit, [
     ['login', '101', ''],
     ['logout', '101', 'phone pinned to 100'],

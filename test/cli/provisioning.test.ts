@@ -17,7 +17,12 @@ async function hotdesk(dir: string, args: string[]): Promise<{ code: number; std
   let err = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
   stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  const code = await run(['--data', dir, ...args], { stdout, stderr, stdin: new PassThrough(), env: { NO_COLOR: '1' } });
+  const code = await run(['--data', dir, ...args], {
+    stdout,
+    stderr,
+    stdin: new PassThrough(),
+    env: { NO_COLOR: '1' },
+  });
   return { code, stdout: out, stderr: err };
 }
 
@@ -34,14 +39,25 @@ t.test('show, set and remove the provisioning credentials', async (t) => {
   t.match(shown.stdout, `DHCP option 66     ${url}`);
   t.match(shown.stdout, /^authentication {5}off$/m);
 
-  const set = await hotdesk(paths.dir, ['provisioning', 'auth', 'set', '--username', 'phones', '--password', 'correct horse']);
+  const set = await hotdesk(paths.dir, [
+    'provisioning',
+    'auth',
+    'set',
+    '--username',
+    'phones',
+    '--password',
+    'correct horse',
+  ]);
   t.equal(set.code, 0, set.stderr);
   t.match(set.stdout, /phones now need user name phones/);
   const data = await loadStoreFile(paths.store);
   t.same(data.settings.provisioningAuth, {
     username: 'phones',
     realm: 'hotdesk provisioning',
-    ha1: { md5: md5('phones:hotdesk provisioning:correct horse'), sha256: sha256('phones:hotdesk provisioning:correct horse') },
+    ha1: {
+      md5: md5('phones:hotdesk provisioning:correct horse'),
+      sha256: sha256('phones:hotdesk provisioning:correct horse'),
+    },
   });
   t.notMatch(await readFile(paths.store, 'utf8'), /correct horse/, 'the password is not stored');
 
@@ -56,13 +72,33 @@ t.test('show, set and remove the provisioning credentials', async (t) => {
   t.match((await hotdesk(paths.dir, ['provisioning'])).stdout, /^authentication {5}on: HTTP digest, user phones/m);
 
   const added = await hotdesk(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', '001565aabbcc']);
-  t.match(added.stdout, /provisioning user name phones and its password/, 'add-phone says the phone needs the credentials');
+  t.match(
+    added.stdout,
+    /provisioning user name phones and its password/,
+    'add-phone says the phone needs the credentials',
+  );
 
-  const short = await hotdesk(paths.dir, ['provisioning', 'auth', 'set', '--username', 'phones', '--password', 'short']);
+  const short = await hotdesk(paths.dir, [
+    'provisioning',
+    'auth',
+    'set',
+    '--username',
+    'phones',
+    '--password',
+    'short',
+  ]);
   t.same([short.code, short.stdout], [1, '']);
   t.match(short.stderr, /--password: "\(hidden\)" is not valid \(expected 8 to 128 characters\)/);
   t.notMatch(short.stderr, /short/, 'the password is not echoed');
-  const badUser = await hotdesk(paths.dir, ['provisioning', 'auth', 'set', '--username', 'a:b', '--password', 'correct horse']);
+  const badUser = await hotdesk(paths.dir, [
+    'provisioning',
+    'auth',
+    'set',
+    '--username',
+    'a:b',
+    '--password',
+    'correct horse',
+  ]);
   t.equal(badUser.code, 1);
   const missing = await hotdesk(paths.dir, ['provisioning', 'auth', 'set', '--username', 'phones']);
   t.equal(missing.code, 2, 'a missing option is a usage error');
@@ -72,5 +108,8 @@ t.test('show, set and remove the provisioning credentials', async (t) => {
   t.match(removed.stdout, /no credentials any more/);
   t.equal((await loadStoreFile(paths.store)).settings.provisioningAuth, undefined);
   t.match((await hotdesk(paths.dir, ['provisioning'])).stdout, /^authentication {5}off$/m);
-  t.match((await loadStoreFile(paths.store)).audit.map((entry) => entry.detail).join('\n'), /provisioning auth for user phones\n[\s\S]*provisioning auth removed/);
+  t.match(
+    (await loadStoreFile(paths.store)).audit.map((entry) => entry.detail).join('\n'),
+    /provisioning auth for user phones\n[\s\S]*provisioning auth removed/,
+  );
 });

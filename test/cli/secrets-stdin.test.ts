@@ -50,17 +50,31 @@ t.test('every secret option takes - and reads stdin; nothing shows in argv, outp
 
 t.test('no secret on stdin, or a refused one: exit 2 or 1, and the message never holds it', async (t) => {
   const paths = await tempData(t);
-  const none = await runCli(paths.dir, ['extension', 'add', '100', '--name', 'Ada', '--password', '-', '--pin', '1234'], { input: '' });
+  const none = await runCli(
+    paths.dir,
+    ['extension', 'add', '100', '--name', 'Ada', '--password', '-', '--pin', '1234'],
+    { input: '' },
+  );
   t.equal(none.code, 2);
   t.match(none.stderr, /no SIP password on standard input/);
-  const onlyOne = await runCli(paths.dir, ['extension', 'add', '100', '--name', 'Ada', '--password', '-', '--pin', '-'], { input: `${PASSWORD}\n` });
+  const onlyOne = await runCli(
+    paths.dir,
+    ['extension', 'add', '100', '--name', 'Ada', '--password', '-', '--pin', '-'],
+    { input: `${PASSWORD}\n` },
+  );
   t.equal(onlyOne.code, 2, 'the PIN line is missing');
   t.match(onlyOne.stderr, /no PIN on standard input/);
   assertNoSecrets(t, onlyOne.stdout + onlyOne.stderr, 'its output');
-  const short = await runCli(paths.dir, ['provisioning', 'auth', 'set', '--username', 'phones', '--password', '-'], { input: 'Pv5-x\n' });
+  const short = await runCli(paths.dir, ['provisioning', 'auth', 'set', '--username', 'phones', '--password', '-'], {
+    input: 'Pv5-x\n',
+  });
   t.equal(short.code, 1, 'a refused password');
   t.notOk(short.stderr.includes('Pv5-x'), 'is not printed back');
-  const shortPin = await runCli(paths.dir, ['extension', 'add', '100', '--name', 'Ada', '--password', '-', '--pin', '-'], { input: `${PASSWORD}\n12\n` });
+  const shortPin = await runCli(
+    paths.dir,
+    ['extension', 'add', '100', '--name', 'Ada', '--password', '-', '--pin', '-'],
+    { input: `${PASSWORD}\n12\n` },
+  );
   t.not(shortPin.code, 0, 'a refused PIN');
   assertNoSecrets(t, shortPin.stdout + shortPin.stderr, 'its output');
   const stored = (await exists(paths.store)) ? (await loadStoreFile(paths.store)).extensions.length : 0;
@@ -70,12 +84,32 @@ t.test('no secret on stdin, or a refused one: exit 2 or 1, and the message never
 t.test('on a terminal, - prompts on stderr and does not echo what is typed', async (t) => {
   const paths = await tempData(t);
   // script(1) runs the CLI on a pseudo-terminal; what the terminal echoes comes back on its stdout.
-  const command = ['env', '-u', 'NODE_OPTIONS', process.execPath, CLI_BIN, '--data', paths.dir, 'trunk', 'set', 'sip:trunk.example.net', '--username', 'office', '--password', '-'].join(' ');
-  const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  const command = [
+    'env',
+    '-u',
+    'NODE_OPTIONS',
+    process.execPath,
+    CLI_BIN,
+    '--data',
+    paths.dir,
+    'trunk',
+    'set',
+    'sip:trunk.example.net',
+    '--username',
+    'office',
+    '--password',
+    '-',
+  ].join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], {
+    cwd: ROOT,
+    env: childEnv(),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let seen = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (seen += chunk));
   const deadline = Date.now() + 15_000;
-  while (!seen.includes('trunk password: ') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  while (!seen.includes('trunk password: ') && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 20));
   t.match(seen, /trunk password: /, 'the prompt names the secret');
   // Typed with a slip corrected by backspace.
   child.stdin.write(`${TRUNK_PASSWORD}x\u007f\r`);

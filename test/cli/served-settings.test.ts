@@ -13,7 +13,13 @@ import { provisioningUrl } from '../../src/store/queries.js';
 import { emptyOffice } from '../support/office.js';
 import { tempData } from '../support/temp-data.js';
 
-const SERVED: Served = { address: '192.0.2.10', sipPort: 15460, httpPort: 18460, fromStore: {}, overridden: { 'sip-port': '--sip-port', 'http-port': '--http-port' } };
+const SERVED: Served = {
+  address: '192.0.2.10',
+  sipPort: 15460,
+  httpPort: 18460,
+  fromStore: {},
+  overridden: { 'sip-port': '--sip-port', 'http-port': '--http-port' },
+};
 
 t.test('applyServed lays the served ports over the stored ones', async (t) => {
   const stored = emptyOffice();
@@ -22,7 +28,11 @@ t.test('applyServed lays the served ports over the stored ones', async (t) => {
   t.same([served.settings.sipPort, served.settings.httpPort], [15460, 18460]);
   t.same([stored.settings.sipPort, stored.settings.httpPort], [5060, 8088], 'the stored data is not changed');
   t.equal(provisioningUrl(served), 'http://192.0.2.10:18460/provisioning/tok-0123456789abcdef/');
-  t.same(applyServed(stored, { address: '192.0.2.10', fromStore: {}, overridden: {} }).settings.httpPort, 8088, 'a port not served keeps the stored one');
+  t.same(
+    applyServed(stored, { address: '192.0.2.10', fromStore: {}, overridden: {} }).settings.httpPort,
+    8088,
+    'a port not served keeps the stored one',
+  );
 });
 
 t.test('askServed: the running hotdeskd’s answer, or nothing', async (t) => {
@@ -31,11 +41,18 @@ t.test('askServed: the running hotdeskd’s answer, or nothing', async (t) => {
   const office = emptyOffice();
   const context = { paths, read: async () => office } as unknown as CliContext;
   t.equal(await askServed(context), undefined, 'no daemon');
-  const server = await startControlServer(paths.socket, async () => ({ ok: true, pong: { pid: 1, version: '0.0.0', served: SERVED } }));
+  const server = await startControlServer(paths.socket, async () => ({
+    ok: true,
+    pong: { pid: 1, version: '0.0.0', served: SERVED },
+  }));
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
   t.same(await askServed(context), SERVED);
 
   const source = buildDeskSource(context);
   const loaded = await source.load();
-  t.equal(provisioningUrl(loaded), 'http://192.0.2.10:18460/provisioning/tok-0123456789abcdef/', 'the dashboard shows the URL phones really use');
+  t.equal(
+    provisioningUrl(loaded),
+    'http://192.0.2.10:18460/provisioning/tok-0123456789abcdef/',
+    'the dashboard shows the URL phones really use',
+  );
 });

@@ -8,7 +8,10 @@ t.test('status --watch without a terminal refuses in one line with exit 2', asyn
   const watch = await runCli(paths.dir, ['status', '--watch']);
   t.equal(watch.code, 2);
   t.equal(watch.stdout, '');
-  t.match(watch.stderr, /^hotdesk: status --watch needs a terminal; without one, hotdesk status prints the table once \(--json for scripts\)\n$/);
+  t.match(
+    watch.stderr,
+    /^hotdesk: status --watch needs a terminal; without one, hotdesk status prints the table once \(--json for scripts\)\n$/,
+  );
   t.notMatch(watch.stderr, /at |React|Error/, 'no stack trace');
 
   const once = await runCli(paths.dir, ['status']);

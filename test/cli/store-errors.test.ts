@@ -21,11 +21,21 @@ const VARIANTS: { name: string; content: string; problem: RegExp }[] = [
   {
     name: 'a newer version',
     content: serializeStore({ ...valid, version: STORE_VERSION + 1 } as unknown as typeof valid),
-    problem: new RegExp(`store version ${STORE_VERSION + 1} is newer than this hotdesk understands \\(${STORE_VERSION}\\); upgrade hotdesk`),
+    problem: new RegExp(
+      `store version ${STORE_VERSION + 1} is newer than this hotdesk understands \\(${STORE_VERSION}\\); upgrade hotdesk`,
+    ),
   },
-  { name: 'a strange version', content: JSON.stringify({ ...valid, version: 'one' }), problem: /unknown store version "one"/ },
+  {
+    name: 'a strange version',
+    content: JSON.stringify({ ...valid, version: 'one' }),
+    problem: /unknown store version "one"/,
+  },
   { name: 'an array', content: '[1, 2, 3]\n', problem: /not a hotdesk store \(expected a JSON object\)/ },
-  { name: 'the wrong shape', content: JSON.stringify({ ...valid, phones: 'lots' }), problem: /invalid store: phones: / },
+  {
+    name: 'the wrong shape',
+    content: JSON.stringify({ ...valid, phones: 'lots' }),
+    problem: /invalid store: phones: /,
+  },
   {
     name: 'a bad phone',
     content: JSON.stringify({ ...valid, phones: [{ name: 'HD0001', model: 'yealink-t54w', mac: 'nope' }] }),
@@ -67,13 +77,23 @@ for (const variant of VARIANTS) {
     if (variant === VARIANTS[0]) {
       commands.push(
         ['status --json', ['status', '--json']],
-        ['extension add', ['extension', 'add', '100', '--name', 'Ada', '--password', 'Sip-Password-123', '--pin', '739164']],
+        [
+          'extension add',
+          ['extension', 'add', '100', '--name', 'Ada', '--password', 'Sip-Password-123', '--pin', '739164'],
+        ],
         ['login', ['login', '100', '--phone', 'HD0001']],
       );
     }
     const results = await Promise.all(commands.map(([, args]) => runCli(paths.dir, args)));
     commands.forEach(([what], i) => {
-      oneLine(t, results[i]!, `hotdesk ${what}`, `hotdesk: cannot use the store ${paths.store}: `, paths.store, variant.problem);
+      oneLine(
+        t,
+        results[i]!,
+        `hotdesk ${what}`,
+        `hotdesk: cannot use the store ${paths.store}: `,
+        paths.store,
+        variant.problem,
+      );
     });
     const daemon = await runDaemon(t, paths.dir);
     oneLine(t, daemon, 'hotdeskd', `hotdeskd: ${paths.store}: `, paths.store, variant.problem);
@@ -108,7 +128,11 @@ t.test('a data directory without read permission', async (t) => {
   const asRoot = process.getuid?.() === 0;
   const options: SpawnOptions = asRoot ? { uid: 65534, gid: 65534 } : {};
   if (asRoot) {
-    const probe = await spawnNode('-e', ['require("fs").accessSync(process.argv[1], require("fs").constants.R_OK)', CLI_BIN], options).finished;
+    const probe = await spawnNode(
+      '-e',
+      ['require("fs").accessSync(process.argv[1], require("fs").constants.R_OK)', CLI_BIN],
+      options,
+    ).finished;
     if (probe.code !== 0) {
       // The only variant the brief allows to leave out: root reads everything, and nobody cannot reach this checkout.
       t.comment(`not tried: running as root, and user nobody cannot read ${CLI_BIN}`);
@@ -125,8 +149,22 @@ t.test('a data directory without read permission', async (t) => {
     runCli(paths.dir, ['status', '--json'], options),
     runCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', '001565aabbcc'], options),
   ]);
-  oneLine(t, read, 'hotdesk phones', `hotdesk: cannot use the store ${paths.store}: `, paths.store, /permission denied/);
-  oneLine(t, json, 'hotdesk status --json', `hotdesk: cannot use the store ${paths.store}: `, paths.store, /permission denied/);
+  oneLine(
+    t,
+    read,
+    'hotdesk phones',
+    `hotdesk: cannot use the store ${paths.store}: `,
+    paths.store,
+    /permission denied/,
+  );
+  oneLine(
+    t,
+    json,
+    'hotdesk status --json',
+    `hotdesk: cannot use the store ${paths.store}: `,
+    paths.store,
+    /permission denied/,
+  );
   // A change first looks for the daemon's socket in the directory, and says that it may not.
   oneLine(t, write, 'hotdesk add-phone', 'hotdesk: ', paths.dir, /EACCES|permission denied/);
   const daemon = await runDaemon(t, paths.dir, options);

@@ -23,7 +23,12 @@ t.test('a guessing source is blocked, shown, lifted with hotdesk unblock, and se
   const daemon = await startDaemon({
     dataDir: dir,
     log: createLogger({ level: 'silent' }),
-    sip: { bind: '127.0.0.1', port: 0, rtpPorts: { min: 0, max: 0 }, authThrottle: { source: { delayAfter: 100, blockAfter: 3 } } },
+    sip: {
+      bind: '127.0.0.1',
+      port: 0,
+      rtpPorts: { min: 0, max: 0 },
+      authThrottle: { source: { delayAfter: 100, blockAfter: 3 } },
+    },
   });
   let running = true;
   t.teardown(() => (running ? daemon.stop() : undefined));
@@ -40,7 +45,11 @@ t.test('a guessing source is blocked, shown, lifted with hotdesk unblock, and se
 
   const status = await runCli(dir, ['status']);
   t.equal(status.code, 0);
-  t.match(status.stdout, /BLOCKED SIP authentication blocked for address 127\.0\.0\.1 until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC .*\(hotdesk unblock 127\.0\.0\.1\)/, 'status shows the block and how to lift it');
+  t.match(
+    status.stdout,
+    /BLOCKED SIP authentication blocked for address 127\.0\.0\.1 until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC .*\(hotdesk unblock 127\.0\.0\.1\)/,
+    'status shows the block and how to lift it',
+  );
   const listed = await runCli(dir, ['unblock', '--json']);
   const blocks = JSON.parse(listed.stdout) as { kind: string; key: string; until: string }[];
   t.match(blocks, [{ kind: 'source', key: '127.0.0.1', until: String }], 'unblock --json lists it');

@@ -1,5 +1,11 @@
 import t from 'tap';
-import { auditSelector, filterAudit, parseAuditKinds, parseAuditTime, type AuditFilter } from '../../src/core/audit-filter.js';
+import {
+  auditSelector,
+  filterAudit,
+  parseAuditKinds,
+  parseAuditTime,
+  type AuditFilter,
+} from '../../src/core/audit-filter.js';
 import type { AuditEntry } from '../../src/core/model.js';
 
 const NOW = '2026-11-22T12:00:00.000Z';
@@ -53,7 +59,12 @@ t.test('parseAuditKinds: repeated or comma-separated, checked against the kinds'
   for (const [input, expected] of cases) t.same(parseAuditKinds(input), expected, JSON.stringify(input));
 });
 
-const entry = (at: string, kind: AuditEntry['kind'], fields: Partial<AuditEntry> = {}): AuditEntry => ({ at, kind, actor: 'admin', ...fields });
+const entry = (at: string, kind: AuditEntry['kind'], fields: Partial<AuditEntry> = {}): AuditEntry => ({
+  at,
+  kind,
+  actor: 'admin',
+  ...fields,
+});
 
 const TRAIL: AuditEntry[] = [
   entry('2026-11-20T08:00:00.000Z', 'phone-added', { phone: 'HD0001', detail: 'yealink-t54w 001565aabb01' }),
@@ -82,10 +93,18 @@ t.test('filterAudit: each filter alone and together', async (t) => {
     ['until, exclusive', { until: '2026-11-22T10:00:00.000Z' }, [0, 1, 2]],
     ['since and until: one day', { since: '2026-11-21T00:00:00.000Z', until: '2026-11-22T00:00:00.000Z' }, [1, 2]],
     ['until before since', { since: '2026-11-22T00:00:00.000Z', until: '2026-11-21T00:00:00.000Z' }, []],
-    ['everything at once', { extension: '100', phones: ['HD0001'], kinds: ['logout', 'login'], since: '2026-11-22T00:00:00.000Z' }, [3]],
+    [
+      'everything at once',
+      { extension: '100', phones: ['HD0001'], kinds: ['logout', 'login'], since: '2026-11-22T00:00:00.000Z' },
+      [3],
+    ],
   ];
   for (const [what, filter, expected] of cases) {
-    t.same(filterAudit(TRAIL, filter), expected.map((i) => TRAIL[i]), what);
+    t.same(
+      filterAudit(TRAIL, filter),
+      expected.map((i) => TRAIL[i]),
+      what,
+    );
   }
 });
 

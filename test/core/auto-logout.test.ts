@@ -30,7 +30,11 @@ const extension = (number: string, fields: Partial<Extension> = {}): Extension =
   ...fields,
 });
 
-const phone = (name: string, session: { extension: string; since: string } | null, fields: Partial<Phone> = {}): Phone => ({
+const phone = (
+  name: string,
+  session: { extension: string; since: string } | null,
+  fields: Partial<Phone> = {},
+): Phone => ({
   name,
   model: 'yealink-t54w',
   mac: '001565000001',
@@ -68,28 +72,41 @@ function simulate(scenario: Scenario): string[] {
   const end = Date.parse(scenario.to);
   const zone = scenario.timeZone ?? 'Europe/Berlin';
   let schedule: { previousMs?: number; nextMs?: number } = {};
-  if (policies.autoLogoutAt) schedule = { nextMs: nextCronInstant(policies.autoLogoutAt, zone, new Date(scenario.from))?.getTime() };
+  if (policies.autoLogoutAt)
+    schedule = { nextMs: nextCronInstant(policies.autoLogoutAt, zone, new Date(scenario.from))?.getTime() };
   for (let now = Date.parse(scenario.from); now <= end; now += MINUTE) {
     while (policies.autoLogoutAt && schedule.nextMs !== undefined && now >= schedule.nextMs) {
-      schedule = { previousMs: schedule.nextMs, nextMs: nextCronInstant(policies.autoLogoutAt, zone, new Date(schedule.nextMs))?.getTime() };
+      schedule = {
+        previousMs: schedule.nextMs,
+        nextMs: nextCronInstant(policies.autoLogoutAt, zone, new Date(schedule.nextMs))?.getTime(),
+      };
     }
     for (const [time, name, ext] of scenario.logins ?? []) {
       if (Date.parse(time) !== now) continue;
-      phones = phones.map((candidate) => (candidate.name === name ? { ...candidate, session: { extension: ext, since: new Date(now).toISOString() } } : candidate));
+      phones = phones.map((candidate) =>
+        candidate.name === name
+          ? { ...candidate, session: { extension: ext, since: new Date(now).toISOString() } }
+          : candidate,
+      );
     }
     const activity: Record<string, PhoneActivity> = {};
     for (const [name, calls] of Object.entries(scenario.calls ?? {})) {
       const spans = calls.map(([start, stop]) => [Date.parse(start), Date.parse(stop)] as const);
       const inCall = spans.some(([start, stop]) => start <= now && now < stop);
       const ended = spans.filter(([, stop]) => stop <= now).map(([, stop]) => stop);
-      activity[name] = { inCall, ...(inCall ? { lastCallMs: now } : ended.length > 0 ? { lastCallMs: Math.max(...ended) } : {}) };
+      activity[name] = {
+        inCall,
+        ...(inCall ? { lastCallMs: now } : ended.length > 0 ? { lastCallMs: Math.max(...ended) } : {}),
+      };
     }
     const step = decideAutoLogout({ nowMs: now, phones, extensions, policies, activity, schedule, memory });
     memory = step.memory;
     const at = new Date(now).toISOString().slice(0, 16);
     for (const decision of step.decisions) {
       if (decision.kind === 'warn') {
-        events.push(`${at} warn ${decision.phone} ${decision.reason} due ${new Date(decision.dueMs).toISOString().slice(11, 16)}`);
+        events.push(
+          `${at} warn ${decision.phone} ${decision.reason} due ${new Date(decision.dueMs).toISOString().slice(11, 16)}`,
+        );
         const since = phones.find((candidate) => candidate.name === decision.phone)!.session!.since;
         if (scenario.pressOne?.(decision)) {
           memory = applyWarningAnswer(memory, { ...decision, since, extendMinutes: policies.extendMinutes });
@@ -101,7 +118,9 @@ function simulate(scenario: Scenario): string[] {
         deferred.add(key);
       } else {
         events.push(`${at} logout ${decision.phone} ${decision.reason}`);
-        phones = phones.map((candidate) => (candidate.name === decision.phone ? { ...candidate, session: null } : candidate));
+        phones = phones.map((candidate) =>
+          candidate.name === decision.phone ? { ...candidate, session: null } : candidate,
+        );
       }
     }
   }
@@ -168,7 +187,10 @@ t.test('a session that began after the scheduled time is not ended by it', async
 
 t.test('max session', async (t) => {
   const events = simulate({
-    phones: [phone('HD0001', session('2027-03-22T08:00:00.000Z')), phone('HD0002', session('2027-03-22T09:30:00.000Z', '101'))],
+    phones: [
+      phone('HD0001', session('2027-03-22T08:00:00.000Z')),
+      phone('HD0002', session('2027-03-22T09:30:00.000Z', '101')),
+    ],
     policies: { maxSessionMinutes: 600 },
     from: '2027-03-22T08:00:00Z',
     to: '2027-03-22T20:00:00Z',
@@ -183,9 +205,15 @@ t.test('max session', async (t) => {
 
 t.test('idle: counted from the last call made or received, never during one', async (t) => {
   const events = simulate({
-    phones: [phone('HD0001', session('2027-03-22T08:00:00.000Z')), phone('HD0002', session('2027-03-22T08:00:00.000Z', '101'))],
+    phones: [
+      phone('HD0001', session('2027-03-22T08:00:00.000Z')),
+      phone('HD0002', session('2027-03-22T08:00:00.000Z', '101')),
+    ],
     policies: { idleLogoutMinutes: 120 },
-    calls: { HD0001: [['2027-03-22T09:00:00Z', '2027-03-22T09:10:00Z']], HD0002: [['2027-03-22T09:30:00Z', '2027-03-22T12:30:00Z']] },
+    calls: {
+      HD0001: [['2027-03-22T09:00:00Z', '2027-03-22T09:10:00Z']],
+      HD0002: [['2027-03-22T09:30:00Z', '2027-03-22T12:30:00Z']],
+    },
     from: '2027-03-22T08:00:00Z',
     to: '2027-03-22T15:00:00Z',
   });
@@ -214,7 +242,11 @@ t.test('a logout due during a call waits for its end; no warning while in the ca
     from: '2027-03-22T08:00:00Z',
     to: '2027-03-22T10:00:00Z',
   });
-  t.same(endsInTime, ['2027-03-22T08:57 warn HD0001 max-session due 09:00', '2027-03-22T09:00 logout HD0001 max-session'], 'warned once the call ends, if the logout is still ahead');
+  t.same(
+    endsInTime,
+    ['2027-03-22T08:57 warn HD0001 max-session due 09:00', '2027-03-22T09:00 logout HD0001 max-session'],
+    'warned once the call ends, if the logout is still ahead',
+  );
 });
 
 t.test('warning, then 1: postponed once by the extension time', async (t) => {
@@ -237,7 +269,11 @@ t.test('warning, then 1: postponed once by the extension time', async (t) => {
     from: '2027-03-22T18:00:00Z',
     to: '2027-03-22T21:00:00Z',
   });
-  t.same(scheduled, ['2027-03-22T18:55 warn HD0001 schedule due 19:00', '2027-03-22T18:55 extended HD0001', '2027-03-22T20:00 logout HD0001 schedule']);
+  t.same(scheduled, [
+    '2027-03-22T18:55 warn HD0001 schedule due 19:00',
+    '2027-03-22T18:55 extended HD0001',
+    '2027-03-22T20:00 logout HD0001 schedule',
+  ]);
 });
 
 t.test('warning without 1: logged out when due', async (t) => {
@@ -282,32 +318,72 @@ t.test('memory belongs to a session', async (t) => {
   const first = phone('HD0001', session('2027-03-22T08:00:00.000Z'));
   const base = { extensions: [extension('100')], policies, activity: {}, schedule: {} };
   const warned = decideAutoLogout({ ...base, nowMs: Date.parse('2027-03-22T08:56:00Z'), phones: [first], memory: {} });
-  t.same(warned.decisions, [{ kind: 'warn', phone: 'HD0001', extension: '100', reason: 'max-session', dueMs: Date.parse('2027-03-22T09:00:00Z') }]);
-  const again = decideAutoLogout({ ...base, nowMs: Date.parse('2027-03-22T08:57:00Z'), phones: [first], memory: warned.memory });
+  t.same(warned.decisions, [
+    {
+      kind: 'warn',
+      phone: 'HD0001',
+      extension: '100',
+      reason: 'max-session',
+      dueMs: Date.parse('2027-03-22T09:00:00Z'),
+    },
+  ]);
+  const again = decideAutoLogout({
+    ...base,
+    nowMs: Date.parse('2027-03-22T08:57:00Z'),
+    phones: [first],
+    memory: warned.memory,
+  });
   t.same(again.decisions, [], 'one warning per logout');
   const later = phone('HD0001', session('2027-03-22T08:00:30.000Z'));
-  const fresh = decideAutoLogout({ ...base, nowMs: Date.parse('2027-03-22T08:57:00Z'), phones: [later], memory: warned.memory });
+  const fresh = decideAutoLogout({
+    ...base,
+    nowMs: Date.parse('2027-03-22T08:57:00Z'),
+    phones: [later],
+    memory: warned.memory,
+  });
   t.equal(fresh.decisions[0]?.kind, 'warn', 'a new session is warned afresh');
-  const stale = applyWarningAnswer(warned.memory, { phone: 'HD0001', since: 'another', reason: 'max-session', dueMs: 0, extendMinutes: 60 });
+  const stale = applyWarningAnswer(warned.memory, {
+    phone: 'HD0001',
+    since: 'another',
+    reason: 'max-session',
+    dueMs: 0,
+    extendMinutes: 60,
+  });
   t.equal(stale, warned.memory, 'an answer for a session that ended changes nothing');
-  const idle = decideAutoLogout({ ...base, nowMs: Date.parse('2027-03-22T08:57:00Z'), phones: [phone('HD0002', null)], memory: warned.memory });
+  const idle = decideAutoLogout({
+    ...base,
+    nowMs: Date.parse('2027-03-22T08:57:00Z'),
+    phones: [phone('HD0002', null)],
+    memory: warned.memory,
+  });
   t.same(idle, { decisions: [], memory: {} }, 'idle phones: nothing, and nothing remembered');
 });
 
-t.test('an emergency callback window holds a due logout like a call, marked as such, and no warning is made', async (t) => {
-  const phones = [phone('HD0001', session('2027-03-22T07:00:00.000Z'))];
-  const input = {
-    phones,
-    extensions: [extension('100')],
-    policies: { ...POLICY_DEFAULTS, maxSessionMinutes: 60, warningMinutes: 5 },
-    schedule: {},
-    memory: {},
-  };
-  const due = Date.parse('2027-03-22T08:00:00.000Z');
-  const held = { HD0001: { inCall: false, emergencyHold: true } };
-  t.same(decideAutoLogout({ ...input, nowMs: due, activity: held }).decisions, [
-    { kind: 'defer', phone: 'HD0001', extension: '100', reason: 'max-session', dueMs: due, emergencyHold: true },
-  ]);
-  t.same(decideAutoLogout({ ...input, nowMs: due - 2 * MINUTE, activity: held }).decisions, [], 'no warning call while held');
-  t.same(decideAutoLogout({ ...input, nowMs: due, activity: {} }).decisions, [{ kind: 'logout', phone: 'HD0001', extension: '100', reason: 'max-session' }], 'released: logged out');
-});
+t.test(
+  'an emergency callback window holds a due logout like a call, marked as such, and no warning is made',
+  async (t) => {
+    const phones = [phone('HD0001', session('2027-03-22T07:00:00.000Z'))];
+    const input = {
+      phones,
+      extensions: [extension('100')],
+      policies: { ...POLICY_DEFAULTS, maxSessionMinutes: 60, warningMinutes: 5 },
+      schedule: {},
+      memory: {},
+    };
+    const due = Date.parse('2027-03-22T08:00:00.000Z');
+    const held = { HD0001: { inCall: false, emergencyHold: true } };
+    t.same(decideAutoLogout({ ...input, nowMs: due, activity: held }).decisions, [
+      { kind: 'defer', phone: 'HD0001', extension: '100', reason: 'max-session', dueMs: due, emergencyHold: true },
+    ]);
+    t.same(
+      decideAutoLogout({ ...input, nowMs: due - 2 * MINUTE, activity: held }).decisions,
+      [],
+      'no warning call while held',
+    );
+    t.same(
+      decideAutoLogout({ ...input, nowMs: due, activity: {} }).decisions,
+      [{ kind: 'logout', phone: 'HD0001', extension: '100', reason: 'max-session' }],
+      'released: logged out',
+    );
+  },
+);

@@ -19,7 +19,10 @@ t.test('the shipped catalogue', async (t) => {
     t.ok(findModel(catalogue, id), `${id} is eligible`);
   }
   for (const vendor of ['yealink', 'poly', 'snom', 'grandstream', 'fanvil']) {
-    t.ok(catalogue.some((model) => model.vendor === vendor), `${vendor} has models`);
+    t.ok(
+      catalogue.some((model) => model.vendor === vendor),
+      `${vendor} has models`,
+    );
   }
   t.equal(findModel(catalogue, 'yealink-t46u')?.keys, 27);
   t.ok(catalogue.every((model) => model.keys >= 1));
@@ -43,7 +46,12 @@ t.test('SHA-256 digest is a model capability that needs its vendor source', asyn
     Object.fromEntries(
       ['yealink', 'poly', 'snom', 'grandstream', 'fanvil'].map((vendor) => [
         vendor,
-        { 'models.json': JSON.stringify({ vendor, models: vendor === 'snom' ? [{ id: 'snom-d1', name: 'D1', keys: 2, ...model }] : [] }) },
+        {
+          'models.json': JSON.stringify({
+            vendor,
+            models: vendor === 'snom' ? [{ id: 'snom-d1', name: 'D1', keys: 2, ...model }] : [],
+          }),
+        },
       ]),
     );
   t.throws(() => loadCatalogue(t.testdir(files({ digestSha256: true }))), /digestSha256 needs a digestSource/);

@@ -10,7 +10,11 @@ import {
   parseCivicAssignments,
 } from '../../src/core/civic-location.js';
 
-t.same(Object.values(CIVIC_FIELDS), ['country', 'A1', 'A3', 'RD', 'HNO', 'PC', 'BLD', 'FLR', 'ROOM'], 'RFC 5139 element names');
+t.same(
+  Object.values(CIVIC_FIELDS),
+  ['country', 'A1', 'A3', 'RD', 'HNO', 'PC', 'BLD', 'FLR', 'ROOM'],
+  'RFC 5139 element names',
+);
 
 const values: [Parameters<typeof checkCivicValue>[0], string, RegExp | undefined][] = [
   ['country', 'DE', undefined],
@@ -40,7 +44,11 @@ t.match(parseCivicAssignments(['country=Germany']), { kind: 'invalid', problem: 
 t.match(parseCivicAssignments(['toString=x']), { kind: 'invalid' }, 'inherited names are no fields');
 
 const office = { country: 'DE', city: 'Berlin', building: 'Main', floor: '1' };
-t.same(deskAddress(office, { floor: '2', room: '214' }), { country: 'DE', city: 'Berlin', building: 'Main', floor: '2', room: '214' }, 'the desk lies over the office');
+t.same(
+  deskAddress(office, { floor: '2', room: '214' }),
+  { country: 'DE', city: 'Berlin', building: 'Main', floor: '2', room: '214' },
+  'the desk lies over the office',
+);
 t.same(deskAddress(undefined, { room: '7' }), { room: '7' });
 t.same(deskAddress(office, undefined), office);
 
@@ -50,8 +58,12 @@ t.equal(hasDeskLocation({ room: '214' }), true);
 t.equal(describeDesk({ building: 'A', floor: '2', room: '214' }), 'building A, floor 2, room 214');
 t.equal(describeDesk({ room: '214' }), 'room 214');
 t.equal(describeDesk(undefined), '');
-t.equal(describeOffice({ country: 'DE', city: 'Berlin', street: 'Unter den Linden', number: '5', 'postal-code': '10117' }), 'Unter den Linden 5, 10117 Berlin, DE');
+t.equal(
+  describeOffice({ country: 'DE', city: 'Berlin', street: 'Unter den Linden', number: '5', 'postal-code': '10117' }),
+  'Unter den Linden 5, 10117 Berlin, DE',
+);
 t.equal(describeOffice(undefined), '');
 
 for (const good of ['+15551234567', '+493012345678']) t.equal(checkCallbackNumber(good), undefined, `${good} is E.164`);
-for (const bad of ['15551234567', '+0551234567', '+1555', '+1234567890123456', '+1 555 123 4567']) t.match(checkCallbackNumber(bad), /E\.164/, `${bad} is not`);
+for (const bad of ['15551234567', '+0551234567', '+1555', '+1234567890123456', '+1 555 123 4567'])
+  t.match(checkCallbackNumber(bad), /E\.164/, `${bad} is not`);

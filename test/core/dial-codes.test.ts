@@ -22,7 +22,8 @@ const stored: [Record<string, string>, Parameters<typeof hotdeskCode>[1], string
   [{ login: '*66*' }, 'login', '*66*'],
   [Object.create({ logout: '*1' }) as Record<string, string>, 'logout', '*77*5*'], // inherited members are not stored codes
 ];
-for (const [codes, name, expected] of stored) t.equal(hotdeskCode(codes, name), expected, `${name} of ${JSON.stringify(codes)}`);
+for (const [codes, name, expected] of stored)
+  t.equal(hotdeskCode(codes, name), expected, `${name} of ${JSON.stringify(codes)}`);
 t.equal(conflictsWithHotdesk('park', '*70'), true);
 t.equal(conflictsWithHotdesk('park', '*7'), true);
 t.equal(conflictsWithHotdesk('login', '*77*'), false, 'the hot-desk codes themselves are fine');

@@ -1,8 +1,19 @@
 import t from 'tap';
-import { digestForAccount, formatDigestList, officeDigest, parseDigestList, type DigestChoiceInput } from '../../src/core/digest-choice.js';
+import {
+  digestForAccount,
+  formatDigestList,
+  officeDigest,
+  parseDigestList,
+  type DigestChoiceInput,
+} from '../../src/core/digest-choice.js';
 
 const base: DigestChoiceInput = {
-  extensions: [{ number: '101', digest: ['SHA-256', 'MD5'] }, { number: '102' }, { number: '103' }, { number: '104', digest: ['MD5'] }],
+  extensions: [
+    { number: '101', digest: ['SHA-256', 'MD5'] },
+    { number: '102' },
+    { number: '103' },
+    { number: '104', digest: ['MD5'] },
+  ],
   phones: [
     { name: 'HD0001', model: 'vendor-new', session: { extension: '102', since: '2026-01-01T00:00:00Z' } },
     { name: 'HD0002', model: 'vendor-old', session: null },
@@ -16,8 +27,13 @@ const base: DigestChoiceInput = {
 };
 
 t.test('out of the box every account, known or not, gets MD5 only', async (t) => {
-  const plain = { ...base, sha256Models: new Set<string>(), extensions: base.extensions.map(({ number }) => ({ number })) };
-  for (const account of ['101', '102', 'HD0001', 'nobody', undefined]) t.same(digestForAccount(plain, account), ['MD5'], String(account));
+  const plain = {
+    ...base,
+    sha256Models: new Set<string>(),
+    extensions: base.extensions.map(({ number }) => ({ number })),
+  };
+  for (const account of ['101', '102', 'HD0001', 'nobody', undefined])
+    t.same(digestForAccount(plain, account), ['MD5'], String(account));
 });
 
 t.test('precedence: extension, then phone model, then office', async (t) => {
@@ -31,11 +47,17 @@ t.test('precedence: extension, then phone model, then office', async (t) => {
     ['nobody', {}, ['MD5'], 'unknown account: the office default'],
     ['nobody', { settings: { digest: ['SHA-256', 'MD5'] } }, ['SHA-256', 'MD5'], 'unknown account: the office setting'],
     ['HD0002', { settings: { digest: ['SHA-256', 'MD5'] } }, ['SHA-256', 'MD5'], 'the office setting for the rest'],
-    ['HD0002', { settings: { digest: ['SHA-256', 'MD5'] }, officeFlag: ['MD5'] }, ['MD5'], 'the flag overrides the setting'],
+    [
+      'HD0002',
+      { settings: { digest: ['SHA-256', 'MD5'] }, officeFlag: ['MD5'] },
+      ['MD5'],
+      'the flag overrides the setting',
+    ],
     ['101', { officeFlag: ['MD5'] }, ['SHA-256', 'MD5'], 'the extension wins over the flag'],
     [undefined, { officeFlag: ['SHA-256'] }, ['SHA-256'], 'no account named: the office'],
   ];
-  for (const [account, change, expected, why] of cases) t.same(digestForAccount({ ...base, ...change }, account), expected, why);
+  for (const [account, change, expected, why] of cases)
+    t.same(digestForAccount({ ...base, ...change }, account), expected, why);
 });
 
 t.test('an unknown account is challenged like a known account without a setting', async (t) => {

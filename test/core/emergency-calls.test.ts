@@ -32,10 +32,30 @@ const desk: EmergencyCall = {
 
 t.test('the words: desk, location, user, number; idle desks and softphones too', async (t) => {
   const cases: [string, EmergencyCall, string, string][] = [
-    ['a logged-in desk', desk, 'emergency call from desk HD0003, building A, floor 2, room 214, by Ada Lovelace, extension 101, to 112', 'EMERGENCY call from HD0003 ext 101 to 112'],
-    ['an idle desk without location', { at: AT, number: '911', account: 'HD0004', phone: 'HD0004' }, 'emergency call from desk HD0004, to 911', 'EMERGENCY call from HD0004 ext - to 911'],
-    ['a softphone of an extension', { at: AT, number: '112', account: '102', extension: '102', user: 'Bob' }, 'emergency call from extension 102, by Bob, to 112', 'EMERGENCY call from 102 ext 102 to 112'],
-    ['a user without a name', { ...desk, user: undefined } as unknown as EmergencyCall, 'emergency call from desk HD0003, building A, floor 2, room 214, by extension 101, to 112', 'EMERGENCY call from HD0003 ext 101 to 112'],
+    [
+      'a logged-in desk',
+      desk,
+      'emergency call from desk HD0003, building A, floor 2, room 214, by Ada Lovelace, extension 101, to 112',
+      'EMERGENCY call from HD0003 ext 101 to 112',
+    ],
+    [
+      'an idle desk without location',
+      { at: AT, number: '911', account: 'HD0004', phone: 'HD0004' },
+      'emergency call from desk HD0004, to 911',
+      'EMERGENCY call from HD0004 ext - to 911',
+    ],
+    [
+      'a softphone of an extension',
+      { at: AT, number: '112', account: '102', extension: '102', user: 'Bob' },
+      'emergency call from extension 102, by Bob, to 112',
+      'EMERGENCY call from 102 ext 102 to 112',
+    ],
+    [
+      'a user without a name',
+      { ...desk, user: undefined } as unknown as EmergencyCall,
+      'emergency call from desk HD0003, building A, floor 2, room 214, by extension 101, to 112',
+      'EMERGENCY call from HD0003 ext 101 to 112',
+    ],
   ];
   for (const [name, call, words, line] of cases) {
     const { user, ...rest } = call;
@@ -54,7 +74,8 @@ t.test('the alert lasts an hour; the callback window follows the setting (defaul
     [60, false],
     [-5, true],
   ];
-  for (const [minutes, shown] of cases) t.equal(emergencyAlerts(state, at(minutes)).length, shown ? 1 : 0, `alert ${minutes} min after`);
+  for (const [minutes, shown] of cases)
+    t.equal(emergencyAlerts(state, at(minutes)).length, shown ? 1 : 0, `alert ${minutes} min after`);
   t.same(emergencyAlerts(undefined, AT), [], 'no block, no alert');
 
   t.equal(callbackMinutesOf(undefined), 60);
@@ -68,7 +89,11 @@ t.test('the alert lasts an hour; the callback window follows the setting (defaul
     [{ ...state, callbackMinutes: 120 }, 90, true],
   ];
   for (const [s, minutes, open] of windows) {
-    t.equal(inCallbackWindow(s, 'HD0003', ms(minutes)), open, `${s.callbackMinutes ?? 'default'} min window, ${minutes} min after`);
+    t.equal(
+      inCallbackWindow(s, 'HD0003', ms(minutes)),
+      open,
+      `${s.callbackMinutes ?? 'default'} min window, ${minutes} min after`,
+    );
   }
   t.equal(inCallbackWindow(state, 'HD0001', ms(1)), false, 'another phone is not held');
 });
@@ -85,7 +110,8 @@ t.test('callback numbers: the same digits in the forms trunks deliver', async (t
     ['', '+15551234567', false],
     ['abc', '+15551234567', false],
   ];
-  for (const [dialled, callback, same] of cases) t.equal(sameCallbackNumber(dialled, callback), same, `${dialled} vs ${callback}`);
+  for (const [dialled, callback, same] of cases)
+    t.equal(sameCallbackNumber(dialled, callback), same, `${dialled} vs ${callback}`);
 });
 
 t.test('which desks a trunk call rings: the ELIN or the user, within the window', async (t) => {
@@ -101,7 +127,8 @@ t.test('which desks a trunk call rings: the ELIN or the user, within the window'
     ['+15551234567', 60, []],
     ['100', 1, []],
   ];
-  for (const [dialled, minutes, desks] of cases) t.same(callbackDesks(state, dialled, ms(minutes)), desks, `${dialled} at ${minutes} min`);
+  for (const [dialled, minutes, desks] of cases)
+    t.same(callbackDesks(state, dialled, ms(minutes)), desks, `${dialled} at ${minutes} min`);
   const twice: EmergencyState = { active: [desk, { ...desk, at: at(5), phone: 'HD0005' }] };
   t.same(callbackDesks(twice, '101', ms(6)), ['HD0005', 'HD0003'], 'the newest call first');
 });
@@ -110,8 +137,16 @@ t.test('recording keeps only the calls still within a window', async (t) => {
   const first = recordEmergencyCall(undefined, desk);
   t.same(first, { active: [desk] });
   const later = { ...desk, at: at(61) };
-  t.same(recordEmergencyCall({ notify: ['100'], active: [desk] }, later), { notify: ['100'], active: [later] }, 'the hour-old call is dropped, notify kept');
-  t.same(recordEmergencyCall({ callbackMinutes: 120, active: [desk] }, later).active, [desk, later], 'a longer callback window keeps it');
+  t.same(
+    recordEmergencyCall({ notify: ['100'], active: [desk] }, later),
+    { notify: ['100'], active: [later] },
+    'the hour-old call is dropped, notify kept',
+  );
+  t.same(
+    recordEmergencyCall({ callbackMinutes: 120, active: [desk] }, later).active,
+    [desk, later],
+    'a longer callback window keeps it',
+  );
 });
 
 t.test('phone fields are read defensively', async (t) => {

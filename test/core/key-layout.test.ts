@@ -18,8 +18,14 @@ t.test('Logout first, empties dropped, labels from names', async (t) => {
 
 t.test('what does not fit is reported in order', async (t) => {
   const layout = buildKeyLayout({ blf: ['201', '202', null, '203'], keyCount: 2, logoutCode: '*77*5*', nameOf });
-  t.same(layout.keys.map((key) => key.label), ['Logout', 'Alice']);
-  t.same(layout.overflow.map((key) => key.target), ['202', '203']);
+  t.same(
+    layout.keys.map((key) => key.label),
+    ['Logout', 'Alice'],
+  );
+  t.same(
+    layout.overflow.map((key) => key.target),
+    ['202', '203'],
+  );
   t.equal(layout.unused, 0);
 });
 
@@ -32,6 +38,9 @@ t.test('an idle phone gets the Logout key alone', async (t) => {
 t.test('a model with no keys gets none and reports every BLF', async (t) => {
   const layout = buildKeyLayout({ blf: ['201'], keyCount: 0, logoutCode: '*77*5*', nameOf });
   t.same(layout.keys, []);
-  t.same(layout.overflow.map((key) => key.target), ['201']);
+  t.same(
+    layout.overflow.map((key) => key.target),
+    ['201'],
+  );
   t.equal(layout.unused, 0);
 });

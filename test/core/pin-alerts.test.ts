@@ -1,5 +1,11 @@
 import t from 'tap';
-import { activePinAlerts, describePinAlert, newPinAlerts, PIN_ALERT_RULE, type PinAlert } from '../../src/core/pin-alerts.js';
+import {
+  activePinAlerts,
+  describePinAlert,
+  newPinAlerts,
+  PIN_ALERT_RULE,
+  type PinAlert,
+} from '../../src/core/pin-alerts.js';
 import type { AuditEntry } from '../../src/core/model.js';
 
 const T0 = Date.parse('2026-11-22T09:00:00.000Z');
@@ -53,7 +59,15 @@ t.test('activePinAlerts: which bursts are active at now', async (t) => {
     ],
     ['10 failures spread over more than 10 minutes', burst(10, T0, 70_000, '100', 'HD0001'), T0 + 9 * 70_000, []],
     ['the window has passed', ten, T0 + 90_000 + 10 * MIN, []],
-    ['just inside the window', ten, T0 + 10 * MIN - 1, [{ target: 'extension', failures: 10 }, { target: 'phone', failures: 10 }]],
+    [
+      'just inside the window',
+      ten,
+      T0 + 10 * MIN - 1,
+      [
+        { target: 'extension', failures: 10 },
+        { target: 'phone', failures: 10 },
+      ],
+    ],
     ['the first failure just out of the window', ten, T0 + 10 * MIN, []],
     [
       'only the failures in the window are counted',
@@ -85,7 +99,10 @@ t.test('activePinAlerts: which bursts are active at now', async (t) => {
       'failures stamped after now still count',
       burst(10, T0 + 5 * MIN, 1000, '100', 'HD0001'),
       T0,
-      [{ target: 'extension', key: '100' }, { target: 'phone', key: 'HD0001' }],
+      [
+        { target: 'extension', key: '100' },
+        { target: 'phone', key: 'HD0001' },
+      ],
     ],
   ];
   for (const [what, entries, at, expected] of cases) {
@@ -97,10 +114,17 @@ t.test('activePinAlerts: which bursts are active at now', async (t) => {
 
 t.test('activePinAlerts: another rule', async (t) => {
   const entries = burst(3, T0, 1000, '100', 'HD0001');
-  t.same(activePinAlerts(entries, iso(T0 + MIN), { threshold: 3, windowMinutes: 2 }).map((a) => [a.target, a.failures, a.windowMinutes]), [
-    ['extension', 3, 2],
-    ['phone', 3, 2],
-  ]);
+  t.same(
+    activePinAlerts(entries, iso(T0 + MIN), { threshold: 3, windowMinutes: 2 }).map((a) => [
+      a.target,
+      a.failures,
+      a.windowMinutes,
+    ]),
+    [
+      ['extension', 3, 2],
+      ['phone', 3, 2],
+    ],
+  );
   t.same(activePinAlerts(entries, iso(T0 + MIN), { threshold: 4, windowMinutes: 2 }), []);
 });
 
@@ -122,12 +146,18 @@ t.test('newPinAlerts: an alert is new only when it becomes active', async (t) =>
     ],
   ];
   for (const [what, before, after, expected] of cases) {
-    t.same(newPinAlerts(before, after, now).map((alert) => `${alert.target} ${alert.key}`), expected, what);
+    t.same(
+      newPinAlerts(before, after, now).map((alert) => `${alert.target} ${alert.key}`),
+      expected,
+      what,
+    );
   }
   // After a quiet spell the same extension raises a new alert.
   const later = burst(10, T0 + 30 * MIN, 1000, '100', 'HD0001');
   t.same(
-    newPinAlerts([...nine, tenth, ...later.slice(0, 9)], [...nine, tenth, ...later], iso(T0 + 31 * MIN)).map((alert) => alert.key),
+    newPinAlerts([...nine, tenth, ...later.slice(0, 9)], [...nine, tenth, ...later], iso(T0 + 31 * MIN)).map(
+      (alert) => alert.key,
+    ),
     ['100', 'HD0001'],
     'a burst after the window has passed is new again',
   );

@@ -48,7 +48,10 @@ t.test('four wrong PINs count, the fifth locks for a minute', async (t) => {
     record = result.record;
     counted.push([i, record]);
   }
-  t.same(counted.map(([, r]) => r.failures), [1, 2, 3, 4]);
+  t.same(
+    counted.map(([, r]) => r.failures),
+    [1, 2, 3, 4],
+  );
   const fifth = recordPinFailure(record, T0 + 5000);
   t.same(fifth, {
     record: { failures: 0, level: 1, lockedUntil: iso(T0 + 5000 + MIN) },

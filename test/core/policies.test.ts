@@ -45,11 +45,34 @@ t.test('reading the stored policies fills in defaults', async (t) => {
   t.same(readPolicies({ multiLogin: 'sometimes' }), POLICY_DEFAULTS, 'an unknown value is not trusted');
   t.same(readPolicies({ somethingLater: true, multiLogin: 'allow' }), { ...POLICY_DEFAULTS, multiLogin: 'allow' });
   t.same(
-    readPolicies({ autoLogoutAt: '0 20 * * 1-5', maxSessionMinutes: 600, idleLogoutMinutes: null, warningMinutes: 0, extendMinutes: 30, backupKeep: 3, backupAt: '0 3 * * *' }),
-    { ...POLICY_DEFAULTS, autoLogoutAt: '0 20 * * 1-5', maxSessionMinutes: 600, warningMinutes: 0, extendMinutes: 30, backupKeep: 3, backupAt: '0 3 * * *' },
+    readPolicies({
+      autoLogoutAt: '0 20 * * 1-5',
+      maxSessionMinutes: 600,
+      idleLogoutMinutes: null,
+      warningMinutes: 0,
+      extendMinutes: 30,
+      backupKeep: 3,
+      backupAt: '0 3 * * *',
+    }),
+    {
+      ...POLICY_DEFAULTS,
+      autoLogoutAt: '0 20 * * 1-5',
+      maxSessionMinutes: 600,
+      warningMinutes: 0,
+      extendMinutes: 30,
+      backupKeep: 3,
+      backupAt: '0 3 * * *',
+    },
   );
   t.same(
-    readPolicies({ autoLogoutAt: '0 25 * * *', maxSessionMinutes: -5, warningMinutes: '5m', extendMinutes: 0, backupKeep: 1.5, backupAt: null }),
+    readPolicies({
+      autoLogoutAt: '0 25 * * *',
+      maxSessionMinutes: -5,
+      warningMinutes: '5m',
+      extendMinutes: 0,
+      backupKeep: 1.5,
+      backupAt: null,
+    }),
     POLICY_DEFAULTS,
     'values that are not valid fall back to the defaults',
   );
@@ -90,7 +113,11 @@ t.test('policy values as typed at the CLI', async (t) => {
     t.same(parsed.ok ? parsed.value : undefined, expected, `${name} ${JSON.stringify(text)}`);
     if (!parsed.ok) t.ok(parsed.expected.length > 0, 'says what was expected');
   }
-  t.same(POLICY_NAMES.map((name) => POLICY_KEYS[name]).sort(), Object.keys(POLICY_DEFAULTS).sort(), 'every policy has a name and a key');
+  t.same(
+    POLICY_NAMES.map((name) => POLICY_KEYS[name]).sort(),
+    Object.keys(POLICY_DEFAULTS).sort(),
+    'every policy has a name and a key',
+  );
 });
 
 t.test('policy values as the CLI shows them', async (t) => {
@@ -112,11 +139,29 @@ t.test('policy values as the CLI shows them', async (t) => {
 
 t.test('durations', async (t) => {
   const parsed: [string, number | undefined][] = [
-    ['90m', 90], ['10h', 600], ['1d', 1440], ['1h30m', 90], ['2d4h', 3120], [' 5M ', 5],
-    ['10', undefined], ['', undefined], ['1.5h', undefined], ['h', undefined], ['1h1h', undefined], ['-5m', undefined], ['5s', undefined],
+    ['90m', 90],
+    ['10h', 600],
+    ['1d', 1440],
+    ['1h30m', 90],
+    ['2d4h', 3120],
+    [' 5M ', 5],
+    ['10', undefined],
+    ['', undefined],
+    ['1.5h', undefined],
+    ['h', undefined],
+    ['1h1h', undefined],
+    ['-5m', undefined],
+    ['5s', undefined],
   ];
   for (const [text, expected] of parsed) t.equal(parseDuration(text), expected, JSON.stringify(text));
-  const formatted: [number, string][] = [[600, '10h'], [90, '1h30m'], [1440, '1d'], [1501, '1d1h1m'], [0, '0m'], [5, '5m']];
+  const formatted: [number, string][] = [
+    [600, '10h'],
+    [90, '1h30m'],
+    [1440, '1d'],
+    [1501, '1d1h1m'],
+    [0, '0m'],
+    [5, '5m'],
+  ];
   for (const [minutes, expected] of formatted) t.equal(formatDuration(minutes), expected, String(minutes));
 });
 

@@ -45,7 +45,17 @@ function capturedLog() {
 
 const seedExtension = (data: StoreData): StoreData => ({
   ...data,
-  extensions: [{ number: '100', name: 'Ada Lovelace', sipPassword: 'Sip-Password-123', pinHash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==', hotdesk: true, language: 'en', blf: [] }],
+  extensions: [
+    {
+      number: '100',
+      name: 'Ada Lovelace',
+      sipPassword: 'Sip-Password-123',
+      pinHash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==',
+      hotdesk: true,
+      language: 'en',
+      blf: [],
+    },
+  ],
 });
 
 t.test('hotdeskd logs one warning when a failed-PIN burst starts, not one per failure', async (t) => {
@@ -57,7 +67,10 @@ t.test('hotdeskd logs one warning when a failed-PIN burst starts, not one per fa
   t.teardown(() => daemon.stop());
 
   const fail = async (extension: string, phone: string) => {
-    const response = await sendControl(paths.socket, { kind: 'change', change: { kind: 'pin-failed', extension, phone } });
+    const response = await sendControl(paths.socket, {
+      kind: 'change',
+      change: { kind: 'pin-failed', extension, phone },
+    });
     t.equal(response.ok, true, `pin-failed ${extension} on ${phone} applied`);
   };
   const alerts = () => lines.filter((line) => line.alert === 'failed-pin-burst');
@@ -87,7 +100,10 @@ t.test('hotdeskd logs one warning when a failed-PIN burst starts, not one per fa
   for (let i = 0; i < 12; i++) await fail(String(500 + i), 'HD0009');
   t.same(
     alerts().map((line) => line.msg),
-    ['failed-PIN burst: extension 100, 10 failures in 10 minutes', 'failed-PIN burst: phone HD0009, 10 failures in 10 minutes'],
+    [
+      'failed-PIN burst: extension 100, 10 failures in 10 minutes',
+      'failed-PIN burst: phone HD0009, 10 failures in 10 minutes',
+    ],
   );
   t.equal(alerts()[1]!.phone, 'HD0009');
   t.notMatch(JSON.stringify(lines), /pinHash|scrypt/, 'nothing secret in the log');
@@ -104,9 +120,22 @@ t.test('logNewPinAlerts: only a wrong PIN is checked', async (t) => {
     phone: 'HD0001',
   }));
   const store = (audit: AuditEntry[]) => ({ audit }) as StoreData;
-  t.same(logNewPinAlerts(log, { kind: 'pin-ok', extension: '100', phone: 'HD0001' }, store([]), store(failures), now), [], 'a right PIN raises nothing');
-  const raised = logNewPinAlerts(log, { kind: 'pin-failed', extension: '100', phone: 'HD0001' }, store(failures.slice(1)), store(failures), now);
-  t.same(raised.map((alert) => `${alert.target} ${alert.key}`), ['extension 100', 'phone HD0001']);
+  t.same(
+    logNewPinAlerts(log, { kind: 'pin-ok', extension: '100', phone: 'HD0001' }, store([]), store(failures), now),
+    [],
+    'a right PIN raises nothing',
+  );
+  const raised = logNewPinAlerts(
+    log,
+    { kind: 'pin-failed', extension: '100', phone: 'HD0001' },
+    store(failures.slice(1)),
+    store(failures),
+    now,
+  );
+  t.same(
+    raised.map((alert) => `${alert.target} ${alert.key}`),
+    ['extension 100', 'phone HD0001'],
+  );
   await new Promise((resolve) => setImmediate(resolve));
   t.same(
     lines.map((line) => [line.level, line.msg]),
@@ -133,7 +162,10 @@ t.test('hotdeskd archives the oldest audit entries once the store holds more tha
   t.teardown(() => daemon.stop());
   t.same(await listArchiveFiles(paths.dir), [], 'at 5,000 nothing is archived');
 
-  const response = await sendControl(paths.socket, { kind: 'change', change: { kind: 'pin-failed', extension: '100', phone: 'HD0001' } });
+  const response = await sendControl(paths.socket, {
+    kind: 'change',
+    change: { kind: 'pin-failed', extension: '100', phone: 'HD0001' },
+  });
   t.equal(response.ok, true);
   const stored = (await readStore(paths.store))!.audit;
   t.equal(stored.length, 4500, 'the store keeps the newest 4,500');

@@ -17,7 +17,12 @@ const REALM = 'office.test';
 const hash = (algorithm: 'md5' | 'sha256', text: string) => createHash(algorithm).update(text).digest('hex');
 const remote = { protocol: 'UDP' as const, address: '192.0.2.1', port: 5060 };
 
-function request(method: 'REGISTER' | 'INVITE', from: string, to: string, authorization?: Record<string, string>): SipRequest {
+function request(
+  method: 'REGISTER' | 'INVITE',
+  from: string,
+  to: string,
+  authorization?: Record<string, string>,
+): SipRequest {
   const uri = method === 'REGISTER' ? `sip:${REALM}` : `sip:${to}@${REALM}`;
   const parsed = sip.parse(
     Buffer.from(
@@ -34,7 +39,8 @@ function request(method: 'REGISTER' | 'INVITE', from: string, to: string, author
       ].join('\r\n'),
     ),
   ) as SipRequest;
-  if (authorization) parsed.headers[method === 'REGISTER' ? 'authorization' : 'proxy-authorization'] = [authorization as never];
+  if (authorization)
+    parsed.headers[method === 'REGISTER' ? 'authorization' : 'proxy-authorization'] = [authorization as never];
   return parsed;
 }
 
@@ -59,46 +65,111 @@ function setup() {
 
 const offered = (verdict: ReturnType<ReturnType<typeof setup>['auth']['authenticate']>, header: string): string[] => {
   if (verdict.kind !== 'refused') throw new Error('expected a challenge');
-  return ((verdict.response.headers[header] ?? []) as Record<string, string>[]).map((challenge) => challenge['algorithm']!);
+  return ((verdict.response.headers[header] ?? []) as Record<string, string>[]).map(
+    (challenge) => challenge['algorithm']!,
+  );
 };
 
-function credentials(user: string, password: string, algorithm: 'MD5' | 'SHA-256', nonce: string, method: string, uri: string) {
+function credentials(
+  user: string,
+  password: string,
+  algorithm: 'MD5' | 'SHA-256',
+  nonce: string,
+  method: string,
+  uri: string,
+) {
   const h = algorithm === 'MD5' ? 'md5' : 'sha256';
   const ha1 = hash(h, `${user}:${REALM}:${password}`);
   const response = hash(h, `${ha1}:${nonce}:00000001:c0ffee:auth:${hash(h, `${method}:${uri}`)}`);
-  return { scheme: 'Digest', username: `"${user}"`, realm: `"${REALM}"`, nonce: `"${nonce}"`, uri: `"${uri}"`, response: `"${response}"`, algorithm, qop: 'auth', nc: '00000001', cnonce: '"c0ffee"' };
+  return {
+    scheme: 'Digest',
+    username: `"${user}"`,
+    realm: `"${REALM}"`,
+    nonce: `"${nonce}"`,
+    uri: `"${uri}"`,
+    response: `"${response}"`,
+    algorithm,
+    qop: 'auth',
+    nc: '00000001',
+    cnonce: '"c0ffee"',
+  };
 }
 
 const nonceOf = (verdict: ReturnType<ReturnType<typeof setup>['auth']['authenticate']>, header: string): string =>
-  verdict.kind === 'refused' ? ((verdict.response.headers[header] as Record<string, string>[])[0]!['nonce'] ?? '').replace(/"/g, '') : '';
+  verdict.kind === 'refused'
+    ? ((verdict.response.headers[header] as Record<string, string>[])[0]!['nonce'] ?? '').replace(/"/g, '')
+    : '';
 
-t.test('the registrar challenges the To user with its own algorithms; unknown accounts get the office choice', async (t) => {
-  const { auth, asked } = setup();
-  t.same(offered(auth.authenticate(request('REGISTER', '101', '101'), remote, 'registrar', 1000), 'www-authenticate'), ['SHA-256', 'MD5']);
-  t.same(offered(auth.authenticate(request('REGISTER', '100', '100'), remote, 'registrar', 1000), 'www-authenticate'), ['MD5']);
-  t.same(offered(auth.authenticate(request('REGISTER', '999', '999'), remote, 'registrar', 1000), 'www-authenticate'), ['MD5']);
-  t.same([...new Set(asked)], ['101', '100', '999'], 'asked for the account each request names');
-});
+t.test(
+  'the registrar challenges the To user with its own algorithms; unknown accounts get the office choice',
+  async (t) => {
+    const { auth, asked } = setup();
+    t.same(
+      offered(auth.authenticate(request('REGISTER', '101', '101'), remote, 'registrar', 1000), 'www-authenticate'),
+      ['SHA-256', 'MD5'],
+    );
+    t.same(
+      offered(auth.authenticate(request('REGISTER', '100', '100'), remote, 'registrar', 1000), 'www-authenticate'),
+      ['MD5'],
+    );
+    t.same(
+      offered(auth.authenticate(request('REGISTER', '999', '999'), remote, 'registrar', 1000), 'www-authenticate'),
+      ['MD5'],
+    );
+    t.same([...new Set(asked)], ['101', '100', '999'], 'asked for the account each request names');
+  },
+);
 
 t.test('the proxy challenges the From user', async (t) => {
   const { auth } = setup();
-  t.same(offered(auth.authenticate(request('INVITE', '101', '100'), remote, 'proxy', 1000), 'proxy-authenticate'), ['SHA-256', 'MD5']);
-  t.same(offered(auth.authenticate(request('INVITE', '100', '101'), remote, 'proxy', 1000), 'proxy-authenticate'), ['MD5']);
+  t.same(offered(auth.authenticate(request('INVITE', '101', '100'), remote, 'proxy', 1000), 'proxy-authenticate'), [
+    'SHA-256',
+    'MD5',
+  ]);
+  t.same(offered(auth.authenticate(request('INVITE', '100', '101'), remote, 'proxy', 1000), 'proxy-authenticate'), [
+    'MD5',
+  ]);
 });
 
 t.test('credentials are checked against the algorithms of their username', async (t) => {
   const { auth, passwordOf } = setup();
   const first = auth.authenticate(request('REGISTER', '101', '101'), remote, 'registrar', 1000);
-  const sha = credentials('101', passwordOf('101'), 'SHA-256', nonceOf(first, 'www-authenticate'), 'REGISTER', `sip:${REALM}`);
-  t.same(auth.authenticate(request('REGISTER', '101', '101', sha), remote, 'registrar', 1001), { kind: 'ok', account: '101' });
+  const sha = credentials(
+    '101',
+    passwordOf('101'),
+    'SHA-256',
+    nonceOf(first, 'www-authenticate'),
+    'REGISTER',
+    `sip:${REALM}`,
+  );
+  t.same(auth.authenticate(request('REGISTER', '101', '101', sha), remote, 'registrar', 1001), {
+    kind: 'ok',
+    account: '101',
+  });
   t.same(auth.digestFailures(), [], 'a success is no failure');
   // 100 is offered MD5 only: SHA-256 credentials are refused and recorded.
   const second = auth.authenticate(request('REGISTER', '100', '100'), remote, 'registrar', 2000);
-  const wrong = credentials('100', passwordOf('100'), 'SHA-256', nonceOf(second, 'www-authenticate'), 'REGISTER', `sip:${REALM}`);
+  const wrong = credentials(
+    '100',
+    passwordOf('100'),
+    'SHA-256',
+    nonceOf(second, 'www-authenticate'),
+    'REGISTER',
+    `sip:${REALM}`,
+  );
   const verdict = auth.authenticate(request('REGISTER', '100', '100', wrong), remote, 'registrar', 2001);
   t.equal(verdict.kind, 'refused');
   t.same(offered(verdict, 'www-authenticate'), ['MD5'], 'challenged again with its own algorithms');
-  t.match(auth.digestFailures(), [{ account: '100', kind: 'unoffered-algorithm', algorithm: 'SHA-256', offered: ['MD5'], source: '192.0.2.1', atMs: 2001 }]);
+  t.match(auth.digestFailures(), [
+    {
+      account: '100',
+      kind: 'unoffered-algorithm',
+      algorithm: 'SHA-256',
+      offered: ['MD5'],
+      source: '192.0.2.1',
+      atMs: 2001,
+    },
+  ]);
 });
 
 t.test('a SHA-256 challenge the client never answers is recorded at its next attempt', async (t) => {
@@ -112,7 +183,14 @@ t.test('a SHA-256 challenge the client never answers is recorded at its next att
 t.test('guessed account names leave no record', async (t) => {
   const { auth, passwordOf } = setup();
   const first = auth.authenticate(request('REGISTER', '999', '999'), remote, 'registrar', 1000);
-  const wrong = credentials('999', passwordOf('100'), 'SHA-256', nonceOf(first, 'www-authenticate'), 'REGISTER', `sip:${REALM}`);
+  const wrong = credentials(
+    '999',
+    passwordOf('100'),
+    'SHA-256',
+    nonceOf(first, 'www-authenticate'),
+    'REGISTER',
+    `sip:${REALM}`,
+  );
   auth.authenticate(request('REGISTER', '999', '999', wrong), remote, 'registrar', 1001);
   t.same(auth.digestFailures(), []);
 });

@@ -95,11 +95,23 @@ t.test('fast guessing from one address blocks that address; an admin lifts it', 
   for (let i = 0; i < 20; i++) statuses.push(attempt('203.0.113.5', '100', `guess-${i}`, (now += 1000)));
   t.same(statuses.slice(0, 19), Array(19).fill(401), 'wrong passwords are challenged again…');
   t.equal(statuses[19], 403, '…until the twentieth, which blocks the address');
-  t.equal(attempt('203.0.113.5', '100', password, (now += 1000)), 403, 'then even the right password is refused from there');
+  t.equal(
+    attempt('203.0.113.5', '100', password, (now += 1000)),
+    403,
+    'then even the right password is refused from there',
+  );
   t.equal(attempt('198.51.100.7', '100', password, (now += 1000)), 200, 'the account works from elsewhere');
-  t.same(auth.blocked(now), [{ kind: 'source', key: '203.0.113.5', untilMs: T0 + 20_000 + 600_000 }], 'listed with the end of the block');
+  t.same(
+    auth.blocked(now),
+    [{ kind: 'source', key: '203.0.113.5', untilMs: T0 + 20_000 + 600_000 }],
+    'listed with the end of the block',
+  );
   t.same(blockedSources, ['203.0.113.5'], 'reported once');
-  t.same(auth.unblock('203.0.113.5', now).map((block) => block.key), ['203.0.113.5'], 'unblock lifts it');
+  t.same(
+    auth.unblock('203.0.113.5', now).map((block) => block.key),
+    ['203.0.113.5'],
+    'unblock lifts it',
+  );
   t.same(auth.blocked(now), []);
   t.equal(attempt('203.0.113.5', '100', password, (now += 1000)), 200, 'and the address is served again');
   t.same(auth.unblock('203.0.113.5', now), [], 'unblocking what is not blocked lifts nothing');
@@ -108,13 +120,23 @@ t.test('fast guessing from one address blocks that address; an admin lifts it', 
 t.test('slow guessing spread over many addresses blocks the account, not its owner', async (t) => {
   const { auth, attempt, password, blockedAccounts } = setup();
   let now = T0;
-  t.equal(attempt('10.0.0.10', '100', password, now), 200, 'the owner\'s phone logs in first');
+  t.equal(attempt('10.0.0.10', '100', password, now), 200, "the owner's phone logs in first");
   for (let i = 0; i < 30; i++) attempt(`203.0.113.${i + 1}`, '100', `guess-${i}`, (now += 5000));
   t.same(blockedAccounts, ['100'], 'thirty failures from thirty addresses block the account');
-  t.same(auth.blocked(now).filter((block) => block.kind === 'account').map((block) => block.key), ['100']);
-  t.equal(attempt('203.0.113.200', '100', password, (now += 1000)), 403, 'from a new address even the right password is refused');
+  t.same(
+    auth
+      .blocked(now)
+      .filter((block) => block.kind === 'account')
+      .map((block) => block.key),
+    ['100'],
+  );
+  t.equal(
+    attempt('203.0.113.200', '100', password, (now += 1000)),
+    403,
+    'from a new address even the right password is refused',
+  );
   t.equal(attempt('203.0.113.201', '999', 'whatever', (now += 1000)), 401, 'a missing account is challenged as before');
-  t.equal(attempt('10.0.0.10', '100', password, (now += 1000)), 200, 'the owner\'s phone keeps working');
+  t.equal(attempt('10.0.0.10', '100', password, (now += 1000)), 200, "the owner's phone keeps working");
   auth.unblock('100', now);
   t.equal(attempt('203.0.113.200', '100', password, (now += 1000)), 200, 'after unblock, a new address may log in');
   now += 16 * 60_000;
@@ -141,7 +163,9 @@ function signed(user: string, secret: string, nonce: string, nc: string): SipReq
 }
 
 const nonceOf = (verdict: ReturnType<Authenticator['authenticate']>): string =>
-  verdict.kind === 'refused' ? ((verdict.response.headers['www-authenticate'] as Record<string, string>[])[0]!['nonce'] ?? '').replace(/"/g, '') : '';
+  verdict.kind === 'refused'
+    ? ((verdict.response.headers['www-authenticate'] as Record<string, string>[])[0]!['nonce'] ?? '').replace(/"/g, '')
+    : '';
 
 t.test('attack: flooding the nonce counts does not make a used nonce new again (RFC 7616 §5.5)', async (t) => {
   const { auth, password } = setup({ maxNonceCounts: 64 });
@@ -154,34 +178,71 @@ t.test('attack: flooding the nonce counts does not make a used nonce new again (
   // The table fills up with newer nonces (other phones registering, or an account holder flooding).
   for (let i = 0; i < 600; i++) {
     const nonce = nonceOf(auth.authenticate(register('100'), remote, 'registrar', (now += 10)));
-    t.equal(auth.authenticate(signed('100', password, nonce, '00000001'), remote, 'registrar', (now += 1)).kind, 'ok', `registration ${i}`, { diagnostic: false });
+    t.equal(
+      auth.authenticate(signed('100', password, nonce, '00000001'), remote, 'registrar', (now += 1)).kind,
+      'ok',
+      `registration ${i}`,
+      { diagnostic: false },
+    );
   }
   const replay = auth.authenticate(captured, { ...remote, address: '203.0.113.9' }, 'registrar', (now += 10));
   t.equal(replay.kind, 'refused', 'the captured request, replayed after the flood, is refused');
   t.equal(replay.kind === 'refused' && replay.response.status, 401);
-  const challenge = replay.kind === 'refused' ? (replay.response.headers['www-authenticate'] as Record<string, string>[])[0] : undefined;
+  const challenge =
+    replay.kind === 'refused'
+      ? (replay.response.headers['www-authenticate'] as Record<string, string>[])[0]
+      : undefined;
   t.equal(challenge?.['stale'], 'TRUE', 'with stale=true: its nonce is now too old');
   const later = signed('100', password, victimNonce, '00000002');
-  t.equal(auth.authenticate(later, remote, 'registrar', now + 10).kind, 'refused', 'the evicted nonce stays stale at any count');
+  t.equal(
+    auth.authenticate(later, remote, 'registrar', now + 10).kind,
+    'refused',
+    'the evicted nonce stays stale at any count',
+  );
 });
 
-t.test('attack: spoofed failures from a registered phone\'s address block neither its REGISTER nor its emergency call, and are not reported for banning', async (t) => {
-  const { auth, attempt, password, blockedSources, knownSources } = setup({ throttle: { source: { delayAfter: 100, blockAfter: 5 } } });
-  let now = T0;
-  const phone = '10.0.0.10';
-  t.equal(attempt(phone, '100', password, now), 200, 'the phone registers');
-  const registeredHere = (account: string) => account === '100';
-  // A stranger on the LAN sends wrong digests with the phone's address as source.
-  for (let i = 0; i < 5; i++) attempt(phone, '100', `guess-${i}`, (now += 1000));
-  t.same(auth.blocked(now).map((block) => block.key), [phone], 'the address is blocked for other requests');
-  t.same(blockedSources, [], 'no fail2ban line: the address authenticated successfully within the window');
-  t.same(knownSources, [phone], 'the block is logged in a form the filter does not match');
-  t.equal(attempt(phone, '100', password, (now += 1000), { registeredHere }), 200, 'the phone\'s REGISTER with valid credentials still passes');
-  t.equal(attempt(phone, '100', password, (now += 1000)), 403, 'a request for an account not registered from there is still refused');
-  t.equal(attempt(phone, '100', 'wrong', (now += 1000), { registeredHere }), 403, 'wrong credentials are refused as before');
-  t.equal(attempt(phone, '100', password, (now += 1000), { emergency: true }), 200, 'an emergency call with valid credentials passes any block');
-  t.equal(attempt('203.0.113.50', '100', password, now + 1000, { emergency: true }), 200, 'from anywhere');
-});
+t.test(
+  "attack: spoofed failures from a registered phone's address block neither its REGISTER nor its emergency call, and are not reported for banning",
+  async (t) => {
+    const { auth, attempt, password, blockedSources, knownSources } = setup({
+      throttle: { source: { delayAfter: 100, blockAfter: 5 } },
+    });
+    let now = T0;
+    const phone = '10.0.0.10';
+    t.equal(attempt(phone, '100', password, now), 200, 'the phone registers');
+    const registeredHere = (account: string) => account === '100';
+    // A stranger on the LAN sends wrong digests with the phone's address as source.
+    for (let i = 0; i < 5; i++) attempt(phone, '100', `guess-${i}`, (now += 1000));
+    t.same(
+      auth.blocked(now).map((block) => block.key),
+      [phone],
+      'the address is blocked for other requests',
+    );
+    t.same(blockedSources, [], 'no fail2ban line: the address authenticated successfully within the window');
+    t.same(knownSources, [phone], 'the block is logged in a form the filter does not match');
+    t.equal(
+      attempt(phone, '100', password, (now += 1000), { registeredHere }),
+      200,
+      "the phone's REGISTER with valid credentials still passes",
+    );
+    t.equal(
+      attempt(phone, '100', password, (now += 1000)),
+      403,
+      'a request for an account not registered from there is still refused',
+    );
+    t.equal(
+      attempt(phone, '100', 'wrong', (now += 1000), { registeredHere }),
+      403,
+      'wrong credentials are refused as before',
+    );
+    t.equal(
+      attempt(phone, '100', password, (now += 1000), { emergency: true }),
+      200,
+      'an emergency call with valid credentials passes any block',
+    );
+    t.equal(attempt('203.0.113.50', '100', password, now + 1000, { emergency: true }), 200, 'from anywhere');
+  },
+);
 
 t.test('a source with failures and no success is reported for banning', async (t) => {
   const { attempt, blockedSources, knownSources } = setup({ throttle: { source: { delayAfter: 100, blockAfter: 5 } } });
@@ -197,6 +258,14 @@ t.test('emergency calls pass an account block too', async (t) => {
   for (let i = 0; i < 3; i++) attempt(`203.0.113.${i + 1}`, '100', `guess-${i}`, (now += 1000));
   t.same(blockedAccounts, ['100']);
   t.equal(attempt('10.0.0.77', '100', password, (now += 1000)), 403, 'blocked for a new address');
-  t.equal(attempt('10.0.0.77', '100', password, (now += 1000), { emergency: true }), 200, 'but not for an emergency call');
-  t.equal(attempt('10.0.0.77', '100', password, now + 1000, { registeredHere: () => true }), 200, 'nor for an address holding its registration');
+  t.equal(
+    attempt('10.0.0.77', '100', password, (now += 1000), { emergency: true }),
+    200,
+    'but not for an emergency call',
+  );
+  t.equal(
+    attempt('10.0.0.77', '100', password, now + 1000, { registeredHere: () => true }),
+    200,
+    'nor for an address holding its registration',
+  );
 });

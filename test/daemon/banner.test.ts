@@ -25,6 +25,9 @@ t.test('the next steps use a hotdesk command that works here', async (t) => {
   // What the admin would type, run by a shell from where hotdeskd was started, with no hotdesk on PATH.
   // (tap's spawn hook puts its loader back into NODE_OPTIONS, which the bin files cannot run under: unset.)
   const path = `${process.execPath.replace(/\/[^/]+$/, '')}:/usr/bin:/bin`;
-  const typed = await run('sh', ['-c', `unset NODE_OPTIONS; ${models} models`], { cwd: ROOT, env: childEnv({ PATH: path }) });
+  const typed = await run('sh', ['-c', `unset NODE_OPTIONS; ${models} models`], {
+    cwd: ROOT,
+    env: childEnv({ PATH: path }),
+  });
   t.match(typed.stdout, /yealink-t54w/, 'and it runs');
 });

@@ -20,10 +20,15 @@ interface Write {
   afterKill: boolean;
 }
 
-const changesLogged = (daemon: RunningDaemon) => daemon.stderr().split('\n').filter((line) => line.includes('"store changed"')).length;
+const changesLogged = (daemon: RunningDaemon) =>
+  daemon
+    .stderr()
+    .split('\n')
+    .filter((line) => line.includes('"store changed"')).length;
 
 /** What a write in flight may answer when the daemon dies under it. */
-const CUT_OFF = /^hotdesk: (unexpected error: )?(hotdeskd closed the connection without answering|hotdeskd stopped before answering|.*ECONNRESET|.*EPIPE)/;
+const CUT_OFF =
+  /^hotdesk: (unexpected error: )?(hotdeskd closed the connection without answering|hotdeskd stopped before answering|.*ECONNRESET|.*EPIPE)/;
 
 t.test('hotdeskd killed with SIGKILL during a stream of writes', async (t) => {
   const paths = await tempData(t);
@@ -41,7 +46,11 @@ t.test('hotdeskd killed with SIGKILL during a stream of writes', async (t) => {
         const afterKill = killed;
         if (afterKill) afterKillWrites++;
         const mac = macFor(nextMac++);
-        writes.push({ mac, afterKill, result: await runCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', mac]) });
+        writes.push({
+          mac,
+          afterKill,
+          result: await runCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', mac]),
+        });
       }
     };
     const streams = Array.from({ length: STREAMS }, () => stream());
@@ -67,7 +76,10 @@ t.test('hotdeskd killed with SIGKILL during a stream of writes', async (t) => {
         t.match(write.result.stderr, CUT_OFF, `${label}: and says the daemon hung up`);
       }
     }
-    t.ok(writes.filter((write) => write.afterKill && write.result.code === 0).length >= STREAMS, `${label}: after the kill the CLI took over the stale lock and socket and wrote by itself`);
+    t.ok(
+      writes.filter((write) => write.afterKill && write.result.code === 0).length >= STREAMS,
+      `${label}: after the kill the CLI took over the stale lock and socket and wrote by itself`,
+    );
     t.ok(acknowledged.length > 0);
     await checkStoreAfterCrash(t, paths, acknowledged, label);
     t.notOk(await exists(paths.lock), `${label}: the CLI released the lock it took over`);

@@ -26,12 +26,18 @@ async function office(t: Test) {
   });
   const trunk = await startTestPhone({ user: 'trunk', password: '-', server: o.server, address: '127.0.0.2' });
   t.teardown(() => trunk.close());
-  const set = await sendControl(o.daemon.paths.socket, { kind: 'change', change: { kind: 'set-trunk', uri: `sip:127.0.0.2:${trunk.port}` } });
+  const set = await sendControl(o.daemon.paths.socket, {
+    kind: 'change',
+    change: { kind: 'set-trunk', uri: `sip:127.0.0.2:${trunk.port}` },
+  });
   t.ok(set.ok, 'the trunk is set');
   // The desk: HD0001 logged in as 102.
   const desk = await o.phone('HD0001', idlePassword(o));
   t.equal((await desk.register()).status, 200);
-  const login = await sendControl(o.daemon.paths.socket, { kind: 'change', change: { kind: 'login', extension: '102', phone: 'HD0001', actor: 'admin' } });
+  const login = await sendControl(o.daemon.paths.socket, {
+    kind: 'change',
+    change: { kind: 'login', extension: '102', phone: 'HD0001', actor: 'admin' },
+  });
   t.ok(login.ok, 'logged in');
   await desk.waitFor(isRequest('NOTIFY'), 5000);
   desk.switchAccount('102', 'secret-102');
@@ -58,13 +64,27 @@ t.test('112 from a desk: the trunk gets it, the front desk hears which desk, aud
   t.match(invite.headers['call-info'], /answer-after=0/, 'with the auto-answer hint of its vendor');
   t.match(invite.content, /m=audio \d+ RTP\/AVP 0 8 101/, 'with an audio offer');
   await heard.waitForPackets(50, 10_000);
-  t.ok(heard.received.every((packet) => packet.payloadType === 0), 'the announcement arrives as PCMU');
-  t.ok(heard.received.some((packet) => packet.payload.some((byte) => byte !== 0xff && byte !== 0x7f)), 'and is not silence');
+  t.ok(
+    heard.received.every((packet) => packet.payloadType === 0),
+    'the announcement arrives as PCMU',
+  );
+  t.ok(
+    heard.received.some((packet) => packet.payload.some((byte) => byte !== 0xff && byte !== 0x7f)),
+    'and is not silence',
+  );
 
   await waitFor(() => o.daemon.store.data.audit.some((entry) => entry.kind === 'emergency-call'), 'the audit entry');
   const entry = o.daemon.store.data.audit.find((candidate) => candidate.kind === 'emergency-call');
-  t.match(entry, { kind: 'emergency-call', actor: 'user', phone: 'HD0001', extension: '102', detail: 'emergency call from desk HD0001, by Ada Lovelace, extension 102, to 112' });
-  t.match(o.daemon.store.data.emergency?.active, [{ number: '112', account: '102', phone: 'HD0001', extension: '102', user: 'Ada Lovelace' }]);
+  t.match(entry, {
+    kind: 'emergency-call',
+    actor: 'user',
+    phone: 'HD0001',
+    extension: '102',
+    detail: 'emergency call from desk HD0001, by Ada Lovelace, extension 102, to 112',
+  });
+  t.match(o.daemon.store.data.emergency?.active, [
+    { number: '112', account: '102', phone: 'HD0001', extension: '102', user: 'Ada Lovelace' },
+  ]);
 
   const status = await runCli(o.dir, ['status']);
   t.equal(status.code, 0);
@@ -72,14 +92,17 @@ t.test('112 from a desk: the trunk gets it, the front desk hears which desk, aud
   await call.hangUp();
 });
 
-t.test('the emergency call is never held up: no notify extension registered, the trunk still answers at once', async (t) => {
-  const { o, trunk, desk } = await office(t);
-  const deskRtp = await o.rtp();
-  const started = performance.now();
-  const call = await desk.call('sip:911@office.test', [], deskRtp.offer());
-  t.equal(call.response.status, 200);
-  t.ok(performance.now() - started < 2000, 'answered without waiting for any notification');
-  t.ok(trunk.received.some(isRequest('INVITE')));
-  await waitFor(() => o.daemon.store.data.audit.some((entry) => entry.kind === 'emergency-call'), 'the audit entry');
-  await call.hangUp();
-});
+t.test(
+  'the emergency call is never held up: no notify extension registered, the trunk still answers at once',
+  async (t) => {
+    const { o, trunk, desk } = await office(t);
+    const deskRtp = await o.rtp();
+    const started = performance.now();
+    const call = await desk.call('sip:911@office.test', [], deskRtp.offer());
+    t.equal(call.response.status, 200);
+    t.ok(performance.now() - started < 2000, 'answered without waiting for any notification');
+    t.ok(trunk.received.some(isRequest('INVITE')));
+    await waitFor(() => o.daemon.store.data.audit.some((entry) => entry.kind === 'emergency-call'), 'the audit entry');
+    await call.hangUp();
+  },
+);

@@ -18,8 +18,11 @@ import { startTestPhone, type TestPhone } from '../support/test-phone.js';
 
 /** What a prober can compare: status, phrase, header names, and the values that do not vary per request. */
 function shape(response: SipResponse): Record<string, unknown> {
-  const headers = Object.keys(response.headers).filter((name) => !['via', 'call-id', 'cseq', 'from', 'to', 'content-length'].includes(name)).sort();
-  const challenge = (response.headers['www-authenticate'] ?? response.headers['proxy-authenticate']) as Record<string, string>[] | undefined;
+  const headers = Object.keys(response.headers)
+    .filter((name) => !['via', 'call-id', 'cseq', 'from', 'to', 'content-length'].includes(name))
+    .sort();
+  const challenge = (response.headers['www-authenticate'] ?? response.headers['proxy-authenticate']) as
+    Record<string, string>[] | undefined;
   return {
     status: response.status,
     reason: response.reason,
@@ -32,12 +35,26 @@ function shape(response: SipResponse): Record<string, unknown> {
 
 t.test('existing and missing extensions are answered alike', async (t) => {
   const dir = await tempDir(t);
-  await writeFile(join(dir, 'hotdesk.json'), serializeStore(office(addExtension('100', 'Ada'), addExtension('101', 'Bob'), { kind: 'set-settings', sipDomain: 'office.test' })));
+  await writeFile(
+    join(dir, 'hotdesk.json'),
+    serializeStore(
+      office(addExtension('100', 'Ada'), addExtension('101', 'Bob'), {
+        kind: 'set-settings',
+        sipDomain: 'office.test',
+      }),
+    ),
+  );
   const daemon = await startDaemon({
     dataDir: dir,
     log: createLogger({ level: 'silent' }),
     // Probes from one address would soon be slowed down and blocked — alike for both, but slowly: lift the limits here.
-    sip: { bind: '127.0.0.1', port: 0, rtpPorts: { min: 0, max: 0 }, floodLimit: null, authThrottle: { source: { delayAfter: 1000, blockAfter: 1000 } } },
+    sip: {
+      bind: '127.0.0.1',
+      port: 0,
+      rtpPorts: { min: 0, max: 0 },
+      floodLimit: null,
+      authThrottle: { source: { delayAfter: 1000, blockAfter: 1000 } },
+    },
   });
   t.teardown(() => daemon.stop());
   const server = { address: '127.0.0.1', port: daemon.sip!.stack.transport.port };
@@ -50,20 +67,43 @@ t.test('existing and missing extensions are answered alike', async (t) => {
   };
 
   const probes: [string, (as: string) => Promise<SipResponse>][] = [
-    ['REGISTER without credentials', async (as) => (await prober(as, 'x')).request('REGISTER', 'sip:office.test', { auth: false, extra: ['Expires: 60'] })],
+    [
+      'REGISTER without credentials',
+      async (as) =>
+        (await prober(as, 'x')).request('REGISTER', 'sip:office.test', { auth: false, extra: ['Expires: 60'] }),
+    ],
     ['REGISTER with a wrong password', async (as) => (await prober(as, 'wrong-password')).register()],
-    ['INVITE from it, without credentials', async (as) => (await prober(as, 'x')).request('INVITE', 'sip:101@office.test', { auth: false })],
-    ['INVITE from it, wrong password', async (as) => (await (await prober(as, 'wrong-password')).call('sip:101@office.test')).response],
-    ['INVITE to it, without credentials', async (as) => (await prober('101', 'x')).request('INVITE', `sip:${as}@office.test`, { auth: false })],
-    ['OPTIONS to it', async (as) => (await prober('101', 'x')).request('OPTIONS', `sip:${as}@office.test`, { auth: false })],
+    [
+      'INVITE from it, without credentials',
+      async (as) => (await prober(as, 'x')).request('INVITE', 'sip:101@office.test', { auth: false }),
+    ],
+    [
+      'INVITE from it, wrong password',
+      async (as) => (await (await prober(as, 'wrong-password')).call('sip:101@office.test')).response,
+    ],
+    [
+      'INVITE to it, without credentials',
+      async (as) => (await prober('101', 'x')).request('INVITE', `sip:${as}@office.test`, { auth: false }),
+    ],
+    [
+      'OPTIONS to it',
+      async (as) => (await prober('101', 'x')).request('OPTIONS', `sip:${as}@office.test`, { auth: false }),
+    ],
     ['OPTIONS from it', async (as) => (await prober(as, 'x')).request('OPTIONS', 'sip:office.test', { auth: false })],
     [
       'SUBSCRIBE to it, without credentials',
-      async (as) => (await prober('101', 'x')).request('SUBSCRIBE', `sip:${as}@office.test`, { auth: false, extra: ['Event: dialog', 'Accept: application/dialog-info+xml', 'Expires: 60'] }),
+      async (as) =>
+        (await prober('101', 'x')).request('SUBSCRIBE', `sip:${as}@office.test`, {
+          auth: false,
+          extra: ['Event: dialog', 'Accept: application/dialog-info+xml', 'Expires: 60'],
+        }),
     ],
     [
       'SUBSCRIBE from it, wrong password',
-      async (as) => (await prober(as, 'wrong-password')).request('SUBSCRIBE', 'sip:101@office.test', { extra: ['Event: dialog', 'Accept: application/dialog-info+xml', 'Expires: 60'] }),
+      async (as) =>
+        (await prober(as, 'wrong-password')).request('SUBSCRIBE', 'sip:101@office.test', {
+          extra: ['Event: dialog', 'Accept: application/dialog-info+xml', 'Expires: 60'],
+        }),
     ],
   ];
   for (const [what, probe] of probes) {

@@ -53,10 +53,14 @@ t.test('an idle hot-desk account may not subscribe to dialog state, from anywher
   const o = await startLoginOffice(t, { inMemory: true });
   const desk = await o.phone('HD0001', idlePassword(o));
   t.equal((await desk.register()).status, 200);
-  const own = await desk.request('SUBSCRIBE', 'sip:100@office.test', { extra: ['Event: dialog', 'Accept: application/dialog-info+xml', 'Expires: 600'] });
+  const own = await desk.request('SUBSCRIBE', 'sip:100@office.test', {
+    extra: ['Event: dialog', 'Accept: application/dialog-info+xml', 'Expires: 600'],
+  });
   t.equal(own.status, 403, 'from its own registered flow');
   const stranger = await o.phone('HD0001', idlePassword(o));
-  const other = await stranger.request('SUBSCRIBE', 'sip:100@office.test', { extra: ['Event: dialog', 'Accept: application/dialog-info+xml', 'Expires: 600'] });
+  const other = await stranger.request('SUBSCRIBE', 'sip:100@office.test', {
+    extra: ['Event: dialog', 'Accept: application/dialog-info+xml', 'Expires: 600'],
+  });
   t.equal(other.status, 403, 'from a stranger address');
 });
 

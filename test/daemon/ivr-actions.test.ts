@@ -51,15 +51,25 @@ t.test('logout everywhere: the count of phones released, pinned ones kept, zero 
     { kind: 'set-phone', phone: 'HD0003', pinned: '100' },
   );
   t.equal(await o.actions.logoutEverywhere('100'), 2);
-  t.same(o.submitted.at(-1), { kind: 'logout', target: { extension: '100' }, actor: 'user' }, 'through the one change path, as the user');
-  t.same(o.data().phones.map((phone) => phone.session?.extension ?? null), [null, null, '100']);
+  t.same(
+    o.submitted.at(-1),
+    { kind: 'logout', target: { extension: '100' }, actor: 'user' },
+    'through the one change path, as the user',
+  );
+  t.same(
+    o.data().phones.map((phone) => phone.session?.extension ?? null),
+    [null, null, '100'],
+  );
   t.equal(await o.actions.logoutEverywhere('100'), 0, 'only the pinned phone left: zero');
   t.equal(await o.actions.logoutEverywhere('101'), 0, 'logged in nowhere: zero');
   t.equal(await o.actions.logoutEverywhere('555'), 0, 'no such extension: zero');
 });
 
 t.test('logout of a pinned phone is refused with the phone-pinned prompt', async (t) => {
-  const o = await officeWithActions({ kind: 'set-phone', phone: 'HD0001', pinned: '100' }, { kind: 'login', extension: '101', phone: 'HD0002', actor: 'admin' });
+  const o = await officeWithActions(
+    { kind: 'set-phone', phone: 'HD0001', pinned: '100' },
+    { kind: 'login', extension: '101', phone: 'HD0002', actor: 'admin' },
+  );
   t.equal(o.actions.pinnedTo('HD0001'), '100');
   t.equal(o.actions.pinnedTo('HD0002'), undefined);
   t.equal(o.actions.pinnedTo('101'), undefined, 'an account outside the pool is pinned to nothing');
@@ -67,15 +77,32 @@ t.test('logout of a pinned phone is refused with the phone-pinned prompt', async
   t.equal(o.data().phones[0]!.session?.extension, '100');
   t.same(await o.actions.logout('HD0002'), { ok: true });
   t.same(await o.actions.logout('HD0002'), { ok: true }, 'an idle phone is logged out either way');
-  t.same(await o.actions.login('101', 'HD0001'), { ok: false, prompt: 'phone-pinned' }, 'a login the store refuses as pinned');
+  t.same(
+    await o.actions.login('101', 'HD0001'),
+    { ok: false, prompt: 'phone-pinned' },
+    'a login the store refuses as pinned',
+  );
 });
 
-t.test('PIN checks for logout everywhere count against the caller\'s account outside the pool', async (t) => {
+t.test("PIN checks for logout everywhere count against the caller's account outside the pool", async (t) => {
   const o = await officeWithActions();
   t.same(await o.actions.checkPin('100', '101', '1111'), { ok: false, locked: false });
-  t.same(await o.actions.checkPin('555', '101', '2468'), { ok: false, locked: false }, 'an unknown extension is a wrong PIN, even with a PIN someone has');
+  t.same(
+    await o.actions.checkPin('555', '101', '2468'),
+    { ok: false, locked: false },
+    'an unknown extension is a wrong PIN, even with a PIN someone has',
+  );
   t.same(await o.actions.checkPin('100', '101', '2468'), { ok: true });
-  t.same(o.data().audit.filter((entry) => entry.kind === 'login-failed').map((entry) => [entry.extension, entry.phone]), [['100', '101'], ['555', '101']]);
+  t.same(
+    o
+      .data()
+      .audit.filter((entry) => entry.kind === 'login-failed')
+      .map((entry) => [entry.extension, entry.phone]),
+    [
+      ['100', '101'],
+      ['555', '101'],
+    ],
+  );
 });
 
 t.test('refusals the store gives, as prompts', async (t) => {
@@ -114,26 +141,50 @@ async function countingActions() {
   return { o, counting, hashed: () => count };
 }
 
-t.test('attack: ten PIN checks in parallel on one extension (scrypt running) get no more wrong tries than the lockout allows', async (t) => {
-  const { o, counting, hashed } = await countingActions();
-  // Ten guesses from ten phones at once, then the right PIN from an eleventh while the lock holds.
-  const phones = Array.from({ length: 10 }, (_, index) => `guesser-${index}`);
-  const verdicts = await Promise.all(phones.map((phone, index) => counting.checkPin('100', phone, `${1000 + index}`)));
-  // Three phones' wrong PINs lock the extension (core/pin-locks.ts): no more than three are checked.
-  t.equal(hashed(), 3, 'only as many PINs are hashed as wrong tries lock the extension');
-  t.equal(verdicts.filter((verdict) => !verdict.ok && verdict.locked).length, 8, 'the rest are told it is locked (the third\'s own try included)');
-  t.equal(o.data().audit.filter((entry) => entry.kind === 'login-failed').length, 3, 'three wrong tries counted, no more');
-  t.ok(o.data().security.extensions['100']?.lockedUntil, 'the extension-wide lock holds');
-  t.same(await counting.checkPin('100', 'HD0001', '2468'), { ok: false, locked: true }, 'a right PIN during the lock is refused');
-  t.equal(hashed(), 3, 'and not even hashed');
-});
+t.test(
+  'attack: ten PIN checks in parallel on one extension (scrypt running) get no more wrong tries than the lockout allows',
+  async (t) => {
+    const { o, counting, hashed } = await countingActions();
+    // Ten guesses from ten phones at once, then the right PIN from an eleventh while the lock holds.
+    const phones = Array.from({ length: 10 }, (_, index) => `guesser-${index}`);
+    const verdicts = await Promise.all(
+      phones.map((phone, index) => counting.checkPin('100', phone, `${1000 + index}`)),
+    );
+    // Three phones' wrong PINs lock the extension (core/pin-locks.ts): no more than three are checked.
+    t.equal(hashed(), 3, 'only as many PINs are hashed as wrong tries lock the extension');
+    t.equal(
+      verdicts.filter((verdict) => !verdict.ok && verdict.locked).length,
+      8,
+      "the rest are told it is locked (the third's own try included)",
+    );
+    t.equal(
+      o.data().audit.filter((entry) => entry.kind === 'login-failed').length,
+      3,
+      'three wrong tries counted, no more',
+    );
+    t.ok(o.data().security.extensions['100']?.lockedUntil, 'the extension-wide lock holds');
+    t.same(
+      await counting.checkPin('100', 'HD0001', '2468'),
+      { ok: false, locked: true },
+      'a right PIN during the lock is refused',
+    );
+    t.equal(hashed(), 3, 'and not even hashed');
+  },
+);
 
-t.test('attack: ten PIN checks in parallel from one phone for one extension get no more wrong tries than its pair lock allows', async (t) => {
-  const { o, counting, hashed } = await countingActions();
-  await Promise.all(Array.from({ length: 10 }, (_, index) => counting.checkPin('100', 'HD0002', `${1000 + index}`)));
-  t.equal(hashed(), 5, 'five hashed: the pair locks at five');
-  t.equal(o.data().audit.filter((entry) => entry.kind === 'login-failed').length, 5, 'five wrong tries counted');
-  t.same(await counting.checkPin('100', 'HD0002', '2468'), { ok: false, locked: true }, 'a right PIN on that phone is refused during its pair lock');
-  t.same(await counting.checkPin('100', 'HD0001', '2468'), { ok: true }, 'the user on another phone logs in');
-  t.equal(hashed(), 6);
-});
+t.test(
+  'attack: ten PIN checks in parallel from one phone for one extension get no more wrong tries than its pair lock allows',
+  async (t) => {
+    const { o, counting, hashed } = await countingActions();
+    await Promise.all(Array.from({ length: 10 }, (_, index) => counting.checkPin('100', 'HD0002', `${1000 + index}`)));
+    t.equal(hashed(), 5, 'five hashed: the pair locks at five');
+    t.equal(o.data().audit.filter((entry) => entry.kind === 'login-failed').length, 5, 'five wrong tries counted');
+    t.same(
+      await counting.checkPin('100', 'HD0002', '2468'),
+      { ok: false, locked: true },
+      'a right PIN on that phone is refused during its pair lock',
+    );
+    t.same(await counting.checkPin('100', 'HD0001', '2468'), { ok: true }, 'the user on another phone logs in');
+    t.equal(hashed(), 6);
+  },
+);

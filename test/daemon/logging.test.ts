@@ -41,7 +41,12 @@ t.test('the logger picks the human format for a terminal, JSON otherwise', async
     return text;
   };
   const json = capture(false);
-  t.match(JSON.parse(json), { level: 30, name: 'hotdeskd', phone: 'HD0001', msg: 'plug-and-play: provisioning URL sent' });
+  t.match(JSON.parse(json), {
+    level: 30,
+    name: 'hotdeskd',
+    phone: 'HD0001',
+    msg: 'plug-and-play: provisioning URL sent',
+  });
   const human = capture(true);
   t.match(human, /^\[\d\d:\d\d:\d\d\] INFO: plug-and-play: provisioning URL sent\n/);
   t.match(human, /phone: "HD0001"/);
@@ -51,9 +56,30 @@ t.test('the logger picks the human format for a terminal, JSON otherwise', async
 t.test('hotdeskd on a terminal logs in the human format', async (t) => {
   const paths = await tempData(t);
   // script(1) gives the daemon a pty as stdout and stderr; timeout(1) stops it with SIGTERM after 3 s.
-  const command = ['env', '-u', 'NODE_OPTIONS', 'timeout', '--preserve-status', '3', process.execPath, DAEMON_BIN, '--data', paths.dir, '--sip-port', '0', '--http-port', '0', '--bind', '127.0.0.1'];
+  const command = [
+    'env',
+    '-u',
+    'NODE_OPTIONS',
+    'timeout',
+    '--preserve-status',
+    '3',
+    process.execPath,
+    DAEMON_BIN,
+    '--data',
+    paths.dir,
+    '--sip-port',
+    '0',
+    '--http-port',
+    '0',
+    '--bind',
+    '127.0.0.1',
+  ];
   const quoted = command.map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
-  const child = spawn('script', ['-qec', quoted, '/dev/null'], { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qec', quoted, '/dev/null'], {
+    cwd: ROOT,
+    env: childEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));

@@ -17,7 +17,10 @@ t.test('a caller hanging up mid-prompt leaves nothing behind and changes nothing
   const rtp = await o.rtp();
   const { call } = await dial(phone, rtp, '*77*100*');
   t.equal((await call.hangUp()).status, 200, 'BYE answered');
-  await waitFor(() => o.daemon.sip!.ivr!.active === 0 && o.daemon.sip!.ivr!.portsInUse === 0, 'the call and its port to go');
+  await waitFor(
+    () => o.daemon.sip!.ivr!.active === 0 && o.daemon.sip!.ivr!.portsInUse === 0,
+    'the call and its port to go',
+  );
   const before = rtp.received.length;
   await new Promise((resolve) => setTimeout(resolve, 200));
   t.ok(rtp.received.length - before <= 1, 'the prompt stops');
@@ -78,29 +81,35 @@ t.test('requests for a call that is gone get 481, not a crash', async (t) => {
   t.equal((await phone.register()).status, 200, 'hotdeskd still serves');
 });
 
-t.test('200 login calls in a row, ten at a time from one phone (one answered, nine busy), hung up: no port, call or socket left', async (t) => {
-  const o = await startLoginOffice(t);
-  const phone = await o.phone('HD0001', idlePassword(o));
-  await phone.register();
-  const sockets = () => process.getActiveResourcesInfo().filter((name) => name === 'UDPWrap').length;
-  const baseline = sockets();
-  let answered = 0;
-  let busy = 0;
-  for (let batch = 0; batch < 20; batch++) {
-    const peers = await Promise.all(Array.from({ length: 10 }, () => startRtpPeer()));
-    const calls = await Promise.all(peers.map((rtp) => phone.call('sip:*77*100*@office.test', [], rtp.offer())));
-    answered += calls.filter((call) => call.response.status === 200).length;
-    busy += calls.filter((call) => call.response.status === 486).length;
-    await Promise.all(calls.map((call) => call.hangUp()));
-    await waitFor(() => o.daemon.sip!.ivr!.active === 0, 'the batch to end');
-    await Promise.all(peers.map((rtp) => rtp.close()));
-  }
-  t.same([answered, busy], [20, 180], 'one login call per phone at a time: the others 486 Busy Here');
-  await waitFor(() => o.daemon.sip!.ivr!.active === 0 && o.daemon.sip!.ivr!.portsInUse === 0, 'every call and port to go');
-  t.equal(o.daemon.store.data.phones[0]!.session, null, 'nothing half-applied');
-  await waitFor(() => sockets() <= baseline, 'the RTP sockets to close', 5000).catch(() => undefined);
-  t.equal(sockets(), baseline, 'every RTP socket closed (per-call timers: test/daemon/media-session.test.ts)');
-});
+t.test(
+  '200 login calls in a row, ten at a time from one phone (one answered, nine busy), hung up: no port, call or socket left',
+  async (t) => {
+    const o = await startLoginOffice(t);
+    const phone = await o.phone('HD0001', idlePassword(o));
+    await phone.register();
+    const sockets = () => process.getActiveResourcesInfo().filter((name) => name === 'UDPWrap').length;
+    const baseline = sockets();
+    let answered = 0;
+    let busy = 0;
+    for (let batch = 0; batch < 20; batch++) {
+      const peers = await Promise.all(Array.from({ length: 10 }, () => startRtpPeer()));
+      const calls = await Promise.all(peers.map((rtp) => phone.call('sip:*77*100*@office.test', [], rtp.offer())));
+      answered += calls.filter((call) => call.response.status === 200).length;
+      busy += calls.filter((call) => call.response.status === 486).length;
+      await Promise.all(calls.map((call) => call.hangUp()));
+      await waitFor(() => o.daemon.sip!.ivr!.active === 0, 'the batch to end');
+      await Promise.all(peers.map((rtp) => rtp.close()));
+    }
+    t.same([answered, busy], [20, 180], 'one login call per phone at a time: the others 486 Busy Here');
+    await waitFor(
+      () => o.daemon.sip!.ivr!.active === 0 && o.daemon.sip!.ivr!.portsInUse === 0,
+      'every call and port to go',
+    );
+    t.equal(o.daemon.store.data.phones[0]!.session, null, 'nothing half-applied');
+    await waitFor(() => sockets() <= baseline, 'the RTP sockets to close', 5000).catch(() => undefined);
+    t.equal(sockets(), baseline, 'every RTP socket closed (per-call timers: test/daemon/media-session.test.ts)');
+  },
+);
 
 t.test('a caller who never types hears the prompt twice, then is hung up', { timeout: 60_000 }, async (t) => {
   const o = await startLoginOffice(t);

@@ -22,8 +22,15 @@ t.test('login by phone in memory: register, *77*100*, prompt, PIN, BYE, check-sy
   const rtp = await o.rtp();
   const { call, answer } = await dial(phone, rtp, '*77*100*', 3);
   t.equal(call.response.status, 200, 'the login code is answered');
-  t.ok(answer.media[0]?.rtp.some((entry) => entry.codec === 'telephone-event' && entry.payload === 101), 'telephone-event with our payload type');
-  t.ok(rtp.received.length >= 3 && rtp.received.every((packet) => packet.payload.length === 160 && packet.payloadType === 0), 'prompt audio: 20 ms of PCMU each');
+  t.ok(
+    answer.media[0]?.rtp.some((entry) => entry.codec === 'telephone-event' && entry.payload === 101),
+    'telephone-event with our payload type',
+  );
+  t.ok(
+    rtp.received.length >= 3 &&
+      rtp.received.every((packet) => packet.payload.length === 160 && packet.payloadType === 0),
+    'prompt audio: 20 ms of PCMU each',
+  );
 
   await rtp.typeKeys(`${PIN}#`);
   const bye = (await phone.waitFor(isRequest('BYE'), 5000)) as SipRequest;
@@ -33,15 +40,17 @@ t.test('login by phone in memory: register, *77*100*, prompt, PIN, BYE, check-sy
   t.match(typeof notify.uri === 'string' ? notify.uri : '', /^sip:HD0001@127\.0\.0\.1/, 'at the contact it registered');
   t.equal(o.daemon.store.data.phones[0]!.session?.extension, '100', 'HD0001 is now 100');
   t.ok(
-    o.network!.sent.some(({ message }) => isRequest('NOTIFY')(message) && String(message.headers['event']).startsWith('check-sync')),
+    o.network!.sent.some(
+      ({ message }) => isRequest('NOTIFY')(message) && String(message.headers['event']).startsWith('check-sync'),
+    ),
     'the harness saw the service send the NOTIFY',
   );
 
   const response = await fetch(`${o.provisioningUrl!}/001565000001.cfg`, { headers: { 'user-agent': UA } });
   t.equal(response.status, 200, 'the phone fetches its file');
   const config = readPhoneConfig('yealink', await response.text());
-  t.equal(config.user, '100', 'the account is the user\'s');
-  t.equal(config.password, 'secret-100', 'with the user\'s SIP password');
+  t.equal(config.user, '100', "the account is the user's");
+  t.equal(config.password, 'secret-100', "with the user's SIP password");
   await waitFor(() => o.daemon.sip!.ivr!.active === 0, 'the login call to end');
   const elapsed = performance.now() - started;
   t.ok(elapsed < 1000, `the whole flow took ${Math.round(elapsed)} ms`);

@@ -36,7 +36,9 @@ async function until(condition: () => boolean, timeoutMs = 2000): Promise<boolea
 
 /** A sine of `hz` at roughly −10 dBm0 for `ms`. */
 function tone(ms: number, hz = 1000): Int16Array {
-  return Int16Array.from({ length: (ms * RATE) / 1000 }, (_, i) => Math.round(7000 * Math.sin((2 * Math.PI * hz * i) / RATE)));
+  return Int16Array.from({ length: (ms * RATE) / 1000 }, (_, i) =>
+    Math.round(7000 * Math.sin((2 * Math.PI * hz * i) / RATE)),
+  );
 }
 
 /** A DTMF key as two sines (row −7, column −5 dBm0), `ms` long. */
@@ -63,10 +65,12 @@ function concat(...parts: Int16Array[]): Int16Array {
 
 /** The fake prompt library: every prompt is a 500 ms tone, 'enter-pin' a 1 s one. */
 const PROMPTS = {
-  sequence: (_language: string, names: readonly PromptName[]) => concat(...names.map((name) => tone(name === 'enter-pin' ? 1000 : 500))),
+  sequence: (_language: string, names: readonly PromptName[]) =>
+    concat(...names.map((name) => tone(name === 'enter-pin' ? 1000 : 500))),
 };
 
-const isSilence = (packet: RtpPacket, codec: G711Codec = 'PCMU') => packet.payload.every((byte) => byte === G711_SILENCE[codec]);
+const isSilence = (packet: RtpPacket, codec: G711Codec = 'PCMU') =>
+  packet.payload.every((byte) => byte === G711_SILENCE[codec]);
 
 // The phone
 
@@ -117,7 +121,16 @@ async function startPhone(t: Test, target: () => RtpEndpoint): Promise<Phone> {
     async sendAudio(samples, options = {}) {
       const bytes = encodeG711(samples, 'PCMU');
       for (let at = 0; at < bytes.length; at += 160) {
-        await send(buildRtp({ marker: false, payloadType: options.payloadType ?? 0, sequence: sequence++ & 0xffff, timestamp: audioTimestamp, ssrc: options.ssrc ?? ssrc, payload: bytes.subarray(at, at + 160) }));
+        await send(
+          buildRtp({
+            marker: false,
+            payloadType: options.payloadType ?? 0,
+            sequence: sequence++ & 0xffff,
+            timestamp: audioTimestamp,
+            ssrc: options.ssrc ?? ssrc,
+            payload: bytes.subarray(at, at + 160),
+          }),
+        );
         audioTimestamp += 160;
       }
     },
@@ -150,7 +163,14 @@ interface Setup {
 }
 
 /** A session on a real socket and a phone; the SDP says the phone is at `sdpRemote` (default: where it really is). */
-async function setup(t: Test, options: { sdpRemote?: (phone: RtpEndpoint) => RtpEndpoint; answer?: Partial<MediaAnswer>; session?: Partial<MediaSessionOptions> } = {}): Promise<Setup> {
+async function setup(
+  t: Test,
+  options: {
+    sdpRemote?: (phone: RtpEndpoint) => RtpEndpoint;
+    answer?: Partial<MediaAnswer>;
+    session?: Partial<MediaSessionOptions>;
+  } = {},
+): Promise<Setup> {
   const pool = createRtpPortPool({ bind: HOST, min: 0, max: 0 });
   const socket = await pool.open();
   const ours = { address: HOST, port: socket.port };
@@ -159,7 +179,13 @@ async function setup(t: Test, options: { sdpRemote?: (phone: RtpEndpoint) => Rtp
   const log = { debug: () => {}, info: () => {}, warn: (_: unknown, message: string) => warnings.push(message) };
   const session = createMediaSession({
     socket,
-    answer: { codec: 'PCMU', payloadType: 0, telephoneEvent: { payloadType: EVENT_PT }, remote: options.sdpRemote?.(phone.endpoint) ?? phone.endpoint, ...options.answer },
+    answer: {
+      codec: 'PCMU',
+      payloadType: 0,
+      telephoneEvent: { payloadType: EVENT_PT },
+      remote: options.sdpRemote?.(phone.endpoint) ?? phone.endpoint,
+      ...options.answer,
+    },
     prompts: PROMPTS,
     language: 'en',
     log: log as never,
@@ -183,8 +209,10 @@ function checkStream(t: Test, packets: RtpPacket[], payloadType = 0): void {
     if (packet.payload.length !== 160) problems.push(`packet ${i}: ${packet.payload.length} bytes`);
     if (i === 0) continue;
     const previous = packets[i - 1]!;
-    if (packet.sequence !== ((previous.sequence + 1) & 0xffff)) problems.push(`packet ${i}: sequence ${previous.sequence} → ${packet.sequence}`);
-    if (packet.timestamp !== (previous.timestamp + 160) % 2 ** 32) problems.push(`packet ${i}: timestamp ${previous.timestamp} → ${packet.timestamp}`);
+    if (packet.sequence !== ((previous.sequence + 1) & 0xffff))
+      problems.push(`packet ${i}: sequence ${previous.sequence} → ${packet.sequence}`);
+    if (packet.timestamp !== (previous.timestamp + 160) % 2 ** 32)
+      problems.push(`packet ${i}: timestamp ${previous.timestamp} → ${packet.timestamp}`);
   }
   t.same(problems, [], `${packets.length} packets numbered as one stream`);
 }
@@ -196,7 +224,10 @@ t.test('a prompt goes out as 20 ms packets, paced by the clock', async (t) => {
   const result = await session.play(['enter-pin']);
   const elapsed = performance.now() - started;
   t.equal(result, 'finished');
-  t.ok(elapsed >= 1000 && elapsed < 1600, `play took the prompt's second and a little tail (${Math.round(elapsed)} ms)`);
+  t.ok(
+    elapsed >= 1000 && elapsed < 1600,
+    `play took the prompt's second and a little tail (${Math.round(elapsed)} ms)`,
+  );
   await sleep(60);
   const packets = [...phone.received];
   checkStream(t, packets);
@@ -206,7 +237,10 @@ t.test('a prompt goes out as 20 ms packets, paced by the clock', async (t) => {
   t.ok(packets[first]!.marker, 'the first packet of the prompt has the marker bit');
   t.equal(packets.filter((packet) => packet.marker).length, 1, 'and no other packet');
   t.ok(first >= 3, 'silence went out before the prompt');
-  t.ok(packets.slice(first + 50).every((packet) => isSilence(packet)), 'silence after it');
+  t.ok(
+    packets.slice(first + 50).every((packet) => isSilence(packet)),
+    'silence after it',
+  );
   t.ok(packets.length - first - 50 >= PLAYOUT_TAIL_PACKETS, 'the tail was sent before play() finished');
 
   // The pace over the whole session: one packet per 20 ms, without drift.
@@ -233,7 +267,10 @@ t.test('numbering runs on across prompts, silence and a stopped prompt', async (
   t.equal(packets.filter((packet) => packet.marker).length, 4, 'each prompt starts with a marker');
   const promptPackets = packets.filter((packet) => !isSilence(packet)).length;
   // Two whole 500 ms prompts (25 packets each) and two 1 s prompts stopped after about 200 and 100 ms.
-  t.ok(promptPackets > 50 && promptPackets < 100, `the stopped prompts were cut short (${promptPackets} prompt packets)`);
+  t.ok(
+    promptPackets > 50 && promptPackets < 100,
+    `the stopped prompts were cut short (${promptPackets} prompt packets)`,
+  );
 });
 
 t.test('RFC 4733: each key once, repeated end packets and lost ones alike', async (t) => {
@@ -256,7 +293,19 @@ t.test('RFC 4733: each key once, repeated end packets and lost ones alike', asyn
 
 t.test('in-band DTMF in the audio is detected', async (t) => {
   const { session, phone, digits } = await setup(t);
-  await phone.sendAudio(concat(silence(100), dtmfTone('1', 100), silence(100), dtmfTone('2', 100), silence(60), dtmfTone('2', 80), silence(100), dtmfTone('#', 100), silence(100)));
+  await phone.sendAudio(
+    concat(
+      silence(100),
+      dtmfTone('1', 100),
+      silence(100),
+      dtmfTone('2', 100),
+      silence(60),
+      dtmfTone('2', 80),
+      silence(100),
+      dtmfTone('#', 100),
+      silence(100),
+    ),
+  );
   t.ok(await until(() => digits.length === 4), 'four keys');
   t.same(digits, ['1', '2', '2', '#']);
   t.equal(session.stats.dtmfSource, 'inband');
@@ -397,7 +446,7 @@ t.test('an SSRC change from the phone is followed; late packets of the old one a
 t.test('garbage does not crash the session and is counted', async (t) => {
   const { session, phone, digits } = await setup(t);
   let seed = 99;
-  const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const random = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   const garbage: Uint8Array[] = [
     new Uint8Array(0),
     new Uint8Array([0x80]),
@@ -405,12 +454,35 @@ t.test('garbage does not crash the session and is counted', async (t) => {
     new Uint8Array([0x40, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 9, 9]), // version 1
     new Uint8Array([0x8f, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1]), // 15 CSRCs missing
     new Uint8Array([0xa0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 5, 0]), // padding count 0
-    buildRtp({ marker: false, payloadType: EVENT_PT, sequence: 1, timestamp: 1, ssrc: 1, payload: new Uint8Array([1, 2]) }), // short event
-    buildRtp({ marker: false, payloadType: EVENT_PT, sequence: 2, timestamp: 2, ssrc: 1, payload: new Uint8Array([200, 0x80, 0, 160]) }), // not a key
+    buildRtp({
+      marker: false,
+      payloadType: EVENT_PT,
+      sequence: 1,
+      timestamp: 1,
+      ssrc: 1,
+      payload: new Uint8Array([1, 2]),
+    }), // short event
+    buildRtp({
+      marker: false,
+      payloadType: EVENT_PT,
+      sequence: 2,
+      timestamp: 2,
+      ssrc: 1,
+      payload: new Uint8Array([200, 0x80, 0, 160]),
+    }), // not a key
     buildRtp({ marker: false, payloadType: 0, sequence: 3, timestamp: 3, ssrc: 1, payload: new Uint8Array(0) }), // empty audio
-    buildRtp({ marker: false, payloadType: 0, sequence: 3, timestamp: 3, ssrc: 1, payload: new Uint8Array(1400).fill(0x11) }),
+    buildRtp({
+      marker: false,
+      payloadType: 0,
+      sequence: 3,
+      timestamp: 3,
+      ssrc: 1,
+      payload: new Uint8Array(1400).fill(0x11),
+    }),
     new Uint8Array(2000).fill(0x80), // over 1500 bytes
-    ...Array.from({ length: 200 }, () => Uint8Array.from({ length: 1 + Math.floor(random() * 300) }, () => Math.floor(random() * 256))),
+    ...Array.from({ length: 200 }, () =>
+      Uint8Array.from({ length: 1 + Math.floor(random() * 300) }, () => Math.floor(random() * 256)),
+    ),
   ];
   for (const bytes of garbage) await phone.send(bytes);
   await sleep(50);
@@ -424,7 +496,16 @@ t.test('a DTMF flood is limited', async (t) => {
   const { session, phone, digits } = await setup(t);
   for (let i = 0; i < 60; i++) {
     const timestamp = 2_000_000 + i * 800;
-    await phone.send(buildRtp({ marker: true, payloadType: EVENT_PT, sequence: 9000 + i, timestamp, ssrc: phone.ssrc, payload: new Uint8Array([i % 10, 0x80, 0, 160]) }));
+    await phone.send(
+      buildRtp({
+        marker: true,
+        payloadType: EVENT_PT,
+        sequence: 9000 + i,
+        timestamp,
+        ssrc: phone.ssrc,
+        payload: new Uint8Array([i % 10, 0x80, 0, 160]),
+      }),
+    );
   }
   await sleep(100);
   t.equal(digits.length, MAX_DIGITS_PER_SECOND);
@@ -440,7 +521,12 @@ t.test('a re-INVITE: a new address starts over, hold stops sending', async (t) =
   await phone.sendAudio(silence(20));
   await until(() => session.stats.latched !== undefined);
   const moved = await startPhone(t, () => ours);
-  const answer: MediaAnswer = { codec: 'PCMU', payloadType: 0, telephoneEvent: { payloadType: EVENT_PT }, remote: moved.endpoint };
+  const answer: MediaAnswer = {
+    codec: 'PCMU',
+    payloadType: 0,
+    telephoneEvent: { payloadType: EVENT_PT },
+    remote: moved.endpoint,
+  };
   session.updateRemote(answer);
   t.equal(session.stats.latched, undefined, 'a moved SDP address forgets the old source');
   t.ok(await until(() => moved.received.length >= 3), 'RTP goes to the new address');
@@ -479,7 +565,12 @@ t.test('a prompt that cannot be read plays as nothing', async (t) => {
 t.test('a late timer catches up a few packets, not a burst', async (t) => {
   const sends: { at: number; packet: RtpPacket }[] = [];
   const session = createMediaSession({
-    socket: { port: 1, onPacket: () => {}, send: (bytes) => sends.push({ at: performance.now(), packet: parseRtp(bytes)! }), close: async () => {} },
+    socket: {
+      port: 1,
+      onPacket: () => {},
+      send: (bytes) => sends.push({ at: performance.now(), packet: parseRtp(bytes)! }),
+      close: async () => {},
+    },
     answer: { codec: 'PCMU', payloadType: 0, remote: { address: HOST, port: 9 } },
     prompts: PROMPTS,
     language: 'en',
@@ -495,14 +586,21 @@ t.test('a late timer catches up a few packets, not a burst', async (t) => {
   const groups = new Map<number, number>();
   for (const send of sends) groups.set(Math.round(send.at), (groups.get(Math.round(send.at)) ?? 0) + 1);
   const largest = Math.max(...groups.values());
-  t.ok(largest >= 2 && largest <= MAX_CATCH_UP_PACKETS + 1, `at most ${MAX_CATCH_UP_PACKETS} packets at once after the stall (${largest})`);
-  checkStream(t, sends.map((send) => send.packet));
+  t.ok(
+    largest >= 2 && largest <= MAX_CATCH_UP_PACKETS + 1,
+    `at most ${MAX_CATCH_UP_PACKETS} packets at once after the stall (${largest})`,
+  );
+  checkStream(
+    t,
+    sends.map((send) => send.packet),
+  );
   session.stopPrompt();
   t.equal(await playing, 'stopped');
 });
 
 t.test('close stops everything and leaves no timer or socket behind', async (t) => {
-  const resources = () => process.getActiveResourcesInfo().filter((name) => name === 'UDPWrap' || name === 'Timeout').length;
+  const resources = () =>
+    process.getActiveResourcesInfo().filter((name) => name === 'UDPWrap' || name === 'Timeout').length;
   const settled = async () => {
     let count = resources();
     for (let i = 0; i < 40; i++) {
@@ -517,7 +615,12 @@ t.test('close stops everything and leaves no timer or socket behind', async (t) 
   const pool = createRtpPortPool({ bind: HOST, min: 0, max: 0 });
   for (let i = 0; i < 50; i++) {
     const socket = await pool.open();
-    const session = createMediaSession({ socket, answer: { codec: 'PCMA', payloadType: 8, remote: { address: HOST, port: 9 } }, prompts: PROMPTS, language: 'en' });
+    const session = createMediaSession({
+      socket,
+      answer: { codec: 'PCMA', payloadType: 8, remote: { address: HOST, port: 9 } },
+      prompts: PROMPTS,
+      language: 'en',
+    });
     const playing = session.play(['enter-pin']);
     if (i % 2) await sleep(1);
     await session.close();
@@ -531,7 +634,8 @@ t.test('close stops everything and leaves no timer or socket behind', async (t) 
 });
 
 t.test('a key handler that ends the call leaves no timer behind', async (t) => {
-  const resources = () => process.getActiveResourcesInfo().filter((name) => name === 'UDPWrap' || name === 'Timeout').length;
+  const resources = () =>
+    process.getActiveResourcesInfo().filter((name) => name === 'UDPWrap' || name === 'Timeout').length;
   const timers = () => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
   const pool = createRtpPortPool({ bind: HOST, min: 0, max: 0 });
   t.teardown(() => pool.close());
@@ -542,13 +646,21 @@ t.test('a key handler that ends the call leaves no timer behind', async (t) => {
     await sleep(100);
     const before = resources() - 1; // the session's socket is counted
     const timersBefore = timers();
-    const session = createMediaSession({ socket, answer: { codec: 'PCMU', payloadType: 0, telephoneEvent: { payloadType: EVENT_PT }, remote: phone.endpoint }, prompts: PROMPTS, language: 'en' });
+    const session = createMediaSession({
+      socket,
+      answer: { codec: 'PCMU', payloadType: 0, telephoneEvent: { payloadType: EVENT_PT }, remote: phone.endpoint },
+      prompts: PROMPTS,
+      language: 'en',
+    });
     let closed: Promise<void> | undefined;
     session.onDigit(() => {
       closed = session.close();
     });
     await phone.sendKey('1', { ends });
-    t.ok(await until(() => closed !== undefined), ends ? 'the key came with its end packet' : 'the key came from the expiry tick');
+    t.ok(
+      await until(() => closed !== undefined),
+      ends ? 'the key came with its end packet' : 'the key came from the expiry tick',
+    );
     await closed;
     t.equal(timers(), timersBefore, 'no timer armed after close');
     await sleep(100);

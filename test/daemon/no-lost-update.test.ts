@@ -20,7 +20,11 @@ t.test(`${COUNT} parallel add-phone runs through hotdeskd`, async (t) => {
   t.notOk(exited, 'the daemon is still running', { stderr: daemon.stderr().slice(-4000) });
   t.equal(Number.parseInt(await readFile(paths.lock, 'utf8'), 10), daemon.pid, 'the daemon kept the lock all along');
   await checkNoLostUpdate(t, paths, results, COUNT);
-  const changes = () => daemon.stderr().split('\n').filter((line) => line.includes('"store changed"')).length;
+  const changes = () =>
+    daemon
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('"store changed"')).length;
   await waitFor(() => changes() >= COUNT, 'the daemon to log every change').catch(() => undefined);
   t.equal(changes(), COUNT, `the daemon logged "store changed" ${COUNT} times: every change went through it`);
   const stopped = await daemon.stop();

@@ -58,13 +58,25 @@ interface Challenge {
 }
 
 const challengeOf = (response: SipResponse): Challenge => {
-  const header = (response.headers['www-authenticate'] as Record<string, string>[] | undefined)?.find((entry) => (entry['algorithm'] ?? 'MD5') === 'MD5');
+  const header = (response.headers['www-authenticate'] as Record<string, string>[] | undefined)?.find(
+    (entry) => (entry['algorithm'] ?? 'MD5') === 'MD5',
+  );
   const unquote = (value: string | undefined) => (value ?? '').replace(/^"|"$/g, '');
-  return { realm: unquote(header?.['realm']), nonce: unquote(header?.['nonce']), stale: /^true$/i.test(header?.['stale'] ?? '') };
+  return {
+    realm: unquote(header?.['realm']),
+    nonce: unquote(header?.['nonce']),
+    stale: /^true$/i.test(header?.['stale'] ?? ''),
+  };
 };
 
 /** REGISTER for 100 as wire text, with Via branch `branch` and, when given, digest credentials. */
-function registerText(client: { port: number }, branch: string, callId: string, cseq: number, authorization?: string): string {
+function registerText(
+  client: { port: number },
+  branch: string,
+  callId: string,
+  cseq: number,
+  authorization?: string,
+): string {
   return [
     'REGISTER sip:office.test SIP/2.0',
     `Via: SIP/2.0/UDP 127.0.0.1:${client.port};branch=${branch};rport`,
@@ -91,7 +103,10 @@ function authorization(challenge: Challenge, password: string): string {
 
 t.test('attack: flooding the nonce table, then replaying a captured REGISTER: 401 stale=true, never 200', async (t) => {
   const dir = await tempDir(t);
-  await writeFile(join(dir, 'hotdesk.json'), serializeStore(office(addExtension('100', 'Ada'), { kind: 'set-settings', sipDomain: 'office.test' })));
+  await writeFile(
+    join(dir, 'hotdesk.json'),
+    serializeStore(office(addExtension('100', 'Ada'), { kind: 'set-settings', sipDomain: 'office.test' })),
+  );
   const daemon = await startDaemon({
     dataDir: dir,
     log: createLogger({ level: 'silent' }),
@@ -127,7 +142,11 @@ t.test('attack: flooding the nonce table, then replaying a captured REGISTER: 40
     return eavesdropper.send(text, branch);
   };
   const early = await replay();
-  t.same([early.status, challengeOf(early).stale], [401, false], 'a replay while its count is held is refused as a replay');
+  t.same(
+    [early.status, challengeOf(early).stale],
+    [401, false],
+    'a replay while its count is held is refused as a replay',
+  );
 
   // 1,000 registrations fill all 64 buckets many times over: the victim's nonce is evicted with near certainty.
   const statuses = new Set<number>();

@@ -39,8 +39,14 @@ t.test('with hotdeskd running, changes go through its control socket', async (t)
   t.match(daemon.stdout(), new RegExp(`^hotdeskd running \\(pid ${daemon.pid}\\)$`, 'm'));
   t.ok(daemon.stdout().includes(`data:     ${paths.store}`), 'the banner names the store');
   t.ok(daemon.stdout().includes(`control:  ${paths.socket}`), 'the banner names the socket');
-  t.match(daemon.stdout(), /provisioning URL http:\/\/\S+\/provisioning\/…\/ /, 'the banner shows the provisioning URL with its token left out');
-  const whole = (JSON.parse((await runCli(paths.dir, ['provisioning', '--json'])).stdout) as { provisioningUrl: string }).provisioningUrl;
+  t.match(
+    daemon.stdout(),
+    /provisioning URL http:\/\/\S+\/provisioning\/…\/ /,
+    'the banner shows the provisioning URL with its token left out',
+  );
+  const whole = (
+    JSON.parse((await runCli(paths.dir, ['provisioning', '--json'])).stdout) as { provisioningUrl: string }
+  ).provisioningUrl;
   const token = /\/provisioning\/([\w-]+)\/$/.exec(whole)?.[1] ?? '';
   t.ok(token.length >= 16, 'hotdesk provisioning shows it whole');
   t.notOk(daemon.stdout().includes(token), 'and the banner never shows the token');
@@ -52,7 +58,21 @@ t.test('with hotdeskd running, changes go through its control socket', async (t)
 
   const steps: [string[], string][] = [
     [['add-phone', '--model', 'yealink-t54w', '--mac', '001565aabbcc'], 'add-phone'],
-    [['extension', 'add', '100', '--name', 'Ada Lovelace', '--password', 'Zq7-lantern-Secret', '--pin', '739164', '--hotdesk'], 'add-extension'],
+    [
+      [
+        'extension',
+        'add',
+        '100',
+        '--name',
+        'Ada Lovelace',
+        '--password',
+        'Zq7-lantern-Secret',
+        '--pin',
+        '739164',
+        '--hotdesk',
+      ],
+      'add-extension',
+    ],
     [['login', '100', '--phone', 'HD0001'], 'login'],
     [['blf', 'set', '100', '101'], 'set-blf'],
     [['dial-codes', 'set', 'pickup', '*8'], 'set-dial-code'],
@@ -68,34 +88,72 @@ t.test('with hotdeskd running, changes go through its control socket', async (t)
   }
   // The log line is written before the answer goes out; the pipe may still be on its way.
   await waitFor(() => changesLogged(daemon).length >= steps.length, 'the daemon to log every change');
-  t.same(changesLogged(daemon), steps.map(([, kind]) => kind), 'the daemon logged "store changed" for each change, in order');
+  t.same(
+    changesLogged(daemon),
+    steps.map(([, kind]) => kind),
+    'the daemon logged "store changed" for each change, in order',
+  );
 
   const refused = await runCli(paths.dir, ['add-phone', '--model', 'snom-d785', '--mac', '00-15-65-AA-BB-CC']);
-  t.same([refused.code, refused.stdout, refused.stderr], [1, '', 'hotdesk: a phone with MAC 00:15:65:aa:bb:cc is already in the pool as HD0001\n'], 'the daemon refuses with the same reason');
-  const [phones, status] = await Promise.all([runCli(paths.dir, ['phones', '--json']), runCli(paths.dir, ['status', '--json'])]);
-  t.match(JSON.parse(phones.stdout), [{ name: 'HD0001', mac: '00:15:65:aa:bb:cc' }], 'readers see what the daemon wrote');
+  t.same(
+    [refused.code, refused.stdout, refused.stderr],
+    [1, '', 'hotdesk: a phone with MAC 00:15:65:aa:bb:cc is already in the pool as HD0001\n'],
+    'the daemon refuses with the same reason',
+  );
+  const [phones, status] = await Promise.all([
+    runCli(paths.dir, ['phones', '--json']),
+    runCli(paths.dir, ['status', '--json']),
+  ]);
+  t.match(
+    JSON.parse(phones.stdout),
+    [{ name: 'HD0001', mac: '00:15:65:aa:bb:cc' }],
+    'readers see what the daemon wrote',
+  );
   t.equal((JSON.parse(status.stdout) as unknown[]).length, 1);
   t.equal(changesLogged(daemon).length, steps.length, 'a refused change is not logged as a change');
   for (const secret of ['Zq7-lantern-Secret', '739164', '640815']) {
-    t.notOk(daemon.stderr().includes(secret) || daemon.stdout().includes(secret), 'the daemon never logs a password or PIN');
+    t.notOk(
+      daemon.stderr().includes(secret) || daemon.stdout().includes(secret),
+      'the daemon never logs a password or PIN',
+    );
   }
 
   const stopped = await daemon.stop('SIGTERM');
   t.same([stopped.code, stopped.signal], [0, null], 'SIGTERM: exit 0');
   const store = await loadStoreFile(paths.store);
-  t.match(store, { settings: { address: '10.0.0.5', emergencyNumbers: ['112', '911', '999'], dialCodes: { pickup: '*8' } } });
-  t.same(store.audit.map((entry) => entry.kind), [
-    'phone-added', 'extension-added', 'login', 'blf-changed', 'dial-code-set', 'emergency-added', 'settings-changed', 'logout', 'extension-changed',
-  ]);
+  t.match(store, {
+    settings: { address: '10.0.0.5', emergencyNumbers: ['112', '911', '999'], dialCodes: { pickup: '*8' } },
+  });
+  t.same(
+    store.audit.map((entry) => entry.kind),
+    [
+      'phone-added',
+      'extension-added',
+      'login',
+      'blf-changed',
+      'dial-code-set',
+      'emergency-added',
+      'settings-changed',
+      'logout',
+      'extension-changed',
+    ],
+  );
 });
 
 t.test('a second hotdeskd on the same data directory refuses, naming the pid', async (t) => {
   const paths = await tempData(t);
   const first = await startDaemon(t, paths.dir);
   const second = await spawnNode(DAEMON_BIN, ['--data', paths.dir]).finished;
-  t.same([second.code, second.stdout, second.stderr], [1, '', `hotdeskd: hotdeskd is already running (pid ${first.pid})\n`]);
+  t.same(
+    [second.code, second.stdout, second.stderr],
+    [1, '', `hotdeskd: hotdeskd is already running (pid ${first.pid})\n`],
+  );
   const viaEnv = await spawnNode(DAEMON_BIN, [], { env: { HOTDESK_DATA: paths.dir } }).finished;
-  t.same([viaEnv.code, viaEnv.stderr], [1, `hotdeskd: hotdeskd is already running (pid ${first.pid})\n`], 'HOTDESK_DATA names the same directory');
+  t.same(
+    [viaEnv.code, viaEnv.stderr],
+    [1, `hotdeskd: hotdeskd is already running (pid ${first.pid})\n`],
+    'HOTDESK_DATA names the same directory',
+  );
 
   t.equal(await lockPid(paths.lock), first.pid, 'the first daemon still holds the lock');
   t.ok(await exists(paths.socket), 'and still has its socket');
@@ -121,7 +179,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     t.equal((await runCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', '001565aabbcc'])).code, 0);
     const again = await startDaemon(t, paths.dir);
     const againStopped = await again.stop(signal);
-    t.same([againStopped.code, againStopped.signal], [0, null], `a daemon signalled right after its banner also stops cleanly`);
+    t.same(
+      [againStopped.code, againStopped.signal],
+      [0, null],
+      `a daemon signalled right after its banner also stops cleanly`,
+    );
   });
 }
 
@@ -185,9 +247,16 @@ t.test('hotdeskd flags and settings', async (t: Test) => {
   t.equal(version.code, 0);
   t.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
   t.same([badLevel.code, badLevel.stdout], [1, '']);
-  t.equal(badLevel.stderr, 'hotdeskd: --log-level: "loud" is not valid (expected fatal, error, warn, info, debug, trace, silent)\n');
+  t.equal(
+    badLevel.stderr,
+    'hotdeskd: --log-level: "loud" is not valid (expected fatal, error, warn, info, debug, trace, silent)\n',
+  );
   t.same([envLevel.code, envLevel.stdout], [1, '']);
-  t.match(envLevel.stderr, /^hotdeskd: HOTDESK_LOG_LEVEL: "chatty" is not valid \(expected [^\n]*\)\n$/, 'the message names the variable');
+  t.match(
+    envLevel.stderr,
+    /^hotdeskd: HOTDESK_LOG_LEVEL: "chatty" is not valid \(expected [^\n]*\)\n$/,
+    'the message names the variable',
+  );
   t.same([unknown.code, unknown.stdout], [2, '']);
   t.match(unknown.stderr, /unknown option '--port'/);
   t.notOk(await exists(paths.dir), 'refusing to start writes nothing');

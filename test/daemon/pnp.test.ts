@@ -53,7 +53,10 @@ async function pnpPhone(t: Parameters<typeof startLoginOffice>[0]) {
     ].join('\r\n');
     socket.send(Buffer.from(text, 'latin1'), serverPort, address);
   };
-  const waitFor = async (predicate: (message: SipMessage) => boolean, timeoutMs = 5000): Promise<SipMessage | undefined> => {
+  const waitFor = async (
+    predicate: (message: SipMessage) => boolean,
+    timeoutMs = 5000,
+  ): Promise<SipMessage | undefined> => {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const found = received.find(predicate);
@@ -75,12 +78,17 @@ t.test('a phone in the pool asking on the multicast group is told where its conf
   phone.subscribe(PNP_MULTICAST_GROUP, o.server.port, '001565000001', 'known1');
   const answer = (await phone.waitFor((m) => ofCall('known1')(m) && 'status' in m)) as SipResponse | undefined;
   t.equal(answer?.status, 200, 'the SUBSCRIBE is accepted');
-  const notify = (await phone.waitFor((m) => ofCall('known1')(m) && 'method' in m && m.method === 'NOTIFY')) as SipRequest | undefined;
+  const notify = (await phone.waitFor((m) => ofCall('known1')(m) && 'method' in m && m.method === 'NOTIFY')) as
+    SipRequest | undefined;
   t.ok(notify, 'a NOTIFY follows');
   t.equal(notify?.headers['content-type'], 'application/url', 'carrying a URL');
   const { settings } = o.daemon.store.data;
-  t.equal(notify?.content, `http://${settings.address}:${settings.httpPort}/provisioning/${settings.provisioningToken}/`, 'the office provisioning URL');
-  t.equal(notify?.headers.to.params['tag'], 'pnpknown1', 'in the SUBSCRIBE\'s dialog');
+  t.equal(
+    notify?.content,
+    `http://${settings.address}:${settings.httpPort}/provisioning/${settings.provisioningToken}/`,
+    'the office provisioning URL',
+  );
+  t.equal(notify?.headers.to.params['tag'], 'pnpknown1', "in the SUBSCRIBE's dialog");
   t.equal(notify?.headers.from.params['tag'], answer?.headers.to.params['tag'], 'with the tag of the 200');
 });
 
@@ -89,11 +97,22 @@ t.test('attack: a unicast SUBSCRIBE for a pool MAC learns nothing', async (t) =>
   const phone = await pnpPhone(t);
   phone.subscribe(o.server.address, o.server.port, '001565000001', 'unicast1');
   await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
-  t.same(phone.received.filter(ofCall('unicast1')), [], 'no answer and no NOTIFY: nothing tells that the MAC is in the pool');
-  t.notOk(JSON.stringify(phone.received).includes(o.daemon.store.data.settings.provisioningToken), 'the token is never sent');
+  t.same(
+    phone.received.filter(ofCall('unicast1')),
+    [],
+    'no answer and no NOTIFY: nothing tells that the MAC is in the pool',
+  );
+  t.notOk(
+    JSON.stringify(phone.received).includes(o.daemon.store.data.settings.provisioningToken),
+    'the token is never sent',
+  );
   // The same phone asking properly is still answered: nothing was held against it.
   phone.subscribe(PNP_MULTICAST_GROUP, o.server.port, '001565000001', 'unicast2');
-  t.equal(((await phone.waitFor((m) => ofCall('unicast2')(m) && 'status' in m)) as SipResponse | undefined)?.status, 200, 'on the group it is answered');
+  t.equal(
+    ((await phone.waitFor((m) => ofCall('unicast2')(m) && 'status' in m)) as SipResponse | undefined)?.status,
+    200,
+    'on the group it is answered',
+  );
 });
 
 t.test('attack: a MAC not in the pool gets what a unicast request gets: nothing', async (t) => {
@@ -106,5 +125,8 @@ t.test('attack: a MAC not in the pool gets what a unicast request gets: nothing'
   t.same(phone.received.filter(ofCall('stranger1')), [], 'unknown MAC on the group: nothing');
   t.same(phone.received.filter(ofCall('stranger2')), [], 'unknown MAC unicast: nothing');
   t.same(phone.received.filter(ofCall('stranger3')), [], 'pool MAC unicast: nothing, the same');
-  t.notOk(JSON.stringify(phone.received).includes(o.daemon.store.data.settings.provisioningToken), 'the token is never sent');
+  t.notOk(
+    JSON.stringify(phone.received).includes(o.daemon.store.data.settings.provisioningToken),
+    'the token is never sent',
+  );
 });

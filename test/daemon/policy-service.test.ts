@@ -18,7 +18,13 @@ import { addExtension, addPhone, CATALOGUE, office } from '../support/office.js'
 const at = (iso: string) => Date.parse(iso);
 
 function harness(t: Test, changes: Change[], fields: Partial<PolicyServiceOptions> = {}) {
-  let data: StoreData = office(addPhone('001565000001'), addPhone('001565000002'), addExtension('100'), addExtension('101'), ...changes);
+  let data: StoreData = office(
+    addPhone('001565000001'),
+    addPhone('001565000002'),
+    addExtension('100'),
+    addExtension('101'),
+    ...changes,
+  );
   const clock = { now: at('2027-03-26T07:00:00Z') };
   const store = createStoreService({
     get data() {
@@ -33,7 +39,9 @@ function harness(t: Test, changes: Change[], fields: Partial<PolicyServiceOption
     submitted.push(change);
     return store.update((current): { next?: StoreData; value: ControlResponse } => {
       const outcome = applyChange(current, change, { now: new Date(clock.now).toISOString(), catalogue: CATALOGUE });
-      return outcome.ok ? { next: outcome.value.data, value: { ok: true, result: outcome.value.result } } : { value: { ok: false, reason: outcome.reason } };
+      return outcome.ok
+        ? { next: outcome.value.data, value: { ok: true, result: outcome.value.result } }
+        : { value: { ok: false, reason: outcome.reason } };
     });
   };
   const activity: Record<string, PhoneActivity> = {};
@@ -81,7 +89,10 @@ t.test('the schedule in the office time zone, across the change to summer time',
 });
 
 t.test('idle, deferred while in a call, then logged out when it ends', async (t) => {
-  const h = harness(t, [{ kind: 'set-policy', name: 'idle-logout', value: 60 }, { kind: 'set-policy', name: 'warning', value: 0 }]);
+  const h = harness(t, [
+    { kind: 'set-policy', name: 'idle-logout', value: 60 },
+    { kind: 'set-policy', name: 'warning', value: 0 },
+  ]);
   h.clock.now = at('2027-03-26T08:00:00Z');
   await h.login('100', 'HD0001');
   h.activity['HD0001'] = { inCall: false, lastCallMs: at('2027-03-26T08:30:00Z') };
@@ -91,7 +102,10 @@ t.test('idle, deferred while in a call, then logged out when it ends', async (t)
   t.equal(h.data().phones[0]!.session, null, 'an hour after it: logged out');
   t.match(h.data().audit.at(-1), { kind: 'logout', detail: 'idle' });
 
-  const maxSession = harness(t, [{ kind: 'set-policy', name: 'max-session', value: 60 }, { kind: 'set-policy', name: 'warning', value: 0 }]);
+  const maxSession = harness(t, [
+    { kind: 'set-policy', name: 'max-session', value: 60 },
+    { kind: 'set-policy', name: 'warning', value: 0 },
+  ]);
   maxSession.clock.now = at('2027-03-26T08:00:00Z');
   await maxSession.login('100', 'HD0001');
   maxSession.activity['HD0001'] = { inCall: true };
@@ -107,14 +121,21 @@ t.test('warnings: retried while the phone is not registered, then 1 postpones th
   const warned: string[] = [];
   let registered = false;
   let press: (() => void) | undefined;
-  const h = harness(t, [{ kind: 'set-policy', name: 'max-session', value: 60 }, { kind: 'set-policy', name: 'extend', value: 30 }], {
-    warn: (phone, warning) => {
-      if (!registered) return undefined;
-      warned.push(phone);
-      press = warning.onExtend;
-      return Promise.resolve('extended');
+  const h = harness(
+    t,
+    [
+      { kind: 'set-policy', name: 'max-session', value: 60 },
+      { kind: 'set-policy', name: 'extend', value: 30 },
+    ],
+    {
+      warn: (phone, warning) => {
+        if (!registered) return undefined;
+        warned.push(phone);
+        press = warning.onExtend;
+        return Promise.resolve('extended');
+      },
     },
-  });
+  );
   h.clock.now = at('2027-03-26T08:00:00Z');
   await h.login('100', 'HD0001');
   await h.advance('2027-03-26T08:55:00Z');
@@ -140,32 +161,46 @@ t.test('pinned phones are left alone', async (t) => {
   t.ok(await h.submit({ kind: 'set-phone', phone: 'HD0001', pinned: '100' }).then((response) => response.ok), 'pinned');
   await h.advance('2027-03-27T08:00:00Z');
   t.equal(h.data().phones[0]!.session?.extension, '100');
-  t.same(h.submitted.filter((change) => change.kind === 'logout'), [], 'no policy logout');
+  t.same(
+    h.submitted.filter((change) => change.kind === 'logout'),
+    [],
+    'no policy logout',
+  );
 });
 
-t.test('a scheduled logout waits while the desk is in an emergency callback window, without a warning call', async (t) => {
-  const warned: string[] = [];
-  const h = harness(
-    t,
-    [
-      { kind: 'set-settings', timeZone: 'Europe/Berlin' },
-      { kind: 'set-policy', name: 'auto-logout', value: '0 20 * * 1-5' },
-      { kind: 'set-emergency-callback', minutes: 60 },
-    ],
-    { warn: (phone) => (warned.push(phone), Promise.resolve('not-extended' as const)) },
-  );
-  await h.login('100', 'HD0001');
-  await h.login('101', 'HD0002');
-  h.clock.now = at('2027-03-26T18:30:00Z');
-  await h.submit({ kind: 'emergency-call', call: { number: '112', account: '100', phone: 'HD0001', extension: '100' } });
-  await h.advance('2027-03-26T18:56:00Z');
-  t.same(warned, ['HD0002'], 'the desk of the emergency call gets no warning call; the other desk does');
-  await h.advance('2027-03-26T19:00:00Z');
-  t.equal(h.data().phones[0]!.session?.extension, '100', '20:00 Berlin: the desk in its callback window stays logged in');
-  t.equal(h.data().phones[1]!.session, null, 'the other desk is logged out on time');
-  await h.advance('2027-03-26T19:29:00Z');
-  t.equal(h.data().phones[0]!.session?.extension, '100', 'still within the hour');
-  await h.advance('2027-03-26T19:30:00Z');
-  t.equal(h.data().phones[0]!.session, null, 'logged out once the window closes');
-  t.match(h.data().audit.at(-1), { kind: 'logout', phone: 'HD0001', detail: 'schedule' });
-});
+t.test(
+  'a scheduled logout waits while the desk is in an emergency callback window, without a warning call',
+  async (t) => {
+    const warned: string[] = [];
+    const h = harness(
+      t,
+      [
+        { kind: 'set-settings', timeZone: 'Europe/Berlin' },
+        { kind: 'set-policy', name: 'auto-logout', value: '0 20 * * 1-5' },
+        { kind: 'set-emergency-callback', minutes: 60 },
+      ],
+      { warn: (phone) => (warned.push(phone), Promise.resolve('not-extended' as const)) },
+    );
+    await h.login('100', 'HD0001');
+    await h.login('101', 'HD0002');
+    h.clock.now = at('2027-03-26T18:30:00Z');
+    await h.submit({
+      kind: 'emergency-call',
+      call: { number: '112', account: '100', phone: 'HD0001', extension: '100' },
+    });
+    await h.advance('2027-03-26T18:56:00Z');
+    t.same(warned, ['HD0002'], 'the desk of the emergency call gets no warning call; the other desk does');
+    await h.advance('2027-03-26T19:00:00Z');
+    t.equal(
+      h.data().phones[0]!.session?.extension,
+      '100',
+      '20:00 Berlin: the desk in its callback window stays logged in',
+    );
+    t.equal(h.data().phones[1]!.session, null, 'the other desk is logged out on time');
+    await h.advance('2027-03-26T19:29:00Z');
+    t.equal(h.data().phones[0]!.session?.extension, '100', 'still within the hour');
+    await h.advance('2027-03-26T19:30:00Z');
+    t.equal(h.data().phones[0]!.session, null, 'logged out once the window closes');
+    t.match(h.data().audit.at(-1), { kind: 'logout', phone: 'HD0001', detail: 'schedule' });
+  },
+);

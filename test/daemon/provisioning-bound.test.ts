@@ -26,12 +26,16 @@ const UA = 'Yealink SIP-T54W 96.86.0.70 00:15:65:00:00:01';
 
 async function boundOffice(t: Test, connection: Connection = { mode: 'lan' }) {
   const dir = await tempDir(t);
-  const data = office(addExtension('100', 'Ada'), { ...addPhone('001565000001'), connection } as Change, { kind: 'set-settings', sipDomain: 'office.test' });
+  const data = office(addExtension('100', 'Ada'), { ...addPhone('001565000001'), connection } as Change, {
+    kind: 'set-settings',
+    sipDomain: 'office.test',
+  });
   await writeFile(join(dir, 'hotdesk.json'), serializeStore(data));
   const logs: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
@@ -69,55 +73,79 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 3000): Prom
   return check();
 }
 
-t.test('attack: a second address fetching a registered phone\'s file is refused; the phone still gets it; release opens it', async (t) => {
-  const o = await boundOffice(t);
-  const idle = o.data.phones[0]!.idlePassword;
-  const before = await o.fetchFrom('127.0.0.2');
-  t.equal(before.status, 200, 'before the phone registered, any address gets its file (as before)');
-  t.ok(before.body.includes(idle), 'with its idle password');
+t.test(
+  "attack: a second address fetching a registered phone's file is refused; the phone still gets it; release opens it",
+  async (t) => {
+    const o = await boundOffice(t);
+    const idle = o.data.phones[0]!.idlePassword;
+    const before = await o.fetchFrom('127.0.0.2');
+    t.equal(before.status, 200, 'before the phone registered, any address gets its file (as before)');
+    t.ok(before.body.includes(idle), 'with its idle password');
 
-  const phone = await startTestPhone({ user: 'HD0001', password: idle, server: o.server, domain: 'office.test' });
-  t.teardown(() => phone.close());
-  t.equal((await phone.register()).status, 200, 'HD0001 registers from 127.0.0.1');
+    const phone = await startTestPhone({ user: 'HD0001', password: idle, server: o.server, domain: 'office.test' });
+    t.teardown(() => phone.close());
+    t.equal((await phone.register()).status, 200, 'HD0001 registers from 127.0.0.1');
 
-  t.ok(await eventually(async () => (await o.fetchFrom('127.0.0.2')).status === 404), 'from 127.0.0.2 the file is refused (404)');
-  const refused = await o.fetchFrom('127.0.0.2');
-  t.equal(refused.body, 'not found\n', 'the same bare 404 as for any unknown file');
-  t.notOk(refused.body.includes(idle), 'no password');
-  const lines = o.logs.filter((line) => line['alert'] === 'sip-auth-blocked' && line['source'] === '127.0.0.2');
-  t.ok(lines.length > 0, 'the refusal is logged with the fail2ban line of its source');
-  t.equal(lines[0]?.['reason'], 'provisioning-file-elsewhere', 'naming why');
-  t.notOk(JSON.stringify(o.logs).includes(o.data.settings.provisioningToken), 'the token is never logged');
+    t.ok(
+      await eventually(async () => (await o.fetchFrom('127.0.0.2')).status === 404),
+      'from 127.0.0.2 the file is refused (404)',
+    );
+    const refused = await o.fetchFrom('127.0.0.2');
+    t.equal(refused.body, 'not found\n', 'the same bare 404 as for any unknown file');
+    t.notOk(refused.body.includes(idle), 'no password');
+    const lines = o.logs.filter((line) => line['alert'] === 'sip-auth-blocked' && line['source'] === '127.0.0.2');
+    t.ok(lines.length > 0, 'the refusal is logged with the fail2ban line of its source');
+    t.equal(lines[0]?.['reason'], 'provisioning-file-elsewhere', 'naming why');
+    t.notOk(JSON.stringify(o.logs).includes(o.data.settings.provisioningToken), 'the token is never logged');
 
-  const own = await o.fetchFrom('127.0.0.1');
-  t.equal(own.status, 200, 'the phone\'s own address still gets its file');
+    const own = await o.fetchFrom('127.0.0.1');
+    t.equal(own.status, 200, "the phone's own address still gets its file");
 
-  // A user logs in on the phone: the file now carries the user's password, bound the same way.
-  t.equal((await runCli(o.dir, ['login', '100', '--phone', 'HD0001'])).code, 0, 'hotdesk login 100 --phone HD0001');
-  const userFile = await o.fetchFrom('127.0.0.2');
-  t.equal(userFile.status, 404, 'the logged-in user\'s file is refused to the second address too');
-  t.notOk(userFile.body.includes('secret-100'), 'the user\'s SIP password does not leave');
-  t.ok((await o.fetchFrom('127.0.0.1')).body.includes('secret-100'), 'while the phone gets it');
+    // A user logs in on the phone: the file now carries the user's password, bound the same way.
+    t.equal((await runCli(o.dir, ['login', '100', '--phone', 'HD0001'])).code, 0, 'hotdesk login 100 --phone HD0001');
+    const userFile = await o.fetchFrom('127.0.0.2');
+    t.equal(userFile.status, 404, "the logged-in user's file is refused to the second address too");
+    t.notOk(userFile.body.includes('secret-100'), "the user's SIP password does not leave");
+    t.ok((await o.fetchFrom('127.0.0.1')).body.includes('secret-100'), 'while the phone gets it');
 
-  const released = await runCli(o.dir, ['provisioning', 'release', 'HD0001']);
-  t.equal(released.code, 0, `hotdesk provisioning release HD0001 (${released.stderr.trim()})`);
-  t.equal((await o.fetchFrom('127.0.0.2')).status, 200, 'after release another address may fetch it');
-});
+    const released = await runCli(o.dir, ['provisioning', 'release', 'HD0001']);
+    t.equal(released.code, 0, `hotdesk provisioning release HD0001 (${released.stderr.trim()})`);
+    t.equal((await o.fetchFrom('127.0.0.2')).status, 200, 'after release another address may fetch it');
+  },
+);
 
 t.test('the phone of a re-added entry is not bound to where the old one registered', async (t) => {
   const o = await boundOffice(t);
-  const phone = await startTestPhone({ user: 'HD0001', password: o.data.phones[0]!.idlePassword, server: o.server, domain: 'office.test' });
+  const phone = await startTestPhone({
+    user: 'HD0001',
+    password: o.data.phones[0]!.idlePassword,
+    server: o.server,
+    domain: 'office.test',
+  });
   t.teardown(() => phone.close());
   t.equal((await phone.register()).status, 200, 'HD0001 registers');
   t.ok(await eventually(async () => (await o.fetchFrom('127.0.0.2')).status === 404), 'and is bound to 127.0.0.1');
   t.equal((await runCli(o.dir, ['remove-phone', 'HD0001'])).code, 0, 'the phone is removed');
-  t.equal((await runCli(o.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', '001565000001'])).code, 0, 'and added again');
-  t.equal((await o.fetchFrom('127.0.0.2')).status, 200, 'the new entry may be fetched from anywhere until it registers');
+  t.equal(
+    (await runCli(o.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', '001565000001'])).code,
+    0,
+    'and added again',
+  );
+  t.equal(
+    (await o.fetchFrom('127.0.0.2')).status,
+    200,
+    'the new entry may be fetched from anywhere until it registers',
+  );
 });
 
-t.test('a phone behind an SBC registers from the SBC\'s address, not its own: it is not bound', async (t) => {
+t.test("a phone behind an SBC registers from the SBC's address, not its own: it is not bound", async (t) => {
   const o = await boundOffice(t, { mode: 'sbc', sbc: '127.0.0.1:5060' });
-  const phone = await startTestPhone({ user: 'HD0001', password: o.data.phones[0]!.idlePassword, server: o.server, domain: 'office.test' });
+  const phone = await startTestPhone({
+    user: 'HD0001',
+    password: o.data.phones[0]!.idlePassword,
+    server: o.server,
+    domain: 'office.test',
+  });
   t.teardown(() => phone.close());
   t.equal((await phone.register()).status, 200, 'HD0001 registers (through its SBC, here 127.0.0.1)');
   await new Promise((resolve) => setTimeout(resolve, 300));

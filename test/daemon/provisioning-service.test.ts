@@ -21,7 +21,11 @@ import { buildProvisioningAuth, PROVISIONING_REALM } from '../../src/core/provis
 import type { Vendor } from '../../src/core/catalogue.js';
 import { applyChange, type Change } from '../../src/store/changes.js';
 import { createStoreService, type StoreService } from '../../src/daemon/store-service.js';
-import { startProvisioningService, type ProvisioningService, type ProvisioningServiceOptions } from '../../src/daemon/http/provisioning-service.js';
+import {
+  startProvisioningService,
+  type ProvisioningService,
+  type ProvisioningServiceOptions,
+} from '../../src/daemon/http/provisioning-service.js';
 import { readPhoneConfig, readXml, readYealink, validateXml } from '../fixtures/provisioning/read-config.js';
 import { loadStoreFile } from '../support/temp-data.js';
 import { makeTestCertificate } from '../support/tls-certificate.js';
@@ -67,7 +71,13 @@ const PHONES: Record<Vendor, { model: string; mac: string; ua: string; own: stri
   },
 };
 const VENDORS = Object.keys(PHONES) as Vendor[];
-const NAMES: Record<Vendor, string> = { yealink: 'HD0001', poly: 'HD0002', snom: 'HD0003', grandstream: 'HD0004', fanvil: 'HD0005' };
+const NAMES: Record<Vendor, string> = {
+  yealink: 'HD0001',
+  poly: 'HD0002',
+  snom: 'HD0003',
+  grandstream: 'HD0004',
+  fanvil: 'HD0005',
+};
 
 interface World {
   store: StoreService;
@@ -150,10 +160,28 @@ async function world(t: Test, options: Partial<ProvisioningServiceOptions> = {})
     });
   };
   for (const vendor of VENDORS) {
-    await change({ kind: 'add-phone', model: PHONES[vendor].model, mac: PHONES[vendor].mac, connection: { mode: 'lan' }, idlePassword: `idle-${vendor}` });
+    await change({
+      kind: 'add-phone',
+      model: PHONES[vendor].model,
+      mac: PHONES[vendor].mac,
+      connection: { mode: 'lan' },
+      idlePassword: `idle-${vendor}`,
+    });
   }
-  for (const [number, name] of [['201', 'Alice Example'], ['202', 'Bob'], ['203', 'Carol & Co']] as const) {
-    await change({ kind: 'add-extension', number, name, sipPassword: `sip-secret-${number}`, pinHash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==', hotdesk: true, language: 'en' });
+  for (const [number, name] of [
+    ['201', 'Alice Example'],
+    ['202', 'Bob'],
+    ['203', 'Carol & Co'],
+  ] as const) {
+    await change({
+      kind: 'add-extension',
+      number,
+      name,
+      sipPassword: `sip-secret-${number}`,
+      pinHash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==',
+      hotdesk: true,
+      language: 'en',
+    });
   }
   await change({ kind: 'set-blf', extension: '201', targets: ['202', null, '203'] });
 
@@ -184,10 +212,15 @@ async function world(t: Test, options: Partial<ProvisioningServiceOptions> = {})
     file,
     dir,
     service,
-    logs: () => text.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>),
+    logs: () =>
+      text
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
     logText: () => text,
     fetched,
-    get: (name, requestOptions = {}) => request(service.port, requestOptions.path ?? `/provisioning/${TOKEN}/${name}`, requestOptions),
+    get: (name, requestOptions = {}) =>
+      request(service.port, requestOptions.path ?? `/provisioning/${TOKEN}/${name}`, requestOptions),
     change,
   };
 }
@@ -207,7 +240,10 @@ t.test('each vendor’s files for an idle pool phone', async (t) => {
     const reply = await w.get(own, { ua });
     t.equal(reply.status, 200, `${vendor}: ${own} served`);
     t.equal(reply.headers['cache-control'], 'no-store', `${vendor}: not cached`);
-    t.equal(reply.headers['content-type'], vendor === 'yealink' ? 'text/plain; charset=utf-8' : 'application/xml; charset=utf-8');
+    t.equal(
+      reply.headers['content-type'],
+      vendor === 'yealink' ? 'text/plain; charset=utf-8' : 'application/xml; charset=utf-8',
+    );
     if (vendor === 'yealink') t.equal(reply.body.split('\n')[0], '#!version:1.0.0.1', 'Yealink: the exact first line');
     else t.equal(validateXml(reply.body), true, `${vendor}: well-formed XML`);
     const config = readPhoneConfig(vendor, reply.body);
@@ -226,7 +262,11 @@ t.test('each vendor’s files for an idle pool phone', async (t) => {
   }
   const master = readXml((await w.get('0004f2aabbcc.cfg', { ua: PHONES.poly.ua })).body);
   t.equal(master.APPLICATION['@CONFIG_FILES'], '0004f2aabbcc-hotdesk.cfg', 'the Poly master file lists the phone file');
-  t.equal((await w.get('cfg.xml', { ua: PHONES.grandstream.ua })).status, 404, 'no Grandstream common template is shipped: 404');
+  t.equal(
+    (await w.get('cfg.xml', { ua: PHONES.grandstream.ua })).status,
+    404,
+    'no Grandstream common template is shipped: 404',
+  );
   t.equal(w.service.counters.served, 9);
   t.notMatch(w.logText(), /idle-yealink|sip-secret/, 'no password in the log');
   t.notMatch(w.logText(), new RegExp(TOKEN), 'no token in the log');
@@ -237,7 +277,10 @@ t.test('a logged-in phone gets the extension’s account, Logout first, then BLF
   await w.change({ kind: 'login', extension: '201', phone: 'HD0001', actor: 'user' });
   const reply = await w.get(PHONES.yealink.own, { ua: PHONES.yealink.ua });
   const config = readPhoneConfig('yealink', reply.body);
-  t.same({ user: config.user, password: config.password, displayName: config.displayName }, { user: '201', password: 'sip-secret-201', displayName: 'Alice Example' });
+  t.same(
+    { user: config.user, password: config.password, displayName: config.displayName },
+    { user: '201', password: 'sip-secret-201', displayName: 'Alice Example' },
+  );
   t.same(config.firstKey, { type: '13', value: '*77*5*', label: 'Logout' });
   t.same(config.keys.slice(1, 3), ['16 202', '16 203'], 'BLF keys in list order, the empty position dropped');
   const snom = await w.get(PHONES.snom.own, { ua: PHONES.snom.ua });
@@ -252,22 +295,43 @@ t.test('with HTTPS and SIP over TLS: the same files over both, pointing phones a
   t.ok(w.service.httpsPort !== undefined && w.service.httpsPort !== w.service.port, 'HTTPS on a port of its own');
   const overHttps = await new Promise<Reply>((resolve, reject) => {
     https
-      .get({ host: '127.0.0.1', port: w.service.httpsPort, path: `/provisioning/${TOKEN}/${PHONES.fanvil.own}`, ca: cert.cert, headers: { 'User-Agent': PHONES.fanvil.ua } }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      })
+      .get(
+        {
+          host: '127.0.0.1',
+          port: w.service.httpsPort,
+          path: `/provisioning/${TOKEN}/${PHONES.fanvil.own}`,
+          ca: cert.cert,
+          headers: { 'User-Agent': PHONES.fanvil.ua },
+        },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        },
+      )
       .on('error', reject);
   });
   t.equal(overHttps.status, 200, 'served over HTTPS');
   const line = readXml(overHttps.body).sysConf.sip.line[0];
-  t.same([String(line.Transport), String(line.RegisterPort)], ['3', '5071'], 'Fanvil: Transport 3 (TLS) on the TLS port');
-  t.equal(String(readXml(overHttps.body).sysConf.ap.FlashServerIP), `https://192.0.2.10:${w.service.httpsPort}`, 'and provisioning over HTTPS');
+  t.same(
+    [String(line.Transport), String(line.RegisterPort)],
+    ['3', '5071'],
+    'Fanvil: Transport 3 (TLS) on the TLS port',
+  );
+  t.equal(
+    String(readXml(overHttps.body).sysConf.ap.FlashServerIP),
+    `https://192.0.2.10:${w.service.httpsPort}`,
+    'and provisioning over HTTPS',
+  );
   // A phone's first fetch is over plain HTTP; its file already moves it to TLS and HTTPS.
   const overHttp = await w.get(PHONES.poly.own, { ua: PHONES.poly.ua });
   t.equal(overHttp.status, 200, 'plain HTTP still served');
-  t.equal(readXml(overHttp.body).polycomConfig['@reg.1.server.1.transport'], 'TLS', 'Poly: reg.1.server.1.transport TLS');
+  t.equal(
+    readXml(overHttp.body).polycomConfig['@reg.1.server.1.transport'],
+    'TLS',
+    'Poly: reg.1.server.1.transport TLS',
+  );
   t.equal(w.service.counters.served, 2);
 });
 
@@ -276,7 +340,11 @@ t.test('without HTTPS nothing of TLS is written', async (t) => {
   t.equal(w.service.httpsPort, undefined, 'no HTTPS port');
   const reply = await w.get(PHONES.yealink.own, { ua: PHONES.yealink.ua });
   const values = readYealink(reply.body).values;
-  t.same([values.get('account.1.sip_server.1.transport_type'), values.get('account.1.sip_server.1.port')], ['0', '5060'], 'UDP on the SIP port');
+  t.same(
+    [values.get('account.1.sip_server.1.transport_type'), values.get('account.1.sip_server.1.port')],
+    ['0', '5060'],
+    'UDP on the SIP port',
+  );
   t.match(values.get('static.auto_provision.server.url'), /^http:\/\//, 'provisioning over HTTP');
 });
 
@@ -308,7 +376,17 @@ t.test('the applied generation is recorded on the phone’s own file only', asyn
   await until(() => w.fetched.length === 3);
   t.same(w.fetched.at(-1), ['HD0001', 2]);
   t.equal(applied('HD0001'), 2);
-  t.equal(w.store.data.audit.filter((entry) => entry.kind !== 'phone-added' && entry.kind !== 'extension-added' && entry.kind !== 'blf-changed' && entry.kind !== 'login').length, 0, 'no audit entry per fetch');
+  t.equal(
+    w.store.data.audit.filter(
+      (entry) =>
+        entry.kind !== 'phone-added' &&
+        entry.kind !== 'extension-added' &&
+        entry.kind !== 'blf-changed' &&
+        entry.kind !== 'login',
+    ).length,
+    0,
+    'no audit entry per fetch',
+  );
 });
 
 t.test('a User-Agent of an unknown form: the pool phone’s own file by its MAC, logged', async (t) => {
@@ -317,9 +395,17 @@ t.test('a User-Agent of an unknown form: the pool phone’s own file by its MAC,
   t.equal(reply.status, 200, 'served by the MAC in the file name');
   t.equal(readPhoneConfig('yealink', reply.body).user, NAMES.yealink, 'the phone’s own idle account');
   const logged = w.logs().filter((line) => line['msg'] === 'unrecognised User-Agent');
-  t.match(logged, [{ userAgent: 'Yealink-NextGen/3.0 (T99X)', file: PHONES.yealink.own }], 'logged once, with what the phone sent');
+  t.match(
+    logged,
+    [{ userAgent: 'Yealink-NextGen/3.0 (T99X)', file: PHONES.yealink.own }],
+    'logged once, with what the phone sent',
+  );
   t.equal(logged.length, 1);
-  t.equal((await w.get('001565000099.cfg', { ua: 'Yealink-NextGen/3.0 (T99X)' })).status, 404, 'a MAC not in the pool: 404');
+  t.equal(
+    (await w.get('001565000099.cfg', { ua: 'Yealink-NextGen/3.0 (T99X)' })).status,
+    404,
+    'a MAC not in the pool: 404',
+  );
 });
 
 t.test('wrong token, unknown MAC, MAC mismatch and unknown files: the same 404', async (t) => {
@@ -339,9 +425,22 @@ t.test('wrong token, unknown MAC, MAC mismatch and unknown files: the same 404',
     t.equal(reply.headers['content-length'], refusals[0]!.headers['content-length']);
   }
   t.equal(refusals[0]!.body, 'not found\n');
-  const whys = w.logs().filter((line) => line['msg'] === 'provisioning request refused (404)').map((line) => line['why']);
-  t.same(whys.sort(), ['mac-mismatch', 'unknown-file', 'unknown-file', 'unknown-mac', 'wrong-token', 'wrong-vendor'], 'the log says why');
-  t.match(w.service.counters.refused, { 'wrong-token': 1, 'unknown-mac': 1, 'mac-mismatch': 1, 'unknown-file': 2, 'wrong-vendor': 1 });
+  const whys = w
+    .logs()
+    .filter((line) => line['msg'] === 'provisioning request refused (404)')
+    .map((line) => line['why']);
+  t.same(
+    whys.sort(),
+    ['mac-mismatch', 'unknown-file', 'unknown-file', 'unknown-mac', 'wrong-token', 'wrong-vendor'],
+    'the log says why',
+  );
+  t.match(w.service.counters.refused, {
+    'wrong-token': 1,
+    'unknown-mac': 1,
+    'mac-mismatch': 1,
+    'unknown-file': 2,
+    'wrong-vendor': 1,
+  });
   t.notMatch(w.logText(), /tok-0123456789abcde/, 'neither token is logged');
 });
 
@@ -361,7 +460,10 @@ t.test('traversal and odd encodings never reach a file', async (t) => {
     `/provisioning/${TOKEN}/sub/../001565aabbcc.cfg`,
   ];
   for (const target of targets) {
-    const response = await raw(w.service.port, `GET ${target} HTTP/1.1\r\nHost: x\r\nUser-Agent: ${PHONES.yealink.ua}\r\nConnection: close\r\n\r\n`);
+    const response = await raw(
+      w.service.port,
+      `GET ${target} HTTP/1.1\r\nHost: x\r\nUser-Agent: ${PHONES.yealink.ua}\r\nConnection: close\r\n\r\n`,
+    );
     t.ok([400, 404].includes(statusOf(response)), `${target}: ${statusOf(response)}`);
     t.notMatch(response, /provisioningToken|do-not-serve|sip-secret|root:/, 'nothing leaks');
   }
@@ -377,7 +479,10 @@ t.test('methods other than GET: 405 with Allow: GET', async (t) => {
     t.equal(reply.status, 405, method);
     t.equal(reply.headers['allow'], 'GET');
   }
-  const withBody = await raw(w.service.port, `POST /provisioning/${TOKEN}/x.cfg HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello`);
+  const withBody = await raw(
+    w.service.port,
+    `POST /provisioning/${TOKEN}/x.cfg HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello`,
+  );
   t.equal(statusOf(withBody), 405);
   t.match(withBody, /connection: close/i, 'a request with a body ends its connection');
 });
@@ -386,7 +491,9 @@ t.test('an overlong URL: 414; overlong headers: 431', async (t) => {
   const w = await world(t);
   const long = await w.get('', { path: `/provisioning/${TOKEN}/${'a'.repeat(2000)}.cfg`, ua: PHONES.yealink.ua });
   t.equal(long.status, 414);
-  const huge = await w.get(PHONES.yealink.own, { ua: PHONES.yealink.ua, headers: { 'X-Filler': 'x'.repeat(20_000) } }).catch(() => ({ status: 431 }));
+  const huge = await w
+    .get(PHONES.yealink.own, { ua: PHONES.yealink.ua, headers: { 'X-Filler': 'x'.repeat(20_000) } })
+    .catch(() => ({ status: 431 }));
   t.equal(huge.status, 431);
   t.equal(w.service.counters.server.uriTooLong, 1);
   t.equal(w.service.counters.served, 0);
@@ -410,13 +517,20 @@ t.test('rate limit per client address: 429 with Retry-After', async (t) => {
 
 t.test('digest credentials, when set, guard the whole tree', async (t) => {
   const w = await world(t);
-  const hash = (algorithm: 'MD5' | 'SHA-256', text: string) => createHash(algorithm === 'MD5' ? 'md5' : 'sha256').update(text).digest('hex');
+  const hash = (algorithm: 'MD5' | 'SHA-256', text: string) =>
+    createHash(algorithm === 'MD5' ? 'md5' : 'sha256')
+      .update(text)
+      .digest('hex');
   await w.change({ kind: 'set-provisioning-auth', auth: buildProvisioningAuth('phones', 'correct horse', hash) });
   const path = `/provisioning/${TOKEN}/${PHONES.yealink.own}`;
   const challenged = await w.get(PHONES.yealink.own, { ua: PHONES.yealink.ua });
   t.equal(challenged.status, 401, 'no credentials: 401');
   const challenges = challenged.headers['www-authenticate'] as unknown as string;
-  t.match(challenges, /^Digest realm="hotdesk provisioning", nonce="[^"]+", algorithm=MD5, qop="auth", Digest .*algorithm=SHA-256/, 'MD5 offered first, SHA-256 too');
+  t.match(
+    challenges,
+    /^Digest realm="hotdesk provisioning", nonce="[^"]+", algorithm=MD5, qop="auth", Digest .*algorithm=SHA-256/,
+    'MD5 offered first, SHA-256 too',
+  );
   const nonce = /nonce="([^"]+)"/.exec(challenges)![1]!;
   const authorization = (algorithm: 'MD5' | 'SHA-256', password: string, nc: string) => {
     const ha1 = hash(algorithm, `phones:${PROVISIONING_REALM}:${password}`);
@@ -424,17 +538,29 @@ t.test('digest credentials, when set, guard the whole tree', async (t) => {
     const response = hash(algorithm, `${ha1}:${nonce}:${nc}:abc:auth:${ha2}`);
     return `Digest username="phones", realm="${PROVISIONING_REALM}", nonce="${nonce}", uri="${path}", algorithm=${algorithm}, response="${response}", qop=auth, nc=${nc}, cnonce="abc"`;
   };
-  const md5 = await w.get(PHONES.yealink.own, { ua: PHONES.yealink.ua, headers: { Authorization: authorization('MD5', 'correct horse', '00000001') } });
+  const md5 = await w.get(PHONES.yealink.own, {
+    ua: PHONES.yealink.ua,
+    headers: { Authorization: authorization('MD5', 'correct horse', '00000001') },
+  });
   t.equal(md5.status, 200, 'MD5 credentials accepted');
   t.equal(readPhoneConfig('yealink', md5.body).user, 'HD0001');
-  const sha = await w.get(PHONES.yealink.own, { ua: PHONES.yealink.ua, headers: { Authorization: authorization('SHA-256', 'correct horse', '00000002') } });
+  const sha = await w.get(PHONES.yealink.own, {
+    ua: PHONES.yealink.ua,
+    headers: { Authorization: authorization('SHA-256', 'correct horse', '00000002') },
+  });
   t.equal(sha.status, 200, 'SHA-256 credentials accepted');
-  const wrong = await w.get(PHONES.yealink.own, { ua: PHONES.yealink.ua, headers: { Authorization: authorization('MD5', 'wrong horse', '00000003') } });
+  const wrong = await w.get(PHONES.yealink.own, {
+    ua: PHONES.yealink.ua,
+    headers: { Authorization: authorization('MD5', 'wrong horse', '00000003') },
+  });
   t.equal(wrong.status, 401, 'a wrong password: 401 again');
   t.notMatch(wrong.body, /wrong|password/, 'without saying why');
   const common = await w.get('y000000000124.cfg', { ua: PHONES.yealink.ua });
   t.equal(common.status, 401, 'common files too');
-  const badToken = await w.get('', { path: `/provisioning/nope-0123456789abcdef/${PHONES.yealink.own}`, ua: PHONES.yealink.ua });
+  const badToken = await w.get('', {
+    path: `/provisioning/nope-0123456789abcdef/${PHONES.yealink.own}`,
+    ua: PHONES.yealink.ua,
+  });
   t.equal(badToken.status, 401, 'a wrong token is challenged like a right one');
   t.notMatch(w.logText(), /correct horse|response=/, 'credentials are not logged');
 
@@ -447,7 +573,10 @@ t.test('admin overrides: per-model, then vendor base, then shipped', async (t) =
   const overrides = join(w.dir, 'templates', 'yealink');
   await mkdir(overrides, { recursive: true });
   const shipped = await readFile(join(SHIPPED_TEMPLATES, 'yealink', 'phone.cfg'), 'utf8');
-  await writeFile(join(overrides, 'phone.cfg'), shipped.replace('#!version:1.0.0.1\n', '#!version:1.0.0.1\n## office base override\n'));
+  await writeFile(
+    join(overrides, 'phone.cfg'),
+    shipped.replace('#!version:1.0.0.1\n', '#!version:1.0.0.1\n## office base override\n'),
+  );
   const base = await w.get(PHONES.yealink.own, { ua: PHONES.yealink.ua });
   t.match(base.body, /## office base override/, 'the vendor base override');
   await writeFile(join(overrides, 't33g.phone.cfg'), '#!version:1.0.0.1\n## t33g override for <%= it.phone.name %>\n');
@@ -478,10 +607,19 @@ t.test('close() ends keep-alive connections', async (t) => {
   const agent = new http.Agent({ keepAlive: true });
   const reply = await new Promise<number>((resolve, reject) => {
     http
-      .get({ host: '127.0.0.1', port: w.service.port, path: `/provisioning/${TOKEN}/${PHONES.yealink.own}`, agent, headers: { 'User-Agent': PHONES.yealink.ua } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      })
+      .get(
+        {
+          host: '127.0.0.1',
+          port: w.service.port,
+          path: `/provisioning/${TOKEN}/${PHONES.yealink.own}`,
+          agent,
+          headers: { 'User-Agent': PHONES.yealink.ua },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      )
       .on('error', reject);
   });
   t.equal(reply, 200);
@@ -495,6 +633,10 @@ t.test('phone files carry the ports hotdeskd listens on, not the stored ones', a
   const w = await world(t, { sipPort: 15460 });
   const values = readYealink((await w.get(PHONES.yealink.own, { ua: PHONES.yealink.ua })).body).values;
   t.equal(values.get('account.1.sip_server.1.port'), '15460', 'the SIP port hotdeskd was given, not the stored 5060');
-  t.equal(values.get('static.auto_provision.server.url'), `http://192.0.2.10:${w.service.port}/provisioning/${TOKEN}/`, 'the HTTP port it listens on, not the stored 8088');
+  t.equal(
+    values.get('static.auto_provision.server.url'),
+    `http://192.0.2.10:${w.service.port}/provisioning/${TOKEN}/`,
+    'the HTTP port it listens on, not the stored 8088',
+  );
   t.not(w.service.port, 8088);
 });

@@ -16,6 +16,11 @@ const log = createLogger({
 });
 logRelayRefused(log, '203.0.113.7', 'foreign-route', { method: 'INVITE' });
 logRelayRefused(log, '192.0.2.50', 'unknown-dialog', {}, false);
-t.match(lines[0], new RegExp(`^\\{"level":40,"time":\\d+,"name":"hotdeskd","alert":"${RELAY_REFUSED_ALERT}","source":"203\\.0\\.113\\.7","reason":"foreign-route","method":"INVITE","msg":`));
+t.match(
+  lines[0],
+  new RegExp(
+    `^\\{"level":40,"time":\\d+,"name":"hotdeskd","alert":"${RELAY_REFUSED_ALERT}","source":"203\\.0\\.113\\.7","reason":"foreign-route","method":"INVITE","msg":`,
+  ),
+);
 t.notMatch(lines[1], /"alert"/, 'a registered source: no alert for fail2ban');
 t.match(lines[1], /"source":"192\.0\.2\.50","reason":"unknown-dialog"/);

@@ -81,11 +81,23 @@ t.test('describeStoreChanges names the settings and the parts that differ', asyn
       {
         ...before,
         settings: { ...before.settings, emergencyNumbers: ['112'], address: '192.0.2.11' },
-        extensions: [{ number: '101', name: 'Ada', sipPassword: 'x', pinHash: 'y', hotdesk: true, language: 'en', blf: [] }],
+        extensions: [
+          { number: '101', name: 'Ada', sipPassword: 'x', pinHash: 'y', hotdesk: true, language: 'en', blf: [] },
+        ],
       },
       ['extensions', 'settings.address', 'settings.emergencyNumbers'],
     ],
-    ['a setting added', { ...before, settings: { ...before.settings, provisioningAuth: { username: 'u', realm: 'r', ha1: { md5: '0'.repeat(32), sha256: '0'.repeat(64) } } } }, ['settings.provisioningAuth']],
+    [
+      'a setting added',
+      {
+        ...before,
+        settings: {
+          ...before.settings,
+          provisioningAuth: { username: 'u', realm: 'r', ha1: { md5: '0'.repeat(32), sha256: '0'.repeat(64) } },
+        },
+      },
+      ['settings.provisioningAuth'],
+    ],
   ];
   for (const [what, after, expected] of rows) t.same(describeStoreChanges(before, after), expected, what);
 });
@@ -93,22 +105,53 @@ t.test('describeStoreChanges names the settings and the parts that differ', asyn
 t.test('the reloader adopts an edited store file, says what changed, and writes a deleted one back', async (t) => {
   const dir = await tempDir(t);
   const file = join(dir, 'hotdesk.json');
-  const writer = await openStoreWriter(file, dir, () => ({ address: '192.0.2.10', provisioningToken: 'test-token-0123456789' }));
+  const writer = await openStoreWriter(file, dir, () => ({
+    address: '192.0.2.10',
+    provisioningToken: 'test-token-0123456789',
+  }));
   const store = createStoreService(writer);
   const { log, lines } = collectingLogger();
   let reconciled = 0;
-  const reload = createReloader({ storeFile: file, store, log, fixedAtStart: { address: writer.data.settings.address, httpPort: writer.data.settings.httpPort, sipPort: writer.data.settings.sipPort }, afterStore: () => reconciled++ });
+  const reload = createReloader({
+    storeFile: file,
+    store,
+    log,
+    fixedAtStart: {
+      address: writer.data.settings.address,
+      httpPort: writer.data.settings.httpPort,
+      sipPort: writer.data.settings.sipPort,
+    },
+    afterStore: () => reconciled++,
+  });
 
   const unchanged = await reload();
   t.same(unchanged, { reloaded: [], storeChanges: [], problems: [], restartNeeded: [] });
   t.equal(reconciled, 0, 'nothing to re-provision');
-  t.match(lines().at(-1), { level: 30, event: 'reload', msg: 'reloaded on SIGHUP: nothing changed; templates are read on every request' });
+  t.match(lines().at(-1), {
+    level: 30,
+    event: 'reload',
+    msg: 'reloaded on SIGHUP: nothing changed; templates are read on every request',
+  });
 
-  const edited = { ...writer.data, settings: { ...writer.data.settings, emergencyNumbers: ['112', '999'], address: '192.0.2.99', httpPort: 8089, sipPort: 5070 } };
+  const edited = {
+    ...writer.data,
+    settings: {
+      ...writer.data.settings,
+      emergencyNumbers: ['112', '999'],
+      address: '192.0.2.99',
+      httpPort: 8089,
+      sipPort: 5070,
+    },
+  };
   await writeFile(file, serializeStore(edited));
   const report = await reload();
   t.same(report.reloaded, ['store']);
-  t.same(report.storeChanges, ['settings.address', 'settings.emergencyNumbers', 'settings.httpPort', 'settings.sipPort']);
+  t.same(report.storeChanges, [
+    'settings.address',
+    'settings.emergencyNumbers',
+    'settings.httpPort',
+    'settings.sipPort',
+  ]);
   t.match(report.restartNeeded, [
     /settings\.address: SIP and HTTP keep announcing 192\.0\.2\.10/,
     /settings\.httpPort: provisioning keeps listening on port 8088/,
@@ -117,7 +160,10 @@ t.test('the reloader adopts an edited store file, says what changed, and writes 
   t.equal(report.restartNeeded.length, 3);
   t.same(store.data.settings.emergencyNumbers, ['112', '999'], 'the running copy is the file now');
   t.equal(reconciled, 1, 'phones that lag are told again');
-  t.ok(lines().some((line) => line.level === 40 && /keep announcing 192\.0\.2\.10 until hotdeskd restarts/.test(line.msg)), 'the restart note is logged');
+  t.ok(
+    lines().some((line) => line.level === 40 && /keep announcing 192\.0\.2\.10 until hotdeskd restarts/.test(line.msg)),
+    'the restart note is logged',
+  );
 
   await rm(file);
   const missing = await reload();
@@ -128,13 +174,19 @@ t.test('the reloader adopts an edited store file, says what changed, and writes 
   const broken = await reload();
   t.match(broken.problems, [/not valid JSON.*the running copy is kept/]);
   t.same(store.data.settings.emergencyNumbers, ['112', '999'], 'the running copy stays');
-  t.ok(lines().some((line) => line.level === 50 && /^reload: store file .*not valid JSON/.test(line.msg)), 'the refusal is logged as an error');
+  t.ok(
+    lines().some((line) => line.level === 50 && /^reload: store file .*not valid JSON/.test(line.msg)),
+    'the refusal is logged as an error',
+  );
 });
 
 t.test('reloads asked for while one runs wait for it, and become one', async (t) => {
   const dir = await tempDir(t);
   const file = join(dir, 'hotdesk.json');
-  const writer = await openStoreWriter(file, dir, () => ({ address: '192.0.2.10', provisioningToken: 'test-token-0123456789' }));
+  const writer = await openStoreWriter(file, dir, () => ({
+    address: '192.0.2.10',
+    provisioningToken: 'test-token-0123456789',
+  }));
   const store = createStoreService(writer);
   const { log, lines } = collectingLogger();
   let loads = 0;
@@ -160,7 +212,9 @@ t.test('a reloadable prompt library plays a new recording after reload, and keep
   const dir = await tempDir(t);
   const overrides = join(dir, 'prompts');
   let shippedDir: string | undefined;
-  const prompts = await loadReloadablePrompts(() => loadPromptLibrary({ overrideDir: overrides, ...(shippedDir ? { shippedDir } : {}) }));
+  const prompts = await loadReloadablePrompts(() =>
+    loadPromptLibrary({ overrideDir: overrides, ...(shippedDir ? { shippedDir } : {}) }),
+  );
   const shipped = prompts.library.audio('en', 'enter-pin');
   t.ok(shipped.length > 100, 'the shipped prompt plays');
   await mkdir(join(overrides, 'en'), { recursive: true });
@@ -176,7 +230,8 @@ t.test('a reloadable prompt library plays a new recording after reload, and keep
 
 // ---- a real hotdeskd ----
 
-const reloadLines = (daemon: RunningDaemon): LogLine[] => parseLines(daemon.stderr()).filter((line) => line.event === 'reload' && line.level === 30);
+const reloadLines = (daemon: RunningDaemon): LogLine[] =>
+  parseLines(daemon.stderr()).filter((line) => line.event === 'reload' && line.level === 30);
 
 async function hangUp(t: Test, daemon: RunningDaemon): Promise<LogLine> {
   const before = reloadLines(daemon).length;
@@ -197,42 +252,77 @@ t.test('hotdeskd on SIGHUP: adopts the store file, reads prompts again, keeps ru
   t.match(pingBefore, { ok: true, pong: { pid: daemon.pid, sip: { host: '127.0.0.1', port: sipPort } } });
 
   // Without a reload, a hand edit is overwritten by the daemon's next change.
-  await editStore(paths.store, (data) => ({ ...data, settings: { ...data.settings, emergencyNumbers: [...data.settings.emergencyNumbers, '998'] } }));
+  await editStore(paths.store, (data) => ({
+    ...data,
+    settings: { ...data.settings, emergencyNumbers: [...data.settings.emergencyNumbers, '998'] },
+  }));
   t.equal((await runCli(paths.dir, ['emergency', 'add', '117'])).code, 0);
-  t.same((await loadStoreFile(paths.store)).settings.emergencyNumbers, ['112', '911', '117'], 'without SIGHUP the edit is lost');
+  t.same(
+    (await loadStoreFile(paths.store)).settings.emergencyNumbers,
+    ['112', '911', '117'],
+    'without SIGHUP the edit is lost',
+  );
 
   // With a reload, it is adopted.
-  await editStore(paths.store, (data) => ({ ...data, settings: { ...data.settings, emergencyNumbers: [...data.settings.emergencyNumbers, '999'], timeZone: 'Europe/Berlin' } }));
+  await editStore(paths.store, (data) => ({
+    ...data,
+    settings: {
+      ...data.settings,
+      emergencyNumbers: [...data.settings.emergencyNumbers, '999'],
+      timeZone: 'Europe/Berlin',
+    },
+  }));
   const line = await hangUp(t, daemon);
   t.same(line.reloaded, ['store', 'prompts']);
   t.same(line.storeChanges, ['settings.emergencyNumbers', 'settings.timeZone']);
-  t.equal(line.msg, 'reloaded on SIGHUP: store, prompts (settings.emergencyNumbers, settings.timeZone); templates are read on every request');
+  t.equal(
+    line.msg,
+    'reloaded on SIGHUP: store, prompts (settings.emergencyNumbers, settings.timeZone); templates are read on every request',
+  );
   t.equal((await runCli(paths.dir, ['emergency', 'add', '118'])).code, 0);
   const after = await loadStoreFile(paths.store);
-  t.same(after.settings.emergencyNumbers, ['112', '911', '117', '999', '118'], 'the hand edit survived the next change');
+  t.same(
+    after.settings.emergencyNumbers,
+    ['112', '911', '117', '999', '118'],
+    'the hand edit survived the next change',
+  );
   t.equal(after.settings.timeZone, 'Europe/Berlin');
 
   // A recorded prompt is read again (the log says how many replace shipped ones).
   await mkdir(join(paths.dir, 'prompts', 'en'), { recursive: true });
   await writeFile(join(paths.dir, 'prompts', 'en', 'enter-pin.wav'), wav([0, 500, 0, -500]));
   await hangUp(t, daemon);
-  await waitFor(() => /1 recorded prompt\(s\) from \S+ replace shipped ones/.test(daemon.stderr()), 'the prompt override to be logged');
+  await waitFor(
+    () => /1 recorded prompt\(s\) from \S+ replace shipped ones/.test(daemon.stderr()),
+    'the prompt override to be logged',
+  );
 
   // A broken file is refused; the daemon goes on with its running copy.
   const good = await readFile(paths.store, 'utf8');
   await writeFile(paths.store, '{"version": 3, "settings": ');
   const refused = await hangUp(t, daemon);
   t.same(refused.reloaded, ['prompts'], 'only the prompts were reloaded');
-  await waitFor(() => parseLines(daemon.stderr()).some((l) => l.level === 50 && /^reload: store file .*not valid JSON/.test(l.msg)), 'the refusal');
+  await waitFor(
+    () => parseLines(daemon.stderr()).some((l) => l.level === 50 && /^reload: store file .*not valid JSON/.test(l.msg)),
+    'the refusal',
+  );
   await writeFile(paths.store, good, { mode: 0o600 });
 
   // Still the same process, holding the lock, on the same sockets.
   t.equal(daemon.child.exitCode, null, 'still running');
   t.equal(Number.parseInt(await readFile(paths.lock, 'utf8'), 10), daemon.pid, 'still holds the lock');
   t.same(await sendControl(paths.socket, { kind: 'ping' }), pingBefore, 'the control socket answers the same');
-  t.match(await probeSipOptions({ host: '127.0.0.1', port: sipPort }), { kind: 'answered', status: 200 }, 'SIP answers on the same port');
+  t.match(
+    await probeSipOptions({ host: '127.0.0.1', port: sipPort }),
+    { kind: 'answered', status: 200 },
+    'SIP answers on the same port',
+  );
   const pong = pingBefore.ok && 'pong' in pingBefore ? pingBefore.pong : undefined;
-  t.match(await probeHttp(`http://127.0.0.1:${pong?.http?.port}/`), { kind: 'answered', status: 404 }, 'HTTP answers on the same port');
+  t.match(
+    await probeHttp(`http://127.0.0.1:${pong?.http?.port}/`),
+    { kind: 'answered', status: 404 },
+    'HTTP answers on the same port',
+  );
 
   const stopped = await daemon.stop();
   t.equal(stopped.code, 0, 'stops cleanly after reloads');

@@ -23,27 +23,40 @@ const portsOf = (daemon: RunningDaemon, token: string) => ({
   sip: Number(/sip:\s+udp\+tcp \S+:(\d+)/.exec(daemon.stdout())![1]),
   // The banner names the office address phones are given, and leaves the token out (it is in the store);
   // this test reaches hotdeskd on loopback.
-  url: /provisioning URL (\S+)/.exec(daemon.stdout())![1]!.replace(/^http:\/\/[^/:]+/, 'http://127.0.0.1').replace('/provisioning/…/', `/provisioning/${token}/`),
+  url: /provisioning URL (\S+)/
+    .exec(daemon.stdout())![1]!
+    .replace(/^http:\/\/[^/:]+/, 'http://127.0.0.1')
+    .replace('/provisioning/…/', `/provisioning/${token}/`),
 });
 
 const fetchOwnFile = (url: string) =>
   new Promise<number>((resolve, reject) => {
-    http.get(`${url.replace(/\/$/, '')}/001565000001.cfg`, { headers: { 'user-agent': UA } }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode ?? 0));
-    }).on('error', reject);
+    http
+      .get(`${url.replace(/\/$/, '')}/001565000001.cfg`, { headers: { 'user-agent': UA } }, (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      })
+      .on('error', reject);
   });
 
 t.test('after kill -9 the session, the registration and the pending check-sync come back', async (t) => {
   const paths = await tempData(t);
   await mkdir(paths.dir, { recursive: true });
-  const data = office(addExtension('100', 'Ada'), addExtension('101', 'Bob'), addPhone('001565000001'), { kind: 'set-settings', sipDomain: 'office.test' });
+  const data = office(addExtension('100', 'Ada'), addExtension('101', 'Bob'), addPhone('001565000001'), {
+    kind: 'set-settings',
+    sipDomain: 'office.test',
+  });
   await writeFile(paths.store, serializeStore(data), { mode: 0o600 });
   const ada = data.extensions.find((ext) => ext.number === '100')!;
 
   const first = await startDaemon(t, paths.dir, ['--rtp-ports', '20000-20099']);
   const { sip, url } = portsOf(first, data.settings.provisioningToken);
-  const phone = await startTestPhone({ user: 'HD0001', password: data.phones[0]!.idlePassword, server: { address: '127.0.0.1', port: sip }, domain: 'office.test' });
+  const phone = await startTestPhone({
+    user: 'HD0001',
+    password: data.phones[0]!.idlePassword,
+    server: { address: '127.0.0.1', port: sip },
+    domain: 'office.test',
+  });
   t.teardown(() => phone.close());
   t.equal((await phone.register()).status, 200, 'the idle phone registers');
 
@@ -59,7 +72,10 @@ t.test('after kill -9 the session, the registration and the pending check-sync c
     await new Promise((resolve) => setTimeout(resolve, 50));
     saved = await loadStoreFile(paths.store);
   }
-  t.ok(saved.bindings.some((binding) => binding.aor === '100' && binding.phone === 'HD0001'), 'its registration is saved, as HD0001\'s');
+  t.ok(
+    saved.bindings.some((binding) => binding.aor === '100' && binding.phone === 'HD0001'),
+    "its registration is saved, as HD0001's",
+  );
 
   // Ada's keys change: the phone is told, but hotdeskd dies before it fetches.
   const before = phone.received.filter(isRequest('NOTIFY')).length;
@@ -75,10 +91,18 @@ t.test('after kill -9 the session, the registration and the pending check-sync c
   const notifies = phone.received.filter(isRequest('NOTIFY')).length;
   const second = await startDaemon(t, paths.dir, ['--rtp-ports', '20000-20099', '--sip-port', String(sip)]);
   t.teardown(() => second.stop());
-  await waitFor(() => phone.received.filter(isRequest('NOTIFY')).length > notifies, 'the check-sync after the restart', 10_000);
+  await waitFor(
+    () => phone.received.filter(isRequest('NOTIFY')).length > notifies,
+    'the check-sync after the restart',
+    10_000,
+  );
   const again = phone.received.filter(isRequest('NOTIFY')).at(-1) as SipRequest;
   t.match(String(again.headers['event']), /^check-sync/, 'check-sync again, with no help from the phone');
-  const status = JSON.parse((await runCli(paths.dir, ['status', '--json'])).stdout) as { name: string; extension: string | null; outOfStep: boolean }[];
+  const status = JSON.parse((await runCli(paths.dir, ['status', '--json'])).stdout) as {
+    name: string;
+    extension: string | null;
+    outOfStep: boolean;
+  }[];
   t.match(status, [{ name: 'HD0001', extension: '100', outOfStep: true }], 'status: 100 on HD0001, out of step');
   t.equal(await fetchOwnFile(portsOf(second, data.settings.provisioningToken).url), 200, 'the phone fetches');
   let settled = crashed;
@@ -91,7 +115,11 @@ t.test('after kill -9 the session, the registration and the pending check-sync c
 
 t.test('a phone that was off when its user changed is told when it registers', async (t) => {
   const o = await startLoginOffice(t);
-  t.equal((await runCli(o.dir, ['login', '100', '--phone', 'HD0001'])).code, 0, 'hotdesk login 100 --phone HD0001 while the phone is off');
+  t.equal(
+    (await runCli(o.dir, ['login', '100', '--phone', 'HD0001'])).code,
+    0,
+    'hotdesk login 100 --phone HD0001 while the phone is off',
+  );
   t.equal(o.daemon.sip!.phoneSync.pending, 0, 'nothing to send to: nothing pending');
   const phone = await o.phone('HD0001', idlePassword(o));
   t.equal((await phone.register()).status, 200, 'the phone comes up as its idle account, as it last knew');

@@ -5,13 +5,24 @@ import { office } from '../support/office.js';
 import type { Caller } from '../../src/sip/router.js';
 
 t.test('identity headers: removed, and asserted towards the trunk', async (t) => {
-  const forged = ['P-Asserted-Identity: <sip:110@x>', 'Remote-Party-ID: <sip:110@x>', 'P-Preferred-Identity: <sip:110@x>'];
+  const forged = [
+    'P-Asserted-Identity: <sip:110@x>',
+    'Remote-Party-ID: <sip:110@x>',
+    'P-Preferred-Identity: <sip:110@x>',
+  ];
   const inside = request({ extra: forged });
   replaceIdentity(inside, '100', 'office.test', false);
-  t.same([inside.headers['p-asserted-identity'], inside.headers['remote-party-id'], inside.headers['p-preferred-identity']], [undefined, undefined, undefined]);
+  t.same(
+    [inside.headers['p-asserted-identity'], inside.headers['remote-party-id'], inside.headers['p-preferred-identity']],
+    [undefined, undefined, undefined],
+  );
   const out = request({ extra: forged });
   replaceIdentity(out, 'HD0001', 'office.test', true);
-  t.equal(out.headers['p-asserted-identity'], '<sip:HD0001@office.test>', "an idle phone's emergency call carries its own account");
+  t.equal(
+    out.headers['p-asserted-identity'],
+    '<sip:HD0001@office.test>',
+    "an idle phone's emergency call carries its own account",
+  );
   t.equal(out.headers['remote-party-id'], undefined);
 });
 

@@ -31,53 +31,90 @@ async function office(t: Test, inMemory = false): Promise<Office> {
   const logs: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
   const w = await world(t, [], { log: createLogger({ destination, human: false, level: 'info' }), inMemory });
   // The trunk, the office phones and the stranger each on their own loopback address.
   const trunk = await w.openPhone({ user: 'trunk', password: '-', address: '127.0.0.2' });
-  await w.store.update((data) => ({ next: { ...data, settings: { ...data.settings, trunk: { uri: `sip:127.0.0.2:${trunk.port}` } } }, value: undefined }));
+  await w.store.update((data) => ({
+    next: { ...data, settings: { ...data.settings, trunk: { uri: `sip:127.0.0.2:${trunk.port}` } } },
+    value: undefined,
+  }));
   const ada = await w.phone('100', 'secret-100');
   const bob = await w.phone('101', 'secret-101');
-  const stranger = await w.openPhone({ user: 'attacker', password: 'nothing', domain: 'office.test', address: '127.0.0.3' });
+  const stranger = await w.openPhone({
+    user: 'attacker',
+    password: 'nothing',
+    domain: 'office.test',
+    address: '127.0.0.3',
+  });
   await ada.register();
   await bob.register();
   return { w, trunk, ada, bob, stranger, logs };
 }
 
-const requestsAt = (phone: TestPhone, method: string) => phone.received.filter((message) => isRequest(message) && message.method === method) as SipRequest[];
+const requestsAt = (phone: TestPhone, method: string) =>
+  phone.received.filter((message) => isRequest(message) && message.method === method) as SipRequest[];
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
-const refusals = (logs: Record<string, unknown>[], reason: string) => logs.filter((line) => line['alert'] === 'sip-relay-refused' && line['reason'] === reason);
+const refusals = (logs: Record<string, unknown>[], reason: string) =>
+  logs.filter((line) => line['alert'] === 'sip-relay-refused' && line['reason'] === reason);
 
 t.test('an unauthenticated INVITE with a To-tag, a Route, or both never reaches the trunk', async (t) => {
   const { w, trunk, stranger, logs } = await office(t, true);
   const trunkUri = `sip:0900123456@127.0.0.2:${trunk.port}`;
   const withTag = await stranger.request('INVITE', trunkUri, { toTag: 'forged1', auth: false });
   t.equal(withTag.status, 481, 'a To-tag of no known dialog: 481');
-  const withRoute = await stranger.request('INVITE', 'sip:0900123456@office.test', { route: [`<sip:127.0.0.2:${trunk.port};lr>`], auth: false });
+  const withRoute = await stranger.request('INVITE', 'sip:0900123456@office.test', {
+    route: [`<sip:127.0.0.2:${trunk.port};lr>`],
+    auth: false,
+  });
   t.equal(withRoute.status, 403, 'a Route to another host is not followed');
-  const both = await stranger.request('INVITE', trunkUri, { toTag: 'forged2', route: [`<sip:127.0.0.1:${w.server.port};lr>`], auth: false });
+  const both = await stranger.request('INVITE', trunkUri, {
+    toTag: 'forged2',
+    route: [`<sip:127.0.0.1:${w.server.port};lr>`],
+    auth: false,
+  });
   t.equal(both.status, 481, 'a Route to hotdeskd with a To-tag of no dialog: 481');
-  const ownRoute = await stranger.request('INVITE', 'sip:0900123456@office.test', { route: [`<sip:127.0.0.1:${w.server.port};lr>`], auth: false });
+  const ownRoute = await stranger.request('INVITE', 'sip:0900123456@office.test', {
+    route: [`<sip:127.0.0.1:${w.server.port};lr>`],
+    auth: false,
+  });
   t.equal(ownRoute.status, 407, 'a Route naming only hotdeskd: handled as a new call, so challenged');
   await settle();
   t.same(requestsAt(trunk, 'INVITE'), [], 'the trunk saw nothing');
   t.equal(refusals(logs, 'unknown-dialog').length, 2, 'each forged To-tag is logged for fail2ban');
   t.equal(refusals(logs, 'foreign-route').length, 1, 'the foreign Route too');
-  t.ok(refusals(logs, 'unknown-dialog').every((line) => line['source'] === '127.0.0.3'), 'with the source address');
+  t.ok(
+    refusals(logs, 'unknown-dialog').every((line) => line['source'] === '127.0.0.3'),
+    'with the source address',
+  );
 });
 
 t.test('forged in-dialog MESSAGE, REFER, BYE and NOTIFY reach no phone', async (t) => {
   const { bob, stranger, logs } = await office(t, true);
   const target = bob.contact;
   for (const method of ['MESSAGE', 'REFER', 'BYE', 'NOTIFY']) {
-    const extra = method === 'NOTIFY' ? ['Event: check-sync;reboot=true', 'Subscription-State: terminated'] : method === 'REFER' ? ['Refer-To: <sip:0900123456@office.test>'] : [];
-    const response = await stranger.request(method, target, { toTag: randomBytes(4).toString('hex'), extra, auth: false });
+    const extra =
+      method === 'NOTIFY'
+        ? ['Event: check-sync;reboot=true', 'Subscription-State: terminated']
+        : method === 'REFER'
+          ? ['Refer-To: <sip:0900123456@office.test>']
+          : [];
+    const response = await stranger.request(method, target, {
+      toTag: randomBytes(4).toString('hex'),
+      extra,
+      auth: false,
+    });
     t.equal(response.status, 481, `${method}: 481`);
   }
-  const routed = await stranger.request('NOTIFY', target, { route: [`<${target};lr>`], extra: ['Event: check-sync;reboot=true'], auth: false });
+  const routed = await stranger.request('NOTIFY', target, {
+    route: [`<${target};lr>`],
+    extra: ['Event: check-sync;reboot=true'],
+    auth: false,
+  });
   t.equal(routed.status, 403, 'a NOTIFY routed at the phone itself: refused');
   await settle();
   t.same(
@@ -91,7 +128,9 @@ t.test('forged in-dialog MESSAGE, REFER, BYE and NOTIFY reach no phone', async (
 /** Sends `text` over TCP from `localPort` and resolves with the first SIP response. */
 function sendTcp(server: { address: string; port: number }, localPort: number, text: string): Promise<SipResponse> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: server.address, port: server.port, localAddress: '127.0.0.2', localPort }, () => socket.write(text));
+    const socket = net.connect({ host: server.address, port: server.port, localAddress: '127.0.0.2', localPort }, () =>
+      socket.write(text),
+    );
     let buffer = '';
     socket.on('data', (data) => {
       buffer += data.toString('latin1');
@@ -149,12 +188,19 @@ t.test('the real trunk reaches extensions only, never the trunk or emergency num
   t.equal(requestsAt(trunk, 'INVITE').length, 0, 'nothing was sent back to the trunk');
   const lines = logs.filter((line) => line['reason'] === 'trunk-to-outside');
   t.equal(lines.length, 2, 'both logged');
-  t.ok(lines.every((line) => line['alert'] === undefined), 'the trunk address is never handed to fail2ban');
+  t.ok(
+    lines.every((line) => line['alert'] === undefined),
+    'the trunk address is never handed to fail2ban',
+  );
 });
 
 t.test('identity headers from phones are replaced by the authenticated account', async (t) => {
   const { trunk, ada, bob } = await office(t, true);
-  const forged = ['P-Asserted-Identity: <sip:110@office.test>', 'Remote-Party-ID: <sip:110@office.test>;party=calling', 'P-Preferred-Identity: <sip:110@office.test>'];
+  const forged = [
+    'P-Asserted-Identity: <sip:110@office.test>',
+    'Remote-Party-ID: <sip:110@office.test>;party=calling',
+    'P-Preferred-Identity: <sip:110@office.test>',
+  ];
   const out = await ada.call('sip:0301234567@office.test', forged);
   t.equal(out.response.status, 200);
   const atTrunk = requestsAt(trunk, 'INVITE')[0]!;
@@ -164,7 +210,10 @@ t.test('identity headers from phones are replaced by the authenticated account',
   const inside = await ada.call('sip:101@office.test', forged);
   t.equal(inside.response.status, 200);
   const atBob = requestsAt(bob, 'INVITE')[0]!;
-  t.notOk(atBob.headers['p-asserted-identity'] ?? atBob.headers['remote-party-id'] ?? atBob.headers['p-preferred-identity'], 'nothing forged reaches the callee');
+  t.notOk(
+    atBob.headers['p-asserted-identity'] ?? atBob.headers['remote-party-id'] ?? atBob.headers['p-preferred-identity'],
+    'nothing forged reaches the callee',
+  );
 });
 
 t.test('an idle phone cannot REFER to a premium number; extensions transfer to each other', async (t) => {
@@ -173,7 +222,11 @@ t.test('an idle phone cannot REFER to a premium number; extensions transfer to e
   await hd.register();
   const emergency = await hd.call('sip:112@office.test');
   t.equal(emergency.response.status, 200, 'the emergency call is answered by the trunk');
-  const routes = ((emergency.response.headers['record-route'] ?? []) as { uri: Parameters<typeof sip.stringifyUri>[0] }[]).map((entry) => `<${sip.stringifyUri(entry.uri)}>`).reverse();
+  const routes = (
+    (emergency.response.headers['record-route'] ?? []) as { uri: Parameters<typeof sip.stringifyUri>[0] }[]
+  )
+    .map((entry) => `<${sip.stringifyUri(entry.uri)}>`)
+    .reverse();
   const remote = (emergency.response.headers.contact as { uri: string }[])[0]!.uri;
   const refer = await hd.request('REFER', remote, {
     callId: emergency.callId,
@@ -183,7 +236,9 @@ t.test('an idle phone cannot REFER to a premium number; extensions transfer to e
     auth: false,
   });
   t.equal(refer.status, 403, 'in the dialog: refused');
-  const outOfDialog = await hd.request('REFER', 'sip:100@office.test', { extra: ['Refer-To: <sip:0900123456@office.test>'] });
+  const outOfDialog = await hd.request('REFER', 'sip:100@office.test', {
+    extra: ['Refer-To: <sip:0900123456@office.test>'],
+  });
   t.equal(outOfDialog.status, 403, 'out of dialog: refused');
   await settle();
   t.same(requestsAt(trunk, 'REFER'), [], 'the trunk got no REFER');
@@ -192,7 +247,9 @@ t.test('an idle phone cannot REFER to a premium number; extensions transfer to e
   t.equal((await emergency.hangUp()).status, 200, 'the emergency call still ends normally');
 
   const call = await ada.call('sip:101@office.test');
-  const adaRoutes = ((call.response.headers['record-route'] ?? []) as { uri: Parameters<typeof sip.stringifyUri>[0] }[]).map((entry) => `<${sip.stringifyUri(entry.uri)}>`).reverse();
+  const adaRoutes = ((call.response.headers['record-route'] ?? []) as { uri: Parameters<typeof sip.stringifyUri>[0] }[])
+    .map((entry) => `<${sip.stringifyUri(entry.uri)}>`)
+    .reverse();
   const transfer = await ada.request('REFER', bob.contact, {
     callId: call.callId,
     toTag: call.response.headers.to.params['tag']!,
@@ -209,9 +266,16 @@ t.test('calls through the proxy: re-INVITE, BYE from the callee, a late BYE', as
   const call = await ada.call('sip:101@office.test');
   t.equal(call.response.status, 200);
   const toTag = call.response.headers.to.params['tag']!;
-  const routes = ((call.response.headers['record-route'] ?? []) as { uri: Parameters<typeof sip.stringifyUri>[0] }[]).map((entry) => `<${sip.stringifyUri(entry.uri)}>`).reverse();
+  const routes = ((call.response.headers['record-route'] ?? []) as { uri: Parameters<typeof sip.stringifyUri>[0] }[])
+    .map((entry) => `<${sip.stringifyUri(entry.uri)}>`)
+    .reverse();
   // A re-INVITE whose Request-URI names another host still goes to Bob only.
-  const reinvite = await ada.request('INVITE', 'sip:101@192.0.2.99:5060', { callId: call.callId, toTag, route: routes, auth: false });
+  const reinvite = await ada.request('INVITE', 'sip:101@192.0.2.99:5060', {
+    callId: call.callId,
+    toTag,
+    route: routes,
+    auth: false,
+  });
   t.equal(reinvite.status, 200, 'the re-INVITE is answered by the other end');
   t.equal(requestsAt(bob, 'INVITE').length, 2, 'Bob got it');
   // Bob hangs up: his BYE carries his tag as From and Ada's as To.
@@ -233,7 +297,10 @@ t.test('calls through the proxy: re-INVITE, BYE from the callee, a late BYE', as
       '',
     ].join('\r\n'),
   );
-  const byeAnswer = (await bob.waitFor((message) => !isRequest(message) && message.headers['call-id'] === call.callId && message.headers.cseq.method === 'BYE')) as SipResponse;
+  const byeAnswer = (await bob.waitFor(
+    (message) =>
+      !isRequest(message) && message.headers['call-id'] === call.callId && message.headers.cseq.method === 'BYE',
+  )) as SipResponse;
   t.equal(byeAnswer.status, 200, "Bob's BYE reached Ada");
   t.equal(requestsAt(ada, 'BYE').length, 1);
   const late = await call.hangUp();

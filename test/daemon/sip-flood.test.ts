@@ -38,7 +38,10 @@ function options(port: number, from: number, i: number): Buffer {
 
 t.test('a flood from one address is cut to the limit while a phone elsewhere is answered', async (t) => {
   const dir = await tempDir(t);
-  await writeFile(join(dir, 'hotdesk.json'), serializeStore(office(addExtension('100', 'Ada'), { kind: 'set-settings', sipDomain: 'office.test' })));
+  await writeFile(
+    join(dir, 'hotdesk.json'),
+    serializeStore(office(addExtension('100', 'Ada'), { kind: 'set-settings', sipDomain: 'office.test' })),
+  );
   const logStream = new PassThrough();
   const logLines: string[] = [];
   logStream.setEncoding('utf8').on('data', (chunk: string) => logLines.push(...chunk.split('\n').filter(Boolean)));
@@ -55,7 +58,12 @@ t.test('a flood from one address is cut to the limit while a phone elsewhere is 
   t.teardown(() => new Promise<void>((resolve) => flooder.close(() => resolve())));
   let floodAnswers = 0;
   flooder.on('message', () => floodAnswers++);
-  const phone = await startTestPhone({ user: '100', password: 'secret-100', server: { address: '127.0.0.1', port }, domain: 'office.test' });
+  const phone = await startTestPhone({
+    user: '100',
+    password: 'secret-100',
+    server: { address: '127.0.0.1', port },
+    domain: 'office.test',
+  });
   t.teardown(() => phone.close());
 
   const SENT = 4000;
@@ -79,9 +87,15 @@ t.test('a flood from one address is cut to the limit while a phone elsewhere is 
   await new Promise((resolve) => setTimeout(resolve, 300));
   const seconds = (Date.now() - started) / 1000;
 
-  t.ok(statuses.every((status) => status === 200), `the phone was answered every time (${statuses.length} requests)`);
+  t.ok(
+    statuses.every((status) => status === 200),
+    `the phone was answered every time (${statuses.length} requests)`,
+  );
   const allowed = LIMIT.burst + LIMIT.perSecond * (seconds + 1);
-  t.ok(floodAnswers <= allowed, `the flooder got ${floodAnswers} answers for ${SENT} requests (at most ${Math.round(allowed)})`);
+  t.ok(
+    floodAnswers <= allowed,
+    `the flooder got ${floodAnswers} answers for ${SENT} requests (at most ${Math.round(allowed)})`,
+  );
   t.ok(floodAnswers >= LIMIT.burst / 2, 'but it was not cut off before its limit');
   t.ok(daemon.sip!.stack.transport.counters.dropped.flood >= SENT - allowed, 'the rest were dropped and counted');
   const floodLogs = logLines.filter((line) => line.includes('"event":"sip-flood"'));

@@ -50,9 +50,17 @@ t.test('every message of the corpus gets its answer, and the service goes on', a
   }
   await new Promise((resolve) => setTimeout(resolve, 100));
   const dropped = w.sip.stack.transport.counters.dropped;
-  t.equal(dropped.unparseable + dropped['missing-headers'] - dropsAtStart, dropsExpected, 'what cannot be answered is dropped and counted');
+  t.equal(
+    dropped.unparseable + dropped['missing-headers'] - dropsAtStart,
+    dropsExpected,
+    'what cannot be answered is dropped and counted',
+  );
   t.equal(answers.get('unknown-method@127.0.0.1')?.headers['allow'] !== undefined, true, '405 carries Allow');
-  t.match(String(answers.get('require@127.0.0.1')?.headers['unsupported']), /nonexistent-extension/, '420 names what is unsupported');
+  t.match(
+    String(answers.get('require@127.0.0.1')?.headers['unsupported']),
+    /nonexistent-extension/,
+    '420 names what is unsupported',
+  );
 
   const phone = await w.phone('100', 'secret-100');
   t.equal((await phone.register()).status, 200, 'still serving');
@@ -77,7 +85,11 @@ t.test('huge datagrams and floods of garbage do not stop the service', async (t)
 });
 
 /** Sends raw text on a new TCP connection; resolves with all it got back and whether the server closed it. */
-async function overTcp(port: number, text: string, waitMs = 1500): Promise<{ answer: string; closedByServer: boolean }> {
+async function overTcp(
+  port: number,
+  text: string,
+  waitMs = 1500,
+): Promise<{ answer: string; closedByServer: boolean }> {
   const socket = net.connect(port, '127.0.0.1');
   socket.setEncoding('latin1');
   let answer = '';
@@ -113,33 +125,46 @@ const tcpOptions = (callId: string, ...headers: string[]) =>
     '',
   ].join('\r\n');
 
-t.test('over TCP, a message with no Content-Length, or two different ones, gets 400 and the connection is closed (RFC 3261 §18.3, §20.14)', async (t) => {
-  const w = await world(t);
-  for (const [name, headers] of [
-    ['no Content-Length', []],
-    ['two different Content-Lengths', ['Content-Length: 0', 'Content-Length: 40']],
-    ['two values in one Content-Length', ['Content-Length: 0, 40']],
-    ['a Content-Length that is no number', ['Content-Length: zero']],
-  ] as const) {
-    const callId = `framing-${name.replace(/\W+/g, '-')}`;
-    // A second, well-framed message follows on the same connection: it must not be read.
-    const { answer, closedByServer } = await overTcp(w.server.port, tcpOptions(callId, ...headers) + tcpOptions(`${callId}-after`, 'Content-Length: 0'));
-    t.match(answer, /^SIP\/2\.0 400 /, `${name}: 400`);
-    t.match(answer, new RegExp(`Call-ID: ${callId}\\r\\n`, 'i'), `${name}: the answer is to that request`);
-    t.notMatch(answer, /-after/, `${name}: nothing after it is read`);
-    t.ok(closedByServer, `${name}: the connection is closed`);
-  }
-  t.ok(w.sip.stack.transport.counters.dropped['bad-length'] >= 4, 'counted');
-  const same = await overTcp(w.server.port, tcpOptions('framing-same-twice', 'Content-Length: 0', 'Content-Length: 0'), 500);
-  t.match(same.answer, /^SIP\/2\.0 200 /, 'the same Content-Length twice is fine');
-  t.notOk(same.closedByServer, 'and the connection stays');
-  const phone = await w.phone('100', 'secret-100');
-  t.equal((await phone.register()).status, 200, 'still serving');
-});
+t.test(
+  'over TCP, a message with no Content-Length, or two different ones, gets 400 and the connection is closed (RFC 3261 §18.3, §20.14)',
+  async (t) => {
+    const w = await world(t);
+    for (const [name, headers] of [
+      ['no Content-Length', []],
+      ['two different Content-Lengths', ['Content-Length: 0', 'Content-Length: 40']],
+      ['two values in one Content-Length', ['Content-Length: 0, 40']],
+      ['a Content-Length that is no number', ['Content-Length: zero']],
+    ] as const) {
+      const callId = `framing-${name.replace(/\W+/g, '-')}`;
+      // A second, well-framed message follows on the same connection: it must not be read.
+      const { answer, closedByServer } = await overTcp(
+        w.server.port,
+        tcpOptions(callId, ...headers) + tcpOptions(`${callId}-after`, 'Content-Length: 0'),
+      );
+      t.match(answer, /^SIP\/2\.0 400 /, `${name}: 400`);
+      t.match(answer, new RegExp(`Call-ID: ${callId}\\r\\n`, 'i'), `${name}: the answer is to that request`);
+      t.notMatch(answer, /-after/, `${name}: nothing after it is read`);
+      t.ok(closedByServer, `${name}: the connection is closed`);
+    }
+    t.ok(w.sip.stack.transport.counters.dropped['bad-length'] >= 4, 'counted');
+    const same = await overTcp(
+      w.server.port,
+      tcpOptions('framing-same-twice', 'Content-Length: 0', 'Content-Length: 0'),
+      500,
+    );
+    t.match(same.answer, /^SIP\/2\.0 200 /, 'the same Content-Length twice is fine');
+    t.notOk(same.closedByServer, 'and the connection stays');
+    const phone = await w.phone('100', 'secret-100');
+    t.equal((await phone.register()).status, 200, 'still serving');
+  },
+);
 
 t.test('over TCP, a SIP version other than 2.0 gets 505, answered as SIP/2.0', async (t) => {
   const w = await world(t);
-  const text = tcpOptions('version-3-tcp', 'Content-Length: 0').replace('OPTIONS sip:office.test SIP/2.0', 'OPTIONS sip:office.test SIP/3.0');
+  const text = tcpOptions('version-3-tcp', 'Content-Length: 0').replace(
+    'OPTIONS sip:office.test SIP/2.0',
+    'OPTIONS sip:office.test SIP/3.0',
+  );
   const { answer, closedByServer } = await overTcp(w.server.port, text, 500);
   t.match(answer, /^SIP\/2\.0 505 Version Not Supported\r\n/);
   t.notOk(closedByServer, 'a well-framed message keeps its connection');

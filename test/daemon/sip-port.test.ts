@@ -12,7 +12,8 @@ t.test('a SIP port in use is refused with advice', async (t) => {
   const daemon = await startDaemon(t, first.dir);
   const port = /sip:\s+udp\+tcp 127\.0\.0\.1:(\d+)/.exec(daemon.stdout())?.[1];
   t.ok(port, 'the banner says where SIP listens');
-  const refused = await spawnNode(DAEMON_BIN, ['--data', second.dir, '--bind', '127.0.0.1', '--sip-port', port!]).finished;
+  const refused = await spawnNode(DAEMON_BIN, ['--data', second.dir, '--bind', '127.0.0.1', '--sip-port', port!])
+    .finished;
   t.equal(refused.code, 1);
   t.equal(refused.stdout, '');
   t.equal(
@@ -50,5 +51,8 @@ t.test('out of the box a single MD5 challenge; the office setting and --digest c
   t.same(await challenged(flagged), ['MD5'], 'the flag overrides the setting');
   await flagged.stop();
   const refused = await spawnNode(DAEMON_BIN, ['--data', paths.dir, '--digest', 'sha1']).finished;
-  t.same([refused.code, refused.stderr], [1, 'hotdeskd: --digest: "sha1" is not valid (expected md5, sha-256,md5 or sha-256)\n']);
+  t.same(
+    [refused.code, refused.stderr],
+    [1, 'hotdeskd: --digest: "sha1" is not valid (expected md5, sha-256,md5 or sha-256)\n'],
+  );
 });

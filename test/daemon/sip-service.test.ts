@@ -29,7 +29,9 @@ t.test('registration with digest authentication', async (t) => {
   t.equal(ok.status, 200);
   t.match(JSON.stringify(ok.headers.contact), /expires/);
   const challenge = ada.received.find((message) => 'status' in message && message.status === 401) as SipResponse;
-  const algorithms = (challenge.headers['www-authenticate'] as { algorithm?: string }[]).map((entry) => entry.algorithm);
+  const algorithms = (challenge.headers['www-authenticate'] as { algorithm?: string }[]).map(
+    (entry) => entry.algorithm,
+  );
   t.same(algorithms, ['SHA-256', 'MD5'], 'one challenge per algorithm, strongest first');
   t.equal(w.sip.location().get('100')?.length, 1);
 
@@ -51,14 +53,20 @@ t.test('registration with digest authentication', async (t) => {
   t.equal(w.sip.location().get('100'), undefined, 'Expires: 0 removes the binding');
 
   await w.sip.close();
-  t.ok(w.store.data.bindings.some((binding) => binding.aor === 'HD0001'), 'registrations are saved for a restart');
+  t.ok(
+    w.store.data.bindings.some((binding) => binding.aor === 'HD0001'),
+    'registrations are saved for a restart',
+  );
 });
 
 t.test('registering somebody else is forbidden', async (t) => {
   const w = await world(t, [], { inMemory: true });
   const ada = await w.phone('100', 'secret-100');
   // Ada's own credentials, Bob's address of record.
-  const response = await ada.request('REGISTER', 'sip:office.test', { extra: ['Expires: 60'], to: 'sip:101@office.test' });
+  const response = await ada.request('REGISTER', 'sip:office.test', {
+    extra: ['Expires: 60'],
+    to: 'sip:101@office.test',
+  });
   t.equal(response.status, 403);
   t.equal(w.sip.location().get('101'), undefined);
   t.equal((await ada.register()).status, 200, 'her own AOR is fine');
@@ -95,7 +103,10 @@ t.test('busy and unavailable', async (t) => {
 t.test('idle hot-desk phones reach emergency numbers only', async (t) => {
   const w = await world(t, [], { inMemory: true });
   const trunk = await w.openPhone({ user: 'trunk', password: '-' });
-  await w.store.update((data) => ({ next: { ...data, settings: { ...data.settings, trunk: { uri: `sip:127.0.0.1:${trunk.port}` } } }, value: undefined }));
+  await w.store.update((data) => ({
+    next: { ...data, settings: { ...data.settings, trunk: { uri: `sip:127.0.0.1:${trunk.port}` } } },
+    value: undefined,
+  }));
   const hd = await w.phone('HD0001', 'idle-001565000001');
   await hd.register();
   const refused = await hd.call('sip:201@office.test');
@@ -116,7 +127,10 @@ t.test('hot-desk codes', async (t) => {
   await hd.register();
   const login = await hd.call('sip:*77*100*@office.test');
   t.equal(login.response.status, 480, 'the login IVR is not here yet');
-  await w.store.update((data) => ({ next: { ...data, settings: { ...data.settings, dialCodes: { ...data.settings.dialCodes, park: '*70' } } }, value: undefined }));
+  await w.store.update((data) => ({
+    next: { ...data, settings: { ...data.settings, dialCodes: { ...data.settings.dialCodes, park: '*70' } } },
+    value: undefined,
+  }));
   const forbidden = await hd.call('sip:*77*100*@office.test');
   t.equal(forbidden.response.status, 403);
   t.equal(forbidden.response.reason, 'Forbidden');
@@ -148,7 +162,9 @@ t.test('BLF: a phone watching an extension sees its calls', async (t) => {
   const carol = await w.phone('201', 'secret-201');
   await Promise.all([watcher.register(), bob.register(), carol.register()]);
 
-  const wrongEvent = await watcher.request('SUBSCRIBE', 'sip:201@office.test', { extra: ['Event: presence', 'Expires: 600'] });
+  const wrongEvent = await watcher.request('SUBSCRIBE', 'sip:201@office.test', {
+    extra: ['Event: presence', 'Expires: 600'],
+  });
   t.equal(wrongEvent.status, 489, 'only the dialog package');
 
   const subscribed = await watcher.request('SUBSCRIBE', 'sip:201@office.test', {
@@ -157,7 +173,10 @@ t.test('BLF: a phone watching an extension sees its calls', async (t) => {
   t.equal(subscribed.status, 200);
   t.equal(subscribed.headers['expires'], '600');
   const notifies = () =>
-    watcher.received.filter((message) => 'method' in message && message.method === 'NOTIFY') as { content?: string; headers: Record<string, unknown> }[];
+    watcher.received.filter((message) => 'method' in message && message.method === 'NOTIFY') as {
+      content?: string;
+      headers: Record<string, unknown>;
+    }[];
   await watcher.waitFor((message) => 'method' in message && message.method === 'NOTIFY');
   const first = notifies()[0]!;
   t.match(first.content, /<dialog-info [^>]*version="0"[^>]*state="full"[^>]*entity="sip:201@office\.test"\/?>/);
@@ -167,12 +186,21 @@ t.test('BLF: a phone watching an extension sees its calls', async (t) => {
   const call = await bob.call('sip:201@office.test');
   t.equal(call.response.status, 200);
   await watcher.waitFor(() => notifies().some((notify) => /<state>confirmed<\/state>/.test(notify.content ?? '')));
-  t.ok(notifies().some((notify) => /<state>(trying|early)<\/state>/.test(notify.content ?? '')), 'ringing is shown before the answer');
+  t.ok(
+    notifies().some((notify) => /<state>(trying|early)<\/state>/.test(notify.content ?? '')),
+    'ringing is shown before the answer',
+  );
   t.match(notifies().find((notify) => /confirmed/.test(notify.content ?? ''))?.content, /direction="recipient"/);
   await call.hangUp();
-  await watcher.waitFor(() => notifies().some((notify) => /<state[^>]*>terminated<\/state>/.test(notify.content ?? '')));
+  await watcher.waitFor(() =>
+    notifies().some((notify) => /<state[^>]*>terminated<\/state>/.test(notify.content ?? '')),
+  );
   const versions = notifies().map((notify) => Number(/version="(\d+)"/.exec(notify.content ?? '')?.[1]));
-  t.same(versions, versions.map((_, i) => i), 'versions count up by one per NOTIFY');
+  t.same(
+    versions,
+    versions.map((_, i) => i),
+    'versions count up by one per NOTIFY',
+  );
 
   const toTag = subscribed.headers.to.params['tag'] ?? undefined;
   const ended = await watcher.request('SUBSCRIBE', 'sip:201@office.test', {
@@ -182,7 +210,9 @@ t.test('BLF: a phone watching an extension sees its calls', async (t) => {
     auth: false,
   });
   t.equal(ended.status, 200, 'unsubscribe');
-  await watcher.waitFor(() => notifies().some((notify) => /^terminated/.test(String(notify.headers['subscription-state']))));
+  await watcher.waitFor(() =>
+    notifies().some((notify) => /^terminated/.test(String(notify.headers['subscription-state']))),
+  );
 });
 
 t.test('calls to a trunk that challenges are authenticated with the trunk credentials', async (t) => {
@@ -217,12 +247,24 @@ t.test('calls to a trunk that challenges are authenticated with the trunk creden
           counts: emptyNonceCounts(),
         });
       if (verdict?.kind === 'ok') {
-        reply(200, 'OK', { contact: [{ uri: `sip:trunk@127.0.0.1:${trunk.address().port}`, params: {} }], 'record-route': request.headers['record-route'] });
-      } else reply(407, 'Proxy Authentication Required', { 'proxy-authenticate': buildChallenges({ realm: 'trunk.test', nonce }) });
+        reply(200, 'OK', {
+          contact: [{ uri: `sip:trunk@127.0.0.1:${trunk.address().port}`, params: {} }],
+          'record-route': request.headers['record-route'],
+        });
+      } else
+        reply(407, 'Proxy Authentication Required', {
+          'proxy-authenticate': buildChallenges({ realm: 'trunk.test', nonce }),
+        });
     } else if (request.method === 'BYE') reply(200, 'OK');
   });
   await w.store.update((data) => ({
-    next: { ...data, settings: { ...data.settings, trunk: { uri: `sip:127.0.0.1:${trunk.address().port}`, username: 'office', password: 'trunk-pw' } } },
+    next: {
+      ...data,
+      settings: {
+        ...data.settings,
+        trunk: { uri: `sip:127.0.0.1:${trunk.address().port}`, username: 'office', password: 'trunk-pw' },
+      },
+    },
     value: undefined,
   }));
   const ada = await w.phone('100', 'secret-100');
@@ -236,9 +278,14 @@ t.test('calls to a trunk that challenges are authenticated with the trunk creden
   const bye = await call.hangUp();
   t.equal(bye.status, 200);
   const trunkBye = seen.find((request) => request.method === 'BYE');
-  t.ok(trunkBye && trunkBye.headers.cseq.seq > invites[1]!.headers.cseq.seq, 'the BYE continues the trunk-side numbering');
+  t.ok(
+    trunkBye && trunkBye.headers.cseq.seq > invites[1]!.headers.cseq.seq,
+    'the BYE continues the trunk-side numbering',
+  );
   t.equal(bye.headers.cseq.seq, trunkBye!.headers.cseq.seq - 1, 'and the caller gets its own numbering back');
-  const ack = seen.find((request) => request.method === 'ACK' && request.headers.cseq.seq === invites[1]!.headers.cseq.seq);
+  const ack = seen.find(
+    (request) => request.method === 'ACK' && request.headers.cseq.seq === invites[1]!.headers.cseq.seq,
+  );
   t.ok(ack, 'the ACK for the 2xx matches the authenticated INVITE');
 });
 
@@ -261,9 +308,13 @@ t.test('CANCEL before the answer reaches every branch', async (t) => {
   await Promise.all([ada.register(), bob.register()]);
   const callId = 'cancelled-call@127.0.0.1';
   const pending = ada.request('INVITE', 'sip:101@office.test', { callId, body: 'v=0\r\n' });
-  const invite = await bob.waitFor((message) => 'method' in message && message.method === 'INVITE' && message.headers['call-id'] === callId);
+  const invite = await bob.waitFor(
+    (message) => 'method' in message && message.method === 'INVITE' && message.headers['call-id'] === callId,
+  );
   t.ok(invite);
-  const sentInvite = [...ada.received].reverse().find((message) => !('method' in message) && message.headers['call-id'] === callId && message.status === 100);
+  const sentInvite = [...ada.received]
+    .reverse()
+    .find((message) => !('method' in message) && message.headers['call-id'] === callId && message.status === 100);
   t.ok(sentInvite, 'the proxy sent 100 Trying');
   // CANCEL copies the INVITE's Via branch (RFC 3261 §9.1): take it from the 100 Trying.
   const branch = sentInvite!.headers.via[0]!.params['branch'];
@@ -282,7 +333,9 @@ t.test('CANCEL before the answer reaches every branch', async (t) => {
       '',
     ].join('\r\n'),
   );
-  await bob.waitFor((message) => 'method' in message && message.method === 'CANCEL' && message.headers['call-id'] === callId);
+  await bob.waitFor(
+    (message) => 'method' in message && message.method === 'CANCEL' && message.headers['call-id'] === callId,
+  );
   const final = await pending;
   t.equal(final.status, 487, `the caller gets 487 Request Terminated (got ${final.status} ${final.reason})`);
 });
@@ -323,7 +376,10 @@ t.test('SIP over TCP, and registrations survive a restart', async (t) => {
   const ha1 = md5(`101:${realm}:secret-101`);
   const response = md5(`${ha1}:${nonce}:00000001:c0ffee:auth:${md5('REGISTER:sip:office.test')}`);
   buffer = '';
-  register(2, `Digest username="101",realm="${realm}",nonce="${nonce}",uri="sip:office.test",response="${response}",algorithm=MD5,qop=auth,nc=00000001,cnonce="c0ffee"`);
+  register(
+    2,
+    `Digest username="101",realm="${realm}",nonce="${nonce}",uri="sip:office.test",response="${response}",algorithm=MD5,qop=auth,nc=00000001,cnonce="c0ffee"`,
+  );
   t.ok(await waitText(/^SIP\/2\.0 200 OK/m), 'registered over TCP');
   t.equal(w.sip.location().get('101')?.[0]?.source.protocol, 'TCP', 'the binding remembers the TCP flow');
   socket.write('\r\n\r\n');
@@ -338,10 +394,20 @@ t.test('SIP over TCP, and registrations survive a restart', async (t) => {
     log: createLogger({ level: 'silent' }),
     store: w.store,
     authenticator: (realmOf) =>
-      createDigestAuthenticator({ realm: realmOf, store: () => w.store.data, crypto: nodeDigestCrypto, random: nonceRandom, secret: 's' }),
+      createDigestAuthenticator({
+        realm: realmOf,
+        store: () => w.store.data,
+        crypto: nodeDigestCrypto,
+        random: nonceRandom,
+        secret: 's',
+      }),
   });
   t.teardown(() => again.close());
-  t.equal(again.location().get('101')?.[0]?.contact, `sip:101@${local};transport=tcp`, 'restored from the store after a restart');
+  t.equal(
+    again.location().get('101')?.[0]?.contact,
+    `sip:101@${local};transport=tcp`,
+    'restored from the store after a restart',
+  );
 });
 
 t.test('with a fake clock: registrations and subscriptions expire', async (t) => {
@@ -351,7 +417,9 @@ t.test('with a fake clock: registrations and subscriptions expire', async (t) =>
   const bob = await w.phone('101', 'secret-101');
   t.equal((await ada.register(60)).status, 200);
   t.equal((await bob.register(3600)).status, 200);
-  const subscribed = await bob.request('SUBSCRIBE', 'sip:100@office.test', { extra: ['Event: dialog', 'Expires: 120'] });
+  const subscribed = await bob.request('SUBSCRIBE', 'sip:100@office.test', {
+    extra: ['Event: dialog', 'Expires: 120'],
+  });
   t.equal(subscribed.status, 200);
 
   clock += 59_000;
@@ -365,7 +433,10 @@ t.test('with a fake clock: registrations and subscriptions expire', async (t) =>
 
   clock += 60_000;
   const final = await bob.waitFor(
-    (message) => 'method' in message && message.method === 'NOTIFY' && /^terminated/.test(String(message.headers['subscription-state'])),
+    (message) =>
+      'method' in message &&
+      message.method === 'NOTIFY' &&
+      /^terminated/.test(String(message.headers['subscription-state'])),
   );
   t.match(String(final.headers['subscription-state']), /reason=timeout/, 'the subscription ends with a final NOTIFY');
   t.equal(w.sip.location().get('101')?.length, 1, 'the longer registration stays');

@@ -12,7 +12,10 @@ t.test('attack: spoofed failures against a registered phone, then its REGISTER a
   const w = await world(t);
   const trunk = await startTestPhone({ user: 'trunk', password: '-', server: w.server });
   t.teardown(() => trunk.close());
-  await w.store.update((data) => ({ next: { ...data, settings: { ...data.settings, trunk: { uri: `sip:127.0.0.1:${trunk.port}` } } }, value: undefined }));
+  await w.store.update((data) => ({
+    next: { ...data, settings: { ...data.settings, trunk: { uri: `sip:127.0.0.1:${trunk.port}` } } },
+    value: undefined,
+  }));
   const hd = await w.phone('HD0001', 'idle-001565000001');
   t.equal((await hd.register()).status, 200, 'the phone registers');
 
@@ -23,7 +26,7 @@ t.test('attack: spoofed failures against a registered phone, then its REGISTER a
   stranger.switchAccount('101', 'secret-101');
   t.equal((await stranger.register()).status, 403, 'an account not registered from there is refused');
 
-  t.equal((await hd.register()).status, 200, 'the phone\'s own REGISTER with valid credentials passes');
+  t.equal((await hd.register()).status, 200, "the phone's own REGISTER with valid credentials passes");
   const emergency = await hd.call('sip:112@office.test');
   t.equal(emergency.response.status, 200, 'its emergency call reaches the trunk');
   t.equal((await emergency.hangUp()).status, 200);

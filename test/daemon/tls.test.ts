@@ -34,7 +34,8 @@ const portsOf = (stdout: string) => ({
 
 /** The banner leaves the token out; `hotdesk provisioning --json` gives the whole URL (its path is the same on HTTPS). */
 async function withToken(dir: string, bannerUrl: string): Promise<string> {
-  const whole = (JSON.parse((await runCli(dir, ['provisioning', '--json'])).stdout) as { provisioningUrl: string }).provisioningUrl;
+  const whole = (JSON.parse((await runCli(dir, ['provisioning', '--json'])).stdout) as { provisioningUrl: string })
+    .provisioningUrl;
   return `${new URL(bannerUrl).origin}${new URL(whole).pathname}`;
 }
 
@@ -51,10 +52,15 @@ function fetchOverHttps(url: string, ca: Buffer): Promise<{ status: number; body
   });
 }
 
-async function officeWithCertificate(t: Parameters<typeof tempData>[0]): Promise<{ dir: string; store: string; cert: TestCertificate; data: ReturnType<typeof office> }> {
+async function officeWithCertificate(
+  t: Parameters<typeof tempData>[0],
+): Promise<{ dir: string; store: string; cert: TestCertificate; data: ReturnType<typeof office> }> {
   const paths = await tempData(t);
   await mkdir(paths.dir, { recursive: true });
-  const data = office(addExtension('100', 'Ada'), addPhone('001565000001'), { kind: 'set-settings', sipDomain: 'office.test' });
+  const data = office(addExtension('100', 'Ada'), addPhone('001565000001'), {
+    kind: 'set-settings',
+    sipDomain: 'office.test',
+  });
   await writeFile(paths.store, serializeStore(data), { mode: 0o600 });
   const cert = makeTestCertificate(await tempDir(t, 'hd-tls-'));
   return { dir: paths.dir, store: paths.store, cert, data };
@@ -62,19 +68,42 @@ async function officeWithCertificate(t: Parameters<typeof tempData>[0]): Promise
 
 t.test('a phone on TLS: registers, is sent its check-sync over its connection, fetches over HTTPS', async (t) => {
   const { dir, cert, data } = await officeWithCertificate(t);
-  const daemon = await startDaemon(t, dir, ['--rtp-ports', '20100-20199', '--digest', 'md5', '--tls-cert', cert.certFile, '--tls-key', cert.keyFile, '--tls-port', '0', '--https-port', '0']);
+  const daemon = await startDaemon(t, dir, [
+    '--rtp-ports',
+    '20100-20199',
+    '--digest',
+    'md5',
+    '--tls-cert',
+    cert.certFile,
+    '--tls-key',
+    cert.keyFile,
+    '--tls-port',
+    '0',
+    '--https-port',
+    '0',
+  ]);
   t.teardown(() => daemon.stop());
   const ports = portsOf(daemon.stdout());
   t.ok(ports.tls > 0 && ports.tls !== ports.sip, `the banner names the TLS port (${ports.tls})`);
-  t.match(ports.https, /^https:\/\/127\.0\.0\.1:\d+\/provisioning\/…\/$/, 'and the HTTPS provisioning URL, its token left out');
+  t.match(
+    ports.https,
+    /^https:\/\/127\.0\.0\.1:\d+\/provisioning\/…\/$/,
+    'and the HTTPS provisioning URL, its token left out',
+  );
   t.notMatch(daemon.stdout(), /tok-0123456789abcdef/, 'the banner never shows the token');
   const httpsUrl = await withToken(dir, ports.https);
-  t.match(httpsUrl, /^https:\/\/127\.0\.0\.1:\d+\/provisioning\/tok-0123456789abcdef\/$/, 'hotdesk provisioning shows it whole');
+  t.match(
+    httpsUrl,
+    /^https:\/\/127\.0\.0\.1:\d+\/provisioning\/tok-0123456789abcdef\/$/,
+    'hotdesk provisioning shows it whole',
+  );
 
   const phone = await tlsPhone(ports.tls, cert.cert);
   t.teardown(() => phone.socket.destroy());
   phone.send(register(phone.local, 'HD0001', 1));
-  const challenge = (await phone.waitFor((message) => isResponse(message) && message.headers.cseq.seq === 1)) as SipResponse;
+  const challenge = (await phone.waitFor(
+    (message) => isResponse(message) && message.headers.cseq.seq === 1,
+  )) as SipResponse;
   t.equal(challenge.status, 401, 'challenged first');
   t.equal(challenge.headers.via[0]?.protocol, 'TLS', 'the answer comes back over TLS with the phone’s own Via');
   const offered = (challenge.headers['www-authenticate'] ?? [])[0] as unknown as Record<string, unknown>;
@@ -84,10 +113,17 @@ t.test('a phone on TLS: registers, is sent its check-sync over its connection, f
 
   // An admin logs Ada in at the phone: hotdeskd's NOTIFY must use the connection the phone opened.
   t.equal((await runCli(dir, ['login', '100', '--phone', 'HD0001'])).code, 0, 'hotdesk login 100 --phone HD0001');
-  const notify = (await phone.waitFor((message) => 'method' in message && message.method === 'NOTIFY', 8000)) as SipRequest;
+  const notify = (await phone.waitFor(
+    (message) => 'method' in message && message.method === 'NOTIFY',
+    8000,
+  )) as SipRequest;
   t.equal(notify.headers.event, 'check-sync', 'check-sync arrives over the same TLS connection');
   const via = notify.headers.via[0]!;
-  t.same([via.protocol, via.host, Number(via.port)], ['TLS', '127.0.0.1', ports.tls], 'hotdeskd’s Via says SIP/2.0/TLS and its TLS port');
+  t.same(
+    [via.protocol, via.host, Number(via.port)],
+    ['TLS', '127.0.0.1', ports.tls],
+    'hotdeskd’s Via says SIP/2.0/TLS and its TLS port',
+  );
   t.match(sip.stringifyUri(notify.uri as never), /;transport=tls/, 'to the contact the phone registered');
   const contact = (notify.headers.contact as { uri: string }[] | undefined)?.[0]?.uri ?? '';
   t.equal(contact, `sip:127.0.0.1:${ports.tls};transport=tls`, 'hotdeskd’s Contact points back at TLS');
@@ -95,7 +131,13 @@ t.test('a phone on TLS: registers, is sent its check-sync over its connection, f
     status: 200,
     reason: 'OK',
     version: '2.0',
-    headers: { via: notify.headers.via, from: notify.headers.from, to: { ...notify.headers.to, params: { ...notify.headers.to.params, tag: 'phone' } }, 'call-id': notify.headers['call-id'], cseq: notify.headers.cseq },
+    headers: {
+      via: notify.headers.via,
+      from: notify.headers.from,
+      to: { ...notify.headers.to, params: { ...notify.headers.to.params, tag: 'phone' } },
+      'call-id': notify.headers['call-id'],
+      cseq: notify.headers.cseq,
+    },
   } as SipResponse);
 
   const file = await fetchOverHttps(`${httpsUrl}001565000001.cfg`, cert.cert);
@@ -117,12 +159,25 @@ t.test('a phone on TLS: registers, is sent its check-sync over its connection, f
   });
   t.notMatch(answered, /SIP\/2\.0/, 'the plain-text client got no SIP answer, its connection was closed');
   phone.send(register(phone.local, 'HD0001', 3));
-  const still = (await phone.waitFor((message) => isResponse(message) && message.headers.cseq.seq === 3)) as SipResponse;
+  const still = (await phone.waitFor(
+    (message) => isResponse(message) && message.headers.cseq.seq === 3,
+  )) as SipResponse;
   t.equal(still.status, 401, 'the TLS phone is still answered');
   t.equal(daemon.child.exitCode, null, 'hotdeskd still runs');
 
   const pong = await sendControl(dataPaths(dir).socket, { kind: 'ping' });
-  t.match(pong, { ok: true, pong: { sip: { port: ports.sip }, sipTls: { port: ports.tls }, https: { port: Number(/:(\d+)\//.exec(ports.https)?.[1]) } } }, 'ping lists the TLS and HTTPS ports (hotdesk doctor)');
+  t.match(
+    pong,
+    {
+      ok: true,
+      pong: {
+        sip: { port: ports.sip },
+        sipTls: { port: ports.tls },
+        https: { port: Number(/:(\d+)\//.exec(ports.https)?.[1]) },
+      },
+    },
+    'ping lists the TLS and HTTPS ports (hotdesk doctor)',
+  );
 
   const doctor = await runCli(dir, ['doctor', '--json']);
   const checks = (JSON.parse(doctor.stdout) as { checks: { name: string; status: string; message: string }[] }).checks;
@@ -142,12 +197,31 @@ t.test('hotdeskd refuses half a TLS setting and a key it cannot use: one line, e
   const cases: [string, string[], NodeJS.ProcessEnv, RegExp][] = [
     ['only --tls-cert', ['--tls-cert', cert.certFile], {}, /--tls-cert.*both --tls-cert and --tls-key/],
     ['only HOTDESK_TLS_KEY', [], { HOTDESK_TLS_KEY: cert.keyFile }, /HOTDESK_TLS_KEY.*both --tls-cert and --tls-key/],
-    ['an unreadable key', ['--tls-cert', cert.certFile, '--tls-key', join(dir, 'missing.key')], {}, /--tls-key: cannot read ".*missing\.key" \(no such file\)/],
-    ['a key of another certificate', ['--tls-cert', cert.certFile, '--tls-key', other.keyFile], {}, /cannot be used together/],
-    ['a bad TLS port', ['--tls-cert', cert.certFile, '--tls-key', cert.keyFile, '--tls-port', '99999'], {}, /--tls-port: "99999" is not valid/],
+    [
+      'an unreadable key',
+      ['--tls-cert', cert.certFile, '--tls-key', join(dir, 'missing.key')],
+      {},
+      /--tls-key: cannot read ".*missing\.key" \(no such file\)/,
+    ],
+    [
+      'a key of another certificate',
+      ['--tls-cert', cert.certFile, '--tls-key', other.keyFile],
+      {},
+      /cannot be used together/,
+    ],
+    [
+      'a bad TLS port',
+      ['--tls-cert', cert.certFile, '--tls-key', cert.keyFile, '--tls-port', '99999'],
+      {},
+      /--tls-port: "99999" is not valid/,
+    ],
   ];
   for (const [name, args, env, message] of cases) {
-    const running = spawnNode(DAEMON_BIN, ['--data', dir, '--sip-port', '0', '--http-port', '0', '--bind', '127.0.0.1', ...args], { env });
+    const running = spawnNode(
+      DAEMON_BIN,
+      ['--data', dir, '--sip-port', '0', '--http-port', '0', '--bind', '127.0.0.1', ...args],
+      { env },
+    );
     const finished = await running.finished;
     t.equal(finished.code, 1, `${name}: exit 1`);
     t.match(finished.stderr, message, `${name}: says what is wrong`);
@@ -157,27 +231,34 @@ t.test('hotdeskd refuses half a TLS setting and a key it cannot use: one line, e
   }
 });
 
-t.test('with no --tls-port or --https-port, hotdeskd listens on the store’s tls-port and https-port and says so', async (t) => {
-  const { dir, cert } = await officeWithCertificate(t);
-  const free = async (): Promise<number> => {
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as net.AddressInfo;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    return port;
-  };
-  const [tlsPort, httpsPort] = [await free(), await free()];
-  t.equal((await runCli(dir, ['settings', 'set', 'tls-port', String(tlsPort)])).code, 0);
-  const set = await runCli(dir, ['settings', 'set', 'https-port', String(httpsPort)]);
-  t.match(set.stdout, /^https-port \d+: hotdeskd listens on it when it starts/m);
-  const daemon = await startDaemon(t, dir, ['--tls-cert', cert.certFile, '--tls-key', cert.keyFile]);
-  t.teardown(() => daemon.stop());
-  const ports = portsOf(daemon.stdout());
-  t.equal(ports.tls, tlsPort, 'SIP over TLS on the stored tls-port');
-  t.match(ports.https, new RegExp(`^https://127\\.0\\.0\\.1:${httpsPort}/`), 'HTTPS on the stored https-port');
-  const pong = await sendControl(dataPaths(dir).socket, { kind: 'ping' });
-  t.match(pong, { ok: true, pong: { served: { tlsPort, httpsPort, fromStore: { tlsPort, httpsPort } } } }, 'reported as taken from the store');
-  const settings = await runCli(dir, ['settings']);
-  t.match(settings.stdout, new RegExp(`^tls-port {9}${tlsPort}$`, 'm'));
-  t.match(settings.stdout, new RegExp(`^https-port {7}${httpsPort}$`, 'm'));
-});
+t.test(
+  'with no --tls-port or --https-port, hotdeskd listens on the store’s tls-port and https-port and says so',
+  async (t) => {
+    const { dir, cert } = await officeWithCertificate(t);
+    const free = async (): Promise<number> => {
+      const server = net.createServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as net.AddressInfo;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return port;
+    };
+    const [tlsPort, httpsPort] = [await free(), await free()];
+    t.equal((await runCli(dir, ['settings', 'set', 'tls-port', String(tlsPort)])).code, 0);
+    const set = await runCli(dir, ['settings', 'set', 'https-port', String(httpsPort)]);
+    t.match(set.stdout, /^https-port \d+: hotdeskd listens on it when it starts/m);
+    const daemon = await startDaemon(t, dir, ['--tls-cert', cert.certFile, '--tls-key', cert.keyFile]);
+    t.teardown(() => daemon.stop());
+    const ports = portsOf(daemon.stdout());
+    t.equal(ports.tls, tlsPort, 'SIP over TLS on the stored tls-port');
+    t.match(ports.https, new RegExp(`^https://127\\.0\\.0\\.1:${httpsPort}/`), 'HTTPS on the stored https-port');
+    const pong = await sendControl(dataPaths(dir).socket, { kind: 'ping' });
+    t.match(
+      pong,
+      { ok: true, pong: { served: { tlsPort, httpsPort, fromStore: { tlsPort, httpsPort } } } },
+      'reported as taken from the store',
+    );
+    const settings = await runCli(dir, ['settings']);
+    t.match(settings.stdout, new RegExp(`^tls-port {9}${tlsPort}$`, 'm'));
+    t.match(settings.stdout, new RegExp(`^https-port {7}${httpsPort}$`, 'm'));
+  },
+);

@@ -16,7 +16,8 @@ import { daemonProgram } from '../../src/daemon/config.js';
 import { STORE_VERSION, storeSchema } from '../../src/store/schema.js';
 import type { Io } from '../../src/cli/output.js';
 
-const manPage = (name: string): string => readFileSync(fileURLToPath(new URL(`../../man/${name}`, import.meta.url)), 'utf8');
+const manPage = (name: string): string =>
+  readFileSync(fileURLToPath(new URL(`../../man/${name}`, import.meta.url)), 'utf8');
 
 // ---- a small roff reader: enough of man(7) for the pages in man/ ----
 
@@ -60,7 +61,12 @@ function readSections(source: string): Section[] {
     const { macro, text } = readLine(raw);
     if (macro === 'SH' || macro === 'SS') {
       sections.push(current);
-      current = { chapter: macro === 'SH' ? text : current.chapter, heading: macro === 'SS' ? text : '', lines: [], items: [] };
+      current = {
+        chapter: macro === 'SH' ? text : current.chapter,
+        heading: macro === 'SS' ? text : '',
+        lines: [],
+        items: [],
+      };
       continue;
     }
     if (macro === 'TP') {
@@ -82,13 +88,17 @@ const mentions = (text: string, word: string): boolean =>
 /** Option flags (`-V`, `--data`) at the start of an item tag such as `-V, --version` or `--data dir`. */
 const itemFlags = (item: string): string[] => item.match(/(?<![\w-])--?[A-Za-z][\w-]*/g) ?? [];
 
-const flagsOf = (option: Option): string[] => [option.short, option.long].filter((flag): flag is string => Boolean(flag));
+const flagsOf = (option: Option): string[] =>
+  [option.short, option.long].filter((flag): flag is string => Boolean(flag));
 
 // ---- checks: each returns a list of problems, empty when the page is in step ----
 
 function visibleSubcommands(command: Command): Command[] {
   // The implicit `help` command is not in `command.commands`; it is covered by --help.
-  return command.createHelp().visibleCommands(command).filter((sub) => command.commands.includes(sub));
+  return command
+    .createHelp()
+    .visibleCommands(command)
+    .filter((sub) => command.commands.includes(sub));
 }
 
 function commandPaths(command: Command, prefix: string[] = []): { path: string; command: Command }[] {
@@ -110,7 +120,12 @@ function documentedOptions(command: Command, withHelp: boolean): Option[] {
  * Options listed in `section`: every flag must be an item, every item flag must
  * be a flag (or one of `alsoAllowed`).
  */
-function checkOptions(where: string, section: Section | undefined, options: Option[], alsoAllowed: string[] = []): string[] {
+function checkOptions(
+  where: string,
+  section: Section | undefined,
+  options: Option[],
+  alsoAllowed: string[] = [],
+): string[] {
   if (!section) return [`${where}: no section`];
   const problems: string[] = [];
   const itemFlagSet = new Set(section.items.flatMap(itemFlags));
@@ -126,8 +141,12 @@ function checkOptions(where: string, section: Section | undefined, options: Opti
 
 /** Environment variables named in option help (`env HOTDESK_DATA`) must be in ENVIRONMENT. */
 function checkEnvironment(where: string, sections: Section[], commands: Command[]): string[] {
-  const environment = sections.filter((section) => section.chapter === 'ENVIRONMENT').flatMap((section) => section.items);
-  const named = commands.flatMap((command) => command.options.flatMap((option) => option.description.match(/\bHOTDESK_[A-Z_]+\b/g) ?? []));
+  const environment = sections
+    .filter((section) => section.chapter === 'ENVIRONMENT')
+    .flatMap((section) => section.items);
+  const named = commands.flatMap((command) =>
+    command.options.flatMap((option) => option.description.match(/\bHOTDESK_[A-Z_]+\b/g) ?? []),
+  );
   return [...new Set(named)]
     .filter((variable) => !environment.some((item) => mentions(item, variable)))
     .map((variable) => `${where}: ENVIRONMENT does not list ${variable}`);
@@ -151,11 +170,13 @@ function checkCliPage(program: Command, source: string): string[] {
     problems.push(...checkOptions(`command "${path}"`, section, documentedOptions(command, false)));
     const text = section.lines.join('\n');
     for (const argument of command.registeredArguments) {
-      if (!mentions(text, argument.name())) problems.push(`command "${path}": argument ${argument.name()} is not mentioned`);
+      if (!mentions(text, argument.name()))
+        problems.push(`command "${path}": argument ${argument.name()} is not mentioned`);
     }
   }
   for (const section of commandSections) {
-    if (!paths.some(({ path }) => path === section.heading)) problems.push(`section "${section.heading}" names no command`);
+    if (!paths.some(({ path }) => path === section.heading))
+      problems.push(`section "${section.heading}" names no command`);
   }
   problems.push(...checkEnvironment('hotdesk.1', sections, [program, ...paths.map(({ command }) => command)]));
   return problems;
@@ -164,16 +185,23 @@ function checkCliPage(program: Command, source: string): string[] {
 function checkDaemonPage(program: Command, source: string): string[] {
   const sections = readSections(source);
   const options = sections.find((section) => section.chapter === 'OPTIONS' && section.heading === '');
-  return [...checkOptions('OPTIONS', options, documentedOptions(program, true)), ...checkEnvironment('hotdeskd.8', sections, [program])];
+  return [
+    ...checkOptions('OPTIONS', options, documentedOptions(program, true)),
+    ...checkEnvironment('hotdeskd.8', sections, [program]),
+  ];
 }
 
 /** Every member name of the store schema, at any depth. */
 function memberNames(schema: z.ZodType): string[] {
   if (schema instanceof z.ZodObject) {
-    return Object.entries(schema.shape as Record<string, z.ZodType>).flatMap(([name, member]) => [name, ...memberNames(member)]);
+    return Object.entries(schema.shape as Record<string, z.ZodType>).flatMap(([name, member]) => [
+      name,
+      ...memberNames(member),
+    ]);
   }
   if (schema instanceof z.ZodArray) return memberNames(schema.element as z.ZodType);
-  if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable) return memberNames(schema.unwrap() as z.ZodType);
+  if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable)
+    return memberNames(schema.unwrap() as z.ZodType);
   if (schema instanceof z.ZodDiscriminatedUnion || schema instanceof z.ZodUnion) {
     return (schema.options as z.ZodType[]).flatMap(memberNames);
   }
@@ -182,7 +210,10 @@ function memberNames(schema: z.ZodType): string[] {
 
 function checkStorePage(source: string): string[] {
   const sections = readSections(source);
-  const format = sections.filter((section) => section.chapter === 'FORMAT').flatMap((section) => section.lines).join('\n');
+  const format = sections
+    .filter((section) => section.chapter === 'FORMAT')
+    .flatMap((section) => section.lines)
+    .join('\n');
   const problems = [...new Set(memberNames(storeSchema))]
     .filter((name) => !mentions(format, name))
     .map((name) => `FORMAT does not describe the member ${name}`);
@@ -217,40 +248,72 @@ t.test('the pages speak of the environment and files the programs use', async (t
   const cliPage = readSections(manPage('hotdesk.1'));
   const daemonPage = readSections(manPage('hotdeskd.8'));
   const items = (sections: Section[], chapter: string): string =>
-    sections.filter((section) => section.chapter === chapter).flatMap((section) => section.items).join('\n');
-  for (const variable of ['HOTDESK_DATA', 'NO_COLOR']) t.ok(mentions(items(cliPage, 'ENVIRONMENT'), variable), `hotdesk.1 ${variable}`);
-  for (const variable of ['HOTDESK_DATA', 'HOTDESK_LOG_LEVEL']) t.ok(mentions(items(daemonPage, 'ENVIRONMENT'), variable), `hotdeskd.8 ${variable}`);
-  for (const file of ['data/hotdesk.json', 'data/hotdeskd.lock', 'data/hotdeskd.sock', 'data/templates/', 'templates/<vendor>/models.json']) {
+    sections
+      .filter((section) => section.chapter === chapter)
+      .flatMap((section) => section.items)
+      .join('\n');
+  for (const variable of ['HOTDESK_DATA', 'NO_COLOR'])
+    t.ok(mentions(items(cliPage, 'ENVIRONMENT'), variable), `hotdesk.1 ${variable}`);
+  for (const variable of ['HOTDESK_DATA', 'HOTDESK_LOG_LEVEL'])
+    t.ok(mentions(items(daemonPage, 'ENVIRONMENT'), variable), `hotdeskd.8 ${variable}`);
+  for (const file of [
+    'data/hotdesk.json',
+    'data/hotdeskd.lock',
+    'data/hotdeskd.sock',
+    'data/templates/',
+    'templates/<vendor>/models.json',
+  ]) {
     t.ok(items(cliPage, 'FILES').includes(file), `hotdesk.1 FILES ${file}`);
     t.ok(items(daemonPage, 'FILES').includes(file), `hotdeskd.8 FILES ${file}`);
   }
-  for (const status of ['0', '1', '2']) t.ok(items(cliPage, 'EXIT STATUS').split('\n').includes(status), `hotdesk.1 exit status ${status}`);
+  for (const status of ['0', '1', '2'])
+    t.ok(items(cliPage, 'EXIT STATUS').split('\n').includes(status), `hotdesk.1 exit status ${status}`);
 });
 
 // The checks must notice a page that falls behind: remove things and expect complaints.
 t.test('the checks catch a missing command, option or member', async (t) => {
   const complains = (problems: string[], pattern: RegExp, what: string): void => {
-    t.ok(problems.some((problem) => pattern.test(problem)), what, { problems });
+    t.ok(
+      problems.some((problem) => pattern.test(problem)),
+      what,
+      { problems },
+    );
   };
   const cliSource = manPage('hotdesk.1');
   const withoutSection = cliSource.replace(/^\.SS "extension add"$[\s\S]*?(?=^\.SS )/m, '');
   t.not(withoutSection, cliSource);
-  complains(checkCliPage(cli(), withoutSection), /command "extension add" has no \.SS section/, 'a command without its section');
+  complains(
+    checkCliPage(cli(), withoutSection),
+    /command "extension add" has no \.SS section/,
+    'a command without its section',
+  );
 
   const withoutOption = cliSource.replace(/^\.TP\n\.BI \\-\\-sbc .*\n/m, '');
   t.not(withoutOption, cliSource);
-  complains(checkCliPage(cli(), withoutOption), /command "add-phone": option --sbc is not documented/, 'an option without its item');
+  complains(
+    checkCliPage(cli(), withoutOption),
+    /command "add-phone": option --sbc is not documented/,
+    'an option without its item',
+  );
 
   const withStale = cliSource.replace(/^\.SS phones$/m, '.SS phones\n.TP\n.B \\-\\-verbose\nGone.');
   complains(checkCliPage(cli(), withStale), /command "phones": documents --verbose/, 'an item without its option');
 
   const withoutGlobal = cliSource.replace(/^\.TP\n\.BI \\-\\-data .*\n/m, '');
-  complains(checkCliPage(cli(), withoutGlobal), /OPTIONS: option --data is not documented/, 'a global option without its item');
+  complains(
+    checkCliPage(cli(), withoutGlobal),
+    /OPTIONS: option --data is not documented/,
+    'a global option without its item',
+  );
 
   const daemonSource = manPage('hotdeskd.8');
   const withoutLevel = daemonSource.replace(/^\.TP\n\.BI \\-\\-log\\-level .*\n/m, '');
   t.not(withoutLevel, daemonSource);
-  complains(checkDaemonPage(daemonProgram('0.0.0-test'), withoutLevel), /option --log-level is not documented/, 'a daemon option without its item');
+  complains(
+    checkDaemonPage(daemonProgram('0.0.0-test'), withoutLevel),
+    /option --log-level is not documented/,
+    'a daemon option without its item',
+  );
 
   const storeSource = manPage('hotdesk.json.5');
   const withoutMember = storeSource.replace(/^\.B nextPhoneNumber$/m, '.B counter');

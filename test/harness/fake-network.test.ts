@@ -56,7 +56,11 @@ t.test('a request reaches the service once; a retransmission gets the final resp
   phone.send(options('z9hG4bKone'), 5060, '127.0.0.1');
   await tick();
   t.equal(requests.length, 1, 'the retransmission did not reach the service');
-  t.same(heard.map((message) => ('status' in message ? message.status : message.method)), [200, 200], 'the final response, sent again');
+  t.same(
+    heard.map((message) => ('status' in message ? message.status : message.method)),
+    [200, 200],
+    'the final response, sent again',
+  );
   phone.send(options('z9hG4bKtwo', 'OPTIONS', 2), 5060, '127.0.0.1');
   await tick();
   t.equal(requests.length, 2, 'a new branch is a new request');
@@ -78,11 +82,19 @@ t.test('requests the service sends: responses by branch, a non-2xx to an INVITE 
     },
   });
   const answers: number[] = [];
-  stack.send(request('NOTIFY'), { protocol: 'UDP', address: '127.0.0.1', port: phone.port }, (response) => answers.push(response.status));
-  stack.send(request('INVITE'), { protocol: 'UDP', address: '127.0.0.1', port: phone.port }, (response) => answers.push(response.status));
+  stack.send(request('NOTIFY'), { protocol: 'UDP', address: '127.0.0.1', port: phone.port }, (response) =>
+    answers.push(response.status),
+  );
+  stack.send(request('INVITE'), { protocol: 'UDP', address: '127.0.0.1', port: phone.port }, (response) =>
+    answers.push(response.status),
+  );
   await tick();
   const [notify, invite] = heard as SipRequest[];
-  t.match(notify!.headers.via[0], { host: '127.0.0.1', port: 5060, params: { branch: /^z9hG4bK/ } }, 'our Via on top, with a branch');
+  t.match(
+    notify!.headers.via[0],
+    { host: '127.0.0.1', port: 5060, params: { branch: /^z9hG4bK/ } },
+    'our Via on top, with a branch',
+  );
   t.not(notify!.headers.via[0]!.params['branch'], invite!.headers.via[0]!.params['branch'], 'a branch each');
   const reply = (to: SipRequest, status: number) =>
     phone.send(Buffer.from(sip.stringify(buildResponse(to, status, 'X', { toTag: 'p' })), 'latin1'), 5060, '127.0.0.1');
@@ -91,14 +103,20 @@ t.test('requests the service sends: responses by branch, a non-2xx to an INVITE 
   await tick();
   t.same(answers, [486, 200], 'each response to its own callback');
   const ack = heard.find((message): message is SipRequest => 'method' in message && message.method === 'ACK');
-  t.equal(ack?.headers.via[0]!.params['branch'], invite!.headers.via[0]!.params['branch'], 'the 486 is ACKed in its transaction (RFC 3261 §17.1.1.3)');
+  t.equal(
+    ack?.headers.via[0]!.params['branch'],
+    invite!.headers.via[0]!.params['branch'],
+    'the 486 is ACKed in its transaction (RFC 3261 §17.1.1.3)',
+  );
   reply(invite!, 486);
   await tick();
   t.same(answers, [486, 200], 'a retransmitted final is absorbed');
 
   const second = request('INVITE');
   second.headers['call-id'] = 'second@hotdesk';
-  stack.send(second, { protocol: 'UDP', address: '127.0.0.1', port: phone.port }, (response) => answers.push(response.status));
+  stack.send(second, { protocol: 'UDP', address: '127.0.0.1', port: phone.port }, (response) =>
+    answers.push(response.status),
+  );
   await tick();
   const sent = heard.at(-1) as SipRequest;
   reply(sent, 200);
@@ -121,8 +139,12 @@ t.test('RTP sockets from the pool reach peers and back; closing returns them', a
   socket.send(Uint8Array.of(1, 2, 3), { address: '127.0.0.1', port: peer.port });
   peer.send(Uint8Array.of(4), socket.port, '127.0.0.1');
   await network.settle();
-  t.same(got.map((bytes) => [...bytes]), [[1, 2, 3]], 'delivered to the peer');
-  t.same(back, [{ address: '127.0.0.1', port: peer.port }], 'and the peer\'s packet to the socket');
+  t.same(
+    got.map((bytes) => [...bytes]),
+    [[1, 2, 3]],
+    'delivered to the peer',
+  );
+  t.same(back, [{ address: '127.0.0.1', port: peer.port }], "and the peer's packet to the socket");
   await socket.close();
   t.equal(pool.inUse, 0, 'closed: back to the pool');
   peer.send(Uint8Array.of(5), socket.port, '127.0.0.1');

@@ -22,7 +22,8 @@ t.test('builds only when the sources changed', async (t) => {
     'tsconfig.build.json': '{}',
     src: { 'a.ts': 'export const a = 1;\n', deep: { 'b.ts': 'export const b = 2;\n' } },
   });
-  const start = () => execFileSync(process.execPath, [SCRIPT, root], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const start = () =>
+    execFileSync(process.execPath, [SCRIPT, root], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const builds = (): number => {
     try {
       return readFileSync(join(root, 'builds.log'), 'utf8').length;

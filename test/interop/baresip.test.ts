@@ -29,10 +29,18 @@ t.test('baresip logs in by phone with RFC 2833 DTMF', async (t) => {
   ]);
   const dir = join(office.dir, 'baresip');
   await mkdir(dir, { recursive: true });
-  const phone = await startBaresip({ dir, account: 'HD0001', password: await office.password('HD0001'), server: office.sip });
+  const phone = await startBaresip({
+    dir,
+    account: 'HD0001',
+    password: await office.password('HD0001'),
+    server: office.sip,
+  });
   t.teardown(() => phone.stop());
 
-  t.ok(await storeEventually(office, (data) => data.bindings.some((binding) => binding.aor === 'HD0001'), 10_000), 'baresip registered as HD0001');
+  t.ok(
+    await storeEventually(office, (data) => data.bindings.some((binding) => binding.aor === 'HD0001'), 10_000),
+    'baresip registered as HD0001',
+  );
   phone.command('dial', `sip:*77*100*@${office.sip.host}:${office.sip.port}`);
   await phone.waitForEvent('CALL_ESTABLISHED', 10_000);
   t.pass('the login code is answered');
@@ -40,9 +48,13 @@ t.test('baresip logs in by phone with RFC 2833 DTMF', async (t) => {
   await typeKeys(phone, '3579#');
   await phone.waitForEvent('CALL_CLOSED', 20_000);
   t.pass('hotdeskd hung up after the confirmation');
-  t.ok(await storeEventually(office, (data) => data.phones[0]?.session?.extension === '100', 5_000), 'HD0001 is logged in as 100', {
-    baresip: phone.output().slice(-2000),
-    log: office.logLines(30).slice(-20),
-  });
+  t.ok(
+    await storeEventually(office, (data) => data.phones[0]?.session?.extension === '100', 5_000),
+    'HD0001 is logged in as 100',
+    {
+      baresip: phone.output().slice(-2000),
+      log: office.logLines(30).slice(-20),
+    },
+  );
   t.same(office.logLines(50), [], 'hotdeskd logged no errors');
 });

@@ -49,17 +49,32 @@ const blocked = logLines((log) => {
 
 /** Relay probes refused (#12): each line bans its source. */
 const refused = logLines((log) => {
-  logRelayRefused(log, '203.0.113.8', 'unknown-dialog', { method: 'INVITE', callId: 'x","alert":"sip-relay-refused","source":"198.51.100.9' });
+  logRelayRefused(log, '203.0.113.8', 'unknown-dialog', {
+    method: 'INVITE',
+    callId: 'x","alert":"sip-relay-refused","source":"198.51.100.9',
+  });
   logRelayRefused(log, '2001:db8::8', 'foreign-route');
   logRelayRefused(log, '203.0.113.9', 'refer-not-allowed');
 });
 
 /** Lines that must ban nobody: other warnings with a source, and a forged user name. */
 const innocent = logLines((log) => {
-  log.warn({ source: '198.51.100.1', event: 'sip-flood' }, 'SIP flood: dropping messages from this source over the limit');
-  log.warn({ event: 'sip-account-blocked', account: '101', lastSource: '198.51.100.5' }, 'SIP authentication blocked for this account from new addresses after repeated failures');
-  log.warn({ alert: 'failed-pin-burst', extension: '101', failures: 10 }, 'failed-PIN burst: extension 101, 10 failures in 10 minutes');
-  log.info({ user: 'x","alert":"sip-auth-blocked","source":"198.51.100.2', source: '198.51.100.3' }, 'REGISTER from an unknown user');
+  log.warn(
+    { source: '198.51.100.1', event: 'sip-flood' },
+    'SIP flood: dropping messages from this source over the limit',
+  );
+  log.warn(
+    { event: 'sip-account-blocked', account: '101', lastSource: '198.51.100.5' },
+    'SIP authentication blocked for this account from new addresses after repeated failures',
+  );
+  log.warn(
+    { alert: 'failed-pin-burst', extension: '101', failures: 10 },
+    'failed-PIN burst: extension 101, 10 failures in 10 minutes',
+  );
+  log.info(
+    { user: 'x","alert":"sip-auth-blocked","source":"198.51.100.2', source: '198.51.100.3' },
+    'REGISTER from an unknown user',
+  );
   log.info({ msg2: `"name":"hotdeskd","alert":"sip-auth-blocked","source":"198.51.100.4"` }, AUTH_BLOCKED_MESSAGE);
   // A registered phone's late BYE, or the trunk dialling out: logged, never for fail2ban.
   logRelayRefused(log, '198.51.100.6', 'unknown-dialog', {}, false);
@@ -76,7 +91,10 @@ t.test('the blocked-source line has its documented format', async (t) => {
   );
   t.match(blocked[1], /"alert":"sip-auth-blocked","source":"2001:db8::7","msg":/);
   t.equal(refused.length, 3);
-  t.match(refused[1], /^\{"level":40,"time":\d{13},"name":"hotdeskd","alert":"sip-relay-refused","source":"2001:db8::8","reason":"foreign-route","msg":"SIP request refused: no right to be relayed"\}$/);
+  t.match(
+    refused[1],
+    /^\{"level":40,"time":\d{13},"name":"hotdeskd","alert":"sip-relay-refused","source":"2001:db8::8","reason":"foreign-route","msg":"SIP request refused: no right to be relayed"\}$/,
+  );
 });
 
 t.test('fail2ban-regex finds the sources of refused relay probes', async (t) => {
@@ -105,9 +123,17 @@ t.test('the jail reads well with the filter and bans on UDP and TCP', async (t) 
   const { stdout } = await run('fail2ban-client', ['-c', dir, '-d']);
   const lines = stdout.split('\n');
   t.ok(lines.includes("['add', 'hotdeskd', 'systemd']"), 'the jail reads the journal');
-  t.ok(lines.includes("['set', 'hotdeskd', 'addjournalmatch', '_SYSTEMD_UNIT=hotdeskd.service']"), 'of hotdeskd.service');
+  t.ok(
+    lines.includes("['set', 'hotdeskd', 'addjournalmatch', '_SYSTEMD_UNIT=hotdeskd.service']"),
+    'of hotdeskd.service',
+  );
   t.ok(lines.includes("['set', 'hotdeskd', 'maxretry', 1]"), 'one line is enough');
-  t.ok(lines.includes(`['set', 'hotdeskd', 'addfailregex', '"name":"hotdeskd","alert":"sip-(?:auth-blocked|relay-refused)","source":"<ADDR>"']`), 'with the filter');
+  t.ok(
+    lines.includes(
+      `['set', 'hotdeskd', 'addfailregex', '"name":"hotdeskd","alert":"sip-(?:auth-blocked|relay-refused)","source":"<ADDR>"']`,
+    ),
+    'with the filter',
+  );
   for (const protocol of ['udp', 'tcp']) {
     t.match(stdout, new RegExp(`\\['port', '5060'\\], \\['protocol', '${protocol}'\\]`), `bans on ${protocol} 5060`);
   }

@@ -31,16 +31,33 @@
 import t, { type Test } from 'tap';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { register, SCENARIOS, sippPassed, sippPorts, startOffice, storeEventually, DOMAIN, type Office } from './support/office.js';
+import {
+  register,
+  SCENARIOS,
+  sippPassed,
+  sippPorts,
+  startOffice,
+  storeEventually,
+  DOMAIN,
+  type Office,
+} from './support/office.js';
 import { BARESIP_MISSING, baresipInstalled, startBaresip, type Baresip } from './support/baresip.js';
-import { LINPHONE_MISSING, linphoneInstalled, startLinphone, type Linphone, type LinphoneOptions } from './support/linphone.js';
+import {
+  LINPHONE_MISSING,
+  linphoneInstalled,
+  startLinphone,
+  type Linphone,
+  type LinphoneOptions,
+} from './support/linphone.js';
 import { pcmWavFile } from '../support/wav-file.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `seconds` of a 1 kHz sine, 8 kHz mono 16-bit, as a WAV file. */
 const toneWav = (seconds: number): Buffer =>
-  pcmWavFile(Int16Array.from({ length: 8000 * seconds }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 8000))));
+  pcmWavFile(
+    Int16Array.from({ length: 8000 * seconds }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 8000))),
+  );
 
 /** The loudest sample of a 16-bit PCM WAV file (0 for silence or no samples). */
 async function peakOf(file: string): Promise<number> {
@@ -108,70 +125,112 @@ async function menuCall(phone: Linphone, code: string, digits: string): Promise<
   await phone.waitForCallState('LinphoneCallEnd', { id, after, timeoutMs: 20_000 });
 }
 
-t.test('linphone as a hot-desk phone: voice login with RFC 4733 and with SIP INFO digits, *77*5*, logout everywhere', async (t) => {
-  if (!linphoneInstalled()) return t.fail(LINPHONE_MISSING);
-  const office = await startOffice(t, [
-    ['extension', 'add', '100', '--name', 'Ada Lovelace', '--password', 'k7Qw9xZt3m', '--pin', '3579', '--hotdesk'],
-    ['add-phone', '--model', 'yealink-t54w', '--mac', '00:15:65:aa:bb:cc'],
-  ]);
-  const [sipPort] = (await sippPorts(1)) as [number];
-  const peers: Peers = { office };
-  let started = 0;
-  /** Starts (or restarts) the desk phone: the same SIP port, so hotdeskd sees the same device. */
-  const phoneAs = async (account: string, dtmf: LinphoneOptions['dtmf']): Promise<Linphone> => {
-    await peers.linphone?.stop();
-    const dir = join(office.dir, `linphone-${++started}-${account}`);
-    await mkdir(dir, { recursive: true });
-    const phone = await startLinphone({ dir, account, password: await office.password(account), server: office.sip, domain: DOMAIN, dtmf, sipPort });
-    peers.linphone = phone;
-    const registered = await storeEventually(office, (data) => data.bindings.some((binding) => binding.aor === account && binding.contact.includes(`:${sipPort}`)), 10_000);
-    if (!registered) throw new Error(`linphone did not register as ${account}`);
-    return phone;
-  };
-  t.teardown(() => peers.linphone?.stop());
-  const sessionOf = async () => (await office.store()).phones[0]?.session?.extension;
+t.test(
+  'linphone as a hot-desk phone: voice login with RFC 4733 and with SIP INFO digits, *77*5*, logout everywhere',
+  async (t) => {
+    if (!linphoneInstalled()) return t.fail(LINPHONE_MISSING);
+    const office = await startOffice(t, [
+      ['extension', 'add', '100', '--name', 'Ada Lovelace', '--password', 'k7Qw9xZt3m', '--pin', '3579', '--hotdesk'],
+      ['add-phone', '--model', 'yealink-t54w', '--mac', '00:15:65:aa:bb:cc'],
+    ]);
+    const [sipPort] = (await sippPorts(1)) as [number];
+    const peers: Peers = { office };
+    let started = 0;
+    /** Starts (or restarts) the desk phone: the same SIP port, so hotdeskd sees the same device. */
+    const phoneAs = async (account: string, dtmf: LinphoneOptions['dtmf']): Promise<Linphone> => {
+      await peers.linphone?.stop();
+      const dir = join(office.dir, `linphone-${++started}-${account}`);
+      await mkdir(dir, { recursive: true });
+      const phone = await startLinphone({
+        dir,
+        account,
+        password: await office.password(account),
+        server: office.sip,
+        domain: DOMAIN,
+        dtmf,
+        sipPort,
+      });
+      peers.linphone = phone;
+      const registered = await storeEventually(
+        office,
+        (data) => data.bindings.some((binding) => binding.aor === account && binding.contact.includes(`:${sipPort}`)),
+        10_000,
+      );
+      if (!registered) throw new Error(`linphone did not register as ${account}`);
+      return phone;
+    };
+    t.teardown(() => peers.linphone?.stop());
+    const sessionOf = async () => (await office.store()).phones[0]?.session?.extension;
 
-  await t.test('registers as HD0001 and logs in as 100 with the PIN as RFC 4733 events', (t) =>
-    traced(t, peers, async () => {
-      const phone = await phoneAs('HD0001', 'rfc4733');
-      t.pass('linphone registered as HD0001 with its idle password (MD5, its own digest code)');
-      await menuCall(phone, '*77*100*', '3579#');
-      t.ok(await storeEventually(office, (data) => data.phones[0]?.session?.extension === '100'), 'HD0001 is logged in as 100');
-      t.match(await phone.log(), /^INVITE sip:\*77\*100\*@office\.test[\s\S]*?a=rtpmap:\d+ telephone-event\/8000/m, 'linphone offered telephone-event');
-    }),
-  );
+    await t.test('registers as HD0001 and logs in as 100 with the PIN as RFC 4733 events', (t) =>
+      traced(t, peers, async () => {
+        const phone = await phoneAs('HD0001', 'rfc4733');
+        t.pass('linphone registered as HD0001 with its idle password (MD5, its own digest code)');
+        await menuCall(phone, '*77*100*', '3579#');
+        t.ok(
+          await storeEventually(office, (data) => data.phones[0]?.session?.extension === '100'),
+          'HD0001 is logged in as 100',
+        );
+        t.match(
+          await phone.log(),
+          /^INVITE sip:\*77\*100\*@office\.test[\s\S]*?a=rtpmap:\d+ telephone-event\/8000/m,
+          'linphone offered telephone-event',
+        );
+      }),
+    );
 
-  await t.test('as 100 on the same phone, *77*5* logs out', (t) =>
-    traced(t, peers, async () => {
-      const phone = await phoneAs('100', 'rfc4733');
-      t.pass('re-registered as 100 from the same device, as after re-provisioning');
-      const { id, after } = await dial(phone, '*77*5*');
-      await phone.waitForCallState('LinphoneCallEnd', { id, after, timeoutMs: 20_000 });
-      t.ok(await storeEventually(office, (data) => data.phones[0]?.session === undefined || data.phones[0]?.session === null), 'HD0001 is idle again', { session: await sessionOf() });
-    }),
-  );
+    await t.test('as 100 on the same phone, *77*5* logs out', (t) =>
+      traced(t, peers, async () => {
+        const phone = await phoneAs('100', 'rfc4733');
+        t.pass('re-registered as 100 from the same device, as after re-provisioning');
+        const { id, after } = await dial(phone, '*77*5*');
+        await phone.waitForCallState('LinphoneCallEnd', { id, after, timeoutMs: 20_000 });
+        t.ok(
+          await storeEventually(
+            office,
+            (data) => data.phones[0]?.session === undefined || data.phones[0]?.session === null,
+          ),
+          'HD0001 is idle again',
+          { session: await sessionOf() },
+        );
+      }),
+    );
 
-  await t.test('logs in again with the PIN as SIP INFO', (t) =>
-    traced(t, peers, async () => {
-      const phone = await phoneAs('HD0001', 'info');
-      await menuCall(phone, '*77*100*', '3579#');
-      t.match((await phone.log()).match(/^INFO sip:[^\n]*/gm)?.length ?? 0, 5, 'five INFO requests (3579#)');
-      t.ok(await storeEventually(office, (data) => data.phones[0]?.session?.extension === '100'), 'HD0001 is logged in as 100 again');
-    }),
-  );
+    await t.test('logs in again with the PIN as SIP INFO', (t) =>
+      traced(t, peers, async () => {
+        const phone = await phoneAs('HD0001', 'info');
+        await menuCall(phone, '*77*100*', '3579#');
+        t.match((await phone.log()).match(/^INFO sip:[^\n]*/gm)?.length ?? 0, 5, 'five INFO requests (3579#)');
+        t.ok(
+          await storeEventually(office, (data) => data.phones[0]?.session?.extension === '100'),
+          'HD0001 is logged in as 100 again',
+        );
+      }),
+    );
 
-  await t.test('*77*0*100* with the PIN logs 100 out everywhere', (t) =>
-    traced(t, peers, async () => {
-      const phone = await phoneAs('100', 'info');
-      await menuCall(phone, '*77*0*100*', '3579#');
-      t.ok(await storeEventually(office, (data) => !data.phones.some((desk) => desk.session?.extension === '100')), '100 is on no phone');
-      const logouts = (await office.store()).audit.filter((entry) => entry.kind === 'logout');
-      t.same(logouts.map((entry) => [entry.phone, entry.actor]), [['HD0001', 'user'], ['HD0001', 'user']], 'both logouts are audited as the user\'s');
-    }),
-  );
+    await t.test('*77*0*100* with the PIN logs 100 out everywhere', (t) =>
+      traced(t, peers, async () => {
+        const phone = await phoneAs('100', 'info');
+        await menuCall(phone, '*77*0*100*', '3579#');
+        t.ok(
+          await storeEventually(office, (data) => !data.phones.some((desk) => desk.session?.extension === '100')),
+          '100 is on no phone',
+        );
+        const logouts = (await office.store()).audit.filter((entry) => entry.kind === 'logout');
+        t.same(
+          logouts.map((entry) => [entry.phone, entry.actor]),
+          [
+            ['HD0001', 'user'],
+            ['HD0001', 'user'],
+          ],
+          "both logouts are audited as the user's",
+        );
+      }),
+    );
 
-  t.same(office.logLines(50), [], 'hotdeskd logged no errors');
-});
+    t.same(office.logLines(50), [], 'hotdeskd logged no errors');
+  },
+);
 
 t.test('linphone as an extension: calls to and from baresip, hold, blind transfer, BYE from each side', async (t) => {
   if (!linphoneInstalled()) return t.fail(LINPHONE_MISSING);
@@ -186,17 +245,38 @@ t.test('linphone as an extension: calls to and from baresip, hold, blind transfe
   const dir = join(office.dir, 'linphone');
   const bareDir = join(office.dir, 'baresip');
   const dumps = join(office.dir, 'baresip-audio');
-  await Promise.all([mkdir(dir, { recursive: true }), mkdir(bareDir, { recursive: true }), mkdir(dumps, { recursive: true })]);
+  await Promise.all([
+    mkdir(dir, { recursive: true }),
+    mkdir(bareDir, { recursive: true }),
+    mkdir(dumps, { recursive: true }),
+  ]);
   const tone = join(office.dir, 'tone.wav');
   await writeFile(tone, toneWav(20));
   const peers: Peers = { office };
-  const linphone = await startLinphone({ dir, account: '101', password: await office.password('101'), server: office.sip, domain: DOMAIN });
+  const linphone = await startLinphone({
+    dir,
+    account: '101',
+    password: await office.password('101'),
+    server: office.sip,
+    domain: DOMAIN,
+  });
   peers.linphone = linphone;
   t.teardown(() => linphone.stop());
-  const baresip = await startBaresip({ dir: bareDir, account: '102', password: await office.password('102'), server: office.sip, answerMode: 'auto', dumpDir: dumps });
+  const baresip = await startBaresip({
+    dir: bareDir,
+    account: '102',
+    password: await office.password('102'),
+    server: office.sip,
+    answerMode: 'auto',
+    dumpDir: dumps,
+  });
   peers.baresip = baresip;
   t.teardown(() => baresip.stop());
-  const registered = await storeEventually(office, (data) => ['101', '102'].every((aor) => data.bindings.some((binding) => binding.aor === aor)), 10_000);
+  const registered = await storeEventually(
+    office,
+    (data) => ['101', '102'].every((aor) => data.bindings.some((binding) => binding.aor === aor)),
+    10_000,
+  );
 
   await t.test('both register with their stock digest code', (t) =>
     traced(t, peers, async () => {
@@ -214,7 +294,11 @@ t.test('linphone as an extension: calls to and from baresip, hold, blind transfe
       const { id, after } = await dial(linphone, '102');
       await baresip.waitForEvent('CALL_ESTABLISHED', 10_000, bareEvents);
       t.pass('answered');
-      t.match(await linphone.command(`incall-player-start ${tone} ${id}`), /^Status: Ok/, 'linphone plays a tone into the call');
+      t.match(
+        await linphone.command(`incall-player-start ${tone} ${id}`),
+        /^Status: Ok/,
+        'linphone plays a tone into the call',
+      );
       await sleep(2000);
       t.match(await linphone.command(`call-pause ${id}`), /^Status: Ok/, 'call-pause');
       await linphone.waitForCallState('LinphoneCallPaused', { id, after });
@@ -233,7 +317,11 @@ t.test('linphone as an extension: calls to and from baresip, hold, blind transfe
       t.match(log, /a=sendonly/, 'the hold offer is sendonly');
       // One statistics block per stream linphone ran (the hold and the resume restart it).
       const stats = (await linphone.rtpStats()).slice(streams);
-      t.ok(stats.reduce((sum, stream) => sum + stream.received, 0) > 100, 'linphone received RTP from baresip (over 2 s of 20 ms packets)', { stats });
+      t.ok(
+        stats.reduce((sum, stream) => sum + stream.received, 0) > 100,
+        'linphone received RTP from baresip (over 2 s of 20 ms packets)',
+        { stats },
+      );
       t.ok(stats.reduce((sum, stream) => sum + stream.sent, 0) > 100, 'linphone sent RTP', { stats });
       const decoded = (await readdir(dumps)).filter((name) => name.endsWith('-dec.wav'));
       t.ok(decoded.length > 0, 'baresip wrote what it decoded', { files: await readdir(dumps) });
@@ -260,7 +348,11 @@ t.test('linphone as an extension: calls to and from baresip, hold, blind transfe
       t.pass('linphone got the BYE');
       await linphone.waitForCallState('LinphoneCallReleased', { id, after });
       const stats = (await linphone.rtpStats()).slice(streams);
-      t.ok(stats.reduce((sum, stream) => sum + stream.received, 0) > 50, 'linphone received RTP from baresip (over 1.5 s of 20 ms packets)', { stats });
+      t.ok(
+        stats.reduce((sum, stream) => sum + stream.received, 0) > 50,
+        'linphone received RTP from baresip (over 1.5 s of 20 ms packets)',
+        { stats },
+      );
     }),
   );
 
@@ -269,7 +361,13 @@ t.test('linphone as an extension: calls to and from baresip, hold, blind transfe
       const [port] = (await sippPorts(1)) as [number];
       const target = await register(office, { account: '103', port });
       sippPassed(t, target.result, '103 (SIPp) registers from the port it answers on');
-      const uas = await office.startSipp({ scenario: join(SCENARIOS, 'uas-answer.xml'), name: 'uas-103', port, keys: { hd_account: '103' }, timeoutS: 40 });
+      const uas = await office.startSipp({
+        scenario: join(SCENARIOS, 'uas-answer.xml'),
+        name: 'uas-103',
+        port,
+        keys: { hd_account: '103' },
+        timeoutS: 40,
+      });
       await uas.ready;
       const bareEvents = baresip.events.length;
       const { id, after } = await dial(linphone, '102');
@@ -278,7 +376,8 @@ t.test('linphone as an extension: calls to and from baresip, hold, blind transfe
       await linphone.waitForCallState('LinphoneCallEnd', { id, after, timeoutMs: 20_000 });
       t.pass("linphone's call ends once the transfer is accepted");
       // baresip follows the REFER with a new call to 103, answered by SIPp: its second established call here.
-      const established = () => baresip.events.slice(bareEvents).filter((event) => event.type === 'CALL_ESTABLISHED').length;
+      const established = () =>
+        baresip.events.slice(bareEvents).filter((event) => event.type === 'CALL_ESTABLISHED').length;
       for (let i = 0; i < 100 && established() < 2; i++) await sleep(100);
       t.equal(established(), 2, 'baresip is in a call with 103');
       await sleep(500);

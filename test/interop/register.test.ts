@@ -21,7 +21,7 @@ t.test('registration against hotdeskd', async (t) => {
     ['extension', 'set', '102', '--digest', 'sha-256,md5'],
   ]);
 
-  await t.test('extension 100: 401 offering MD5 alone, then 200 with SIPp\'s own credentials', async (t) => {
+  await t.test("extension 100: 401 offering MD5 alone, then 200 with SIPp's own credentials", async (t) => {
     const flow = await register(office, { account: '100' });
     sippPassed(t, flow.result, 'REGISTER → 401 → REGISTER with credentials → 200');
     t.same(
@@ -31,13 +31,27 @@ t.test('registration against hotdeskd', async (t) => {
     );
     t.same(flow.offered, ['MD5'], 'one challenge, MD5: the shipped default');
     const [unauthorized] = flow.result.received();
-    t.match(unauthorized?.headers('WWW-Authenticate')[0] ?? '', new RegExp(`realm="${DOMAIN.replace('.', '\\.')}".*qop="auth"`), 'realm is the SIP domain, qop=auth');
+    t.match(
+      unauthorized?.headers('WWW-Authenticate')[0] ?? '',
+      new RegExp(`realm="${DOMAIN.replace('.', '\\.')}".*qop="auth"`),
+      'realm is the SIP domain, qop=auth',
+    );
     const signed = flow.result.sent().find((message) => message.headers('CSeq')[0] === '2 REGISTER');
-    t.match(signed?.headers('Authorization')[0] ?? '', new RegExp(`uri="sip:${DOMAIN.replace('.', '\\.')}"`), 'SIPp signed the Request-URI (-auth_uri)');
+    t.match(
+      signed?.headers('Authorization')[0] ?? '',
+      new RegExp(`uri="sip:${DOMAIN.replace('.', '\\.')}"`),
+      'SIPp signed the Request-URI (-auth_uri)',
+    );
     const ok = flow.result.received().find((message) => message.status === 200);
-    t.match(ok?.headers('Contact').join(', ') ?? '', new RegExp(`sip:100@127\\.0\\.0\\.1:${flow.result.port}.*expires=\\d+`), 'the binding comes back with its expiry');
+    t.match(
+      ok?.headers('Contact').join(', ') ?? '',
+      new RegExp(`sip:100@127\\.0\\.0\\.1:${flow.result.port}.*expires=\\d+`),
+      'the binding comes back with its expiry',
+    );
     t.ok(
-      await storeEventually(office, (data) => data.bindings.some((binding) => binding.aor === '100' && binding.contact.includes(`:${flow.result.port}`))),
+      await storeEventually(office, (data) =>
+        data.bindings.some((binding) => binding.aor === '100' && binding.contact.includes(`:${flow.result.port}`)),
+      ),
       'the binding is saved in the store',
     );
   });
@@ -52,24 +66,45 @@ t.test('registration against hotdeskd', async (t) => {
     const flow = await register(office, { account: '100', transport: 'tcp', expires: 60 });
     sippPassed(t, flow.result, 'REGISTER over TCP → 401 → REGISTER with credentials → 200');
     t.match(flow.result.sent()[0]?.headers('Via')[0] ?? '', /^SIP\/2\.0\/TCP /, 'SIPp spoke TCP');
-    t.ok(flow.result.received().some((message) => message.status === 200), 'registered over TCP');
+    t.ok(
+      flow.result.received().some((message) => message.status === 200),
+      'registered over TCP',
+    );
   });
 
   await t.test('hot-desk phone HD0001 with its idle password: 401, then 200', async (t) => {
     t.equal((await office.store()).phones[0]?.name, 'HD0001', 'add-phone made HD0001');
     const flow = await register(office, { account: 'HD0001' });
     sippPassed(t, flow.result, 'REGISTER of HD0001 → 401 → REGISTER with credentials → 200');
-    t.same(flow.result.received().map((message) => message.status), [401, 200], 'HD0001 is registered');
-    t.ok(await storeEventually(office, (data) => data.bindings.some((binding) => binding.aor === 'HD0001')), 'and saved');
+    t.same(
+      flow.result.received().map((message) => message.status),
+      [401, 200],
+      'HD0001 is registered',
+    );
+    t.ok(
+      await storeEventually(office, (data) => data.bindings.some((binding) => binding.aor === 'HD0001')),
+      'and saved',
+    );
   });
 
   await t.test('a wrong password is challenged again, never accepted', async (t) => {
-    const flow = await register(office, { account: '101', password: 'not-the-password', scenario: 'register-refused.xml' });
+    const flow = await register(office, {
+      account: '101',
+      password: 'not-the-password',
+      scenario: 'register-refused.xml',
+    });
     sippPassed(t, flow.result, 'REGISTER → 401 → REGISTER with a wrong password → 401');
-    t.same(flow.result.received().map((message) => message.status), [401, 401], 'a fresh 401, no 200');
+    t.same(
+      flow.result.received().map((message) => message.status),
+      [401, 401],
+      'a fresh 401, no 200',
+    );
     // Give a wrongly accepted binding the time to be saved before looking.
     await new Promise((resolve) => setTimeout(resolve, 800));
-    t.notOk((await office.store()).bindings.some((binding) => binding.aor === '101'), 'no binding for 101');
+    t.notOk(
+      (await office.store()).bindings.some((binding) => binding.aor === '101'),
+      'no binding for 101',
+    );
   });
 
   t.same(office.logLines(), [], 'hotdeskd logged no warnings or errors');

@@ -26,10 +26,19 @@ if (!version) {
 }
 
 const requested = process.argv.slice(2);
-const files = requested.length > 0 ? requested : readdirSync(HERE).filter((name) => name.endsWith('.test.ts')).sort().map((name) => relative(ROOT, join(HERE, name)));
+const files =
+  requested.length > 0
+    ? requested
+    : readdirSync(HERE)
+        .filter((name) => name.endsWith('.test.ts'))
+        .sort()
+        .map((name) => relative(ROOT, join(HERE, name)));
 process.stdout.write(`interop tests against bin/hotdeskd with ${version}\n`);
 // Coverage is the unit tests' business; these drive separate processes.
-const tap = spawnSync(join(ROOT, 'node_modules', '.bin', 'tap'), ['--disable-coverage', ...files], { cwd: ROOT, stdio: 'inherit' });
+const tap = spawnSync(join(ROOT, 'node_modules', '.bin', 'tap'), ['--disable-coverage', ...files], {
+  cwd: ROOT,
+  stdio: 'inherit',
+});
 if (tap.error) {
   process.stderr.write(`test:interop: could not run tap: ${tap.error.message}\n`);
   process.exit(1);

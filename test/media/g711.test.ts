@@ -126,7 +126,10 @@ t.test('conversion keeps every level within one step of the other law', async (t
     t.ok(Math.abs(asAlaw - mu) <= Math.max(16, Math.abs(mu) / 16), `μ 0x${code.toString(16)}: ${mu} → ${asAlaw}`);
     const a = decodeAlaw(code);
     const asMulaw = decodeMulaw(alawToMulaw(code));
-    t.ok(Math.abs(asMulaw - Math.max(-32124, Math.min(32124, a))) <= Math.max(8, Math.abs(a) / 16), `A 0x${code.toString(16)}: ${a} → ${asMulaw}`);
+    t.ok(
+      Math.abs(asMulaw - Math.max(-32124, Math.min(32124, a))) <= Math.max(8, Math.abs(a) / 16),
+      `A 0x${code.toString(16)}: ${a} → ${asMulaw}`,
+    );
   }
   const bytes = Uint8Array.from([0xff, 0xce, 0x80]);
   t.same(convertG711(bytes, 'PCMU', 'PCMA'), Uint8Array.from([0xd5, 0xfb, mulawToAlaw(0x80)]));

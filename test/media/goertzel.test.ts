@@ -14,8 +14,42 @@ import {
 const RATE = 8000;
 /** Peak amplitude of a 0 dBm0 sine in 16-bit samples (G.711 full scale ≈ +3.15 dBm0). */
 const ZERO_DBM0 = 22_700;
-const ROWS: Record<string, number> = { '1': 697, '2': 697, '3': 697, A: 697, '4': 770, '5': 770, '6': 770, B: 770, '7': 852, '8': 852, '9': 852, C: 852, '*': 941, '0': 941, '#': 941, D: 941 };
-const COLUMNS: Record<string, number> = { '1': 1209, '4': 1209, '7': 1209, '*': 1209, '2': 1336, '5': 1336, '8': 1336, '0': 1336, '3': 1477, '6': 1477, '9': 1477, '#': 1477, A: 1633, B: 1633, C: 1633, D: 1633 };
+const ROWS: Record<string, number> = {
+  '1': 697,
+  '2': 697,
+  '3': 697,
+  A: 697,
+  '4': 770,
+  '5': 770,
+  '6': 770,
+  B: 770,
+  '7': 852,
+  '8': 852,
+  '9': 852,
+  C: 852,
+  '*': 941,
+  '0': 941,
+  '#': 941,
+  D: 941,
+};
+const COLUMNS: Record<string, number> = {
+  '1': 1209,
+  '4': 1209,
+  '7': 1209,
+  '*': 1209,
+  '2': 1336,
+  '5': 1336,
+  '8': 1336,
+  '0': 1336,
+  '3': 1477,
+  '6': 1477,
+  '9': 1477,
+  '#': 1477,
+  A: 1633,
+  B: 1633,
+  C: 1633,
+  D: 1633,
+};
 const samplesOf = (ms: number): number => Math.round((ms * RATE) / 1000);
 const amplitude = (dbm0: number): number => ZERO_DBM0 * 10 ** (dbm0 / 20);
 
@@ -30,7 +64,11 @@ function sines(ms: number, parts: [hz: number, dbm0: number][], phase = 0): Floa
 }
 
 /** A DTMF key: its row and column tones at the usual sending levels (row −7, column −5 dBm0) unless told. */
-function key(digit: string, ms: number, levels: { row?: number; column?: number; rowShift?: number; columnShift?: number } = {}): Float64Array {
+function key(
+  digit: string,
+  ms: number,
+  levels: { row?: number; column?: number; rowShift?: number; columnShift?: number } = {},
+): Float64Array {
   return sines(ms, [
     [ROWS[digit]! * (1 + (levels.rowShift ?? 0)), levels.row ?? -7],
     [COLUMNS[digit]! * (1 + (levels.columnShift ?? 0)), levels.column ?? -5],
@@ -56,7 +94,7 @@ function noise(ms: number, dbm0: number, seed = 1): Float64Array {
 function speech(ms: number, seed = 7): Float64Array {
   const out = new Float64Array(samplesOf(ms));
   let rng = seed;
-  const random = () => ((rng = (rng * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const random = () => (rng = (rng * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   let phase = 0;
   const resonators = [0, 0, 0, 0];
   for (let i = 0; i < out.length; i++) {
@@ -69,7 +107,10 @@ function speech(ms: number, seed = 7): Float64Array {
     const syllable = Math.max(0, Math.sin(2 * Math.PI * 3.1 * time)); // ~3 syllables a second, silent gaps between
     let value = excitation * syllable;
     // Two two-pole resonators whose centres wander through the vowel space.
-    const formants = [500 + 300 * Math.sin(2 * Math.PI * 0.9 * time), 1500 + 700 * Math.sin(2 * Math.PI * 0.6 * time + 2)];
+    const formants = [
+      500 + 300 * Math.sin(2 * Math.PI * 0.9 * time),
+      1500 + 700 * Math.sin(2 * Math.PI * 0.6 * time + 2),
+    ];
     let sum = 0;
     formants.forEach((centre, f) => {
       const r = 0.96;
@@ -141,7 +182,8 @@ for (const codec of ['PCMU', 'PCMA'] as const) {
 
 t.test('chunk sizes do not matter', async (t) => {
   const audio = overG711(join(silence(37), ...[...'159#'].flatMap((digit) => [key(digit, 80), silence(70)])));
-  for (const chunk of [1, 37, 160, 205, 1000, audio.length]) t.equal(detect(audio, chunk), '159#', `chunks of ${chunk}`);
+  for (const chunk of [1, 37, 160, 205, 1000, audio.length])
+    t.equal(detect(audio, chunk), '159#', `chunks of ${chunk}`);
 });
 
 // [name, audio, keys]
@@ -151,11 +193,48 @@ const cases: [string, Float64Array, string][] = [
   ['a loud 1 kHz tone', sines(2000, [[1000, 0]]), ''],
   ['a row tone alone', sines(500, [[697, -7]]), ''],
   ['a column tone alone', sines(500, [[1336, -5]]), ''],
-  ['two row tones and a column tone (no single key)', sines(300, [[697, -7], [770, -7], [1209, -5]]), ''],
-  ['a row tone and two column tones', sines(300, [[852, -7], [1336, -5], [1477, -5]]), ''],
-  ['dial tone 350 + 440 Hz', sines(2000, [[350, -13], [440, -13]]), ''],
-  ['busy tone 480 + 620 Hz', sines(2000, [[480, -10], [620, -10]]), ''],
-  ['ringback 440 + 480 Hz', sines(2000, [[440, -16], [480, -16]]), ''],
+  [
+    'two row tones and a column tone (no single key)',
+    sines(300, [
+      [697, -7],
+      [770, -7],
+      [1209, -5],
+    ]),
+    '',
+  ],
+  [
+    'a row tone and two column tones',
+    sines(300, [
+      [852, -7],
+      [1336, -5],
+      [1477, -5],
+    ]),
+    '',
+  ],
+  [
+    'dial tone 350 + 440 Hz',
+    sines(2000, [
+      [350, -13],
+      [440, -13],
+    ]),
+    '',
+  ],
+  [
+    'busy tone 480 + 620 Hz',
+    sines(2000, [
+      [480, -10],
+      [620, -10],
+    ]),
+    '',
+  ],
+  [
+    'ringback 440 + 480 Hz',
+    sines(2000, [
+      [440, -16],
+      [480, -16],
+    ]),
+    '',
+  ],
   ['white noise', noise(2000, -15), ''],
   ['speech-like sound', speech(4000), ''],
   ['loud speech-like sound', speech(4000, 3).map((value) => value * 4), ''],
@@ -192,7 +271,11 @@ t.test('duration: 25.5 ms or less never counts, 52 ms always does, whatever the 
 t.test('gaps: 40 ms always separates two presses, a 10 ms drop-out never does, whatever the alignment', async (t) => {
   for (let offset = 0; offset < DTMF_BLOCK_SAMPLES; offset += 10) {
     const lead = new Float64Array(offset);
-    t.equal(detect(overG711(join(lead, key('#', 90), silence(40), key('#', 90), silence(100)))), '##', `40 ms pause at offset ${offset}`);
+    t.equal(
+      detect(overG711(join(lead, key('#', 90), silence(40), key('#', 90), silence(100)))),
+      '##',
+      `40 ms pause at offset ${offset}`,
+    );
     const held = key('#', 190);
     held.fill(0, samplesOf(90), samplesOf(100)); // 10 ms lost in the middle of one press
     t.equal(detect(overG711(join(lead, held, silence(100)))), '#', `10 ms drop-out at offset ${offset}`);
@@ -210,4 +293,3 @@ t.test('the detector is a value: the same state fed twice gives the same keys', 
   t.same(half.state.pending, pending, 'the input state is not changed');
   t.ok(once.state.pending.length < DTMF_BLOCK_SAMPLES, 'less than a block is kept');
 });
-

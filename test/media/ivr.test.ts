@@ -21,12 +21,22 @@ const key = (digit: DtmfDigit, at: number): IvrEvent => ({ kind: 'digit', digit,
 const finished = (at: number): IvrEvent => ({ kind: 'prompt-finished', nowMs: T0 + at });
 const timer = (at: number): IvrEvent => ({ kind: 'timer', nowMs: T0 + at });
 const pinOk = (at: number): IvrEvent => ({ kind: 'pin-checked', ok: true, nowMs: T0 + at });
-const pinWrong = (at: number, locked?: boolean): IvrEvent => ({ kind: 'pin-checked', ok: false, ...(locked === undefined ? {} : { locked }), nowMs: T0 + at });
+const pinWrong = (at: number, locked?: boolean): IvrEvent => ({
+  kind: 'pin-checked',
+  ok: false,
+  ...(locked === undefined ? {} : { locked }),
+  nowMs: T0 + at,
+});
 const loginOk = (at: number): IvrEvent => ({ kind: 'login-applied', ok: true, nowMs: T0 + at });
-const released = (count: number, at: number): IvrEvent => ({ kind: 'logout-everywhere-applied', released: count, nowMs: T0 + at });
+const released = (count: number, at: number): IvrEvent => ({
+  kind: 'logout-everywhere-applied',
+  released: count,
+  nowMs: T0 + at,
+});
 const hangup = (at: number): IvrEvent => ({ kind: 'hangup', nowMs: T0 + at });
 /** Keys typed one every 100 ms from `at`: '1234#'. */
-const keys = (text: string, at: number): IvrEvent[] => [...text].map((digit, i) => key(digit as DtmfDigit, at + i * 100));
+const keys = (text: string, at: number): IvrEvent[] =>
+  [...text].map((digit, i) => key(digit as DtmfDigit, at + i * 100));
 
 /** Runs a call; returns the commands of every step and the last state. */
 function call(start: IvrStart, events: IvrEvent[], options?: Parameters<typeof createIvr>[2]) {
@@ -109,7 +119,16 @@ t.test('* starts over', async (t) => {
 
 t.test('wrong PINs', async (t) => {
   t.test('a wrong PIN, then the right one', async (t) => {
-    const run = call(LOGIN, [finished(3000), ...keys('1111#', 3100), pinWrong(3700), finished(7000), ...keys('1234#', 7100), pinOk(7700), loginOk(7800), finished(9000)]);
+    const run = call(LOGIN, [
+      finished(3000),
+      ...keys('1111#', 3100),
+      pinWrong(3700),
+      finished(7000),
+      ...keys('1234#', 7100),
+      pinOk(7700),
+      loginOk(7800),
+      finished(9000),
+    ]);
     t.same(run.steps[7], [play('wrong-pin', 'enter-pin')]);
     t.same(run.steps[8], [arm(12000)]);
     t.same(run.steps.at(-4), [{ kind: 'check-pin', extension: '100', pin: '1234' }, armLimit]);
@@ -150,7 +169,15 @@ t.test('pauses', async (t) => {
     t.same(run.last, [done('timeout'), hangUp]);
   });
   t.test('the replay is once per call', async (t) => {
-    const run = call(LOGIN, [finished(3000), timer(8000), finished(11000), ...keys('1111#', 11100), pinWrong(11700), finished(14000), timer(19000)]);
+    const run = call(LOGIN, [
+      finished(3000),
+      timer(8000),
+      finished(11000),
+      ...keys('1111#', 11100),
+      pinWrong(11700),
+      finished(14000),
+      timer(19000),
+    ]);
     t.same(run.last, [done('wrong-pin', 1), hangUp], 'a caller who gives up after a wrong PIN');
   });
   t.test('a pause after some digits submits them (the caller forgot #)', async (t) => {
@@ -158,7 +185,10 @@ t.test('pauses', async (t) => {
     t.same(run.last, [{ kind: 'check-pin', extension: '100', pin: '975' }, armLimit]);
   });
   t.test('a key at the deadline, before the timer fired, is a pause too (the key is dropped)', async (t) => {
-    t.same(call(LOGIN, [finished(3000), ...keys('97', 3100), key('5', 8200)]).last, [{ kind: 'check-pin', extension: '100', pin: '97' }, armLimit]);
+    t.same(call(LOGIN, [finished(3000), ...keys('97', 3100), key('5', 8200)]).last, [
+      { kind: 'check-pin', extension: '100', pin: '97' },
+      armLimit,
+    ]);
     t.same(call(LOGIN, [finished(3000), key('5', 8000)]).last, [play('enter-pin'), armLimit]);
   });
   t.test('a timer that fires early arms again', async (t) => {
@@ -179,36 +209,72 @@ t.test('the call limit hangs up whatever happens', async (t) => {
   const at = IVR_CALL_LIMIT_MS;
   t.same(call(LOGIN, [timer(at)]).last, [stop, done('timeout'), hangUp], 'during a prompt');
   t.same(call(LOGIN, [finished(3000), key('1', 4000), timer(at)]).last, [done('timeout'), hangUp], 'while typing');
-  t.same(call(LOGIN, [finished(3000), ...keys('1234#', 4000), timer(at)]).last, [done('timeout'), hangUp], 'while the PIN is checked');
-  t.same(call(LOGIN, [finished(3000), ...keys('1234#', 4000), pinOk(5000), timer(at)]).last, [done('timeout'), hangUp], 'while the login is saved');
-  t.same(call(LOGIN, [finished(3000), ...keys('1111#', 4000), pinWrong(5000), timer(at)]).last, [stop, done('wrong-pin', 1), hangUp], 'after a wrong PIN');
+  t.same(
+    call(LOGIN, [finished(3000), ...keys('1234#', 4000), timer(at)]).last,
+    [done('timeout'), hangUp],
+    'while the PIN is checked',
+  );
+  t.same(
+    call(LOGIN, [finished(3000), ...keys('1234#', 4000), pinOk(5000), timer(at)]).last,
+    [done('timeout'), hangUp],
+    'while the login is saved',
+  );
+  t.same(
+    call(LOGIN, [finished(3000), ...keys('1111#', 4000), pinWrong(5000), timer(at)]).last,
+    [stop, done('wrong-pin', 1), hangUp],
+    'after a wrong PIN',
+  );
   t.same(call({ flow: 'logout' }, [timer(at)]).last, [done('timeout'), hangUp], 'while the logout is saved');
   t.same(
     call(LOGIN, [finished(3000), ...keys('1234#', 4000), pinOk(5000), loginOk(5100), timer(at)]).last,
     [stop, done('logged-in'), hangUp],
     'during the closing prompt the outcome stands',
   );
-  t.same(call(LOGIN, [timer(10_000)], { callLimitMs: 10_000 }).last, [stop, done('timeout'), hangUp], 'the limit is an option');
+  t.same(
+    call(LOGIN, [timer(10_000)], { callLimitMs: 10_000 }).last,
+    [stop, done('timeout'), hangUp],
+    'the limit is an option',
+  );
 });
 
 t.test('login refused after the right PIN', async (t) => {
-  const run = call(LOGIN, [finished(3000), ...keys('1234#', 3100), pinOk(3700), { kind: 'login-applied', ok: false, prompt: 'hotdesk-not-allowed', nowMs: T0 + 3800 }, finished(6000)]);
+  const run = call(LOGIN, [
+    finished(3000),
+    ...keys('1234#', 3100),
+    pinOk(3700),
+    { kind: 'login-applied', ok: false, prompt: 'hotdesk-not-allowed', nowMs: T0 + 3800 },
+    finished(6000),
+  ]);
   t.same(run.steps.at(-2), [play('hotdesk-not-allowed')]);
   t.same(run.last, [done('refused'), hangUp]);
 });
 
 t.test('logout', async (t) => {
-  const run = call({ flow: 'logout' }, [key('1', 100), { kind: 'logout-applied', nowMs: T0 + 200 }, key('2', 300), finished(2000)]);
+  const run = call({ flow: 'logout' }, [
+    key('1', 100),
+    { kind: 'logout-applied', nowMs: T0 + 200 },
+    key('2', 300),
+    finished(2000),
+  ]);
   t.same(run.steps, [[{ kind: 'apply-logout' }, armLimit], [], [play('logged-out')], [], [done('logged-out'), hangUp]]);
 });
 
 t.test('logout refused (a pinned phone): its prompt, then hang up', async (t) => {
-  const run = call({ flow: 'logout' }, [{ kind: 'logout-applied', ok: false, prompt: 'phone-pinned', nowMs: T0 + 200 }, finished(3000)]);
+  const run = call({ flow: 'logout' }, [
+    { kind: 'logout-applied', ok: false, prompt: 'phone-pinned', nowMs: T0 + 200 },
+    finished(3000),
+  ]);
   t.same(run.steps, [[{ kind: 'apply-logout' }, armLimit], [play('phone-pinned')], [done('refused'), hangUp]]);
 });
 
 t.test('logout everywhere: the PIN as for a login, then the phones released are counted', async (t) => {
-  const run = call(EVERYWHERE, [finished(3000), ...keys('1234#', 4000), pinOk(4600), released(2, 4700), finished(8000)]);
+  const run = call(EVERYWHERE, [
+    finished(3000),
+    ...keys('1234#', 4000),
+    pinOk(4600),
+    released(2, 4700),
+    finished(8000),
+  ]);
   t.same(run.steps.slice(0, 2), [[play('enter-pin'), armLimit], [arm(8000)]], 'asks for the PIN like a login');
   t.same(run.steps.slice(-4), [
     [{ kind: 'check-pin', extension: '100', pin: '1234' }, armLimit],
@@ -235,11 +301,18 @@ t.test('logout everywhere with wrong PINs: the same tries and lockout as a login
   const three = call(EVERYWHERE, [...wrong(3000), ...wrong(8000), ...wrong(13000), finished(16000)]);
   t.same(three.steps.at(-2), [play('too-many-attempts')]);
   t.same(three.last, [done('too-many-attempts', 3), hangUp]);
-  t.notOk(three.all.some((command) => command.kind === 'apply-logout-everywhere'), 'nobody is logged out');
+  t.notOk(
+    three.all.some((command) => command.kind === 'apply-logout-everywhere'),
+    'nobody is logged out',
+  );
   const locked = call(EVERYWHERE, [finished(3000), ...keys('1111#', 3100), pinWrong(3700, true), finished(6000)]);
   t.same(locked.last, [done('locked', 1), hangUp]);
   const retry = call(EVERYWHERE, [...wrong(3000), finished(7000), ...keys('2468#', 7100), pinOk(7700)]);
-  t.same(retry.last, [{ kind: 'apply-logout-everywhere', extension: '100' }], 'a right PIN on the second try goes ahead');
+  t.same(
+    retry.last,
+    [{ kind: 'apply-logout-everywhere', extension: '100' }],
+    'a right PIN on the second try goes ahead',
+  );
 });
 
 t.test('refused from the start: the prompt, then hang up', async (t) => {
@@ -254,13 +327,38 @@ t.test('the caller hangs up', async (t) => {
     ['during enter-pin', LOGIN, [], [stop, done('caller-hung-up')]],
     ['while typing', LOGIN, [finished(3000), key('1', 3500)], [done('caller-hung-up')]],
     ['while the PIN is checked', LOGIN, [finished(3000), ...keys('1#', 3500)], [done('caller-hung-up')]],
-    ['during wrong-pin', LOGIN, [finished(3000), ...keys('1#', 3500), pinWrong(3800)], [stop, done('caller-hung-up', 1)]],
+    [
+      'during wrong-pin',
+      LOGIN,
+      [finished(3000), ...keys('1#', 3500), pinWrong(3800)],
+      [stop, done('caller-hung-up', 1)],
+    ],
     ['while the login is saved', LOGIN, [finished(3000), ...keys('1#', 3500), pinOk(3800)], [done('caller-hung-up')]],
-    ['during the confirmation (logged in all the same)', LOGIN, [finished(3000), ...keys('1#', 3500), pinOk(3800), loginOk(3900)], [stop, done('logged-in')]],
-    ['during too-many-attempts', LOGIN, [finished(3000), ...keys('1#', 3500), pinWrong(3800, true)], [stop, done('locked', 1)]],
+    [
+      'during the confirmation (logged in all the same)',
+      LOGIN,
+      [finished(3000), ...keys('1#', 3500), pinOk(3800), loginOk(3900)],
+      [stop, done('logged-in')],
+    ],
+    [
+      'during too-many-attempts',
+      LOGIN,
+      [finished(3000), ...keys('1#', 3500), pinWrong(3800, true)],
+      [stop, done('locked', 1)],
+    ],
     ['while the logout is saved', { flow: 'logout' }, [], [done('caller-hung-up')]],
-    ['while logging out everywhere', EVERYWHERE, [finished(3000), ...keys('1#', 3500), pinOk(3800)], [done('caller-hung-up')]],
-    ['during the count (logged out all the same)', EVERYWHERE, [finished(3000), ...keys('1#', 3500), pinOk(3800), released(1, 3900)], [stop, done('logged-out-everywhere')]],
+    [
+      'while logging out everywhere',
+      EVERYWHERE,
+      [finished(3000), ...keys('1#', 3500), pinOk(3800)],
+      [done('caller-hung-up')],
+    ],
+    [
+      'during the count (logged out all the same)',
+      EVERYWHERE,
+      [finished(3000), ...keys('1#', 3500), pinOk(3800), released(1, 3900)],
+      [stop, done('logged-out-everywhere')],
+    ],
     ['during a refusal', { flow: 'refused', prompt: 'log-in-first' }, [], [stop, done('refused')]],
   ];
   for (const [name, start, events, expected] of cases) {
@@ -290,7 +388,13 @@ t.test('keys after the PIN was submitted are ignored', async (t) => {
 
 t.test('events out of place change nothing', async (t) => {
   const entering = call(LOGIN, [finished(3000)]).state;
-  const events: IvrEvent[] = [pinOk(4000), pinWrong(4000), loginOk(4000), { kind: 'logout-applied', nowMs: T0 + 4000 }, finished(4000)];
+  const events: IvrEvent[] = [
+    pinOk(4000),
+    pinWrong(4000),
+    loginOk(4000),
+    { kind: 'logout-applied', nowMs: T0 + 4000 },
+    finished(4000),
+  ];
   for (const event of events) {
     const step = stepIvr(entering, event);
     t.same(step.commands, [], `${event.kind} while typing`);
@@ -301,11 +405,19 @@ t.test('events out of place change nothing', async (t) => {
   t.same(stepIvr(checking, finished(4000)).commands, [], 'prompt-finished with no prompt playing');
   t.same(stepIvr(checking, released(1, 4000)).commands, [], 'logout-everywhere-applied before the PIN was checked');
   const applyingLogin = call(LOGIN, [finished(3000), ...keys('1#', 3100), pinOk(3500)]).state;
-  t.same(stepIvr(applyingLogin, released(1, 4000)), { state: applyingLogin, commands: [] }, 'logout-everywhere-applied while a login is saved');
+  t.same(
+    stepIvr(applyingLogin, released(1, 4000)),
+    { state: applyingLogin, commands: [] },
+    'logout-everywhere-applied while a login is saved',
+  );
   const applyingEverywhere = call(EVERYWHERE, [finished(3000), ...keys('1#', 3100), pinOk(3500)]).state;
   t.equal(applyingEverywhere.phase, 'applying-logout-everywhere');
   for (const event of [loginOk(4000), { kind: 'logout-applied', nowMs: T0 + 4000 } as IvrEvent]) {
-    t.same(stepIvr(applyingEverywhere, event), { state: applyingEverywhere, commands: [] }, `${event.kind} while logging out everywhere`);
+    t.same(
+      stepIvr(applyingEverywhere, event),
+      { state: applyingEverywhere, commands: [] },
+      `${event.kind} while logging out everywhere`,
+    );
   }
 });
 
@@ -381,7 +493,11 @@ function simulate(random: () => number, start: IvrStart) {
           queue.push(command.pin === '8642' ? pinOk(now + 50 - T0) : pinWrong(now + 50 - T0, random() < 0.1));
           break;
         case 'apply-login':
-          queue.push(random() < 0.8 ? loginOk(now + 50 - T0) : { kind: 'login-applied', ok: false, prompt: 'hotdesk-not-allowed', nowMs: now + 50 });
+          queue.push(
+            random() < 0.8
+              ? loginOk(now + 50 - T0)
+              : { kind: 'login-applied', ok: false, prompt: 'hotdesk-not-allowed', nowMs: now + 50 },
+          );
           break;
         case 'apply-logout':
           queue.push({ kind: 'logout-applied', nowMs: now + 50 });
@@ -404,7 +520,11 @@ function simulate(random: () => number, start: IvrStart) {
     if (timerAt !== undefined) candidates.push({ kind: 'timer', nowMs: timerAt });
     if (promptEndAt !== undefined) candidates.push({ kind: 'prompt-finished', nowMs: promptEndAt });
     const keyAt = now + Math.floor(random() * 4000);
-    candidates.push(random() < 0.01 ? { kind: 'hangup', nowMs: keyAt } : { kind: 'digit', digit: alphabet[Math.floor(random() * alphabet.length)]!, nowMs: keyAt });
+    candidates.push(
+      random() < 0.01
+        ? { kind: 'hangup', nowMs: keyAt }
+        : { kind: 'digit', digit: alphabet[Math.floor(random() * alphabet.length)]!, nowMs: keyAt },
+    );
     candidates.sort((a, b) => a.nowMs - b.nowMs);
     const event = candidates[0]!;
     const queued = queue.indexOf(event);
@@ -421,7 +541,13 @@ function simulate(random: () => number, start: IvrStart) {
 
 t.test('random calls keep the rules', async (t) => {
   const random = seeded(4733);
-  const starts: IvrStart[] = [LOGIN, LOGIN, EVERYWHERE, { flow: 'logout' }, { flow: 'refused', prompt: 'hotdesk-not-allowed' }];
+  const starts: IvrStart[] = [
+    LOGIN,
+    LOGIN,
+    EVERYWHERE,
+    { flow: 'logout' },
+    { flow: 'refused', prompt: 'hotdesk-not-allowed' },
+  ];
   let checked = 0;
   for (let n = 0; n < 300; n++) {
     const start = starts[n % starts.length]!;
@@ -432,16 +558,29 @@ t.test('random calls keep the rules', async (t) => {
     const doneAt = commands.findIndex((command) => command.kind === 'done');
     if (commands.filter((command) => command.kind === 'done').length !== 1) problems.push('not exactly one done');
     const after = commands.slice(doneAt + 1);
-    if (after.some((command) => command.kind !== 'hang-up') || after.length > 1) problems.push('something after done but hang-up');
+    if (after.some((command) => command.kind !== 'hang-up') || after.length > 1)
+      problems.push('something after done but hang-up');
     if (log.some((entry) => entry.at > LIMIT)) problems.push('a command after the call limit');
-    if (commands.some((command) => command.kind === 'arm-timer' && command.deadlineMs > LIMIT)) problems.push('a timer past the call limit');
-    if (commands.filter((command) => command.kind === 'check-pin').length > IVR_MAX_ATTEMPTS) problems.push('more than three PIN checks');
+    if (commands.some((command) => command.kind === 'arm-timer' && command.deadlineMs > LIMIT))
+      problems.push('a timer past the call limit');
+    if (commands.filter((command) => command.kind === 'check-pin').length > IVR_MAX_ATTEMPTS)
+      problems.push('more than three PIN checks');
     // The PIN leaves only in check-pin.
-    for (const command of commands) if (command.kind !== 'check-pin' && /\d{2,}/.test(JSON.stringify(command).replace(/"deadlineMs":\d+|"failedAttempts":\d+|"extension":"100"|digit-\d/g, ''))) problems.push(`digits in ${command.kind}`);
+    for (const command of commands)
+      if (
+        command.kind !== 'check-pin' &&
+        /\d{2,}/.test(
+          JSON.stringify(command).replace(/"deadlineMs":\d+|"failedAttempts":\d+|"extension":"100"|digit-\d/g, ''),
+        )
+      )
+        problems.push(`digits in ${command.kind}`);
     const asksPin = start.flow === 'login' || start.flow === 'logout-everywhere';
-    if (!asksPin && commands.some((command) => command.kind === 'check-pin')) problems.push('a PIN asked outside a login or logout everywhere');
-    if (start.flow !== 'login' && commands.some((command) => command.kind === 'apply-login')) problems.push('a login outside a login');
-    if (start.flow !== 'logout-everywhere' && commands.some((command) => command.kind === 'apply-logout-everywhere')) problems.push('a logout everywhere outside one');
+    if (!asksPin && commands.some((command) => command.kind === 'check-pin'))
+      problems.push('a PIN asked outside a login or logout everywhere');
+    if (start.flow !== 'login' && commands.some((command) => command.kind === 'apply-login'))
+      problems.push('a login outside a login');
+    if (start.flow !== 'logout-everywhere' && commands.some((command) => command.kind === 'apply-logout-everywhere'))
+      problems.push('a logout everywhere outside one');
     t.same(problems, [], `call ${n} (${start.flow}, ended ${state.phase === 'ended' ? state.outcome : 'never'})`);
     if (commands.some((command) => command.kind === 'check-pin')) checked++;
   }
@@ -452,7 +591,16 @@ t.test('the PIN is in check-pin and nowhere else', async (t) => {
   const pin = '97531';
   const scripts: IvrEvent[][] = [
     [finished(3000), ...keys(`${pin}#`, 3100), pinOk(4000), loginOk(4100), finished(7000)],
-    [finished(3000), ...keys(`${pin}#`, 3100), pinWrong(4000), ...keys(`${pin}#`, 4100), pinWrong(5000), ...keys(`${pin}#`, 5100), pinWrong(6000), finished(9000)],
+    [
+      finished(3000),
+      ...keys(`${pin}#`, 3100),
+      pinWrong(4000),
+      ...keys(`${pin}#`, 4100),
+      pinWrong(5000),
+      ...keys(`${pin}#`, 5100),
+      pinWrong(6000),
+      finished(9000),
+    ],
     [finished(3000), ...keys(pin, 3100), timer(8500), pinWrong(8600, true), finished(11000)],
     [finished(3000), ...keys(pin, 3100), hangup(3700)],
     [finished(3000), ...keys(pin, 3100), timer(IVR_CALL_LIMIT_MS)],
@@ -460,14 +608,30 @@ t.test('the PIN is in check-pin and nowhere else', async (t) => {
   for (const [i, script] of scripts.entries()) {
     const run = call(LOGIN, script);
     const pins = run.all.filter((command) => command.kind === 'check-pin');
-    t.ok(pins.every((command) => command.kind === 'check-pin' && command.pin === pin), `script ${i}: check-pin carries the PIN`);
+    t.ok(
+      pins.every((command) => command.kind === 'check-pin' && command.pin === pin),
+      `script ${i}: check-pin carries the PIN`,
+    );
     const others = run.all.filter((command) => command.kind !== 'check-pin');
     t.notMatch(JSON.stringify(others), pin.slice(0, 3), `script ${i}: no other command holds it`);
     t.notMatch(JSON.stringify(run.state), pin.slice(0, 3), `script ${i}: the ended state does not hold it`);
   }
-  const everywhere = call(EVERYWHERE, [finished(3000), ...keys(`${pin}#`, 3100), pinOk(4000), released(2, 4100), finished(7000)]);
-  t.ok(everywhere.all.some((command) => command.kind === 'check-pin' && command.pin === pin), 'logout everywhere: check-pin carries the PIN');
-  t.notMatch(JSON.stringify(everywhere.all.filter((command) => command.kind !== 'check-pin')), pin.slice(0, 3), 'logout everywhere: no other command holds it');
+  const everywhere = call(EVERYWHERE, [
+    finished(3000),
+    ...keys(`${pin}#`, 3100),
+    pinOk(4000),
+    released(2, 4100),
+    finished(7000),
+  ]);
+  t.ok(
+    everywhere.all.some((command) => command.kind === 'check-pin' && command.pin === pin),
+    'logout everywhere: check-pin carries the PIN',
+  );
+  t.notMatch(
+    JSON.stringify(everywhere.all.filter((command) => command.kind !== 'check-pin')),
+    pin.slice(0, 3),
+    'logout everywhere: no other command holds it',
+  );
   const checking = call(LOGIN, [finished(3000), ...keys(`${pin}#`, 3100)]).state;
   t.notOk('entry' in checking, 'once submitted, the digits are not kept');
   t.notMatch(JSON.stringify(checking), pin.slice(0, 3));

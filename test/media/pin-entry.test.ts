@@ -38,7 +38,11 @@ const entries: [string, string, PinEntryOutcome][] = [
   ['# with nothing typed is ignored', '#@0', { kind: 'collecting' }],
   ['# with nothing typed, then a PIN', '#@0 4@100 3@200 2@300 1@400 #@500', { kind: 'complete', pin: '4321' }],
   ['A–D are ignored', '1@0 A@100 2@200 D@300 #@400', { kind: 'complete', pin: '12' }],
-  ['twelve digits fit', '1@0 2@1 3@2 4@3 5@4 6@5 7@6 8@7 9@8 0@9 1@10 2@11 #@12', { kind: 'complete', pin: '123456789012' }],
+  [
+    'twelve digits fit',
+    '1@0 2@1 3@2 4@3 5@4 6@5 7@6 8@7 9@8 0@9 1@10 2@11 #@12',
+    { kind: 'complete', pin: '123456789012' },
+  ],
   ['a thirteenth digit is too long', '1@0 2@1 3@2 4@3 5@4 6@5 7@6 8@7 9@8 0@9 1@10 2@11 3@12', { kind: 'too-long' }],
   ['4999 ms between keys is in time', '1@4999 2@9998 #@14997', { kind: 'complete', pin: '12' }],
   ['5000 ms after the start is too late', '1@5000', { kind: 'timeout' }],
@@ -48,7 +52,11 @@ const entries: [string, string, PinEntryOutcome][] = [
   ['* re-arms the deadline', '*@4000 1@8000 #@8100', { kind: 'complete', pin: '1' }],
   ['keys after completion change nothing', '1@0 #@100 2@200', { kind: 'finished' }],
   ['keys after a timeout change nothing', '1@6000 2@6100', { kind: 'finished' }],
-  ['keys after too-long change nothing', '1@0 2@1 3@2 4@3 5@4 6@5 7@6 8@7 9@8 0@9 1@10 2@11 3@12 #@13', { kind: 'finished' }],
+  [
+    'keys after too-long change nothing',
+    '1@0 2@1 3@2 4@3 5@4 6@5 7@6 8@7 9@8 0@9 1@10 2@11 3@12 #@13',
+    { kind: 'finished' },
+  ],
 ];
 for (const [name, script, expected] of entries) t.same(type(script).last, expected, name);
 

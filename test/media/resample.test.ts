@@ -3,7 +3,9 @@ import t from 'tap';
 import { levelled, resample } from '../../src/media/resample.js';
 
 const tone = (rate: number, hz: number, seconds: number, amplitude = 10_000): Int16Array =>
-  Int16Array.from({ length: Math.round(rate * seconds) }, (_, i) => Math.round(amplitude * Math.sin((2 * Math.PI * hz * i) / rate)));
+  Int16Array.from({ length: Math.round(rate * seconds) }, (_, i) =>
+    Math.round(amplitude * Math.sin((2 * Math.PI * hz * i) / rate)),
+  );
 
 /** Strength of `hz` in `samples` (a single-bin DFT), relative to the amplitude of a pure tone. */
 function strength(samples: Int16Array, rate: number, hz: number): number {
@@ -27,7 +29,9 @@ t.test('22050 Hz speech comes out at 8000 Hz, as long as it was, with the voice 
 t.test('what cannot be carried at 8 kHz is damped rather than folded into the voice band', async (t) => {
   // 7 kHz at 22050 Hz would fold to 1 kHz at 8 kHz without a filter.
   const out = resample(tone(22_050, 7000, 1), 22_050, 8000);
-  t.ok(strength(out, 8000, 1000) < 200, 'the folded tone is down by more than 30 dB', { got: strength(out, 8000, 1000) });
+  t.ok(strength(out, 8000, 1000) < 200, 'the folded tone is down by more than 30 dB', {
+    got: strength(out, 8000, 1000),
+  });
 });
 
 t.test('edges: same rate, empty input, going up, bad rates', async (t) => {
@@ -36,7 +40,11 @@ t.test('edges: same rate, empty input, going up, bad rates', async (t) => {
   t.same([...same], [1, 2, 3]);
   t.not(same, input, 'a copy');
   t.same([...resample(new Int16Array(0), 22_050, 8000)], []);
-  t.same([...resample(Int16Array.from([0, 100]), 4000, 8000)], [0, 50, 100, 100], 'going up draws a line between samples');
+  t.same(
+    [...resample(Int16Array.from([0, 100]), 4000, 8000)],
+    [0, 50, 100, 100],
+    'going up draws a line between samples',
+  );
   t.throws(() => resample(input, 0, 8000), RangeError);
   t.throws(() => resample(input, 8000, Number.NaN), RangeError);
 });

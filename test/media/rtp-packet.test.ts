@@ -2,7 +2,8 @@ import t from 'tap';
 import { buildRtp, parseRtp, type RtpPacketOptions } from '../../src/media/rtp-packet.js';
 
 /** Bytes from hex text, spaces ignored. */
-const hex = (text: string): Uint8Array => Uint8Array.from((text.replace(/\s+/g, '').match(/../g) ?? []).map((pair) => parseInt(pair, 16)));
+const hex = (text: string): Uint8Array =>
+  Uint8Array.from((text.replace(/\s+/g, '').match(/../g) ?? []).map((pair) => parseInt(pair, 16)));
 const concat = (...parts: Uint8Array[]): Uint8Array => {
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
   let at = 0;
@@ -35,17 +36,37 @@ t.test('a plain packet', async (t) => {
 // [name, bytes, expected subset of the packet]
 const good: [string, Uint8Array, Record<string, unknown>][] = [
   ['header only: empty payload', header, { payload: new Uint8Array(0) }],
-  ['marker and PT 101', hex('80 e5 0001 00000000 ffffffff'), { marker: true, payloadType: 101, sequence: 1, timestamp: 0, ssrc: 0xffffffff }],
+  [
+    'marker and PT 101',
+    hex('80 e5 0001 00000000 ffffffff'),
+    { marker: true, payloadType: 101, sequence: 1, timestamp: 0, ssrc: 0xffffffff },
+  ],
   ['PT 127', hex('80 7f 0000 00000000 00000000'), { payloadType: 127 }],
-  ['two CSRCs', concat(hex('82 08 0000 00000000 00000000 0000000a 8000000b'), hex('d5')), { payloadType: 8, csrcs: [10, 0x8000000b], payload: hex('d5') }],
+  [
+    'two CSRCs',
+    concat(hex('82 08 0000 00000000 00000000 0000000a 8000000b'), hex('d5')),
+    { payloadType: 8, csrcs: [10, 0x8000000b], payload: hex('d5') },
+  ],
   [
     'header extension of one word',
     concat(hex('90 00 0000 00000000 00000000 bede 0001 10ff0000'), hex('aa')),
     { extension: { profile: 0xbede, data: hex('10ff0000') }, payload: hex('aa') },
   ],
-  ['header extension of zero words', concat(hex('90 00 0000 00000000 00000000 1000 0000'), hex('aa')), { extension: { profile: 0x1000, data: new Uint8Array(0) }, payload: hex('aa') }],
-  ['padding removed', concat(hex('a0 00 0000 00000000 00000000'), hex('aa bb 00 00 03')), { padding: true, payload: hex('aa bb') }],
-  ['padding is the whole payload', concat(hex('a0 00 0000 00000000 00000000'), hex('00 02')), { padding: true, payload: new Uint8Array(0) }],
+  [
+    'header extension of zero words',
+    concat(hex('90 00 0000 00000000 00000000 1000 0000'), hex('aa')),
+    { extension: { profile: 0x1000, data: new Uint8Array(0) }, payload: hex('aa') },
+  ],
+  [
+    'padding removed',
+    concat(hex('a0 00 0000 00000000 00000000'), hex('aa bb 00 00 03')),
+    { padding: true, payload: hex('aa bb') },
+  ],
+  [
+    'padding is the whole payload',
+    concat(hex('a0 00 0000 00000000 00000000'), hex('00 02')),
+    { padding: true, payload: new Uint8Array(0) },
+  ],
   [
     'CSRC, extension and padding together',
     hex('b1 00 0000 00000000 00000000 00000007 0001 0001 01020304 99 00 02'),
@@ -99,13 +120,29 @@ t.test('the payload is a copy, not a view of the input', async (t) => {
   bytes[12] = 0x99;
   t.same(packet.payload, hex('01 02'));
   t.equal(packet.payload.constructor, Uint8Array);
-  t.equal(parseRtp(Buffer.from(concat(header, hex('07'))))!.payload.constructor, Uint8Array, 'a Buffer input gives a plain Uint8Array');
+  t.equal(
+    parseRtp(Buffer.from(concat(header, hex('07'))))!.payload.constructor,
+    Uint8Array,
+    'a Buffer input gives a plain Uint8Array',
+  );
 });
 
 const built: [string, RtpPacketOptions, string][] = [
-  ['PCMU, marker', { marker: true, payloadType: 0, sequence: 1, timestamp: 160, ssrc: 0x11223344, payload: hex('ff ff') }, '80 80 0001 000000a0 11223344 ffff'],
-  ['PT 101, no marker', { marker: false, payloadType: 101, sequence: 0xffff, timestamp: 0xffffffff, ssrc: 0, payload: hex('05 0a 00a0') }, '80 65 ffff ffffffff 00000000 050a00a0'],
-  ['empty payload', { marker: false, payloadType: 8, sequence: 0, timestamp: 0, ssrc: 0xffffffff, payload: new Uint8Array(0) }, '80 08 0000 00000000 ffffffff'],
+  [
+    'PCMU, marker',
+    { marker: true, payloadType: 0, sequence: 1, timestamp: 160, ssrc: 0x11223344, payload: hex('ff ff') },
+    '80 80 0001 000000a0 11223344 ffff',
+  ],
+  [
+    'PT 101, no marker',
+    { marker: false, payloadType: 101, sequence: 0xffff, timestamp: 0xffffffff, ssrc: 0, payload: hex('05 0a 00a0') },
+    '80 65 ffff ffffffff 00000000 050a00a0',
+  ],
+  [
+    'empty payload',
+    { marker: false, payloadType: 8, sequence: 0, timestamp: 0, ssrc: 0xffffffff, payload: new Uint8Array(0) },
+    '80 08 0000 00000000 ffffffff',
+  ],
 ];
 for (const [name, options, expected] of built) {
   t.test(`build: ${name}`, async (t) => {
@@ -125,5 +162,18 @@ const outOfRange: [string, Partial<RtpPacketOptions>][] = [
   ['NaN timestamp', { timestamp: Number.NaN }],
 ];
 for (const [name, change] of outOfRange) {
-  t.throws(() => buildRtp({ marker: false, payloadType: 0, sequence: 0, timestamp: 0, ssrc: 0, payload: new Uint8Array(0), ...change }), RangeError, name);
+  t.throws(
+    () =>
+      buildRtp({
+        marker: false,
+        payloadType: 0,
+        sequence: 0,
+        timestamp: 0,
+        ssrc: 0,
+        payload: new Uint8Array(0),
+        ...change,
+      }),
+    RangeError,
+    name,
+  );
 }

@@ -93,7 +93,14 @@ const mediaLevelOverrides = sdp(
   'c=IN IP4 192.168.7.7',
 );
 
-const mediaLevelOnly = sdp('v=0', 'o=- 1 1 IN IP4 192.168.1.92', 's=-', 't=0 0', 'm=audio 62004 RTP/AVP 8', 'c=IN IP4 192.168.1.92');
+const mediaLevelOnly = sdp(
+  'v=0',
+  'o=- 1 1 IN IP4 192.168.1.92',
+  's=-',
+  't=0 0',
+  'm=audio 62004 RTP/AVP 8',
+  'c=IN IP4 192.168.1.92',
+);
 
 const withVideo = sdp(
   'v=0',
@@ -122,8 +129,24 @@ const videoFirst = sdp(
 
 const direction = (attribute: string, level: 'media' | 'session' = 'media') =>
   level === 'media'
-    ? sdp('v=0', 'o=- 5 5 IN IP4 192.168.1.61', 's=-', 'c=IN IP4 192.168.1.61', 't=0 0', 'm=audio 11796 RTP/AVP 0', `a=${attribute}`)
-    : sdp('v=0', 'o=- 5 5 IN IP4 192.168.1.61', 's=-', 'c=IN IP4 192.168.1.61', 't=0 0', `a=${attribute}`, 'm=audio 11796 RTP/AVP 0');
+    ? sdp(
+        'v=0',
+        'o=- 5 5 IN IP4 192.168.1.61',
+        's=-',
+        'c=IN IP4 192.168.1.61',
+        't=0 0',
+        'm=audio 11796 RTP/AVP 0',
+        `a=${attribute}`,
+      )
+    : sdp(
+        'v=0',
+        'o=- 5 5 IN IP4 192.168.1.61',
+        's=-',
+        'c=IN IP4 192.168.1.61',
+        't=0 0',
+        `a=${attribute}`,
+        'm=audio 11796 RTP/AVP 0',
+      );
 
 const portZeroFirst = sdp(
   'v=0',
@@ -135,7 +158,15 @@ const portZeroFirst = sdp(
   'm=audio 11800 RTP/AVP 8 0',
 );
 
-const twoAudio = sdp('v=0', 'o=- 9 9 IN IP4 192.168.1.61', 's=-', 'c=IN IP4 192.168.1.61', 't=0 0', 'm=audio 11800 RTP/AVP 0', 'm=audio 11802 RTP/AVP 0');
+const twoAudio = sdp(
+  'v=0',
+  'o=- 9 9 IN IP4 192.168.1.61',
+  's=-',
+  'c=IN IP4 192.168.1.61',
+  't=0 0',
+  'm=audio 11800 RTP/AVP 0',
+  'm=audio 11802 RTP/AVP 0',
+);
 
 const srtpOnly = sdp(
   'v=0',
@@ -148,59 +179,277 @@ const srtpOnly = sdp(
   'a=rtpmap:101 telephone-event/8000',
 );
 
-const dynamicPcmu = sdp('v=0', 'o=- 11 11 IN IP4 192.168.1.61', 's=-', 'c=IN IP4 192.168.1.61', 't=0 0', 'm=audio 11796 RTP/AVP 110', 'a=rtpmap:110 pcmu/8000');
-const staticWithoutRtpmap = sdp('v=0', 'o=- 12 12 IN IP4 192.168.1.61', 's=-', 'c=IN IP4 192.168.1.61', 't=0 0', 'm=audio 11796 RTP/AVP 8');
+const dynamicPcmu = sdp(
+  'v=0',
+  'o=- 11 11 IN IP4 192.168.1.61',
+  's=-',
+  'c=IN IP4 192.168.1.61',
+  't=0 0',
+  'm=audio 11796 RTP/AVP 110',
+  'a=rtpmap:110 pcmu/8000',
+);
+const staticWithoutRtpmap = sdp(
+  'v=0',
+  'o=- 12 12 IN IP4 192.168.1.61',
+  's=-',
+  'c=IN IP4 192.168.1.61',
+  't=0 0',
+  'm=audio 11796 RTP/AVP 8',
+);
 const noConnection = sdp('v=0', 'o=- 13 13 IN IP4 192.168.1.61', 's=-', 't=0 0', 'm=audio 11796 RTP/AVP 0');
-const wideband = sdp('v=0', 'o=- 14 14 IN IP4 192.168.1.61', 's=-', 'c=IN IP4 192.168.1.61', 't=0 0', 'm=audio 11796 RTP/AVP 96', 'a=rtpmap:96 PCMU/16000');
-const stereo = sdp('v=0', 'o=- 15 15 IN IP4 192.168.1.61', 's=-', 'c=IN IP4 192.168.1.61', 't=0 0', 'm=audio 11796 RTP/AVP 96', 'a=rtpmap:96 PCMA/8000/2');
-const ipv6 = sdp('v=0', 'o=- 16 16 IN IP6 2001:db8::61', 's=-', 'c=IN IP6 2001:db8::61', 't=0 0', 'm=audio 11796 RTP/AVP 0');
-const holdLegacy = sdp('v=0', 'o=- 17 18 IN IP4 192.168.1.61', 's=-', 'c=IN IP4 0.0.0.0', 't=0 0', 'm=audio 11796 RTP/AVP 0');
+const wideband = sdp(
+  'v=0',
+  'o=- 14 14 IN IP4 192.168.1.61',
+  's=-',
+  'c=IN IP4 192.168.1.61',
+  't=0 0',
+  'm=audio 11796 RTP/AVP 96',
+  'a=rtpmap:96 PCMU/16000',
+);
+const stereo = sdp(
+  'v=0',
+  'o=- 15 15 IN IP4 192.168.1.61',
+  's=-',
+  'c=IN IP4 192.168.1.61',
+  't=0 0',
+  'm=audio 11796 RTP/AVP 96',
+  'a=rtpmap:96 PCMA/8000/2',
+);
+const ipv6 = sdp(
+  'v=0',
+  'o=- 16 16 IN IP6 2001:db8::61',
+  's=-',
+  'c=IN IP6 2001:db8::61',
+  't=0 0',
+  'm=audio 11796 RTP/AVP 0',
+);
+const holdLegacy = sdp(
+  'v=0',
+  'o=- 17 18 IN IP4 192.168.1.61',
+  's=-',
+  'c=IN IP4 0.0.0.0',
+  't=0 0',
+  'm=audio 11796 RTP/AVP 0',
+);
 const lfOnly = yealink.replace(/\r\n/g, '\n');
-const unlistedRtpmap = sdp('v=0', 'o=- 19 19 IN IP4 192.168.1.61', 's=-', 'c=IN IP4 192.168.1.61', 't=0 0', 'm=audio 11796 RTP/AVP 9', 'a=rtpmap:0 PCMU/8000');
+const unlistedRtpmap = sdp(
+  'v=0',
+  'o=- 19 19 IN IP4 192.168.1.61',
+  's=-',
+  'c=IN IP4 192.168.1.61',
+  't=0 0',
+  'm=audio 11796 RTP/AVP 9',
+  'a=rtpmap:0 PCMU/8000',
+);
 
 type Expected = Omit<Extract<SdpAnswer, { ok: true }>, 'sdp'> | Extract<SdpAnswer, { ok: false }>;
 const remote = (address: string, port: number) => ({ address, port });
 
 // [name, offer, expected (without the SDP text)]
 const offers: [string, string, Expected][] = [
-  ['Yealink: PCMU first', yealink, { ok: true, codec: 'PCMU', payloadType: 0, telephoneEvent: { payloadType: 101 }, remote: remote('192.168.1.61', 11796), direction: 'sendrecv' }],
-  ['Yealink, G722 first: the first of the offer we support', yealinkG722First, { ok: true, codec: 'PCMA', payloadType: 8, telephoneEvent: { payloadType: 101 }, remote: remote('192.168.1.61', 11796), direction: 'sendrecv' }],
-  ['softphone: opus first, then PCMA; telephone-event/8000 not /48000', softphone, { ok: true, codec: 'PCMA', payloadType: 8, telephoneEvent: { payloadType: 101 }, remote: remote('10.0.0.23', 16402), direction: 'sendrecv' }],
+  [
+    'Yealink: PCMU first',
+    yealink,
+    {
+      ok: true,
+      codec: 'PCMU',
+      payloadType: 0,
+      telephoneEvent: { payloadType: 101 },
+      remote: remote('192.168.1.61', 11796),
+      direction: 'sendrecv',
+    },
+  ],
+  [
+    'Yealink, G722 first: the first of the offer we support',
+    yealinkG722First,
+    {
+      ok: true,
+      codec: 'PCMA',
+      payloadType: 8,
+      telephoneEvent: { payloadType: 101 },
+      remote: remote('192.168.1.61', 11796),
+      direction: 'sendrecv',
+    },
+  ],
+  [
+    'softphone: opus first, then PCMA; telephone-event/8000 not /48000',
+    softphone,
+    {
+      ok: true,
+      codec: 'PCMA',
+      payloadType: 8,
+      telephoneEvent: { payloadType: 101 },
+      remote: remote('10.0.0.23', 16402),
+      direction: 'sendrecv',
+    },
+  ],
   ['G729 only', g729Only, { ok: false, status: 488, problem: 'no-acceptable-audio' }],
-  ['telephone-event 96', grandstreamTe96, { ok: true, codec: 'PCMA', payloadType: 8, telephoneEvent: { payloadType: 96 }, remote: remote('192.168.1.80', 5004), direction: 'sendrecv' }],
-  ['c= at session level only', sessionLevelOnly, { ok: true, codec: 'PCMU', payloadType: 0, telephoneEvent: { payloadType: 101 }, remote: remote('192.168.1.90', 62000), direction: 'sendrecv' }],
-  ['media-level c= wins', mediaLevelOverrides, { ok: true, codec: 'PCMU', payloadType: 0, remote: remote('192.168.7.7', 62002), direction: 'sendrecv' }],
-  ['c= at media level only', mediaLevelOnly, { ok: true, codec: 'PCMA', payloadType: 8, remote: remote('192.168.1.92', 62004), direction: 'sendrecv' }],
-  ['recvonly → sendonly', direction('recvonly'), { ok: true, codec: 'PCMU', payloadType: 0, remote: remote('192.168.1.61', 11796), direction: 'sendonly' }],
-  ['sendonly → recvonly', direction('sendonly'), { ok: true, codec: 'PCMU', payloadType: 0, remote: remote('192.168.1.61', 11796), direction: 'recvonly' }],
-  ['inactive stays', direction('inactive'), { ok: true, codec: 'PCMU', payloadType: 0, remote: remote('192.168.1.61', 11796), direction: 'inactive' }],
-  ['sendrecv stays', direction('sendrecv'), { ok: true, codec: 'PCMU', payloadType: 0, remote: remote('192.168.1.61', 11796), direction: 'sendrecv' }],
-  ['session-level sendonly', direction('sendonly', 'session'), { ok: true, codec: 'PCMU', payloadType: 0, remote: remote('192.168.1.61', 11796), direction: 'recvonly' }],
-  ['second m-line video', withVideo, { ok: true, codec: 'PCMU', payloadType: 0, telephoneEvent: { payloadType: 101 }, remote: remote('192.168.1.95', 10000), direction: 'sendrecv' }],
-  ['video first, audio second', videoFirst, { ok: true, codec: 'PCMA', payloadType: 8, remote: remote('192.168.1.96', 10000), direction: 'sendrecv' }],
-  ['port-0 audio skipped for the next audio', portZeroFirst, { ok: true, codec: 'PCMA', payloadType: 8, remote: remote('192.168.1.61', 11800), direction: 'sendrecv' }],
-  ['two audio streams: the first', twoAudio, { ok: true, codec: 'PCMU', payloadType: 0, remote: remote('192.168.1.61', 11800), direction: 'sendrecv' }],
+  [
+    'telephone-event 96',
+    grandstreamTe96,
+    {
+      ok: true,
+      codec: 'PCMA',
+      payloadType: 8,
+      telephoneEvent: { payloadType: 96 },
+      remote: remote('192.168.1.80', 5004),
+      direction: 'sendrecv',
+    },
+  ],
+  [
+    'c= at session level only',
+    sessionLevelOnly,
+    {
+      ok: true,
+      codec: 'PCMU',
+      payloadType: 0,
+      telephoneEvent: { payloadType: 101 },
+      remote: remote('192.168.1.90', 62000),
+      direction: 'sendrecv',
+    },
+  ],
+  [
+    'media-level c= wins',
+    mediaLevelOverrides,
+    { ok: true, codec: 'PCMU', payloadType: 0, remote: remote('192.168.7.7', 62002), direction: 'sendrecv' },
+  ],
+  [
+    'c= at media level only',
+    mediaLevelOnly,
+    { ok: true, codec: 'PCMA', payloadType: 8, remote: remote('192.168.1.92', 62004), direction: 'sendrecv' },
+  ],
+  [
+    'recvonly → sendonly',
+    direction('recvonly'),
+    { ok: true, codec: 'PCMU', payloadType: 0, remote: remote('192.168.1.61', 11796), direction: 'sendonly' },
+  ],
+  [
+    'sendonly → recvonly',
+    direction('sendonly'),
+    { ok: true, codec: 'PCMU', payloadType: 0, remote: remote('192.168.1.61', 11796), direction: 'recvonly' },
+  ],
+  [
+    'inactive stays',
+    direction('inactive'),
+    { ok: true, codec: 'PCMU', payloadType: 0, remote: remote('192.168.1.61', 11796), direction: 'inactive' },
+  ],
+  [
+    'sendrecv stays',
+    direction('sendrecv'),
+    { ok: true, codec: 'PCMU', payloadType: 0, remote: remote('192.168.1.61', 11796), direction: 'sendrecv' },
+  ],
+  [
+    'session-level sendonly',
+    direction('sendonly', 'session'),
+    { ok: true, codec: 'PCMU', payloadType: 0, remote: remote('192.168.1.61', 11796), direction: 'recvonly' },
+  ],
+  [
+    'second m-line video',
+    withVideo,
+    {
+      ok: true,
+      codec: 'PCMU',
+      payloadType: 0,
+      telephoneEvent: { payloadType: 101 },
+      remote: remote('192.168.1.95', 10000),
+      direction: 'sendrecv',
+    },
+  ],
+  [
+    'video first, audio second',
+    videoFirst,
+    { ok: true, codec: 'PCMA', payloadType: 8, remote: remote('192.168.1.96', 10000), direction: 'sendrecv' },
+  ],
+  [
+    'port-0 audio skipped for the next audio',
+    portZeroFirst,
+    { ok: true, codec: 'PCMA', payloadType: 8, remote: remote('192.168.1.61', 11800), direction: 'sendrecv' },
+  ],
+  [
+    'two audio streams: the first',
+    twoAudio,
+    { ok: true, codec: 'PCMU', payloadType: 0, remote: remote('192.168.1.61', 11800), direction: 'sendrecv' },
+  ],
   ['SRTP only', srtpOnly, { ok: false, status: 488, problem: 'no-acceptable-audio' }],
-  ['PCMU on a dynamic payload type, lower case', dynamicPcmu, { ok: true, codec: 'PCMU', payloadType: 110, remote: remote('192.168.1.61', 11796), direction: 'sendrecv' }],
-  ['static PCMA without rtpmap', staticWithoutRtpmap, { ok: true, codec: 'PCMA', payloadType: 8, remote: remote('192.168.1.61', 11796), direction: 'sendrecv' }],
+  [
+    'PCMU on a dynamic payload type, lower case',
+    dynamicPcmu,
+    { ok: true, codec: 'PCMU', payloadType: 110, remote: remote('192.168.1.61', 11796), direction: 'sendrecv' },
+  ],
+  [
+    'static PCMA without rtpmap',
+    staticWithoutRtpmap,
+    { ok: true, codec: 'PCMA', payloadType: 8, remote: remote('192.168.1.61', 11796), direction: 'sendrecv' },
+  ],
   ['no connection address anywhere', noConnection, { ok: false, status: 488, problem: 'no-acceptable-audio' }],
   ['PCMU at 16 kHz is not G.711', wideband, { ok: false, status: 488, problem: 'no-acceptable-audio' }],
   ['stereo PCMA is refused', stereo, { ok: false, status: 488, problem: 'no-acceptable-audio' }],
-  ['IPv6', ipv6, { ok: true, codec: 'PCMU', payloadType: 0, remote: remote('2001:db8::61', 11796), direction: 'sendrecv' }],
-  ['old-style hold c=0.0.0.0 is reported as it is', holdLegacy, { ok: true, codec: 'PCMU', payloadType: 0, remote: remote('0.0.0.0', 11796), direction: 'sendrecv' }],
-  ['bare LF line ends', lfOnly, { ok: true, codec: 'PCMU', payloadType: 0, telephoneEvent: { payloadType: 101 }, remote: remote('192.168.1.61', 11796), direction: 'sendrecv' }],
-  ['an rtpmap for a format not in the m-line does not count', unlistedRtpmap, { ok: false, status: 488, problem: 'no-acceptable-audio' }],
-  ['only port 0', direction('sendrecv').replace('m=audio 11796', 'm=audio 0'), { ok: false, status: 488, problem: 'no-acceptable-audio' }],
-  ['only video', sdp('v=0', 'o=- 1 1 IN IP4 1.2.3.4', 's=-', 'c=IN IP4 1.2.3.4', 't=0 0', 'm=video 10002 RTP/AVP 99'), { ok: false, status: 488, problem: 'no-acceptable-audio' }],
+  [
+    'IPv6',
+    ipv6,
+    { ok: true, codec: 'PCMU', payloadType: 0, remote: remote('2001:db8::61', 11796), direction: 'sendrecv' },
+  ],
+  [
+    'old-style hold c=0.0.0.0 is reported as it is',
+    holdLegacy,
+    { ok: true, codec: 'PCMU', payloadType: 0, remote: remote('0.0.0.0', 11796), direction: 'sendrecv' },
+  ],
+  [
+    'bare LF line ends',
+    lfOnly,
+    {
+      ok: true,
+      codec: 'PCMU',
+      payloadType: 0,
+      telephoneEvent: { payloadType: 101 },
+      remote: remote('192.168.1.61', 11796),
+      direction: 'sendrecv',
+    },
+  ],
+  [
+    'an rtpmap for a format not in the m-line does not count',
+    unlistedRtpmap,
+    { ok: false, status: 488, problem: 'no-acceptable-audio' },
+  ],
+  [
+    'only port 0',
+    direction('sendrecv').replace('m=audio 11796', 'm=audio 0'),
+    { ok: false, status: 488, problem: 'no-acceptable-audio' },
+  ],
+  [
+    'only video',
+    sdp('v=0', 'o=- 1 1 IN IP4 1.2.3.4', 's=-', 'c=IN IP4 1.2.3.4', 't=0 0', 'm=video 10002 RTP/AVP 99'),
+    { ok: false, status: 488, problem: 'no-acceptable-audio' },
+  ],
   ['empty', '', { ok: false, status: 488, problem: 'malformed-offer' }],
   ['prose', 'hello, this is not SDP', { ok: false, status: 488, problem: 'malformed-offer' }],
-  ['no m-line', sdp('v=0', 'o=- 1 1 IN IP4 1.2.3.4', 's=-', 'c=IN IP4 1.2.3.4', 't=0 0'), { ok: false, status: 488, problem: 'malformed-offer' }],
+  [
+    'no m-line',
+    sdp('v=0', 'o=- 1 1 IN IP4 1.2.3.4', 's=-', 'c=IN IP4 1.2.3.4', 't=0 0'),
+    { ok: false, status: 488, problem: 'malformed-offer' },
+  ],
   ['no v= line', yealink.replace('v=0\r\n', ''), { ok: false, status: 488, problem: 'malformed-offer' }],
   ['v=1', yealink.replace('v=0', 'v=1'), { ok: false, status: 488, problem: 'malformed-offer' }],
-  ['an m-line with a port count', yealink.replace('m=audio 11796 RTP', 'm=audio 11796/2 RTP'), { ok: false, status: 488, problem: 'malformed-offer' }],
-  ['an m-line without a port', yealink.replace('m=audio 11796 RTP', 'm=audio RTP'), { ok: false, status: 488, problem: 'malformed-offer' }],
-  ['a port over 65535', yealink.replace('m=audio 11796 RTP', 'm=audio 70000 RTP'), { ok: false, status: 488, problem: 'malformed-offer' }],
-  ['binary junk', String.fromCharCode(...Array.from({ length: 300 }, (_, i) => (i * 37) % 256)), { ok: false, status: 488, problem: 'malformed-offer' }],
+  [
+    'an m-line with a port count',
+    yealink.replace('m=audio 11796 RTP', 'm=audio 11796/2 RTP'),
+    { ok: false, status: 488, problem: 'malformed-offer' },
+  ],
+  [
+    'an m-line without a port',
+    yealink.replace('m=audio 11796 RTP', 'm=audio RTP'),
+    { ok: false, status: 488, problem: 'malformed-offer' },
+  ],
+  [
+    'a port over 65535',
+    yealink.replace('m=audio 11796 RTP', 'm=audio 70000 RTP'),
+    { ok: false, status: 488, problem: 'malformed-offer' },
+  ],
+  [
+    'binary junk',
+    String.fromCharCode(...Array.from({ length: 300 }, (_, i) => (i * 37) % 256)),
+    { ok: false, status: 488, problem: 'malformed-offer' },
+  ],
   ['not a string', 42 as unknown as string, { ok: false, status: 488, problem: 'malformed-offer' }],
 ];
 for (const [name, offer, expected] of offers) {
@@ -251,7 +500,7 @@ t.test('rejected streams keep type, protocol and formats with port 0', async (t)
   t.match(two.ok && two.sdp, /\r\nm=audio 40000 RTP\/AVP 0\r\n(?:a=.*\r\n)*m=audio 0 RTP\/AVP 0\r\n$/);
 });
 
-t.test('telephone-event is answered with the offerer\'s payload type and events 0-15', async (t) => {
+t.test("telephone-event is answered with the offerer's payload type and events 0-15", async (t) => {
   const answer = buildSdpAnswer(grandstreamTe96, ours);
   t.ok(answer.ok);
   const media = parse(answer.ok ? answer.sdp : '').media[0]!;
@@ -272,8 +521,16 @@ t.test('direction attribute written in the answer', async (t) => {
 });
 
 t.test('our address and session fields', async (t) => {
-  const v6 = buildSdpAnswer(yealink, { address: '2001:db8::10', port: 40002, sessionId: '98765432109876543210', sessionVersion: 7 });
-  t.match(v6.ok && v6.sdp, /^v=0\r\no=hotdesk 98765432109876543210 7 IN IP6 2001:db8::10\r\ns=hotdesk\r\nc=IN IP6 2001:db8::10\r\n/);
+  const v6 = buildSdpAnswer(yealink, {
+    address: '2001:db8::10',
+    port: 40002,
+    sessionId: '98765432109876543210',
+    sessionVersion: 7,
+  });
+  t.match(
+    v6.ok && v6.sdp,
+    /^v=0\r\no=hotdesk 98765432109876543210 7 IN IP6 2001:db8::10\r\ns=hotdesk\r\nc=IN IP6 2001:db8::10\r\n/,
+  );
   t.match(v6.ok && v6.sdp, /\r\nm=audio 40002 RTP\/AVP 0 101\r\n/);
 });
 

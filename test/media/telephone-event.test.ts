@@ -11,15 +11,28 @@ import {
 } from '../../src/media/telephone-event.js';
 
 /** An RFC 4733 payload block: event | E R volume | duration. */
-const block = (event: number, end: boolean, volume: number, duration: number): number[] => [event, (end ? 0x80 : 0) | volume, duration >> 8, duration & 0xff];
+const block = (event: number, end: boolean, volume: number, duration: number): number[] => [
+  event,
+  (end ? 0x80 : 0) | volume,
+  duration >> 8,
+  duration & 0xff,
+];
 
 const payloads: [string, number[], ReturnType<typeof parseTelephoneEvent>][] = [
   ['digit 5, first update', block(5, false, 10, 0), { event: 5, end: false, volume: 10, duration: 0 }],
   ['# ended after 800', block(11, true, 10, 800), { event: 11, end: true, volume: 10, duration: 800 }],
   ['R bit ignored', [1, 0x40 | 7, 0x01, 0x40], { event: 1, end: false, volume: 7, duration: 320 }],
-  ['E and R bits, volume 63, duration 0xffff', [15, 0xff, 0xff, 0xff], { event: 15, end: true, volume: 63, duration: 0xffff }],
+  [
+    'E and R bits, volume 63, duration 0xffff',
+    [15, 0xff, 0xff, 0xff],
+    { event: 15, end: true, volume: 63, duration: 0xffff },
+  ],
   ['unknown event still read', block(200, false, 0, 160), { event: 200, end: false, volume: 0, duration: 160 }],
-  ['two blocks: the first is read', [...block(1, true, 10, 400), ...block(2, false, 10, 160)], { event: 1, end: true, volume: 10, duration: 400 }],
+  [
+    'two blocks: the first is read',
+    [...block(1, true, 10, 400), ...block(2, false, 10, 160)],
+    { event: 1, end: true, volume: 10, duration: 400 },
+  ],
   ['trailing bytes ignored', [...block(3, false, 5, 160), 0xaa], { event: 3, end: false, volume: 5, duration: 160 }],
   ['empty', [], undefined],
   ['1 byte', [5], undefined],
@@ -36,10 +49,23 @@ function feed(wire: Wire[], start: DtmfDecoderState = createDtmfDecoder()) {
   let state = start;
   const perPacket: string[][] = [];
   wire.forEach(([ssrc, timestamp, event, end, duration, arrivalMs], index) => {
-    const bytes = buildRtp({ marker: false, payloadType: 101, sequence: index, timestamp, ssrc, payload: Uint8Array.from(block(event, end, 10, duration)) });
+    const bytes = buildRtp({
+      marker: false,
+      payloadType: 101,
+      sequence: index,
+      timestamp,
+      ssrc,
+      payload: Uint8Array.from(block(event, end, 10, duration)),
+    });
     const packet = parseRtp(bytes)!;
     const te = parseTelephoneEvent(packet.payload)!;
-    const result = applyRtpEvent(state, { ssrc: packet.ssrc, timestamp: packet.timestamp, sequence: packet.sequence, ...te, arrivalMs });
+    const result = applyRtpEvent(state, {
+      ssrc: packet.ssrc,
+      timestamp: packet.timestamp,
+      sequence: packet.sequence,
+      ...te,
+      arrivalMs,
+    });
     state = result.state;
     perPacket.push(result.digits);
   });
@@ -65,11 +91,27 @@ const flows: [string, Wire[], string][] = [
   ['only end packets ×3', press(A, 1000, 10, 0, 0, 3), '*'],
   ['two keys', [...press(A, 1000, 1, 0), ...press(A, 5000, 2, 500)], '12'],
   ['the same key twice (new timestamps)', [...press(A, 1000, 7, 0), ...press(A, 5000, 7, 500)], '77'],
-  ['all sixteen keys', Array.from({ length: 16 }, (_, event) => press(A, 1000 + event * 4000, event, event * 500)).flat(), '0123456789*#ABCD'],
+  [
+    'all sixteen keys',
+    Array.from({ length: 16 }, (_, event) => press(A, 1000 + event * 4000, event, event * 500)).flat(),
+    '0123456789*#ABCD',
+  ],
   ['end lost: reported when the next event starts', [...press(A, 1000, 3, 0, 3, 0), ...press(A, 5000, 4, 200)], '34'],
-  ['end lost twice in a row', [...press(A, 1000, 3, 0, 2, 0), ...press(A, 5000, 4, 120, 2, 0), ...press(A, 9000, 5, 240)], '345'],
+  [
+    'end lost twice in a row',
+    [...press(A, 1000, 3, 0, 2, 0), ...press(A, 5000, 4, 120, 2, 0), ...press(A, 9000, 5, 240)],
+    '345',
+  ],
   ['unknown events ignored', [...press(A, 1000, 16, 0), ...press(A, 3000, 32, 100), ...press(A, 5000, 255, 200)], ''],
-  ['an unknown event does not disturb an open key', [[A, 1000, 6, false, 0, 0], [A, 3000, 16, false, 0, 20], [A, 1000, 6, true, 400, 40]], '6'],
+  [
+    'an unknown event does not disturb an open key',
+    [
+      [A, 1000, 6, false, 0, 0],
+      [A, 3000, 16, false, 0, 20],
+      [A, 1000, 6, true, 400, 40],
+    ],
+    '6',
+  ],
   ['a late end of an older event is ignored', [...press(A, 5000, 2, 0), [A, 1000, 1, true, 400, 200]], '2'],
   ['a late update of the reported event is ignored', [...press(A, 5000, 2, 0), [A, 5000, 2, false, 400, 200]], '2'],
   ['timestamps wrap at 2^32', [...press(A, 2 ** 32 - 160, 8, 0), ...press(A, 240, 9, 500)], '89'],
@@ -120,7 +162,15 @@ t.test('a held key that keeps updating does not time out', async (t) => {
 
 t.test('a packet arriving after another source timed out reports that key first', async (t) => {
   const open = feed([[A, 1000, 1, false, 0, 0]]).state;
-  const result = applyRtpEvent(open, { ssrc: B, timestamp: 1, sequence: 0, event: 2, end: true, duration: 400, arrivalMs: 1000 });
+  const result = applyRtpEvent(open, {
+    ssrc: B,
+    timestamp: 1,
+    sequence: 0,
+    event: 2,
+    end: true,
+    duration: 400,
+    arrivalMs: 1000,
+  });
   t.same(result.digits, ['1', '2']);
 });
 
@@ -137,14 +187,25 @@ t.test('state stays bounded: a flood of sources keeps the newest, reports the op
   const wire: Wire[] = Array.from({ length: 20 }, (_, i) => [1000 + i, 0, i % 10, false, 0, i] as Wire);
   const { state, digits } = feed(wire);
   t.equal(state.size, DTMF_MAX_SOURCES);
-  t.same([...state.keys()], Array.from({ length: DTMF_MAX_SOURCES }, (_, i) => 1000 + 20 - DTMF_MAX_SOURCES + i));
+  t.same(
+    [...state.keys()],
+    Array.from({ length: DTMF_MAX_SOURCES }, (_, i) => 1000 + 20 - DTMF_MAX_SOURCES + i),
+  );
   t.equal(digits, '012345678901', 'the twelve forgotten open keys, oldest first');
 });
 
 t.test('the decoder is a value', async (t) => {
   const first = feed([[A, 1000, 1, false, 0, 0]]).state;
   const copy = new Map(first);
-  const ignored = applyRtpEvent(first, { ssrc: A, timestamp: 1000, sequence: 2, event: 99, end: true, duration: 0, arrivalMs: 10 });
+  const ignored = applyRtpEvent(first, {
+    ssrc: A,
+    timestamp: 1000,
+    sequence: 2,
+    event: 99,
+    end: true,
+    duration: 0,
+    arrivalMs: 10,
+  });
   t.equal(ignored.state, first, 'an ignored packet returns the same state');
   applyRtpEvent(first, { ssrc: A, timestamp: 1000, sequence: 2, event: 1, end: true, duration: 400, arrivalMs: 10 });
   t.same(first, copy, 'the old state is untouched');

@@ -20,30 +20,53 @@ t.test('the offer: one audio stream, PCMU, PCMA and telephone-event, 20 ms', asy
   t.same(sdp.origin && [sdp.origin.sessionId, sdp.origin.sessionVersion], [42, 1]);
   t.equal(sdp.media.length, 1);
   t.equal(sdp.media[0]!.port, 10002);
-  t.same(sdp.media[0]!.rtp.map((entry) => [entry.payload, entry.codec, entry.rate]), [[0, 'PCMU', 8000], [8, 'PCMA', 8000], [101, 'telephone-event', 8000]]);
+  t.same(
+    sdp.media[0]!.rtp.map((entry) => [entry.payload, entry.codec, entry.rate]),
+    [
+      [0, 'PCMU', 8000],
+      [8, 'PCMA', 8000],
+      [101, 'telephone-event', 8000],
+    ],
+  );
   t.same(sdp.media[0]!.fmtp, [{ payload: 101, config: '0-15' }]);
   t.equal(sdp.media[0]!.direction, 'sendrecv');
-  t.match(buildSdpOffer({ address: '2001:db8::1', port: 4000, sessionId: 1, sessionVersion: 1 }), /c=IN IP6 2001:db8::1/);
+  t.match(
+    buildSdpOffer({ address: '2001:db8::1', port: 4000, sessionId: 1, sessionVersion: 1 }),
+    /c=IN IP6 2001:db8::1/,
+  );
   t.ok(offer.endsWith('\r\n'), 'CRLF line ends');
 });
 
-const answer = (lines: string[]) => ['v=0', 'o=phone 1 1 IN IP4 192.0.2.20', 's=-', 'c=IN IP4 192.0.2.20', 't=0 0', ...lines, ''].join('\r\n');
+const answer = (lines: string[]) =>
+  ['v=0', 'o=phone 1 1 IN IP4 192.0.2.20', 's=-', 'c=IN IP4 192.0.2.20', 't=0 0', ...lines, ''].join('\r\n');
 
-t.test('reading the phone\'s answer', async (t) => {
-  t.same(readSdpAnswer(answer(['m=audio 5004 RTP/AVP 8 101', 'a=rtpmap:8 PCMA/8000', 'a=rtpmap:101 telephone-event/8000', 'a=sendrecv'])), {
-    ok: true,
-    codec: 'PCMA',
-    payloadType: 8,
-    telephoneEvent: { payloadType: 101 },
-    remote: { address: '192.0.2.20', port: 5004 },
-    direction: 'sendrecv',
-  });
+t.test("reading the phone's answer", async (t) => {
+  t.same(
+    readSdpAnswer(
+      answer(['m=audio 5004 RTP/AVP 8 101', 'a=rtpmap:8 PCMA/8000', 'a=rtpmap:101 telephone-event/8000', 'a=sendrecv']),
+    ),
+    {
+      ok: true,
+      codec: 'PCMA',
+      payloadType: 8,
+      telephoneEvent: { payloadType: 101 },
+      remote: { address: '192.0.2.20', port: 5004 },
+      direction: 'sendrecv',
+    },
+  );
   const onlySending = readSdpAnswer(answer(['m=audio 5004 RTP/AVP 0', 'a=recvonly']));
   t.match(onlySending, { ok: true, codec: 'PCMU', direction: 'sendonly' }, 'the phone only receives: we only send');
   t.notOk('telephoneEvent' in onlySending, 'no telephone-event: keys come in-band or by INFO');
-  t.same(readSdpAnswer(answer(['m=audio 5004 RTP/AVP 18', 'a=rtpmap:18 G729/8000'])), { ok: false, problem: 'no-acceptable-audio' });
+  t.same(readSdpAnswer(answer(['m=audio 5004 RTP/AVP 18', 'a=rtpmap:18 G729/8000'])), {
+    ok: false,
+    problem: 'no-acceptable-audio',
+  });
   t.same(readSdpAnswer(''), { ok: false, problem: 'malformed-answer' });
-  t.same(readSdpAnswer(answer(['m=audio 0 RTP/AVP 0'])), { ok: false, problem: 'no-acceptable-audio' }, 'a rejected stream');
+  t.same(
+    readSdpAnswer(answer(['m=audio 0 RTP/AVP 0'])),
+    { ok: false, problem: 'no-acceptable-audio' },
+    'a rejected stream',
+  );
 });
 
 t.test('auto-answer hints per vendor', async (t) => {
@@ -52,7 +75,13 @@ t.test('auto-answer hints per vendor', async (t) => {
     ['fanvil', { 'call-info': '<sip:office.test>;answer-after=0' }],
     ['grandstream', { 'call-info': '<sip:office.test>;answer-after=0' }],
     ['cisco', { 'call-info': '<sip:office.test>;answer-after=0' }],
-    ['snom', { 'call-info': '<sip:office.test>;answer-after=0', 'alert-info': '<http://www.notused.com>;info=alert-autoanswer;delay=0' }],
+    [
+      'snom',
+      {
+        'call-info': '<sip:office.test>;answer-after=0',
+        'alert-info': '<http://www.notused.com>;info=alert-autoanswer;delay=0',
+      },
+    ],
     ['poly', {}],
     ['unknown', {}],
   ];
@@ -116,12 +145,20 @@ t.test('the call flow', async (t) => {
       ],
       2000,
     ],
-    ['not answered', [{ kind: 'not-answered' }, answered], ['done:not-answered', 'done:not-answered'], [{ kind: 'done', outcome: 'not-answered' }]],
+    [
+      'not answered',
+      [{ kind: 'not-answered' }, answered],
+      ['done:not-answered', 'done:not-answered'],
+      [{ kind: 'done', outcome: 'not-answered' }],
+    ],
     [
       'the phone hangs up during the prompt',
       [answered, { kind: 'hangup' }, digit('1')],
       ['playing', 'done:not-extended', 'done:not-extended'],
-      [{ kind: 'play', prompts: ['logout-warning'] }, { kind: 'done', outcome: 'not-extended' }],
+      [
+        { kind: 'play', prompts: ['logout-warning'] },
+        { kind: 'done', outcome: 'not-extended' },
+      ],
     ],
     [
       'the phone hangs up during the confirmation: still extended',
@@ -137,14 +174,23 @@ t.test('the call flow', async (t) => {
     ],
     ['keys before the answer are ignored', [digit('1'), { kind: 'timer', nowMs: 0 }], ['ringing', 'ringing'], []],
   ];
-  for (const [name, events, phases, commands, keyWaitMs] of cases) t.same(run(events, keyWaitMs), { phases, commands }, name);
+  for (const [name, events, phases, commands, keyWaitMs] of cases)
+    t.same(run(events, keyWaitMs), { phases, commands }, name);
 });
 
 t.test('the warning says "in five minutes" only when that is the time left', async (t) => {
   const warned = (minutesLeft: number | undefined): WarningCallCommand[] =>
-    stepWarningCall(createWarningCall(), { kind: 'answered', nowMs: 0 }, { extension: '100', ...(minutesLeft !== undefined ? { minutesLeft } : {}) }).commands;
+    stepWarningCall(
+      createWarningCall(),
+      { kind: 'answered', nowMs: 0 },
+      { extension: '100', ...(minutesLeft !== undefined ? { minutesLeft } : {}) },
+    ).commands;
   t.same(warned(5), [{ kind: 'play', prompts: ['logout-warning'] }], '5 minutes left: the five-minute warning');
-  t.same(warned(undefined), [{ kind: 'play', prompts: ['logout-warning'] }], 'not told: the five-minute warning (the default)');
+  t.same(
+    warned(undefined),
+    [{ kind: 'play', prompts: ['logout-warning'] }],
+    'not told: the five-minute warning (the default)',
+  );
   t.same(warned(2), [{ kind: 'play', prompts: ['logout-warning-soon'] }], 'a warning delayed by a call: "soon"');
   t.same(warned(15), [{ kind: 'play', prompts: ['logout-warning-soon'] }], 'another warning time: "soon"');
 });

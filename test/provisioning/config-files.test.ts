@@ -35,7 +35,16 @@ t.test('template candidates: per-model file before vendor base', async (t) => {
   t.same(templateCandidates('yealink', 'yealink-t54w', 'phone'), ['yealink/t54w.phone.cfg', 'yealink/phone.cfg']);
   t.same(templateCandidates('yealink', undefined, 'common'), ['yealink/common.cfg']);
   t.same(templateCandidates('poly', 'poly-vvx250', 'master'), ['poly/vvx250.master.xml', 'poly/master.xml']);
-  t.same(templateCandidates('snom', 'yealink-t54w', 'phone'), ['snom/phone.xml'], 'another vendor’s model is no candidate');
-  t.same(templateCandidates('fanvil', 'fanvil-../../x', 'phone'), ['fanvil/phone.xml'], 'a strange model id never reaches a path');
-  for (const vendor of VENDORS) t.match(templateCandidates(vendor, undefined, 'phone')[0], VENDOR_FORMAT[vendor] === 'xml' ? /\.xml$/ : /\.cfg$/);
+  t.same(
+    templateCandidates('snom', 'yealink-t54w', 'phone'),
+    ['snom/phone.xml'],
+    'another vendor’s model is no candidate',
+  );
+  t.same(
+    templateCandidates('fanvil', 'fanvil-../../x', 'phone'),
+    ['fanvil/phone.xml'],
+    'a strange model id never reaches a path',
+  );
+  for (const vendor of VENDORS)
+    t.match(templateCandidates(vendor, undefined, 'phone')[0], VENDOR_FORMAT[vendor] === 'xml' ? /\.xml$/ : /\.cfg$/);
 });

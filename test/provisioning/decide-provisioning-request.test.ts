@@ -1,13 +1,26 @@
 import t from 'tap';
 import type { Phone } from '../../src/core/model.js';
-import { decideProvisioningRequest, sameToken, type ProvisioningRequestInput } from '../../src/provisioning/decide-provisioning-request.js';
+import {
+  decideProvisioningRequest,
+  sameToken,
+  type ProvisioningRequestInput,
+} from '../../src/provisioning/decide-provisioning-request.js';
 import { shippedModels } from '../fixtures/provisioning/office.js';
 
 const catalogue = shippedModels();
 const TOKEN = 'tok-0123456789abcdef';
 
 function phone(name: string, model: string, mac: string, applied = 0): Phone {
-  return { name, model, mac, connection: { mode: 'lan' }, idlePassword: 'idle', session: null, desiredGeneration: 3, appliedGeneration: applied };
+  return {
+    name,
+    model,
+    mac,
+    connection: { mode: 'lan' },
+    idlePassword: 'idle',
+    session: null,
+    desiredGeneration: 3,
+    appliedGeneration: applied,
+  };
 }
 
 const phones: Phone[] = [
@@ -29,14 +42,31 @@ const UA = {
 };
 
 const decide = (file: string, userAgent: string | undefined, overrides: Partial<ProvisioningRequestInput> = {}) =>
-  decideProvisioningRequest({ token: TOKEN, file, userAgent, expectedToken: TOKEN, phones, catalogue, client: '192.0.2.50', nowMs: Date.parse('2026-01-01T00:00:00.000Z'), ...overrides });
+  decideProvisioningRequest({
+    token: TOKEN,
+    file,
+    userAgent,
+    expectedToken: TOKEN,
+    phones,
+    catalogue,
+    client: '192.0.2.50',
+    nowMs: Date.parse('2026-01-01T00:00:00.000Z'),
+    ...overrides,
+  });
 
 t.test('each vendor’s own file is served to its pool phone and counts as taken', async (t) => {
   const cases: [file: string, ua: string, phone: string, model: string, template: string, type: string][] = [
     ['001565aabbcc.cfg', UA.yealink, 'HD0001', 'yealink-t54w', 'yealink/phone.cfg', 'text/plain; charset=utf-8'],
     ['0004f2aabbcc-hotdesk.cfg', UA.poly, 'HD0002', 'poly-vvx250', 'poly/phone.xml', 'application/xml; charset=utf-8'],
     ['snomD717-000413AABBCC.htm', UA.snom, 'HD0003', 'snom-d717', 'snom/phone.xml', 'application/xml; charset=utf-8'],
-    ['cfg000b82aabbcc.xml', UA.grandstream, 'HD0004', 'grandstream-gxp2130', 'grandstream/phone.xml', 'application/xml; charset=utf-8'],
+    [
+      'cfg000b82aabbcc.xml',
+      UA.grandstream,
+      'HD0004',
+      'grandstream-gxp2130',
+      'grandstream/phone.xml',
+      'application/xml; charset=utf-8',
+    ],
     ['0c383eaabbcc.cfg', UA.fanvil, 'HD0005', 'fanvil-x3u', 'fanvil/phone.xml', 'application/xml; charset=utf-8'],
   ];
   for (const [file, ua, name, model, template, type] of cases) {
@@ -57,14 +87,39 @@ t.test('each vendor’s own file is served to its pool phone and counts as taken
 
 t.test('Poly’s master file and the common files are served but are not the phone’s own file', async (t) => {
   const master = decide('0004f2aabbcc.cfg', UA.poly);
-  t.match(master, { kind: 'serve', file: 'master', ownFile: false, phone: { name: 'HD0002' }, templates: ['poly/vvx250.master.xml', 'poly/master.xml'] });
+  t.match(master, {
+    kind: 'serve',
+    file: 'master',
+    ownFile: false,
+    phone: { name: 'HD0002' },
+    templates: ['poly/vvx250.master.xml', 'poly/master.xml'],
+  });
   const yealink = decide('y000000000096.cfg', UA.yealink);
-  t.match(yealink, { kind: 'serve', file: 'common', ownFile: false, phone: { name: 'HD0001' }, model: { id: 'yealink-t54w' } });
+  t.match(yealink, {
+    kind: 'serve',
+    file: 'common',
+    ownFile: false,
+    phone: { name: 'HD0001' },
+    model: { id: 'yealink-t54w' },
+  });
   const snom = decide('snomD717.htm', UA.snom);
-  t.match(snom, { kind: 'serve', file: 'common', ownFile: false, templates: ['snom/d717.common.xml', 'snom/common.xml'] });
+  t.match(snom, {
+    kind: 'serve',
+    file: 'common',
+    ownFile: false,
+    templates: ['snom/d717.common.xml', 'snom/common.xml'],
+  });
   const noMac = decide('y000000000096.cfg', UA.yealinkNoMac);
-  t.match(noMac, { kind: 'serve', file: 'common', phone: undefined, model: { id: 'yealink-t54w' } }, 'no MAC: served while a Yealink is in the pool');
-  t.match(decide('cfg.xml', UA.grandstream), { kind: 'serve', file: 'common' }, 'Grandstream common file (a template may or may not exist)');
+  t.match(
+    noMac,
+    { kind: 'serve', file: 'common', phone: undefined, model: { id: 'yealink-t54w' } },
+    'no MAC: served while a Yealink is in the pool',
+  );
+  t.match(
+    decide('cfg.xml', UA.grandstream),
+    { kind: 'serve', file: 'common' },
+    'Grandstream common file (a template may or may not exist)',
+  );
 });
 
 t.test('a User-Agent hotdeskd does not know: served by the file name’s MAC when that MAC is in the pool', async (t) => {
@@ -74,9 +129,17 @@ t.test('a User-Agent hotdeskd does not know: served by the file name’s MAC whe
     ['0c383eaabbcc.cfg', 'fanvil-x3u', 'HD0005', 'phone', true],
   ];
   for (const [name, ua, phoneName, file, unrecognised] of cases) {
-    t.match(decide(name, ua), { kind: 'serve', file, phone: { name: phoneName }, unrecognisedUserAgent: unrecognised }, `${name} ${ua}`);
+    t.match(
+      decide(name, ua),
+      { kind: 'serve', file, phone: { name: phoneName }, unrecognisedUserAgent: unrecognised },
+      `${name} ${ua}`,
+    );
   }
-  t.match(decide('001565aabbcc.cfg', UA.yealink), { kind: 'serve', unrecognisedUserAgent: false }, 'a known form is recognised');
+  t.match(
+    decide('001565aabbcc.cfg', UA.yealink),
+    { kind: 'serve', unrecognisedUserAgent: false },
+    'a known form is recognised',
+  );
 });
 
 t.test('refusals: every one a 404, each with its cause', async (t) => {
@@ -88,17 +151,56 @@ t.test('refusals: every one a 404, each with its cause', async (t) => {
     ['001565aabbcc.cfg', undefined, {}, { why: 'unknown-file' }],
     ['001565aabbdd.cfg', undefined, {}, { why: 'unknown-file' }],
     ['001565aabbdd.cfg', 'SomePhone/1.0', {}, { why: 'unknown-file' }],
-    ['001565aabbcd.cfg', 'Yealink SIP-T54W 96.86.0.100 00:15:65:aa:bb:cd', {}, { why: 'unknown-mac', mac: '001565aabbcd' }],
-    ['001565000006.cfg', UA.yealink, {}, { why: 'mac-mismatch', fileMac: '001565000006', userAgentMac: '001565aabbcc' }],
-    ['0004f2aabbcc.cfg', 'Fanvil X3U 2.12.16.17 0004f2aabbcc', {}, { why: 'wrong-vendor', phone: 'HD0002', model: 'poly-vvx250', requested: 'fanvil' }],
-    ['y000000000096.cfg', 'Yealink SIP-T54W 96.86.0.100 00:15:65:00:00:99', {}, { why: 'unknown-mac', mac: '001565000099' }],
-    ['cfg.xml', UA.grandstream, { phones: phones.filter((p) => !p.model.startsWith('grandstream')) }, { why: 'unknown-mac' }],
-    ['cfg.xml', undefined, { phones: phones.filter((p) => !p.model.startsWith('grandstream')) }, { why: 'no-phone-of-vendor', vendor: 'grandstream' }],
-    ['001565aabbcc.cfg', UA.yealink, { catalogue: catalogue.filter((m) => m.id !== 'yealink-t54w') }, { why: 'unknown-model', phone: 'HD0001', model: 'yealink-t54w' }],
+    [
+      '001565aabbcd.cfg',
+      'Yealink SIP-T54W 96.86.0.100 00:15:65:aa:bb:cd',
+      {},
+      { why: 'unknown-mac', mac: '001565aabbcd' },
+    ],
+    [
+      '001565000006.cfg',
+      UA.yealink,
+      {},
+      { why: 'mac-mismatch', fileMac: '001565000006', userAgentMac: '001565aabbcc' },
+    ],
+    [
+      '0004f2aabbcc.cfg',
+      'Fanvil X3U 2.12.16.17 0004f2aabbcc',
+      {},
+      { why: 'wrong-vendor', phone: 'HD0002', model: 'poly-vvx250', requested: 'fanvil' },
+    ],
+    [
+      'y000000000096.cfg',
+      'Yealink SIP-T54W 96.86.0.100 00:15:65:00:00:99',
+      {},
+      { why: 'unknown-mac', mac: '001565000099' },
+    ],
+    [
+      'cfg.xml',
+      UA.grandstream,
+      { phones: phones.filter((p) => !p.model.startsWith('grandstream')) },
+      { why: 'unknown-mac' },
+    ],
+    [
+      'cfg.xml',
+      undefined,
+      { phones: phones.filter((p) => !p.model.startsWith('grandstream')) },
+      { why: 'no-phone-of-vendor', vendor: 'grandstream' },
+    ],
+    [
+      '001565aabbcc.cfg',
+      UA.yealink,
+      { catalogue: catalogue.filter((m) => m.id !== 'yealink-t54w') },
+      { why: 'unknown-model', phone: 'HD0001', model: 'yealink-t54w' },
+    ],
     ['000000000000.cfg', UA.poly, {}, { why: 'unknown-file' }],
   ];
   for (const [file, ua, overrides, refusal] of cases) {
-    t.match(decide(file, ua, overrides), { kind: 'refuse', status: 404, refusal }, `${file} ${JSON.stringify(overrides).slice(0, 40)}`);
+    t.match(
+      decide(file, ua, overrides),
+      { kind: 'refuse', status: 404, refusal },
+      `${file} ${JSON.stringify(overrides).slice(0, 40)}`,
+    );
   }
 });
 
@@ -111,7 +213,11 @@ t.test('sameToken', async (t) => {
 });
 
 t.test('a phone that registered gets its own files only at the address it registered from', async (t) => {
-  const bound = phones.map((candidate) => (candidate.name === 'HD0001' || candidate.name === 'HD0002' ? { ...candidate, provisioningAddress: '192.0.2.50' } : candidate));
+  const bound = phones.map((candidate) =>
+    candidate.name === 'HD0001' || candidate.name === 'HD0002'
+      ? { ...candidate, provisioningAddress: '192.0.2.50' }
+      : candidate,
+  );
   const cases: [file: string, ua: string, client: string, expected: string][] = [
     ['001565aabbcc.cfg', UA.yealink, '192.0.2.50', 'serve'],
     ['001565aabbcc.cfg', UA.yealink, '192.0.2.51', 'bound-elsewhere'],

@@ -50,7 +50,11 @@ function readTransport(vendor: Vendor, text: string): { transport: string; regis
   switch (vendor) {
     case 'yealink': {
       const values = readYealink(text).values;
-      return { transport: values.get('account.1.sip_server.1.transport_type') ?? '', registrar, provisioning: values.get('static.auto_provision.server.url') ?? '' };
+      return {
+        transport: values.get('account.1.sip_server.1.transport_type') ?? '',
+        registrar,
+        provisioning: values.get('static.auto_provision.server.url') ?? '',
+      };
     }
     case 'poly': {
       const config = readXml(text).polycomConfig;
@@ -59,15 +63,27 @@ function readTransport(vendor: Vendor, text: string): { transport: string; regis
     case 'snom': {
       const settings = readXml(text).settings['phone-settings'];
       const host = String(settings.user_host['#text']);
-      return { transport: host.split(';')[1] ?? '', registrar: host.split(';')[0]!, provisioning: String(settings.setting_server['#text']) };
+      return {
+        transport: host.split(';')[1] ?? '',
+        registrar: host.split(';')[0]!,
+        provisioning: String(settings.setting_server['#text']),
+      };
     }
     case 'grandstream': {
       const items = readXml(text).gs_provision.config.item as { '@name': string; '#text'?: string }[];
-      return { transport: items.find((item) => item['@name'] === 'account.1.sip.transport')?.['#text'] ?? '', registrar, provisioning: '' };
+      return {
+        transport: items.find((item) => item['@name'] === 'account.1.sip.transport')?.['#text'] ?? '',
+        registrar,
+        provisioning: '',
+      };
     }
     case 'fanvil': {
       const config = readXml(text).sysConf;
-      return { transport: String(config.sip.line[0].Transport), registrar, provisioning: String(config.ap.FlashServerIP) };
+      return {
+        transport: String(config.sip.line[0].Transport),
+        registrar,
+        provisioning: String(config.ap.FlashServerIP),
+      };
     }
   }
 }
@@ -92,7 +108,11 @@ for (const vendor of VENDORS) {
   t.test(`${modelId} user-lan-tls`, async (t) => {
     const text = render(vendor, aliceView(vendor, TLS));
     golden(t, `${modelId}/user-lan-tls.${extensionOf(vendor)}`, text);
-    t.same(readTransport(vendor, text), { ...EXPECTED[vendor], registrar: '192.0.2.10:5061' }, 'SIP over TLS on the TLS port, files over HTTPS');
+    t.same(
+      readTransport(vendor, text),
+      { ...EXPECTED[vendor], registrar: '192.0.2.10:5061' },
+      'SIP over TLS on the TLS port, files over HTTPS',
+    );
     t.equal(readPhoneConfig(vendor, text).user, '201', 'the logged-in account');
     if (vendor === 'yealink') t.same(readYealink(text).duplicates, [], 'no key twice');
   });

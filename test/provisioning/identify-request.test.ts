@@ -18,7 +18,11 @@ const good: [string, string | undefined, Omit<ProvisioningRequest, 'userAgent'>]
   ['001565aabbcc.cfg', UA.yealink, { vendor: 'yealink', file: 'phone', mac: '001565aabbcc', model: 'yealink-t54w' }],
   ['001565AABBCC.cfg', UA.yealink, { vendor: 'yealink', file: 'phone', mac: '001565aabbcc', model: 'yealink-t54w' }],
   // No MAC in the old User-Agent: the file name tells it; the model from the UA is in the catalogue.
-  ['001565aabbcc.cfg', UA.yealinkNoMac, { vendor: 'yealink', file: 'phone', mac: '001565aabbcc', model: 'yealink-t46g' }],
+  [
+    '001565aabbcc.cfg',
+    UA.yealinkNoMac,
+    { vendor: 'yealink', file: 'phone', mac: '001565aabbcc', model: 'yealink-t46g' },
+  ],
   // A common file alone names the vendor; its number names the model when only one uses it.
   ['y000000000108.cfg', undefined, { vendor: 'yealink', file: 'common', model: 'yealink-t46u' }],
   ['y000000000095.cfg', undefined, { vendor: 'yealink', file: 'common' }],
@@ -30,7 +34,11 @@ const good: [string, string | undefined, Omit<ProvisioningRequest, 'userAgent'>]
   ['snomD785-000413AABBCC.htm', UA.snom, { vendor: 'snom', file: 'phone', mac: '000413aabbcc', model: 'snom-d785' }],
   ['snomD717-000413AABBCC.htm', undefined, { vendor: 'snom', file: 'phone', mac: '000413aabbcc', model: 'snom-d717' }],
   ['snomD999.htm', undefined, { vendor: 'snom', file: 'common' }],
-  ['cfg000b82aabbcc.xml', UA.grandstream, { vendor: 'grandstream', file: 'phone', mac: '000b82aabbcc', model: 'grandstream-gxp2170' }],
+  [
+    'cfg000b82aabbcc.xml',
+    UA.grandstream,
+    { vendor: 'grandstream', file: 'phone', mac: '000b82aabbcc', model: 'grandstream-gxp2170' },
+  ],
   ['cfggxp2170.xml', undefined, { vendor: 'grandstream', file: 'common', model: 'grandstream-gxp2170' }],
   ['cfg.xml', UA.grandstream, { vendor: 'grandstream', file: 'common', model: 'grandstream-gxp2170' }],
   ['0c383eaabbcc.cfg', UA.fanvil, { vendor: 'fanvil', file: 'phone', mac: '0c383eaabbcc', model: 'fanvil-x6u' }],
@@ -43,7 +51,11 @@ for (const [name, userAgent, expected] of good) {
     const found = identifyRequest(name, userAgent, catalogue);
     const { userAgent: agent, ...rest } = found ?? ({} as ProvisioningRequest);
     t.same(rest, expected);
-    t.equal(agent?.vendor, userAgent ? expected.vendor : undefined, 'the User-Agent is reported when it named the vendor');
+    t.equal(
+      agent?.vendor,
+      userAgent ? expected.vendor : undefined,
+      'the User-Agent is reported when it named the vendor',
+    );
   });
 }
 
@@ -86,15 +98,36 @@ const hostile: [string, string | undefined][] = [
 ];
 
 for (const [name, userAgent] of hostile) {
-  t.equal(identifyRequest(name, userAgent, catalogue), undefined, `refused: ${JSON.stringify(name).slice(0, 40)} / ${userAgent?.split(' ')[0] ?? 'no UA'}`);
+  t.equal(
+    identifyRequest(name, userAgent, catalogue),
+    undefined,
+    `refused: ${JSON.stringify(name).slice(0, 40)} / ${userAgent?.split(' ')[0] ?? 'no UA'}`,
+  );
 }
 
 t.test('a name several vendors use is placed by the vendor of the pool phone with that MAC', async (t) => {
-  const pool = (mac: string) => ({ '0004f2aabbcc': 'poly', '0c383eaabbcc': 'fanvil' })[mac] as 'poly' | 'fanvil' | undefined;
-  t.match(identifyRequest('0004f2aabbcc.cfg', 'NewPhone/1.0', catalogue, pool), { vendor: 'poly', file: 'master', mac: '0004f2aabbcc' });
-  t.match(identifyRequest('0c383eaabbcc.cfg', 'NewPhone/1.0', catalogue, pool), { vendor: 'fanvil', file: 'phone', mac: '0c383eaabbcc' });
-  t.equal(identifyRequest('001565aabbcc.cfg', 'NewPhone/1.0', catalogue, pool), undefined, 'a MAC not in the pool stays unplaced');
-  t.equal(identifyRequest('0004f2aabbcc.cfg', 'NewPhone/1.0', catalogue), undefined, 'without a pool lookup: unplaced as before');
+  const pool = (mac: string) =>
+    ({ '0004f2aabbcc': 'poly', '0c383eaabbcc': 'fanvil' })[mac] as 'poly' | 'fanvil' | undefined;
+  t.match(identifyRequest('0004f2aabbcc.cfg', 'NewPhone/1.0', catalogue, pool), {
+    vendor: 'poly',
+    file: 'master',
+    mac: '0004f2aabbcc',
+  });
+  t.match(identifyRequest('0c383eaabbcc.cfg', 'NewPhone/1.0', catalogue, pool), {
+    vendor: 'fanvil',
+    file: 'phone',
+    mac: '0c383eaabbcc',
+  });
+  t.equal(
+    identifyRequest('001565aabbcc.cfg', 'NewPhone/1.0', catalogue, pool),
+    undefined,
+    'a MAC not in the pool stays unplaced',
+  );
+  t.equal(
+    identifyRequest('0004f2aabbcc.cfg', 'NewPhone/1.0', catalogue),
+    undefined,
+    'without a pool lookup: unplaced as before',
+  );
 });
 
 t.test('checkIdentity', async (t) => {
@@ -102,11 +135,17 @@ t.test('checkIdentity', async (t) => {
   t.same(checkIdentity(yealink), { ok: true, mac: '001565aabbcc' }, 'UA and file name agree');
 
   const other = identifyRequest('001565001122.cfg', UA.yealink, catalogue)!;
-  t.same(checkIdentity(other), { ok: false, refusal: { kind: 'mac-mismatch', fileMac: '001565001122', userAgentMac: '001565aabbcc' } });
+  t.same(checkIdentity(other), {
+    ok: false,
+    refusal: { kind: 'mac-mismatch', fileMac: '001565001122', userAgentMac: '001565aabbcc' },
+  });
 
   const snomOther = identifyRequest('snomD785-000413001122.htm', UA.snom, catalogue)!;
   t.equal(checkIdentity(snomOther).ok, false, 'Snom: uppercase MACs compare as MACs');
-  t.same(checkIdentity(identifyRequest('snomD785-000413aabbcc.htm', UA.snom, catalogue)!), { ok: true, mac: '000413aabbcc' });
+  t.same(checkIdentity(identifyRequest('snomD785-000413aabbcc.htm', UA.snom, catalogue)!), {
+    ok: true,
+    mac: '000413aabbcc',
+  });
 
   const poly = identifyRequest('0004f2aabbcc-hotdesk.cfg', UA.poly, catalogue)!;
   t.same(checkIdentity(poly), { ok: true, mac: '0004f2aabbcc' }, 'no MAC in the UA: nothing to disagree with');

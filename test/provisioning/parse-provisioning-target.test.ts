@@ -1,11 +1,15 @@
 import t from 'tap';
 import { parseProvisioningTarget, type TargetCheck } from '../../src/provisioning/parse-provisioning-target.js';
 
-const refused = (status: 400 | 404 | 405, why: string): TargetCheck => ({ ok: false, status, why } as TargetCheck);
+const refused = (status: 400 | 404 | 405, why: string): TargetCheck => ({ ok: false, status, why }) as TargetCheck;
 
 const CASES: [method: string, target: string, expected: TargetCheck][] = [
   ['GET', '/provisioning/tok-123/001565aabbcc.cfg', { ok: true, token: 'tok-123', file: '001565aabbcc.cfg' }],
-  ['GET', '/provisioning/tok-123/y000000000096.cfg?mac=001565aabbcc', { ok: true, token: 'tok-123', file: 'y000000000096.cfg' }],
+  [
+    'GET',
+    '/provisioning/tok-123/y000000000096.cfg?mac=001565aabbcc',
+    { ok: true, token: 'tok-123', file: 'y000000000096.cfg' },
+  ],
   ['GET', '/provisioning/tok-123/cfg.xml?', { ok: true, token: 'tok-123', file: 'cfg.xml' }],
   // Other methods, whatever the path.
   ['HEAD', '/provisioning/tok-123/001565aabbcc.cfg', refused(405, 'method')],

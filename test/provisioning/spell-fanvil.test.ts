@@ -18,16 +18,32 @@ t.same(spellFanvilKeys(keys), [
 t.test('X-U numbering: the line-key column, then function-key pages (Wazo wazo_fanvil serie_x)', async (t) => {
   const fkeys = spellFanvilKeys(Array.from({ length: 12 }, (_, at): ViewKey => ({ slot: at + 1, kind: 'unused' })));
   const paged = pageFanvilKeys(fkeys, { lineKeys: 3, keysPerPage: 6 });
-  t.same(paged.dssSides.map((side) => side.fkeys.map((key) => key.index)), [[1, 2, 3]], 'X4U: three line keys');
-  t.same(paged.internal.map((page) => [page.index, page.fkeys.map((key) => key.index)]), [
-    [1, [1, 2, 3, 4, 5, 6]],
-    [2, [1, 2, 3]],
-  ], 'then pages of six, numbered from 1 on each page');
+  t.same(
+    paged.dssSides.map((side) => side.fkeys.map((key) => key.index)),
+    [[1, 2, 3]],
+    'X4U: three line keys',
+  );
+  t.same(
+    paged.internal.map((page) => [page.index, page.fkeys.map((key) => key.index)]),
+    [
+      [1, [1, 2, 3, 4, 5, 6]],
+      [2, [1, 2, 3]],
+    ],
+    'then pages of six, numbered from 1 on each page',
+  );
   t.equal(paged.funcKeyPageNum, 2);
-  t.same(pageFanvilKeys(fkeys, undefined), { dssSides: [{ index: 1, fkeys }], internal: [], funcKeyPageNum: 0 }, 'other models: every key on dssSide 1');
+  t.same(
+    pageFanvilKeys(fkeys, undefined),
+    { dssSides: [{ index: 1, fkeys }], internal: [], funcKeyPageNum: 0 },
+    'other models: every key on dssSide 1',
+  );
   const x4u = spellFanvil(phoneView('fanvil', { modelId: 'fanvil-x4u', user: '201' }));
   t.equal(x4u.dssSides[0]!.fkeys[0]!.title, 'Logout', 'Logout on the first line key');
-  t.equal(x4u.dssSides[0]!.fkeys.length + x4u.internal.reduce((sum, page) => sum + page.fkeys.length, 0), 12, 'all 12 keys of the X4U');
+  t.equal(
+    x4u.dssSides[0]!.fkeys.length + x4u.internal.reduce((sum, page) => sum + page.fkeys.length, 0),
+    12,
+    'all 12 keys of the X4U',
+  );
 });
 
 t.test('phone spelling', async (t) => {

@@ -16,7 +16,10 @@ t.same(spellGrandstreamKeys(keys, 2), [
   { n: 1, section: 'mpk', keyMode: 'BLF', account: 'Account1', description: 'Carol', value: '203' },
   { n: 2, section: 'mpk', keyMode: 'None', account: 'Account1', description: '', value: '' },
 ]);
-t.ok(spellGrandstreamKeys(keys, 48).every((key) => key.section === 'vpk'), 'a model without MPKs has VPKs only');
+t.ok(
+  spellGrandstreamKeys(keys, 48).every((key) => key.section === 'vpk'),
+  'a model without MPKs has VPKs only',
+);
 
 t.test('phone spelling', async (t) => {
   const lan = spellGrandstream(phoneView('grandstream', { user: '201' }));
@@ -35,7 +38,11 @@ t.test('phone spelling', async (t) => {
   const direct = spellGrandstream(phoneView('grandstream', { connection: { mode: 'direct' } }));
   t.equal(direct.expiresMinutes, 2, '120 s');
   t.equal(direct.yesNo.keepAlive, 'Yes');
-  t.equal(spellGrandstream(phoneView('grandstream', { connection: { mode: 'sbc', sbc: 'sbc.example.net:5062' } })).outboundProxy, 'sbc.example.net:5062');
+  t.equal(
+    spellGrandstream(phoneView('grandstream', { connection: { mode: 'sbc', sbc: 'sbc.example.net:5062' } }))
+      .outboundProxy,
+    'sbc.example.net:5062',
+  );
   const noVpkField = spellGrandstream(phoneView('grandstream', { modelId: 'grandstream-gxp2170' }));
   t.ok(noVpkField.keys.every((key) => key.section === 'vpk') && noVpkField.keys.length === 48);
 });

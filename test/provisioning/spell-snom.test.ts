@@ -17,7 +17,20 @@ t.same(spellSnomKeys(keys), [
 
 t.test('phone spelling', async (t) => {
   const lan = spellSnom(phoneView('snom', { user: '201' }));
-  t.same({ ...lan, fkeys: lan.fkeys.length }, { fkeys: 3, language: 'Deutsch', userHost: '192.0.2.10:5060', outbound: '', checksyncAction: 'sync', dtmfInfo: 'off' });
-  t.equal(spellSnom(phoneView('snom', { connection: { mode: 'sbc', sbc: 'sbc.example.net:5062' } })).outbound, 'sbc.example.net:5062;transport=udp');
+  t.same(
+    { ...lan, fkeys: lan.fkeys.length },
+    {
+      fkeys: 3,
+      language: 'Deutsch',
+      userHost: '192.0.2.10:5060',
+      outbound: '',
+      checksyncAction: 'sync',
+      dtmfInfo: 'off',
+    },
+  );
+  t.equal(
+    spellSnom(phoneView('snom', { connection: { mode: 'sbc', sbc: 'sbc.example.net:5062' } })).outbound,
+    'sbc.example.net:5062;transport=udp',
+  );
   t.equal(spellSnom(phoneView('snom')).language, 'English');
 });

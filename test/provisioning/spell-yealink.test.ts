@@ -17,15 +17,18 @@ t.same(spellYealinkKeys(keys), [
 
 t.test('phone spelling per connection', async (t) => {
   const lan = spellYealinkPhone(phoneView('yealink', { user: '201' }));
-  t.same({ ...lan, linekeys: lan.linekeys.length }, {
-    linekeys: 12,
-    language: 'German',
-    natUpdate: 0,
-    outboundProxy: { enable: 0, address: '%NULL%', port: '%NULL%' },
-    transportType: 0,
-    dtmfType: 1,
-    natTraversal: 0,
-  });
+  t.same(
+    { ...lan, linekeys: lan.linekeys.length },
+    {
+      linekeys: 12,
+      language: 'German',
+      natUpdate: 0,
+      outboundProxy: { enable: 0, address: '%NULL%', port: '%NULL%' },
+      transportType: 0,
+      dtmfType: 1,
+      natTraversal: 0,
+    },
+  );
   const sbc = spellYealinkPhone(phoneView('yealink', { connection: { mode: 'sbc', sbc: 'sbc.example.net:5070' } }));
   t.same(sbc.outboundProxy, { enable: 1, address: 'sbc.example.net', port: '5070' });
   t.equal(sbc.language, 'English');

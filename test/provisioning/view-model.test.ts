@@ -1,7 +1,14 @@
 import t from 'tap';
 import type { Connection } from '../../src/core/model.js';
 import { keyLayoutFor, provisioningUrl } from '../../src/store/queries.js';
-import { buildCommonView, buildPhoneView, cleanText, NAT_KEEPALIVE_SECONDS, REGISTRATION_EXPIRES, type PhoneView } from '../../src/provisioning/view-model.js';
+import {
+  buildCommonView,
+  buildPhoneView,
+  cleanText,
+  NAT_KEEPALIVE_SECONDS,
+  REGISTRATION_EXPIRES,
+  type PhoneView,
+} from '../../src/provisioning/view-model.js';
 import { asciiName, model, officeData, phone, phoneView } from '../fixtures/provisioning/office.js';
 
 t.test('server, expiry, keep-alive and provisioning URL per connection mode', async (t) => {
@@ -101,7 +108,11 @@ t.test('server, expiry, keep-alive and provisioning URL per connection mode', as
     const data = officeData();
     data.settings.sipDomain = 'office.example';
     const view = phoneView('yealink', { connection, data, ...(publicAddress ? { publicAddress } : {}) });
-    t.same({ server: view.server, provisioning: view.provisioning }, expected, `${JSON.stringify(connection)} ${publicAddress ?? ''}`);
+    t.same(
+      { server: view.server, provisioning: view.provisioning },
+      expected,
+      `${JSON.stringify(connection)} ${publicAddress ?? ''}`,
+    );
   }
   t.equal(REGISTRATION_EXPIRES.direct < REGISTRATION_EXPIRES.lan, true);
   t.equal(NAT_KEEPALIVE_SECONDS, 30);
@@ -120,7 +131,14 @@ t.test('the LAN provisioning URL is the store’s own', async (t) => {
 t.test('an idle phone registers its own account', async (t) => {
   const view = phoneView('poly');
   t.equal(view.state, 'idle');
-  t.same(view.account, { user: 'HD0007', authName: 'HD0007', password: 'idle-pass-0007', displayName: 'HD0007', label: 'HD0007', language: 'en' });
+  t.same(view.account, {
+    user: 'HD0007',
+    authName: 'HD0007',
+    password: 'idle-pass-0007',
+    displayName: 'HD0007',
+    label: 'HD0007',
+    language: 'en',
+  });
   t.same(view.keys, [
     { slot: 1, kind: 'logout', label: 'Logout', number: '*77*5*' },
     { slot: 2, kind: 'unused' },
@@ -131,14 +149,22 @@ t.test('an idle phone registers its own account', async (t) => {
   t.same(view.emergencyNumbers, ['112', '911']);
   t.same(
     { stun: view.stun, dtmf: view.dtmf, reprovision: view.reprovision, trustOnlyServer: view.trustOnlyServer },
-    { stun: { enabled: false }, dtmf: { rfc2833: true, payloadType: 101, sipInfo: false }, reprovision: { event: 'check-sync', reboot: false }, trustOnlyServer: true },
+    {
+      stun: { enabled: false },
+      dtmf: { rfc2833: true, payloadType: 101, sipInfo: false },
+      reprovision: { event: 'check-sync', reboot: false },
+      trustOnlyServer: true,
+    },
   );
-  t.same({ generation: view.generation, phone: view.phone, vendor: view.vendor, kind: view.kind }, {
-    generation: 12,
-    phone: { name: 'HD0007', mac: '0004f2aabbcc', connection: 'lan' },
-    vendor: 'poly',
-    kind: 'phone',
-  });
+  t.same(
+    { generation: view.generation, phone: view.phone, vendor: view.vendor, kind: view.kind },
+    {
+      generation: 12,
+      phone: { name: 'HD0007', mac: '0004f2aabbcc', connection: 'lan' },
+      vendor: 'poly',
+      kind: 'phone',
+    },
+  );
 });
 
 t.test('a logged-in phone registers the extension, with its BLF keys and the rest unused', async (t) => {
@@ -146,7 +172,14 @@ t.test('a logged-in phone registers the extension, with its BLF keys and the res
   data.extensions[0]!.blf = ['202', null, '203'];
   const view = phoneView('snom', { user: '201', modelId: 'snom-d785', data });
   t.equal(view.state, 'logged-in');
-  t.same(view.account, { user: '201', authName: '201', password: 'sip-secret-201', displayName: 'Alice Example', label: 'Alice Example', language: 'de' });
+  t.same(view.account, {
+    user: '201',
+    authName: '201',
+    password: 'sip-secret-201',
+    displayName: 'Alice Example',
+    label: 'Alice Example',
+    language: 'de',
+  });
   t.equal(view.keys.length, model('snom-d785').keys, 'every slot of the model is written');
   t.same(view.keys.slice(0, 4), [
     { slot: 1, kind: 'logout', label: 'Logout', number: '*77*5*' },
@@ -155,13 +188,22 @@ t.test('a logged-in phone registers the extension, with its BLF keys and the res
     { slot: 4, kind: 'unused' },
   ]);
   t.ok(view.keys.slice(3).every((key) => key.kind === 'unused'));
-  t.same(view.keys.map((key) => key.slot), Array.from({ length: view.keys.length }, (_, i) => i + 1));
+  t.same(
+    view.keys.map((key) => key.slot),
+    Array.from({ length: view.keys.length }, (_, i) => i + 1),
+  );
 });
 
 t.test('what does not fit the model is overflow, in list order', async (t) => {
   const view = phoneView('snom', { user: '201' });
-  t.same(view.keys.map((key) => (key.kind === 'unused' ? '-' : key.number)), ['*77*5*', '202', '203']);
-  t.same(view.overflow.map((key) => key.number), Array.from({ length: 18 }, (_, i) => String(204 + i)));
+  t.same(
+    view.keys.map((key) => (key.kind === 'unused' ? '-' : key.number)),
+    ['*77*5*', '202', '203'],
+  );
+  t.same(
+    view.overflow.map((key) => key.number),
+    Array.from({ length: 18 }, (_, i) => String(204 + i)),
+  );
   t.same(view.overflow[0], { number: '204', label: 'User 204' });
 });
 
@@ -175,8 +217,15 @@ t.test('a layout built for more keys than the model has still gives exactly the 
     layout: keyLayoutFor(data, data.extensions[0], 5),
     generation: 1,
   });
-  t.same(view.keys.map((key) => (key.kind === 'unused' ? '-' : key.number)), ['*77*5*', '202', '203']);
-  t.same(view.overflow.map((key) => key.number).slice(0, 3), ['204', '205', '206'], 'cut keys first, then the layout’s own overflow');
+  t.same(
+    view.keys.map((key) => (key.kind === 'unused' ? '-' : key.number)),
+    ['*77*5*', '202', '203'],
+  );
+  t.same(
+    view.overflow.map((key) => key.number).slice(0, 3),
+    ['204', '205', '206'],
+    'cut keys first, then the layout’s own overflow',
+  );
   t.equal(view.overflow.length, 18);
 });
 
@@ -197,7 +246,11 @@ t.test('human text is cleaned once, for every vendor', async (t) => {
   const view = phoneView('yealink', { user: '201', name: 'Eve\naccount.1.password = x' });
   t.equal(view.account.displayName, 'Eve account.1.password = x');
   t.equal(view.account.label, 'Eve account.1.password = x');
-  t.equal(phoneView('yealink', { user: '201', name: '\u0000\n' }).account.displayName, '201', 'an empty name falls back to the number');
+  t.equal(
+    phoneView('yealink', { user: '201', name: '\u0000\n' }).account.displayName,
+    '201',
+    'an empty name falls back to the number',
+  );
 });
 
 t.test('the logged-in language, else the office default', async (t) => {

@@ -32,7 +32,8 @@ function parseUnit(text: string): Unit {
 }
 
 const unit = parseUnit(readFileSync(join(ROOT, 'templates', 'systemd', 'hotdeskd.service'), 'utf8'));
-const all = (section: string, key: string): string[] => (unit[section] ?? []).filter(([name]) => name === key).map(([, value]) => value);
+const all = (section: string, key: string): string[] =>
+  (unit[section] ?? []).filter(([name]) => name === key).map(([, value]) => value);
 const one = (section: string, key: string): string | undefined => all(section, key).at(-1);
 
 t.test('sections', async (t) => {
@@ -65,7 +66,11 @@ t.test('hardened', async (t) => {
     ['SystemCallFilter', '@system-service'],
   ];
   for (const [key, value] of expected) t.equal(one('Service', key), value, key);
-  t.same(one('Service', 'RestrictAddressFamilies')?.split(/\s+/).sort(), ['AF_INET', 'AF_INET6', 'AF_NETLINK', 'AF_UNIX'], 'IP, the control socket, and netlink for the interface list');
+  t.same(
+    one('Service', 'RestrictAddressFamilies')?.split(/\s+/).sort(),
+    ['AF_INET', 'AF_INET6', 'AF_NETLINK', 'AF_UNIX'],
+    'IP, the control socket, and netlink for the interface list',
+  );
   t.not(one('Service', 'MemoryDenyWriteExecute'), 'yes', "Node's JIT needs writable code pages");
 });
 
@@ -81,11 +86,17 @@ t.test('starts hotdeskd, reloads with SIGHUP, stops with SIGTERM', async (t) => 
   t.equal(one('Service', 'ExecReload'), '/bin/kill -HUP $MAINPID');
   t.equal(one('Service', 'KillSignal'), 'SIGTERM');
   t.equal(one('Service', 'Restart'), 'on-failure');
-  t.equal(one('Service', 'SyslogIdentifier'), 'hotdeskd', 'journal lines say hotdeskd[PID] (the fail2ban jail reads them by unit)');
+  t.equal(
+    one('Service', 'SyslogIdentifier'),
+    'hotdeskd',
+    'journal lines say hotdeskd[PID] (the fail2ban jail reads them by unit)',
+  );
 });
 
 t.test('only environment variables hotdeskd knows', async (t) => {
-  const known = new Set(daemonProgram('0.0.0').options.flatMap((option) => option.description.match(/\bHOTDESK_[A-Z_]+\b/g) ?? []));
+  const known = new Set(
+    daemonProgram('0.0.0').options.flatMap((option) => option.description.match(/\bHOTDESK_[A-Z_]+\b/g) ?? []),
+  );
   t.ok(known.has('HOTDESK_DATA'));
   for (const assignment of all('Service', 'Environment')) {
     const name = assignment.split('=')[0]!;

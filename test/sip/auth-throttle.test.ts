@@ -26,16 +26,20 @@ function fail(table: ThrottleTable, key: string, count: number, from: number, ga
   return { table, at };
 }
 
-t.same(DEFAULT_THROTTLE_OPTIONS, {
-  windowMs: 60_000,
-  delayAfter: 5,
-  blockAfter: 20,
-  blockMs: 600_000,
-  baseDelayMs: 250,
-  maxDelayMs: 4_000,
-  maxEntries: 4096,
-  buckets: 64,
-}, 'the policy');
+t.same(
+  DEFAULT_THROTTLE_OPTIONS,
+  {
+    windowMs: 60_000,
+    delayAfter: 5,
+    blockAfter: 20,
+    blockMs: 600_000,
+    baseDelayMs: 250,
+    maxDelayMs: 4_000,
+    maxEntries: 4096,
+    buckets: 64,
+  },
+  'the policy',
+);
 
 const ladder: [number, ThrottleVerdict][] = [
   [0, { kind: 'allow' }],
@@ -109,15 +113,26 @@ t.test('options', async (t) => {
 
 t.test('size cap: a spoofed flood stays bounded, least recently failed goes first', async (t) => {
   let table = emptyThrottle({ buckets: 1, maxEntries: 3 });
-  for (const [key, at] of [['a', 1], ['b', 2], ['c', 3], ['a', 4], ['d', 5]] as const) table = recordFailure(table, key, start + at);
+  for (const [key, at] of [
+    ['a', 1],
+    ['b', 2],
+    ['c', 3],
+    ['a', 4],
+    ['d', 5],
+  ] as const)
+    table = recordFailure(table, key, start + at);
   t.equal(throttleSize(table), 3);
   t.same([...table.buckets[0]!.keys()], ['c', 'a', 'd'], 'b failed least recently');
   t.same(table.buckets[0]!.get('a'), { failures: 2, lastFailureMs: start + 4 });
 
   let flood = emptyThrottle({ maxEntries: 256, buckets: 16 });
-  for (let index = 0; index < 10_000; index++) flood = recordFailure(flood, `10.${index >> 16}.${(index >> 8) & 255}.${index & 255}`, start + index);
+  for (let index = 0; index < 10_000; index++)
+    flood = recordFailure(flood, `10.${index >> 16}.${(index >> 8) & 255}.${index & 255}`, start + index);
   t.ok(throttleSize(flood) <= 256, `${throttleSize(flood)} entries after 10 000 sources`);
-  t.ok(flood.buckets.every((bucket) => bucket.size <= 16), 'every bucket within its share');
+  t.ok(
+    flood.buckets.every((bucket) => bucket.size <= 16),
+    'every bucket within its share',
+  );
 });
 
 t.test('a full bucket drops decayed entries first, then unblocked ones, keeping blocks', async (t) => {
@@ -146,7 +161,11 @@ t.test('prune drops decayed entries and ended blocks', async (t) => {
   t.equal(throttleSize(pruned), 2, 'the decayed entry is gone');
   t.equal(checkThrottle(pruned, 'blocked', start + 100_000).kind, 'block');
   t.equal(pruneThrottle(pruned, start + 100_000), pruned, 'nothing to prune: same table');
-  t.equal(throttleSize(pruneThrottle(pruned, start + 19_000 + 600_000 + 60_000)), 0, 'after the block and the window, empty');
+  t.equal(
+    throttleSize(pruneThrottle(pruned, start + 19_000 + 600_000 + 60_000)),
+    0,
+    'after the block and the window, empty',
+  );
 });
 
 t.test('blockedKeys lists what is blocked now; clearThrottle lifts a block at once', async (t) => {

@@ -1,9 +1,15 @@
 import t from 'tap';
-import { buildCheckSync, checkSyncEvent, checkSyncRetryDelay, CHECK_SYNC_RETRY_DELAYS_MS } from '../../src/sip/check-sync.js';
+import {
+  buildCheckSync,
+  checkSyncEvent,
+  checkSyncRetryDelay,
+  CHECK_SYNC_RETRY_DELAYS_MS,
+} from '../../src/sip/check-sync.js';
 
 t.test('the Event header per vendor: Snom is told not to reboot', async (t) => {
   t.equal(checkSyncEvent('snom'), 'check-sync;reboot=false');
-  for (const vendor of ['yealink', 'poly', 'grandstream', 'fanvil']) t.equal(checkSyncEvent(vendor), 'check-sync', vendor);
+  for (const vendor of ['yealink', 'poly', 'grandstream', 'fanvil'])
+    t.equal(checkSyncEvent(vendor), 'check-sync', vendor);
 });
 
 t.test('the NOTIFY goes to the registered contact, addressed to the account', async (t) => {
@@ -30,7 +36,10 @@ t.test('retries back off, then stop', async (t) => {
   t.equal(checkSyncRetryDelay(0), undefined);
   t.equal(checkSyncRetryDelay(1), CHECK_SYNC_RETRY_DELAYS_MS[0]);
   const delays = CHECK_SYNC_RETRY_DELAYS_MS.map((_, index) => checkSyncRetryDelay(index + 1)!);
-  t.ok(delays.every((delay, index) => index === 0 || delay > delays[index - 1]!), 'each wait longer than the last');
+  t.ok(
+    delays.every((delay, index) => index === 0 || delay > delays[index - 1]!),
+    'each wait longer than the last',
+  );
   t.equal(checkSyncRetryDelay(CHECK_SYNC_RETRY_DELAYS_MS.length + 1), undefined);
   t.equal(checkSyncRetryDelay(2, [10, 20]), 20);
 });

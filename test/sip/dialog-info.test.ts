@@ -8,7 +8,14 @@ import {
   type DialogInfoDialog,
 } from '../../src/sip/dialog-info.js';
 import { applyCallEvent, emptyDialogs, type CallEvent, type DialogState } from '../../src/sip/dialog-state.js';
-import { applySubscribe, emptySubscriptions, expireSubscriptions, notifyChanges, type NotifyEffect, type SubscribeInput } from '../../src/sip/subscriptions.js';
+import {
+  applySubscribe,
+  emptySubscriptions,
+  expireSubscriptions,
+  notifyChanges,
+  type NotifyEffect,
+  type SubscribeInput,
+} from '../../src/sip/subscriptions.js';
 
 // ---------------------------------------------------------------------------
 // A tiny XML 1.0 well-formedness checker (no DTDs): returns the element tree
@@ -32,7 +39,8 @@ function decodeReferences(raw: string): string {
     if (numeric) {
       const code = parseInt(numeric[1] ?? numeric[2]!, numeric[1] ? 16 : 10);
       const char = code <= 0x10ffff ? String.fromCodePoint(code) : '';
-      if (!char || !XML_CHAR.test(char) || (code >= 0xd800 && code <= 0xdfff)) throw new Error(`reference to a non-character ${whole}`);
+      if (!char || !XML_CHAR.test(char) || (code >= 0xd800 && code <= 0xdfff))
+        throw new Error(`reference to a non-character ${whole}`);
       return char;
     }
     const named = PREDEFINED[body];
@@ -47,7 +55,8 @@ function parseXml(input: string): XmlElement {
   const rest = () => input.slice(at);
   const expect = (pattern: RegExp, what: string): RegExpExecArray => {
     const match = pattern.exec(rest());
-    if (!match || match.index !== 0) throw new Error(`expected ${what} at ${at}: ${JSON.stringify(rest().slice(0, 30))}`);
+    if (!match || match.index !== 0)
+      throw new Error(`expected ${what} at ${at}: ${JSON.stringify(rest().slice(0, 30))}`);
     at += match[0].length;
     return match;
   };
@@ -56,7 +65,8 @@ function parseXml(input: string): XmlElement {
     for (;;) {
       at += /^\s*/.exec(rest())![0].length;
       if (rest().startsWith('<!--')) expect(/^<!--(?:[^-]|-[^-])*-->/, 'a comment');
-      else if (rest().startsWith('<?') && !/^<\?xml[\s?]/i.test(rest())) expect(/^<\?[A-Za-z_][^?]*(?:\?(?!>)[^?]*)*\?>/, 'a processing instruction');
+      else if (rest().startsWith('<?') && !/^<\?xml[\s?]/i.test(rest()))
+        expect(/^<\?[A-Za-z_][^?]*(?:\?(?!>)[^?]*)*\?>/, 'a processing instruction');
       else return;
     }
   };
@@ -97,7 +107,10 @@ function parseXml(input: string): XmlElement {
       }
     }
   };
-  expect(/^(?:<\?xml\s+version\s*=\s*(["'])1\.\d+\1(?:\s+encoding\s*=\s*(["'])[A-Za-z][-\w.]*\2)?(?:\s+standalone\s*=\s*(["'])(?:yes|no)\3)?\s*\?>)?/, 'an XML declaration');
+  expect(
+    /^(?:<\?xml\s+version\s*=\s*(["'])1\.\d+\1(?:\s+encoding\s*=\s*(["'])[A-Za-z][-\w.]*\2)?(?:\s+standalone\s*=\s*(["'])(?:yes|no)\3)?\s*\?>)?/,
+    'an XML declaration',
+  );
   skipMisc();
   const root = element();
   skipMisc();
@@ -105,7 +118,8 @@ function parseXml(input: string): XmlElement {
   return root;
 }
 
-const child = (element: XmlElement, name: string): XmlElement | undefined => element.children.find((c) => c.name === name);
+const child = (element: XmlElement, name: string): XmlElement | undefined =>
+  element.children.find((c) => c.name === name);
 
 t.test('the well-formedness checker itself accepts and refuses', async (t) => {
   const cases: [string, boolean][] = [
@@ -141,7 +155,12 @@ t.test('the well-formedness checker itself accepts and refuses', async (t) => {
     }
     t.equal(error === undefined, ok, `${JSON.stringify(xml)} ${ok ? 'is' : 'is not'} well-formed`);
   }
-  t.same(parseXml('<a v="x&#9;y\tz&#10;">1 &lt; 2\r\n</a>'), { name: 'a', attributes: { v: 'x\ty z\n' }, children: [], text: '1 < 2\n' });
+  t.same(parseXml('<a v="x&#9;y\tz&#10;">1 &lt; 2\r\n</a>'), {
+    name: 'a',
+    attributes: { v: 'x\ty z\n' },
+    children: [],
+    text: '1 < 2\n',
+  });
 });
 
 // ---------------------------------------------------------------------------
@@ -199,19 +218,31 @@ t.test('a confirmed call, byte for byte', async (t) => {
   parseXml(body);
 });
 
-const shapes: [string, DialogInfoDialog, { attributes: Record<string, string>; state: string; stateEvent?: string; identity?: string }][] = [
+const shapes: [
+  string,
+  DialogInfoDialog,
+  { attributes: Record<string, string>; state: string; stateEvent?: string; identity?: string },
+][] = [
   ['only the required id and state', { id: '1', state: 'trying' }, { attributes: { id: '1' }, state: 'trying' }],
   [
     'initiator without tags yet',
     { id: '2', callId: 'c', direction: 'initiator', state: 'proceeding', remote: 'sip:300@pbx.example' },
-    { attributes: { id: '2', 'call-id': 'c', direction: 'initiator' }, state: 'proceeding', identity: 'sip:300@pbx.example' },
+    {
+      attributes: { id: '2', 'call-id': 'c', direction: 'initiator' },
+      state: 'proceeding',
+      identity: 'sip:300@pbx.example',
+    },
   ],
   [
     'a terminated dialog says why',
     { id: '3', state: 'terminated', reason: 'rejected' },
     { attributes: { id: '3' }, state: 'terminated', stateEvent: 'rejected' },
   ],
-  ['a reason on a live dialog is left out', { id: '4', state: 'early', reason: 'error' }, { attributes: { id: '4' }, state: 'early' }],
+  [
+    'a reason on a live dialog is left out',
+    { id: '4', state: 'early', reason: 'error' },
+    { attributes: { id: '4' }, state: 'early' },
+  ],
   [
     'a bare number becomes a SIP URI in the entity domain',
     { id: '5', state: 'confirmed', remote: '0301234567' },
@@ -257,13 +288,28 @@ t.test('every value is escaped: what a parser reads back is what went in', async
       entity: `sip:201@pbx.example;x=${value}`,
       version: 0,
       state: 'full',
-      dialogs: [{ id: value, callId: value, localTag: value, remoteTag: value, state: 'confirmed', remote: `sip:${value}`, remoteDisplay: value }],
+      dialogs: [
+        {
+          id: value,
+          callId: value,
+          localTag: value,
+          remoteTag: value,
+          state: 'confirmed',
+          remote: `sip:${value}`,
+          remoteDisplay: value,
+        },
+      ],
     });
     const root = parseXml(body);
     const dialog = root.children[0]!;
     t.equal(root.attributes['entity'], `sip:201@pbx.example;x=${value}`, `entity ${JSON.stringify(value)}`);
     t.same(
-      [dialog.attributes['id'], dialog.attributes['call-id'], dialog.attributes['local-tag'], dialog.attributes['remote-tag']],
+      [
+        dialog.attributes['id'],
+        dialog.attributes['call-id'],
+        dialog.attributes['local-tag'],
+        dialog.attributes['remote-tag'],
+      ],
       [value, value, value, value],
       `dialog attributes ${JSON.stringify(value)}`,
     );
@@ -275,7 +321,14 @@ t.test('every value is escaped: what a parser reads back is what went in', async
 
 t.test('characters XML cannot carry at all become U+FFFD, and the body stays well-formed', async (t) => {
   const value = 'a\u0000b\u0007c\u001Fd\uD800e\uFFFEf';
-  const root = parseXml(buildDialogInfo({ entity, version: 0, state: 'full', dialogs: [{ id: value, state: 'early', remote: value, remoteDisplay: value }] }));
+  const root = parseXml(
+    buildDialogInfo({
+      entity,
+      version: 0,
+      state: 'full',
+      dialogs: [{ id: value, state: 'early', remote: value, remoteDisplay: value }],
+    }),
+  );
   const identity = child(child(root.children[0]!, 'remote')!, 'identity')!;
   t.equal(root.children[0]!.attributes['id'], 'a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFDf');
   t.equal(identity.attributes['display'], 'a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFDf');
@@ -301,7 +354,8 @@ t.test('escape functions, case by case', async (t) => {
     ["it's", 'it&apos;s'],
     ['a\tb\nc\rd', 'a&#9;b&#10;c&#13;d'],
   ];
-  for (const [input, expected] of attribute) t.equal(escapeXmlAttribute(input), expected, `attribute ${JSON.stringify(input)}`);
+  for (const [input, expected] of attribute)
+    t.equal(escapeXmlAttribute(input), expected, `attribute ${JSON.stringify(input)}`);
 });
 
 t.test('identityUri', async (t) => {
@@ -314,7 +368,8 @@ t.test('identityUri', async (t) => {
     ['100', 'sips:pbx.example', 'sip:100@pbx.example'],
     ['100', 'urn:x', 'sip:100'],
   ];
-  for (const [remote, owner, expected] of cases) t.equal(identityUri(remote, owner), expected, `${remote} for ${owner}`);
+  for (const [remote, owner, expected] of cases)
+    t.equal(identityUri(remote, owner), expected, `${remote} for ${owner}`);
 });
 
 // ---------------------------------------------------------------------------
@@ -391,9 +446,12 @@ t.test('every NOTIFY body of a whole BLF flow is well-formed, versions counting 
     for (const dialog of root.children) t.equal(dialog.attributes['call-id'], 'call-<1>&"x"');
     versions.set(notify.subscription.key, [...(versions.get(notify.subscription.key) ?? []), notify.version]);
   }
-  t.same([...versions.values()], [
-    [0, 1, 2, 3, 4, 5],
-    [0, 1, 2, 3, 4, 5],
-    [0, 1, 2, 3, 4, 5],
-  ]);
+  t.same(
+    [...versions.values()],
+    [
+      [0, 1, 2, 3, 4, 5],
+      [0, 1, 2, 3, 4, 5],
+      [0, 1, 2, 3, 4, 5],
+    ],
+  );
 });

@@ -29,7 +29,10 @@ function run(events: CallEvent[], table: DialogTable = emptyDialogs()): { table:
       result.changed.length === 0
         ? '-'
         : result.changed
-            .map((change) => `${change.extension}:${change.dialogs.map((dialog) => `${dialog.state}${dialog.reason ? `(${dialog.reason})` : ''}`).join(',') || 'idle'}`)
+            .map(
+              (change) =>
+                `${change.extension}:${change.dialogs.map((dialog) => `${dialog.state}${dialog.reason ? `(${dialog.reason})` : ''}`).join(',') || 'idle'}`,
+            )
             .join(' '),
     );
   }
@@ -80,7 +83,11 @@ const flows: [string, CallEvent[], string[]][] = [
   ],
   [
     'a new display name of the other party is a change',
-    [event('confirmed'), event('confirmed', { remoteDisplay: 'Alice' }), event('confirmed', { remoteDisplay: 'Alice' })],
+    [
+      event('confirmed'),
+      event('confirmed', { remoteDisplay: 'Alice' }),
+      event('confirmed', { remoteDisplay: 'Alice' }),
+    ],
     ['201:confirmed', '201:confirmed', '-'],
   ],
   [
@@ -92,7 +99,13 @@ const flows: [string, CallEvent[], string[]][] = [
       event('terminated', { callId: 'c1', reason: 'remote-bye' }),
       event('terminated', { callId: 'c2', reason: 'local-bye' }),
     ],
-    ['201:confirmed', '201:confirmed,early', '201:confirmed,confirmed', '201:terminated(remote-bye),confirmed', '201:terminated(local-bye)'],
+    [
+      '201:confirmed',
+      '201:confirmed,early',
+      '201:confirmed,confirmed',
+      '201:terminated(remote-bye),confirmed',
+      '201:terminated(local-bye)',
+    ],
   ],
   [
     'the same Call-ID both ways on one extension is two dialogs',
@@ -108,7 +121,10 @@ for (const [name, events, expected] of flows) {
 }
 
 t.test('the dialog a watcher sees, field by field, with no undefined fields', async (t) => {
-  let { table } = run([event('trying'), event('early', { localTag: 'to1', remoteTag: 'from1', remoteDisplay: 'Anna' })]);
+  let { table } = run([
+    event('trying'),
+    event('early', { localTag: 'to1', remoteTag: 'from1', remoteDisplay: 'Anna' }),
+  ]);
   const confirmed = applyCallEvent(table, event('confirmed', { localTag: 'to1', remoteTag: 'from1' }));
   t.strictSame(confirmed.changed, [
     {
@@ -130,13 +146,18 @@ t.test('the dialog a watcher sees, field by field, with no undefined fields', as
   table = confirmed.table;
   t.strictSame(dialogsOf(table, '201'), confirmed.changed[0]!.dialogs, 'the table holds what was reported');
   const ended = applyCallEvent(table, event('terminated', { reason: 'local-bye' }));
-  t.strictSame(ended.changed[0]!.dialogs, [{ ...confirmed.changed[0]!.dialogs[0]!, state: 'terminated', reason: 'local-bye' }]);
+  t.strictSame(ended.changed[0]!.dialogs, [
+    { ...confirmed.changed[0]!.dialogs[0]!, state: 'terminated', reason: 'local-bye' },
+  ]);
   t.same(dialogsOf(ended.table, '201'), [], 'idle afterwards');
   t.equal(ended.table.byExtension.has('201'), false, 'an idle extension takes no room');
 });
 
 t.test('the 2xx settles the tags of a forked call', async (t) => {
-  const { table } = run([event('early', { localTag: 'branch-a', remoteTag: 'f' }), event('early', { localTag: 'branch-b', remoteTag: 'f' })]);
+  const { table } = run([
+    event('early', { localTag: 'branch-a', remoteTag: 'f' }),
+    event('early', { localTag: 'branch-b', remoteTag: 'f' }),
+  ]);
   t.equal(dialogsOf(table, '201')[0]!.localTag, 'branch-a', 'first early tag kept');
   const answered = applyCallEvent(table, event('confirmed', { localTag: 'branch-b', remoteTag: 'f' }));
   t.equal(dialogsOf(answered.table, '201')[0]!.localTag, 'branch-b', 'the answering branch wins');
@@ -149,15 +170,22 @@ t.test('a call between two local extensions changes each one on its own', async 
   const callee = event('trying', { extension: '201', direction: 'recipient', remote: 'sip:100@pbx.example' });
   const first = applyCallEvent(emptyDialogs(), caller);
   const second = applyCallEvent(first.table, callee);
-  t.same(first.changed.map((change) => change.extension), ['100']);
-  t.same(second.changed.map((change) => change.extension), ['201']);
+  t.same(
+    first.changed.map((change) => change.extension),
+    ['100'],
+  );
+  t.same(
+    second.changed.map((change) => change.extension),
+    ['201'],
+  );
   t.not(dialogsOf(second.table, '100')[0]!.id, dialogsOf(second.table, '201')[0]!.id, 'ids never repeat');
   t.equal(dialogsOf(second.table, '100')[0]!.direction, 'initiator');
 });
 
 t.test('bounded: past the cap the oldest dialog of the extension is dropped', async (t) => {
   let table = emptyDialogs();
-  for (let i = 1; i <= 5; i++) table = applyCallEvent(table, event('trying', { callId: `c${i}` }), { maxDialogsPerExtension: 3 }).table;
+  for (let i = 1; i <= 5; i++)
+    table = applyCallEvent(table, event('trying', { callId: `c${i}` }), { maxDialogsPerExtension: 3 }).table;
   t.same(
     dialogsOf(table, '201').map((dialog) => [dialog.callId, dialog.id]),
     [

@@ -54,7 +54,11 @@ t.test('known answers', async (t) => {
     '753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1',
     'RFC 7616 §3.9.1 SHA-256',
   );
-  t.equal(computeResponse(crypto, { ...rfc7616, algorithm: 'MD5' }), '8ca523f5e9506fed4657c9700eebdbec', 'RFC 7616 §3.9.1 MD5');
+  t.equal(
+    computeResponse(crypto, { ...rfc7616, algorithm: 'MD5' }),
+    '8ca523f5e9506fed4657c9700eebdbec',
+    'RFC 7616 §3.9.1 MD5',
+  );
 });
 
 t.test('RFC 7616 §3.9.1 Authorization, as the sip parser reads it, verifies', async (t) => {
@@ -80,22 +84,39 @@ t.test('RFC 7616 §3.9.1 Authorization, as the sip parser reads it, verifies', a
     nc: '00000001',
     cnonce: 'f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ',
   });
-  t.equal(credentials && computeResponse(crypto, { ...credentials, password: 'Circle of Life', method: 'GET' }), credentials?.response);
+  t.equal(
+    credentials && computeResponse(crypto, { ...credentials, password: 'Circle of Life', method: 'GET' }),
+    credentials?.response,
+  );
 });
 
 t.test('-sess and no-qop responses against an independent computation', async (t) => {
-  const base = { username: '100', realm: 'hotdesk', password: 'pw', method: 'REGISTER', uri: 'sip:192.0.2.10', nonce: 'N' };
+  const base = {
+    username: '100',
+    realm: 'hotdesk',
+    password: 'pw',
+    method: 'REGISTER',
+    uri: 'sip:192.0.2.10',
+    nonce: 'N',
+  };
   for (const [algorithm, node] of [
     ['MD5-sess', 'md5'],
     ['SHA-256-sess', 'sha256'],
   ] as const) {
     const ha1 = md(node, `${md(node, '100:hotdesk:pw')}:N:C`);
     const expected = md(node, `${ha1}:N:00000002:C:auth:${md(node, 'REGISTER:sip:192.0.2.10')}`);
-    t.equal(computeResponse(crypto, { ...base, algorithm, qop: 'auth', nc: '00000002', cnonce: 'C' }), expected, algorithm);
+    t.equal(
+      computeResponse(crypto, { ...base, algorithm, qop: 'auth', nc: '00000002', cnonce: 'C' }),
+      expected,
+      algorithm,
+    );
   }
   const noQop = md('md5', `${md('md5', '100:hotdesk:pw')}:N:${md('md5', 'REGISTER:sip:192.0.2.10')}`);
   t.equal(computeResponse(crypto, { ...base, algorithm: 'MD5' }), noQop, 'RFC 2069 style, no qop');
-  const sessNoQop = md('md5', `${md('md5', `${md('md5', '100:hotdesk:pw')}:N:`)}:N:${md('md5', 'REGISTER:sip:192.0.2.10')}`);
+  const sessNoQop = md(
+    'md5',
+    `${md('md5', `${md('md5', '100:hotdesk:pw')}:N:`)}:N:${md('md5', 'REGISTER:sip:192.0.2.10')}`,
+  );
   t.equal(computeResponse(crypto, { ...base, algorithm: 'MD5-sess' }), sessNoQop, '-sess without qop: empty cnonce');
 });
 
@@ -111,8 +132,24 @@ t.test('challenges', async (t) => {
     [
       { realm: 'hotdesk', nonce: 'abc', stale: true, algorithms: ['MD5', 'SHA-256', 'MD5'], opaque: 'o' },
       [
-        { scheme: 'Digest', realm: '"hotdesk"', nonce: '"abc"', opaque: '"o"', stale: 'TRUE', algorithm: 'SHA-256', qop: '"auth"' },
-        { scheme: 'Digest', realm: '"hotdesk"', nonce: '"abc"', opaque: '"o"', stale: 'TRUE', algorithm: 'MD5', qop: '"auth"' },
+        {
+          scheme: 'Digest',
+          realm: '"hotdesk"',
+          nonce: '"abc"',
+          opaque: '"o"',
+          stale: 'TRUE',
+          algorithm: 'SHA-256',
+          qop: '"auth"',
+        },
+        {
+          scheme: 'Digest',
+          realm: '"hotdesk"',
+          nonce: '"abc"',
+          opaque: '"o"',
+          stale: 'TRUE',
+          algorithm: 'MD5',
+          qop: '"auth"',
+        },
       ],
     ],
     [
@@ -141,7 +178,10 @@ t.test('challenges survive the wire: stringified by sip, parsed back', async (t)
     headers: { ...register.headers, 'www-authenticate': challenges, 'content-length': 0 },
   };
   const text = sip.stringify(response);
-  t.match(text, /WWW-Authenticate: Digest realm="office \\"east\\"",nonce="n-1",opaque="op",stale=TRUE,algorithm=SHA-256,qop="auth"\r\n/);
+  t.match(
+    text,
+    /WWW-Authenticate: Digest realm="office \\"east\\"",nonce="n-1",opaque="op",stale=TRUE,algorithm=SHA-256,qop="auth"\r\n/,
+  );
   const back = sip.parse(text) as SipResponse;
   t.same(back.headers['www-authenticate'], challenges);
 });
@@ -174,8 +214,16 @@ const parseCases: [string, AuthParams, DigestCredentials | undefined][] = [
   ['algorithm token', { ...good, algorithm: 'MD5' }, parsedGood],
   ['algorithm any case', { ...good, algorithm: 'md5' }, parsedGood],
   ['algorithm quoted (old phones)', { ...good, algorithm: '"MD5"' }, parsedGood],
-  ['SHA-256', { ...good, algorithm: 'sha-256', response: sha }, { ...parsedGood, algorithm: 'SHA-256', response: 'b'.repeat(64) }],
-  ['SHA-256-sess', { ...good, algorithm: 'SHA-256-SESS', response: sha }, { ...parsedGood, algorithm: 'SHA-256-sess', response: 'b'.repeat(64) }],
+  [
+    'SHA-256',
+    { ...good, algorithm: 'sha-256', response: sha },
+    { ...parsedGood, algorithm: 'SHA-256', response: 'b'.repeat(64) },
+  ],
+  [
+    'SHA-256-sess',
+    { ...good, algorithm: 'SHA-256-SESS', response: sha },
+    { ...parsedGood, algorithm: 'SHA-256-sess', response: 'b'.repeat(64) },
+  ],
   ['MD5-sess', { ...good, algorithm: 'MD5-sess' }, { ...parsedGood, algorithm: 'MD5-sess' }],
   ['scheme any case', { ...good, scheme: 'DIGEST' }, parsedGood],
   ['parameter names any case', { ...good, username: undefined, UserName: '"100"' }, parsedGood],
@@ -183,18 +231,33 @@ const parseCases: [string, AuthParams, DigestCredentials | undefined][] = [
   ['qop any case', { ...good, qop: 'AUTH' }, parsedGood],
   ['uppercase response lowered', { ...good, response: `"${'A'.repeat(32)}"` }, parsedGood],
   ['uppercase nc kept as sent (it is hashed)', { ...good, nc: '0000000A' }, { ...parsedGood, nc: '0000000A' }],
-  ['escapes removed', { ...good, username: '"a\\"b\\\\c"', realm: '"r\\e"' }, { ...parsedGood, username: 'a"b\\c', realm: 're' }],
+  [
+    'escapes removed',
+    { ...good, username: '"a\\"b\\\\c"', realm: '"r\\e"' },
+    { ...parsedGood, username: 'a"b\\c', realm: 're' },
+  ],
   ['opaque kept', { ...good, opaque: '"xyz"' }, { ...parsedGood, opaque: 'xyz' }],
   ['empty realm is well-formed (and wrong later)', { ...good, realm: '""' }, { ...parsedGood, realm: '' }],
   [
     'no qop (RFC 2069 style)',
     { ...good, qop: undefined, nc: undefined, cnonce: undefined },
-    { username: '100', realm: 'hotdesk', nonce: 'n', uri: 'sip:192.0.2.10', response: 'a'.repeat(32), algorithm: 'MD5' },
+    {
+      username: '100',
+      realm: 'hotdesk',
+      nonce: 'n',
+      uri: 'sip:192.0.2.10',
+      response: 'a'.repeat(32),
+      algorithm: 'MD5',
+    },
   ],
   ['not Digest', { ...good, scheme: 'Basic' }, undefined],
   ['no username', { ...good, username: undefined }, undefined],
   ['empty username', { ...good, username: '""' }, undefined],
-  ['username* only (RFC 7616 §3.4.4)', { ...good, username: undefined, 'username*': "UTF-8''J%C3%A4s%C3%B8n" }, undefined],
+  [
+    'username* only (RFC 7616 §3.4.4)',
+    { ...good, username: undefined, 'username*': "UTF-8''J%C3%A4s%C3%B8n" },
+    undefined,
+  ],
   ['no realm', { ...good, realm: undefined }, undefined],
   ['no nonce', { ...good, nonce: undefined }, undefined],
   ['no uri', { ...good, uri: undefined }, undefined],
@@ -214,7 +277,11 @@ const parseCases: [string, AuthParams, DigestCredentials | undefined][] = [
   ['nc not hex', { ...good, nc: '0000000x' }, undefined],
   ['nc without qop', { ...good, qop: undefined, cnonce: undefined }, undefined],
   ['cnonce without qop', { ...good, qop: undefined, nc: undefined }, undefined],
-  ['-sess without qop', { ...good, algorithm: 'MD5-sess', qop: undefined, nc: undefined, cnonce: undefined }, undefined],
+  [
+    '-sess without qop',
+    { ...good, algorithm: 'MD5-sess', qop: undefined, nc: undefined, cnonce: undefined },
+    undefined,
+  ],
   ['userhash', { ...good, userhash: 'true' }, undefined],
   ['unterminated quote', { ...good, username: '"100' }, undefined],
   ['lone quote', { ...good, username: '"' }, undefined],
@@ -261,7 +328,10 @@ function answer(client: Client = {}): AuthParams {
     nonce: client.nonce ?? nonce,
     uri: client.uri ?? requestUri,
   };
-  const qop = client.qop === false ? {} : { qop: 'auth' as const, nc: client.nc ?? '00000001', cnonce: client.cnonce ?? 'phone-cnonce' };
+  const qop =
+    client.qop === false
+      ? {}
+      : { qop: 'auth' as const, nc: client.nc ?? '00000001', cnonce: client.cnonce ?? 'phone-cnonce' };
   const response = computeResponse(crypto, {
     ...fields,
     ...qop,
@@ -319,7 +389,12 @@ const verdictCases: [string, AuthParams, Partial<CheckCredentialsInput>, string]
   ['wrong password', answer({ password: 'guess' }), {}, 'wrong:response'],
   ['wrong password, SHA-256', answer({ password: 'guess', algorithm: 'SHA-256' }), {}, 'wrong:response'],
   ['unknown user', answer({ username: '999' }), {}, 'wrong:unknown-user'],
-  ['unknown user who guessed the placeholder', answer({ username: '999', password: '\u0000hotdesk:no-such-user' }), {}, 'wrong:unknown-user'],
+  [
+    'unknown user who guessed the placeholder',
+    answer({ username: '999', password: '\u0000hotdesk:no-such-user' }),
+    {},
+    'wrong:unknown-user',
+  ],
   ['wrong realm', answer({ realm: 'elsewhere' }), {}, 'wrong:realm'],
   ['realm differs in case', answer({ realm: 'HOTDESK' }), {}, 'wrong:realm'],
   ['tampered nonce', answer({ nonce: tampered }), {}, 'wrong:nonce'],
@@ -330,8 +405,18 @@ const verdictCases: [string, AuthParams, Partial<CheckCredentialsInput>, string]
   ['expired nonce, SHA-256, right password', answer({ algorithm: 'SHA-256' }), staleNow, 'stale'],
   ['expired nonce, wrong password', answer({ password: 'guess' }), staleNow, 'wrong:response'],
   ['expired nonce, unknown user', answer({ username: '999' }), staleNow, 'wrong:unknown-user'],
-  ['forged nonce: the same reason for known and unknown users', answer({ username: '999', nonce: tampered }), {}, 'wrong:nonce'],
-  ['wrong uri: the same reason for known and unknown users', answer({ username: '999', uri: 'sip:x' }), {}, 'wrong:uri'],
+  [
+    'forged nonce: the same reason for known and unknown users',
+    answer({ username: '999', nonce: tampered }),
+    {},
+    'wrong:nonce',
+  ],
+  [
+    'wrong uri: the same reason for known and unknown users',
+    answer({ username: '999', uri: 'sip:x' }),
+    {},
+    'wrong:uri',
+  ],
   ['digest for another method', answer({ method: 'INVITE' }), {}, 'wrong:response'],
   ['uri for another target', answer({ uri: 'sip:100@192.0.2.10' }), {}, 'wrong:uri'],
   ['uri with a parameter the Request-URI lacks', answer({ uri: 'sip:192.0.2.10;transport=udp' }), {}, 'wrong:uri'],
@@ -353,7 +438,8 @@ const verdictCases: [string, AuthParams, Partial<CheckCredentialsInput>, string]
   ['response altered', { ...answer(), response: `"${'0'.repeat(32)}"` }, {}, 'wrong:response'],
   ['malformed', { ...answer(), nc: '1' }, {}, 'malformed'],
 ];
-for (const [name, params, extra, expected] of verdictCases) t.equal(kindOf(verdictFor(params, extra)), expected, `verdict: ${name}`);
+for (const [name, params, extra, expected] of verdictCases)
+  t.equal(kindOf(verdictFor(params, extra)), expected, `verdict: ${name}`);
 
 t.test('nc replay across requests on one nonce', async (t) => {
   const steps: [string, string][] = [
@@ -419,7 +505,11 @@ t.test('unknown users cost exactly what known users cost', async (t) => {
   ] as const) {
     t.same(measure(params, extra).calls, perRequest, name);
   }
-  t.same(measure(answer({ algorithm: 'SHA-256-sess' }), { algorithms: allAlgorithms }).calls, { ...perRequest, hash: 4 }, '-sess: one hash more');
+  t.same(
+    measure(answer({ algorithm: 'SHA-256-sess' }), { algorithms: allAlgorithms }).calls,
+    { ...perRequest, hash: 4 },
+    '-sess: one hash more',
+  );
 });
 
 t.test('the whole exchange over the wire: 401, phone retries, accepted', async (t) => {

@@ -1,5 +1,11 @@
 import t from 'tap';
-import { buildEmergencyInvite, emergencyIdentityUri, LOCATION_REFUSED, withoutLocation, withUser } from '../../src/sip/emergency-invite.js';
+import {
+  buildEmergencyInvite,
+  emergencyIdentityUri,
+  LOCATION_REFUSED,
+  withoutLocation,
+  withUser,
+} from '../../src/sip/emergency-invite.js';
 import type { EmergencyCaller } from '../../src/core/emergency-caller.js';
 import { request } from '../support/sip-text.js';
 
@@ -40,7 +46,11 @@ t.test('identity only: PAI and From user, the body untouched, the original reque
 t.test('with the location: multipart body, Geolocation, Geolocation-Routing', async (t) => {
   const invite = request({ method: 'INVITE', extra: ['Content-Type: application/sdp'], body: SDP });
   const location = { pidfLo: '<presence/>\r\n', boundary: 'b1', contentId: 'c1@office.test' };
-  const built = buildEmergencyInvite(invite, { caller: { kind: 'elin', number: '+15551234567' }, domain: 'office.test', location });
+  const built = buildEmergencyInvite(invite, {
+    caller: { kind: 'elin', number: '+15551234567' },
+    domain: 'office.test',
+    location,
+  });
   t.equal(built.location, 'sent');
   t.match(built.request.headers, {
     'content-type': 'multipart/mixed; boundary=b1',
@@ -52,7 +62,11 @@ t.test('with the location: multipart body, Geolocation, Geolocation-Routing', as
     built.request.content,
     `--b1\r\nContent-Type: application/sdp\r\n\r\n${SDP.slice(0, -2)}\r\n--b1\r\nContent-Type: application/pidf+xml\r\nContent-ID: <c1@office.test>\r\n\r\n<presence/>\r\n--b1--\r\n`,
   );
-  const late = buildEmergencyInvite(request({ method: 'INVITE' }), { caller: { kind: 'extension', number: '101' }, domain: 'office.test', location });
+  const late = buildEmergencyInvite(request({ method: 'INVITE' }), {
+    caller: { kind: 'extension', number: '101' },
+    domain: 'office.test',
+    location,
+  });
   t.equal(late.location, 'no-sdp', 'an INVITE without SDP goes without the location, never held back');
   t.equal(late.request.headers['geolocation'], undefined);
   t.equal(late.request.headers['p-asserted-identity'], '<sip:101@office.test>');
@@ -61,7 +75,11 @@ t.test('with the location: multipart body, Geolocation, Geolocation-Routing', as
 t.test('withoutLocation: the caller’s body and Content-Type back, no Geolocation, the identity kept', async (t) => {
   const original = request({ method: 'INVITE', extra: ['Content-Type: application/sdp'], body: SDP });
   const location = { pidfLo: '<presence/>\r\n', boundary: 'b1', contentId: 'c1@office.test' };
-  const built = buildEmergencyInvite(original, { caller: { kind: 'extension', number: '101' }, domain: 'office.test', location });
+  const built = buildEmergencyInvite(original, {
+    caller: { kind: 'extension', number: '101' },
+    domain: 'office.test',
+    location,
+  });
   const plain = withoutLocation(built.request, original);
   t.equal(plain.headers['geolocation'], undefined);
   t.equal(plain.headers['geolocation-routing'], undefined);

@@ -14,14 +14,32 @@ function play(branches: string[], responses: [string, number][]): { actions: For
 }
 
 t.test('provisional responses go upstream, 100 does not', async (t) => {
-  t.same(play(['a', 'b'], [['a', 100], ['a', 180], ['b', 183]]).actions, [
-    { kind: 'forward', response: 'a:180' },
-    { kind: 'forward', response: 'b:183' },
-  ]);
+  t.same(
+    play(
+      ['a', 'b'],
+      [
+        ['a', 100],
+        ['a', 180],
+        ['b', 183],
+      ],
+    ).actions,
+    [
+      { kind: 'forward', response: 'a:180' },
+      { kind: 'forward', response: 'b:183' },
+    ],
+  );
 });
 
 t.test('the first 2xx wins and cancels the rest', async (t) => {
-  const { actions, state } = play(['a', 'b', 'c'], [['a', 180], ['b', 200], ['c', 486], ['a', 487]]);
+  const { actions, state } = play(
+    ['a', 'b', 'c'],
+    [
+      ['a', 180],
+      ['b', 200],
+      ['c', 486],
+      ['a', 487],
+    ],
+  );
   t.same(actions, [
     { kind: 'forward', response: 'a:180' },
     { kind: 'forward', response: 'b:200' },
@@ -32,20 +50,71 @@ t.test('the first 2xx wins and cancels the rest', async (t) => {
 });
 
 t.test('a second 2xx is forwarded too (RFC 3261 §16.7 step 5)', async (t) => {
-  const { actions } = play(['a', 'b'], [['a', 200], ['b', 200]]);
-  t.same(actions.filter((action) => action.kind === 'forward'), [
-    { kind: 'forward', response: 'a:200' },
-    { kind: 'forward', response: 'b:200' },
-  ]);
+  const { actions } = play(
+    ['a', 'b'],
+    [
+      ['a', 200],
+      ['b', 200],
+    ],
+  );
+  t.same(
+    actions.filter((action) => action.kind === 'forward'),
+    [
+      { kind: 'forward', response: 'a:200' },
+      { kind: 'forward', response: 'b:200' },
+    ],
+  );
 });
 
 const best: [string, [string, number][], number][] = [
-  ['busy beats unavailable', [['a', 480], ['b', 486]], 486],
-  ['busy beats not found', [['a', 486], ['b', 404]], 486],
-  ['4xx beats 5xx', [['a', 503], ['b', 480]], 480],
-  ['a lone 503 becomes 500', [['a', 503], ['b', 503]], 500],
-  ['4xx beats a timeout', [['a', 408], ['b', 404]], 404],
-  ['cancelled calls answer 487', [['a', 487], ['b', 487]], 487],
+  [
+    'busy beats unavailable',
+    [
+      ['a', 480],
+      ['b', 486],
+    ],
+    486,
+  ],
+  [
+    'busy beats not found',
+    [
+      ['a', 486],
+      ['b', 404],
+    ],
+    486,
+  ],
+  [
+    '4xx beats 5xx',
+    [
+      ['a', 503],
+      ['b', 480],
+    ],
+    480,
+  ],
+  [
+    'a lone 503 becomes 500',
+    [
+      ['a', 503],
+      ['b', 503],
+    ],
+    500,
+  ],
+  [
+    '4xx beats a timeout',
+    [
+      ['a', 408],
+      ['b', 404],
+    ],
+    404,
+  ],
+  [
+    'cancelled calls answer 487',
+    [
+      ['a', 487],
+      ['b', 487],
+    ],
+    487,
+  ],
 ];
 for (const [name, responses, status] of best) {
   t.test(name, async (t) => {
@@ -55,7 +124,13 @@ for (const [name, responses, status] of best) {
 }
 
 t.test('6xx cancels the other branches at once', async (t) => {
-  const { actions } = play(['a', 'b'], [['a', 603], ['b', 487]]);
+  const { actions } = play(
+    ['a', 'b'],
+    [
+      ['a', 603],
+      ['b', 487],
+    ],
+  );
   t.same(actions[0], { kind: 'cancel', branches: ['b'] });
   t.same(actions[1], { kind: 'final', status: 603, response: 'a:603' });
 });

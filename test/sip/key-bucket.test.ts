@@ -16,5 +16,8 @@ t.test('the same key always lands in the same bucket, within range', async (t) =
 t.test('keys spread over the buckets', async (t) => {
   const counts = new Array<number>(64).fill(0);
   for (let i = 0; i < 6400; i++) counts[bucketIndex(`nonce-${i}`, 64)]!++;
-  t.ok(Math.min(...counts) > 50 && Math.max(...counts) < 150, `6,400 keys: ${Math.min(...counts)} to ${Math.max(...counts)} a bucket`);
+  t.ok(
+    Math.min(...counts) > 50 && Math.max(...counts) < 150,
+    `6,400 keys: ${Math.min(...counts)} to ${Math.max(...counts)} a bucket`,
+  );
 });

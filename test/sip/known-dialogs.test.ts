@@ -14,7 +14,11 @@ import {
 
 const phone = { protocol: 'UDP', address: '192.0.2.10', port: 5062 } as const;
 const trunk = { protocol: 'UDP', address: '198.51.100.1', port: 5060 } as const;
-const dialog = (callId: string, state: KnownDialog['state'] = 'confirmed', calleeTag = 'b'): Omit<KnownDialog, 'expiresAt'> => ({
+const dialog = (
+  callId: string,
+  state: KnownDialog['state'] = 'confirmed',
+  calleeTag = 'b',
+): Omit<KnownDialog, 'expiresAt'> => ({
   callId,
   caller: { tag: 'a', endpoint: phone, account: '100' },
   callee: { tag: calleeTag, endpoint: trunk, trunk: true },
@@ -35,7 +39,11 @@ t.test('a request is matched by Call-ID and both tags, from either side', async 
   ];
   for (const [callId, from, to, side] of cases) {
     const match = findDialog(table, callId, from, to, 2000);
-    t.equal(match ? (match.from === match.dialog.caller ? 'caller' : 'callee') : undefined, side, `${callId} ${from}→${to}`);
+    t.equal(
+      match ? (match.from === match.dialog.caller ? 'caller' : 'callee') : undefined,
+      side,
+      `${callId} ${from}→${to}`,
+    );
   }
   const match = findDialog(table, 'c1', 'b', 'a', 2000)!;
   t.same(match.to.endpoint, phone, 'a request from the callee goes to the caller');
@@ -62,7 +70,11 @@ t.test('ending dialogs', async (t) => {
   table = recordDialog(table, dialog('c1', 'early', 'b2'), 0);
   table = recordDialog(table, dialog('c2', 'confirmed'), 0);
   const failed = removeEarlyDialogs(table, 'c1', 'a');
-  t.same([...failed.values()].map((entry) => entry.callId), ['c2'], 'a failed INVITE ends its early dialogs (every fork)');
+  t.same(
+    [...failed.values()].map((entry) => entry.callId),
+    ['c2'],
+    'a failed INVITE ends its early dialogs (every fork)',
+  );
   t.equal(removeEarlyDialogs(table, 'c2', 'a'), table, 'never a confirmed one');
   const ended = removeDialog(failed, dialog('c2'));
   t.equal(ended.size, 0, 'a BYE ends it');
@@ -72,5 +84,8 @@ t.test('ending dialogs', async (t) => {
 t.test('the table is bounded, oldest out first', async (t) => {
   let table = empty;
   for (let i = 0; i < 5; i++) table = recordDialog(table, dialog(`c${i}`), i, 3);
-  t.same([...table.values()].map((entry) => entry.callId), ['c2', 'c3', 'c4']);
+  t.same(
+    [...table.values()].map((entry) => entry.callId),
+    ['c2', 'c3', 'c4'],
+  );
 });

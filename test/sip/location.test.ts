@@ -1,5 +1,13 @@
 import t from 'tap';
-import { allBindings, emptyLocation, expireBindings, findBinding, lookup, withBindings, type Binding } from '../../src/sip/location.js';
+import {
+  allBindings,
+  emptyLocation,
+  expireBindings,
+  findBinding,
+  lookup,
+  withBindings,
+  type Binding,
+} from '../../src/sip/location.js';
 
 const binding = (aor: string, contact: string, expiresAt: number): Binding => ({
   aor,
@@ -10,15 +18,23 @@ const binding = (aor: string, contact: string, expiresAt: number): Binding => ({
   cseq: 1,
 });
 
-const table = withBindings(withBindings(emptyLocation(), '100', [binding('100', 'sip:a', 50), binding('100', 'sip:b', 200)]), '101', [
-  binding('101', 'sip:c', 80),
-]);
+const table = withBindings(
+  withBindings(emptyLocation(), '100', [binding('100', 'sip:a', 50), binding('100', 'sip:b', 200)]),
+  '101',
+  [binding('101', 'sip:c', 80)],
+);
 
-t.same(lookup(table, '100', 100).map((entry) => entry.contact), ['sip:b']);
+t.same(
+  lookup(table, '100', 100).map((entry) => entry.contact),
+  ['sip:b'],
+);
 t.same(lookup(table, '999', 100), []);
 t.equal(allBindings(table).length, 3);
 t.equal(findBinding(table, (entry) => entry.contact === 'sip:c')?.aor, '101');
-t.equal(findBinding(table, (entry) => entry.contact === 'sip:z'), undefined);
+t.equal(
+  findBinding(table, (entry) => entry.contact === 'sip:z'),
+  undefined,
+);
 
 const swept = expireBindings(table, 100);
 t.same(swept.expired.map((entry) => entry.contact).sort(), ['sip:a', 'sip:c']);

@@ -1,6 +1,13 @@
 import t from 'tap';
 import { nonceIssuedMs } from '../../src/sip/nonce.js';
-import { applyNonceCount, emptyNonceCounts, nonceCountKeys, nonceCountOf, pruneNonceCounts, type NonceCounts } from '../../src/sip/nonce-counts.js';
+import {
+  applyNonceCount,
+  emptyNonceCounts,
+  nonceCountKeys,
+  nonceCountOf,
+  pruneNonceCounts,
+  type NonceCounts,
+} from '../../src/sip/nonce-counts.js';
 
 const now = 1_000_000;
 
@@ -17,19 +24,78 @@ function run(steps: [nonce: string, nc: string][], start: NonceCounts = emptyNon
 
 const sequences: [string, [string, string][], boolean[]][] = [
   ['first use at 1', [['n', '00000001']], [true]],
-  ['counting up', [['n', '00000001'], ['n', '00000002'], ['n', '00000003']], [true, true, true]],
-  ['gaps are fine', [['n', '00000001'], ['n', '0000000a']], [true, true]],
-  ['same nc again is a replay', [['n', '00000001'], ['n', '00000001']], [true, false]],
-  ['lower nc is a replay', [['n', '00000005'], ['n', '00000004']], [true, false]],
-  ['nonces count apart', [['n', '00000001'], ['m', '00000001']], [true, true]],
-  ['hex compared as numbers, any case', [['n', '00000009'], ['n', '0000000A'], ['n', '0000000b']], [true, true, true]],
+  [
+    'counting up',
+    [
+      ['n', '00000001'],
+      ['n', '00000002'],
+      ['n', '00000003'],
+    ],
+    [true, true, true],
+  ],
+  [
+    'gaps are fine',
+    [
+      ['n', '00000001'],
+      ['n', '0000000a'],
+    ],
+    [true, true],
+  ],
+  [
+    'same nc again is a replay',
+    [
+      ['n', '00000001'],
+      ['n', '00000001'],
+    ],
+    [true, false],
+  ],
+  [
+    'lower nc is a replay',
+    [
+      ['n', '00000005'],
+      ['n', '00000004'],
+    ],
+    [true, false],
+  ],
+  [
+    'nonces count apart',
+    [
+      ['n', '00000001'],
+      ['m', '00000001'],
+    ],
+    [true, true],
+  ],
+  [
+    'hex compared as numbers, any case',
+    [
+      ['n', '00000009'],
+      ['n', '0000000A'],
+      ['n', '0000000b'],
+    ],
+    [true, true, true],
+  ],
   ['zero is never fresh', [['n', '00000000']], [false]],
   ['7 digits', [['n', '0000001']], [false]],
   ['9 digits', [['n', '000000001']], [false]],
   ['not hex', [['n', '0000000g']], [false]],
   ['signs', [['n', '+0000001']], [false]],
-  ['highest count', [['n', 'ffffffff'], ['n', 'ffffffff']], [true, false]],
-  ['a refused count does not reset the nonce', [['n', '00000003'], ['n', 'zz'], ['n', '00000002']], [true, false, false]],
+  [
+    'highest count',
+    [
+      ['n', 'ffffffff'],
+      ['n', 'ffffffff'],
+    ],
+    [true, false],
+  ],
+  [
+    'a refused count does not reset the nonce',
+    [
+      ['n', '00000003'],
+      ['n', 'zz'],
+      ['n', '00000002'],
+    ],
+    [true, false, false],
+  ],
 ];
 for (const [name, steps, expected] of sequences) t.same(run(steps).fresh, expected, name);
 
@@ -40,32 +106,46 @@ t.test('the table is a value: refused counts return it unchanged, accepted ones 
   const second = applyNonceCount(first.state, 'n', '00000002', now + 2);
   t.not(second.state, first.state);
   t.same(nonceCountOf(first.state, 'n'), { nc: 1, seenMs: now, issuedMs: now }, 'the old table is untouched');
-  t.same(nonceCountOf(second.state, 'n'), { nc: 2, seenMs: now + 2, issuedMs: now }, 'issued when first seen (not one of our nonces)');
+  t.same(
+    nonceCountOf(second.state, 'n'),
+    { nc: 2, seenMs: now + 2, issuedMs: now },
+    'issued when first seen (not one of our nonces)',
+  );
 });
 
 /** A nonce shaped like nonce.ts makes them, issued at `issuedMs` (the MAC is not checked here). */
-const ours = (issuedMs: number, tail: string) => `${issuedMs.toString(16).padStart(12, '0')}${tail.repeat(16)}-${'m'.repeat(43)}`;
+const ours = (issuedMs: number, tail: string) =>
+  `${issuedMs.toString(16).padStart(12, '0')}${tail.repeat(16)}-${'m'.repeat(43)}`;
 
-t.test('attack: the cap never forgets a nonce: it drops the one issued first and makes every nonce as old stale', async (t) => {
-  const [a, b, c, d] = [ours(now, 'a'), ours(now + 1, 'b'), ours(now + 2, 'c'), ours(now + 4, 'd')];
-  let state = emptyNonceCounts(1);
-  const verdicts: string[] = [];
-  for (const [nonce, nc, at] of [[a, 1, 0], [b, 1, 1], [c, 1, 2], [a, 2, 3], [d, 1, 4]] as const) {
-    const result = applyNonceCount(state, nonce, nc.toString(16).padStart(8, '0'), now + at, 3);
-    state = result.state;
-    verdicts.push(result.verdict);
-  }
-  t.same(verdicts, ['fresh', 'fresh', 'fresh', 'fresh', 'fresh']);
-  t.same(nonceCountKeys(state), [b, c, d], 'a was issued first: it goes, though used lately');
-  t.same(state.floors, [now], 'the bucket remembers how old the dropped nonce was');
-  const replay = applyNonceCount(state, a, '00000001', now + 5, 3);
-  t.equal(replay.verdict, 'stale', 'the dropped nonce replayed: stale, not fresh');
-  t.equal(replay.state, state, 'and nothing changes');
-  t.equal(applyNonceCount(state, a, '00000009', now + 6, 3).verdict, 'stale', 'at any count');
-  t.equal(applyNonceCount(state, b, '00000001', now + 7, 3).verdict, 'replay', 'a held nonce is still counted');
-  t.equal(applyNonceCount(state, b, '00000002', now + 8, 3).verdict, 'fresh');
-  // A string not shaped like our nonces has no issue time but when first seen: callers check nonces (nonce.ts) first.
-});
+t.test(
+  'attack: the cap never forgets a nonce: it drops the one issued first and makes every nonce as old stale',
+  async (t) => {
+    const [a, b, c, d] = [ours(now, 'a'), ours(now + 1, 'b'), ours(now + 2, 'c'), ours(now + 4, 'd')];
+    let state = emptyNonceCounts(1);
+    const verdicts: string[] = [];
+    for (const [nonce, nc, at] of [
+      [a, 1, 0],
+      [b, 1, 1],
+      [c, 1, 2],
+      [a, 2, 3],
+      [d, 1, 4],
+    ] as const) {
+      const result = applyNonceCount(state, nonce, nc.toString(16).padStart(8, '0'), now + at, 3);
+      state = result.state;
+      verdicts.push(result.verdict);
+    }
+    t.same(verdicts, ['fresh', 'fresh', 'fresh', 'fresh', 'fresh']);
+    t.same(nonceCountKeys(state), [b, c, d], 'a was issued first: it goes, though used lately');
+    t.same(state.floors, [now], 'the bucket remembers how old the dropped nonce was');
+    const replay = applyNonceCount(state, a, '00000001', now + 5, 3);
+    t.equal(replay.verdict, 'stale', 'the dropped nonce replayed: stale, not fresh');
+    t.equal(replay.state, state, 'and nothing changes');
+    t.equal(applyNonceCount(state, a, '00000009', now + 6, 3).verdict, 'stale', 'at any count');
+    t.equal(applyNonceCount(state, b, '00000001', now + 7, 3).verdict, 'replay', 'a held nonce is still counted');
+    t.equal(applyNonceCount(state, b, '00000002', now + 8, 3).verdict, 'fresh');
+    // A string not shaped like our nonces has no issue time but when first seen: callers check nonces (nonce.ts) first.
+  },
+);
 
 t.test('our nonces carry their issue time: a replay of one dropped for room is stale however long after', async (t) => {
   const [first, second, third] = [ours(now - 3000, 'a'), ours(now - 2000, 'b'), ours(now - 1000, 'c')];
@@ -75,7 +155,11 @@ t.test('our nonces carry their issue time: a replay of one dropped for room is s
   for (const nonce of [second, first, third]) state = applyNonceCount(state, nonce, '00000001', now, 2).state;
   t.same(nonceCountKeys(state), [second, third]);
   t.equal(applyNonceCount(state, first, '00000002', now + 60_000, 2).verdict, 'stale');
-  t.equal(applyNonceCount(state, ours(now - 4000, 'd'), '00000001', now, 2).verdict, 'stale', 'an unused nonce older than the floor is stale too');
+  t.equal(
+    applyNonceCount(state, ours(now - 4000, 'd'), '00000001', now, 2).verdict,
+    'stale',
+    'an unused nonce older than the floor is stale too',
+  );
   t.equal(applyNonceCount(state, ours(now, 'e'), '00000001', now, 2).verdict, 'fresh', 'newer nonces are taken');
 });
 
@@ -106,7 +190,10 @@ t.test('many buckets: a change copies one bucket, the others are shared; the cap
   t.same(nonceCountOf(state, 'nonce-7'), { nc: 1, seenMs: now + 7, issuedMs: now + 7 }, 'the old table is untouched');
   let capped = emptyNonceCounts(4);
   for (let i = 0; i < 100; i++) capped = applyNonceCount(capped, `n${i}`, '00000001', now + i, 20).state;
-  t.ok(capped.buckets.every((bucket) => bucket.size <= 5), 'no bucket holds more than its share of the cap');
+  t.ok(
+    capped.buckets.every((bucket) => bucket.size <= 5),
+    'no bucket holds more than its share of the cap',
+  );
   t.ok(nonceCountKeys(capped).length <= 20, 'nor the table more than the cap');
   t.ok(nonceCountOf(capped, 'n99'), 'the newest nonce is kept');
 });

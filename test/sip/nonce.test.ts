@@ -13,7 +13,15 @@ const nonce = makeNonce(crypto, secret, issued, random);
 t.test('shape: base64url characters only, deterministic, distinct per random', async (t) => {
   t.match(nonce, /^[A-Za-z0-9_-]+$/);
   t.equal(makeNonce(crypto, secret, issued, random), nonce, 'pure: same inputs, same nonce');
-  t.not(makeNonce(crypto, secret, issued, Uint8Array.from(random, (byte) => byte ^ 1)), nonce);
+  t.not(
+    makeNonce(
+      crypto,
+      secret,
+      issued,
+      Uint8Array.from(random, (byte) => byte ^ 1),
+    ),
+    nonce,
+  );
   t.not(makeNonce(crypto, secret, issued + 1, random), nonce);
 });
 

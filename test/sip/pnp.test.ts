@@ -27,7 +27,13 @@ const subscribe = (user: string, event: string, method = 'SUBSCRIBE'): SipReques
 const DEVICE = 'ua-profile;profile-type="device";vendor="Yealink";model="T54W";version="96.86.0.70"';
 
 t.test('the MAC is read however the vendor spells it', async (t) => {
-  for (const user of ['MAC%3a001565AABBCC', 'MAC:001565aabbcc', 'MAC=001565AABBCC', '001565aabbcc', '00-15-65-aa-bb-cc']) {
+  for (const user of [
+    'MAC%3a001565AABBCC',
+    'MAC:001565aabbcc',
+    'MAC=001565AABBCC',
+    '001565aabbcc',
+    '00-15-65-aa-bb-cc',
+  ]) {
     t.equal(parsePnpSubscribe(subscribe(user, DEVICE))?.mac, '001565aabbcc', user);
   }
   const parsed = parsePnpSubscribe(subscribe('MAC%3a001565AABBCC', DEVICE))!;
@@ -38,17 +44,27 @@ t.test('the MAC is read however the vendor spells it', async (t) => {
 
 t.test('what is not a device plug-and-play request', async (t) => {
   t.equal(parsePnpSubscribe(subscribe('MAC%3a001565AABBCC', 'dialog')), undefined, 'another event package');
-  t.equal(parsePnpSubscribe(subscribe('MAC%3a001565AABBCC', 'ua-profile;profile-type="user"')), undefined, 'a user profile');
+  t.equal(
+    parsePnpSubscribe(subscribe('MAC%3a001565AABBCC', 'ua-profile;profile-type="user"')),
+    undefined,
+    'a user profile',
+  );
   t.equal(parsePnpSubscribe(subscribe('not-a-mac', DEVICE)), undefined, 'no MAC anywhere');
   t.equal(parsePnpSubscribe(subscribe('MAC%3a001565AABBCC', DEVICE, 'OPTIONS')), undefined, 'not a SUBSCRIBE');
   t.ok(isPnpSubscribe(subscribe('not-a-mac', DEVICE)), 'still recognised as plug-and-play, to be refused as such');
   t.notOk(isPnpSubscribe(subscribe('100', 'dialog')));
 });
 
-t.test('the NOTIFY is in the SUBSCRIBE\'s dialog and carries the URL', async (t) => {
+t.test("the NOTIFY is in the SUBSCRIBE's dialog and carries the URL", async (t) => {
   const request = subscribe('MAC%3a001565AABBCC', DEVICE);
-  const notify = buildPnpNotify({ subscribe: request, toTag: 'srv1', url: 'http://10.0.0.1:8088/provisioning/TOKEN/', ownUri: 'sip:10.0.0.1:5060', event: DEVICE });
-  t.equal(notify.uri, 'sip:192.168.10.67:5060', 'to the phone\'s contact');
+  const notify = buildPnpNotify({
+    subscribe: request,
+    toTag: 'srv1',
+    url: 'http://10.0.0.1:8088/provisioning/TOKEN/',
+    ownUri: 'sip:10.0.0.1:5060',
+    event: DEVICE,
+  });
+  t.equal(notify.uri, 'sip:192.168.10.67:5060', "to the phone's contact");
   t.equal(notify.headers['call-id'], request.headers['call-id']);
   t.equal(notify.headers.to.params['tag'], '658512961', 'To is the subscriber with its tag');
   t.equal(notify.headers.from.params['tag'], 'srv1', 'From carries our tag');

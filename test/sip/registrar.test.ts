@@ -7,10 +7,24 @@ const source = { protocol: 'UDP' as const, address: '192.0.2.50', port: 5062 };
 const now = 1_000_000;
 
 const register = (extra: string[], cseq = 1, callId = 'reg-1') =>
-  request({ method: 'REGISTER', uri: 'sip:192.0.2.10', from: '<sip:100@192.0.2.10>;tag=a', to: '<sip:100@192.0.2.10>', extra, cseq, callId });
+  request({
+    method: 'REGISTER',
+    uri: 'sip:192.0.2.10',
+    from: '<sip:100@192.0.2.10>;tag=a',
+    to: '<sip:100@192.0.2.10>',
+    extra,
+    cseq,
+    callId,
+  });
 
 const decide = (extra: string[], current: Binding[] = [], cseq = 1, callId = 'reg-1') =>
-  decideRegister({ request: register(extra, cseq, callId), aor: '100', source, current, nowMs: now } satisfies RegisterInput);
+  decideRegister({
+    request: register(extra, cseq, callId),
+    aor: '100',
+    source,
+    current,
+    nowMs: now,
+  } satisfies RegisterInput);
 
 const binding = (contact: string, expiresIn: number, callId = 'reg-1', cseq = 1): Binding => ({
   aor: '100',
@@ -64,7 +78,11 @@ t.test('wildcard de-registration', async (t) => {
   const current = [binding('sip:100@192.0.2.50', 100, 'x'), binding('sip:100@192.0.2.60', 100, 'y')];
   t.same(decide(['Contact: *', 'Expires: 0'], current, 5), { kind: 'ok', bindings: [], changed: true });
   t.equal(decide(['Contact: *'], current).kind, 'error', '* needs Expires: 0');
-  t.equal(decide(['Contact: *', 'Expires: 0'], [binding('sip:100@192.0.2.50', 100, 'reg-1', 9)], 5).kind, 'error', 'out of order');
+  t.equal(
+    decide(['Contact: *', 'Expires: 0'], [binding('sip:100@192.0.2.50', 100, 'reg-1', 9)], 5).kind,
+    'error',
+    'out of order',
+  );
 });
 
 t.test('a REGISTER with the same Call-ID and an old CSeq is refused', async (t) => {
@@ -72,7 +90,11 @@ t.test('a REGISTER with the same Call-ID and an old CSeq is refused', async (t) 
   const decision = decide(['Contact: <sip:100@192.0.2.50>'], current, 7);
   t.same(decision, { kind: 'error', status: 400, phrase: 'Out Of Order CSeq' });
   t.equal(decide(['Contact: <sip:100@192.0.2.50>'], current, 8).kind, 'ok');
-  t.equal(decide(['Contact: <sip:100@192.0.2.50>'], current, 1, 'after-reboot').kind, 'ok', 'another Call-ID is a new registration');
+  t.equal(
+    decide(['Contact: <sip:100@192.0.2.50>'], current, 1, 'after-reboot').kind,
+    'ok',
+    'another Call-ID is a new registration',
+  );
 });
 
 t.test('no Contact is a query that lists live bindings', async (t) => {
@@ -92,5 +114,7 @@ t.test('contact comparison and response contacts', async (t) => {
   t.ok(sameContact('sip:100@Phone.LAN:5060;transport=udp', 'SIP:100@phone.lan:5060'));
   t.notOk(sameContact('sip:100@phone.lan:5060', 'sip:100@phone.lan:5062'));
   t.notOk(sameContact('sip:100@phone.lan', 'sip:101@phone.lan'));
-  t.same(contactsForResponse([binding('sip:100@192.0.2.50', 90.4)], now), [{ uri: 'sip:100@192.0.2.50', params: { expires: '90' } }]);
+  t.same(contactsForResponse([binding('sip:100@192.0.2.50', 90.4)], now), [
+    { uri: 'sip:100@192.0.2.50', params: { expires: '90' } },
+  ]);
 });

@@ -18,7 +18,13 @@ import {
   type SubscriptionTable,
 } from '../../src/sip/subscriptions.js';
 import { buildDialogInfo } from '../../src/sip/dialog-info.js';
-import { applyCallEvent, emptyDialogs, type CallEvent, type DialogState, type DialogTable } from '../../src/sip/dialog-state.js';
+import {
+  applyCallEvent,
+  emptyDialogs,
+  type CallEvent,
+  type DialogState,
+  type DialogTable,
+} from '../../src/sip/dialog-state.js';
 import { request } from '../support/sip-text.js';
 
 const now = 1_000_000;
@@ -57,7 +63,8 @@ function accepted(decision: SubscribeDecision): Extract<SubscribeDecision, { kin
   return decision;
 }
 
-const idle = (version: number, entity = 'sip:201@pbx.example') => buildDialogInfo({ entity, version, state: 'full', dialogs: [] });
+const idle = (version: number, entity = 'sip:201@pbx.example') =>
+  buildDialogInfo({ entity, version, state: 'full', dialogs: [] });
 
 t.test('parseSubscribe reads a SUBSCRIBE off the wire', async (t) => {
   const initial = request({
@@ -94,7 +101,12 @@ t.test('parseSubscribe reads a SUBSCRIBE off the wire', async (t) => {
   t.equal(parsed.routeSet.length, 1, 'Record-Route becomes the route set');
 
   const refresh = parseSubscribe(
-    request({ method: 'SUBSCRIBE', to: '<sip:201@pbx.example>;tag=n1', from: '<sip:101@pbx.example>;tag=w1', extra: ['Expires: soon'] }),
+    request({
+      method: 'SUBSCRIBE',
+      to: '<sip:201@pbx.example>;tag=n1',
+      from: '<sip:101@pbx.example>;tag=w1',
+      extra: ['Expires: soon'],
+    }),
     { target: '201', entity: 'sip:201@office' },
   );
   t.equal(refresh.toTag, 'n1');
@@ -106,7 +118,10 @@ t.test('parseSubscribe reads a SUBSCRIBE off the wire', async (t) => {
   t.same(refresh.routeSet, []);
 
   const compact = parseSubscribe(
-    request({ method: 'SUBSCRIBE', extra: ['o: dialog', 'Accept: application/rlmi+xml', 'Accept: application/dialog-info+xml', 'Contact: *'] }),
+    request({
+      method: 'SUBSCRIBE',
+      extra: ['o: dialog', 'Accept: application/rlmi+xml', 'Accept: application/dialog-info+xml', 'Contact: *'],
+    }),
     { target: '201' },
   );
   t.equal(compact.event, 'dialog', 'the compact form of Event');
@@ -245,7 +260,12 @@ t.test('the first NOTIFY shows calls already going on', async (t) => {
   const decision = accepted(subscribe(emptySubscriptions(), {}, now, { dialogs }));
   t.equal(
     decision.notify.body,
-    buildDialogInfo({ entity: 'sip:201@pbx.example', version: 0, state: 'full', dialogs: dialogs.byExtension.get('201')! }),
+    buildDialogInfo({
+      entity: 'sip:201@pbx.example',
+      version: 0,
+      state: 'full',
+      dialogs: dialogs.byExtension.get('201')!,
+    }),
   );
   t.match(decision.notify.body, /<state>confirmed<\/state>/);
 });
@@ -254,16 +274,25 @@ t.test('an Event id is part of the subscription and echoed in its NOTIFYs', asyn
   const decision = accepted(subscribe(emptySubscriptions(), { event: 'dialog;id=9' }));
   t.equal(decision.notify.event, 'dialog;id=9');
   t.equal(decision.notify.subscription.eventId, '9');
-  t.equal(decision.notify.subscription.key, subscriptionKey({ callId: 'sub-1', fromTag: 'w1', toTag: 'n1', eventId: '9' }));
+  t.equal(
+    decision.notify.subscription.key,
+    subscriptionKey({ callId: 'sub-1', fromTag: 'w1', toTag: 'n1', eventId: '9' }),
+  );
   const refreshWithoutId = subscribe(decision.table, { toTag: 'n1', cseq: 2 });
-  t.same(refreshWithoutId, { kind: 'refuse', refusal: { kind: 'no-subscription' } }, 'another id is another subscription');
+  t.same(
+    refreshWithoutId,
+    { kind: 'refuse', refusal: { kind: 'no-subscription' } },
+    'another id is another subscription',
+  );
 });
 
 t.test('refresh: same dialog, expiry moved on, a new Contact taken, a NOTIFY with the next version', async (t) => {
   const first = accepted(subscribe(emptySubscriptions()));
   const later = now + 500_000;
   const refresh = accepted(
-    subscribe(first.table, { toTag: 'n1', cseq: 2, expires: 900, contact: 'sip:101@192.0.2.99:5062', source }, later, { newTag: 'unused' }),
+    subscribe(first.table, { toTag: 'n1', cseq: 2, expires: 900, contact: 'sip:101@192.0.2.99:5062', source }, later, {
+      newTag: 'unused',
+    }),
   );
   t.equal(refresh.toTag, 'n1', 'the dialog keeps our tag');
   t.equal(refresh.expires, 900);
@@ -278,8 +307,15 @@ t.test('refresh: same dialog, expiry moved on, a new Contact taken, a NOTIFY wit
     [2, 1, 'active;expires=900', idle(1)],
   );
   const keepContact = accepted(subscribe(refresh.table, { toTag: 'n1', cseq: 3, contact: undefined }, later));
-  t.equal(keepContact.table.get(held.key)!.contact, 'sip:101@192.0.2.99:5062', 'a refresh without Contact keeps the old one');
-  t.same(subscribe(refresh.table, { toTag: 'n1', cseq: 1 }, later), { kind: 'refuse', refusal: { kind: 'out-of-order' } });
+  t.equal(
+    keepContact.table.get(held.key)!.contact,
+    'sip:101@192.0.2.99:5062',
+    'a refresh without Contact keeps the old one',
+  );
+  t.same(subscribe(refresh.table, { toTag: 'n1', cseq: 1 }, later), {
+    kind: 'refuse',
+    refusal: { kind: 'out-of-order' },
+  });
   t.same(subscribe(refresh.table, { toTag: 'n1', cseq: 3, expires: 10 }, later), {
     kind: 'refuse',
     refusal: { kind: 'interval-too-brief', minExpires: 60 },
@@ -289,7 +325,10 @@ t.test('refresh: same dialog, expiry moved on, a new Contact taken, a NOTIFY wit
 
 t.test('a refresh arriving after expiry but before the sweep gets 481', async (t) => {
   const first = accepted(subscribe(emptySubscriptions()));
-  t.same(subscribe(first.table, { toTag: 'n1', cseq: 2 }, now + 600_000), { kind: 'refuse', refusal: { kind: 'no-subscription' } });
+  t.same(subscribe(first.table, { toTag: 'n1', cseq: 2 }, now + 600_000), {
+    kind: 'refuse',
+    refusal: { kind: 'no-subscription' },
+  });
   t.equal(subscribe(first.table, { toTag: 'n1', cseq: 2 }, now + 599_999).kind, 'accept');
 });
 
@@ -309,21 +348,38 @@ t.test('fetch (a new SUBSCRIBE with Expires: 0): one terminated NOTIFY, nothing 
   const fetched = accepted(subscribe(table, { expires: 0 }));
   t.equal(fetched.table, table, 'the same table');
   t.equal(fetched.expires, 0);
-  t.same([fetched.notify.state, fetched.notify.version, fetched.notify.cseq, fetched.notify.body], ['terminated', 0, 1, idle(0)]);
+  t.same(
+    [fetched.notify.state, fetched.notify.version, fetched.notify.cseq, fetched.notify.body],
+    ['terminated', 0, 1, idle(0)],
+  );
   t.equal(fetched.toTag, 'n1');
 });
 
 t.test('expiry with a fake clock: nothing before the time, a final NOTIFY at it', async (t) => {
   const a = accepted(subscribe(emptySubscriptions(), { expires: 60 }));
-  const b = accepted(subscribe(a.table, { callId: 'sub-2', fromTag: 'w2', expires: 120, subscriber: 'sip:102@pbx.example' }, now, { newTag: 'n2' }));
+  const b = accepted(
+    subscribe(a.table, { callId: 'sub-2', fromTag: 'w2', expires: 120, subscriber: 'sip:102@pbx.example' }, now, {
+      newTag: 'n2',
+    }),
+  );
   const early = expireSubscriptions(b.table, now + 59_999, emptyDialogs());
   t.equal(early.table, b.table, 'nothing expired: the same table');
   t.same([early.expired, early.notifies], [[], []]);
   const sweep = expireSubscriptions(b.table, now + 60_000, emptyDialogs());
   t.same([...sweep.table.keys()], [b.notify.subscription.key]);
-  t.same(sweep.expired.map((subscription) => subscription.callId), ['sub-1']);
   t.same(
-    sweep.notifies.map((notify) => [notify.subscription.callId, notify.state, notify.subscriptionState, notify.version, notify.cseq, notify.body]),
+    sweep.expired.map((subscription) => subscription.callId),
+    ['sub-1'],
+  );
+  t.same(
+    sweep.notifies.map((notify) => [
+      notify.subscription.callId,
+      notify.state,
+      notify.subscriptionState,
+      notify.version,
+      notify.cseq,
+      notify.body,
+    ]),
     [['sub-1', 'terminated', 'terminated;reason=timeout', 1, 2, idle(1)]],
   );
   t.equal(expireSubscriptions(sweep.table, now + 120_000, emptyDialogs()).table.size, 0);
@@ -391,7 +447,15 @@ t.test('a call flow to 201 makes exactly the NOTIFYs expected, versions counting
     table = notified.table;
     for (const notify of notified.notifies) {
       t.match(notify.body, expectedState, `${phase}: the body says so`);
-      t.equal(notify.body, buildDialogInfo({ entity: 'sip:201@pbx.example', version: notify.version, state: 'full', dialogs: result.changed[0]!.dialogs }));
+      t.equal(
+        notify.body,
+        buildDialogInfo({
+          entity: 'sip:201@pbx.example',
+          version: notify.version,
+          state: 'full',
+          dialogs: result.changed[0]!.dialogs,
+        }),
+      );
       seen.push(`${notify.subscription.subscriber} v${notify.version} cseq${notify.cseq} ${notify.subscriptionState}`);
     }
     if (!expectedState) t.same(notified.notifies, [], 'no change, no NOTIFY');
@@ -406,7 +470,11 @@ t.test('a call flow to 201 makes exactly the NOTIFYs expected, versions counting
     'sip:101@pbx.example v4 cseq5 active;expires=530',
     'sip:102@pbx.example v4 cseq5 active;expires=530',
   ]);
-  t.equal([...table.values()].find((subscription) => subscription.target === '202')!.version, 1, "202's watcher heard nothing");
+  t.equal(
+    [...table.values()].find((subscription) => subscription.target === '202')!.version,
+    1,
+    "202's watcher heard nothing",
+  );
   t.equal(watch('104', '201', 'd').body, idle(0), 'after the call: a new watcher sees 201 idle');
 });
 
@@ -435,39 +503,66 @@ t.test('notifyChanges: remaining time rounds up; lapsed subscriptions are left t
 // Limits: a SUBSCRIBE flood cannot grow the table without bound.
 // ---------------------------------------------------------------------------
 
-const small: SubscriptionLimits = { ...DEFAULT_SUBSCRIPTION_LIMITS, maxSubscriptions: 3, maxPerSubscriber: 2, retryAfter: 30 };
+const small: SubscriptionLimits = {
+  ...DEFAULT_SUBSCRIPTION_LIMITS,
+  maxSubscriptions: 3,
+  maxPerSubscriber: 2,
+  retryAfter: 30,
+};
 
 t.test('per-subscriber and overall limits answer 503, refreshes still pass', async (t) => {
   let table = emptySubscriptions();
   const add = (watcher: string, target: string, tag: string) =>
     subscribe(
       table,
-      { callId: `${watcher}-${target}`, subscriber: `sip:${watcher}@pbx.example`, contact: `sip:${watcher}@192.0.2.1`, target },
+      {
+        callId: `${watcher}-${target}`,
+        subscriber: `sip:${watcher}@pbx.example`,
+        contact: `sip:${watcher}@192.0.2.1`,
+        target,
+      },
       now,
       { newTag: tag, limits: small },
     );
   table = accepted(add('101', '201', 'a')).table;
   table = accepted(add('101', '202', 'b')).table;
-  t.same(add('101', '203', 'c'), { kind: 'refuse', refusal: { kind: 'too-many', scope: 'subscriber', retryAfter: 30 } });
+  t.same(add('101', '203', 'c'), {
+    kind: 'refuse',
+    refusal: { kind: 'too-many', scope: 'subscriber', retryAfter: 30 },
+  });
   table = accepted(add('102', '201', 'd')).table;
   t.same(add('103', '201', 'e'), { kind: 'refuse', refusal: { kind: 'too-many', scope: 'table', retryAfter: 30 } });
   t.equal(
-    subscribe(table, { callId: '101-201', subscriber: 'sip:101@pbx.example', toTag: 'a', cseq: 2 }, now, { limits: small }).kind,
+    subscribe(table, { callId: '101-201', subscriber: 'sip:101@pbx.example', toTag: 'a', cseq: 2 }, now, {
+      limits: small,
+    }).kind,
     'accept',
     'a refresh is not a new subscription',
   );
   t.equal(add('103', '201', 'f').kind, 'refuse');
-  t.equal(accepted(subscribe(table, { expires: 0, subscriber: 'sip:103@pbx.example' }, now, { limits: small })).table, table, 'a fetch needs no room');
+  t.equal(
+    accepted(subscribe(table, { expires: 0, subscriber: 'sip:103@pbx.example' }, now, { limits: small })).table,
+    table,
+    'a fetch needs no room',
+  );
 });
 
 t.test('a phone that re-subscribes from the same Contact replaces its old subscription', async (t) => {
   const first = accepted(subscribe(emptySubscriptions(), {}, now, { newTag: 'old', limits: small }));
   const again = accepted(
-    subscribe(first.table, { callId: 'after-reboot', contact: 'sip:101@192.0.2.51:5062;transport=udp' }, now + 5000, { newTag: 'new', limits: small }),
+    subscribe(first.table, { callId: 'after-reboot', contact: 'sip:101@192.0.2.51:5062;transport=udp' }, now + 5000, {
+      newTag: 'new',
+      limits: small,
+    }),
   );
-  t.same([...again.table.values()].map((subscription) => subscription.callId), ['after-reboot']);
+  t.same(
+    [...again.table.values()].map((subscription) => subscription.callId),
+    ['after-reboot'],
+  );
   t.equal(again.replaced?.callId, 'sub-1');
-  const elsewhere = accepted(subscribe(again.table, { callId: 'desk-2', contact: 'sip:101@192.0.2.77' }, now, { newTag: 'x', limits: small }));
+  const elsewhere = accepted(
+    subscribe(again.table, { callId: 'desk-2', contact: 'sip:101@192.0.2.77' }, now, { newTag: 'x', limits: small }),
+  );
   t.equal(elsewhere.table.size, 2, 'another device of the same watcher is kept');
   t.equal(elsewhere.replaced, undefined);
   t.equal('replaced' in elsewhere, false);
@@ -480,7 +575,12 @@ t.test('a flood of 10 000 new SUBSCRIBEs keeps the table at its limit', async (t
   for (let i = 0; i < 10_000; i++) {
     const decision = subscribe(
       table,
-      { callId: `flood-${i}`, subscriber: `sip:${i % 7}@pbx.example`, contact: `sip:x@192.0.2.1:${10_000 + i}`, target: String(200 + (i % 40)) },
+      {
+        callId: `flood-${i}`,
+        subscriber: `sip:${i % 7}@pbx.example`,
+        contact: `sip:x@192.0.2.1:${10_000 + i}`,
+        target: String(200 + (i % 40)),
+      },
       now,
       { newTag: `t${i}`, limits },
     );
@@ -490,6 +590,7 @@ t.test('a flood of 10 000 new SUBSCRIBEs keeps the table at its limit', async (t
   t.equal(table.size, 50);
   t.equal(refused, 9950);
   const perSubscriber = new Map<string, number>();
-  for (const subscription of table.values()) perSubscriber.set(subscription.subscriber, (perSubscriber.get(subscription.subscriber) ?? 0) + 1);
+  for (const subscription of table.values())
+    perSubscriber.set(subscription.subscriber, (perSubscriber.get(subscription.subscriber) ?? 0) + 1);
   t.ok(Math.max(...perSubscriber.values()) <= 20);
 });

@@ -20,6 +20,10 @@ const cases: [string, string[] | undefined, Endpoint, boolean][] = [
 ];
 for (const [uri, from, remote, expected] of cases) {
   const trunk = { uri, ...(from ? { from } : {}) };
-  t.equal(checkTrunkSource(trunk, sip.parseUri(uri), remote), expected, `${uri} ${from?.join(',') ?? ''} from ${remote.protocol} ${remote.address}:${remote.port}`);
+  t.equal(
+    checkTrunkSource(trunk, sip.parseUri(uri), remote),
+    expected,
+    `${uri} ${from?.join(',') ?? ''} from ${remote.protocol} ${remote.address}:${remote.port}`,
+  );
 }
 t.equal(checkTrunkSource(null, undefined, at('UDP', '198.51.100.1', 5060)), false, 'no trunk: nobody is the trunk');

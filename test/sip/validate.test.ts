@@ -10,7 +10,12 @@ const cases: [string, Parameters<typeof request>[0], boolean, number | undefined
   ['unsupported Require on a local request', { method: 'REGISTER', extra: ['Require: 100rel, foo'] }, true, 420],
   ['Require is passed on by the proxy', { extra: ['Require: 100rel'] }, false, undefined],
   ['Proxy-Require is never supported', { extra: ['Proxy-Require: foo'] }, false, 420],
-  ['our own Via below the top is a loop', { via: ['Via: SIP/2.0/UDP 192.0.2.50;branch=z9hG4bK-2', 'Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-1'] }, false, 482],
+  [
+    'our own Via below the top is a loop',
+    { via: ['Via: SIP/2.0/UDP 192.0.2.50;branch=z9hG4bK-2', 'Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-1'] },
+    false,
+    482,
+  ],
   ['a request with a body passes', { body: 'v=0\r\n' }, false, undefined],
 ];
 for (const [name, options, local, status] of cases) {
@@ -33,7 +38,10 @@ t.test('405 lists what is allowed', async (t) => {
 });
 
 t.test('420 names the unsupported options', async (t) => {
-  const problem = checkRequest(request({ method: 'OPTIONS', extra: ['Require: foo, bar'] }), { ...context, local: true });
+  const problem = checkRequest(request({ method: 'OPTIONS', extra: ['Require: foo, bar'] }), {
+    ...context,
+    local: true,
+  });
   t.same(problem, { status: 420, phrase: 'Bad Extension', headers: { unsupported: 'foo, bar' } });
 });
 

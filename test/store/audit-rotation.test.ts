@@ -1,10 +1,21 @@
 import t from 'tap';
-import { AUDIT_LIMITS, auditEntryKey, auditOverlap, planAuditRotation, sortAuditByTime } from '../../src/store/audit-rotation.js';
+import {
+  AUDIT_LIMITS,
+  auditEntryKey,
+  auditOverlap,
+  planAuditRotation,
+  sortAuditByTime,
+} from '../../src/store/audit-rotation.js';
 import type { AuditEntry } from '../../src/core/model.js';
 
 const T0 = Date.parse('2026-11-22T09:00:00.000Z');
 /** Entry `i` of a trail: one a second, each different. */
-const e = (i: number): AuditEntry => ({ at: new Date(T0 + i * 1000).toISOString(), kind: 'login', actor: 'admin', extension: String(100 + i) });
+const e = (i: number): AuditEntry => ({
+  at: new Date(T0 + i * 1000).toISOString(),
+  kind: 'login',
+  actor: 'admin',
+  extension: String(100 + i),
+});
 const range = (from: number, to: number): AuditEntry[] => Array.from({ length: to - from }, (_, i) => e(from + i));
 const numbers = (entries: AuditEntry[] | undefined) => entries?.map((entry) => Number(entry.extension) - 100);
 
@@ -32,10 +43,25 @@ t.test('planAuditRotation: nothing until past max, then down to keep', async (t)
 });
 
 t.test('auditEntryKey: equal entries, equal keys, whatever the member order', async (t) => {
-  const a: AuditEntry = { at: '2026-11-22T09:00:00.000Z', kind: 'login', actor: 'user', extension: '100', phone: 'HD0001' };
-  const reordered = JSON.parse('{"phone":"HD0001","extension":"100","actor":"user","kind":"login","at":"2026-11-22T09:00:00.000Z"}') as AuditEntry;
+  const a: AuditEntry = {
+    at: '2026-11-22T09:00:00.000Z',
+    kind: 'login',
+    actor: 'user',
+    extension: '100',
+    phone: 'HD0001',
+  };
+  const reordered = JSON.parse(
+    '{"phone":"HD0001","extension":"100","actor":"user","kind":"login","at":"2026-11-22T09:00:00.000Z"}',
+  ) as AuditEntry;
   t.equal(auditEntryKey(reordered), auditEntryKey(a));
-  for (const change of [{ at: '2026-11-22T09:00:00.001Z' }, { kind: 'logout' as const }, { actor: 'admin' as const }, { extension: '101' }, { phone: 'HD0002' }, { detail: 'x' }]) {
+  for (const change of [
+    { at: '2026-11-22T09:00:00.001Z' },
+    { kind: 'logout' as const },
+    { actor: 'admin' as const },
+    { extension: '101' },
+    { phone: 'HD0002' },
+    { detail: 'x' },
+  ]) {
     t.not(auditEntryKey({ ...a, ...change }), auditEntryKey(a), `differs by ${Object.keys(change)[0]}`);
   }
   t.not(auditEntryKey({ ...a, detail: '' }), auditEntryKey(a), 'an empty detail is not a missing one');

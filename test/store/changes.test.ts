@@ -15,16 +15,22 @@ function refusedWith(t: Test, data: StoreData, change: Change, kind: string) {
 
 t.test('phones get stable names that are never reused', async (t) => {
   let data = office(addPhone('00:15:65:00:00:01'), addPhone('00-15-65-00-00-02'));
-  t.same(data.phones.map((phone) => [phone.name, phone.mac]), [
-    ['HD0001', '001565000001'],
-    ['HD0002', '001565000002'],
-  ]);
+  t.same(
+    data.phones.map((phone) => [phone.name, phone.mac]),
+    [
+      ['HD0001', '001565000001'],
+      ['HD0002', '001565000002'],
+    ],
+  );
   const removed = apply(data, { kind: 'remove-phone', phone: 'hd0001' });
   t.ok(removed.ok);
   if (removed.ok) data = removed.value.data;
   const added = apply(data, addPhone('001565000003'));
   t.ok(added.ok && added.value.result.kind === 'phone' && added.value.result.phone.name === 'HD0003');
-  t.same(data.audit.map((entry) => entry.kind), ['phone-added', 'phone-added', 'phone-removed']);
+  t.same(
+    data.audit.map((entry) => entry.kind),
+    ['phone-added', 'phone-added', 'phone-removed'],
+  );
 });
 
 t.test('bad phones are refused and change nothing', async (t) => {
@@ -32,10 +38,18 @@ t.test('bad phones are refused and change nothing', async (t) => {
   refusedWith(t, data, addPhone('not-a-mac'), 'invalid-mac');
   refusedWith(t, data, addPhone('00:15:65:00:00:01'), 'duplicate-mac');
   refusedWith(t, data, addPhone('001565000002', 'yealink-t99'), 'unknown-model');
-  refusedWith(t, data, { ...addPhone('001565000002'), connection: { mode: 'sbc', sbc: 'nohost' } } as Change, 'invalid-connection');
+  refusedWith(
+    t,
+    data,
+    { ...addPhone('001565000002'), connection: { mode: 'sbc', sbc: 'nohost' } } as Change,
+    'invalid-connection',
+  );
   refusedWith(t, data, { kind: 'remove-phone', phone: 'HD0042' }, 'unknown-phone');
   const unknown = apply(data, addPhone('001565000002', 'yealink-t54'));
-  t.ok(!unknown.ok && unknown.reason.kind === 'unknown-model' && unknown.reason.suggestions.includes('yealink-t54w'), 'close matches');
+  t.ok(
+    !unknown.ok && unknown.reason.kind === 'unknown-model' && unknown.reason.suggestions.includes('yealink-t54w'),
+    'close matches',
+  );
 });
 
 t.test('extensions', async (t) => {
@@ -71,7 +85,11 @@ t.test('BLF lists keep empty positions and re-provision the owner', async (t) =>
   if (!outcome.ok) return;
   t.same(outcome.value.data.extensions[0]!.blf, ['201', null, '305']);
   t.equal(outcome.value.data.phones[0]!.desiredGeneration, before + 1);
-  t.same(outcome.value.result, { kind: 'done', message: 'BLF list of 100 has 3 positions', warnings: ['not (yet) extensions here: 305'] });
+  t.same(outcome.value.result, {
+    kind: 'done',
+    message: 'BLF list of 100 has 3 positions',
+    warnings: ['not (yet) extensions here: 305'],
+  });
   refusedWith(t, data, { kind: 'set-blf', extension: '100', targets: ['x1'] }, 'invalid-extension');
   refusedWith(t, data, { kind: 'set-blf', extension: '999', targets: [] }, 'unknown-extension');
 });
@@ -106,7 +124,13 @@ t.test('emergency numbers', async (t) => {
 });
 
 t.test('login and logout', async (t) => {
-  const data = office(addPhone('001565000001'), addPhone('001565000002'), addExtension('100'), addExtension('101'), addExtension('102', 'No Desk', false));
+  const data = office(
+    addPhone('001565000001'),
+    addPhone('001565000002'),
+    addExtension('100'),
+    addExtension('101'),
+    addExtension('102', 'No Desk', false),
+  );
   refusedWith(t, data, { kind: 'login', extension: '102', phone: 'HD0001', actor: 'admin' }, 'hotdesk-disabled');
   refusedWith(t, data, { kind: 'login', extension: '999', phone: 'HD0001', actor: 'admin' }, 'unknown-extension');
   refusedWith(t, data, { kind: 'login', extension: '100', phone: 'HD0009', actor: 'admin' }, 'unknown-phone');
@@ -125,10 +149,13 @@ t.test('login and logout', async (t) => {
     released: [{ phone: 'HD0001', extension: '100' }],
     reprovision: ['HD0001', 'HD0002'],
   });
-  t.same(second.value.data.audit.slice(-2).map((entry) => [entry.kind, entry.phone, entry.detail]), [
-    ['logout', 'HD0001', 'takeover'],
-    ['login', 'HD0002', undefined],
-  ]);
+  t.same(
+    second.value.data.audit.slice(-2).map((entry) => [entry.kind, entry.phone, entry.detail]),
+    [
+      ['logout', 'HD0001', 'takeover'],
+      ['login', 'HD0002', undefined],
+    ],
+  );
   const all = apply(second.value.data, { kind: 'logout', target: { all: true }, actor: 'admin' });
   t.ok(all.ok && all.value.data.phones.every((phone) => phone.session === null));
 
@@ -160,11 +187,24 @@ t.test('trunk', async (t) => {
   refusedWith(t, data, { kind: 'set-trunk', uri: 'sip:trunk.example', from: ['trunk2.example'] }, 'invalid-trunk');
   refusedWith(t, data, { kind: 'set-trunk', uri: 'sip:trunk.example', from: ['198.51.100.300'] }, 'invalid-trunk');
   const listed = apply(data, { kind: 'set-trunk', uri: 'sip:trunk.example', from: ['198.51.100.7', '2001:db8::7'] });
-  t.same(listed.ok && listed.value.data.settings.trunk, { uri: 'sip:trunk.example', from: ['198.51.100.7', '2001:db8::7'] }, 'the trunk also sends from these');
-  const set = apply(data, { kind: 'set-trunk', uri: 'sip:trunk.example:5080;transport=tcp', username: 'office', password: 'pw-123' });
+  t.same(
+    listed.ok && listed.value.data.settings.trunk,
+    { uri: 'sip:trunk.example', from: ['198.51.100.7', '2001:db8::7'] },
+    'the trunk also sends from these',
+  );
+  const set = apply(data, {
+    kind: 'set-trunk',
+    uri: 'sip:trunk.example:5080;transport=tcp',
+    username: 'office',
+    password: 'pw-123',
+  });
   t.ok(set.ok);
   if (!set.ok) return;
-  t.same(set.value.data.settings.trunk, { uri: 'sip:trunk.example:5080;transport=tcp', username: 'office', password: 'pw-123' });
+  t.same(set.value.data.settings.trunk, {
+    uri: 'sip:trunk.example:5080;transport=tcp',
+    username: 'office',
+    password: 'pw-123',
+  });
   t.notMatch(JSON.stringify(set.value.data.audit), /pw-123/, 'the trunk password stays out of the audit trail');
   t.notMatch(JSON.stringify(set.value.result), /pw-123/);
   const removed = apply(set.value.data, { kind: 'remove-trunk' });

@@ -10,7 +10,14 @@ t.test('a current store round-trips', async (t) => {
 });
 
 t.test('an unversioned early file is migrated', async (t) => {
-  const { version: _version, audit: _audit, nextPhoneNumber: _next, bindings: _bindings, security: _security, ...early } = office(addPhone('001565000001'), addPhone('001565000002'));
+  const {
+    version: _version,
+    audit: _audit,
+    nextPhoneNumber: _next,
+    bindings: _bindings,
+    security: _security,
+    ...early
+  } = office(addPhone('001565000001'), addPhone('001565000002'));
   const parsed = parseStore(JSON.stringify(early));
   t.equal(parsed.ok, true);
   if (!parsed.ok) return;
@@ -47,7 +54,12 @@ t.test('lockout records survive a round trip', async (t) => {
     },
   };
   t.same(parseStore(serializeStore(locked)), { ok: true, data: locked, migrated: false });
-  const bad = parseStore(JSON.stringify({ ...locked, security: { extensions: { '100': { failures: -1, level: 0, lockedUntil: null } }, phones: {} } }));
+  const bad = parseStore(
+    JSON.stringify({
+      ...locked,
+      security: { extensions: { '100': { failures: -1, level: 0, lockedUntil: null } }, phones: {} },
+    }),
+  );
   t.ok(!bad.ok && /security\.extensions\.100\.failures/.test(bad.problem));
 });
 
@@ -58,7 +70,14 @@ const refused: [string, string, RegExp][] = [
   ['newer', JSON.stringify({ ...emptyOffice(), version: STORE_VERSION + 1 }), /newer than this hotdesk understands/],
   ['odd version', JSON.stringify({ ...emptyOffice(), version: 'one' }), /unknown store version/],
   ['wrong shape', JSON.stringify({ ...emptyOffice(), phones: [{ name: 'HD0001' }] }), /invalid store: phones\.0\./],
-  ['bad mac', JSON.stringify({ ...office(addPhone('001565000001')), phones: [{ ...office(addPhone('001565000001')).phones[0], mac: 'AA' }] }), /phones\.0\.mac/],
+  [
+    'bad mac',
+    JSON.stringify({
+      ...office(addPhone('001565000001')),
+      phones: [{ ...office(addPhone('001565000001')).phones[0], mac: 'AA' }],
+    }),
+    /phones\.0\.mac/,
+  ],
 ];
 for (const [name, text, problem] of refused) {
   t.test(`refused: ${name}`, async (t) => {

@@ -5,7 +5,11 @@ import type { StoreData } from '../../src/store/schema.js';
 import { addExtension, addPhone, CATALOGUE, NOW, office } from '../support/office.js';
 
 const apply = (data: StoreData, change: Change) => applyChange(data, change, { now: NOW, catalogue: CATALOGUE });
-const setPolicy = (value: 'exclusive' | 'deny' | 'allow'): Change => ({ kind: 'set-policy', name: 'multi-login', value });
+const setPolicy = (value: 'exclusive' | 'deny' | 'allow'): Change => ({
+  kind: 'set-policy',
+  name: 'multi-login',
+  value,
+});
 const login = (extension: string, phone: string): Change => ({ kind: 'login', extension, phone, actor: 'admin' });
 
 t.test('the multi-login policy is stored under multiLogin and audited', async (t) => {
@@ -15,12 +19,20 @@ t.test('the multi-login policy is stored under multiLogin and audited', async (t
   if (!outcome.ok) return;
   t.same(outcome.value.result, { kind: 'done', message: 'multi-login policy is deny', warnings: [] });
   t.same(outcome.value.data.settings.policies, { multiLogin: 'deny' });
-  t.match(outcome.value.data.audit.at(-1), { kind: 'settings-changed', actor: 'admin', detail: 'multi-login policy exclusive to deny' });
+  t.match(outcome.value.data.audit.at(-1), {
+    kind: 'settings-changed',
+    actor: 'admin',
+    detail: 'multi-login policy exclusive to deny',
+  });
   t.same(outcome.value.data.phones, data.phones, 'no phone is re-provisioned');
 
   const again = apply(outcome.value.data, setPolicy('deny'));
   t.ok(again.ok && again.value.data === outcome.value.data, 'setting the same value changes nothing');
-  t.ok(again.ok && again.value.result.kind === 'done' && again.value.result.message === 'multi-login policy is deny (unchanged)');
+  t.ok(
+    again.ok &&
+      again.value.result.kind === 'done' &&
+      again.value.result.message === 'multi-login policy is deny (unchanged)',
+  );
 });
 
 t.test('other policies are kept', async (t) => {
@@ -32,13 +44,24 @@ t.test('other policies are kept', async (t) => {
 
 t.test('an unknown value is refused', async (t) => {
   const outcome = apply(office(), { kind: 'set-policy', name: 'multi-login', value: 'sometimes' } as unknown as Change);
-  t.same(outcome, { ok: false, reason: { kind: 'invalid-setting', name: 'multi-login', value: 'sometimes', expected: 'exclusive, deny, allow' } });
+  t.same(outcome, {
+    ok: false,
+    reason: { kind: 'invalid-setting', name: 'multi-login', value: 'sometimes', expected: 'exclusive, deny, allow' },
+  });
 });
 
 t.test('login follows the policy', async (t) => {
-  const seeded = office(addPhone('001565000001'), addPhone('001565000002'), addExtension('100'), login('100', 'HD0001'));
+  const seeded = office(
+    addPhone('001565000001'),
+    addPhone('001565000002'),
+    addExtension('100'),
+    login('100', 'HD0001'),
+  );
   const exclusive = apply(seeded, login('100', 'HD0002'));
-  t.ok(exclusive.ok && exclusive.value.data.phones.filter((phone) => phone.session).length === 1, 'exclusive by default');
+  t.ok(
+    exclusive.ok && exclusive.value.data.phones.filter((phone) => phone.session).length === 1,
+    'exclusive by default',
+  );
 
   const denying = apply(seeded, setPolicy('deny'));
   if (!denying.ok) throw new Error('set-policy refused');
@@ -54,13 +77,20 @@ t.test('login follows the policy', async (t) => {
   const back = apply(both.value.data, setPolicy('exclusive'));
   t.ok(back.ok);
   if (back.ok && back.value.result.kind === 'done') {
-    t.same(back.value.result.warnings, ['100 stays logged in on HD0001, HD0002 until it logs in again or is logged out']);
+    t.same(back.value.result.warnings, [
+      '100 stays logged in on HD0001, HD0002 until it logs in again or is logged out',
+    ]);
     t.equal(back.value.data.phones.filter((phone) => phone.session).length, 2, 'open sessions stay');
   }
 });
 
 t.test('a junk stored value counts as the default', async (t) => {
-  const seeded = office(addPhone('001565000001'), addPhone('001565000002'), addExtension('100'), login('100', 'HD0001'));
+  const seeded = office(
+    addPhone('001565000001'),
+    addPhone('001565000002'),
+    addExtension('100'),
+    login('100', 'HD0001'),
+  );
   const junk = { ...seeded, settings: { ...seeded.settings, policies: { multiLogin: 'sometimes' } } };
   const moved = apply(junk, login('100', 'HD0002'));
   t.ok(moved.ok && moved.value.result.kind === 'sessions' && moved.value.result.released.length === 1, 'exclusive');
@@ -110,7 +140,17 @@ t.test('a logout records its reason in the audit entry', async (t) => {
   const seeded = office(addPhone('001565000001'), addExtension('100'), login('100', 'HD0001'));
   const policy = apply(seeded, { kind: 'logout', target: { phone: 'HD0001' }, actor: 'system', reason: 'max-session' });
   t.ok(policy.ok);
-  if (policy.ok) t.match(policy.value.data.audit.at(-1), { kind: 'logout', actor: 'system', phone: 'HD0001', extension: '100', detail: 'max-session' });
+  if (policy.ok)
+    t.match(policy.value.data.audit.at(-1), {
+      kind: 'logout',
+      actor: 'system',
+      phone: 'HD0001',
+      extension: '100',
+      detail: 'max-session',
+    });
   const admin = apply(seeded, { kind: 'logout', target: { phone: 'HD0001' }, actor: 'admin' });
-  t.ok(admin.ok && admin.value.data.audit.at(-1)?.detail === undefined, 'no reason given: none recorded (the actor says who)');
+  t.ok(
+    admin.ok && admin.value.data.audit.at(-1)?.detail === undefined,
+    'no reason given: none recorded (the actor says who)',
+  );
 });

@@ -5,7 +5,12 @@ import { runCli } from './run-cli.js';
 import { loadStoreFile } from './temp-data.js';
 import type { DataPaths } from '../../src/adapters/paths.js';
 
-export async function checkStoreAfterCrash(t: Test, paths: DataPaths, acknowledgedMacs: string[], label: string): Promise<number> {
+export async function checkStoreAfterCrash(
+  t: Test,
+  paths: DataPaths,
+  acknowledgedMacs: string[],
+  label: string,
+): Promise<number> {
   const store = await loadStoreFile(paths.store).catch((error: Error) => {
     t.fail(`${label}: the store no longer loads: ${error.message}`);
     throw error;
@@ -17,10 +22,18 @@ export async function checkStoreAfterCrash(t: Test, paths: DataPaths, acknowledg
   const macs = new Set(store.phones.map((phone) => phone.mac));
   const lost = acknowledgedMacs.filter((mac) => !macs.has(mac));
   t.same(lost, [], `${label}: every acknowledged add-phone is in the store`);
-  t.equal(new Set(store.phones.map((phone) => phone.name)).size, store.phones.length, `${label}: phone names are distinct`);
+  t.equal(
+    new Set(store.phones.map((phone) => phone.name)).size,
+    store.phones.length,
+    `${label}: phone names are distinct`,
+  );
   t.equal(macs.size, store.phones.length, `${label}: MACs are distinct`);
   const added = store.audit.filter((entry) => entry.kind === 'phone-added');
-  t.equal(added.length, store.phones.length, `${label}: one phone-added entry per phone (phone and audit land together)`);
+  t.equal(
+    added.length,
+    store.phones.length,
+    `${label}: one phone-added entry per phone (phone and audit land together)`,
+  );
   t.equal(store.nextPhoneNumber, store.phones.length + 1, `${label}: the name counter matches`);
   return store.phones.length;
 }

@@ -61,7 +61,16 @@ export interface FakeNetwork {
   settle(): Promise<void>;
 }
 
-const DROP_KINDS: DropKind[] = ['unparseable', 'too-large', 'missing-headers', 'connection-limit', 'flood', 'tls-handshake', 'bad-length', 'multicast-mismatch'];
+const DROP_KINDS: DropKind[] = [
+  'unparseable',
+  'too-large',
+  'missing-headers',
+  'connection-limit',
+  'flood',
+  'tls-handshake',
+  'bad-length',
+  'multicast-mismatch',
+];
 const keyOf = (address: string, port: number): string => `${address}|${port}`;
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
 
@@ -125,7 +134,8 @@ export function createFakeNetwork(): FakeNetwork {
     };
   };
 
-  const startStack: StartSipStack = async (options: SipStackOptions): Promise<SipStack> => fakeStack(bind(options.bind, options.port || 5060), options, sent);
+  const startStack: StartSipStack = async (options: SipStackOptions): Promise<SipStack> =>
+    fakeStack(bind(options.bind, options.port || 5060), options, sent);
 
   const rtpPool = (address = '127.0.0.1'): RtpPortPool => {
     const open = new Set<RtpSocket>();
@@ -200,7 +210,12 @@ function fakeStack(socket: DatagramSocket, options: SipStackOptions, sent: SentM
   const clients = new Map<string, ClientEntry>();
   const serverKey = (message: SipMessage, method = message.headers.cseq.method): string =>
     `${message.headers.via[0]?.params['branch'] ?? ''}|${method}|${message.headers['call-id']}`;
-  const counters: SipTransport['counters'] = { received: 0, sent: 0, keepAlives: 0, dropped: Object.fromEntries(DROP_KINDS.map((kind) => [kind, 0])) as Record<DropKind, number> };
+  const counters: SipTransport['counters'] = {
+    received: 0,
+    sent: 0,
+    keepAlives: 0,
+    dropped: Object.fromEntries(DROP_KINDS.map((kind) => [kind, 0])) as Record<DropKind, number>,
+  };
 
   const write = (message: SipMessage, to: Endpoint): void => {
     if (isRequest(message)) {
@@ -222,7 +237,10 @@ function fakeStack(socket: DatagramSocket, options: SipStackOptions, sent: SentM
     try {
       options.onRequest(request, remote, false);
     } catch (error) {
-      options.log.error({ callId: request.headers['call-id'], method: request.method, source: remote.address, err: error }, 'request failed');
+      options.log.error(
+        { callId: request.headers['call-id'], method: request.method, source: remote.address, err: error },
+        'request failed',
+      );
       onError?.();
     }
   };
@@ -248,7 +266,8 @@ function fakeStack(socket: DatagramSocket, options: SipStackOptions, sent: SentM
     if (!client) return options.onStrayResponse?.(response, remote);
     if (client.final) {
       // A retransmitted final: absorbed (a non-2xx to an INVITE is ACKed again).
-      if (response.status >= 300 && client.request.method === 'INVITE') write(ackFor(client.request, response), client.target);
+      if (response.status >= 300 && client.request.method === 'INVITE')
+        write(ackFor(client.request, response), client.target);
       return;
     }
     if (response.status >= 200) {
@@ -302,7 +321,11 @@ function fakeStack(socket: DatagramSocket, options: SipStackOptions, sent: SentM
     counters,
     multicast: [],
     open(target: Target): Connection {
-      return { protocol: 'UDP', send: (message) => write(message, { protocol: 'UDP', address: target.address, port: target.port }), release: () => undefined };
+      return {
+        protocol: 'UDP',
+        send: (message) => write(message, { protocol: 'UDP', address: target.address, port: target.port }),
+        release: () => undefined,
+      };
     },
     close: () => socket.close(),
   };
@@ -317,10 +340,16 @@ function fakeStack(socket: DatagramSocket, options: SipStackOptions, sent: SentM
       write(response, entry.remote);
     },
     send(request, target, onResponseOf) {
-      if (request.method !== 'CANCEL') request.headers.via = [{ version: '2.0', protocol: 'UDP', host: '', params: {} }, ...(request.headers.via ?? [])];
-      const branch = request.method === 'CANCEL' ? (request.headers.via[0]?.params['branch'] ?? '') : `z9hG4bK${hex(8)}`;
+      if (request.method !== 'CANCEL')
+        request.headers.via = [
+          { version: '2.0', protocol: 'UDP', host: '', params: {} },
+          ...(request.headers.via ?? []),
+        ];
+      const branch =
+        request.method === 'CANCEL' ? (request.headers.via[0]?.params['branch'] ?? '') : `z9hG4bK${hex(8)}`;
       request.headers.via[0]!.params['branch'] = branch;
-      if (request.method !== 'ACK') clients.set(`${branch}|${request.method}`, { request, target, onResponse: onResponseOf });
+      if (request.method !== 'ACK')
+        clients.set(`${branch}|${request.method}`, { request, target, onResponse: onResponseOf });
       write(request, target);
     },
     ignore() {

@@ -28,7 +28,6 @@ export async function type(app: Typing, text: string): Promise<void> {
   await press(app, ...text.split(''));
 }
 
- 
 const ANSI = /\u001B\[[0-9;]*[A-Za-z]/g;
 
 /** The last frame without colour codes. */

@@ -27,7 +27,10 @@ import { createFakeNetwork, type FakeNetwork } from './fake-network.js';
 import { writeShortPrompts } from './short-prompts.js';
 
 export const PIN = '2468';
-export const isRequest = (method: string) => (message: SipMessage): boolean => 'method' in message && message.method === method;
+export const isRequest =
+  (method: string) =>
+  (message: SipMessage): boolean =>
+    'method' in message && message.method === method;
 
 export interface LoginOffice {
   daemon: Daemon;
@@ -92,15 +95,25 @@ export async function startLoginOffice(t: Test, extra: LoginOfficeOptions = {}):
     dir,
     server,
     network,
-    provisioningUrl: daemon.http ? `http://127.0.0.1:${daemon.http.port}/provisioning/${daemon.store.data.settings.provisioningToken}` : undefined,
+    provisioningUrl: daemon.http
+      ? `http://127.0.0.1:${daemon.http.port}/provisioning/${daemon.store.data.settings.provisioningToken}`
+      : undefined,
     async phone(user, password) {
-      const phone = await startTestPhone({ user, password, server, domain: 'office.test', ...(network ? { socket: network.bind() } : {}) });
+      const phone = await startTestPhone({
+        user,
+        password,
+        server,
+        domain: 'office.test',
+        ...(network ? { socket: network.bind() } : {}),
+      });
       closers.push(() => phone.close());
       return phone;
     },
     async rtp() {
       // In memory, a key's packets follow one another at once: the daemon reads keys by their RTP timestamps.
-      const peer = await startRtpPeer(network ? { socket: network.bind(), sleep: () => new Promise((resolve) => setImmediate(resolve)) } : {});
+      const peer = await startRtpPeer(
+        network ? { socket: network.bind(), sleep: () => new Promise((resolve) => setImmediate(resolve)) } : {},
+      );
       closers.push(() => peer.close());
       return peer;
     },
@@ -116,4 +129,3 @@ export async function dial(phone: TestPhone, rtp: RtpPeer, code: string, packets
   await rtp.waitForPackets(packets);
   return { call, answer };
 }
-

@@ -12,16 +12,28 @@ import type { DataPaths } from '../../src/adapters/paths.js';
 /** Starts `count` add-phone runs all at once (distinct MACs) and waits for every one. */
 export function addPhonesAtOnce(dir: string, count: number): Promise<Finished[]> {
   return Promise.all(
-    Array.from({ length: count }, (_, i) => runCli(dir, ['add-phone', '--model', 'yealink-t54w', '--mac', macFor(i + 1), '--json'])),
+    Array.from({ length: count }, (_, i) =>
+      runCli(dir, ['add-phone', '--model', 'yealink-t54w', '--mac', macFor(i + 1), '--json']),
+    ),
   );
 }
 
 export async function checkNoLostUpdate(t: Test, paths: DataPaths, results: Finished[], count: number): Promise<void> {
   const failed = results.filter((result) => result.code !== 0 || result.stderr !== '');
-  t.same(failed.map((result) => [result.code, result.stderr]), [], 'every run succeeded, quietly');
+  t.same(
+    failed.map((result) => [result.code, result.stderr]),
+    [],
+    'every run succeeded, quietly',
+  );
   const expected = Array.from({ length: count }, (_, i) => phoneName(i + 1));
-  const answered = results.filter((result) => result.code === 0).map((result) => (JSON.parse(result.stdout) as { name: string }).name);
-  t.same([...answered].sort(), expected, `the runs were told the names ${expected[0]}..${expected[count - 1]}, each once`);
+  const answered = results
+    .filter((result) => result.code === 0)
+    .map((result) => (JSON.parse(result.stdout) as { name: string }).name);
+  t.same(
+    [...answered].sort(),
+    expected,
+    `the runs were told the names ${expected[0]}..${expected[count - 1]}, each once`,
+  );
 
   const store = await loadStoreFile(paths.store);
   t.equal(store.phones.length, count, `exactly ${count} phones`);

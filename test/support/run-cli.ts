@@ -38,7 +38,13 @@ export interface SpawnOptions {
 export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (name === 'NODE_OPTIONS' || name === 'NODE_V8_COVERAGE' || name.startsWith('_TAPJS_') || name.startsWith('HOTDESK_')) continue;
+    if (
+      name === 'NODE_OPTIONS' ||
+      name === 'NODE_V8_COVERAGE' ||
+      name.startsWith('_TAPJS_') ||
+      name.startsWith('HOTDESK_')
+    )
+      continue;
     env[name] = value;
   }
   return { ...env, NO_COLOR: '1', HOTDESK_SIP_PORT: '0', HOTDESK_BIND: '127.0.0.1', ...extra };

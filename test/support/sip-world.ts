@@ -66,7 +66,13 @@ export async function world(t: Test, extra: Change[] = [], options: WorldOptions
     ...(options.now ? { now: options.now } : {}),
     ...(options.sweepMs ? { sweepMs: options.sweepMs } : {}),
     authenticator: (realm) =>
-      createDigestAuthenticator({ realm, store: () => store.data, crypto: nodeDigestCrypto, random: nonceRandom, secret: 'test-secret' }),
+      createDigestAuthenticator({
+        realm,
+        store: () => store.data,
+        crypto: nodeDigestCrypto,
+        random: nonceRandom,
+        secret: 'test-secret',
+      }),
   });
   const server = { address: '127.0.0.1', port: sip.stack.transport.port };
   const phones: TestPhone[] = [];
@@ -75,7 +81,11 @@ export async function world(t: Test, extra: Change[] = [], options: WorldOptions
     await sip.close();
   });
   const openPhone: World['openPhone'] = async (phoneOptions) => {
-    const phone = await startTestPhone({ ...phoneOptions, server, ...(network ? { socket: network.bind(phoneOptions.address) } : {}) });
+    const phone = await startTestPhone({
+      ...phoneOptions,
+      server,
+      ...(network ? { socket: network.bind(phoneOptions.address) } : {}),
+    });
     phones.push(phone);
     return phone;
   };
@@ -85,7 +95,7 @@ export async function world(t: Test, extra: Change[] = [], options: WorldOptions
     server,
     network,
     openPhone,
-    phone: (user, password, answer) => openPhone({ user, password, domain: 'office.test', ...(answer !== undefined ? { answer } : {}) }),
+    phone: (user, password, answer) =>
+      openPhone({ user, password, domain: 'office.test', ...(answer !== undefined ? { answer } : {}) }),
   };
 }
-

@@ -27,7 +27,11 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 15
 /** Spawns `hotdeskd --data DIR ...args` without waiting for anything. */
 export function spawnDaemon(t: Teardown, dataDir: string, args: string[] = [], options: SpawnOptions = {}): Running {
   // Never the real SIP port in tests: any free port on loopback.
-  const running = spawnNode(DAEMON_BIN, ['--data', dataDir, '--sip-port', '0', '--http-port', '0', '--bind', '127.0.0.1', ...args], options);
+  const running = spawnNode(
+    DAEMON_BIN,
+    ['--data', dataDir, '--sip-port', '0', '--http-port', '0', '--bind', '127.0.0.1', ...args],
+    options,
+  );
   let ended = false;
   void running.finished.then(
     () => (ended = true),
@@ -42,16 +46,27 @@ export function spawnDaemon(t: Teardown, dataDir: string, args: string[] = [], o
 }
 
 /** Starts hotdeskd on `dataDir` and resolves when its banner is out (the control socket listens by then). */
-export async function startDaemon(t: Teardown, dataDir: string, args: string[] = [], options: SpawnOptions = {}): Promise<RunningDaemon> {
+export async function startDaemon(
+  t: Teardown,
+  dataDir: string,
+  args: string[] = [],
+  options: SpawnOptions = {},
+): Promise<RunningDaemon> {
   const running = spawnDaemon(t, dataDir, args, options);
   let exited: Finished | undefined;
   void running.finished.then((result) => (exited = result));
   try {
     // The whole banner ends with "Press Ctrl-C to stop."; wait for all of it.
-    await waitFor(() => exited !== undefined || (running.stdout().includes(BANNER) && running.stdout().includes('Ctrl-C')), 'the hotdeskd banner', 30_000);
+    await waitFor(
+      () => exited !== undefined || (running.stdout().includes(BANNER) && running.stdout().includes('Ctrl-C')),
+      'the hotdeskd banner',
+      30_000,
+    );
   } catch (error) {
     running.child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}; stdout: ${running.stdout()} stderr: ${running.stderr()}`, { cause: error });
+    throw new Error(`${(error as Error).message}; stdout: ${running.stdout()} stderr: ${running.stderr()}`, {
+      cause: error,
+    });
   }
   if (exited) throw new Error(`hotdeskd exited (${exited.code ?? exited.signal}) before its banner: ${exited.stderr}`);
   return {

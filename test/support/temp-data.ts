@@ -35,7 +35,10 @@ export async function loadStoreFile(file: string): Promise<StoreData> {
 }
 
 /** Writes a store file directly (a seeded office), as the current version. */
-export async function writeStoreFile(file: string, edit: (data: StoreData) => StoreData = (data) => data): Promise<StoreData> {
+export async function writeStoreFile(
+  file: string,
+  edit: (data: StoreData) => StoreData = (data) => data,
+): Promise<StoreData> {
   const data = edit(createStore({ address: '192.0.2.10', provisioningToken: 'test-token-0123456789' }));
   await writeFile(file, serializeStore(data), { mode: 0o600 });
   return data;

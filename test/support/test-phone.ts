@@ -36,9 +36,26 @@ export interface TestPhone {
   answerWithSdp(sdp: string | undefined): void;
   register(expires?: number, extra?: string[]): Promise<SipResponse>;
   /** Sends a request and resolves with its final response (answering 401/407 once). */
-  request(method: string, target: string, options?: { extra?: string[]; body?: string; callId?: string; cseq?: number; toTag?: string; to?: string; route?: string[]; auth?: boolean }): Promise<SipResponse>;
+  request(
+    method: string,
+    target: string,
+    options?: {
+      extra?: string[];
+      body?: string;
+      callId?: string;
+      cseq?: number;
+      toTag?: string;
+      to?: string;
+      route?: string[];
+      auth?: boolean;
+    },
+  ): Promise<SipResponse>;
   /** Places a call; resolves with the final response; a 2xx is ACKed. */
-  call(target: string, extra?: string[], body?: string): Promise<{ response: SipResponse; callId: string; hangUp(): Promise<SipResponse> }>;
+  call(
+    target: string,
+    extra?: string[],
+    body?: string,
+  ): Promise<{ response: SipResponse; callId: string; hangUp(): Promise<SipResponse> }>;
   sendRaw(text: string | Buffer): void;
   waitFor(predicate: (message: SipMessage) => boolean, timeoutMs?: number): Promise<SipMessage>;
   close(): Promise<void>;
@@ -80,7 +97,13 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
 
   const ringing = new Map<string, SipRequest>();
   const answerRequest = (request: SipRequest, info: Address) => {
-    const reply = (status: number, reason: string, extra: Record<string, unknown> = {}, to: SipRequest = request, content?: string) => {
+    const reply = (
+      status: number,
+      reason: string,
+      extra: Record<string, unknown> = {},
+      to: SipRequest = request,
+      content?: string,
+    ) => {
       const request = to;
       const response: SipResponse = {
         ...(content !== undefined ? { content } : {}),
@@ -89,7 +112,10 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
         version: '2.0',
         headers: {
           via: request.headers.via,
-          to: { ...request.headers.to, params: { ...request.headers.to.params, tag: request.headers.to.params['tag'] ?? `callee${tag}` } },
+          to: {
+            ...request.headers.to,
+            params: { ...request.headers.to.params, tag: request.headers.to.params['tag'] ?? `callee${tag}` },
+          },
           from: request.headers.from,
           'call-id': request.headers['call-id'],
           cseq: request.headers.cseq,
@@ -107,11 +133,17 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
       }
       setTimeout(() => {
         if (status === 200) {
-          reply(200, 'OK', {
-            contact: [{ uri: contact, params: {} }],
-            ...(request.headers['record-route'] ? { 'record-route': request.headers['record-route'] } : {}),
-            'content-type': 'application/sdp',
-          }, request, answerSdp);
+          reply(
+            200,
+            'OK',
+            {
+              contact: [{ uri: contact, params: {} }],
+              ...(request.headers['record-route'] ? { 'record-route': request.headers['record-route'] } : {}),
+              'content-type': 'application/sdp',
+            },
+            request,
+            answerSdp,
+          );
         } else reply(status, status === 486 ? 'Busy Here' : 'Refused');
       }, 20);
       return;
@@ -166,7 +198,14 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
   };
 
   const finalFor = (callId: string, seq: number, method: string) =>
-    waitFor((message) => !isReq(message) && message.status >= 200 && message.headers['call-id'] === callId && message.headers.cseq.seq === seq && message.headers.cseq.method === method) as Promise<SipResponse>;
+    waitFor(
+      (message) =>
+        !isReq(message) &&
+        message.status >= 200 &&
+        message.headers['call-id'] === callId &&
+        message.headers.cseq.seq === seq &&
+        message.headers.cseq.method === method,
+    ) as Promise<SipResponse>;
 
   const request: TestPhone['request'] = async (method, target, extra = {}) => {
     const callId = extra.callId ?? `${randomBytes(6).toString('hex')}@127.0.0.1`;
@@ -184,7 +223,9 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
         ...(extra.extra ?? []),
       ];
       const body = extra.body ?? '';
-      const parsed = sip.parse(Buffer.from(`${lines.join('\r\n')}\r\nContent-Length: ${body.length}\r\n\r\n${body}`, 'latin1')) as SipRequest;
+      const parsed = sip.parse(
+        Buffer.from(`${lines.join('\r\n')}\r\nContent-Length: ${body.length}\r\n\r\n${body}`, 'latin1'),
+      ) as SipRequest;
       if (auth) parsed.headers[auth.header] = [auth.value];
       return parsed;
     };
@@ -194,11 +235,17 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
     if ((response.status === 401 || response.status === 407) && extra.auth !== false) {
       const header = response.status === 401 ? 'www-authenticate' : 'proxy-authenticate';
       const challenges = (response.headers[header] as AuthParams[] | undefined) ?? [];
-      const md5Challenge = challenges.find((challenge) => /md5/i.test(challenge['algorithm'] ?? 'MD5')) ?? challenges[0];
+      const md5Challenge =
+        challenges.find((challenge) => /md5/i.test(challenge['algorithm'] ?? 'MD5')) ?? challenges[0];
       if (md5Challenge) {
         if (method === 'INVITE') send(ackFor(response, target));
         seq = cseq++;
-        send(build(seq, { header: response.status === 401 ? 'authorization' : 'proxy-authorization', value: authorize(md5Challenge, method, target) }));
+        send(
+          build(seq, {
+            header: response.status === 401 ? 'authorization' : 'proxy-authorization',
+            value: authorize(md5Challenge, method, target),
+          }),
+        );
         response = await finalFor(callId, seq, method);
       }
     }
@@ -235,25 +282,44 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
       contact = `sip:${user}@${address}:${port}`;
     },
     register: (expires = 300, extra = []) =>
-      request('REGISTER', `sip:${domain}`, { extra: [`Expires: ${expires}`, ...extra], callId: `reg-${account.user}-${port}@127.0.0.1` }),
+      request('REGISTER', `sip:${domain}`, {
+        extra: [`Expires: ${expires}`, ...extra],
+        callId: `reg-${account.user}-${port}@127.0.0.1`,
+      }),
     request,
     async call(target, extra = [], body = 'v=0\r\n') {
       const callId = `${randomBytes(6).toString('hex')}@127.0.0.1`;
-      const response = await request('INVITE', target, { extra: [...(body.includes('m=') ? ['Content-Type: application/sdp'] : []), ...extra], callId, body });
+      const response = await request('INVITE', target, {
+        extra: [...(body.includes('m=') ? ['Content-Type: application/sdp'] : []), ...extra],
+        callId,
+        body,
+      });
       if (response.status >= 200 && response.status < 300) {
-        const routes = ((response.headers['record-route'] ?? []) as { uri: unknown }[]).map((entry) => `<${sip.stringifyUri(entry.uri as string)}>`).reverse();
+        const routes = ((response.headers['record-route'] ?? []) as { uri: unknown }[])
+          .map((entry) => `<${sip.stringifyUri(entry.uri as string)}>`)
+          .reverse();
         const remote = (response.headers.contact as { uri: string }[] | undefined)?.[0]?.uri ?? target;
         send(ackFor(response, remote, routes));
         return {
           response,
           callId,
-          hangUp: () => request('BYE', remote, { callId, toTag: response.headers.to.params['tag'] ?? undefined, route: routes, auth: false }),
+          hangUp: () =>
+            request('BYE', remote, {
+              callId,
+              toTag: response.headers.to.params['tag'] ?? undefined,
+              route: routes,
+              auth: false,
+            }),
         };
       }
       return { response, callId, hangUp: async () => response };
     },
     sendRaw(text) {
-      socket.send(typeof text === 'string' ? Buffer.from(text, 'latin1') : text, options.server.port, options.server.address);
+      socket.send(
+        typeof text === 'string' ? Buffer.from(text, 'latin1') : text,
+        options.server.port,
+        options.server.address,
+      );
     },
     waitFor,
     close: () => socket.close(),

@@ -78,8 +78,9 @@ export function answer(challenge: Record<string, unknown>, user: string, passwor
   const nonce = unquote(challenge['nonce']);
   const cnonce = randomBytes(8).toString('hex');
   const uri = 'sip:office.test';
-  const response = md5(`${md5(`${user}:${realm}:${password}`)}:${nonce}:00000001:${cnonce}:auth:${md5(`REGISTER:${uri}`)}`);
+  const response = md5(
+    `${md5(`${user}:${realm}:${password}`)}:${nonce}:00000001:${cnonce}:auth:${md5(`REGISTER:${uri}`)}`,
+  );
   const opaque = challenge['opaque'] === undefined ? '' : `, opaque="${unquote(challenge['opaque'])}"`;
   return `Digest username="${user}", realm="${realm}", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="${cnonce}"${opaque}`;
 }
-

@@ -9,7 +9,8 @@ export async function openUdpSocket(address = '127.0.0.1'): Promise<DatagramSock
     address,
     port: socket.address().port,
     send: (bytes, port, to) => socket.send(bytes, port, to),
-    onMessage: (handler) => socket.on('message', (bytes, info) => handler(bytes, { address: info.address, port: info.port })),
+    onMessage: (handler) =>
+      socket.on('message', (bytes, info) => handler(bytes, { address: info.address, port: info.port })),
     close: () => new Promise((resolve) => socket.close(() => resolve())),
   };
 }

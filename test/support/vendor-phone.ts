@@ -28,7 +28,10 @@ import { PNP_MULTICAST_GROUP } from '../../src/sip/pnp.js';
 import { startTestPhone, type TestPhone } from './test-phone.js';
 
 /** A programmable key as the phone would show it. */
-export type SimKey = { kind: 'speed-dial'; number: string; label: string } | { kind: 'blf'; number: string; label: string } | { kind: 'none' };
+export type SimKey =
+  | { kind: 'speed-dial'; number: string; label: string }
+  | { kind: 'blf'; number: string; label: string }
+  | { kind: 'none' };
 
 /** What the phone read from its files, in vendor-neutral words. */
 export interface SimConfig {
@@ -96,7 +99,8 @@ function readXml(text: string, what: string): Node {
   return xml.parse(text);
 }
 
-const textOf = (node: Node): string => (node === undefined || node === null ? '' : typeof node === 'object' ? String(node['#text'] ?? '') : String(node));
+const textOf = (node: Node): string =>
+  node === undefined || node === null ? '' : typeof node === 'object' ? String(node['#text'] ?? '') : String(node);
 
 function hostPort(text: string, defaultPort = 5060): { host: string; port: number } {
   const match = /^\[([^\]]+)\](?::(\d+))?$/.exec(text) ?? /^([^:]+)(?::(\d+))?$/.exec(text);
@@ -118,12 +122,19 @@ const macWithColons = (mac: string) => mac.match(/../g)!.join(':');
  * Sources: Yealink SIP-T2/T4/T5 admin guides (files, header, order, DTMF keys); Wazo `wazo_yealink`
  * v86, FusionPBX `yealink/*` (User-Agent, key type codes, common file per model).
  */
-export function yealinkProfile(options: { model: string; name: string; commonFile: string; firmware: string; mac: string }): VendorProfile {
+export function yealinkProfile(options: {
+  model: string;
+  name: string;
+  commonFile: string;
+  firmware: string;
+  mac: string;
+}): VendorProfile {
   const userAgent = `Yealink SIP-${options.name} ${options.firmware} ${macWithColons(options.mac)}`;
   const files = ['y000000000000.boot', options.commonFile, `${options.mac}.cfg`];
   const readKeyValue = (text: string, name: string, into: Map<string, string>) => {
     const lines = text.split(/\r?\n/);
-    if (lines[0] !== '#!version:1.0.0.1') throw new Error(`${name}: first line is not #!version:1.0.0.1; the phone ignores the file`);
+    if (lines[0] !== '#!version:1.0.0.1')
+      throw new Error(`${name}: first line is not #!version:1.0.0.1; the phone ignores the file`);
     for (const line of lines.slice(1)) {
       if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
       const at = line.indexOf('=');
@@ -146,19 +157,26 @@ export function yealinkProfile(options: { model: string; name: string; commonFil
       const values = new Map<string, string>();
       // The boot file is optional: without one the phone goes on with the common and MAC files.
       const boot = await get(files[0]!, userAgent);
-      if (boot.status === 200) throw new Error('hotdeskd serves no boot file; a boot file would change which files follow');
+      if (boot.status === 200)
+        throw new Error('hotdeskd serves no boot file; a boot file would change which files follow');
       readKeyValue(need(await get(files[1]!, userAgent), files[1]!), files[1]!, values);
       readKeyValue(need(await get(files[2]!, userAgent), files[2]!), files[2]!, values);
       const v = (key: string) => values.get(key) ?? '';
-      const slots = [...values.keys()].flatMap((key) => (/^linekey\.(\d+)\.type$/.exec(key) ? [Number(key.split('.')[1])] : [])).sort((a, b) => a - b);
+      const slots = [...values.keys()]
+        .flatMap((key) => (/^linekey\.(\d+)\.type$/.exec(key) ? [Number(key.split('.')[1])] : []))
+        .sort((a, b) => a - b);
       const transportCode = v('account.1.sip_server.1.transport_type');
       return {
         user: v('account.1.user_name'),
         authName: v('account.1.auth_name'),
         password: v('account.1.password'),
         displayName: v('account.1.display_name'),
-        registrar: { host: v('account.1.sip_server.1.address'), port: Number(v('account.1.sip_server.1.port') || 5060) },
-        transport: ({ '0': 'udp', '1': 'tcp', '2': 'tls' } as Record<string, SimConfig['transport']>)[transportCode] ?? 'other',
+        registrar: {
+          host: v('account.1.sip_server.1.address'),
+          port: Number(v('account.1.sip_server.1.port') || 5060),
+        },
+        transport:
+          ({ '0': 'udp', '1': 'tcp', '2': 'tls' } as Record<string, SimConfig['transport']>)[transportCode] ?? 'other',
         dtmf: v('account.1.dtmf.type') === '1' ? 'rfc2833' : 'other',
         keys: slots.map((n): SimKey => {
           const type = v(`linekey.${n}.type`);
@@ -189,7 +207,8 @@ export function yealinkProfile(options: { model: string; name: string; commonFil
  * `wazo_polycom` (User-Agent, keys).
  */
 export function polyProfile(options: { model: string; name: string; firmware: string; mac: string }): VendorProfile {
-  const agent = (type: 'Updater' | 'Application') => `FileTransport PolycomVVX-${options.name}-UA/${options.firmware} Type/${type}`;
+  const agent = (type: 'Updater' | 'Application') =>
+    `FileTransport PolycomVVX-${options.name}-UA/${options.firmware} Type/${type}`;
   const { mac } = options;
   const optional = [`${mac}-phone.cfg`, `${mac}-web.cfg`, `${mac}-directory.xml`, '000000000000-directory.xml'];
   let configFiles: string[] = [];
@@ -228,15 +247,23 @@ export function polyProfile(options: { model: string; name: string; firmware: st
       }
       for (const name of optional) {
         const file = await get(name, agent('Application'));
-        if (file.status === 200 && /-(phone|web)\.cfg$/.test(name)) throw new Error(`${name}: an override file would bring back local settings`);
+        if (file.status === 200 && /-(phone|web)\.cfg$/.test(name))
+          throw new Error(`${name}: an override file would bring back local settings`);
       }
       const a = (key: string) => attributes.get(key) ?? '';
       const resources: { number: string; label: string }[] = [];
       for (let n = 1; attributes.has(`attendant.resourceList.${n}.address`); n++) {
-        if (a(`attendant.resourceList.${n}.address`)) resources.push({ number: a(`attendant.resourceList.${n}.address`), label: a(`attendant.resourceList.${n}.label`) });
+        if (a(`attendant.resourceList.${n}.address`))
+          resources.push({
+            number: a(`attendant.resourceList.${n}.address`),
+            label: a(`attendant.resourceList.${n}.label`),
+          });
       }
-      const slots = [...attributes.keys()].flatMap((key) => (/^lineKey\.(\d+)\.category$/.exec(key) ? [Number(key.split('.')[1])] : [])).sort((x, y) => x - y);
-      if (slots.length > 0 && a('lineKey.reassignment.enabled') !== '1') throw new Error('lineKey.N.category without lineKey.reassignment.enabled=1 is ignored');
+      const slots = [...attributes.keys()]
+        .flatMap((key) => (/^lineKey\.(\d+)\.category$/.exec(key) ? [Number(key.split('.')[1])] : []))
+        .sort((x, y) => x - y);
+      if (slots.length > 0 && a('lineKey.reassignment.enabled') !== '1')
+        throw new Error('lineKey.N.category without lineKey.reassignment.enabled=1 is ignored');
       const transport = a('reg.1.server.1.transport');
       return {
         user: a('reg.1.address'),
@@ -244,16 +271,25 @@ export function polyProfile(options: { model: string; name: string; firmware: st
         password: a('reg.1.auth.password'),
         displayName: a('reg.1.displayName'),
         registrar: { host: a('reg.1.server.1.address'), port: Number(a('reg.1.server.1.port') || 5060) },
-        transport: transport === 'UDPOnly' ? 'udp' : transport === 'TCPOnly' ? 'tcp' : transport === 'TLS' ? 'tls' : 'other',
-        dtmf: a('tone.dtmf.rfc2833Control') === '1' && a('voIpProt.SIP.dtmfViaSignaling.rfc2976') !== '1' ? 'rfc2833' : 'other',
+        transport:
+          transport === 'UDPOnly' ? 'udp' : transport === 'TCPOnly' ? 'tcp' : transport === 'TLS' ? 'tls' : 'other',
+        dtmf:
+          a('tone.dtmf.rfc2833Control') === '1' && a('voIpProt.SIP.dtmfViaSignaling.rfc2976') !== '1'
+            ? 'rfc2833'
+            : 'other',
         keys: slots.map((n): SimKey => {
           const category = a(`lineKey.${n}.category`);
           if (category === 'EFK') {
-            if (a('feature.enhancedFeatureKeys.enabled') !== '1') throw new Error('an EFK line key with enhanced feature keys off');
+            if (a('feature.enhancedFeatureKeys.enabled') !== '1')
+              throw new Error('an EFK line key with enhanced feature keys off');
             const index = a(`lineKey.${n}.index`);
             const action = a(`efk.efklist.${index}.action.string`);
             if (!action.endsWith('$Tinvite$')) throw new Error(`EFK ${index} does not place a call: ${action}`);
-            return { kind: 'speed-dial', number: action.slice(0, -'$Tinvite$'.length), label: a(`efk.efklist.${index}.label`) };
+            return {
+              kind: 'speed-dial',
+              number: action.slice(0, -'$Tinvite$'.length),
+              label: a(`efk.efklist.${index}.label`),
+            };
           }
           if (category === 'BLF') {
             const next = resources.shift();
@@ -286,7 +322,10 @@ export function snomProfile(options: { model: string; name: string; firmware: st
     mac: options.mac,
     source: 'Snom wiki (Auto Provisioning, Function Key Types, checksync_action); Wazo wazo_snom',
     expectedFiles: () => files,
-    pnp: { user: `MAC%3a${MAC}`, event: `ua-profile;profile-type="device";vendor="snom";model="snom${options.name}";version="${options.firmware}"` },
+    pnp: {
+      user: `MAC%3a${MAC}`,
+      event: `ua-profile;profile-type="device";vendor="snom";model="snom${options.name}";version="${options.firmware}"`,
+    },
     async provision(get) {
       const settings = new Map<string, string>();
       const fkeys = new Map<number, { value: string; label: string }>();
@@ -298,7 +337,8 @@ export function snomProfile(options: { model: string; name: string; firmware: st
         }
         const document = readXml(file.body, name);
         if (document['setting-files']) {
-          for (const entry of document['setting-files'].file ?? []) await apply(String(entry['@url']).split('/').pop()!, true);
+          for (const entry of document['setting-files'].file ?? [])
+            await apply(String(entry['@url']).split('/').pop()!, true);
           return;
         }
         for (const [key, value] of Object.entries(document.settings?.['phone-settings'] ?? {})) {
@@ -331,7 +371,8 @@ export function snomProfile(options: { model: string; name: string; firmware: st
             const [type, ...rest] = value.split(' ');
             const argument = rest.join(' ');
             if (type === 'speed') return { kind: 'speed-dial', number: argument, label };
-            if (type === 'blf') return { kind: 'blf', number: /^<?sip:([^@>]+)@/.exec(argument)?.[1] ?? argument.split('|')[0]!, label };
+            if (type === 'blf')
+              return { kind: 'blf', number: /^<?sip:([^@>]+)@/.exec(argument)?.[1] ?? argument.split('|')[0]!, label };
             if (type === 'none' || type === '') return { kind: 'none' };
             throw new Error(`fkey ${idx}: type ${type} is none this simulator knows`);
           }),
@@ -363,7 +404,12 @@ const GRANDSTREAM_ACCOUNT: Readonly<Record<string, string>> = {
  * NOTIFY events); Grandstream's GRP261x / GXP21xx templates as shipped in FusionPBX (aliases,
  * P-values); Wazo `wazo_grandstream` (User-Agent).
  */
-export function grandstreamProfile(options: { model: string; name: string; firmware: string; mac: string }): VendorProfile {
+export function grandstreamProfile(options: {
+  model: string;
+  name: string;
+  firmware: string;
+  mac: string;
+}): VendorProfile {
   const userAgent = `Grandstream Model HW ${options.name} SW ${options.firmware} DevId ${options.mac}`;
   const model = options.name.toLowerCase();
   return {
@@ -374,25 +420,29 @@ export function grandstreamProfile(options: { model: string; name: string; firmw
     expectedFiles: () => [`cfg${options.mac}`, `cfg${options.mac}.xml`, `cfg${model}.xml`],
     async provision(get) {
       const binary = await get(`cfg${options.mac}`, userAgent);
-      if (binary.status === 200) throw new Error('a legacy binary file was served; the phone would apply it and reload');
+      if (binary.status === 200)
+        throw new Error('a legacy binary file was served; the phone would apply it and reload');
       const values = new Map<string, string>();
       const read = (text: string, name: string) => {
         const document = readXml(text, name).gs_provision;
         if (!document) throw new Error(`${name}: no <gs_provision>`);
         const mac = textOf(document.mac).toLowerCase().replace(/[:-]/g, '');
-        if (mac && mac !== options.mac) throw new Error(`${name}: <mac> ${mac} is not this phone's; the phone refuses the file`);
+        if (mac && mac !== options.mac)
+          throw new Error(`${name}: <mac> ${mac} is not this phone's; the phone refuses the file`);
         const config = document.config;
         if (String(config?.['@version']) === '2') {
           for (const item of config.item ?? []) values.set(String(item['@name']), textOf(item));
         } else {
-          for (const [key, value] of Object.entries(config ?? {})) if (/^P\d+$/.test(key)) values.set(GRANDSTREAM_ACCOUNT[key] ?? key, textOf(value));
+          for (const [key, value] of Object.entries(config ?? {}))
+            if (/^P\d+$/.test(key)) values.set(GRANDSTREAM_ACCOUNT[key] ?? key, textOf(value));
         }
       };
       const own = await get(`cfg${options.mac}.xml`, userAgent);
       if (own.status === 200) read(own.body, `cfg${options.mac}.xml`);
       const common = await get(`cfg${model}.xml`, userAgent);
       if (common.status === 200) read(common.body, `cfg${model}.xml`);
-      if (own.status !== 200 && common.status !== 200) read(need(await get('cfg.xml', userAgent), 'cfg.xml'), 'cfg.xml');
+      if (own.status !== 200 && common.status !== 200)
+        read(need(await get('cfg.xml', userAgent), 'cfg.xml'), 'cfg.xml');
       if (own.status !== 200) throw new Error(`cfg${options.mac}.xml: HTTP ${own.status}`);
       const v = (key: string) => values.get(key) ?? '';
       const keys: SimKey[] = [];
@@ -401,7 +451,8 @@ export function grandstreamProfile(options: { model: string; name: string; firmw
           const mode = v(`pks.${section}.${n}.keyMode`);
           const number = v(`pks.${section}.${n}.value`);
           const label = v(`pks.${section}.${n}.description`);
-          if (mode !== 'None' && !/^(Account1|0)$/.test(v(`pks.${section}.${n}.account`))) throw new Error(`pks.${section}.${n} is not on account 1`);
+          if (mode !== 'None' && !/^(Account1|0)$/.test(v(`pks.${section}.${n}.account`)))
+            throw new Error(`pks.${section}.${n} is not on account 1`);
           if (mode === 'SpeedDial') keys.push({ kind: 'speed-dial', number, label });
           else if (mode === 'BLF') keys.push({ kind: 'blf', number, label });
           else if (mode === 'None') keys.push({ kind: 'none' });
@@ -416,8 +467,17 @@ export function grandstreamProfile(options: { model: string; name: string; firmw
         password: v('account.1.sip.subscriber.password'),
         displayName: v('account.1.sip.subscriber.name'),
         registrar: hostPort(v('account.1.sip.server.1.address')),
-        transport: /^(UDP|0)$/.test(transport) ? 'udp' : /^(TCP|1)$/.test(transport) ? 'tcp' : /^(TlsOrTcp|2)$/.test(transport) ? 'tls' : 'other',
-        dtmf: /^(Yes|1)$/.test(v('account.1.dtmf.sendInRtp')) && !/^(Yes|1)$/.test(v('account.1.dtmf.sendInSip')) ? 'rfc2833' : 'other',
+        transport: /^(UDP|0)$/.test(transport)
+          ? 'udp'
+          : /^(TCP|1)$/.test(transport)
+            ? 'tcp'
+            : /^(TlsOrTcp|2)$/.test(transport)
+              ? 'tls'
+              : 'other',
+        dtmf:
+          /^(Yes|1)$/.test(v('account.1.dtmf.sendInRtp')) && !/^(Yes|1)$/.test(v('account.1.dtmf.sendInSip'))
+            ? 'rfc2833'
+            : 'other',
         keys,
       };
     },
@@ -435,7 +495,13 @@ export function grandstreamProfile(options: { model: string; name: string; firmw
  * Sources: Fanvil admin guide (auto provision); Wazo `wazo_fanvil` serie_x and common (User-Agent,
  * common file names, transport and DTMF codes, key values); FusionPBX `fanvil/x4u`.
  */
-export function fanvilProfile(options: { model: string; name: string; firmware: string; mac: string; commonFile?: string }): VendorProfile {
+export function fanvilProfile(options: {
+  model: string;
+  name: string;
+  firmware: string;
+  mac: string;
+  commonFile?: string;
+}): VendorProfile {
   const userAgent = `Fanvil ${options.name} ${options.firmware} ${options.mac}`;
   const files = [...(options.commonFile ? [options.commonFile] : []), `${options.mac}.cfg`];
   return {
@@ -455,15 +521,19 @@ export function fanvilProfile(options: { model: string; name: string; firmware: 
       const byIndex = (pages: Node[]) =>
         [...pages]
           .sort((a, b) => Number(a['@index']) - Number(b['@index']))
-          .flatMap((page: Node) => [...(page.Fkey ?? [])].sort((a: Node, b: Node) => Number(a['@index']) - Number(b['@index'])));
+          .flatMap((page: Node) =>
+            [...(page.Fkey ?? [])].sort((a: Node, b: Node) => Number(a['@index']) - Number(b['@index'])),
+          );
       const internal: Node[] = config.dsskey?.internal ?? [];
-      if (internal.length > 0 && Number(textOf(config.dsskey?.FuncKeyPageNum)) < internal.length) throw new Error('FuncKeyPageNum hides function-key pages');
+      if (internal.length > 0 && Number(textOf(config.dsskey?.FuncKeyPageNum)) < internal.length)
+        throw new Error('FuncKeyPageNum hides function-key pages');
       const keys = [...byIndex(config.dsskey?.dssSide ?? []), ...byIndex(internal)].map((fkey: Node): SimKey => {
         const type = textOf(fkey.Type);
         const value = textOf(fkey.Value);
         if (type === '0') return { kind: 'none' };
         const memory = /^([^@]+)@(\d+)\/(f|ba)/.exec(value);
-        if (type !== '1' || !memory) throw new Error(`Fkey ${fkey['@index']}: type ${type} value ${value} is none this simulator knows`);
+        if (type !== '1' || !memory)
+          throw new Error(`Fkey ${fkey['@index']}: type ${type} value ${value} is none this simulator knows`);
         if (memory[2] !== '1') throw new Error(`Fkey ${fkey['@index']} is not on line 1`);
         return { kind: memory[3] === 'f' ? 'speed-dial' : 'blf', number: memory[1]!, label: textOf(fkey.Title) };
       });
@@ -474,7 +544,8 @@ export function fanvilProfile(options: { model: string; name: string; firmware: 
         password: textOf(line.RegisterPswd),
         displayName: textOf(line.DisplayName),
         registrar: { host: textOf(line.RegisterAddr), port: Number(textOf(line.RegisterPort) || 5060) },
-        transport: ({ '0': 'udp', '1': 'tcp', '3': 'tls' } as Record<string, SimConfig['transport']>)[transport] ?? 'other',
+        transport:
+          ({ '0': 'udp', '1': 'tcp', '3': 'tls' } as Record<string, SimConfig['transport']>)[transport] ?? 'other',
         dtmf: textOf(line.DTMFMode) === '1' ? 'rfc2833' : 'other',
         keys,
       };
@@ -570,13 +641,19 @@ export function startVendorPhone(profile: VendorProfile, baseUrl: string | undef
               return;
             }
             if (message.method !== 'NOTIFY') return;
-            socket.send(Buffer.from(sipCodec.stringify(buildResponse(message, 200, 'OK')), 'latin1'), server.port, server.address);
+            socket.send(
+              Buffer.from(sipCodec.stringify(buildResponse(message, 200, 'OK')), 'latin1'),
+              server.port,
+              server.address,
+            );
             clearTimeout(timer);
             const type = String(message.headers['content-type'] ?? '');
             const url = String(message.content ?? '').trim();
             if (!answered) return reject(new Error('NOTIFY before the 200 to the SUBSCRIBE'));
-            if (message.headers['call-id'] !== `${id}@127.0.0.1`) return reject(new Error('NOTIFY outside the SUBSCRIBE dialog'));
-            if (!/^application\/url\b/i.test(type)) return reject(new Error(`NOTIFY body is ${type}, not application/url`));
+            if (message.headers['call-id'] !== `${id}@127.0.0.1`)
+              return reject(new Error('NOTIFY outside the SUBSCRIBE dialog'));
+            if (!/^application\/url\b/i.test(type))
+              return reject(new Error(`NOTIFY body is ${type}, not application/url`));
             // Grandstream and Snom take a directory: the files are searched for under it.
             if (!/^https?:\/\/[^ ]+\/$/.test(url)) return reject(new Error(`not a directory URL: ${url}`));
             base = url.replace(/\/$/, '');
@@ -622,7 +699,10 @@ export function startVendorPhone(profile: VendorProfile, baseUrl: string | undef
       if (!sip) throw new Error('not registered');
       const phone = sip;
       const notify = (await phone.waitFor(
-        (message) => isNotify(message) && phone.received.indexOf(message) >= since && profile.actsOn(String(message.headers['event'] ?? '')),
+        (message) =>
+          isNotify(message) &&
+          phone.received.indexOf(message) >= since &&
+          profile.actsOn(String(message.headers['event'] ?? '')),
         timeoutMs,
       )) as SipRequest;
       const event = String(notify.headers['event']);

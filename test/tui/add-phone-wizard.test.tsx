@@ -76,7 +76,9 @@ t.test('sbc asks for HOST:PORT and will not finish without one', async (t) => {
   await type(app, '5060');
   t.match(frame(), /✓ valid/);
   await press(app, KEY.enter);
-  t.same(answers, [{ model: 'yealink-t54w', mac: '00:15:65:00:00:01', connection: 'sbc', sbc: 'sbc.example.net:5060' }]);
+  t.same(answers, [
+    { model: 'yealink-t54w', mac: '00:15:65:00:00:01', connection: 'sbc', sbc: 'sbc.example.net:5060' },
+  ]);
 });
 
 t.test('Esc cancels from any step and hands back nothing', async (t) => {
@@ -109,7 +111,11 @@ t.test('a MAC already in the pool is marked at once, and Enter stays', async (t)
   await delay();
   await press(app, KEY.enter);
   await type(app, '00:15:65:aa:bb:cc');
-  t.match(frame(), /✗ HD0004 already has this MAC \(hotdesk remove-phone HD0004 first to replace it\)/, 'invalid as soon as it is typed');
+  t.match(
+    frame(),
+    /✗ HD0004 already has this MAC \(hotdesk remove-phone HD0004 first to replace it\)/,
+    'invalid as soon as it is typed',
+  );
   t.notMatch(frame(), /✓ valid/);
   await press(app, KEY.enter);
   t.notMatch(frame(), /Connection:/, 'Enter stays on the MAC step');
@@ -125,7 +131,14 @@ t.test('Esc: one line says it was cancelled, and that nothing was added', async 
   await delay();
   await press(app, KEY.escape);
   t.same(answers, [undefined]);
-  t.equal(frame().split('\n').filter((line) => /cancel/i.test(line) && !/Esc cancels/.test(line)).join('|'), 'Cancelled, nothing added.', 'one line says it (the CLI adds none)');
+  t.equal(
+    frame()
+      .split('\n')
+      .filter((line) => /cancel/i.test(line) && !/Esc cancels/.test(line))
+      .join('|'),
+    'Cancelled, nothing added.',
+    'one line says it (the CLI adds none)',
+  );
 });
 
 t.test('a model typed in part (snom-d7) is asked about, not picked silently', async (t) => {
@@ -142,7 +155,11 @@ t.test('a model typed in part (snom-d7) is asked about, not picked silently', as
   await delay();
   await type(app, 'snom-d7');
   await press(app, KEY.enter);
-  t.match(frame(), /"snom-d7" is not one model but 3: which one\? ↑↓ choose, Enter picks the highlighted one/, 'the wizard asks');
+  t.match(
+    frame(),
+    /"snom-d7" is not one model but 3: which one\? ↑↓ choose, Enter picks the highlighted one/,
+    'the wizard asks',
+  );
   t.match(frame(), /Model: snom-d7/, 'and stays on the model step');
   t.notMatch(frame(), /MAC:/);
   await press(app, KEY.down);

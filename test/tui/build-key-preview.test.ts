@@ -28,7 +28,11 @@ t.test('a phone name in any case', async (t) => {
 });
 
 t.test('a model the catalogue does not know: every BLF key overflows', async (t) => {
-  const preview = buildKeyPreview(data, CATALOGUE.filter((model) => model.id !== 'snom-d717'), 'HD0002');
+  const preview = buildKeyPreview(
+    data,
+    CATALOGUE.filter((model) => model.id !== 'snom-d717'),
+    'HD0002',
+  );
   if (!preview.ok) return t.fail(preview.problem);
   t.equal(preview.model, undefined);
   t.equal(preview.modelId, 'snom-d717');
@@ -37,6 +41,9 @@ t.test('a model the catalogue does not know: every BLF key overflows', async (t)
 });
 
 t.test('idle and unknown phones', async (t) => {
-  t.same(buildKeyPreview(data, CATALOGUE, 'HD0003'), { ok: false, problem: "HD0003 is idle now: nobody's keys to show" });
+  t.same(buildKeyPreview(data, CATALOGUE, 'HD0003'), {
+    ok: false,
+    problem: "HD0003 is idle now: nobody's keys to show",
+  });
   t.same(buildKeyPreview(data, CATALOGUE, 'HD0042'), { ok: false, problem: 'HD0042 is no longer in the pool' });
 });

@@ -15,7 +15,8 @@ const cases: [string, MacVerdict][] = [
     '00:15:65-aa:bb:cc',
     {
       ok: false,
-      problem: 'separators must be all ":" or all "-" between pairs (00:15:65:aa:bb:cc), or dots in Cisco style (0015.65aa.bbcc)',
+      problem:
+        'separators must be all ":" or all "-" between pairs (00:15:65:aa:bb:cc), or dots in Cisco style (0015.65aa.bbcc)',
     },
   ],
 ];
@@ -24,6 +25,9 @@ for (const [input, expected] of cases) t.same(checkMacInput(input), expected, JS
 
 t.test('the MAC of a phone already in the pool is refused as it is typed', async (t) => {
   const taken = new Map([['001565aabbcc', 'HD0002']]);
-  t.same(checkMacInput('00-15-65-AA-BB-CC', taken), { ok: false, problem: 'HD0002 already has this MAC (hotdesk remove-phone HD0002 first to replace it)' });
+  t.same(checkMacInput('00-15-65-AA-BB-CC', taken), {
+    ok: false,
+    problem: 'HD0002 already has this MAC (hotdesk remove-phone HD0002 first to replace it)',
+  });
   t.same(checkMacInput('00:15:65:aa:bb:cd', taken), { ok: true, mac: '001565aabbcd' });
 });

@@ -181,9 +181,18 @@ t.test('a opens the wizard and submits its answer as an add-phone change', async
   await press(app, KEY.enter, KEY.enter);
   await until(() => frame().includes('added'));
   t.same(submitted, [
-    { kind: 'add-phone', model: 'yealink-t53', mac: '00:15:65:00:00:09', connection: { mode: 'lan' }, idlePassword: 'idle-secret' },
+    {
+      kind: 'add-phone',
+      model: 'yealink-t53',
+      mac: '00:15:65:00:00:09',
+      connection: { mode: 'lan' },
+      idlePassword: 'idle-secret',
+    },
   ]);
-  t.match(frame(), /HD0004 added: yealink-t53, MAC 00:15:65:00:00:09, lan; provisioning URL\s+http:\/\/192\.0\.2\.10:8088\/provisioning\//);
+  t.match(
+    frame(),
+    /HD0004 added: yealink-t53, MAC 00:15:65:00:00:09, lan; provisioning URL\s+http:\/\/192\.0\.2\.10:8088\/provisioning\//,
+  );
   t.match(frame(), /HD0004\s+yealink-t53/, 'the new phone is in the table');
 });
 
@@ -202,7 +211,11 @@ t.test('Esc in the wizard goes back to the dashboard, which keeps running', asyn
 t.test('the selection follows the phone when the store changes under it', async (t) => {
   const { app, frame, source } = await start(t);
   await press(app, KEY.down);
-  const outcome = applyChange(source.data, { kind: 'remove-phone', phone: 'HD0001' }, { now: NOW, catalogue: CATALOGUE });
+  const outcome = applyChange(
+    source.data,
+    { kind: 'remove-phone', phone: 'HD0001' },
+    { now: NOW, catalogue: CATALOGUE },
+  );
   if (!outcome.ok) throw new Error('remove-phone refused');
   source.push({ kind: 'data', data: outcome.value.data });
   await delay();
@@ -221,12 +234,29 @@ t.test('an emergency call of the last hour shows as a red ALERT line above the t
   const { source, frame } = await start(t);
   t.notMatch(frame(), /ALERT/);
   const at = new Date(Date.now() - 60_000).toISOString();
-  const call = { at, number: '112', account: '202', phone: 'HD0001', extension: '202', user: 'Bob', location: 'building A, floor 2, room 214' };
+  const call = {
+    at,
+    number: '112',
+    account: '202',
+    phone: 'HD0001',
+    extension: '202',
+    user: 'Bob',
+    location: 'building A, floor 2, room 214',
+  };
   source.push({ kind: 'data', data: { ...source.data, emergency: { active: [call] } } });
   await delay();
-  t.match(frame(), /ALERT emergency call from desk HD0001, building A, floor 2, room 214, by Bob, extension 202, to 112/);
+  t.match(
+    frame(),
+    /ALERT emergency call from desk HD0001, building A, floor 2, room 214, by Bob, extension 202, to 112/,
+  );
   t.match(frame(), /HD0001/, 'the table stays');
-  source.push({ kind: 'data', data: { ...source.data, emergency: { active: [{ ...call, at: new Date(Date.now() - 61 * 60_000).toISOString() }] } } });
+  source.push({
+    kind: 'data',
+    data: {
+      ...source.data,
+      emergency: { active: [{ ...call, at: new Date(Date.now() - 61 * 60_000).toISOString() }] },
+    },
+  });
   await delay();
   t.notMatch(frame(), /ALERT/, 'an hour later it is gone');
 });

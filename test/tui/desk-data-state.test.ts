@@ -1,5 +1,11 @@
 import t from 'tap';
-import { applyDeskDataEvent, deskData, initialDeskData, type DeskDataEvent, type DeskDataState } from '../../src/tui/desk-data-state.js';
+import {
+  applyDeskDataEvent,
+  deskData,
+  initialDeskData,
+  type DeskDataEvent,
+  type DeskDataState,
+} from '../../src/tui/desk-data-state.js';
 import { emptyOffice } from '../support/office.js';
 
 const one = emptyOffice();
@@ -11,9 +17,24 @@ const cases: [string, DeskDataState, DeskDataEvent, DeskDataState][] = [
   ['the first read', initialDeskData, loaded(), { kind: 'ready', data: two }],
   ['the first read fails', initialDeskData, failed, { kind: 'failed', problem: 'not valid JSON' }],
   ['a newer store replaces the old', { kind: 'ready', data: one }, loaded(), { kind: 'ready', data: two }],
-  ['a failed re-read keeps the last good copy', { kind: 'ready', data: one }, failed, { kind: 'stale', data: one, problem: 'not valid JSON' }],
-  ['still failing keeps it too', { kind: 'stale', data: one, problem: 'old' }, failed, { kind: 'stale', data: one, problem: 'not valid JSON' }],
-  ['a good read after a failure recovers', { kind: 'stale', data: one, problem: 'old' }, loaded(), { kind: 'ready', data: two }],
+  [
+    'a failed re-read keeps the last good copy',
+    { kind: 'ready', data: one },
+    failed,
+    { kind: 'stale', data: one, problem: 'not valid JSON' },
+  ],
+  [
+    'still failing keeps it too',
+    { kind: 'stale', data: one, problem: 'old' },
+    failed,
+    { kind: 'stale', data: one, problem: 'not valid JSON' },
+  ],
+  [
+    'a good read after a failure recovers',
+    { kind: 'stale', data: one, problem: 'old' },
+    loaded(),
+    { kind: 'ready', data: two },
+  ],
   ['a good read after failing at start', { kind: 'failed', problem: 'old' }, loaded(), { kind: 'ready', data: two }],
 ];
 

@@ -18,15 +18,41 @@ const cases: [string, number, number[]][] = [
 ];
 
 for (const [name, width, widths] of cases) {
-  t.same(fitColumns({ columns: [A, B, C], width, gap: 2, shrink: [[0, 0], [1, 0]], drop: [0, 1] }), widths, name);
+  t.same(
+    fitColumns({
+      columns: [A, B, C],
+      width,
+      gap: 2,
+      shrink: [
+        [0, 0],
+        [1, 0],
+      ],
+      drop: [0, 1],
+    }),
+    widths,
+    name,
+  );
 }
 
-t.same(fitColumns({ columns: [B], width: 14, gap: 2, shrink: [[0, 0]], drop: [] }), [11], 'a stepped column takes the largest form that fits');
-t.same(fitColumns({ columns: [A], width: 2, gap: 2, shrink: [[0, 0]], drop: [] }), [4], 'nothing to drop: as small as it goes');
+t.same(
+  fitColumns({ columns: [B], width: 14, gap: 2, shrink: [[0, 0]], drop: [] }),
+  [11],
+  'a stepped column takes the largest form that fits',
+);
+t.same(
+  fitColumns({ columns: [A], width: 2, gap: 2, shrink: [[0, 0]], drop: [] }),
+  [4],
+  'nothing to drop: as small as it goes',
+);
 
 t.test('steps with floors: a column shrinks in stages, between other columns', async (t) => {
   const columns = [A, B, C];
-  const shrink = [[1, 11], [0, 7], [1, 0], [0, 0]] as const;
+  const shrink = [
+    [1, 11],
+    [0, 7],
+    [1, 0],
+    [0, 0],
+  ] as const;
   const fit = (width: number) => fitColumns({ columns, width, gap: 2, shrink, drop: [] });
   t.same(fit(36), [10, 16, 6], 'fits');
   t.same(fit(35), [10, 11, 6], 'B to its middle form first');

@@ -28,7 +28,10 @@ t.test('shows every phone, and refreshes when the store changes', async (t) => {
   t.match(frame(), /HD0003\s+poly-vvx250\s+00:15:65:00:00:03\s+idle\s+-\s+-\s+-\s+pending/);
   t.match(frame(), /3 phones, 2 logged in/);
 
-  source.push({ kind: 'data', data: changed(source.data, { kind: 'logout', target: { phone: 'HD0001' }, actor: 'admin' }) });
+  source.push({
+    kind: 'data',
+    data: changed(source.data, { kind: 'logout', target: { phone: 'HD0001' }, actor: 'admin' }),
+  });
   await delay();
   t.match(frame(), /HD0001\s+yealink-t54w\s+00:15:65:00:00:01\s+idle/, 'the logout shows without a key press');
   t.match(frame(), /3 phones, 1 logged in/);
@@ -42,7 +45,10 @@ t.test('dial-code conflicts show as a banner', async (t) => {
   const frame = () => plain(app.lastFrame());
   await until(() => frame().includes('no hot-desk phones yet'));
   t.notMatch(frame(), /warning/);
-  source.push({ kind: 'data', data: changed(source.data, { kind: 'set-dial-code', name: 'pickup', code: '*78', force: true }) });
+  source.push({
+    kind: 'data',
+    data: changed(source.data, { kind: 'set-dial-code', name: 'pickup', code: '*78', force: true }),
+  });
   await delay();
   t.match(frame(), /⚠ warning: dial code pickup=\*78 starts with \*7/);
 });

@@ -27,7 +27,10 @@ interface AuditOptions {
 function parseTimeOption(flag: string, value: string, now: string): string {
   const at = parseAuditTime(value, now);
   if (at === undefined) {
-    throw new CliExit(EXIT_USAGE, `${flag}: "${value}" is not an ISO date or time (e.g. 2026-11-01 or 2026-11-01T08:00:00Z)`);
+    throw new CliExit(
+      EXIT_USAGE,
+      `${flag}: "${value}" is not an ISO date or time (e.g. 2026-11-01 or 2026-11-01T08:00:00Z)`,
+    );
   }
   return at;
 }
@@ -44,7 +47,11 @@ async function phoneKeys(ctx: CliContext, data: StoreData, value: string): Promi
   if (phone) return [phone.name];
   const mac = parseMac(value);
   if (mac === undefined) return [value.trim()];
-  const added = await readAuditTrail(ctx.paths.dir, data.audit, (entry) => entry.kind === 'phone-added' && entry.detail?.endsWith(` ${mac}`) === true);
+  const added = await readAuditTrail(
+    ctx.paths.dir,
+    data.audit,
+    (entry) => entry.kind === 'phone-added' && entry.detail?.endsWith(` ${mac}`) === true,
+  );
   const names = [...new Set(added.entries.flatMap((entry) => (entry.phone !== undefined ? [entry.phone] : [])))];
   return names.length > 0 ? names : [value.trim()];
 }
@@ -56,9 +63,13 @@ function parseFilter(options: AuditOptions, now: string): AuditFilter {
   if (options.kind !== undefined) {
     const kinds = parseAuditKinds(options.kind);
     if (!kinds.ok) {
-      throw new CliExit(EXIT_USAGE, `--kind: unknown kind ${kinds.unknown.map((kind) => `"${kind}"`).join(', ')} (kinds: ${AUDIT_KINDS.join(', ')})`);
+      throw new CliExit(
+        EXIT_USAGE,
+        `--kind: unknown kind ${kinds.unknown.map((kind) => `"${kind}"`).join(', ')} (kinds: ${AUDIT_KINDS.join(', ')})`,
+      );
     }
-    if (kinds.kinds.length === 0) throw new CliExit(EXIT_USAGE, `--kind: name a kind (kinds: ${AUDIT_KINDS.join(', ')})`);
+    if (kinds.kinds.length === 0)
+      throw new CliExit(EXIT_USAGE, `--kind: name a kind (kinds: ${AUDIT_KINDS.join(', ')})`);
     filter.kinds = kinds.kinds;
   }
   if (options.since !== undefined) filter.since = parseTimeOption('--since', options.since, now);
@@ -70,7 +81,9 @@ function printAlerts(ctx: CliContext, data: StoreData, options: AuditOptions, no
   const alerts = activePinAlerts(data.audit, now);
   if (options.json) return ctx.out.json(alerts);
   if (alerts.length === 0) {
-    return ctx.out.line(`no failed-PIN bursts (${PIN_ALERT_RULE.threshold} wrong PINs within ${PIN_ALERT_RULE.windowMinutes} minutes)`);
+    return ctx.out.line(
+      `no failed-PIN bursts (${PIN_ALERT_RULE.threshold} wrong PINs within ${PIN_ALERT_RULE.windowMinutes} minutes)`,
+    );
   }
   for (const alert of alerts) ctx.out.line(`${describePinAlert(alert)}, the last at ${lockEnd(alert.last)}`);
 }
@@ -84,7 +97,10 @@ export function registerAudit(program: Command, context: () => CliContext): void
     .option('--extension <ext>', 'only entries about this extension')
     .option('--phone <name|mac>', 'only entries about this phone')
     .option('--kind <kind>', 'only entries of this kind (repeat it, or separate kinds with commas)', collect)
-    .option('--since <time>', 'only entries at or after this time: ISO date or time (UTC), or a duration back from now (30m, 24h, 7d)')
+    .option(
+      '--since <time>',
+      'only entries at or after this time: ISO date or time (UTC), or a duration back from now (30m, 24h, 7d)',
+    )
     .option('--until <time>', 'only entries before this time (the same forms as --since)')
     .option('--alerts', 'the failed-PIN bursts going on now, instead of the trail')
     .action(async (options: AuditOptions) => {
@@ -92,8 +108,14 @@ export function registerAudit(program: Command, context: () => CliContext): void
       if (options.json && options.csv) throw new CliExit(EXIT_USAGE, 'choose one of --json and --csv');
       const now = new Date().toISOString();
       if (options.alerts) {
-        const extra = (['csv', 'extension', 'phone', 'kind', 'since', 'until'] as const).filter((name) => options[name] !== undefined);
-        if (extra.length > 0) throw new CliExit(EXIT_USAGE, `--alerts takes only --json, not ${extra.map((name) => `--${name}`).join(', ')}`);
+        const extra = (['csv', 'extension', 'phone', 'kind', 'since', 'until'] as const).filter(
+          (name) => options[name] !== undefined,
+        );
+        if (extra.length > 0)
+          throw new CliExit(
+            EXIT_USAGE,
+            `--alerts takes only --json, not ${extra.map((name) => `--${name}`).join(', ')}`,
+          );
         return printAlerts(ctx, await ctx.read(), options, now);
       }
       const filter = parseFilter(options, now);
@@ -102,18 +124,32 @@ export function registerAudit(program: Command, context: () => CliContext): void
       if (options.phone !== undefined) filter.phones = await phoneKeys(ctx, data, options.phone);
       const trail = await readAuditTrail(ctx.paths.dir, data.audit, auditSelector(filter));
       for (const { file, lines } of trail.unreadable) {
-        ctx.out.warn(`${file}: ${lines.length === 1 ? `line ${lines[0]} is` : `lines ${lines.join(', ')} are`} not an audit entry; skipped`);
+        ctx.out.warn(
+          `${file}: ${lines.length === 1 ? `line ${lines[0]} is` : `lines ${lines.join(', ')} are`} not an audit entry; skipped`,
+        );
       }
       const entries: AuditEntry[] = trail.entries;
       if (options.json) return ctx.out.json(entries);
       if (options.csv) {
-        ctx.io.stdout.write(stringify(entries.map((entry) => COLUMNS.map((column) => entry[column] ?? '')), { header: true, columns: [...COLUMNS] }));
+        ctx.io.stdout.write(
+          stringify(
+            entries.map((entry) => COLUMNS.map((column) => entry[column] ?? '')),
+            { header: true, columns: [...COLUMNS] },
+          ),
+        );
         return;
       }
       if (entries.length === 0) return ctx.out.line('no audit entries');
       ctx.out.table(
         ['TIME', 'KIND', 'ACTOR', 'EXT', 'PHONE', 'DETAIL'],
-        entries.map((entry) => [entry.at, entry.kind, entry.actor, entry.extension ?? '', entry.phone ?? '', entry.detail ?? '']),
+        entries.map((entry) => [
+          entry.at,
+          entry.kind,
+          entry.actor,
+          entry.extension ?? '',
+          entry.phone ?? '',
+          entry.detail ?? '',
+        ]),
       );
     });
 }

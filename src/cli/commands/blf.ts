@@ -21,7 +21,9 @@ export function layoutAsJson(layout: KeyLayout, model: string, keyCount: number)
 }
 
 export function registerBlf(program: Command, context: () => CliContext): void {
-  const blf = program.command('blf').description("a user's busy-lamp (BLF) keys, which follow them to any hot-desk phone");
+  const blf = program
+    .command('blf')
+    .description("a user's busy-lamp (BLF) keys, which follow them to any hot-desk phone");
 
   blf
     .command('set')
@@ -41,7 +43,9 @@ export function registerBlf(program: Command, context: () => CliContext): void {
 
   blf
     .command('show')
-    .description('show the key layout an extension gets on a phone model: Logout first, empties dropped, overflow listed')
+    .description(
+      'show the key layout an extension gets on a phone model: Logout first, empties dropped, overflow listed',
+    )
     .argument('<ext>', 'extension')
     .option('--model <id>', 'phone model (default: the model of the phone the user is logged in on)')
     .option('--json', 'print JSON')
@@ -60,14 +64,17 @@ export function registerBlf(program: Command, context: () => CliContext): void {
         for (const entry of list) ctx.out.line(`  ${String(entry.position).padStart(2)}  ${entry.target ?? '(empty)'}`);
         return;
       }
-      if (!model) throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'unknown-model', value: modelId, suggestions: [] }));
+      if (!model)
+        throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'unknown-model', value: modelId, suggestions: [] }));
       const layout = keyLayoutFor(data, extension, model.keys);
       if (options.json) return ctx.out.json({ extension: number, ...layoutAsJson(layout, model.id, model.keys) });
       ctx.out.line(`Keys of ${number} (${extension.name}) on ${model.id} (${model.keys} keys):`);
       layout.keys.forEach((key, i) => ctx.out.line(`  ${String(i + 1).padStart(2)}  ${describeKey(key)}`));
       if (layout.unused > 0) ctx.out.line(`  ${layout.unused} more key(s) unused`);
       if (layout.overflow.length > 0) {
-        ctx.out.warn(`${layout.overflow.length} BLF key(s) do not fit ${model.id}: ${layout.overflow.map((key) => key.target).join(', ')}`);
+        ctx.out.warn(
+          `${layout.overflow.length} BLF key(s) do not fit ${model.id}: ${layout.overflow.map((key) => key.target).join(', ')}`,
+        );
       }
     });
 }

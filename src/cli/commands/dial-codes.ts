@@ -16,7 +16,11 @@ export function registerDialCodes(program: Command, context: () => CliContext): 
         Object.entries(dialCodes).map(([name, code]) => [
           name,
           code,
-          name === 'login' ? `dial ${code}EXT* to log in` : conflictsWithHotdesk(name, code) ? 'CONFLICT: blocks hot-desk login' : '',
+          name === 'login'
+            ? `dial ${code}EXT* to log in`
+            : conflictsWithHotdesk(name, code)
+              ? 'CONFLICT: blocks hot-desk login'
+              : '',
         ]),
       );
     });

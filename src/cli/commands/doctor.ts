@@ -26,7 +26,11 @@ function trunkTarget(uri: string): { host: string; port: number; transport: 'udp
   const match = /^(sips?):([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(?::(\d{1,5}))?(?:;transport=(udp|tcp))?$/i.exec(uri);
   if (!match) return { skipped: 'not a sip:HOST[:PORT] address' };
   if (match[1]!.toLowerCase() === 'sips') return { skipped: 'sips: (TLS) is not probed' };
-  return { host: match[2]!, port: match[3] ? Number(match[3]) : 5060, transport: (match[4]?.toLowerCase() as 'udp' | 'tcp' | undefined) ?? 'udp' };
+  return {
+    host: match[2]!,
+    port: match[3] ? Number(match[3]) : 5060,
+    transport: (match[4]?.toLowerCase() as 'udp' | 'tcp' | undefined) ?? 'udp',
+  };
 }
 
 async function gatherFacts(ctx: CliContext, cliVersion: string, timeoutMs: number): Promise<InstallationFacts> {
@@ -43,7 +47,10 @@ async function gatherFacts(ctx: CliContext, cliVersion: string, timeoutMs: numbe
   let daemon: InstallationFacts['daemon'];
   try {
     const response = await sendControl(ctx.paths.socket, { kind: 'ping' }, timeoutMs);
-    daemon = response.ok && 'pong' in response ? { kind: 'running', pong: response.pong } : { kind: 'unreachable', problem: 'it gave an unexpected answer to ping' };
+    daemon =
+      response.ok && 'pong' in response
+        ? { kind: 'running', pong: response.pong }
+        : { kind: 'unreachable', problem: 'it gave an unexpected answer to ping' };
   } catch (error) {
     if (error instanceof NoDaemonError) daemon = { kind: 'absent' };
     else if (error instanceof ControlError) daemon = { kind: 'unreachable', problem: error.message };
@@ -55,7 +62,12 @@ async function gatherFacts(ctx: CliContext, cliVersion: string, timeoutMs: numbe
   if (daemon.kind === 'running' && daemon.pong.sip) {
     probes.push(
       sendControl(ctx.paths.socket, { kind: 'digest-failures' }, timeoutMs)
-        .then((response) => void (response.ok && 'digestFailures' in response ? (facts.digestFailures = response.digestFailures) : undefined))
+        .then(
+          (response) =>
+            void (response.ok && 'digestFailures' in response
+              ? (facts.digestFailures = response.digestFailures)
+              : undefined),
+        )
         .catch(() => undefined),
     );
   }
@@ -68,11 +80,18 @@ async function gatherFacts(ctx: CliContext, cliVersion: string, timeoutMs: numbe
       }),
     );
   }
-  for (const [what, listening] of [['sip-tls', daemon.kind === 'running' ? daemon.pong.sipTls : undefined], ['https', daemon.kind === 'running' ? daemon.pong.https : undefined]] as const) {
+  for (const [what, listening] of [
+    ['sip-tls', daemon.kind === 'running' ? daemon.pong.sipTls : undefined],
+    ['https', daemon.kind === 'running' ? daemon.pong.https : undefined],
+  ] as const) {
     if (!listening) continue;
     const host = reachable(listening);
     const target = hostPort(host, listening.port);
-    probes.push(probeTls(host, listening.port, timeoutMs).then((result) => void (facts.tls = [...(facts.tls ?? []), { what, target, result }])));
+    probes.push(
+      probeTls(host, listening.port, timeoutMs).then(
+        (result) => void (facts.tls = [...(facts.tls ?? []), { what, target, result }]),
+      ),
+    );
   }
   if (daemon.kind === 'running' && daemon.pong.http) {
     const url = `http://${hostPort(reachable(daemon.pong.http), daemon.pong.http.port)}/`;
@@ -121,7 +140,11 @@ export function registerDoctor(program: Command, context: () => CliContext): voi
       if (options.json) ctx.out.json({ ok: code === 0, checks });
       else {
         const { colour } = ctx.out;
-        const paint: Record<CheckStatus, (text: string) => string> = { ok: colour.green, warning: colour.yellow, problem: colour.red };
+        const paint: Record<CheckStatus, (text: string) => string> = {
+          ok: colour.green,
+          warning: colour.yellow,
+          problem: colour.red,
+        };
         for (const check of checks) {
           ctx.out.line(`${paint[check.status](LABEL[check.status].padEnd(8))} ${check.message}`);
           if (check.fix) ctx.out.line(`${' '.repeat(9)}fix: ${check.fix}`);
@@ -130,9 +153,7 @@ export function registerDoctor(program: Command, context: () => CliContext): voi
         const problems = count('problem');
         const warnings = count('warning');
         ctx.out.line(
-          problems + warnings === 0
-            ? 'all checks passed'
-            : `${problems} problem(s), ${warnings} warning(s)`,
+          problems + warnings === 0 ? 'all checks passed' : `${problems} problem(s), ${warnings} warning(s)`,
         );
       }
       if (code !== 0) throw new CliExit(code);

@@ -5,7 +5,9 @@ import { callbackMinutesOf } from '../../core/emergency-calls.js';
 export function registerEmergency(program: Command, context: () => CliContext): void {
   const emergency = program
     .command('emergency')
-    .description('emergency numbers: always routed to the trunk, even from idle hot-desk phones; and who on site is told when one is dialled');
+    .description(
+      'emergency numbers: always routed to the trunk, even from idle hot-desk phones; and who on site is told when one is dialled',
+    );
 
   emergency
     .command('list')
@@ -45,7 +47,8 @@ export function registerEmergency(program: Command, context: () => CliContext): 
       const state = (await ctx.read()).emergency;
       const extensions = state?.notify ?? [];
       if (options.json) return ctx.out.json({ notify: extensions, callbackMinutes: callbackMinutesOf(state) });
-      if (extensions.length === 0) ctx.out.line('no extension is told of emergency calls (hotdesk emergency notify add EXT)');
+      if (extensions.length === 0)
+        ctx.out.line('no extension is told of emergency calls (hotdesk emergency notify add EXT)');
       for (const extension of extensions) ctx.out.line(extension);
     });
 

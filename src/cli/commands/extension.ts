@@ -10,7 +10,8 @@ import { CliExit, type CliContext } from '../context.js';
 import { EXIT_REFUSED, reasonMessage } from '../reason-messages.js';
 
 function checkedNumber(number: string): string {
-  if (checkExtensionNumber(number)) throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-extension', value: number }));
+  if (checkExtensionNumber(number))
+    throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-extension', value: number }));
   return number;
 }
 
@@ -47,8 +48,14 @@ export function registerExtension(program: Command, context: () => CliContext): 
     .description('add an extension')
     .argument('<number>', 'extension number, 2 to 8 digits')
     .requiredOption('--name <name>', 'display name shown on phones')
-    .requiredOption('--password <secret>', 'SIP password (at least 8 characters); - reads it from stdin or a prompt (recommended)')
-    .requiredOption('--pin <pin>', 'hot-desk PIN the user types to log in on hot-desk phones (stored hashed); - reads it from stdin or a prompt (recommended)')
+    .requiredOption(
+      '--password <secret>',
+      'SIP password (at least 8 characters); - reads it from stdin or a prompt (recommended)',
+    )
+    .requiredOption(
+      '--pin <pin>',
+      'hot-desk PIN the user types to log in on hot-desk phones (stored hashed); - reads it from stdin or a prompt (recommended)',
+    )
     .option('--hotdesk', 'allow this extension to log in on hot-desk phones', false)
     .option('--language <lang>', 'prompt language: en, de or it (default: the office default)')
     .option('--json', 'print JSON')
@@ -68,8 +75,11 @@ export function registerExtension(program: Command, context: () => CliContext): 
         hotdesk: Boolean(options.hotdesk),
         language,
       });
-      if (options.json) return ctx.out.json({ number, name: options.name!.trim(), hotdesk: Boolean(options.hotdesk), language });
-      ctx.out.line(`added extension ${number} (${options.name!.trim()})${options.hotdesk ? ', hot desking enabled' : ''}`);
+      if (options.json)
+        return ctx.out.json({ number, name: options.name!.trim(), hotdesk: Boolean(options.hotdesk), language });
+      ctx.out.line(
+        `added extension ${number} (${options.name!.trim()})${options.hotdesk ? ', hot desking enabled' : ''}`,
+      );
     });
 
   extension
@@ -83,16 +93,32 @@ export function registerExtension(program: Command, context: () => CliContext): 
     .option('--no-hotdesk', 'forbid hot desking')
     .option('--language <lang>', 'prompt language: en, de or it')
     .option('--hotdesk-takeover', 'a login as this user elsewhere may end their other sessions (the default)')
-    .option('--no-hotdesk-takeover', 'never end this user\'s sessions by a login elsewhere or by office policies')
-    .option('--digest <list>', 'digest algorithms this account is challenged with: md5, sha-256,md5 or sha-256; "default": the phone model\'s or the office\'s')
+    .option('--no-hotdesk-takeover', "never end this user's sessions by a login elsewhere or by office policies")
+    .option(
+      '--digest <list>',
+      'digest algorithms this account is challenged with: md5, sha-256,md5 or sha-256; "default": the phone model\'s or the office\'s',
+    )
     .action(async (number: string, options: ExtensionOptions) => {
       const ctx = context();
       const language = checkedLanguage(options.language);
       const password = await resolveSecret(ctx.io, options.password, 'SIP password');
       const pin = await resolveSecret(ctx.io, options.pin, 'PIN');
-      const digest = options.digest === undefined ? undefined : options.digest.trim().toLowerCase() === 'default' ? null : parseDigestList(options.digest);
+      const digest =
+        options.digest === undefined
+          ? undefined
+          : options.digest.trim().toLowerCase() === 'default'
+            ? null
+            : parseDigestList(options.digest);
       if (digest === undefined && options.digest !== undefined) {
-        throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name: 'digest', value: options.digest, expected: 'md5, sha-256,md5, sha-256 or default' }));
+        throw new CliExit(
+          EXIT_REFUSED,
+          reasonMessage({
+            kind: 'invalid-setting',
+            name: 'digest',
+            value: options.digest,
+            expected: 'md5, sha-256,md5, sha-256 or default',
+          }),
+        );
       }
       const pinHash = pin !== undefined ? await checkedPinHash(pin, number) : undefined;
       await ctx.report({
@@ -132,7 +158,9 @@ export function registerExtension(program: Command, context: () => CliContext): 
       const yesNo = (value: boolean) => (value ? 'yes' : 'no');
       ctx.out.line(`extension ${view.number} (${view.name})`);
       ctx.out.line(`  hot desking:   ${yesNo(view.hotdesk)}`);
-      ctx.out.line(`  takeover:      ${view.hotdeskTakeover ? 'yes' : 'no (a login elsewhere or a policy never ends a session)'}`);
+      ctx.out.line(
+        `  takeover:      ${view.hotdeskTakeover ? 'yes' : 'no (a login elsewhere or a policy never ends a session)'}`,
+      );
       ctx.out.line(`  language:      ${view.language}`);
       ctx.out.line(`  BLF:           ${view.blf.map((target) => target ?? '-').join(' ') || '-'}`);
       ctx.out.line(`  logged in on:  ${view.loggedInOn.join(', ') || '-'}`);

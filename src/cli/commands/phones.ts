@@ -55,7 +55,9 @@ interface PhoneSetOptions {
 /** The location part of `phone set`'s change: an empty value clears a field. */
 function locationFields(options: PhoneSetOptions): DeskLocationFields {
   const value = (given: string | undefined) => (given === undefined ? undefined : given === '' ? null : given);
-  const location = Object.fromEntries(DESK_FIELDS.flatMap((field) => (options[field] === undefined ? [] : [[field, value(options[field])]])));
+  const location = Object.fromEntries(
+    DESK_FIELDS.flatMap((field) => (options[field] === undefined ? [] : [[field, value(options[field])]])),
+  );
   return {
     ...(Object.keys(location).length > 0 ? { location } : {}),
     ...(options.emergencyCallback !== undefined ? { emergencyCallback: value(options.emergencyCallback) } : {}),
@@ -69,11 +71,19 @@ function phoneState(phone: Phone): string {
 }
 
 /** `data`: the store with what a running hotdeskd serves laid over it (served-settings); `fromDaemon` false: the stored settings. */
-export function printAddedPhone(context: CliContext, phone: Phone, data: StoreData, json: boolean | undefined, fromDaemon = true): void {
+export function printAddedPhone(
+  context: CliContext,
+  phone: Phone,
+  data: StoreData,
+  json: boolean | undefined,
+  fromDaemon = true,
+): void {
   const url = provisioningUrl(data);
   const { out } = context;
   if (json) return out.json({ ...describePhone(phone), provisioningUrl: url, dhcpOption66: url });
-  out.line(`${out.colour.bold(phone.name)} added: ${phone.model}, MAC ${formatMac(phone.mac)}, ${phone.connection.mode}`);
+  out.line(
+    `${out.colour.bold(phone.name)} added: ${phone.model}, MAC ${formatMac(phone.mac)}, ${phone.connection.mode}`,
+  );
   out.line('');
   out.line(`Provisioning URL: ${url}`);
   out.line('Point the phone at it in one of these ways:');
@@ -81,16 +91,23 @@ export function printAddedPhone(context: CliContext, phone: Phone, data: StoreDa
   out.line(`  - or type it into the phone's web page (auto provisioning / server URL) and reboot it`);
   if (!fromDaemon) out.line(STORED_NOTE);
   const auth = data.settings.provisioningAuth;
-  if (auth) out.line(`The phone must also be given the provisioning user name ${auth.username} and its password (hotdesk provisioning).`);
+  if (auth)
+    out.line(
+      `The phone must also be given the provisioning user name ${auth.username} and its password (hotdesk provisioning).`,
+    );
 }
 
 export function registerPhones(program: Command, context: () => CliContext): void {
   program
     .command('add-phone')
-    .description('add a desk phone to the hot-desk pool and print its provisioning URL (no flags on a terminal: a wizard)')
+    .description(
+      'add a desk phone to the hot-desk pool and print its provisioning URL (no flags on a terminal: a wizard)',
+    )
     .option('--model <id>', 'catalogue model id, e.g. yealink-t54w (see hotdesk models)')
     .option('--mac <mac>', 'MAC address in any common spelling')
-    .addOption(new Option('--connection <mode>', 'how the phone reaches hotdeskd').choices(CONNECTION_MODES).default('lan'))
+    .addOption(
+      new Option('--connection <mode>', 'how the phone reaches hotdeskd').choices(CONNECTION_MODES).default('lan'),
+    )
     .option('--sbc <host:port>', 'the SBC a phone with --connection sbc goes through')
     .option('--json', 'print JSON')
     .action(async (options: AddPhoneOptions, command: Command) => {
@@ -99,7 +116,11 @@ export function registerPhones(program: Command, context: () => CliContext): voi
       if (noFlags && ctx.io.stdin.isTTY && ctx.io.stdout.isTTY && !options.json) {
         const { runAddPhoneWizard } = await import('../../tui/run.js');
         const pool = (await ctx.read()).phones;
-        const picked = await runAddPhoneWizard(ctx.catalogue, ctx.io, new Map(pool.map((phone) => [phone.mac, phone.name])));
+        const picked = await runAddPhoneWizard(
+          ctx.catalogue,
+          ctx.io,
+          new Map(pool.map((phone) => [phone.mac, phone.name])),
+        );
         // After Esc the wizard's last frame said "Cancelled, nothing added." already: one line, not two.
         if (picked === 'cancelled') throw new CliExit(EXIT_REFUSED);
         if (!picked) throw new CliExit(EXIT_REFUSED, 'cancelled, nothing added');
@@ -108,13 +129,20 @@ export function registerPhones(program: Command, context: () => CliContext): voi
       if (!options.model) throw new CliExit(EXIT_USAGE, 'add-phone needs --model ID (hotdesk models lists them)');
       if (!options.mac) throw new CliExit(EXIT_USAGE, 'add-phone needs --mac MAC');
       // Check what can be checked here first, so a typo gets an answer without touching the store.
-      if (!parseMac(options.mac)) throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-mac', value: options.mac }));
+      if (!parseMac(options.mac))
+        throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-mac', value: options.mac }));
       if (!findModel(ctx.catalogue, options.model)) {
         const suggestions = suggestModels(ctx.catalogue, options.model);
         throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'unknown-model', value: options.model, suggestions }));
       }
       const connection = buildConnection(options.connection, options.sbc);
-      const result = await ctx.change({ kind: 'add-phone', model: options.model, mac: options.mac, connection, idlePassword: randomPassword() });
+      const result = await ctx.change({
+        kind: 'add-phone',
+        model: options.model,
+        mac: options.mac,
+        connection,
+        idlePassword: randomPassword(),
+      });
       if (result.kind !== 'phone') throw new Error('add-phone answered without a phone');
       // The URL with the port a running hotdeskd really serves, else the stored one (said so).
       const { data, served } = await readServed(ctx);
@@ -157,27 +185,46 @@ export function registerPhones(program: Command, context: () => CliContext): voi
   const phone = program.command('phone').description('change one hot-desk phone');
   phone
     .command('set')
-    .description("pin a phone to an extension (logged in as it, and it stays so) or unpin it; set where the desk is for emergency calls")
+    .description(
+      'pin a phone to an extension (logged in as it, and it stays so) or unpin it; set where the desk is for emergency calls',
+    )
     .argument('<name|mac>', 'phone name (HD0001) or MAC')
-    .option('--pinned <ext>', 'log the phone in as EXT now and keep it so: no other login, no logout, no takeover or policy')
+    .option(
+      '--pinned <ext>',
+      'log the phone in as EXT now and keep it so: no other login, no logout, no takeover or policy',
+    )
     .option('--no-pinned', 'unpin the phone: it stays logged in, and hotdesk logout or any login may then end that')
     .option('--building <text>', 'the building the desk is in, sent with emergency calls ("" clears it)')
     .option('--floor <text>', 'the floor the desk is on ("" clears it)')
     .option('--room <text>', 'the room the desk is in ("" clears it)')
-    .option('--emergency-callback <number>', 'the desk\'s own emergency callback number (ELIN), E.164 such as +15551234567 ("" clears it)')
+    .option(
+      '--emergency-callback <number>',
+      'the desk\'s own emergency callback number (ELIN), E.164 such as +15551234567 ("" clears it)',
+    )
     .option('--json', 'print JSON')
     .action(async (target: string, options: PhoneSetOptions) => {
       const ctx = context();
       const location = locationFields(options);
       if (options.pinned === undefined && Object.keys(location).length === 0) {
-        throw new CliExit(EXIT_USAGE, 'phone set needs --pinned EXT, --no-pinned, or a location (--building, --floor, --room, --emergency-callback)');
+        throw new CliExit(
+          EXIT_USAGE,
+          'phone set needs --pinned EXT, --no-pinned, or a location (--building, --floor, --room, --emergency-callback)',
+        );
       }
       const pinned = options.pinned === undefined ? undefined : options.pinned === false ? null : options.pinned;
-      const result = await ctx.change({ kind: 'set-phone', phone: target, ...(pinned !== undefined ? { pinned } : {}), ...location });
+      const result = await ctx.change({
+        kind: 'set-phone',
+        phone: target,
+        ...(pinned !== undefined ? { pinned } : {}),
+        ...location,
+      });
       const after = findPhone(await ctx.read(), target);
       const name = after?.name ?? target.toUpperCase();
       if (options.json) {
-        const sessions = result.kind === 'sessions' ? { released: result.released, reprovision: result.reprovision } : { released: [], reprovision: [] };
+        const sessions =
+          result.kind === 'sessions'
+            ? { released: result.released, reprovision: result.reprovision }
+            : { released: [], reprovision: [] };
         return ctx.out.json({
           phone: name,
           pinned: after?.pinned ?? null,
@@ -188,12 +235,19 @@ export function registerPhones(program: Command, context: () => CliContext): voi
         });
       }
       if (pinned !== undefined) {
-        ctx.out.line(pinned === null ? `${name} is not pinned${after?.session ? ` (still logged in as ${after.session.extension})` : ''}` : `${name} is pinned to ${pinned}`);
+        ctx.out.line(
+          pinned === null
+            ? `${name} is not pinned${after?.session ? ` (still logged in as ${after.session.extension})` : ''}`
+            : `${name} is pinned to ${pinned}`,
+        );
       }
       if (Object.keys(location).length > 0) {
         const where = describeDesk(after?.location) || 'no location set';
-        ctx.out.line(`${name}: ${where}${after?.emergencyCallback ? `, emergency callback ${after.emergencyCallback}` : ''}`);
+        ctx.out.line(
+          `${name}: ${where}${after?.emergencyCallback ? `, emergency callback ${after.emergencyCallback}` : ''}`,
+        );
       }
-      if (result.kind === 'sessions') for (const released of result.released) ctx.out.line(`  ${released.extension} logged out of ${released.phone}`);
+      if (result.kind === 'sessions')
+        for (const released of result.released) ctx.out.line(`  ${released.extension} logged out of ${released.phone}`);
     });
 }

@@ -34,7 +34,9 @@ function meaning(name: PolicyName, policies: Policies): string {
     case 'idle-logout':
       return off ? 'no logout for idleness' : `a session ends after ${shown} without a call made or received`;
     case 'warning':
-      return off ? 'no warning call before a policy logout' : `the phone is called ${shown} before a policy logout; 1 stays logged in`;
+      return off
+        ? 'no warning call before a policy logout'
+        : `the phone is called ${shown} before a policy logout; 1 stays logged in`;
     case 'extend':
       return `pressing 1 at the warning postpones the logout by ${shown}, once`;
     case 'backups':
@@ -58,15 +60,30 @@ const DESCRIPTIONS: Record<PolicyName, { description: string; argument: string }
     description: 'log everyone out on a schedule, a cron expression in the office time zone (default off)',
     argument: 'a cron expression such as "0 20 * * 1-5", or off',
   },
-  'max-session': { description: 'end sessions after this long (default off)', argument: 'a duration such as 10h, 90m, 1d, or off' },
+  'max-session': {
+    description: 'end sessions after this long (default off)',
+    argument: 'a duration such as 10h, 90m, 1d, or off',
+  },
   'idle-logout': {
     description: 'end sessions after this long without a call made or received (default off)',
     argument: 'a duration such as 2h, or off',
   },
-  warning: { description: 'call the phone this long before a policy logout (default 5m)', argument: 'a duration such as 5m, or off' },
-  extend: { description: 'how long pressing 1 at the warning postpones the logout, once (default 1h)', argument: 'a duration such as 30m or 1h' },
-  backups: { description: 'how many nightly store backups data/backups/ keeps (default 14)', argument: 'a number, or off' },
-  'backup-at': { description: 'when the store backup runs, a cron expression in the office time zone (default "30 2 * * *")', argument: 'a cron expression' },
+  warning: {
+    description: 'call the phone this long before a policy logout (default 5m)',
+    argument: 'a duration such as 5m, or off',
+  },
+  extend: {
+    description: 'how long pressing 1 at the warning postpones the logout, once (default 1h)',
+    argument: 'a duration such as 30m or 1h',
+  },
+  backups: {
+    description: 'how many nightly store backups data/backups/ keeps (default 14)',
+    argument: 'a number, or off',
+  },
+  'backup-at': {
+    description: 'when the store backup runs, a cron expression in the office time zone (default "30 2 * * *")',
+    argument: 'a cron expression',
+  },
 };
 
 export function registerPolicy(program: Command, context: () => CliContext): void {
@@ -99,7 +116,10 @@ export function registerPolicy(program: Command, context: () => CliContext): voi
         }
         const parsed = parsePolicyText(name, given);
         if (!parsed.ok) {
-          throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name, value: given, expected: parsed.expected }));
+          throw new CliExit(
+            EXIT_REFUSED,
+            reasonMessage({ kind: 'invalid-setting', name, value: given, expected: parsed.expected }),
+          );
         }
         const result = await ctx.change({ kind: 'set-policy', name, value: parsed.value } as Change);
         const policies = { ...readPolicies({}), [key]: parsed.value } as Policies;

@@ -2,7 +2,11 @@ import { resolveSecret } from '../secret-option.js';
 import type { Command } from 'commander';
 import type { StoreData } from '../../store/schema.js';
 import { provisioningUrl } from '../../store/queries.js';
-import { buildProvisioningAuth, checkProvisioningPassword, checkProvisioningUsername } from '../../core/provisioning-auth.js';
+import {
+  buildProvisioningAuth,
+  checkProvisioningPassword,
+  checkProvisioningUsername,
+} from '../../core/provisioning-auth.js';
 import { nodeDigestCrypto } from '../../adapters/node-crypto.js';
 import { randomToken } from '../../adapters/secrets.js';
 import { CliExit, type CliContext } from '../context.js';
@@ -47,21 +51,35 @@ export function registerProvisioning(program: Command, context: () => CliContext
       ctx.out.line(`provisioning URL   ${shown['provisioningUrl']}`);
       ctx.out.line(`DHCP option 66     ${shown['dhcpOption66']}`);
       ctx.out.line(`SIP server         ${sipServer} (UDP and TCP)`);
-      if (served?.tlsPort !== undefined) ctx.out.line(`SIP over TLS       ${address.includes(':') ? `[${address}]` : address}:${served.tlsPort}`);
-      if (served?.httpsPort !== undefined) ctx.out.line(`over HTTPS         ${provisioningUrl(data, served.httpsPort).replace(/^http:/, 'https:')}`);
-      ctx.out.line(`authentication     ${auth ? `on: HTTP digest, user ${auth.username}, realm "${auth.realm}"` : 'off'}`);
+      if (served?.tlsPort !== undefined)
+        ctx.out.line(`SIP over TLS       ${address.includes(':') ? `[${address}]` : address}:${served.tlsPort}`);
+      if (served?.httpsPort !== undefined)
+        ctx.out.line(`over HTTPS         ${provisioningUrl(data, served.httpsPort).replace(/^http:/, 'https:')}`);
+      ctx.out.line(
+        `authentication     ${auth ? `on: HTTP digest, user ${auth.username}, realm "${auth.realm}"` : 'off'}`,
+      );
       const previous = shown['previousUrl'] as { until: string; phones: string[] } | undefined;
-      if (previous) ctx.out.line(`previous URL       still taken until ${previous.until} from ${previous.phones.join(', ')} (not yet fetched under the new one)`);
+      if (previous)
+        ctx.out.line(
+          `previous URL       still taken until ${previous.until} from ${previous.phones.join(', ')} (not yet fetched under the new one)`,
+        );
       if (!served) ctx.out.line(STORED_NOTE);
     });
 
   provisioning
     .command('rotate-token')
-    .description('a new provisioning token: phones already provisioned are told to fetch their file, which carries the new URL')
-    .option('--grace <days>', 'days the old URL keeps working for those phones until each has fetched under the new one (default 14; 0: it stops now)', '14')
+    .description(
+      'a new provisioning token: phones already provisioned are told to fetch their file, which carries the new URL',
+    )
+    .option(
+      '--grace <days>',
+      'days the old URL keeps working for those phones until each has fetched under the new one (default 14; 0: it stops now)',
+      '14',
+    )
     .action(async (options: { grace: string }) => {
       const ctx = context();
-      if (!/^\d{1,3}$/.test(options.grace)) refuseSetting('--grace', options.grace, 'a whole number of days from 0 to 365');
+      if (!/^\d{1,3}$/.test(options.grace))
+        refuseSetting('--grace', options.grace, 'a whole number of days from 0 to 365');
       await ctx.report({ kind: 'rotate-provisioning-token', token: randomToken(), graceDays: Number(options.grace) });
       ctx.out.line(`provisioning URL   ${provisioningUrl((await readServed(ctx)).data)}`);
       ctx.out.line('Give DHCP option 66 (and any phone that was given the URL by hand) the new URL.');
@@ -69,20 +87,27 @@ export function registerProvisioning(program: Command, context: () => CliContext
 
   provisioning
     .command('release')
-    .description("let a phone's files be fetched from any address again, until it registers anew (they are served only where it registered from)")
+    .description(
+      "let a phone's files be fetched from any address again, until it registers anew (they are served only where it registered from)",
+    )
     .argument('<phone>', 'the phone (HD0001, or its MAC)')
     .action(async (phone: string) => {
       const ctx = context();
       await ctx.report({ kind: 'provisioning-release', phone });
     });
 
-  const auth = provisioning.command('auth').description('HTTP digest credentials phones must give to fetch their configuration');
+  const auth = provisioning
+    .command('auth')
+    .description('HTTP digest credentials phones must give to fetch their configuration');
 
   auth
     .command('set')
     .description('require credentials for the whole provisioning tree (only their digest hashes are stored)')
     .requiredOption('--username <name>', 'user name the phones give')
-    .requiredOption('--password <secret>', 'password the phones give (8 to 128 printable characters); - reads it from stdin or a prompt (recommended)')
+    .requiredOption(
+      '--password <secret>',
+      'password the phones give (8 to 128 printable characters); - reads it from stdin or a prompt (recommended)',
+    )
     .action(async (options: { username: string; password: string }) => {
       const ctx = context();
       const password = await resolveSecret(ctx.io, options.password, 'provisioning password');
@@ -90,8 +115,11 @@ export function registerProvisioning(program: Command, context: () => CliContext
       if (userProblem) refuseSetting('--username', options.username, userProblem);
       const passwordProblem = checkProvisioningPassword(password);
       if (passwordProblem) refuseSetting('--password', '(hidden)', passwordProblem);
-      await ctx.report({ kind: 'set-provisioning-auth', auth: buildProvisioningAuth(options.username, password, nodeDigestCrypto.hash) });
-      ctx.out.line("Give each phone this user name and password on its provisioning page, next to the server URL");
+      await ctx.report({
+        kind: 'set-provisioning-auth',
+        auth: buildProvisioningAuth(options.username, password, nodeDigestCrypto.hash),
+      });
+      ctx.out.line('Give each phone this user name and password on its provisioning page, next to the server URL');
       ctx.out.line('(Yealink: Settings → Auto Provision); until then it cannot fetch its configuration.');
     });
 

@@ -30,7 +30,12 @@ const SETTABLE = [
 const NEEDS_RESTART = new Set(['http-port', 'sip-port', 'tls-port', 'https-port']);
 
 type PortSetting = 'http-port' | 'sip-port' | 'tls-port' | 'https-port';
-const PORT_KEY = { 'http-port': 'httpPort', 'sip-port': 'sipPort', 'tls-port': 'tlsPort', 'https-port': 'httpsPort' } as const;
+const PORT_KEY = {
+  'http-port': 'httpPort',
+  'sip-port': 'sipPort',
+  'tls-port': 'tlsPort',
+  'https-port': 'httpsPort',
+} as const;
 
 /** How a port row reads: what hotdeskd serves, and the stored value when that differs (a flag, or a restart to come). */
 export function portRow(name: PortSetting, stored: number, served: Served | undefined): string {
@@ -43,9 +48,11 @@ export function portRow(name: PortSetting, stored: number, served: Served | unde
 
 /** What `settings set` adds for a setting hotdeskd reads at start. */
 export function restartNotice(name: string, value: string, served: Served | undefined): string {
-  if (!served) return `${name} ${value}: hotdeskd listens on it when it starts (unless its --${name} or HOTDESK_${name.toUpperCase().replace('-', '_')} says otherwise)`;
+  if (!served)
+    return `${name} ${value}: hotdeskd listens on it when it starts (unless its --${name} or HOTDESK_${name.toUpperCase().replace('-', '_')} says otherwise)`;
   const flag = served.overridden[name];
-  if (flag !== undefined) return `${name} ${value} is stored, but the running hotdeskd's ${flag} overrides it; phones keep being told the port it listens on`;
+  if (flag !== undefined)
+    return `${name} ${value} is stored, but the running hotdeskd's ${flag} overrides it; phones keep being told the port it listens on`;
   return `${name} takes effect when hotdeskd restarts (systemctl restart hotdeskd); until then phones keep the port it listens on`;
 }
 
@@ -54,16 +61,30 @@ export function restartNotice(name: string, value: string, served: Served | unde
  * `none` the whole address) → the change, or a refusal naming the word that is wrong.
  */
 export function civicAddressChange(words: readonly string[]): Change {
-  if (words.length === 1 && words[0] === 'none') return { kind: 'set-civic-address', set: {}, cleared: Object.keys(CIVIC_FIELDS) as CivicField[] };
+  if (words.length === 1 && words[0] === 'none')
+    return { kind: 'set-civic-address', set: {}, cleared: Object.keys(CIVIC_FIELDS) as CivicField[] };
   const parsed = parseCivicAssignments(words);
-  if (parsed.kind === 'invalid') throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name: 'civic-address', value: words.join(' '), expected: parsed.problem }));
+  if (parsed.kind === 'invalid')
+    throw new CliExit(
+      EXIT_REFUSED,
+      reasonMessage({
+        kind: 'invalid-setting',
+        name: 'civic-address',
+        value: words.join(' '),
+        expected: parsed.problem,
+      }),
+    );
   return { kind: 'set-civic-address', set: parsed.set, cleared: parsed.cleared };
 }
 
 /** The office address spelt as `settings set civic-address` takes it (a word with a space quoted). */
 export function formatCivicAddress(address: CivicAddress | undefined): string {
-  const words = (Object.keys(CIVIC_FIELDS) as CivicField[]).flatMap((field) => (address?.[field] === undefined ? [] : [`${field}=${address[field]}`]));
-  return words.length === 0 ? 'none' : words.map((word) => (/[\s"'\\$`]/.test(word) ? `'${word.replace(/'/g, `'\\''`)}'` : word)).join(' ');
+  const words = (Object.keys(CIVIC_FIELDS) as CivicField[]).flatMap((field) =>
+    address?.[field] === undefined ? [] : [`${field}=${address[field]}`],
+  );
+  return words.length === 0
+    ? 'none'
+    : words.map((word) => (/[\s"'\\$`]/.test(word) ? `'${word.replace(/'/g, `'\\''`)}'` : word)).join(' ');
 }
 
 export function settingChange(name: string, value: string): Change {
@@ -78,12 +99,16 @@ export function settingChange(name: string, value: string): Change {
     case 'https-port': {
       const port = Number(value);
       if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
-        throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name, value, expected: 'a port from 1 to 65535' }));
+        throw new CliExit(
+          EXIT_REFUSED,
+          reasonMessage({ kind: 'invalid-setting', name, value, expected: 'a port from 1 to 65535' }),
+        );
       }
       return { kind: 'set-settings', [PORT_KEY[name]]: port };
     }
     case 'leading-zero': {
-      if (value !== 'yes' && value !== 'no') throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name, value, expected: 'yes or no' }));
+      if (value !== 'yes' && value !== 'no')
+        throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name, value, expected: 'yes or no' }));
       return { kind: 'set-settings', allowLeadingZero: value === 'yes' };
     }
     case 'language': {
@@ -95,18 +120,26 @@ export function settingChange(name: string, value: string): Change {
       try {
         new Intl.DateTimeFormat('en', { timeZone: value });
       } catch {
-        throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name, value, expected: 'an IANA time zone such as Europe/Rome' }));
+        throw new CliExit(
+          EXIT_REFUSED,
+          reasonMessage({ kind: 'invalid-setting', name, value, expected: 'an IANA time zone such as Europe/Rome' }),
+        );
       }
       return { kind: 'set-settings', timeZone: value };
     case 'digest': {
       const digest = parseDigestList(value);
-      if (!digest) throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name, value, expected: 'md5, sha-256,md5 or sha-256' }));
+      if (!digest)
+        throw new CliExit(
+          EXIT_REFUSED,
+          reasonMessage({ kind: 'invalid-setting', name, value, expected: 'md5, sha-256,md5 or sha-256' }),
+        );
       return { kind: 'set-settings', digest };
     }
     case 'emergency-callback-minutes': {
       const minutes = Number(value);
       const problem = /^\d+$/.test(value) ? checkCallbackMinutes(minutes) : checkCallbackMinutes(Number.NaN);
-      if (problem) throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name, value, expected: problem }));
+      if (problem)
+        throw new CliExit(EXIT_REFUSED, reasonMessage({ kind: 'invalid-setting', name, value, expected: problem }));
       return { kind: 'set-emergency-callback', minutes };
     }
     default:
@@ -117,7 +150,9 @@ export function settingChange(name: string, value: string): Change {
 export function registerSettings(program: Command, context: () => CliContext): void {
   const settings = program
     .command('settings')
-    .description('office settings: the address phones are given, SIP domain, ports, language, time zone, emergency callback window')
+    .description(
+      'office settings: the address phones are given, SIP domain, ports, language, time zone, emergency callback window',
+    )
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const ctx = context();
@@ -144,7 +179,13 @@ export function registerSettings(program: Command, context: () => CliContext): v
         ...(stored.settings.civicAddress ? { civicAddress: stored.settings.civicAddress } : {}),
         /** What the running hotdeskd serves; null when none runs. */
         served: served
-          ? { sipPort: served.sipPort ?? null, httpPort: served.httpPort ?? null, tlsPort: served.tlsPort ?? null, httpsPort: served.httpsPort ?? null, overridden: served.overridden }
+          ? {
+              sipPort: served.sipPort ?? null,
+              httpPort: served.httpPort ?? null,
+              tlsPort: served.tlsPort ?? null,
+              httpsPort: served.httpsPort ?? null,
+              overridden: served.overridden,
+            }
           : null,
       };
       if (options.json) return ctx.out.json(shown);
@@ -164,7 +205,8 @@ export function registerSettings(program: Command, context: () => CliContext): v
         ['provisioning-url', provisioningUrl(servedData)],
       ];
       // The office address for emergency calls, once one is set.
-      if (stored.settings.civicAddress) rows.splice(-1, 0, ['civic-address', formatCivicAddress(stored.settings.civicAddress)]);
+      if (stored.settings.civicAddress)
+        rows.splice(-1, 0, ['civic-address', formatCivicAddress(stored.settings.civicAddress)]);
       for (const [name, value] of rows) ctx.out.line(`${name.padEnd(16)} ${value}`);
       if (!served) ctx.out.line(STORED_NOTE);
     });
@@ -177,7 +219,8 @@ export function registerSettings(program: Command, context: () => CliContext): v
     .action(async (name: string, values: string[]) => {
       const ctx = context();
       if (name === 'civic-address') return ctx.report(civicAddressChange(values));
-      if (values.length > 1) throw new CliExit(EXIT_USAGE, `${name} takes one value, not ${values.length} (quote a value with spaces)`);
+      if (values.length > 1)
+        throw new CliExit(EXIT_USAGE, `${name} takes one value, not ${values.length} (quote a value with spaces)`);
       const value = values[0]!;
       await ctx.report(settingChange(name, value));
       if (NEEDS_RESTART.has(name)) ctx.out.line(restartNotice(name, value, await askServed(ctx)));

@@ -18,22 +18,35 @@ export function registerStatus(program: Command, context: () => CliContext): voi
       const ctx = context();
       if (options.watch) {
         if (!ctx.io.stdin.isTTY || !ctx.io.stdout.isTTY) {
-          throw new CliExit(EXIT_USAGE, 'status --watch needs a terminal; without one, hotdesk status prints the table once (--json for scripts)');
+          throw new CliExit(
+            EXIT_USAGE,
+            'status --watch needs a terminal; without one, hotdesk status prints the table once (--json for scripts)',
+          );
         }
-        const [{ runStatusWatch }, { buildStatusWatchProps }] = await Promise.all([import('../../tui/run.js'), import('../tui-props.js')]);
+        const [{ runStatusWatch }, { buildStatusWatchProps }] = await Promise.all([
+          import('../../tui/run.js'),
+          import('../tui-props.js'),
+        ]);
         return runStatusWatch(buildStatusWatchProps(ctx), ctx.io);
       }
       const data = await ctx.read();
       const rows = statusRows(data, ctx.catalogue);
       // Pinned phones (hotdesk phone set NAME --pinned EXT) are listed like any other, marked.
-      const pinned = new Map(data.phones.flatMap((phone) => (phone.pinned !== undefined ? [[phone.name, phone.pinned] as const] : [])));
+      const pinned = new Map(
+        data.phones.flatMap((phone) => (phone.pinned !== undefined ? [[phone.name, phone.pinned] as const] : [])),
+      );
       const now = new Date().toISOString();
       const locks = lockState(data, now);
       if (options.json) {
         return ctx.out.json(
           rows.map((row) => {
             const held = phoneLocks(locks, row.name);
-            return { ...row, mac: formatMac(row.mac), ...(pinned.has(row.name) ? { pinned: pinned.get(row.name) } : {}), ...(held.length > 0 ? { locks: held } : {}) };
+            return {
+              ...row,
+              mac: formatMac(row.mac),
+              ...(pinned.has(row.name) ? { pinned: pinned.get(row.name) } : {}),
+              ...(held.length > 0 ? { locks: held } : {}),
+            };
           }),
         );
       }
@@ -41,8 +54,12 @@ export function registerStatus(program: Command, context: () => CliContext): voi
       const alerts = activePinAlerts(data.audit, now);
       // Emergency calls of the last hour first: someone may need help on site.
       const emergencies = emergencyAlerts(data.emergency, now);
-      for (const call of emergencies) ctx.out.line(`${ctx.out.colour.red.bold('ALERT')} ${describeEmergencyCall(call)}, at ${lockEnd(call.at)}`);
-      for (const alert of alerts) ctx.out.line(`${ctx.out.colour.red.bold('ALERT')} ${describePinAlert(alert)}, the last at ${lockEnd(alert.last)}`);
+      for (const call of emergencies)
+        ctx.out.line(`${ctx.out.colour.red.bold('ALERT')} ${describeEmergencyCall(call)}, at ${lockEnd(call.at)}`);
+      for (const alert of alerts)
+        ctx.out.line(
+          `${ctx.out.colour.red.bold('ALERT')} ${describePinAlert(alert)}, the last at ${lockEnd(alert.last)}`,
+        );
       const blocks = (await fetchSipBlocks(ctx.paths)) ?? [];
       printSipBlocks(ctx.out, blocks);
       if (emergencies.length > 0 || alerts.length > 0 || blocks.length > 0) ctx.out.line();
@@ -56,10 +73,19 @@ export function registerStatus(program: Command, context: () => CliContext): voi
 }
 
 /** The locks of one phone for `status --json`: its own (every extension) and its pairs (one extension each). */
-function phoneLocks(locks: LockState, phone: string): ({ lock: 'phone'; until: string; level: number } | { lock: 'pair'; extension: string; until: string; level: number })[] {
+function phoneLocks(
+  locks: LockState,
+  phone: string,
+): (
+  { lock: 'phone'; until: string; level: number } | { lock: 'pair'; extension: string; until: string; level: number }
+)[] {
   return [
-    ...locks.phones.filter((entry) => entry.phone === phone).map(({ until, level }) => ({ lock: 'phone' as const, until, level })),
-    ...locks.pairs.filter((entry) => entry.phone === phone).map(({ extension, until, level }) => ({ lock: 'pair' as const, extension, until, level })),
+    ...locks.phones
+      .filter((entry) => entry.phone === phone)
+      .map(({ until, level }) => ({ lock: 'phone' as const, until, level })),
+    ...locks.pairs
+      .filter((entry) => entry.phone === phone)
+      .map(({ extension, until, level }) => ({ lock: 'pair' as const, extension, until, level })),
   ];
 }
 
@@ -67,7 +93,10 @@ function printPhoneTable(ctx: CliContext, rows: StatusRow[], pinned: ReadonlyMap
   const { colour } = ctx.out;
   // Desk locations (for emergency calls) get a column once any phone has one.
   const located = rows.some((row) => row.location !== undefined || row.emergencyCallback !== undefined);
-  const where = (row: StatusRow): string[] => (located ? [[row.location, row.emergencyCallback && `ELIN ${row.emergencyCallback}`].filter(Boolean).join(', ') || '-'] : []);
+  const where = (row: StatusRow): string[] =>
+    located
+      ? [[row.location, row.emergencyCallback && `ELIN ${row.emergencyCallback}`].filter(Boolean).join(', ') || '-']
+      : [];
   ctx.out.table(
     ['PHONE', 'MODEL', 'MAC', 'STATE', 'EXT', 'USER', 'SINCE', 'SYNC', ...(located ? ['LOCATION'] : [])],
     rows.map((row) => [
@@ -78,7 +107,8 @@ function printPhoneTable(ctx: CliContext, rows: StatusRow[], pinned: ReadonlyMap
       row.extension ?? '-',
       row.user ?? '-',
       row.since ? row.since.replace('T', ' ').slice(0, 16) : '-',
-      (row.outOfStep ? colour.yellow('pending') : 'ok') + (row.overflow > 0 ? ` (${row.overflow} keys do not fit)` : ''),
+      (row.outOfStep ? colour.yellow('pending') : 'ok') +
+        (row.overflow > 0 ? ` (${row.overflow} keys do not fit)` : ''),
       ...where(row),
     ]),
   );

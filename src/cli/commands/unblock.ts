@@ -11,9 +11,15 @@ export function registerUnblock(program: Command, context: () => CliContext): vo
     .option('--json', 'print JSON')
     .action(async (target: string | undefined, options: { json?: boolean }) => {
       const ctx = context();
-      const blocks = await fetchSipBlocks(ctx.paths, target === undefined ? { kind: 'blocks' } : { kind: 'unblock', target });
+      const blocks = await fetchSipBlocks(
+        ctx.paths,
+        target === undefined ? { kind: 'blocks' } : { kind: 'unblock', target },
+      );
       if (blocks === undefined) {
-        throw new CliExit(EXIT_REFUSED, 'hotdeskd is not running: SIP blocks exist only in a running hotdeskd (and end when it stops)');
+        throw new CliExit(
+          EXIT_REFUSED,
+          'hotdeskd is not running: SIP blocks exist only in a running hotdeskd (and end when it stops)',
+        );
       }
       if (options.json) return ctx.out.json(blocks);
       if (target === undefined) {

@@ -6,7 +6,9 @@ import { lockCount, printLockTable } from '../lock-table.js';
 export function registerUnlock(program: Command, context: () => CliContext): void {
   program
     .command('unlock')
-    .description('release a lock after wrong PINs: of an extension, of a phone, or (both given) of that phone for that extension (with neither: list the locks)')
+    .description(
+      'release a lock after wrong PINs: of an extension, of a phone, or (both given) of that phone for that extension (with neither: list the locks)',
+    )
     .argument('[ext]', 'extension to unlock')
     .option('--phone <name|mac>', 'unlock this phone (with ext: only for that extension)')
     .option('--json', 'print JSON')

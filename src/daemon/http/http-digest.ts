@@ -22,8 +22,22 @@ import {
   type DigestWrongReason,
 } from '../../sip/digest.js';
 import { checkNonce, makeNonce, NONCE_RANDOM_BYTES } from '../../sip/nonce.js';
-import { applyNonceCount, emptyNonceCounts, NONCE_COUNTS_MAX_ENTRIES, pruneNonceCounts, type NonceCounts } from '../../sip/nonce-counts.js';
-import { checkThrottle, emptyThrottle, pruneThrottle, recordFailure, recordSuccess, type ThrottleOptions, type ThrottleTable } from '../../sip/auth-throttle.js';
+import {
+  applyNonceCount,
+  emptyNonceCounts,
+  NONCE_COUNTS_MAX_ENTRIES,
+  pruneNonceCounts,
+  type NonceCounts,
+} from '../../sip/nonce-counts.js';
+import {
+  checkThrottle,
+  emptyThrottle,
+  pruneThrottle,
+  recordFailure,
+  recordSuccess,
+  type ThrottleOptions,
+  type ThrottleTable,
+} from '../../sip/auth-throttle.js';
 
 export type HttpDigestAlgorithm = 'MD5' | 'SHA-256';
 
@@ -117,7 +131,13 @@ export function checkHa1Credentials(crypto: DigestCrypto, input: CheckHa1Input):
   if (wrong) return { kind: 'wrong', reason: wrong };
   if (nonce === 'stale') return { kind: 'stale' };
   // RFC 7616 §3.4: nc must grow with every use of a nonce.
-  const applied = applyNonceCount(input.counts, credentials.nonce, credentials.nc!, input.nowMs, input.maxNonceCounts ?? NONCE_COUNTS_MAX_ENTRIES);
+  const applied = applyNonceCount(
+    input.counts,
+    credentials.nonce,
+    credentials.nc!,
+    input.nowMs,
+    input.maxNonceCounts ?? NONCE_COUNTS_MAX_ENTRIES,
+  );
   // A nonce whose counts were dropped for room is stale, never new again (nonce-counts.ts).
   if (applied.verdict === 'stale') return { kind: 'stale' };
   return applied.fresh ? { kind: 'ok', counts: applied.state } : { kind: 'replay' };
@@ -149,7 +169,12 @@ export type HttpAuthVerdict =
   /** No credentials are set, or the request carried right ones. */
   | { kind: 'pass' }
   /** 401 with these WWW-Authenticate values, after `delayMs`. */
-  | { kind: 'challenge'; challenges: string[]; why: 'no-credentials' | 'stale' | 'replay' | DigestWrongReason; delayMs: number }
+  | {
+      kind: 'challenge';
+      challenges: string[];
+      why: 'no-credentials' | 'stale' | 'replay' | DigestWrongReason;
+      delayMs: number;
+    }
   /** Too many wrong guesses from this address: 403 without looking. */
   | { kind: 'blocked' };
 
@@ -167,11 +192,18 @@ export function createHttpDigest(options: HttpDigestOptions): HttpDigest {
   let throttle: ThrottleTable = emptyThrottle(options.throttle);
   let lastPrune = 0;
 
-  const challenge = (auth: ProvisioningAuth, nowMs: number, why: Extract<HttpAuthVerdict, { kind: 'challenge' }>['why'], delayMs: number): HttpAuthVerdict => {
+  const challenge = (
+    auth: ProvisioningAuth,
+    nowMs: number,
+    why: Extract<HttpAuthVerdict, { kind: 'challenge' }>['why'],
+    delayMs: number,
+  ): HttpAuthVerdict => {
     const nonce = makeNonce(options.crypto, options.secret, nowMs, options.random(NONCE_RANDOM_BYTES));
     const stale = why === 'stale';
     // One challenge per algorithm, in our order (buildChallenges sorts strongest first).
-    const challenges = algorithms.flatMap((algorithm) => buildChallenges({ realm: auth.realm, nonce, stale, algorithms: [algorithm] }).map(formatChallenge));
+    const challenges = algorithms.flatMap((algorithm) =>
+      buildChallenges({ realm: auth.realm, nonce, stale, algorithms: [algorithm] }).map(formatChallenge),
+    );
     return { kind: 'challenge', challenges, why, delayMs };
   };
 
@@ -212,7 +244,8 @@ export function createHttpDigest(options: HttpDigestOptions): HttpDigest {
           return challenge(auth, nowMs, verdict.kind, delayMs);
         case 'wrong': {
           // Only a wrong user or password is a guess; a foreign or garbled nonce, realm or uri says nothing.
-          if (verdict.reason !== 'unknown-user' && verdict.reason !== 'response') return challenge(auth, nowMs, verdict.reason, delayMs);
+          if (verdict.reason !== 'unknown-user' && verdict.reason !== 'response')
+            return challenge(auth, nowMs, verdict.reason, delayMs);
           throttle = recordFailure(throttle, source, nowMs);
           const after = checkThrottle(throttle, source, nowMs);
           if (after.kind === 'block') return { kind: 'blocked' };

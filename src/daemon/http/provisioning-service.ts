@@ -20,13 +20,22 @@
  */
 import type { Logger } from '../../adapters/log.js';
 import type { TlsCredentials } from '../../adapters/sip-transport.js';
-import { startHttpServer, type HttpReply, type HttpRequest, type HttpServerCounters } from '../../adapters/http-server.js';
+import {
+  startHttpServer,
+  type HttpReply,
+  type HttpRequest,
+  type HttpServerCounters,
+} from '../../adapters/http-server.js';
 import { readTemplate } from '../../adapters/template-files.js';
 import { SHIPPED_TEMPLATES } from '../../adapters/paths.js';
 import { nodeDigestCrypto, nonceRandom, randomNonceSecret } from '../../adapters/node-crypto.js';
 import type { ProvisioningModel } from '../../provisioning/config-files.js';
 import { parseProvisioningTarget, type TargetRefusal } from '../../provisioning/parse-provisioning-target.js';
-import { decideProvisioningRequest, type ProvisioningDecision, type ProvisioningRefusal } from '../../provisioning/decide-provisioning-request.js';
+import {
+  decideProvisioningRequest,
+  type ProvisioningDecision,
+  type ProvisioningRefusal,
+} from '../../provisioning/decide-provisioning-request.js';
 import { createRateLimiter, DEFAULT_RATE_LIMIT, type RateLimit } from '../../provisioning/rate-limiter.js';
 import { buildCommonView, buildPhoneView, type ConfigView } from '../../provisioning/view-model.js';
 import { renderConfig } from '../../provisioning/render.js';
@@ -85,7 +94,8 @@ export interface ProvisioningServiceOptions {
   isRegistered?: (address: string) => boolean;
 }
 
-export type ProvisioningRefusalCause = TargetRefusal | ProvisioningRefusal['why'] | 'rate-limited' | 'unauthorized' | 'blocked' | 'no-template';
+export type ProvisioningRefusalCause =
+  TargetRefusal | ProvisioningRefusal['why'] | 'rate-limited' | 'unauthorized' | 'blocked' | 'no-template';
 
 export interface ProvisioningCounters {
   /** Requests that reached the service (the HTTP server's own refusals are in `server`). */
@@ -121,7 +131,11 @@ const BODY: Readonly<Record<number, string>> = {
 };
 
 function plain(status: number, headers: Record<string, string | readonly string[]> = {}): HttpReply {
-  return { status, headers: { 'Content-Type': TEXT, 'Cache-Control': 'no-store', ...headers }, body: BODY[status] ?? '' };
+  return {
+    status,
+    headers: { 'Content-Type': TEXT, 'Cache-Control': 'no-store', ...headers },
+    body: BODY[status] ?? '',
+  };
 }
 
 type Serve = Extract<ProvisioningDecision, { kind: 'serve' }>;
@@ -132,9 +146,19 @@ export interface ServedPorts {
   sipPort?: number;
 }
 
-function buildView(data: StoreData, serve: Serve, publicAddress: string | undefined, tls: { sipPort: number; httpsPort: number } | undefined, ports: ServedPorts): ConfigView {
+function buildView(
+  data: StoreData,
+  serve: Serve,
+  publicAddress: string | undefined,
+  tls: { sipPort: number; httpsPort: number } | undefined,
+  ports: ServedPorts,
+): ConfigView {
   const { phone, model } = serve;
-  const settings = { ...data.settings, httpPort: ports.httpPort, ...(ports.sipPort !== undefined ? { sipPort: ports.sipPort } : {}) };
+  const settings = {
+    ...data.settings,
+    httpPort: ports.httpPort,
+    ...(ports.sipPort !== undefined ? { sipPort: ports.sipPort } : {}),
+  };
   if (serve.file === 'common' || !phone || !model) return buildCommonView({ vendor: serve.vendor, model, settings });
   const extension = phone.session ? findExtension(data, phone.session.extension) : undefined;
   return buildPhoneView({
@@ -166,7 +190,10 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
   let serverCounters: HttpServerCounters = { requests: 0, uriTooLong: 0, malformed: 0, failures: 0, refused: 0 };
   let secureCounters: HttpServerCounters | undefined;
   let tls: { sipPort: number; httpsPort: number } | undefined;
-  let ports: ServedPorts = { httpPort: options.port, ...(options.sipPort !== undefined ? { sipPort: options.sipPort } : {}) };
+  let ports: ServedPorts = {
+    httpPort: options.port,
+    ...(options.sipPort !== undefined ? { sipPort: options.sipPort } : {}),
+  };
   const counters: ProvisioningCounters = {
     requests: 0,
     served: 0,
@@ -202,7 +229,10 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
         const read = await readTemplate(dir, name);
         if (read.kind === 'missing') continue;
         if (read.kind === 'unreadable') {
-          log.warn({ template: read.path, problem: read.problem }, 'cannot read provisioning template; trying the next one');
+          log.warn(
+            { template: read.path, problem: read.problem },
+            'cannot read provisioning template; trying the next one',
+          );
           continue;
         }
         const result = renderConfig(read.file.text, view, { file: serve.file });
@@ -210,7 +240,8 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
         failed = true;
         counters.templateErrors++;
         const where = { template: read.file.path, line: result.error.line ?? null, error: result.error.message };
-        if (override) log.warn(where, 'template error in an admin override; using the next template (the shipped one if no other)');
+        if (override)
+          log.warn(where, 'template error in an admin override; using the next template (the shipped one if no other)');
         else log.error(where, 'template error in a shipped template');
       }
     }
@@ -224,7 +255,11 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
         // A phone still allowed the previous token has now followed the new one: written even when its generation stays.
         const following = data.settings.previousProvisioningToken?.phones.includes(phone) === true;
         if (!current || (current.appliedGeneration >= generation && !following)) return { value: false };
-        const outcome = applyChange(data, { kind: 'provisioning-fetched', phone, generation }, { now: new Date(now()).toISOString(), catalogue: options.catalogue });
+        const outcome = applyChange(
+          data,
+          { kind: 'provisioning-fetched', phone, generation },
+          { now: new Date(now()).toISOString(), catalogue: options.catalogue },
+        );
         return outcome.ok && outcome.value.data !== data ? { next: outcome.value.data, value: true } : { value: false };
       })
       .then(
@@ -255,14 +290,21 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
       log.debug({ client, why: target.why, method: request.method.slice(0, 16) }, 'provisioning request refused');
       return plain(target.status, target.status === 405 ? { Allow: 'GET' } : {});
     }
-    const auth = digest.check({ method: request.method, target: request.target, authorization: request.headers['authorization'], source: client, nowMs });
+    const auth = digest.check({
+      method: request.method,
+      target: request.target,
+      authorization: request.headers['authorization'],
+      source: client,
+      nowMs,
+    });
     if (auth.kind === 'blocked') {
       count('blocked');
       return plain(403);
     }
     if (auth.kind === 'challenge') {
       count('unauthorized');
-      if (auth.why !== 'no-credentials' && auth.why !== 'stale') log.info({ client, file: target.file, why: auth.why }, 'provisioning credentials refused');
+      if (auth.why !== 'no-credentials' && auth.why !== 'stale')
+        log.info({ client, file: target.file, why: auth.why }, 'provisioning credentials refused');
       if (auth.delayMs > 0) await sleep(auth.delayMs);
       return plain(401, { 'WWW-Authenticate': auth.challenges });
     }
@@ -286,38 +328,75 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
       const quiet = decision.refusal.why === 'unknown-file' || decision.refusal.why === 'no-phone-of-vendor';
       if (decision.refusal.why === 'bound-elsewhere' && !options.isRegistered?.(client)) {
         // Someone with the token and a MAC, at an address that holds no registration: fail2ban's line.
-        logSecurityRefusal(log, client, 'provisioning-file-elsewhere', `provisioning file of ${decision.refusal.phone} asked for from another address than the phone's: refused (404)`);
-      } else log[quiet ? 'debug' : 'info']({ client, file: target.file, ...decision.refusal }, 'provisioning request refused (404)');
+        logSecurityRefusal(
+          log,
+          client,
+          'provisioning-file-elsewhere',
+          `provisioning file of ${decision.refusal.phone} asked for from another address than the phone's: refused (404)`,
+        );
+      } else
+        log[quiet ? 'debug' : 'info'](
+          { client, file: target.file, ...decision.refusal },
+          'provisioning request refused (404)',
+        );
       return plain(404);
     }
     const rendered = await render(decision, buildView(data, decision, options.publicAddress, tls, ports));
     if (rendered === 'missing' || rendered === 'failed') {
       count('no-template');
       // Missing is normal (no Grandstream or Fanvil common file is shipped); failed was logged per template.
-      if (rendered === 'missing') log.debug({ client, file: target.file, templates: decision.templates }, 'no template for this file (404)');
+      if (rendered === 'missing')
+        log.debug({ client, file: target.file, templates: decision.templates }, 'no template for this file (404)');
       return rendered === 'missing' ? plain(404) : plain(500);
     }
     counters.served++;
     const phone = decision.phone;
-    if (decision.unrecognisedUserAgent) log.info({ client, file: target.file, userAgent: String(request.headers['user-agent']).slice(0, 128) }, 'unrecognised User-Agent');
+    if (decision.unrecognisedUserAgent)
+      log.info(
+        { client, file: target.file, userAgent: String(request.headers['user-agent']).slice(0, 128) },
+        'unrecognised User-Agent',
+      );
     log.debug({ client, file: target.file, phone: phone?.name }, 'provisioning file served');
     // Under the previous token the file tells the phone the new URL; it has its configuration once it fetches there.
-    if (decision.previousToken && decision.ownFile && phone) log.info({ phone: phone.name, client }, 'phone fetched its file with the previous provisioning URL: told the new one');
+    if (decision.previousToken && decision.ownFile && phone)
+      log.info(
+        { phone: phone.name, client },
+        'phone fetched its file with the previous provisioning URL: told the new one',
+      );
     return {
       status: 200,
-      headers: { 'Content-Type': decision.contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
+      headers: {
+        'Content-Type': decision.contentType,
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      },
       body: rendered.text,
-      ...(decision.ownFile && phone && !decision.previousToken ? { onSent: () => record(phone.name, phone.desiredGeneration) } : {}),
+      ...(decision.ownFile && phone && !decision.previousToken
+        ? { onSent: () => record(phone.name, phone.desiredGeneration) }
+        : {}),
     };
   };
 
   const onError = (error: unknown, request: HttpRequest): void =>
-    log.error({ err: error, client: request.remoteAddress, method: request.method.slice(0, 16) }, 'provisioning request failed');
-  const limits = options.maxConnectionsPerAddress !== undefined ? { maxConnectionsPerAddress: options.maxConnectionsPerAddress } : {};
+    log.error(
+      { err: error, client: request.remoteAddress, method: request.method.slice(0, 16) },
+      'provisioning request failed',
+    );
+  const limits =
+    options.maxConnectionsPerAddress !== undefined
+      ? { maxConnectionsPerAddress: options.maxConnectionsPerAddress }
+      : {};
   const server = await startHttpServer({ bind: options.bind, port: options.port, handle, onError, ...limits });
   serverCounters = server.counters;
   const secure = options.https
-    ? await startHttpServer({ bind: options.bind, port: options.https.port, handle, onError, tls: options.https.credentials, ...limits }).catch(async (error: unknown) => {
+    ? await startHttpServer({
+        bind: options.bind,
+        port: options.https.port,
+        handle,
+        onError,
+        tls: options.https.credentials,
+        ...limits,
+      }).catch(async (error: unknown) => {
         await server.close();
         throw error;
       })

@@ -124,7 +124,10 @@ export function createIvrActions(options: IvrActionOptions): IvrActions {
           return { ok: true };
         }
         const response = await options.submit({ kind: 'pin-failed', extension, phone });
-        const locked = response.ok && 'result' in response && response.result.kind === 'pin-check' ? response.result.locked || response.result.phoneLocked || response.result.pairLocked === true : false;
+        const locked =
+          response.ok && 'result' in response && response.result.kind === 'pin-check'
+            ? response.result.locked || response.result.phoneLocked || response.result.pairLocked === true
+            : false;
         return { ok: false, locked };
       } finally {
         bumpPair(extension, phoneKey, -1);

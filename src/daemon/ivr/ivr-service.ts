@@ -23,7 +23,12 @@ import type { Logger } from '../../adapters/log.js';
 import type { RtpPortPool } from '../../adapters/rtp-socket.js';
 import type { PromptLibrary } from '../../adapters/prompt-files.js';
 import { createMediaSession, type MediaSession } from './media-session.js';
-import { createWarningCalls, type AnnouncementRequest, type WarningCallRequest, type WarningChallengeAnswerer } from './warning-calls.js';
+import {
+  createWarningCalls,
+  type AnnouncementRequest,
+  type WarningCallRequest,
+  type WarningChallengeAnswerer,
+} from './warning-calls.js';
 import type { AnnouncementOutcome } from '../../media/announcement-call.js';
 import type { WarningOutcome } from '../../media/warning-call.js';
 import { sipTag, randomNumber } from '../../adapters/secrets.js';
@@ -139,8 +144,21 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
     ...(options.answerChallenge ? { answerChallenge: options.answerChallenge } : {}),
   });
 
-  const respond = (call: Call, status: number, phrase: string, headers: Record<string, unknown> = {}, content?: string, request = call.invite) => {
-    stack.respond(buildResponse(request, status, phrase, { toTag: call.localTag, headers, ...(content !== undefined ? { content } : {}) }));
+  const respond = (
+    call: Call,
+    status: number,
+    phrase: string,
+    headers: Record<string, unknown> = {},
+    content?: string,
+    request = call.invite,
+  ) => {
+    stack.respond(
+      buildResponse(request, status, phrase, {
+        toTag: call.localTag,
+        headers,
+        ...(content !== undefined ? { content } : {}),
+      }),
+    );
   };
 
   const withSdp = (call: Call): Record<string, unknown> => ({
@@ -159,7 +177,11 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
 
   /** Sends a 2xx and keeps sending it until the ACK comes (UDP), for at most 64·T1. */
   const sendOk = (call: Call, request: SipRequest) => {
-    const response = buildResponse(request, 200, 'OK', { toTag: call.localTag, headers: withSdp(call), content: call.sdp ?? '' });
+    const response = buildResponse(request, 200, 'OK', {
+      toTag: call.localTag,
+      headers: withSdp(call),
+      content: call.sdp ?? '',
+    });
     stack.respond(response);
     stopRetransmit(call);
     if (call.remote.protocol !== 'UDP') return;
@@ -197,7 +219,8 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
       content: '',
     };
     stack.send(bye, call.remote, (response) => {
-      if (response.status >= 300) log.debug({ callId: call.callId, status: response.status }, 'login call: BYE answered with an error');
+      if (response.status >= 300)
+        log.debug({ callId: call.callId, status: response.status }, 'login call: BYE answered with an error');
     });
   };
 
@@ -297,7 +320,9 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
           ? { flow: 'refused', prompt: 'too-many-attempts' }
           : { flow: 'logout-everywhere', extension: flow.extension };
       case 'logout':
-        return actions.pinnedTo(flow.phone) !== undefined ? { flow: 'refused', prompt: 'phone-pinned' } : { flow: 'logout' };
+        return actions.pinnedTo(flow.phone) !== undefined
+          ? { flow: 'refused', prompt: 'phone-pinned' }
+          : { flow: 'logout' };
       case 'refuse':
         return { flow: 'refused', prompt: flow.prompt };
     }
@@ -335,7 +360,10 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
       return respond(call, 488, 'Not Acceptable Here');
     }
     call.sdp = answer.sdp;
-    const language = flow.kind === 'refuse' ? flow.language : actions.language(flow.kind === 'login' || flow.kind === 'logout-everywhere' ? flow.extension : undefined);
+    const language =
+      flow.kind === 'refuse'
+        ? flow.language
+        : actions.language(flow.kind === 'login' || flow.kind === 'logout-everywhere' ? flow.extension : undefined);
     call.media = createMediaSession({
       socket,
       answer,
@@ -396,7 +424,12 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
       }
       // One PIN-taking call per phone at a time: parallel calls from one phone would multiply its tries.
       const takesPin = (candidate: IvrFlow) => candidate.kind === 'login' || candidate.kind === 'logout-everywhere';
-      if (takesPin(flow) && [...calls.values()].some((other) => other.callId !== callId && other.phone === call.phone && takesPin(other.flow))) {
+      if (
+        takesPin(flow) &&
+        [...calls.values()].some(
+          (other) => other.callId !== callId && other.phone === call.phone && takesPin(other.flow),
+        )
+      ) {
         log.info({ callId, phone: call.phone }, 'login call: the phone is in a login call already: 486');
         return respond(call, 486, 'Busy Here');
       }
@@ -409,7 +442,9 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
 
     cancel(request) {
       const branch = String(request.headers.via[0]?.params['branch'] ?? '');
-      const call = [...calls.values()].find((candidate) => candidate.callId === request.headers['call-id'] && candidate.branch === branch);
+      const call = [...calls.values()].find(
+        (candidate) => candidate.callId === request.headers['call-id'] && candidate.branch === branch,
+      );
       if (!call) return false;
       stack.respond(buildResponse(request, 200, 'OK', { toTag: call.localTag }));
       if (call.state === 'starting' || call.state === 'early') {
@@ -436,7 +471,11 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
         case 'INFO': {
           const digit = parseSipInfoDtmf(headerText(request.headers, 'content-type'), request.content);
           if (digit === undefined && request.content) {
-            stack.respond(buildResponse(request, 415, 'Unsupported Media Type', { headers: { accept: 'application/dtmf-relay, application/dtmf' } }));
+            stack.respond(
+              buildResponse(request, 415, 'Unsupported Media Type', {
+                headers: { accept: 'application/dtmf-relay, application/dtmf' },
+              }),
+            );
             return true;
           }
           stack.respond(buildResponse(request, 200, 'OK'));
@@ -470,10 +509,18 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
           return true;
         }
         case 'OPTIONS':
-          stack.respond(buildResponse(request, 200, 'OK', { headers: { allow: 'INVITE, ACK, CANCEL, BYE, INFO, OPTIONS, UPDATE' } }));
+          stack.respond(
+            buildResponse(request, 200, 'OK', {
+              headers: { allow: 'INVITE, ACK, CANCEL, BYE, INFO, OPTIONS, UPDATE' },
+            }),
+          );
           return true;
         default:
-          stack.respond(buildResponse(request, 405, 'Method Not Allowed', { headers: { allow: 'INVITE, ACK, CANCEL, BYE, INFO, OPTIONS, UPDATE' } }));
+          stack.respond(
+            buildResponse(request, 405, 'Method Not Allowed', {
+              headers: { allow: 'INVITE, ACK, CANCEL, BYE, INFO, OPTIONS, UPDATE' },
+            }),
+          );
           return true;
       }
     },
@@ -500,6 +547,9 @@ function sessionTimer(invite: SipRequest): Record<string, string> {
   const value = headerText(invite.headers, 'session-expires') ?? headerText(invite.headers, 'x'); // `x`: its compact form
   const seconds = value ? Number(/^\s*(\d+)/.exec(value)?.[1]) : Number.NaN;
   if (!Number.isFinite(seconds) || seconds <= 0) return {};
-  const supported = (headerText(invite.headers, 'supported') ?? '').toLowerCase().split(',').map((tag) => tag.trim());
+  const supported = (headerText(invite.headers, 'supported') ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((tag) => tag.trim());
   return supported.includes('timer') ? { 'session-expires': `${seconds};refresher=uac`, require: 'timer' } : {};
 }

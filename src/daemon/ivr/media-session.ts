@@ -63,9 +63,20 @@ import { decodeG711, encodeG711, type G711Codec } from '../../media/g711.js';
 import { applyAudio, createInbandDetector, type InbandDetectorState } from '../../media/goertzel.js';
 import type { PromptName } from '../../media/prompt-names.js';
 import { parseRtp } from '../../media/rtp-packet.js';
-import { buildPromptPackets, buildSilencePackets, PACKET_DURATION_MS, type RtpSenderState } from '../../media/rtp-sender.js';
+import {
+  buildPromptPackets,
+  buildSilencePackets,
+  PACKET_DURATION_MS,
+  type RtpSenderState,
+} from '../../media/rtp-sender.js';
 import type { MediaDirection } from '../../media/sdp-answer.js';
-import { applyRtpEvent, createDtmfDecoder, expireDtmf, parseTelephoneEvent, type DtmfDecoderState } from '../../media/telephone-event.js';
+import {
+  applyRtpEvent,
+  createDtmfDecoder,
+  expireDtmf,
+  parseTelephoneEvent,
+  type DtmfDecoderState,
+} from '../../media/telephone-event.js';
 
 /** Keys per second beyond which keys are dropped. */
 export const MAX_DIGITS_PER_SECOND = 20;
@@ -167,7 +178,8 @@ interface Playing {
 
 const cryptoRandom = (): number => randomBytes(4).readUInt32BE(0) / 0x1_0000_0000;
 const sameEndpoint = (a: RtpEndpoint, b: RtpEndpoint): boolean => a.address === b.address && a.port === b.port;
-const isUnspecified = (to: RtpEndpoint): boolean => to.port === 0 || to.address === '0.0.0.0' || to.address === '::' || to.address === '';
+const isUnspecified = (to: RtpEndpoint): boolean =>
+  to.port === 0 || to.address === '0.0.0.0' || to.address === '::' || to.address === '';
 
 /** The fields we use (an SDP answer brings its text along too). */
 const copyAnswer = (answer: MediaAnswer): MediaAnswer => ({
@@ -224,7 +236,8 @@ export function createMediaSession(options: MediaSessionOptions): MediaSession {
   let recent: { digit: DtmfDigit; source: DtmfSource; atMs: number }[] = [];
 
   const senderOptions = () => ({ codec: answer.codec, payloadType: answer.payloadType });
-  const maySend = () => answer.direction === undefined || answer.direction === 'sendrecv' || answer.direction === 'sendonly';
+  const maySend = () =>
+    answer.direction === undefined || answer.direction === 'sendrecv' || answer.direction === 'sendonly';
 
   function transmit(packet: Uint8Array): void {
     const to = stats.latched ?? answer.remote;
@@ -285,7 +298,9 @@ export function createMediaSession(options: MediaSessionOptions): MediaSession {
     if (current === source) return true;
     if (current !== undefined && RANK[source] < RANK[current]) return false;
     if (current !== undefined) {
-      handover = recent.filter((entry) => entry.source !== source && t - entry.atMs <= HANDOVER_MS).map((entry) => entry.digit);
+      handover = recent
+        .filter((entry) => entry.source !== source && t - entry.atMs <= HANDOVER_MS)
+        .map((entry) => entry.digit);
       log?.debug({ port: socket.port, from: current, to: source }, 'DTMF source changed');
     }
     stats.dtmfSource = source;
@@ -346,7 +361,10 @@ export function createMediaSession(options: MediaSessionOptions): MediaSession {
     if (!stats.latched) {
       stats.latched = { address: from.address, port: from.port };
       if (!sameEndpoint(stats.latched, answer.remote)) {
-        log?.debug({ port: socket.port, sdp: answer.remote, source: stats.latched }, 'RTP comes from another address than the SDP said; sending there');
+        log?.debug(
+          { port: socket.port, sdp: answer.remote, source: stats.latched },
+          'RTP comes from another address than the SDP said; sending there',
+        );
       }
     }
     if (ssrc === undefined) {
@@ -372,7 +390,13 @@ export function createMediaSession(options: MediaSessionOptions): MediaSession {
       }
       // RFC 4733 §3.2: only the sixteen DTMF events are keys; a press's first packet makes RFC 4733 the call's source.
       if (event.event > 15 || !claim('rfc4733', t)) return;
-      const result = applyRtpEvent(decoder, { ssrc: packet.ssrc, timestamp: packet.timestamp, sequence: packet.sequence, ...event, arrivalMs: t });
+      const result = applyRtpEvent(decoder, {
+        ssrc: packet.ssrc,
+        timestamp: packet.timestamp,
+        sequence: packet.sequence,
+        ...event,
+        arrivalMs: t,
+      });
       decoder = result.state;
       for (const digit of result.digits) report(digit, 'rfc4733', t);
       return;

@@ -7,7 +7,10 @@
 import type { PromptName } from '../../media/prompt-names.js';
 import type { MediaSession } from './media-session.js';
 
-export type PromptCommand = { kind: 'play'; prompts: (PromptName | Int16Array)[] } | { kind: 'stop-prompt' } | { kind: 'arm-timer'; deadlineMs: number };
+export type PromptCommand =
+  | { kind: 'play'; prompts: (PromptName | Int16Array)[] }
+  | { kind: 'stop-prompt' }
+  | { kind: 'arm-timer'; deadlineMs: number };
 export type PromptEvent = { kind: 'prompt-finished'; nowMs: number } | { kind: 'timer'; nowMs: number };
 
 /** A call's media and its timer. */
@@ -16,7 +19,12 @@ export interface PromptTarget {
   timer: NodeJS.Timeout | undefined;
 }
 
-export function runPromptCommand(target: PromptTarget, command: PromptCommand, feed: (event: PromptEvent) => void, now: () => number): void {
+export function runPromptCommand(
+  target: PromptTarget,
+  command: PromptCommand,
+  feed: (event: PromptEvent) => void,
+  now: () => number,
+): void {
   switch (command.kind) {
     case 'play':
       void target.media?.play(command.prompts).then((result) => {

@@ -38,7 +38,13 @@ import type { RtpPortPool } from '../../adapters/rtp-socket.js';
 import type { PromptLibrary } from '../../adapters/prompt-files.js';
 import { createMediaSession, type MediaSession } from './media-session.js';
 import { sipTag, randomNumber } from '../../adapters/secrets.js';
-import { createAnnouncementCall, stepAnnouncementCall, type AnnouncementCommand, type AnnouncementOutcome, type Spoken } from '../../media/announcement-call.js';
+import {
+  createAnnouncementCall,
+  stepAnnouncementCall,
+  type AnnouncementCommand,
+  type AnnouncementOutcome,
+  type Spoken,
+} from '../../media/announcement-call.js';
 
 /** Answers a 401/407 to our request with credentials; `undefined` when it cannot. */
 export type WarningChallengeAnswerer = (
@@ -145,14 +151,22 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
   /** By Call-ID: ours, so unique. */
   const calls = new Map<string, WarningCall>();
 
-  const request = (call: WarningCall, method: string, extra: Record<string, unknown> = {}, content = ''): SipRequest => ({
+  const request = (
+    call: WarningCall,
+    method: string,
+    extra: Record<string, unknown> = {},
+    content = '',
+  ): SipRequest => ({
     method,
     uri: call.remoteTarget,
     version: '2.0',
     headers: {
       via: [],
       from: { name: 'hotdesk', uri: `sip:hotdesk@${call.request.domain}`, params: { tag: call.fromTag } },
-      to: { uri: `sip:${call.request.target.aor}@${call.request.domain}`, params: call.toTag ? { tag: call.toTag } : {} },
+      to: {
+        uri: `sip:${call.request.target.aor}@${call.request.domain}`,
+        params: call.toTag ? { tag: call.toTag } : {},
+      },
       'call-id': call.callId,
       cseq: { seq: method === 'ACK' ? call.invite.headers.cseq.seq : ++call.cseq, method },
       'max-forwards': '70',
@@ -214,7 +228,10 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
     clearTimeout(call.ringTimer);
     const answer = readSdpAnswer(response.content ?? '');
     if (!answer.ok) {
-      log.info({ phone: call.request.phone, problem: answer.problem }, 'warning call: the phone answered without usable audio');
+      log.info(
+        { phone: call.request.phone, problem: answer.problem },
+        'warning call: the phone answered without usable audio',
+      );
       stack.send(request(call, 'BYE'), call.endpoint);
       return end(call, 'not-answered');
     }
@@ -230,7 +247,12 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
         return;
       }
       if (response.status < 300) return onAnswered(call, response);
-      if ((response.status === 401 || response.status === 407) && !challenged && call.request.credentials && !call.ended) {
+      if (
+        (response.status === 401 || response.status === 407) &&
+        !challenged &&
+        call.request.credentials &&
+        !call.ended
+      ) {
         const answer = options.answerChallenge?.(response, invite, call.request.credentials);
         if (answer) {
           const retry = buildInvite(call);
@@ -309,7 +331,12 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
       // Until the answer says where, media goes nowhere (port 0 is never sent to).
       call.media = createMediaSession({
         socket,
-        answer: { codec: 'PCMU', payloadType: 0, telephoneEvent: { payloadType: 101 }, remote: { address: '0.0.0.0', port: 0 } },
+        answer: {
+          codec: 'PCMU',
+          payloadType: 0,
+          telephoneEvent: { payloadType: 101 },
+          remote: { address: '0.0.0.0', port: 0 },
+        },
         prompts: options.prompts,
         language: warning.language,
         log,
@@ -343,19 +370,30 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
         state = next.state;
         return next.commands;
       };
-      return place<WarningOutcome>(warning, { subject: 'Logout warning', step, onExtend: () => warning.onExtend(), closedOutcome: 'not-extended' });
+      return place<WarningOutcome>(warning, {
+        subject: 'Logout warning',
+        step,
+        onExtend: () => warning.onExtend(),
+        closedOutcome: 'not-extended',
+      });
     },
 
     announce(announcement) {
       let state = createAnnouncementCall();
       const step = (event: WarningCallEvent): CallCommand[] => {
-        const next = stepAnnouncementCall(state, event, { prompts: announcement.prompts, times: announcement.times ?? 2 });
+        const next = stepAnnouncementCall(state, event, {
+          prompts: announcement.prompts,
+          times: announcement.times ?? 2,
+        });
         state = next.state;
         return next.commands;
       };
-      return place<AnnouncementOutcome>(announcement, { subject: announcement.subject, step, closedOutcome: 'not-answered' });
+      return place<AnnouncementOutcome>(announcement, {
+        subject: announcement.subject,
+        step,
+        closedOutcome: 'not-answered',
+      });
     },
-
 
     inDialog(incoming, remote) {
       const call = calls.get(incoming.headers['call-id']);
@@ -378,7 +416,12 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
           // A refreshed or changed session (hold, new address): answered with the same port.
           let content = call.offer;
           if (incoming.content && /^v=0/m.test(incoming.content) && call.media) {
-            const answer = buildSdpAnswer(incoming.content, { address: options.mediaAddress(), port: call.media.port, sessionId: call.sessionId, sessionVersion: 2 });
+            const answer = buildSdpAnswer(incoming.content, {
+              address: options.mediaAddress(),
+              port: call.media.port,
+              sessionId: call.sessionId,
+              sessionVersion: 2,
+            });
             if (!answer.ok) {
               stack.respond(buildResponse(incoming, 488, 'Not Acceptable Here'));
               return true;
@@ -389,7 +432,11 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
           call.endpoint = remote;
           stack.respond(
             buildResponse(incoming, 200, 'OK', {
-              headers: { contact: [{ uri: options.ownUri(), params: {} }], 'content-type': 'application/sdp', allow: ALLOW },
+              headers: {
+                contact: [{ uri: options.ownUri(), params: {} }],
+                'content-type': 'application/sdp',
+                allow: ALLOW,
+              },
               content,
             }),
           );
@@ -411,7 +458,14 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
 
     strayResponse(response) {
       const call = calls.get(response.headers['call-id']);
-      if (!call || !call.confirmed || response.headers.cseq.method !== 'INVITE' || response.status < 200 || response.status >= 300) return false;
+      if (
+        !call ||
+        !call.confirmed ||
+        response.headers.cseq.method !== 'INVITE' ||
+        response.status < 200 ||
+        response.status >= 300
+      )
+        return false;
       stack.send(request(call, 'ACK'), call.endpoint);
       return true;
     },

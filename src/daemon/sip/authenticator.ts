@@ -7,7 +7,13 @@
 import type { Endpoint, SipRequest, SipResponse } from '../../sip/message.js';
 import { buildResponse } from '../../sip/message.js';
 import type { DigestCrypto } from '../../sip/digest-crypto.js';
-import { buildChallenges, checkCredentials, parseCredentials, type DigestAlgorithm, type DigestCredentials } from '../../sip/digest.js';
+import {
+  buildChallenges,
+  checkCredentials,
+  parseCredentials,
+  type DigestAlgorithm,
+  type DigestCredentials,
+} from '../../sip/digest.js';
 import { makeNonce } from '../../sip/nonce.js';
 import { emptyNonceCounts, pruneNonceCounts, type NonceCounts } from '../../sip/nonce-counts.js';
 import {
@@ -63,7 +69,13 @@ export interface DigestFailure {
 }
 
 export interface Authenticator {
-  authenticate(request: SipRequest, remote: Endpoint, mode: 'registrar' | 'proxy', nowMs: number, context?: AuthContext): AuthVerdict;
+  authenticate(
+    request: SipRequest,
+    remote: Endpoint,
+    mode: 'registrar' | 'proxy',
+    nowMs: number,
+    context?: AuthContext,
+  ): AuthVerdict;
   /** Blocks in force at `nowMs`, for status displays. */
   blocked(nowMs: number): AuthBlock[];
   /** Lifts the blocks and failure counts of a source address or an account; returns what was lifted. */
@@ -202,7 +214,8 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
     const at = goodSources.get(account)?.get(source);
     return at !== undefined && nowMs - at < GOOD_SOURCE_MS;
   };
-  const offeredFor = (account: string | undefined): readonly DigestAlgorithm[] | undefined => options.algorithmsFor?.(account) ?? options.algorithms;
+  const offeredFor = (account: string | undefined): readonly DigestAlgorithm[] | undefined =>
+    options.algorithmsFor?.(account) ?? options.algorithms;
   /** account → its latest failure; accounts that exist only (no memory for guessed names). */
   const failures = new Map<string, DigestFailure>();
   /** `account source` → a SHA-256-first challenge sent and not answered yet. */
@@ -216,16 +229,30 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
       failures.delete(oldest);
     }
   };
-  const forbidden = (request: SipRequest): AuthVerdict => ({ kind: 'refused', response: buildResponse(request, 403, 'Forbidden', { toTag: tag() }), delayMs: 0 });
+  const forbidden = (request: SipRequest): AuthVerdict => ({
+    kind: 'refused',
+    response: buildResponse(request, 403, 'Forbidden', { toTag: tag() }),
+    delayMs: 0,
+  });
 
-  const challenge = (request: SipRequest, mode: 'registrar' | 'proxy', nowMs: number, stale: boolean, delayMs: number, account?: string): AuthVerdict => {
+  const challenge = (
+    request: SipRequest,
+    mode: 'registrar' | 'proxy',
+    nowMs: number,
+    stale: boolean,
+    delayMs: number,
+    account?: string,
+  ): AuthVerdict => {
     const nonce = makeNonce(options.crypto, options.secret, nowMs, options.random(16));
     const algorithms = offeredFor(account ?? namedAccount(request, mode));
     const challenges = buildChallenges({ realm: options.realm(), nonce, stale, ...(algorithms ? { algorithms } : {}) });
     const response =
       mode === 'registrar'
         ? buildResponse(request, 401, 'Unauthorized', { headers: { 'www-authenticate': challenges }, toTag: tag() })
-        : buildResponse(request, 407, 'Proxy Authentication Required', { headers: { 'proxy-authenticate': challenges }, toTag: tag() });
+        : buildResponse(request, 407, 'Proxy Authentication Required', {
+            headers: { 'proxy-authenticate': challenges },
+            toTag: tag(),
+          });
     return { kind: 'refused', response, delayMs };
   };
 
@@ -252,7 +279,8 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
       // valid credentials are still required. Failed digests may carry a forged source address: they never
       // stop an emergency call or a phone registered from that address.
       const claimed = credentials?.username ?? claimedUser(request);
-      const exempt = context.emergency === true || (claimed !== undefined && context.registeredHere?.(claimed) === true);
+      const exempt =
+        context.emergency === true || (claimed !== undefined && context.registeredHere?.(claimed) === true);
       const before = checkThrottle(throttle, source, nowMs);
       if (before.kind === 'block' && !exempt) return forbidden(request);
       const delayMs = before.kind === 'delay' && !exempt ? before.ms : 0;
@@ -316,13 +344,21 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
           // A nonce from before a restart (or forged) says nothing about the password: challenge again, no penalty.
           if (verdict.reason === 'nonce') return challenge(request, mode, nowMs, false, slowdown, account);
           if (verdict.reason === 'algorithm') {
-            recordDigestFailure({ account, offered: [...(offered ?? [])], kind: 'unoffered-algorithm', algorithm: credentials.algorithm, source, atMs: nowMs });
+            recordDigestFailure({
+              account,
+              offered: [...(offered ?? [])],
+              kind: 'unoffered-algorithm',
+              algorithm: credentials.algorithm,
+              source,
+              atMs: nowMs,
+            });
           }
           throttle = recordFailure(throttle, source, nowMs);
           if (!trusted) {
             const wasBlocked = checkThrottle(accounts, account, nowMs).kind === 'block';
             accounts = recordFailure(accounts, account, nowMs);
-            if (!wasBlocked && checkThrottle(accounts, account, nowMs).kind === 'block') options.onAccountBlocked?.(account, source);
+            if (!wasBlocked && checkThrottle(accounts, account, nowMs).kind === 'block')
+              options.onAccountBlocked?.(account, source);
           }
           const after = checkThrottle(throttle, source, nowMs);
           // A block passed only because the request claimed an exemption: wrong credentials wait the longest delay.
@@ -338,7 +374,10 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
           }
           const accountAfter = trusted ? undefined : checkThrottle(accounts, account, nowMs);
           if (accountAfter?.kind === 'block') return forbidden(request);
-          const wait = Math.max(after.kind === 'delay' ? after.ms : 0, accountAfter?.kind === 'delay' ? accountAfter.ms : 0);
+          const wait = Math.max(
+            after.kind === 'delay' ? after.ms : 0,
+            accountAfter?.kind === 'delay' ? accountAfter.ms : 0,
+          );
           return challenge(request, mode, nowMs, false, wait, account);
         }
       }

@@ -7,7 +7,14 @@
 import { parseUri, stringifyUri } from '../../adapters/sip-syntax.js';
 import type { Endpoint, SipRequest, SipUri } from '../../sip/message.js';
 import { buildResponse } from '../../sip/message.js';
-import { applyCallEvent, dialogsOf, emptyDialogs, type CallEvent as DialogEvent, type DialogState, type DialogTable } from '../../sip/dialog-state.js';
+import {
+  applyCallEvent,
+  dialogsOf,
+  emptyDialogs,
+  type CallEvent as DialogEvent,
+  type DialogState,
+  type DialogTable,
+} from '../../sip/dialog-state.js';
 import {
   applySubscribe,
   emptySubscriptions,
@@ -94,7 +101,8 @@ export function createBlfService(options: BlfOptions): BlfService {
     if (!endpoint) return;
     stack.send(notify, endpoint, (response) => {
       // RFC 6665 §4.2.2: a NOTIFY answered 481 (or never answered) ends the subscription.
-      if (response.status === 481 || response.status === 408) subscriptions = removeSubscription(subscriptions, subscription.key);
+      if (response.status === 481 || response.status === 408)
+        subscriptions = removeSubscription(subscriptions, subscription.key);
     });
   };
 
@@ -115,14 +123,20 @@ export function createBlfService(options: BlfOptions): BlfService {
     subscribe(request, remote) {
       const inDialog = Boolean(request.headers.to.params['tag']);
       const existing = inDialog
-        ? [...subscriptions.values()].find((held) => held.callId === request.headers['call-id'] && held.toTag === request.headers.to.params['tag'])
+        ? [...subscriptions.values()].find(
+            (held) => held.callId === request.headers['call-id'] && held.toTag === request.headers.to.params['tag'],
+          )
         : undefined;
       const target = existing?.target ?? userOf(request.uri) ?? '';
       if (!inDialog && !options.isExtension(target)) {
         stack.respond(buildResponse(request, 404, 'Not Found', { toTag: newTag() }));
         return;
       }
-      const input = parseSubscribe(request, { target, source: remote, ...(existing ? { entity: existing.entity } : {}) });
+      const input = parseSubscribe(request, {
+        target,
+        source: remote,
+        ...(existing ? { entity: existing.entity } : {}),
+      });
       const decision = applySubscribe(subscriptions, input, options.now(), { dialogs, newTag: newTag() });
       if (decision.kind === 'refuse') {
         const { status, phrase, headers } = refusalResponse(decision.refusal);
@@ -156,8 +170,10 @@ export function createBlfService(options: BlfOptions): BlfService {
       if (!call) return;
       const phase = PHASES[event.phase];
       for (const party of [call.caller, call.callee]) if (party) lastCall.set(party, options.now());
-      if (call.caller) apply({ kind: 'call', callId, extension: call.caller, direction: 'initiator', remote: call.calleeUri, phase });
-      if (call.callee) apply({ kind: 'call', callId, extension: call.callee, direction: 'recipient', remote: call.callerUri, phase });
+      if (call.caller)
+        apply({ kind: 'call', callId, extension: call.caller, direction: 'initiator', remote: call.calleeUri, phase });
+      if (call.callee)
+        apply({ kind: 'call', callId, extension: call.callee, direction: 'recipient', remote: call.callerUri, phase });
       if (phase === 'terminated') calls.delete(callId);
     },
 

@@ -53,16 +53,35 @@ export function createDialogGuard(options: DialogGuardOptions): DialogGuard {
         table = removeEarlyDialogs(table, event.callId, event.callerTag);
         return;
       }
-      table = recordDialog(table, { callId: event.callId, caller: event.caller, callee: event.callee, state: event.kind }, options.now());
+      table = recordDialog(
+        table,
+        { callId: event.callId, caller: event.caller, callee: event.callee, state: event.kind },
+        options.now(),
+      );
     },
     check(request, remote) {
       const toTag = request.headers.to.params['tag'];
       if (toTag) {
-        const match = findDialog(table, request.headers['call-id'], request.headers.from.params['tag'] ?? '', toTag, options.now());
+        const match = findDialog(
+          table,
+          request.headers['call-id'],
+          request.headers.from.params['tag'] ?? '',
+          toTag,
+          options.now(),
+        );
         // RFC 3261 §12.2.2: a request in a dialog this server does not hold gets 481.
-        if (!match) return { kind: 'refuse', status: 481, phrase: 'Call/Transaction Does Not Exist', reason: 'unknown-dialog' };
-        const sameSource = match.from.endpoint.address === remote.address || (match.from.trunk === true && options.isTrunkSource(remote));
-        if (!sameSource) return { kind: 'refuse', status: 481, phrase: 'Call/Transaction Does Not Exist', reason: 'dialog-source-mismatch' };
+        if (!match)
+          return { kind: 'refuse', status: 481, phrase: 'Call/Transaction Does Not Exist', reason: 'unknown-dialog' };
+        const sameSource =
+          match.from.endpoint.address === remote.address ||
+          (match.from.trunk === true && options.isTrunkSource(remote));
+        if (!sameSource)
+          return {
+            kind: 'refuse',
+            status: 481,
+            phrase: 'Call/Transaction Does Not Exist',
+            reason: 'dialog-source-mismatch',
+          };
         table = touchDialog(table, match.dialog, options.now());
         return { kind: 'in-dialog', match };
       }

@@ -109,7 +109,11 @@ export function createPhoneSync(options: PhoneSyncOptions): PhoneSync {
       if (response.status === 401 || response.status === 407) {
         const credentials = credentialsFor(target.aor);
         const answer = credentials && options.answerChallenge(response, request, credentials);
-        if (!answer) return log.warn({ phone, status: response.status }, 'phone challenged the check-sync NOTIFY and no credentials fit');
+        if (!answer)
+          return log.warn(
+            { phone, status: response.status },
+            'phone challenged the check-sync NOTIFY and no credentials fit',
+          );
         const retry = copy();
         retry.headers.cseq = { seq: 2, method: 'NOTIFY' };
         retry.headers[answer.header] = [answer.value];
@@ -151,7 +155,10 @@ export function createPhoneSync(options: PhoneSyncOptions): PhoneSync {
       if (stale.length > 0) {
         options.removeBindings(stale);
         entry.lastKnown = stale[stale.length - 1];
-        log.info({ phone, removed: stale.map((binding) => binding.aor) }, 'registrations of the previous identity removed');
+        log.info(
+          { phone, removed: stale.map((binding) => binding.aor) },
+          'registrations of the previous identity removed',
+        );
       }
     }
     if (upToDate(phone)) return forget(phone);
@@ -170,7 +177,10 @@ export function createPhoneSync(options: PhoneSyncOptions): PhoneSync {
     send(phone, target);
     const delay = checkSyncRetryDelay(entry.attempts, options.retryDelaysMs);
     if (delay === undefined) {
-      log.warn({ phone, attempts: entry.attempts }, 'phone did not fetch its new configuration after repeated check-sync NOTIFYs');
+      log.warn(
+        { phone, attempts: entry.attempts },
+        'phone did not fetch its new configuration after repeated check-sync NOTIFYs',
+      );
       return forget(phone);
     }
     entry.timer = setTimeout(() => attempt(phone), delay);

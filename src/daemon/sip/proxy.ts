@@ -44,7 +44,12 @@ export interface ForkOrigin {
 
 /** A dialog seen by the proxy: a provisional response with a To-tag (early), a 2xx (confirmed), or a failed INVITE. */
 export type DialogEvent =
-  | { kind: 'early' | 'confirmed'; callId: string; caller: ForkOrigin & { tag: string }; callee: { tag: string; endpoint: Endpoint; trunk: boolean; account?: string } }
+  | {
+      kind: 'early' | 'confirmed';
+      callId: string;
+      caller: ForkOrigin & { tag: string };
+      callee: { tag: string; endpoint: Endpoint; trunk: boolean; account?: string };
+    }
   | { kind: 'failed'; callId: string; callerTag: string };
 
 /** Answers a downstream challenge: the header to add (`authorization` or `proxy-authorization`) and its value. */
@@ -127,7 +132,12 @@ export interface Proxy {
    * Forwards a request inside a known dialog (ACK, BYE, re-INVITE, …) to `endpoint`, the dialog's
    * other end, whatever its Request-URI or Route name; `onFinal` sees the final status.
    */
-  forwardInDialog(request: SipRequest, ownUri: (uri: SipUri) => boolean, endpoint: Endpoint, onFinal?: (status: number) => void): void;
+  forwardInDialog(
+    request: SipRequest,
+    ownUri: (uri: SipUri) => boolean,
+    endpoint: Endpoint,
+    onFinal?: (status: number) => void,
+  ): void;
   /** Sends a response upstream through the server transaction of its request. */
   forwardResponse(response: SipResponse): void;
   readonly activeInvites: number;
@@ -139,7 +149,10 @@ export function createProxy(options: ProxyOptions): Proxy {
   const shifts = new Map<string, CseqShift>();
   const { host, port, tlsPort } = stack.transport;
   const recordRouteFor = (protocol: string | undefined) => ({
-    uri: protocol?.toUpperCase() === 'TLS' && tlsPort !== undefined ? `sip:${host}:${tlsPort};transport=tls;lr` : `sip:${host}:${port};lr`,
+    uri:
+      protocol?.toUpperCase() === 'TLS' && tlsPort !== undefined
+        ? `sip:${host}:${tlsPort};transport=tls;lr`
+        : `sip:${host}:${port};lr`,
     params: {},
   });
   /**
@@ -190,10 +203,18 @@ export function createProxy(options: ProxyOptions): Proxy {
       } else {
         const chosen = action.response;
         if (chosen) {
-          const response = { ...chosen, status: action.status, reason: action.status === chosen.status ? chosen.reason : 'Server Internal Error' };
+          const response = {
+            ...chosen,
+            status: action.status,
+            reason: action.status === chosen.status ? chosen.reason : 'Server Internal Error',
+          };
           upstream(response);
         } else stack.respond(buildResponse(context.request, 480, 'Temporarily Unavailable'));
-        options.onCallEvent?.({ callId: context.request.headers['call-id'], phase: 'terminated', request: context.request });
+        options.onCallEvent?.({
+          callId: context.request.headers['call-id'],
+          phase: 'terminated',
+          request: context.request,
+        });
       }
     }
     if (context.fork.done && context.fork.pending.size === 0) invites.delete(key);
@@ -222,8 +243,18 @@ export function createProxy(options: ProxyOptions): Proxy {
         let template = target.prepare ? target.prepare(copy) : copy;
         decrementMaxForwards(template);
         delete template.headers['proxy-authorization'];
-        template.headers['record-route'] = [...recordRoutes(request.headers.via[0]?.protocol, target.endpoint.protocol), ...(template.headers['record-route'] ?? [])];
-        const branch: Branch = { id, sent: copyMessage(template, true), endpoint: target.endpoint, retried: false, extra: 0, fellBack: false };
+        template.headers['record-route'] = [
+          ...recordRoutes(request.headers.via[0]?.protocol, target.endpoint.protocol),
+          ...(template.headers['record-route'] ?? []),
+        ];
+        const branch: Branch = {
+          id,
+          sent: copyMessage(template, true),
+          endpoint: target.endpoint,
+          retried: false,
+          extra: 0,
+          fellBack: false,
+        };
         context.branches.set(id, branch);
         // RFC 3261 §22.2: a retry is a new request in the same dialog, with the next CSeq.
         const firstSeq = template.headers.cseq.seq;
@@ -232,7 +263,10 @@ export function createProxy(options: ProxyOptions): Proxy {
           next.headers.cseq = { ...next.headers.cseq, seq: firstSeq + branch.extra };
           branch.sent = next;
           if (shifts.size >= MAX_SHIFTS) shifts.delete(shifts.keys().next().value!);
-          shifts.set(request.headers['call-id'], { callerTag: request.headers.from.params['tag'] ?? '', shift: branch.extra });
+          shifts.set(request.headers['call-id'], {
+            callerTag: request.headers.from.params['tag'] ?? '',
+            shift: branch.extra,
+          });
           stack.send(next, target.endpoint, onResponse);
         };
         const onResponse = (raw: SipResponse): void => {
@@ -255,20 +289,36 @@ export function createProxy(options: ProxyOptions): Proxy {
             return resend(copyMessage(fallback, true));
           }
           const shift = branch.extra;
-          const shifted = shift ? { ...raw, headers: { ...raw.headers, cseq: { ...raw.headers.cseq, seq: raw.headers.cseq.seq - shift } } } : raw;
-          const response = target.prepare ? { ...shifted, headers: { ...shifted.headers, from: request.headers.from } } : shifted;
+          const shifted = shift
+            ? { ...raw, headers: { ...raw.headers, cseq: { ...raw.headers.cseq, seq: raw.headers.cseq.seq - shift } } }
+            : raw;
+          const response = target.prepare
+            ? { ...shifted, headers: { ...shifted.headers, from: request.headers.from } }
+            : shifted;
           handle(response);
         };
         const handle = (response: SipResponse): void => {
           const calleeTag = response.headers.to.params['tag'];
           const callerTag = request.headers.from.params['tag'];
           // RFC 3261 §12.1: a dialog starts with a 101-199 carrying a To-tag (early) or a 2xx.
-          if (origin && calleeTag && callerTag && DIALOG_METHODS.has(request.method) && response.status > 100 && response.status < 300) {
+          if (
+            origin &&
+            calleeTag &&
+            callerTag &&
+            DIALOG_METHODS.has(request.method) &&
+            response.status > 100 &&
+            response.status < 300
+          ) {
             options.onDialog?.({
               kind: response.status < 200 ? 'early' : 'confirmed',
               callId: request.headers['call-id'],
               caller: { ...origin, tag: callerTag },
-              callee: { tag: calleeTag, endpoint: target.endpoint, trunk: target.trunk === true, ...(target.account !== undefined ? { account: target.account } : {}) },
+              callee: {
+                tag: calleeTag,
+                endpoint: target.endpoint,
+                trunk: target.trunk === true,
+                ...(target.account !== undefined ? { account: target.account } : {}),
+              },
             });
           }
           if (response.status >= 180 && response.status < 200) {
@@ -289,7 +339,9 @@ export function createProxy(options: ProxyOptions): Proxy {
     },
 
     cancel(request) {
-      const context = invites.get(inviteKey({ ...request, headers: { ...request.headers, cseq: { ...request.headers.cseq, method: 'INVITE' } } }));
+      const context = invites.get(
+        inviteKey({ ...request, headers: { ...request.headers, cseq: { ...request.headers.cseq, method: 'INVITE' } } }),
+      );
       if (!context) return false;
       stack.respond(buildResponse(request, 200, 'OK'));
       context.cancelled = true;

@@ -14,7 +14,12 @@ export const IDENTITY_HEADERS = ['p-asserted-identity', 'p-preferred-identity', 
  * Removes the identity headers of a request from a phone; towards the trunk,
  * asserts the authenticated account instead (RFC 3325 §4).
  */
-export function replaceIdentity(request: SipRequest, account: string | undefined, domain: string, towardsTrunk: boolean): void {
+export function replaceIdentity(
+  request: SipRequest,
+  account: string | undefined,
+  domain: string,
+  towardsTrunk: boolean,
+): void {
   for (const name of IDENTITY_HEADERS) delete request.headers[name];
   if (towardsTrunk && account !== undefined) request.headers['p-asserted-identity'] = `<sip:${account}@${domain}>`;
 }
@@ -32,7 +37,8 @@ export function checkReferTo(
 ): boolean {
   const raw = request.headers['refer-to'] as { uri?: unknown } | string | undefined;
   const text = typeof raw === 'string' ? raw.replace(/^[^<]*<|>.*$/g, '') : raw?.uri;
-  const uri = typeof text === 'string' || (typeof text === 'object' && text !== null) ? uriOf(text as string) : undefined;
+  const uri =
+    typeof text === 'string' || (typeof text === 'object' && text !== null) ? uriOf(text as string) : undefined;
   if (!caller || !uri || !uri.user || !isOwnHost(uri.host)) return false;
   const decision = routeCall({ ...route, dialled: uri.user, caller });
   if (caller.kind === 'trunk') return decision.kind === 'extension';

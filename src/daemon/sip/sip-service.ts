@@ -8,7 +8,14 @@ import type { Endpoint, SipRequest, SipUri } from '../../sip/message.js';
 import { buildResponse, isRequest } from '../../sip/message.js';
 import { checkRequest, ALLOWED_METHODS } from '../../sip/validate.js';
 import { contactsForResponse, decideRegister } from '../../sip/registrar.js';
-import { allBindings, expireBindings, lookup, withBindings, type Binding, type LocationTable } from '../../sip/location.js';
+import {
+  allBindings,
+  expireBindings,
+  lookup,
+  withBindings,
+  type Binding,
+  type LocationTable,
+} from '../../sip/location.js';
 import { routeCall, type Caller } from '../../sip/router.js';
 import { reasonStatus } from '../../sip/reason-status.js';
 import type { Reason } from '../../core/reasons.js';
@@ -24,7 +31,13 @@ import { answerChallenge, pickChallenge } from '../../sip/digest-client.js';
 import { nodeDigestCrypto, nonceRandom } from '../../adapters/node-crypto.js';
 import { sameContact } from '../../sip/registrar.js';
 import { buildPnpNotify, isPnpSubscribe, parsePnpSubscribe, PNP_MULTICAST_GROUP } from '../../sip/pnp.js';
-import { contactHostOf, devicesOf, phoneOfRegistration, phoneOfRequest, type Device } from '../../sip/phone-identity.js';
+import {
+  contactHostOf,
+  devicesOf,
+  phoneOfRegistration,
+  phoneOfRequest,
+  type Device,
+} from '../../sip/phone-identity.js';
 import type { Change } from '../../store/changes.js';
 import type { ControlResponse } from '../../adapters/control-socket.js';
 import type { RtpPortPool } from '../../adapters/rtp-socket.js';
@@ -107,9 +120,15 @@ export interface SipService {
   /** For policy logouts: whether the phone is in a call, and when its user's last call was seen (ms). */
   phoneActivity(phone: string): { inCall: boolean; lastCallMs?: number };
   /** Calls the phone with the logout warning; `undefined` when it cannot (not registered, no voice menu). */
-  warnPhone(phone: string, warning: { onExtend(): void; ringTimeoutMs?: number; keyWaitMs?: number; minutesLeft?: number }): Promise<WarningOutcome> | undefined;
+  warnPhone(
+    phone: string,
+    warning: { onExtend(): void; ringTimeoutMs?: number; keyWaitMs?: number; minutesLeft?: number },
+  ): Promise<WarningOutcome> | undefined;
   /** Calls every registration of the extension with an announcement (the emergency notification); none registered: `[]`. */
-  announce(extension: string, announcement: { prompts: Spoken[]; language: Language; subject: string; ringTimeoutMs?: number }): Promise<AnnouncementOutcome[]>;
+  announce(
+    extension: string,
+    announcement: { prompts: Spoken[]; language: Language; subject: string; ringTimeoutMs?: number },
+  ): Promise<AnnouncementOutcome[]>;
   close(): Promise<void>;
 }
 
@@ -124,11 +143,13 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
   const now = options.now ?? Date.now;
   let location: LocationTable = new Map();
   for (const stored of store.data.bindings) {
-    if (stored.expiresAt > now()) location = withBindings(location, stored.aor, [...lookup(location, stored.aor, now()), stored]);
+    if (stored.expiresAt > now())
+      location = withBindings(location, stored.aor, [...lookup(location, stored.aor, now()), stored]);
   }
   /** Where each hot-desk phone was last seen registering (phone-identity.ts). */
   const devices = new Map<string, Device>(devicesOf(allBindings(location)));
-  const phoneIdentities = () => store.data.phones.map((phone) => ({ name: phone.name, extension: phone.session?.extension }));
+  const phoneIdentities = () =>
+    store.data.phones.map((phone) => ({ name: phone.name, extension: phone.session?.extension }));
   const realm = () => store.data.settings.sipDomain;
   const authenticator = options.authenticator(realm);
 
@@ -138,28 +159,54 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     persistTimer = setTimeout(() => {
       persistTimer = undefined;
       const bindings = allBindings(location);
-      void store.update((data) => ({ next: { ...data, bindings }, value: undefined })).catch((error: Error) =>
-        log.error({ err: error }, 'could not save registrations'),
-      );
+      void store
+        .update((data) => ({ next: { ...data, bindings }, value: undefined }))
+        .catch((error: Error) => log.error({ err: error }, 'could not save registrations'));
     }, 500);
   };
 
   let stack: SipStack;
   let proxy: Proxy;
-  const guard = createDialogGuard({ now, isOwnUri: (uri) => isOwnUri(uri), isTrunkSource: (remote) => isFromTrunk(remote) });
+  const guard = createDialogGuard({
+    now,
+    isOwnUri: (uri) => isOwnUri(uri),
+    isTrunkSource: (remote) => isFromTrunk(remote),
+  });
   let ivr: IvrService | undefined;
   const ownHosts = (): Set<string> =>
-    new Set([stack.transport.host, options.bind, store.data.settings.address, store.data.settings.sipDomain, options.publicAddress].filter(
-      (host): host is string => Boolean(host),
-    ).map((host) => host.toLowerCase()));
+    new Set(
+      [
+        stack.transport.host,
+        options.bind,
+        store.data.settings.address,
+        store.data.settings.sipDomain,
+        options.publicAddress,
+      ]
+        .filter((host): host is string => Boolean(host))
+        .map((host) => host.toLowerCase()),
+    );
   const isOwnUri = (uri: SipUri): boolean => {
     const tls = uri.schema === 'sips' || String(uri.params['transport'] ?? '').toLowerCase() === 'tls';
     const port = uri.port || (tls ? 5061 : 5060);
-    return ownHosts().has(uri.host.toLowerCase()) && (port === stack.transport.port || port === stack.transport.tlsPort);
+    return (
+      ownHosts().has(uri.host.toLowerCase()) && (port === stack.transport.port || port === stack.transport.tlsPort)
+    );
   };
 
-  const respond = (request: SipRequest, status: number, phrase: string, headers: Record<string, unknown> = {}, content?: string): void => {
-    stack.respond(buildResponse(request, status, phrase, { headers, toTag: toTag(), ...(content !== undefined ? { content } : {}) }));
+  const respond = (
+    request: SipRequest,
+    status: number,
+    phrase: string,
+    headers: Record<string, unknown> = {},
+    content?: string,
+  ): void => {
+    stack.respond(
+      buildResponse(request, status, phrase, {
+        headers,
+        toTag: toTag(),
+        ...(content !== undefined ? { content } : {}),
+      }),
+    );
   };
   const refuse = (request: SipRequest, reason: Reason): void => {
     const { status, phrase } = reasonStatus(reason);
@@ -172,7 +219,9 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     if (binding) return binding.source;
     const transport = String(uri.params['transport'] ?? 'udp').toUpperCase();
     const protocol = transport === 'TCP' || transport === 'TLS' ? transport : 'UDP';
-    return /^[\d.]+$|^\[?[0-9a-f:]+\]?$/i.test(uri.host) ? { protocol, address: uri.host.replace(/^\[|\]$/g, ''), port: uri.port || (protocol === 'TLS' ? 5061 : 5060) } : undefined;
+    return /^[\d.]+$|^\[?[0-9a-f:]+\]?$/i.test(uri.host)
+      ? { protocol, address: uri.host.replace(/^\[|\]$/g, ''), port: uri.port || (protocol === 'TLS' ? 5061 : 5060) }
+      : undefined;
   };
 
   /** Authenticates; on failure the answer is already on its way and `undefined` comes back. */
@@ -180,8 +229,10 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     const at = now();
     // Failed digests may come from a forged source: valid credentials from an address the account is
     // registered from, or on an emergency call, pass any block (authenticator.ts).
-    const emergency = request.method === 'INVITE' && store.data.settings.emergencyNumbers.includes(userOf(request.uri) ?? '');
-    const registeredHere = (account: string) => lookup(location, account, at).some((binding) => binding.source.address === remote.address);
+    const emergency =
+      request.method === 'INVITE' && store.data.settings.emergencyNumbers.includes(userOf(request.uri) ?? '');
+    const registeredHere = (account: string) =>
+      lookup(location, account, at).some((binding) => binding.source.address === remote.address);
     const verdict = authenticator.authenticate(request, remote, mode, at, { emergency, registeredHere });
     if (verdict.kind === 'ok') return verdict.account;
     const send = () => stack.respond(verdict.response);
@@ -191,7 +242,8 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
   };
 
   const passwordKnown = (account: string): boolean =>
-    store.data.extensions.some((ext) => ext.number === account) || store.data.phones.some((phone) => phone.name === account);
+    store.data.extensions.some((ext) => ext.number === account) ||
+    store.data.phones.some((phone) => phone.name === account);
 
   const handleRegister = (request: SipRequest, remote: Endpoint): void => {
     const account = authenticate(request, remote, 'registrar');
@@ -201,7 +253,12 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     if (aor !== account || !passwordKnown(account)) return respond(request, 403, 'Forbidden');
     const decision = decideRegister({ request, aor, source: remote, current: location.get(aor) ?? [], nowMs: now() });
     if (decision.kind === 'error') {
-      return respond(request, decision.status, decision.phrase, decision.minExpires ? { 'min-expires': String(decision.minExpires) } : {});
+      return respond(
+        request,
+        decision.status,
+        decision.phrase,
+        decision.minExpires ? { 'min-expires': String(decision.minExpires) } : {},
+      );
     }
     const contactUri = Array.isArray(request.headers.contact) ? request.headers.contact[0]?.uri : undefined;
     const phone = phoneOfRegistration(account, remote, contactUri, phoneIdentities(), devices);
@@ -233,16 +290,32 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
    */
   const bindProvisioning = (phone: string, address: string): void => {
     const stored = store.data.phones.find((candidate) => candidate.name === phone);
-    if (!options.submit || !stored || stored.provisioningAddress !== undefined || stored.connection.mode === 'sbc' || binding.has(phone)) return;
+    if (
+      !options.submit ||
+      !stored ||
+      stored.provisioningAddress !== undefined ||
+      stored.connection.mode === 'sbc' ||
+      binding.has(phone)
+    )
+      return;
     binding.add(phone);
     void options
       // Written as the HTTP server writes client addresses (an IPv4-mapped IPv6 address as IPv4).
-      .submit({ kind: 'provisioning-bound', phone, address: address.startsWith('::ffff:') && address.includes('.') ? address.slice('::ffff:'.length) : address })
+      .submit({
+        kind: 'provisioning-bound',
+        phone,
+        address: address.startsWith('::ffff:') && address.includes('.') ? address.slice('::ffff:'.length) : address,
+      })
       .then(
         (response) => {
-          if (response.ok) log.info({ phone, address }, 'phone registered: its provisioning files are served only to this address now');
+          if (response.ok)
+            log.info(
+              { phone, address },
+              'phone registered: its provisioning files are served only to this address now',
+            );
         },
-        (error: unknown) => log.error({ err: error, phone }, 'could not bind the phone\'s provisioning files to its address'),
+        (error: unknown) =>
+          log.error({ err: error, phone }, "could not bind the phone's provisioning files to its address"),
       )
       .finally(() => binding.delete(phone));
   };
@@ -256,7 +329,9 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     return {
       uri: `sip:${number}@${uri.host}${uri.port ? `:${uri.port}` : ''}`,
       endpoint,
-      ...(trunk.username !== undefined && trunk.password !== undefined ? { credentials: { username: trunk.username, password: trunk.password } } : {}),
+      ...(trunk.username !== undefined && trunk.password !== undefined
+        ? { credentials: { username: trunk.username, password: trunk.password } }
+        : {}),
     };
   };
 
@@ -265,7 +340,11 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
    * extension, the office's main number or the phone's account) and, when the trunk is set to
    * pidf-lo, the desk's civic location. Nothing here waits: the call leaves at once.
    */
-  const emergencyTarget = (request: SipRequest, remote: Endpoint, account: string | undefined): Pick<ForkTarget, 'prepare' | 'fallback'> => {
+  const emergencyTarget = (
+    request: SipRequest,
+    remote: Endpoint,
+    account: string | undefined,
+  ): Pick<ForkTarget, 'prepare' | 'fallback'> => {
     if (account === undefined) return {};
     const { settings, phones } = store.data;
     const contactUri = Array.isArray(request.headers.contact) ? request.headers.contact[0]?.uri : undefined;
@@ -273,7 +352,15 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     const name = idle?.name ?? phoneOfRequest(account, remote, contactUri, phoneIdentities(), location, now());
     const phone = name === undefined ? undefined : phones.find((candidate) => candidate.name === name);
     const caller = emergencyCaller({
-      ...(phone ? { phone: { name: phone.name, emergencyCallback: phone.emergencyCallback, extension: phone.session?.extension } } : {}),
+      ...(phone
+        ? {
+            phone: {
+              name: phone.name,
+              emergencyCallback: phone.emergencyCallback,
+              extension: phone.session?.extension,
+            },
+          }
+        : {}),
       account,
       accountIsExtension: store.data.extensions.some((ext) => ext.number === account),
       mainNumber: settings.trunk?.mainNumber,
@@ -299,21 +386,40 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
       prepare(copy) {
         original = copyMessage(copy, true);
         const built = buildEmergencyInvite(copy, { caller, domain, ...(desk ? { location: desk } : {}) });
-        const sent = built.location === 'sent' ? describeDesk(phone?.location) || 'office address only' : wanted ? (phone ? 'not sent: the INVITE has no SDP' : 'not sent: not a hot-desk phone') : 'not asked for';
+        const sent =
+          built.location === 'sent'
+            ? describeDesk(phone?.location) || 'office address only'
+            : wanted
+              ? phone
+                ? 'not sent: the INVITE has no SDP'
+                : 'not sent: not a hot-desk phone'
+              : 'not asked for';
         log.info({ phone: phone?.name, identity: caller.kind, user, location: sent }, 'emergency call identity');
         return built.request;
       },
       fallback(status, prepared) {
-        if (!original || prepared.headers['geolocation'] === undefined || !LOCATION_REFUSED.includes(status)) return undefined;
-        log.warn({ phone: phone?.name, status }, 'emergency call: the trunk refused the location, sent again without it');
+        if (!original || prepared.headers['geolocation'] === undefined || !LOCATION_REFUSED.includes(status))
+          return undefined;
+        log.warn(
+          { phone: phone?.name, status },
+          'emergency call: the trunk refused the location, sent again without it',
+        );
         return withoutLocation(prepared, original);
       },
     };
   };
 
   /** A bug in the identity or location never stops an emergency call: it then leaves as any call to the trunk. */
-  const safeEmergencyTarget = (request: SipRequest, remote: Endpoint, account: string | undefined): Pick<ForkTarget, 'prepare' | 'fallback'> => {
-    const failed = (error: unknown) => log.error({ err: error, callId: request.headers['call-id'] }, 'emergency call: identity or location failed, the call goes on without them');
+  const safeEmergencyTarget = (
+    request: SipRequest,
+    remote: Endpoint,
+    account: string | undefined,
+  ): Pick<ForkTarget, 'prepare' | 'fallback'> => {
+    const failed = (error: unknown) =>
+      log.error(
+        { err: error, callId: request.headers['call-id'] },
+        'emergency call: identity or location failed, the call goes on without them',
+      );
     try {
       const target = emergencyTarget(request, remote, account);
       return {
@@ -351,10 +457,24 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     return Boolean(trunk && (uriOf(trunk.uri)?.host === address || (trunk.from ?? []).includes(address)));
   };
   /** Refuses a request that tried to get further than it may, with the fail2ban line (relay-refusal-log.ts). */
-  const refuseRelay = (request: SipRequest, remote: Endpoint, status: number, phrase: string, reason: RelayRefusal): void => {
+  const refuseRelay = (
+    request: SipRequest,
+    remote: Endpoint,
+    status: number,
+    phrase: string,
+    reason: RelayRefusal,
+  ): void => {
     if (request.method !== 'ACK') respond(request, status, phrase);
-    const registered = allBindings(location).some((binding) => binding.source.address === remote.address && binding.expiresAt > now());
-    logRelayRefused(log, remote.address, reason, { method: request.method, callId: request.headers['call-id'] }, !registered && !isTrunkAddress(remote.address));
+    const registered = allBindings(location).some(
+      (binding) => binding.source.address === remote.address && binding.expiresAt > now(),
+    );
+    logRelayRefused(
+      log,
+      remote.address,
+      reason,
+      { method: request.method, callId: request.headers['call-id'] },
+      !registered && !isTrunkAddress(remote.address),
+    );
   };
   const routeRules = () => ({
     settings: store.data.settings,
@@ -363,7 +483,9 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
   const isOwnHost = (host: string): boolean => ownHosts().has(host.toLowerCase());
 
   const callerOf = (account: string): Caller =>
-    store.data.phones.some((phone) => phone.name === account) ? { kind: 'idle-phone', phone: account } : { kind: 'extension', extension: account };
+    store.data.phones.some((phone) => phone.name === account)
+      ? { kind: 'idle-phone', phone: account }
+      : { kind: 'extension', extension: account };
 
   /**
    * An emergency number was dialled: the notification, the record and the alert (emergency-service.ts)
@@ -394,13 +516,17 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     const bindings = [...desks.flatMap((desk) => boundTo(desk)), ...lookup(location, dialled, now())];
     const targets: ForkTarget[] = [];
     for (const binding of bindings) {
-      if (!targets.some((target) => target.uri === binding.contact)) targets.push({ uri: binding.contact, endpoint: binding.source, account: binding.aor });
+      if (!targets.some((target) => target.uri === binding.contact))
+        targets.push({ uri: binding.contact, endpoint: binding.source, account: binding.aor });
     }
     if (targets.length === 0) {
       log.warn({ dialled, desks }, 'emergency callback: the desk phone is not registered; routed as usual');
       return false;
     }
-    log.warn({ event: 'emergency-callback', dialled, desks }, `EMERGENCY callback to ${dialled} rings ${desks.join(', ')}`);
+    log.warn(
+      { event: 'emergency-callback', dialled, desks },
+      `EMERGENCY callback to ${dialled} rings ${desks.join(', ')}`,
+    );
     proxy.fork(request, targets, { endpoint: remote, trunk: true });
     return true;
   };
@@ -415,7 +541,8 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
       caller = callerOf(account);
     }
     const dialled = userOf(request.uri) ?? '';
-    if (caller.kind === 'trunk' && request.method === 'INVITE' && routeEmergencyCallback(request, remote, dialled)) return;
+    if (caller.kind === 'trunk' && request.method === 'INVITE' && routeEmergencyCallback(request, remote, dialled))
+      return;
     if (request.method === 'REFER' && !checkReferTo(request, caller, routeRules(), isOwnHost)) {
       return refuseRelay(request, remote, 403, 'Forbidden', 'refer-not-allowed');
     }
@@ -428,35 +555,66 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     switch (decision.kind) {
       case 'refuse':
         // The trunk may reach local extensions only (#12 item 5): anything else is a relay attempt.
-        if (caller.kind === 'trunk' && decision.reason.kind === 'no-route') return refuseRelay(request, remote, 403, 'Forbidden', 'trunk-to-outside');
+        if (caller.kind === 'trunk' && decision.reason.kind === 'no-route')
+          return refuseRelay(request, remote, 403, 'Forbidden', 'trunk-to-outside');
         if (decision.reason.kind === 'dial-code-conflict') {
-          log.warn({ dialled, code: decision.reason.code, name: decision.reason.name }, 'hot-desk code refused: another dial code starts with *7');
+          log.warn(
+            { dialled, code: decision.reason.code, name: decision.reason.name },
+            'hot-desk code refused: another dial code starts with *7',
+          );
         }
         if (decision.reason.kind === 'idle-phone-restricted' && ivr && request.method === 'INVITE') {
           // Said as early media where the phone plays it; a phone that does not still gets the 403.
           const { status, phrase } = reasonStatus(decision.reason);
-          return ivr.answer(request, remote, { kind: 'refuse', prompt: 'log-in-first', status, phrase, language: store.data.settings.defaultLanguage });
+          return ivr.answer(request, remote, {
+            kind: 'refuse',
+            prompt: 'log-in-first',
+            status,
+            phrase,
+            language: store.data.settings.defaultLanguage,
+          });
         }
         return refuse(request, decision.reason);
       case 'login':
       case 'logout': {
         if (!ivr || request.method !== 'INVITE') return refuse(request, { kind: 'login-service-unavailable' });
         const contactUri = Array.isArray(request.headers.contact) ? request.headers.contact[0]?.uri : undefined;
-        const phone = account === undefined ? undefined : phoneOfRequest(account, remote, contactUri, phoneIdentities(), location, now());
+        const phone =
+          account === undefined
+            ? undefined
+            : phoneOfRequest(account, remote, contactUri, phoneIdentities(), location, now());
         if (!phone) {
-          if (caller.kind === 'idle-phone') logSecurityRefusal(log, remote.address, 'idle-account-not-registered-here', 'hot-desk code with idle credentials from where that phone is not registered: refused');
+          if (caller.kind === 'idle-phone')
+            logSecurityRefusal(
+              log,
+              remote.address,
+              'idle-account-not-registered-here',
+              'hot-desk code with idle credentials from where that phone is not registered: refused',
+            );
           else log.info({ account, dialled }, 'hot-desk code from a phone that is not a hot-desk phone: refused');
           return respond(request, 403, 'Not A Hot-Desk Phone');
         }
-        return ivr.answer(request, remote, decision.kind === 'login' ? { kind: 'login', extension: decision.extension, phone } : { kind: 'logout', phone });
+        return ivr.answer(
+          request,
+          remote,
+          decision.kind === 'login'
+            ? { kind: 'login', extension: decision.extension, phone }
+            : { kind: 'logout', phone },
+        );
       }
       case 'logout-everywhere': {
         // From any authenticated phone (a user's own desk phone or softphone too): the PIN decides.
-        if (!ivr || request.method !== 'INVITE' || account === undefined) return refuse(request, { kind: 'login-service-unavailable' });
+        if (!ivr || request.method !== 'INVITE' || account === undefined)
+          return refuse(request, { kind: 'login-service-unavailable' });
         const contactUri = Array.isArray(request.headers.contact) ? request.headers.contact[0]?.uri : undefined;
         const found = phoneOfRequest(account, remote, contactUri, phoneIdentities(), location, now());
         if (!found && caller.kind === 'idle-phone') {
-          logSecurityRefusal(log, remote.address, 'idle-account-not-registered-here', 'hot-desk code with idle credentials from where that phone is not registered: refused');
+          logSecurityRefusal(
+            log,
+            remote.address,
+            'idle-account-not-registered-here',
+            'hot-desk code with idle credentials from where that phone is not registered: refused',
+          );
           return respond(request, 403, 'Not A Hot-Desk Phone');
         }
         const phone = found ?? account;
@@ -468,7 +626,11 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
         if (caller.kind !== 'trunk') replaceIdentity(request, account, realm(), false);
         return proxy.fork(
           request,
-          bindings.map((binding: Binding) => ({ uri: binding.contact, endpoint: binding.source, account: decision.extension })),
+          bindings.map((binding: Binding) => ({
+            uri: binding.contact,
+            endpoint: binding.source,
+            account: decision.extension,
+          })),
           { endpoint: remote, trunk: caller.kind === 'trunk', ...(account !== undefined ? { account } : {}) },
         );
       }
@@ -483,7 +645,11 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
           if (decision.kind === 'emergency') log.warn({ number, caller }, 'emergency call');
           replaceIdentity(request, account, realm(), true);
           const emergency = decision.kind === 'emergency' ? safeEmergencyTarget(request, remote, account) : {};
-          proxy.fork(request, [{ ...target, trunk: true, ...emergency }], { endpoint: remote, trunk: false, ...(account !== undefined ? { account } : {}) });
+          proxy.fork(request, [{ ...target, trunk: true, ...emergency }], {
+            endpoint: remote,
+            trunk: false,
+            ...(account !== undefined ? { account } : {}),
+          });
         });
         return;
       }
@@ -501,14 +667,30 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     const asked = parsePnpSubscribe(request);
     const phone = asked && store.data.phones.find((candidate) => candidate.mac === asked.mac);
     if (!options.pnp || !multicast || !asked || !phone) {
-      if (multicast) log.info({ source: remote.address, mac: asked?.mac, vendor: asked?.vendor, model: asked?.model }, 'plug-and-play request not answered: not a phone in the pool');
+      if (multicast)
+        log.info(
+          { source: remote.address, mac: asked?.mac, vendor: asked?.vendor, model: asked?.model },
+          'plug-and-play request not answered: not a phone in the pool',
+        );
       return stack.ignore(request);
     }
     const tag = toTag();
-    stack.respond(buildResponse(request, 200, 'OK', { toTag: tag, headers: { expires: '0', contact: [{ uri: ownUri(), params: {} }] } }));
-    const notify = buildPnpNotify({ subscribe: request, toTag: tag, url: options.pnp.provisioningUrl(), ownUri: ownUri(), event: asked.event });
+    stack.respond(
+      buildResponse(request, 200, 'OK', {
+        toTag: tag,
+        headers: { expires: '0', contact: [{ uri: ownUri(), params: {} }] },
+      }),
+    );
+    const notify = buildPnpNotify({
+      subscribe: request,
+      toTag: tag,
+      url: options.pnp.provisioningUrl(),
+      ownUri: ownUri(),
+      event: asked.event,
+    });
     stack.send(notify, remote, (response) => {
-      if (response.status >= 300) log.info({ phone: phone.name, status: response.status }, 'plug-and-play NOTIFY refused');
+      if (response.status >= 300)
+        log.info({ phone: phone.name, status: response.status }, 'plug-and-play NOTIFY refused');
     });
     log.info({ phone: phone.name, source: remote.address, model: asked.model }, 'plug-and-play: provisioning URL sent');
   };
@@ -521,22 +703,35 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     const verdict = guard.check(request, remote);
     if (verdict.kind === 'out-of-dialog') return initial();
     if (verdict.kind === 'refuse') {
-      if (request.method === 'ACK') return log.debug({ callId: request.headers['call-id'], source: remote.address }, 'ACK outside any known dialog dropped');
+      if (request.method === 'ACK')
+        return log.debug(
+          { callId: request.headers['call-id'], source: remote.address },
+          'ACK outside any known dialog dropped',
+        );
       return refuseRelay(request, remote, verdict.status, verdict.phrase, verdict.reason);
     }
     const { match } = verdict;
-    const sender = match.from.trunk ? ({ kind: 'trunk' } as const) : match.from.account !== undefined ? callerOf(match.from.account) : undefined;
+    const sender = match.from.trunk
+      ? ({ kind: 'trunk' } as const)
+      : match.from.account !== undefined
+        ? callerOf(match.from.account)
+        : undefined;
     if (request.method === 'REFER' && !checkReferTo(request, sender, routeRules(), isOwnHost)) {
       return refuseRelay(request, remote, 403, 'Forbidden', 'refer-not-allowed');
     }
     if (!match.from.trunk) replaceIdentity(request, match.from.account, realm(), match.to.trunk === true);
-    proxy.forwardInDialog(request, isOwnUri, match.to.endpoint, (status) => guard.forwarded(match, request.method, status));
+    proxy.forwardInDialog(request, isOwnUri, match.to.endpoint, (status) =>
+      guard.forwarded(match, request.method, status),
+    );
   };
 
   const onRequest = (request: SipRequest, remote: Endpoint, multicast: boolean): void => {
     const inDialog = Boolean(request.headers.to.params['tag']) || (request.headers.route?.length ?? 0) > 0;
-    const local = ['REGISTER', 'OPTIONS', 'SUBSCRIBE'].includes(request.method) && (!inDialog || request.method === 'SUBSCRIBE');
-    const ownSentBy = [stack.transport.port, stack.transport.tlsPort].flatMap((port) => (port === undefined ? [] : [`${stack.transport.host}:${port}`]));
+    const local =
+      ['REGISTER', 'OPTIONS', 'SUBSCRIBE'].includes(request.method) && (!inDialog || request.method === 'SUBSCRIBE');
+    const ownSentBy = [stack.transport.port, stack.transport.tlsPort].flatMap((port) =>
+      port === undefined ? [] : [`${stack.transport.host}:${port}`],
+    );
     const problem = checkRequest(request, { ownSentBy, local });
     if (problem) {
       if (request.method !== 'ACK') respond(request, problem.status, problem.phrase, problem.headers ?? {});
@@ -553,7 +748,12 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
         return handleRegister(request, remote);
       case 'OPTIONS': {
         if (inDialog && ivr?.inDialog(request, remote)) return;
-        const options = () => respond(request, 200, 'OK', { allow: ALLOWED_METHODS.join(', '), accept: 'application/sdp', 'accept-language': 'en' });
+        const options = () =>
+          respond(request, 200, 'OK', {
+            allow: ALLOWED_METHODS.join(', '),
+            accept: 'application/sdp',
+            'accept-language': 'en',
+          });
         if (inDialog) return guarded(request, remote, options);
         return options();
       }
@@ -565,7 +765,12 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
         if (subscriber === undefined) return;
         if (callerOf(subscriber).kind === 'idle-phone') {
           // An idle hot-desk phone has no user: it may watch nobody's dialog state.
-          logSecurityRefusal(log, remote.address, 'idle-account-subscribe', 'SUBSCRIBE from an idle hot-desk account: refused');
+          logSecurityRefusal(
+            log,
+            remote.address,
+            'idle-account-subscribe',
+            'SUBSCRIBE from an idle hot-desk account: refused',
+          );
           return respond(request, 403, 'Forbidden');
         }
         return blf.subscribe(request, remote);
@@ -573,7 +778,9 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
       default: {
         if (inDialog && ivr?.inDialog(request, remote)) return;
         const initial = () =>
-          ['INVITE', 'MESSAGE', 'REFER'].includes(request.method) ? handleInitial(request, remote) : respond(request, 481, 'Call/Transaction Does Not Exist');
+          ['INVITE', 'MESSAGE', 'REFER'].includes(request.method)
+            ? handleInitial(request, remote)
+            : respond(request, 481, 'Call/Transaction Does Not Exist');
         if (inDialog) return guarded(request, remote, initial);
         return initial();
       }
@@ -594,19 +801,26 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     onDrop: (what, remote) => log.debug({ what, source: remote.address }, 'dropped SIP input'),
     ...(options.floodLimit !== undefined ? { floodLimit: options.floodLimit } : {}),
     ...(options.maxTransactions !== undefined ? { maxTransactions: options.maxTransactions } : {}),
-    ...(options.maxConnectionsPerAddress !== undefined ? { maxConnectionsPerAddress: options.maxConnectionsPerAddress } : {}),
+    ...(options.maxConnectionsPerAddress !== undefined
+      ? { maxConnectionsPerAddress: options.maxConnectionsPerAddress }
+      : {}),
     ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     ...(options.tls ? { tls: options.tls } : {}),
-    onTlsError: (error, remote) => log.debug({ source: remote.address, error: error.message }, 'TLS handshake failed: connection dropped'),
+    onTlsError: (error, remote) =>
+      log.debug({ source: remote.address, error: error.message }, 'TLS handshake failed: connection dropped'),
     now,
-    onFlood: (address) => log.warn({ source: address, event: 'sip-flood' }, 'SIP flood: dropping messages from this source over the limit'),
+    onFlood: (address) =>
+      log.warn({ source: address, event: 'sip-flood' }, 'SIP flood: dropping messages from this source over the limit'),
     // Plug-and-play SUBSCRIBEs are taken from the multicast group only, whether plug-and-play is on or not.
     multicastOnly: (message) => isRequest(message) && isPnpSubscribe(message),
     ...(options.pnp
       ? {
           multicastGroups: [PNP_MULTICAST_GROUP],
           onMulticastError: (group: string, error: Error) =>
-            log.warn({ group, err: error }, 'cannot join the plug-and-play multicast group: factory-fresh phones need DHCP option 66 or the URL typed in'),
+            log.warn(
+              { group, err: error },
+              'cannot join the plug-and-play multicast group: factory-fresh phones need DHCP option 66 or the URL typed in',
+            ),
         }
       : {}),
   });
@@ -624,9 +838,12 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     onCallEvent: (event) => blf.onCallEvent(event),
     answerChallenge: proxyChallengeAnswerer,
   });
-  function proxyChallengeAnswerer(...[response, request, credentials]: Parameters<ChallengeAnswerer>): ReturnType<ChallengeAnswerer> {
+  function proxyChallengeAnswerer(
+    ...[response, request, credentials]: Parameters<ChallengeAnswerer>
+  ): ReturnType<ChallengeAnswerer> {
     const header = response.status === 401 ? 'authorization' : 'proxy-authorization';
-    const challenges = (response.status === 401 ? response.headers['www-authenticate'] : response.headers['proxy-authenticate']) ?? [];
+    const challenges =
+      (response.status === 401 ? response.headers['www-authenticate'] : response.headers['proxy-authenticate']) ?? [];
     const challenge = pickChallenge(challenges);
     const value =
       challenge &&
@@ -640,12 +857,17 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
   }
 
   const ownUri = () => `sip:${options.publicAddress ?? stack.transport.host}:${stack.transport.port}`;
-  const boundTo = (phone: string): Binding[] => allBindings(location).filter((binding) => binding.phone === phone && binding.expiresAt > now());
+  const boundTo = (phone: string): Binding[] =>
+    allBindings(location).filter((binding) => binding.phone === phone && binding.expiresAt > now());
   /** In a call with the voice menu, or its user in a proxied call from this desk. */
   const phoneInCall = (phone: string): boolean => {
     if (ivr?.inCall(phone)) return true;
     const found = store.data.phones.find((candidate) => candidate.name === phone);
-    return Boolean(found?.session && blf.inCall(found.session.extension) && boundTo(phone).some((binding) => binding.aor === found.session!.extension));
+    return Boolean(
+      found?.session &&
+      blf.inCall(found.session.extension) &&
+      boundTo(phone).some((binding) => binding.aor === found.session!.extension),
+    );
   };
   const phoneSync = createPhoneSync({
     stack,
@@ -655,7 +877,11 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     bindingsOf: boundTo,
     removeBindings: (stale) => {
       for (const aor of new Set(stale.map((binding) => binding.aor))) {
-        location = withBindings(location, aor, (location.get(aor) ?? []).filter((binding) => !stale.includes(binding)));
+        location = withBindings(
+          location,
+          aor,
+          (location.get(aor) ?? []).filter((binding) => !stale.includes(binding)),
+        );
       }
       persistBindings();
     },
@@ -728,7 +954,9 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
         extension,
         target: { aor: binding.aor, contact: binding.contact, source: binding.source },
         vendor: (options.vendorOf ?? ((model: string) => model.split('-')[0] ?? model))(found.model),
-        language: store.data.extensions.find((ext) => ext.number === extension)?.language ?? store.data.settings.defaultLanguage,
+        language:
+          store.data.extensions.find((ext) => ext.number === extension)?.language ??
+          store.data.settings.defaultLanguage,
         domain: store.data.settings.sipDomain,
         ...(password !== undefined ? { credentials: { username: binding.aor, password } } : {}),
         ...warning,
@@ -737,8 +965,13 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     async announce(extension, announcement) {
       if (!ivr) return [];
       const calls = lookup(location, extension, now()).map((binding) => {
-        const phone = binding.phone === undefined ? undefined : store.data.phones.find((candidate) => candidate.name === binding.phone);
-        const vendor = phone ? (options.vendorOf ?? ((model: string) => model.split('-')[0] ?? model))(phone.model) : (parseUserAgent(binding.userAgent)?.vendor ?? 'unknown');
+        const phone =
+          binding.phone === undefined
+            ? undefined
+            : store.data.phones.find((candidate) => candidate.name === binding.phone);
+        const vendor = phone
+          ? (options.vendorOf ?? ((model: string) => model.split('-')[0] ?? model))(phone.model)
+          : (parseUserAgent(binding.userAgent)?.vendor ?? 'unknown');
         const password = store.data.extensions.find((ext) => ext.number === binding.aor)?.sipPassword;
         return ivr!.announce({
           phone: binding.phone ?? extension,
@@ -770,4 +1003,3 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     },
   };
 }
-

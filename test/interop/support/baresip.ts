@@ -143,7 +143,15 @@ export async function startBaresip(options: BaresipOptions): Promise<Baresip> {
       const seen = events.slice(after).find((event) => event.type === type);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`baresip: no ${type} event within ${timeoutMs} ms; events: ${events.map((event) => event.type).join(', ')}\n${output.slice(-3000)}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `baresip: no ${type} event within ${timeoutMs} ms; events: ${events.map((event) => event.type).join(', ')}\n${output.slice(-3000)}`,
+              ),
+            ),
+          timeoutMs,
+        );
         waiters.push({
           type,
           resolve: (event) => {

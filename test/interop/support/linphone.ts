@@ -60,7 +60,10 @@ export interface Linphone {
   /** The first event (already seen, or coming) for which `match` holds. */
   waitForEvent(match: (event: LinphoneEvent) => boolean, what: string, timeoutMs?: number): Promise<LinphoneEvent>;
   /** Waits for a call-state-changed event to `state` (e.g. `LinphoneCallStreamsRunning`), optionally of call `id`, after the first `after` events. */
-  waitForCallState(state: string, options?: { id?: string; after?: number; timeoutMs?: number }): Promise<LinphoneEvent>;
+  waitForCallState(
+    state: string,
+    options?: { id?: string; after?: number; timeoutMs?: number },
+  ): Promise<LinphoneEvent>;
   /** The log: every SIP message sent and received, and the RTP statistics of each stream that ended. */
   log(): Promise<string>;
   /** The SIP messages of the log, for a failed test's diagnostics. */
@@ -90,7 +93,12 @@ export function sipMessagesOf(log: string): string {
   const lines = log.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (!/belle-sip-message-channel \[[^\]]+\]: (message (sent to|received from)|received \[\d+\] new bytes from)/.test(line)) continue;
+    if (
+      !/belle-sip-message-channel \[[^\]]+\]: (message (sent to|received from)|received \[\d+\] new bytes from)/.test(
+        line,
+      )
+    )
+      continue;
     const block = [line.replace(/^.*?belle-sip-message-/, '').slice(0, 200)];
     for (i++; i < lines.length && !/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d:\d{3} /.test(lines[i]!); i++) block.push(lines[i]!);
     i--;
@@ -101,10 +109,13 @@ export function sipMessagesOf(log: string): string {
 
 /** The `…-sent N packets` / `…-received N packets` log lines of each AUDIO SESSION'S RTP STATISTICS block (oRTP's rtp_stats_display). */
 export function rtpStatsOf(log: string): { sent: number; received: number }[] {
-  return log.split("AUDIO SESSION'S RTP STATISTICS").slice(1).map((block) => ({
-    sent: Number(/-sent\s+(\d+) packets/.exec(block)?.[1] ?? 0),
-    received: Number(/-received\s+(\d+) packets/.exec(block)?.[1] ?? 0),
-  }));
+  return log
+    .split("AUDIO SESSION'S RTP STATISTICS")
+    .slice(1)
+    .map((block) => ({
+      sent: Number(/-sent\s+(\d+) packets/.exec(block)?.[1] ?? 0),
+      received: Number(/-received\s+(\d+) packets/.exec(block)?.[1] ?? 0),
+    }));
 }
 
 export async function startLinphone(options: LinphoneOptions): Promise<Linphone> {
@@ -149,8 +160,19 @@ export async function startLinphone(options: LinphoneOptions): Promise<Linphone>
     ].join('\n'),
   );
   const logFile = join(options.dir, 'linphone.log');
-  const args = ['--config', rc, '--log', logFile, '--disable-stats-events', ...(options.autoAnswer ? ['--auto-answer'] : [])];
-  const child: ChildProcess = spawn('linphone-daemon', args, { cwd: options.dir, env: { ...process.env, HOME: home }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const args = [
+    '--config',
+    rc,
+    '--log',
+    logFile,
+    '--disable-stats-events',
+    ...(options.autoAnswer ? ['--auto-answer'] : []),
+  ];
+  const child: ChildProcess = spawn('linphone-daemon', args, {
+    cwd: options.dir,
+    env: { ...process.env, HOME: home },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let output = '';
   let stderr = '';
   const events: LinphoneEvent[] = [];
@@ -183,7 +205,11 @@ export async function startLinphone(options: LinphoneOptions): Promise<Linphone>
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`linphone: no ${what} within ${timeoutMs} ms; events: ${events.map((event) => event.fields['Event'] ?? event.type).join(', ')}`));
+        reject(
+          new Error(
+            `linphone: no ${what} within ${timeoutMs} ms; events: ${events.map((event) => event.fields['Event'] ?? event.type).join(', ')}`,
+          ),
+        );
       }, timeoutMs);
       const done = () => {
         clearTimeout(timer);
@@ -212,7 +238,8 @@ export async function startLinphone(options: LinphoneOptions): Promise<Linphone>
     return run;
   };
 
-  const waitForEvent = (match: (event: LinphoneEvent) => boolean, what: string, timeoutMs = 15_000) => until(() => events.find(match), what, timeoutMs);
+  const waitForEvent = (match: (event: LinphoneEvent) => boolean, what: string, timeoutMs = 15_000) =>
+    until(() => events.find(match), what, timeoutMs);
 
   // Registered: the account registers by itself from the linphonerc.
   await until(() => (output.includes('daemon-linphone>') ? true : undefined), 'the daemon prompt', 15_000);
@@ -224,7 +251,15 @@ export async function startLinphone(options: LinphoneOptions): Promise<Linphone>
     waitForEvent,
     waitForCallState(state, { id, after = 0, timeoutMs = 15_000 } = {}) {
       return until(
-        () => events.slice(after).find((event) => event.type === 'call-state-changed' && event.fields['Event'] === state && (id === undefined || event.fields['Id'] === id)),
+        () =>
+          events
+            .slice(after)
+            .find(
+              (event) =>
+                event.type === 'call-state-changed' &&
+                event.fields['Event'] === state &&
+                (id === undefined || event.fields['Id'] === id),
+            ),
         `call state ${state}${id ? ` of call ${id}` : ''}`,
         timeoutMs,
       );

@@ -14,7 +14,15 @@ import { runCli, type Finished } from '../../support/run-cli.js';
 import { startDaemon, type RunningDaemon } from '../../support/start-daemon.js';
 import { loadStoreFile, tempDir } from '../../support/temp-data.js';
 import type { StoreData } from '../../../src/store/schema.js';
-import { freeUdpPorts, requireSipp, runSipp, startSipp, type RunningSipp, type SippOptions, type SippResult } from './sipp.js';
+import {
+  freeUdpPorts,
+  requireSipp,
+  runSipp,
+  startSipp,
+  type RunningSipp,
+  type SippOptions,
+  type SippResult,
+} from './sipp.js';
 
 export const SCENARIOS = fileURLToPath(new URL('../scenarios/', import.meta.url));
 export const DOMAIN = 'office.test';
@@ -64,7 +72,8 @@ export async function startOffice(t: Test, commands: string[][]): Promise<Office
   const banner = /sip:\s+udp\+tcp (\S+):(\d+)/.exec(daemon.stdout());
   if (!banner) throw new Error(`no SIP address in the hotdeskd banner: ${daemon.stdout()}`);
   const sip = { host: banner[1]!, port: Number(banner[2]) };
-  if (sip.host !== '127.0.0.1' || sip.port === 5060) throw new Error(`hotdeskd should serve 127.0.0.1 on a free port, not ${sip.host}:${sip.port}`);
+  if (sip.host !== '127.0.0.1' || sip.port === 5060)
+    throw new Error(`hotdeskd should serve 127.0.0.1 on a free port, not ${sip.host}:${sip.port}`);
   const sippProcesses: RunningSipp[] = [];
   t.teardown(async () => {
     await Promise.all(sippProcesses.map((running) => running.kill()));
@@ -114,7 +123,9 @@ export const sippPorts = freeUdpPorts;
 export function offeredAlgorithms(result: SippResult, status: 401 | 407): string[] {
   const answer = result.received().find((message) => message.status === status);
   if (!answer) throw new Error(`no ${status} received:\n${result.describe()}`);
-  return answer.headers(status === 401 ? 'WWW-Authenticate' : 'Proxy-Authenticate').map((value) => /\balgorithm\s*=\s*"?([^",\s]+)/i.exec(value)?.[1] ?? 'MD5');
+  return answer
+    .headers(status === 401 ? 'WWW-Authenticate' : 'Proxy-Authenticate')
+    .map((value) => /\balgorithm\s*=\s*"?([^",\s]+)/i.exec(value)?.[1] ?? 'MD5');
 }
 
 /**
@@ -158,9 +169,15 @@ export async function register(office: Office, options: RegisterOptions): Promis
     name,
     port: port!,
     keys: { hd_account: options.account, hd_domain: DOMAIN, hd_tag: name, hd_expires: options.expires ?? 300 },
-    args: [...sippAuth(options.account, password, `sip:${DOMAIN}`), ...(options.transport === 'tcp' ? ['-t', 't1'] : [])],
+    args: [
+      ...sippAuth(options.account, password, `sip:${DOMAIN}`),
+      ...(options.transport === 'tcp' ? ['-t', 't1'] : []),
+    ],
   });
-  return { result, offered: result.received().some((message) => message.status === 401) ? offeredAlgorithms(result, 401) : [] };
+  return {
+    result,
+    offered: result.received().some((message) => message.status === 401) ? offeredAlgorithms(result, 401) : [],
+  };
 }
 
 export interface CallOptions {
@@ -187,20 +204,34 @@ export async function call(office: Office, options: CallOptions): Promise<AuthFl
     scenario: join(SCENARIOS, options.scenario),
     name,
     port: port!,
-    keys: { hd_account: options.account, hd_dialled: options.dialled, hd_domain: DOMAIN, hd_tag: randomBytes(6).toString('hex') },
+    keys: {
+      hd_account: options.account,
+      hd_dialled: options.dialled,
+      hd_domain: DOMAIN,
+      hd_tag: randomBytes(6).toString('hex'),
+    },
     args: [
       ...sippAuth(options.account, password, `sip:${options.dialled}@${DOMAIN}`),
-      '-cid_str', `${name}-%u@127.0.0.1`,
-      '-d', String(options.holdMs ?? 300),
+      '-cid_str',
+      `${name}-%u@127.0.0.1`,
+      '-d',
+      String(options.holdMs ?? 300),
       ...(options.args ?? []),
     ],
     ...(options.timeoutS !== undefined ? { timeoutS: options.timeoutS } : {}),
   });
-  return { result, offered: result.received().some((message) => message.status === 407) ? offeredAlgorithms(result, 407) : [] };
+  return {
+    result,
+    offered: result.received().some((message) => message.status === 407) ? offeredAlgorithms(result, 407) : [],
+  };
 }
 
 /** Waits until `check` holds for the store file (the daemon saves registrations within about 0.5 s). */
-export async function storeEventually(office: Office, check: (data: StoreData) => boolean, timeoutMs = 5_000): Promise<boolean> {
+export async function storeEventually(
+  office: Office,
+  check: (data: StoreData) => boolean,
+  timeoutMs = 5_000,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const data = await office.store().catch(() => undefined);

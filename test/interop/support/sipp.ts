@@ -183,18 +183,30 @@ function sippArgs(options: SippOptions, port: number, controlPort: number, files
   const keys = Object.entries(options.keys ?? {}).flatMap(([name, value]) => ['-key', name, String(value)]);
   return [
     ...scenario,
-    '-i', '127.0.0.1',
-    '-p', String(port),
-    '-cp', String(controlPort),
-    '-ci', '127.0.0.1',
-    '-m', String(options.calls ?? 1),
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-cp',
+    String(controlPort),
+    '-ci',
+    '127.0.0.1',
+    '-m',
+    String(options.calls ?? 1),
     '-nostdin',
-    '-timeout', `${options.timeoutS ?? 30}s`,
+    '-timeout',
+    `${options.timeoutS ?? 30}s`,
     '-timeout_error',
     ...(options.traceMessages === false ? [] : ['-trace_msg', '-message_file', files.messages]),
-    '-trace_err', '-error_file', files.errors,
-    '-trace_stat', '-stf', files.stats,
-    '-trace_logs', '-log_file', files.logs,
+    '-trace_err',
+    '-error_file',
+    files.errors,
+    '-trace_stat',
+    '-stf',
+    files.stats,
+    '-trace_logs',
+    '-log_file',
+    files.logs,
     ...keys,
     ...(options.args ?? []),
     ...(options.target ? [`${options.target.host}:${options.target.port}`] : []),
@@ -212,7 +224,10 @@ export async function startSipp(options: SippOptions): Promise<RunningSipp> {
     stats: join(options.dir, `${options.name}-stats.csv`),
     logs: join(options.dir, `${options.name}-logs.log`),
   };
-  const child = spawn('sipp', sippArgs(options, port, controlPort, files), { cwd: options.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('sipp', sippArgs(options, port, controlPort, files), {
+    cwd: options.dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -222,7 +237,9 @@ export async function startSipp(options: SippOptions): Promise<RunningSipp> {
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-20_000)));
   let exited = false;
   const finished = new Promise<SippResult>((resolve, reject) => {
-    child.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new Error(SIPP_MISSING) : error));
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'ENOENT' ? new Error(SIPP_MISSING) : error),
+    );
     child.once('close', (code, signal) => {
       exited = true;
       void collect(options.name, port, code, signal, stdout, stderr, files).then(resolve, reject);
@@ -231,7 +248,8 @@ export async function startSipp(options: SippOptions): Promise<RunningSipp> {
   const ready = (async () => {
     const deadline = Date.now() + 10_000;
     while (!(await udpBound(port))) {
-      if (exited) throw new Error(`sipp ${options.name} exited before binding 127.0.0.1:${port}: ${(await finished).describe()}`);
+      if (exited)
+        throw new Error(`sipp ${options.name} exited before binding 127.0.0.1:${port}: ${(await finished).describe()}`);
       if (Date.now() > deadline) throw new Error(`sipp ${options.name} did not bind 127.0.0.1:${port} within 10 s`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -289,7 +307,9 @@ async function collect(
     received: () => messages.filter((message) => message.direction === 'received'),
     sent: () => messages.filter((message) => message.direction === 'sent'),
     describe() {
-      const flow = messages.map((message) => `  ${message.direction === 'sent' ? '->' : '<-'} ${message.firstLine}`).join('\n');
+      const flow = messages
+        .map((message) => `  ${message.direction === 'sent' ? '->' : '<-'} ${message.firstLine}`)
+        .join('\n');
       const lastScreen = stdout.slice(stdout.lastIndexOf('------------------------------ Scenario Screen')).trim();
       return [
         `sipp ${name} (port ${port}) exited ${code ?? signal}`,
