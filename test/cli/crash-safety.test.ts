@@ -7,7 +7,7 @@
  */
 import t from 'tap';
 import { mkdir } from 'node:fs/promises';
-import { runCli, spawnCli, type Running } from '../support/run-cli.js';
+import { runCliProcess, spawnCli, type Running } from '../support/run-cli.js';
 import { exists, macFor, tempData } from '../support/temp-data.js';
 import { checkStoreAfterCrash, isAlive, lockHolder, sleep } from '../support/crash-checks.js';
 import type { DataPaths } from '../../src/adapters/paths.js';
@@ -85,10 +85,17 @@ t.test('writers killed while holding the lock', async (t) => {
   t.equal(await lockHolder(paths), killed, 'the killed writer left its lock behind');
   t.notOk(isAlive(killed), 'and it is stale');
   await checkStoreAfterCrash(t, paths, [], 'after the lone writer');
-  const next = await runCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', macFor(nextMac++), '--json']);
+  const next = await runCliProcess(paths.dir, [
+    'add-phone',
+    '--model',
+    'yealink-t54w',
+    '--mac',
+    macFor(nextMac++),
+    '--json',
+  ]);
   t.same([next.code, next.stderr], [0, ''], 'the next command takes the stale lock over');
   t.notOk(await exists(paths.lock), 'and releases it');
-  const emergency = await runCli(paths.dir, ['emergency', 'add', '999']);
+  const emergency = await runCliProcess(paths.dir, ['emergency', 'add', '999']);
   t.equal(emergency.code, 0);
 });
 
@@ -116,7 +123,7 @@ t.test('writers killed at random moments', async (t) => {
     await checkStoreAfterCrash(t, paths, acknowledged, `round ${round} (kill after ${delay} ms)`);
     const holder = await lockHolder(paths);
     if (holder !== undefined) t.notOk(isAlive(holder), `round ${round}: a lock left behind is stale`);
-    const next = await runCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', macFor(nextMac++)]);
+    const next = await runCliProcess(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', macFor(nextMac++)]);
     t.same(
       [next.code, next.stderr],
       [0, ''],

@@ -5,7 +5,7 @@
  * CLI (which then writes by itself) and by the next hotdeskd.
  */
 import t from 'tap';
-import { runCli, type Finished } from '../support/run-cli.js';
+import { runCliProcess, type Finished } from '../support/run-cli.js';
 import { startDaemon, waitFor, type RunningDaemon } from '../support/start-daemon.js';
 import { exists, macFor, tempData } from '../support/temp-data.js';
 import { checkStoreAfterCrash, isAlive, lockHolder, sleep } from '../support/crash-checks.js';
@@ -49,7 +49,7 @@ t.test('hotdeskd killed with SIGKILL during a stream of writes', async (t) => {
         writes.push({
           mac,
           afterKill,
-          result: await runCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', mac]),
+          result: await runCliProcess(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', mac]),
         });
       }
     };
@@ -93,7 +93,7 @@ t.test('hotdeskd killed with SIGKILL during a stream of writes', async (t) => {
   t.ok(await exists(paths.socket), 'and its socket');
   const next = await startDaemon(t, paths.dir);
   t.equal(await lockHolder(paths), next.pid, 'the next daemon took the stale lock over');
-  const added = await runCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', macFor(nextMac++)]);
+  const added = await runCliProcess(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', macFor(nextMac++)]);
   t.same([added.code, added.stderr], [0, ''], 'and serves on a fresh socket');
   await waitFor(() => changesLogged(next) === 1, 'the new daemon to log the change');
   t.equal((await next.stop()).code, 0);

@@ -5,7 +5,7 @@
  */
 import t, { type Test } from 'tap';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { runCli, spawnNode, DAEMON_BIN } from '../support/run-cli.js';
+import { runCli, runCliProcess, spawnNode, DAEMON_BIN } from '../support/run-cli.js';
 import { startDaemon, waitFor, type RunningDaemon } from '../support/start-daemon.js';
 import { deadPid, exists, loadStoreFile, modeOf, tempData } from '../support/temp-data.js';
 
@@ -209,7 +209,7 @@ t.test('a stale lock is taken over by the CLI', async (t) => {
   ];
   for (const [what, content, number] of stale) {
     await writeFile(paths.lock, content);
-    const result = await runCli(paths.dir, ['emergency', 'add', number]);
+    const result = await runCliProcess(paths.dir, ['emergency', 'add', number]);
     t.same([result.code, result.stderr], [0, ''], `a lock holding ${what} is taken over`);
     t.notOk(await exists(paths.lock), 'and released afterwards');
   }
@@ -222,7 +222,7 @@ t.test('the CLI waits for a live lock holder to finish', async (t) => {
   // A live process "holds" the lock for a moment and then dies without releasing it.
   const holder = spawnNode('-e', ['setTimeout(() => {}, 1500)']);
   await writeFile(paths.lock, `${holder.pid}\n`);
-  const writer = runCli(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', '001565aabbcc']);
+  const writer = runCliProcess(paths.dir, ['add-phone', '--model', 'yealink-t54w', '--mac', '001565aabbcc']);
   let holderDone = false;
   void holder.finished.then(() => (holderDone = true));
   const result = await writer;

@@ -4,16 +4,16 @@
  * one `phone-added` audit entry each.
  */
 import type { Test } from 'tap';
-import { runCli, type Finished } from './run-cli.js';
+import { runCli, runCliProcess, type Finished } from './run-cli.js';
 import { loadStoreFile, macFor } from './temp-data.js';
 import { phoneName } from '../../src/store/schema.js';
 import type { DataPaths } from '../../src/adapters/paths.js';
 
-/** Starts `count` add-phone runs all at once (distinct MACs) and waits for every one. */
+/** Starts `count` add-phone processes all at once (distinct MACs) and waits for every one. */
 export function addPhonesAtOnce(dir: string, count: number): Promise<Finished[]> {
   return Promise.all(
     Array.from({ length: count }, (_, i) =>
-      runCli(dir, ['add-phone', '--model', 'yealink-t54w', '--mac', macFor(i + 1), '--json']),
+      runCliProcess(dir, ['add-phone', '--model', 'yealink-t54w', '--mac', macFor(i + 1), '--json']),
     ),
   );
 }

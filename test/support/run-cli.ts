@@ -1,10 +1,15 @@
 /**
- * Runs the built CLI (`bin/hotdesk`, over dist/) as a real process on a real
- * data directory and collects stdout, stderr and the exit code.
+ * Runs the CLI on a real data directory and collects stdout, stderr and the
+ * exit code: in this process by default (`run()` from src/cli/main.ts over
+ * in-memory streams, so no Node start per call and coverage sees the CLI), or
+ * as the built `bin/hotdesk` process (over dist/) where the test is about the
+ * process: concurrent writers, kills, other users, the bin file itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { run } from '../../src/cli/main.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI_BIN = join(ROOT, 'bin', 'hotdesk');
@@ -23,9 +28,11 @@ export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   /** Written to the process's standard input, which is then closed (default: no stdin at all). */
   input?: string;
-  /** Run as this user and group (only when the tests run as root). */
+  /** Run as this user and group (only when the tests run as root); implies `process`. */
   uid?: number;
   gid?: number;
+  /** Run `bin/hotdesk` as a real process (runCli only; spawnCli always does). */
+  process?: boolean;
 }
 
 /**
@@ -94,12 +101,81 @@ export function spawnCli(dataDir: string | undefined, args: string[], options: S
   return spawnNode(CLI_BIN, dataDir === undefined ? args : ['--data', dataDir, ...args], options);
 }
 
-/** Runs `hotdesk --data DIR ...args` to the end. Pass `undefined` as the directory to leave out `--data`. */
-export function runCli(dataDir: string | undefined, args: string[], options: SpawnOptions = {}): Promise<Finished> {
+/** A writable stream that keeps what is written to it, like a pipe the test reads. */
+class Collected extends Writable {
+  readonly isTTY = false;
+  private readonly chunks: Buffer[] = [];
+  override _write(chunk: Buffer | string, encoding: BufferEncoding, done: () => void): void {
+    this.chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk);
+    done();
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+/**
+ * The store writer sets umask 077 "for this process"; in this process it is
+ * the test's, so it is put back once no in-process run is going any more.
+ */
+let runsGoing = 0;
+let umaskBefore = 0;
+
+/**
+ * `run(argv, io)` in this process, with what a spawned `bin/hotdesk` would
+ * have: stdout and stderr that are not terminals, stdin that is `input` (or
+ * empty), and the environment of childEnv(). Each run builds its own program,
+ * context and streams, so runs share nothing but the files.
+ */
+export async function runCliInProcess(
+  dataDir: string | undefined,
+  args: string[],
+  options: SpawnOptions = {},
+): Promise<Finished> {
+  const stdout = new Collected();
+  const stderr = new Collected();
+  const stdin = Object.assign(Readable.from(options.input !== undefined ? [Buffer.from(options.input)] : []), {
+    isTTY: false,
+  });
+  if (runsGoing++ === 0) {
+    umaskBefore = process.umask(0o022);
+    process.umask(umaskBefore);
+  }
+  try {
+    const code = await run(dataDir === undefined ? args : ['--data', dataDir, ...args], {
+      stdout,
+      stderr,
+      stdin,
+      env: childEnv(options.env),
+    });
+    stdin.destroy();
+    return { code, signal: null, stdout: stdout.text(), stderr: stderr.text() };
+  } finally {
+    if (--runsGoing === 0) process.umask(umaskBefore);
+  }
+}
+
+/** Runs `bin/hotdesk --data DIR ...args` as a real process to the end. */
+export function runCliProcess(
+  dataDir: string | undefined,
+  args: string[],
+  options: SpawnOptions = {},
+): Promise<Finished> {
   return spawnCli(dataDir, args, options).finished;
 }
 
-/** Runs the CLI and parses its stdout as JSON, failing loudly (with stderr) when it did not succeed. */
+/**
+ * Runs `hotdesk --data DIR ...args` to the end: in this process, unless
+ * `options.process` (or another user) asks for the real `bin/hotdesk`.
+ * Pass `undefined` as the directory to leave out `--data`.
+ */
+export function runCli(dataDir: string | undefined, args: string[], options: SpawnOptions = {}): Promise<Finished> {
+  if (options.process || options.uid !== undefined || options.gid !== undefined)
+    return runCliProcess(dataDir, args, options);
+  return runCliInProcess(dataDir, args, options);
+}
+
+/** Runs the CLI (in this process) and parses its stdout as JSON, failing loudly (with stderr) when it did not succeed. */
 export async function cliJson<T = unknown>(dataDir: string, args: string[]): Promise<T> {
   const result = await runCli(dataDir, args);
   if (result.code !== 0) throw new Error(`hotdesk ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
