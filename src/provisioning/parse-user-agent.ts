@@ -1,7 +1,7 @@
 /**
  * The HTTP User-Agent of a phone's provisioning client: vendor, model, firmware
  * and (when the vendor sends it) the MAC address. Forms from docs/phones.md
- * (User-Agent column). Wire input: never throws, `undefined` when not recognised.
+ * (the User-Agent table under §0). Wire input: never throws, `undefined` when not recognised.
  */
 import type { Vendor } from '../core/catalogue.js';
 import { parseMac } from '../core/mac.js';
