@@ -33,4 +33,31 @@ export default tseslint.config(
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
+  {
+    // No line over 120 columns (Prettier's printWidth): what Prettier cannot wrap (comments, strings,
+    // regular expressions) is wrapped by hand. A URL may run longer.
+    files: ['src/**/*.{ts,tsx}', 'test/**/*.{ts,tsx}', 'bench/**/*.ts', 'scripts/**/*.{ts,mjs}'],
+    // Until the daemon restructuring lands: these files are being rewritten on other branches.
+    ignores: [
+      'src/daemon/**',
+      'src/store/changes.ts',
+      'src/store/*-changes.ts',
+      'src/adapters/sip-stack.ts',
+      'src/adapters/sip-transport.ts',
+      'src/sip/digest.ts',
+      'src/sip/nonce*.ts',
+      'src/sip/registrar.ts',
+      'src/sip/location.ts',
+      'src/sip/auth-throttle.ts',
+      'src/sip/known-dialogs.ts',
+      'src/sip/dialog-state.ts',
+      'src/media/warning-call.ts',
+      'src/cli/main.ts',
+      'src/cli/output.ts',
+      'test/support/run-cli.ts',
+      'test/architecture.test.ts',
+      'bench/**',
+    ],
+    rules: { 'max-len': ['error', { code: 120, tabWidth: 2, ignoreUrls: true }] },
+  },
 );

@@ -66,7 +66,10 @@ export interface SipDigestFailure {
   account: string;
   /** Offered, most preferred first: `SHA-256`, `MD5`. */
   offered: string[];
-  /** `unoffered-algorithm`: answered with an algorithm not offered; `no-retry`: a SHA-256-first challenge never answered. */
+  /**
+   * `unoffered-algorithm`: answered with an algorithm not offered; `no-retry`: a SHA-256-first challenge never
+   * answered.
+   */
   kind: 'unoffered-algorithm' | 'no-retry';
   algorithm?: string;
   source: string;
@@ -205,7 +208,8 @@ export function sendControl(path: string, request: ControlRequest, timeoutMs = 3
       else if (connected)
         reject(
           new ControlError(
-            'hotdeskd stopped before answering; the change may or may not have been made (hotdesk status shows the office)',
+            'hotdeskd stopped before answering; the change may or may not have been made (hotdesk status shows ' +
+              'the office)',
           ),
         );
       else reject(error);

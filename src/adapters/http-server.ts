@@ -48,7 +48,10 @@ export interface HttpServerOptions {
   /** 0 picks a free port. */
   port: number;
   handle: HttpHandler;
-  /** Serve HTTPS with this certificate and key; a failed handshake reaches `clientError` (counted as malformed, dropped). */
+  /**
+   * Serve HTTPS with this certificate and key; a failed handshake reaches `clientError` (counted as malformed,
+   * dropped).
+   */
   tls?: TlsCredentials;
   /** Longest request-target served (default 1024). */
   maxUrlLength?: number;

@@ -80,7 +80,8 @@ export function parseWav(bytes: Uint8Array, rate: number | 'any' = PROMPT_SAMPLE
     const start = offset + 8;
     if (size > bytes.length - start) {
       return fail(
-        `truncated: the ${JSON.stringify(id)} chunk at byte ${offset} declares ${size} bytes but only ${bytes.length - start} follow`,
+        `truncated: the ${JSON.stringify(id)} chunk at byte ${offset} declares ${size} bytes but only ` +
+          `${bytes.length - start} follow`,
       );
     }
     if (id === 'fmt ') {

@@ -6,7 +6,10 @@
  */
 
 export interface SecretInput {
-  /** The next secret: the next line of a piped stdin (trailing CR/LF stripped), or typed at a no-echo prompt naming `what`. */
+  /**
+   * The next secret: the next line of a piped stdin (trailing CR/LF stripped), or typed at a no-echo prompt naming
+   * `what`.
+   */
   read(what: string): Promise<string>;
 }
 

@@ -42,7 +42,8 @@ export function buildOptionsRequest(
   const uri = `sip:${hostPart(target.host)}:${target.port}`;
   return [
     `OPTIONS ${uri} SIP/2.0`,
-    `Via: SIP/2.0/${target.transport.toUpperCase()} ${hostPart(local.address)}:${local.port};branch=z9hG4bK${ids.branch};rport`,
+    `Via: SIP/2.0/${target.transport.toUpperCase()} ` +
+      `${hostPart(local.address)}:${local.port};branch=z9hG4bK${ids.branch};rport`,
     'Max-Forwards: 70',
     `From: <sip:doctor@${hostPart(local.address)}>;tag=${ids.tag}`,
     `To: <${uri}>`,

@@ -20,7 +20,10 @@ import { describeOffice, hasDeskLocation } from '../core/civic-location.js';
 export type CheckStatus = 'ok' | 'warning' | 'problem';
 
 export interface DoctorCheck {
-  /** Stable identifier (for --json): daemon, sip, http, store, address, trunk, dial-codes, phones, pin-alerts, time-zone, emergency-dialling, emergency-location, clock. */
+  /**
+   * Stable identifier (for --json): daemon, sip, http, store, address, trunk, dial-codes, phones, pin-alerts,
+   * time-zone, emergency-dialling, emergency-location, clock.
+   */
   name: string;
   status: CheckStatus;
   message: string;
@@ -91,7 +94,8 @@ export function checkDigest(facts: InstallationFacts): DoctorCheck | undefined {
   const what = (failure: SipDigestFailure): string => {
     const offered = failure.offered.map((name) => name.toLowerCase()).join(',');
     return failure.kind === 'unoffered-algorithm'
-      ? `${failure.account} answered ${failure.algorithm ?? '?'} to a ${offered} challenge (from ${failure.source}, ${failure.at})`
+      ? `${failure.account} answered ${failure.algorithm ?? '?'} to a ${offered} challenge (from ` +
+          `${failure.source}, ${failure.at})`
       : `${failure.account} did not answer a ${offered} challenge (from ${failure.source}, ${failure.at})`;
   };
   return warning(
@@ -108,7 +112,8 @@ function checkDaemon(facts: InstallationFacts): DoctorCheck {
       if (daemon.pong.version !== facts.cliVersion) {
         return warning(
           'daemon',
-          `hotdeskd runs (pid ${daemon.pong.pid}) but is version ${daemon.pong.version}, this hotdesk is ${facts.cliVersion}`,
+          `hotdeskd runs (pid ${daemon.pong.pid}) but is version ${daemon.pong.version}, this hotdesk is ` +
+            `${facts.cliVersion}`,
           'restart hotdeskd after an upgrade: systemctl restart hotdeskd',
         );
       }
@@ -226,7 +231,8 @@ function checkTrunk(facts: InstallationFacts, data: StoreData): DoctorCheck {
     return problem(
       'trunk',
       `trunk ${trunk.uri} does not answer OPTIONS: ${silence(result)}`,
-      'check its address and port (hotdesk trunk show, hotdesk trunk set sip:HOST[:PORT]), the firewall, and that the provider accepts this address',
+      'check its address and port (hotdesk trunk show, hotdesk trunk set sip:HOST[:PORT]), the firewall, and ' +
+        'that the provider accepts this address',
     );
   }
   const answer = `trunk ${trunk.uri} answers OPTIONS (${result.status} ${result.reason}, ${result.ms} ms)`;
@@ -262,7 +268,8 @@ function checkStore(facts: InstallationFacts): DoctorCheck {
       if (store.mode !== undefined && (store.mode & 0o077) !== 0) {
         return warning(
           'store',
-          `${facts.storeFile} may be read by other users (mode ${(store.mode & 0o777).toString(8)}); it holds SIP passwords`,
+          `${facts.storeFile} may be read by other users (mode ${(store.mode & 0o777).toString(8)}); it holds ` +
+            `SIP passwords`,
           `chmod 600 ${facts.storeFile}`,
         );
       }
@@ -309,8 +316,10 @@ function checkAddress(facts: InstallationFacts, data: StoreData): DoctorCheck {
           : `which resolves to ${candidates.join(', ')}, not an address of this machine`;
       return warning(
         'address',
-        `phones are told to reach hotdeskd at ${address}, ${what}${lan.length > 0 ? ` (this machine has ${lan.join(', ')})` : ''}`,
-        `hotdesk settings set address ${lan[0] ?? 'HOST'}, then restart hotdeskd; behind NAT, start hotdeskd with --public-address ${address}`,
+        `phones are told to reach hotdeskd at ${address}, ` +
+          `${what}${lan.length > 0 ? ` (this machine has ${lan.join(', ')})` : ''}`,
+        `hotdesk settings set address ${lan[0] ?? 'HOST'}, then restart hotdeskd; behind NAT, start hotdeskd ` +
+          `with --public-address ${address}`,
       );
     }
   }
@@ -365,7 +374,8 @@ export function checkServedPorts(facts: InstallationFacts, data: StoreData): Doc
     return problem(
       'ports',
       `phones' files carry ${listed}: phones would go where hotdeskd does not listen`,
-      `${wrong.map((key) => `hotdesk settings set ${names[key]} ${listening[key]}`).join('; ')}, then restart hotdeskd (systemctl restart hotdeskd)`,
+      `${wrong.map((key) => `hotdesk settings set ${names[key]} ${listening[key]}`).join('; ')}, then restart ` +
+        `hotdeskd (systemctl restart hotdeskd)`,
     );
   }
   const pending: string[] = [];
@@ -404,7 +414,8 @@ export function checkServedPorts(facts: InstallationFacts, data: StoreData): Doc
   );
   return ok(
     'ports',
-    `phones' files carry the ports hotdeskd listens on: ${ports.join(', ')}${overrides.length > 0 ? ` (${overrides.join(', ')})` : ''}`,
+    `phones' files carry the ports hotdeskd listens on: ` +
+      `${ports.join(', ')}${overrides.length > 0 ? ` (${overrides.join(', ')})` : ''}`,
   );
 }
 
@@ -427,7 +438,8 @@ function checkPhones(data: StoreData, catalogue: Catalogue): DoctorCheck {
   return warning(
     'phones',
     `${behind.length} phone(s) out of step (not fetched their latest configuration): ${behind.join(', ')}`,
-    'check they are on and reach the provisioning URL (hotdesk provisioning); hotdeskd keeps telling them to fetch it; hotdesk status shows SYNC pending',
+    'check they are on and reach the provisioning URL (hotdesk provisioning); hotdeskd keeps telling them to ' +
+      'fetch it; hotdesk status shows SYNC pending',
   );
 }
 
@@ -437,7 +449,8 @@ function checkPinAlerts(data: StoreData, now: string): DoctorCheck {
   return warning(
     'pin-alerts',
     alerts.map((alert) => describePinAlert(alert)).join('; '),
-    'someone keeps entering wrong PINs: hotdesk audit --kind login-failed --since 1h shows who and where; a user who forgot the PIN needs hotdesk extension set EXT --pin',
+    'someone keeps entering wrong PINs: hotdesk audit --kind login-failed --since 1h shows who and where; a ' +
+      'user who forgot the PIN needs hotdesk extension set EXT --pin',
   );
 }
 
@@ -505,7 +518,10 @@ export function notifyExtensions(data: StoreData): string[] {
   return Array.isArray(notify) ? notify.filter((entry): entry is string => typeof entry === 'string') : [];
 }
 
-/** Kari's Law: emergency numbers dialled directly, without a prefix, and someone on site told (core/emergency-dialling.ts). */
+/**
+ * Kari's Law: emergency numbers dialled directly, without a prefix, and someone on site told
+ * (core/emergency-dialling.ts).
+ */
 function checkEmergencyNumbers(data: StoreData): DoctorCheck[] {
   const findings = checkEmergencyDialling({
     emergencyNumbers: data.settings.emergencyNumbers,
@@ -517,7 +533,8 @@ function checkEmergencyNumbers(data: StoreData): DoctorCheck[] {
     return [
       ok(
         'emergency-dialling',
-        `emergency numbers ${data.settings.emergencyNumbers.join(', ')} are dialled directly; ${told.join(', ')} ${told.length === 1 ? 'is' : 'are'} told when one is`,
+        `emergency numbers ${data.settings.emergencyNumbers.join(', ')} are dialled directly; ` +
+          `${told.join(', ')} ${told.length === 1 ? 'is' : 'are'} told when one is`,
       ),
     ];
   }
@@ -535,7 +552,8 @@ function checkEmergencyLocation(data: StoreData): DoctorCheck[] {
     checks.push(
       warning(
         'emergency-location',
-        `${missing.length} hot-desk phone(s) have no desk location, so an emergency call from them cannot say where the desk is: ${missing.join(', ')}`,
+        `${missing.length} hot-desk phone(s) have no desk location, so an emergency call from them cannot say ` +
+          `where the desk is: ${missing.join(', ')}`,
         `hotdesk phone set ${missing[0]} --building B --floor F --room R (each phone)`,
       ),
     );
@@ -545,7 +563,8 @@ function checkEmergencyLocation(data: StoreData): DoctorCheck[] {
       warning(
         'emergency-location',
         civicAddress === undefined
-          ? 'emergency calls carry the desk location (trunk --emergency-location pidf-lo), but the office has no civic address: only building, floor and room are sent'
+          ? 'emergency calls carry the desk location (trunk --emergency-location pidf-lo), but the office has ' +
+              'no civic address: only building, floor and room are sent'
           : 'emergency calls carry the desk location, but the office civic address has no country',
         'hotdesk settings set civic-address country=US region=… city=… street=… number=… postal-code=…',
       ),

@@ -18,7 +18,8 @@ export function reasonMessage(reason: Reason): string {
       return `"${reason.value}" is not a MAC address (expected 12 hex digits, e.g. 00:15:65:aa:bb:cc)`;
     case 'unknown-model':
       return reason.suggestions.length > 0
-        ? `unknown model "${reason.value}"; did you mean ${reason.suggestions.join(', ')}? (hotdesk models lists them all)`
+        ? `unknown model "${reason.value}"; did you mean ${reason.suggestions.join(', ')}? (hotdesk models ` +
+            `lists them all)`
         : `unknown model "${reason.value}" (hotdesk models lists the eligible models)`;
     case 'duplicate-mac':
       return `a phone with MAC ${formatMac(reason.mac)} is already in the pool as ${reason.phone}`;
@@ -44,7 +45,10 @@ export function reasonMessage(reason: Reason): string {
     case 'invalid-dial-code':
       return `dial code ${reason.name}="${reason.value}" refused: ${reason.detail}`;
     case 'dial-code-conflict':
-      return `dial code ${reason.name}=${reason.code} starts with *7: phones would then refuse hot-desk login (*77*EXT*) as "forbidden". Pick another code, or add --force to store it anyway`;
+      return (
+        `dial code ${reason.name}=${reason.code} starts with *7: phones would then refuse hot-desk login ` +
+        `(*77*EXT*) as "forbidden". Pick another code, or add --force to store it anyway`
+      );
     case 'reserved-dial-code':
       return `dial code ${reason.name} is a hot-desk code; it can be changed with set but not removed`;
     case 'unknown-dial-code':
@@ -58,7 +62,10 @@ export function reasonMessage(reason: Reason): string {
     case 'last-emergency-number':
       return `${reason.value} is the last emergency number; add another before removing it`;
     case 'hotdesk-disabled':
-      return `extension ${reason.extension} may not use hot desking (hotdesk extension set ${reason.extension} --hotdesk)`;
+      return (
+        `extension ${reason.extension} may not use hot desking (hotdesk extension set ${reason.extension} ` +
+        `--hotdesk)`
+      );
     case 'not-logged-in':
       return `${reason.target} is not logged in anywhere`;
     case 'already-logged-in':
@@ -70,11 +77,20 @@ export function reasonMessage(reason: Reason): string {
     case 'no-trunk':
       return `no trunk is set, so ${reason.dialled} cannot be reached (hotdesk trunk set sip:HOST[:PORT])`;
     case 'extension-locked':
-      return `extension ${reason.extension} is locked after wrong PINs until ${lockEnd(reason.until)} (hotdesk unlock ${reason.extension} releases it)`;
+      return (
+        `extension ${reason.extension} is locked after wrong PINs until ${lockEnd(reason.until)} (hotdesk ` +
+        `unlock ${reason.extension} releases it)`
+      );
     case 'phone-locked':
-      return `phone ${reason.phone} is locked after wrong PINs until ${lockEnd(reason.until)} (hotdesk unlock --phone ${reason.phone} releases it)`;
+      return (
+        `phone ${reason.phone} is locked after wrong PINs until ${lockEnd(reason.until)} (hotdesk unlock ` +
+        `--phone ${reason.phone} releases it)`
+      );
     case 'pair-locked':
-      return `phone ${reason.phone} is locked for extension ${reason.extension} after wrong PINs until ${lockEnd(reason.until)} (hotdesk unlock ${reason.extension} --phone ${reason.phone} releases it)`;
+      return (
+        `phone ${reason.phone} is locked for extension ${reason.extension} after wrong PINs until ` +
+        `${lockEnd(reason.until)} (hotdesk unlock ${reason.extension} --phone ${reason.phone} releases it)`
+      );
     case 'not-locked':
       return reason.target === ''
         ? 'name an extension, a phone, or both (their pair) to unlock'
@@ -88,6 +104,9 @@ export function reasonMessage(reason: Reason): string {
     case 'login-service-unavailable':
       return 'the hot-desk login service is not available';
     case 'phone-pinned':
-      return `${reason.phone} is pinned to extension ${reason.extension} (hotdesk phone set ${reason.phone} --no-pinned unpins it)`;
+      return (
+        `${reason.phone} is pinned to extension ${reason.extension} (hotdesk phone set ${reason.phone} ` +
+        `--no-pinned unpins it)`
+      );
   }
 }

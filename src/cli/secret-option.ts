@@ -10,7 +10,10 @@ import { EXIT_USAGE } from './reason-messages.js';
 
 const inputs = new WeakMap<object, SecretInput>();
 
-/** `value`, or when it is `-`, the next secret from stdin or the terminal; `what` names it in the prompt and in errors. */
+/**
+ * `value`, or when it is `-`, the next secret from stdin or the terminal; `what` names it in the prompt and in
+ * errors.
+ */
 export async function resolveSecret(io: Io, value: string, what: string): Promise<string>;
 export async function resolveSecret(io: Io, value: string | undefined, what: string): Promise<string | undefined>;
 export async function resolveSecret(io: Io, value: string | undefined, what: string): Promise<string | undefined> {

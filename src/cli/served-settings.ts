@@ -51,4 +51,5 @@ export async function readServed(ctx: CliContext, stored?: StoreData): Promise<S
 
 /** The line that says where the values shown come from, when not from a running hotdeskd. */
 export const STORED_NOTE =
-  'hotdeskd is not running: these are the stored settings (a hotdeskd started with --sip-port or --http-port serves others)';
+  'hotdeskd is not running: these are the stored settings (a hotdeskd started with --sip-port or --http-port ' +
+  'serves others)';

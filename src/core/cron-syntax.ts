@@ -39,7 +39,8 @@ function valueOf(text: string, field: Field): number | undefined {
 }
 
 function checkField(text: string, field: Field): string | undefined {
-  const bad = `${field.name} "${text}" is not valid (${field.min}-${field.max}${field.names ? `, ${field.names[0]}-${field.names[field.names.length - 1]}` : ''}, *, lists, ranges, /steps)`;
+  const names = field.names ? `, ${field.names[0]}-${field.names[field.names.length - 1]}` : '';
+  const bad = `${field.name} "${text}" is not valid (${field.min}-${field.max}${names}, *, lists, ranges, /steps)`;
   for (const item of text.split(',')) {
     const [range, step, extra] = item.split('/');
     if (extra !== undefined || range === undefined || range === '') return bad;
@@ -63,7 +64,10 @@ function checkField(text: string, field: Field): string | undefined {
 export function checkCronExpression(expression: string): string | undefined {
   const fields = expression.trim().split(/\s+/);
   if (fields.length !== 5 || fields[0] === '') {
-    return `expected five fields (minute hour day-of-month month day-of-week), got ${fields[0] === '' ? 0 : fields.length}`;
+    return (
+      `expected five fields (minute hour day-of-month month day-of-week), got ` +
+      `${fields[0] === '' ? 0 : fields.length}`
+    );
   }
   for (const [index, text] of fields.entries()) {
     const problem = checkField(text, FIELDS[index]!);

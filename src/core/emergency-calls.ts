@@ -36,7 +36,10 @@ export interface EmergencyCall {
 export interface EmergencyState {
   /** Extensions called when an emergency number is dialled. */
   notify?: string[];
-  /** Minutes after an emergency call during which callbacks reach its desk (default {@link DEFAULT_CALLBACK_MINUTES}). */
+  /**
+   * Minutes after an emergency call during which callbacks reach its desk (default {@link
+   * DEFAULT_CALLBACK_MINUTES}).
+   */
   callbackMinutes?: number;
   /** Calls still within their alert or callback window, oldest first. */
   active?: EmergencyCall[];

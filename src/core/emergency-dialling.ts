@@ -57,7 +57,9 @@ export function checkEmergencyDialling(input: EmergencyDiallingInput): Emergency
     if (prefix !== undefined && !numbers.has(number.slice(prefix.length))) {
       findings.push({
         level: 'problem',
-        message: `emergency number ${number} needs the prefix ${prefix}: ${number.slice(prefix.length)} must work dialled directly (Kari's Law)`,
+        message:
+          `emergency number ${number} needs the prefix ${prefix}: ${number.slice(prefix.length)} must ` +
+          `work dialled directly (Kari's Law)`,
         fix: `hotdesk emergency add ${number.slice(prefix.length)}`,
       });
     }
@@ -67,13 +69,17 @@ export function checkEmergencyDialling(input: EmergencyDiallingInput): Emergency
       if (extension === number) {
         findings.push({
           level: 'problem',
-          message: `extension ${extension} is also the emergency number ${number}: it can never be called, and users may expect it to ring`,
+          message:
+            `extension ${extension} is also the emergency number ${number}: it can never be called, and ` +
+            `users may expect it to ring`,
           fix: `move extension ${extension} to another number`,
         });
       } else if (number.startsWith(extension)) {
         findings.push({
           level: 'warning',
-          message: `extension ${extension} is how emergency number ${number} starts: a phone that dials as soon as digits match an extension calls ${extension} instead`,
+          message:
+            `extension ${extension} is how emergency number ${number} starts: a phone that dials as soon ` +
+            `as digits match an extension calls ${extension} instead`,
           fix: `move extension ${extension} to a number that does not start an emergency number`,
         });
       }

@@ -29,7 +29,10 @@ export interface Extension {
    * elsewhere under the exclusive policy) nor by office policies. Absent: `true`.
    */
   hotdeskTakeover?: boolean;
-  /** Digest algorithms this account is challenged with, most preferred first (core/digest-choice). Absent: the phone model's or the office's. */
+  /**
+   * Digest algorithms this account is challenged with, most preferred first (core/digest-choice). Absent: the phone
+   * model's or the office's.
+   */
   digest?: DigestName[];
 }
 
@@ -116,13 +119,22 @@ export interface Settings {
   policies: Record<string, unknown>;
   /** HTTP digest credentials phones need to fetch their configuration; none: no authentication. */
   provisioningAuth?: ProvisioningAuth;
-  /** Digest algorithms offered office-wide, most preferred first (`hotdesk settings set digest`); absent: MD5 only. `hotdeskd --digest` overrides it. */
+  /**
+   * Digest algorithms offered office-wide, most preferred first (`hotdesk settings set digest`); absent: MD5 only.
+   * `hotdeskd --digest` overrides it.
+   */
   digest?: DigestName[];
   /** Whether extension numbers may start with 0 (`0101`); absent: no. */
   allowLeadingZero?: boolean;
-  /** SIP over TLS port, used when hotdeskd has a certificate (`hotdesk settings set tls-port`); absent: 5061. `hotdeskd --tls-port` overrides it. */
+  /**
+   * SIP over TLS port, used when hotdeskd has a certificate (`hotdesk settings set tls-port`); absent: 5061.
+   * `hotdeskd --tls-port` overrides it.
+   */
   tlsPort?: number;
-  /** HTTPS provisioning port, used when hotdeskd has a certificate; absent: 8443. `hotdeskd --https-port` overrides it. */
+  /**
+   * HTTPS provisioning port, used when hotdeskd has a certificate; absent: 8443. `hotdeskd --https-port` overrides
+   * it.
+   */
   httpsPort?: number;
   /** The office's civic address (RFC 5139 fields), the base of every desk's location. Absent: not set. */
   civicAddress?: CivicAddress;

@@ -43,7 +43,10 @@ export interface LoginRequest {
   phone: string;
   now: string;
   policy: MultiLoginPolicy;
-  /** `false`: the extension's sessions elsewhere are never ended by this login (`Extension.hotdeskTakeover`). Default `true`. */
+  /**
+   * `false`: the extension's sessions elsewhere are never ended by this login (`Extension.hotdeskTakeover`).
+   * Default `true`.
+   */
   takeover?: boolean;
 }
 

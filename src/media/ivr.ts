@@ -11,11 +11,14 @@
  *              │                        │ '#', too long, or a pause after some digits     │
  *              │                        ▼                                                 │
  *              │                     checking ── check-pin ────── wrong PIN ──────────────┘
- *              │                        │ right PIN                └─ last try wrong, or locked ─► closing (too-many-attempts)
- *              │                        ├─ login ─► applying-login ── apply-login ─┬─ saved ───► closing (logged-in-as + the extension's digits)
- *              │                        │                                          └─ refused ─► closing (the refusal's prompt)
+ *              │                        │ right PIN                └─ last try wrong, or locked ─►
+ *              │                        │                                              closing (too-many-attempts)
+ *              │                        ├─ login ─► applying-login ── apply-login ─┬─ saved ───► closing (logged-in-as
+ *              │                        │                                          │        + the extension's digits)
+ *              │                        │                                          └─ refused ─► closing (its prompt)
  *              │                        └─ logout-everywhere ─► applying-logout-everywhere ── apply-logout-everywhere
- *              │                                                 └─ saved ─► closing (phones-logged-out + the count's digits)
+ *              │                                                 └─ saved ─► closing (phones-logged-out
+ *              │                                                                      + the count's digits)
  *              ├─ logout ─► applying-logout ── apply-logout ─┬─ saved ───► closing (logged-out)
  *              │                                             └─ refused ─► closing (the refusal's prompt)
  *              └─ refused ─────────────────────────────────────────────► closing (its prompt)
@@ -139,7 +142,10 @@ export type IvrCommand =
   | { kind: 'stop-prompt' }
   /** Send a `timer` event at `deadlineMs`, replacing any timer armed before. */
   | { kind: 'arm-timer'; deadlineMs: number }
-  /** Check this PIN for the extension; answer with `pin-checked`. The only command that carries the PIN: never log it. */
+  /**
+   * Check this PIN for the extension; answer with `pin-checked`. The only command that carries the PIN: never
+   * log it.
+   */
   | { kind: 'check-pin'; extension: string; pin: string }
   /** Log the extension in on the calling phone; answer with `login-applied`. */
   | { kind: 'apply-login'; extension: string }

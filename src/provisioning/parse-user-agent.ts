@@ -1,7 +1,7 @@
 /**
  * The HTTP User-Agent of a phone's provisioning client: vendor, model, firmware
  * and (when the vendor sends it) the MAC address. Forms from docs/phones.md
- * (User-Agent column). Wire input: never throws, `undefined` when not recognised.
+ * (the User-Agent table under §0). Wire input: never throws, `undefined` when not recognised.
  */
 import type { Vendor } from '../core/catalogue.js';
 import { parseMac } from '../core/mac.js';
@@ -60,9 +60,10 @@ const READERS: readonly Reader[] = [
   // Grandstream GXP2000 (gxp2000e.bin:1.2.5.3/boot55e.bin:1.1.6.9) DevId 000b822726c8
   (text) => {
     const match =
-      /^Grandstream Model HW ([A-Za-z0-9]{2,16})(?: +V[^ ]{1,16})? +SW ([0-9][0-9.]{0,31}) DevId ([0-9A-Fa-f:]{12,17})$/.exec(
-        text,
-      ) ??
+      new RegExp(
+        String.raw`^Grandstream Model HW ([A-Za-z0-9]{2,16})(?: +V[^ ]{1,16})?` +
+          String.raw` +SW ([0-9][0-9.]{0,31}) DevId ([0-9A-Fa-f:]{12,17})$`,
+      ).exec(text) ??
       /^Grandstream ([A-Za-z]{2,4}[0-9]{2,5}) \([^()]{0,128}:([0-9][0-9.]{0,31})\) DevId ([0-9A-Fa-f:]{12,17})$/.exec(
         text,
       );

@@ -10,7 +10,7 @@
 import type { Language } from '../core/model.js';
 import type { PhoneView } from './view-model.js';
 
-/** `<DefaultLanguage>` on X-U models [K: Wazo Fanvil plugin]. */
+/** `<DefaultLanguage>` on X-U models [field: Wazo Fanvil plugin]. */
 const LANGUAGE: Readonly<Record<Language, string>> = { en: 'en', de: 'de', it: 'it' };
 /** `<Fkey><Type>`: 0 none, 1 memory key. */
 export const FANVIL_KEY_TYPE = { none: 0, memory: 1 } as const;
@@ -37,7 +37,7 @@ export interface FanvilSpelling {
   outboundProxy: { address: string; port: string };
   /** `<Transport>`: 0 UDP, 3 TLS (docs/phones.md §5.3). */
   transport: number;
-  /** `<DTMFMode>`: 0 in-band, 1 RFC 2833, 2 SIP INFO [K: Wazo]. */
+  /** `<DTMFMode>`: 0 in-band, 1 RFC 2833, 2 SIP INFO [field: Wazo]. */
   dtmfMode: number;
   /** `<NATUDPUpdate>`: 2 as FusionPBX writes it for keep-alive, 0 off (meanings unconfirmed). */
   natUdpUpdate: 0 | 2;

@@ -6,7 +6,7 @@
 import type { Language } from '../core/model.js';
 import type { PhoneView } from './view-model.js';
 
-/** `language.gui` [K: Wazo Grandstream plugin]. */
+/** `language.gui` [field: Wazo Grandstream plugin]. */
 const LANGUAGE: Readonly<Record<Language, string>> = { en: 'en', de: 'de', it: 'it' };
 
 export interface GrandstreamKey {

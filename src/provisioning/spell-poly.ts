@@ -6,7 +6,7 @@ import type { Language } from '../core/model.js';
 import { POLY_PHONE_SUFFIX } from './config-files.js';
 import type { PhoneView } from './view-model.js';
 
-/** `lcl.ml.lang` [K: Wazo Polycom plugin]. */
+/** `lcl.ml.lang` [field: Wazo Polycom plugin]. */
 const LANGUAGE: Readonly<Record<Language, string>> = {
   en: 'English_United_States',
   de: 'German_Germany',
@@ -16,7 +16,7 @@ const LANGUAGE: Readonly<Record<Language, string>> = {
 export interface PolyLineKey {
   n: number;
   category: 'EFK' | 'BLF' | 'Unassigned';
-  /** EFK: the `efk.efklist` entry; BLF: 0 = next resource-list entry [K]; unassigned: 0. */
+  /** EFK: the `efk.efklist` entry; BLF: 0 = next resource-list entry (docs/phones.md §2.4); unassigned: 0. */
   index: number;
 }
 

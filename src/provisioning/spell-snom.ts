@@ -5,7 +5,7 @@
 import type { Language } from '../core/model.js';
 import type { PhoneView } from './view-model.js';
 
-/** `language` names [K: Wazo Snom plugin]. */
+/** `language` names [field: Wazo Snom plugin]. */
 const LANGUAGE: Readonly<Record<Language, string>> = { en: 'English', de: 'Deutsch', it: 'Italiano' };
 
 export interface SnomFkey {

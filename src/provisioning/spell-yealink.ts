@@ -8,9 +8,9 @@ import type { CommonView, PhoneView } from './view-model.js';
 
 /** `linekey.N.type` codes (docs/phones.md §1.4). */
 export const YEALINK_KEY_TYPE = { unused: 0, speedDial: 13, blf: 16 } as const;
-/** The value Yealink reads as "blank this parameter" [K]. */
+/** The value Yealink reads as "blank this parameter" [field] (docs/phones.md §1.4). */
 export const YEALINK_NULL = '%NULL%';
-/** `lang.gui` / `lang.wui` names [K: Wazo Yealink plugin]. */
+/** `lang.gui` / `lang.wui` names [field: Wazo Yealink plugin]. */
 const LANGUAGE: Readonly<Record<Language, string>> = { en: 'English', de: 'German', it: 'Italian' };
 
 export interface YealinkLineKey {
@@ -25,7 +25,7 @@ export interface YealinkLineKey {
 export interface YealinkPhoneSpelling {
   linekeys: YealinkLineKey[];
   language: string;
-  /** `account.1.nat.udp_update_enable`: 1 sends keep-alives (value meanings [K], see docs/phones.md §1.3). */
+  /** `account.1.nat.udp_update_enable`: 1 sends keep-alives (value meanings unconfirmed, docs/phones.md §1.3). */
   natUpdate: 0 | 1;
   /** `account.1.outbound_proxy_enable`. */
   outboundProxy: { enable: 0 | 1; address: string; port: string };

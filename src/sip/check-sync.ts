@@ -1,6 +1,6 @@
 /**
  * Telling a phone to fetch its configuration again: an out-of-dialog NOTIFY
- * with `Event: check-sync` to the contact it registered (phones.md §8).
+ * with `Event: check-sync` to the contact it registered (docs/phones.md §8).
  * Snom reboots on a bare check-sync unless told `reboot=false`; the others
  * re-provision without a reboot when their config says so (the templates set
  * that knob). The phone is expected to answer 200, or to challenge with the

@@ -44,7 +44,10 @@ export function escapeXmlText(text: string): string {
     .replace(/\r/g, '&#13;');
 }
 
-/** An attribute value for double quotes: also `"` and `'`, and TAB/LF/CR as references (XML §3.3.3 would turn them into spaces). */
+/**
+ * An attribute value for double quotes: also `"` and `'`, and TAB/LF/CR as references (XML §3.3.3 would turn them
+ * into spaces).
+ */
 export function escapeXmlAttribute(value: string): string {
   return escapeXmlText(value)
     .replace(/"/g, '&quot;')

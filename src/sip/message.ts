@@ -103,7 +103,10 @@ export function headerText(headers: SipHeaders, name: string): string | undefine
   return typeof value === 'string' ? value : undefined;
 }
 
-/** RFC 3261 §8.2.6: a response to `request`, copying Via, From, To, Call-ID and CSeq; `toTag` is added when To has none. */
+/**
+ * RFC 3261 §8.2.6: a response to `request`, copying Via, From, To, Call-ID and CSeq; `toTag` is added when To has
+ * none.
+ */
 export function buildResponse(
   request: SipRequest,
   status: number,

@@ -53,7 +53,8 @@ export function buildPidfLo(input: PidfLoInput): string {
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<presence xmlns="${PIDF_NS}" xmlns:gp="${GEOPRIV_NS}" xmlns:ca="${CIVIC_NS}" xmlns:dm="${DATA_MODEL_NS}" entity="${escapeXml(input.entity)}">`,
+    `<presence xmlns="${PIDF_NS}" xmlns:gp="${GEOPRIV_NS}" xmlns:ca="${CIVIC_NS}" xmlns:dm="${DATA_MODEL_NS}" ` +
+      `entity="${escapeXml(input.entity)}">`,
     `  <dm:device id="${escapeXml(input.id)}">`,
     '    <gp:geopriv>',
     '      <gp:location-info>',

@@ -130,7 +130,10 @@ export type SubscribeDecision =
       toTag: string;
       /** RFC 6665 §4.2.1.2: the NOTIFY to send at once. */
       notify: NotifyEffect;
-      /** An older subscription of the same device to the same extension, dropped for this one (a phone that rebooted). */
+      /**
+       * An older subscription of the same device to the same extension, dropped for this one (a phone that
+       * rebooted).
+       */
       replaced?: Subscription;
     };
 
@@ -192,7 +195,10 @@ export function refusalResponse(refusal: SubscribeRefusal): {
   }
 }
 
-/** The table key of a subscription: its dialog (Call-ID, both tags) and the Event `id` (RFC 6665 tells subscriptions apart by both). */
+/**
+ * The table key of a subscription: its dialog (Call-ID, both tags) and the Event `id` (RFC 6665 tells subscriptions
+ * apart by both).
+ */
 export function subscriptionKey(parts: {
   callId: string;
   fromTag: string;
@@ -260,7 +266,10 @@ export function parseSubscribe(
 const remainingSeconds = (subscription: Subscription, nowMs: number): number =>
   Math.max(0, Math.ceil((subscription.expiresAt - nowMs) / 1000));
 
-/** The next NOTIFY of `subscription` with the full state `dialogs`; the subscription comes back with version and CSeq moved on. */
+/**
+ * The next NOTIFY of `subscription` with the full state `dialogs`; the subscription comes back with version and
+ * CSeq moved on.
+ */
 function notify(
   subscription: Subscription,
   dialogs: readonly Dialog[],
@@ -446,7 +455,10 @@ export function expireSubscriptions(
   return { table: next, expired, notifies };
 }
 
-/** Forgets a subscription without a NOTIFY: its NOTIFY got 481 or timed out (RFC 6665 §4.2.2). Same table when unknown. */
+/**
+ * Forgets a subscription without a NOTIFY: its NOTIFY got 481 or timed out (RFC 6665 §4.2.2). Same table when
+ * unknown.
+ */
 export function removeSubscription(table: SubscriptionTable, key: string): SubscriptionTable {
   if (!table.has(key)) return table;
   const next = new Map(table);

@@ -160,7 +160,10 @@ const auditEntry = z.object({
   detail: z.string().optional(),
 });
 
-/** Emergency calls (core/emergency-calls.ts): who is told, the callback window, the calls still in their windows. Optional: no migration. */
+/**
+ * Emergency calls (core/emergency-calls.ts): who is told, the callback window, the calls still in their windows.
+ * Optional: no migration.
+ */
 const emergencyCall = z.object({
   at: isoTime,
   number: z.string(),

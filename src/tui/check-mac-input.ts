@@ -26,6 +26,7 @@ export function checkMacInput(text: string, taken: ReadonlyMap<string, string> =
   return {
     ok: false,
     problem:
-      'separators must be all ":" or all "-" between pairs (00:15:65:aa:bb:cc), or dots in Cisco style (0015.65aa.bbcc)',
+      'separators must be all ":" or all "-" between pairs (00:15:65:aa:bb:cc), or dots in Cisco style ' +
+      '(0015.65aa.bbcc)',
   };
 }

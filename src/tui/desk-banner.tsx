@@ -1,4 +1,7 @@
-/** Above the desk table: emergency-call alerts, office-wide warnings (dial-code conflicts) and a store that cannot be read. */
+/**
+ * Above the desk table: emergency-call alerts, office-wide warnings (dial-code conflicts) and a store that cannot
+ * be read.
+ */
 import { Box, Text } from 'ink';
 
 export interface DeskBannerProps {

@@ -29,7 +29,10 @@ function overflowNote(rows: readonly StatusRow[], selected: StatusRow | undefine
   const over = rows.filter((row) => row.overflow > 0);
   const row = selected && selected.overflow > 0 ? selected : over.length === 1 ? over[0] : undefined;
   if (row)
-    return `${row.name}: ${row.overflow} of ${row.user ?? row.extension}'s BLF ${row.overflow === 1 ? 'key does' : 'keys do'} not fit a ${row.model}`;
+    return (
+      `${row.name}: ${row.overflow} of ${row.user ?? row.extension}'s BLF ` +
+      `${row.overflow === 1 ? 'key does' : 'keys do'} not fit a ${row.model}`
+    );
   if (over.length > 1)
     return `${over.length} phones have BLF keys that do not fit their model (hotdesk status lists them)`;
   return undefined;

@@ -2,7 +2,10 @@
 import { formatMac } from '../core/mac.js';
 import type { StatusRow } from '../store/queries.js';
 
-/** Rows where name, model, MAC (either spelling), state, extension, user or connection contains the text, ignoring case. */
+/**
+ * Rows where name, model, MAC (either spelling), state, extension, user or connection contains the text, ignoring
+ * case.
+ */
 export function filterStatusRows(rows: readonly StatusRow[], text: string): StatusRow[] {
   const wanted = text.trim().toLowerCase();
   if (wanted === '') return [...rows];

@@ -27,7 +27,8 @@ export function StatusWatch({ source, catalogue }: StatusWatchProps) {
   const alerts = useEmergencyAlerts(data);
   const problem = state.kind === 'stale' || state.kind === 'failed' ? state.problem : undefined;
   const size = useTerminalSize();
-  const tableHeight = size.rows - 1 - deskBannerHeight({ warnings, problem, alerts }) - 1 - 1; // a line left free, as in the dashboard
+  // a line left free, as in the dashboard
+  const tableHeight = size.rows - 1 - deskBannerHeight({ warnings, problem, alerts }) - 1 - 1;
   return (
     <Box flexDirection="column">
       <DeskSummary title="hotdesk status" rows={rows} />

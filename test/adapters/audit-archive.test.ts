@@ -203,7 +203,8 @@ t.test('the store writer: an archive that cannot be written keeps the entries in
 });
 
 t.test(
-  'the store writer: a store write that fails after archiving leaves the store whole; the next write archives nothing twice',
+  'the store writer: a store write that fails after archiving leaves the store whole; the next write archives ' +
+    'nothing twice',
   async (t) => {
     const dir = await dataDir(t);
     const file = join(dir, 'hotdesk.json');

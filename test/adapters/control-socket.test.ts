@@ -50,7 +50,10 @@ async function serve(t: Test, handle: ControlHandler): Promise<{ path: string; s
   return { path, server };
 }
 
-/** Writes raw bytes on a fresh connection and collects the answer lines until the server ends it or `count` lines came. */
+/**
+ * Writes raw bytes on a fresh connection and collects the answer lines until the server ends it or `count` lines
+ * came.
+ */
 function raw(path: string, payload: string | Buffer, count: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const socket = createConnection(path);

@@ -1,4 +1,7 @@
-/** Next instants of office schedules in a time zone (node-cron decides what matches), DST included; and a real task firing. */
+/**
+ * Next instants of office schedules in a time zone (node-cron decides what matches), DST included; and a real task
+ * firing.
+ */
 import t from 'tap';
 import { cronProblem, isTimeZone, nextCronInstant, startCronTask } from '../../src/adapters/scheduler.js';
 import { checkCronExpression } from '../../src/core/cron-syntax.js';
@@ -7,14 +10,19 @@ import { createLogger } from '../../src/adapters/log.js';
 t.test('the next instant after a time, in the office time zone', async (t) => {
   // Europe/Berlin goes to summer time on 2027-03-28 (02:00 → 03:00) and back on 2027-10-31 (03:00 → 02:00).
   const cases: [string, string, string, string | undefined][] = [
-    ['0 20 * * 1-5', 'Europe/Berlin', '2027-03-24T12:00:00Z', '2027-03-24T19:00:00.000Z'], // Wednesday, winter time: UTC+1
+    // Wednesday, winter time: UTC+1
+    ['0 20 * * 1-5', 'Europe/Berlin', '2027-03-24T12:00:00Z', '2027-03-24T19:00:00.000Z'],
     ['0 20 * * 1-5', 'Europe/Berlin', '2027-03-24T19:00:00Z', '2027-03-25T19:00:00.000Z'], // strictly after
-    ['0 20 * * 1-5', 'Europe/Berlin', '2027-03-26T19:30:00Z', '2027-03-29T18:00:00.000Z'], // Friday evening → Monday, summer time: UTC+2
+    // Friday evening → Monday, summer time: UTC+2
+    ['0 20 * * 1-5', 'Europe/Berlin', '2027-03-26T19:30:00Z', '2027-03-29T18:00:00.000Z'],
     ['0 20 * * *', 'Europe/Berlin', '2027-03-27T20:00:00Z', '2027-03-28T18:00:00.000Z'], // the day of the change itself
-    ['30 2 * * *', 'Europe/Berlin', '2027-03-27T02:00:00Z', '2027-03-29T00:30:00.000Z'], // 02:30 does not exist on 28 March
-    ['30 2 * * *', 'Europe/Berlin', '2027-10-30T12:00:00Z', '2027-10-31T00:30:00.000Z'], // 02:30 happens twice on 31 October: the first
+    // 02:30 does not exist on 28 March
+    ['30 2 * * *', 'Europe/Berlin', '2027-03-27T02:00:00Z', '2027-03-29T00:30:00.000Z'],
+    // 02:30 happens twice on 31 October: the first
+    ['30 2 * * *', 'Europe/Berlin', '2027-10-30T12:00:00Z', '2027-10-31T00:30:00.000Z'],
     ['30 2 * * *', 'Europe/Berlin', '2027-10-31T00:30:00Z', '2027-11-01T01:30:00.000Z'], // …and only once
-    ['0 20 * * 1-5', 'America/New_York', '2027-03-12T12:00:00Z', '2027-03-13T01:00:00.000Z'], // Friday 20:00 EST is Saturday 01:00 UTC
+    // Friday 20:00 EST is Saturday 01:00 UTC
+    ['0 20 * * 1-5', 'America/New_York', '2027-03-12T12:00:00Z', '2027-03-13T01:00:00.000Z'],
     ['0 20 * * 1-5', 'America/New_York', '2027-03-13T12:00:00Z', '2027-03-16T00:00:00.000Z'], // Monday 20:00 EDT
     ['*/15 * * * *', 'UTC', '2027-01-01T00:07:00Z', '2027-01-01T00:15:00.000Z'],
     ['0 0 29 2 *', 'UTC', '2027-03-01T00:00:00Z', '2028-02-29T00:00:00.000Z'],

@@ -1,4 +1,7 @@
-/** The TLS probe of `hotdesk doctor` against real servers on 127.0.0.1: a handshake and its certificate, a closed port, a server that never speaks TLS. */
+/**
+ * The TLS probe of `hotdesk doctor` against real servers on 127.0.0.1: a handshake and its certificate, a closed
+ * port, a server that never speaks TLS.
+ */
 import t from 'tap';
 import net from 'node:net';
 import tls from 'node:tls';

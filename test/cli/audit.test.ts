@@ -400,7 +400,8 @@ t.test(
       'seeded 270',
     ]);
 
-    // The store write fails after the archive was written (its temp file is blocked): the change is refused, nothing lost.
+    // The store write fails after the archive was written (its temp file is blocked): the change is refused,
+    // nothing lost.
     const fill: AuditEntry[] = Array.from({ length: 500 }, (_, i) => ({
       ...seeded[0]!,
       at: new Date(start + (6000 + i) * MIN).toISOString(),

@@ -290,7 +290,10 @@ const rows: [string, InstallationFacts, string, DoctorCheck['status'], RegExp, R
     'address',
     'warning',
     /192\.168\.1\.10, which is not an address of this machine \(this machine has 192\.0\.2\.10\)/,
-    /hotdesk settings set address 192\.0\.2\.10, then restart hotdeskd; behind NAT, start hotdeskd with --public-address 192\.168\.1\.10/,
+    new RegExp(
+      String.raw`hotdesk settings set address 192\.0\.2\.10, then restart hotdeskd;` +
+        String.raw` behind NAT, start hotdeskd with --public-address 192\.168\.1\.10`,
+    ),
   ],
   [
     'a host name of another machine',
@@ -309,7 +312,10 @@ const rows: [string, InstallationFacts, string, DoctorCheck['status'], RegExp, R
     'ports',
     'problem',
     /^restart needed: http-port is 8090 in the store, hotdeskd listens on 8088$/,
-    /^restart hotdeskd: systemctl restart hotdeskd \(or undo the change: hotdesk settings set http-port 8088 \(to keep 8088\)\)$/,
+    new RegExp(
+      String.raw`^restart hotdeskd: systemctl restart hotdeskd \(or undo the ` +
+        String.raw`change: hotdesk settings set http-port 8088 \(to keep 8088\)\)$`,
+    ),
   ],
   [
     'the address changed since the start',
@@ -537,7 +543,8 @@ t.test('ports a flag overrides are fine; an address set as --public-address is t
   t.match(find(checks, 'ports'), {
     status: 'ok',
     message:
-      "phones' files carry the ports hotdeskd listens on: SIP 15460 (UDP and TCP), HTTP 18460 (--sip-port 15460 over the stored sip-port 5060, HOTDESK_HTTP_PORT 18460 over the stored http-port 8088)",
+      "phones' files carry the ports hotdeskd listens on: SIP 15460 (UDP and TCP), HTTP 18460 (--sip-port 15460 " +
+      'over the stored sip-port 5060, HOTDESK_HTTP_PORT 18460 over the stored http-port 8088)',
   });
   t.match(find(checks, 'address'), { status: 'ok', message: /203\.0\.113\.5, its --public-address/ });
   t.equal(doctorExitCode(checks), 0);

@@ -110,7 +110,8 @@ t.test('a dial code starting with *7: refused, forced with a warning, then shown
   t.same([refused.code, refused.stdout], [1, '']);
   t.equal(
     refused.stderr,
-    'hotdesk: dial code voicemail=*72 starts with *7: phones would then refuse hot-desk login (*77*EXT*) as "forbidden". Pick another code, or add --force to store it anyway\n',
+    'hotdesk: dial code voicemail=*72 starts with *7: phones would then refuse hot-desk login (*77*EXT*) as ' +
+      '"forbidden". Pick another code, or add --force to store it anyway\n',
   );
   t.same(await readFile(paths.store), snapshot, 'the refused code is not stored');
   const quiet = await runCli(paths.dir, ['status']);

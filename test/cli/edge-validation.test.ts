@@ -58,7 +58,8 @@ t.test('extensions: no leading zero unless the office allows it, never 0101 besi
     [
       1,
       '',
-      'hotdesk: extension 0102 refused: extensions do not start with 0 here (hotdesk settings set leading-zero yes allows it)\n',
+      'hotdesk: extension 0102 refused: extensions do not start with 0 here (hotdesk settings set leading-zero ' +
+        'yes allows it)\n',
     ],
   );
   t.equal((await runCli(paths.dir, ['settings', 'set', 'leading-zero', 'yes'])).code, 0);
@@ -79,7 +80,10 @@ t.test('BLF: a list longer than the largest model is refused, naming what fits o
   t.same([result.code, result.stdout], [1, '']);
   t.match(
     result.stderr,
-    /^hotdesk: BLF list of 101 refused: 200 BLF positions fit on no phone \(at most \d+; per model: [a-z0-9-]+ \d+(, [a-z0-9-]+ \d+)+\)\n$/,
+    new RegExp(
+      String.raw`^hotdesk: BLF list of 101 refused: 200 BLF positions fit on no phone ` +
+        String.raw`\(at most \d+; per model: [a-z0-9-]+ \d+(, [a-z0-9-]+ \d+)+\)\n$`,
+    ),
   );
   t.match(result.stderr, /yealink-t54w \d+/, 'names the count of each model');
   t.same(await readFile(paths.store), snapshot, 'refusal changes nothing');

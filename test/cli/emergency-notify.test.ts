@@ -94,6 +94,9 @@ t.test('status shows an emergency call of the last hour as an ALERT, not an olde
   t.equal(alerts.length, 1, 'one alert: the hour-old call is not shown');
   t.match(
     alerts[0],
-    /^ALERT emergency call from desk HD0003, building A, floor 2, room 214, by Ada Lovelace, extension 101, to 112, at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/,
+    new RegExp(
+      String.raw`^ALERT emergency call from desk HD0003, building A, floor 2, room 214, by ` +
+        String.raw`Ada Lovelace, extension 101, to 112, at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$`,
+    ),
   );
 });

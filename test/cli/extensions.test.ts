@@ -208,7 +208,8 @@ t.test('extension input that is refused', async (t) => {
         '461937',
       ],
       1,
-      'hotdesk: "Grace "Amazing" Hopper" is not a usable display name (1 to 40 characters, no quotes or angle brackets)\n',
+      'hotdesk: "Grace "Amazing" Hopper" is not a usable display name (1 to 40 characters, no quotes or angle ' +
+        'brackets)\n',
     ],
     [
       'short SIP password',

@@ -302,17 +302,20 @@ t.test('settings', async (t) => {
     [
       'http-port',
       '8080',
-      'settings updated: http-port\nhttp-port 8080: hotdeskd listens on it when it starts (unless its --http-port or HOTDESK_HTTP_PORT says otherwise)\n',
+      'settings updated: http-port\nhttp-port 8080: hotdeskd listens on it when it starts (unless its ' +
+        '--http-port or HOTDESK_HTTP_PORT says otherwise)\n',
     ],
     [
       'sip-port',
       '5070',
-      'settings updated: sip-port\nsip-port 5070: hotdeskd listens on it when it starts (unless its --sip-port or HOTDESK_SIP_PORT says otherwise)\n',
+      'settings updated: sip-port\nsip-port 5070: hotdeskd listens on it when it starts (unless its --sip-port ' +
+        'or HOTDESK_SIP_PORT says otherwise)\n',
     ],
     [
       'tls-port',
       '5062',
-      'settings updated: tls-port\ntls-port 5062: hotdeskd listens on it when it starts (unless its --tls-port or HOTDESK_TLS_PORT says otherwise)\n',
+      'settings updated: tls-port\ntls-port 5062: hotdeskd listens on it when it starts (unless its --tls-port ' +
+        'or HOTDESK_TLS_PORT says otherwise)\n',
     ],
     ['language', 'de', 'settings updated: language\n'],
     ['time-zone', 'Europe/Rome', 'settings updated: time-zone\n'],
@@ -397,7 +400,11 @@ t.test('settings', async (t) => {
     [
       ['settings', 'set', 'colour', 'red'],
       2,
-      /^hotdesk: unknown setting "colour" \(settable: address, sip-domain, http-port, sip-port, tls-port, https-port, language, time-zone, leading-zero, digest, emergency-callback-minutes, civic-address\)\n$/,
+      new RegExp(
+        String.raw`^hotdesk: unknown setting "colour" \(settable: address, sip-domain, http-port, sip-port, ` +
+          String.raw`tls-port, https-port, language, time-zone, leading-zero, digest, ` +
+          String.raw`emergency-callback-minutes, civic-address\)\n$`,
+      ),
     ],
     [['settings', 'set', 'address'], 2, /missing required argument 'value'/],
   ];

@@ -100,7 +100,8 @@ t.test('pin, refuse, show, unpin', async (t) => {
     [
       2,
       '',
-      'hotdesk: phone set needs --pinned EXT, --no-pinned, or a location (--building, --floor, --room, --emergency-callback)\n',
+      'hotdesk: phone set needs --pinned EXT, --no-pinned, or a location (--building, --floor, --room, ' +
+        '--emergency-callback)\n',
     ],
   );
 

@@ -189,11 +189,13 @@ t.test('invalid schedules and durations are refused when saved', async (t) => {
   const cases: [string[], string][] = [
     [
       ['policy', 'auto-logout', '0 25 * * *'],
-      'hotdesk: auto-logout: "0 25 * * *" is not valid (expected a cron expression such as "0 20 * * 1-5" or off: hour "25" is not valid (0-23, *, lists, ranges, /steps))\n',
+      'hotdesk: auto-logout: "0 25 * * *" is not valid (expected a cron expression such as "0 20 * * 1-5" or ' +
+        'off: hour "25" is not valid (0-23, *, lists, ranges, /steps))\n',
     ],
     [
       ['policy', 'auto-logout', '0 20 * *'],
-      'hotdesk: auto-logout: "0 20 * *" is not valid (expected a cron expression such as "0 20 * * 1-5" or off: expected five fields (minute hour day-of-month month day-of-week), got 4)\n',
+      'hotdesk: auto-logout: "0 20 * *" is not valid (expected a cron expression such as "0 20 * * 1-5" or off: ' +
+        'expected five fields (minute hour day-of-month month day-of-week), got 4)\n',
     ],
     [
       ['policy', 'max-session', '10'],
@@ -201,7 +203,8 @@ t.test('invalid schedules and durations are refused when saved', async (t) => {
     ],
     [
       ['policy', 'idle-logout', 'soon'],
-      'hotdesk: idle-logout: "soon" is not valid (expected a duration from 1m to 30d, such as 90m, 10h or 1d, or off)\n',
+      'hotdesk: idle-logout: "soon" is not valid (expected a duration from 1m to 30d, such as 90m, 10h or 1d, ' +
+        'or off)\n',
     ],
     [
       ['policy', 'extend', 'off'],

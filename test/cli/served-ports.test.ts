@@ -197,14 +197,16 @@ t.test('a port changed under a running daemon: restart needed until it restarts'
   t.match(
     doctor.stdout,
     new RegExp(
-      `^problem  restart needed: sip-port is ${newSipPort} in the store, hotdeskd listens on ${sipPort}; http-port is ${newPort} in the store, hotdeskd listens on ${httpPort}$`,
+      `^problem  restart needed: sip-port is ${newSipPort} in the store, hotdeskd listens on ${sipPort}; ` +
+        `http-port is ${newPort} in the store, hotdeskd listens on ${httpPort}$`,
       'm',
     ),
   );
   t.match(
     doctor.stdout,
     new RegExp(
-      `^ {9}fix: restart hotdeskd: systemctl restart hotdeskd \\(or undo the change: hotdesk settings set sip-port ${sipPort} \\(to keep ${sipPort}\\); hotdesk settings set http-port ${httpPort}`,
+      `^ {9}fix: restart hotdeskd: systemctl restart hotdeskd \\(or undo the change: hotdesk settings set ` +
+        `sip-port ${sipPort} \\(to keep ${sipPort}\\); hotdesk settings set http-port ${httpPort}`,
       'm',
     ),
   );

@@ -10,7 +10,10 @@ t.test('status --watch without a terminal refuses in one line with exit 2', asyn
   t.equal(watch.stdout, '');
   t.match(
     watch.stderr,
-    /^hotdesk: status --watch needs a terminal; without one, hotdesk status prints the table once \(--json for scripts\)\n$/,
+    new RegExp(
+      String.raw`^hotdesk: status --watch needs a terminal; without one, ` +
+        String.raw`hotdesk status prints the table once \(--json for scripts\)\n$`,
+    ),
   );
   t.notMatch(watch.stderr, /at |React|Error/, 'no stack trace');
 

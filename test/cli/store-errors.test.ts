@@ -22,7 +22,8 @@ const VARIANTS: { name: string; content: string; problem: RegExp }[] = [
     name: 'a newer version',
     content: serializeStore({ ...valid, version: STORE_VERSION + 1 } as unknown as typeof valid),
     problem: new RegExp(
-      `store version ${STORE_VERSION + 1} is newer than this hotdesk understands \\(${STORE_VERSION}\\); upgrade hotdesk`,
+      `store version ${STORE_VERSION + 1} is newer than this hotdesk understands \\(${STORE_VERSION}\\); ` +
+        `upgrade hotdesk`,
     ),
   },
   {

@@ -47,7 +47,10 @@ t.test('a guessing source is blocked, shown, lifted with hotdesk unblock, and se
   t.equal(status.code, 0);
   t.match(
     status.stdout,
-    /BLOCKED SIP authentication blocked for address 127\.0\.0\.1 until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC .*\(hotdesk unblock 127\.0\.0\.1\)/,
+    new RegExp(
+      String.raw`BLOCKED SIP authentication blocked for address 127\.0\.0\.1 until ` +
+        String.raw`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC .*\(hotdesk unblock 127\.0\.0\.1\)`,
+    ),
     'status shows the block and how to lift it',
   );
   const listed = await runCli(dir, ['unblock', '--json']);

@@ -61,7 +61,10 @@ interface Scenario {
   logins?: [string, string, string][];
 }
 
-/** Runs a scenario minute by minute; returns what happened as "TIME what phone reason" lines (a deferral once per logout). */
+/**
+ * Runs a scenario minute by minute; returns what happened as "TIME what phone reason" lines (a deferral once per
+ * logout).
+ */
 function simulate(scenario: Scenario): string[] {
   const policies: Policies = { ...POLICY_DEFAULTS, ...scenario.policies };
   let phones = scenario.phones;
@@ -141,7 +144,8 @@ t.test('time of day: warned five minutes before, logged out at the scheduled tim
 });
 
 t.test('time of day across the change to summer time', async (t) => {
-  // Friday 26 March at 20:00 CET (19:00 UTC); the clocks go forward on Sunday 28 March; Monday 29 March at 20:00 CEST (18:00 UTC).
+  // Friday 26 March at 20:00 CET (19:00 UTC); the clocks go forward on Sunday 28 March; Monday 29 March at 20:00
+  // CEST (18:00 UTC).
   const events = simulate({
     phones: [phone('HD0001', session('2027-03-26T07:00:00.000Z')), phone('HD0002', null)],
     logins: [['2027-03-29T06:30:00Z', 'HD0002', '101']],
@@ -158,7 +162,8 @@ t.test('time of day across the change to summer time', async (t) => {
 });
 
 t.test('time of day across the change back to winter time, at a time that happens twice', async (t) => {
-  // Sunday 31 October 2027: 02:30 happens at 00:30 UTC (summer time) and again at 01:30 UTC; the logout happens once, the first time.
+  // Sunday 31 October 2027: 02:30 happens at 00:30 UTC (summer time) and again at 01:30 UTC; the logout happens
+  // once, the first time.
   const events = simulate({
     phones: [phone('HD0001', session('2027-10-30T20:00:00.000Z'))],
     policies: { autoLogoutAt: '30 2 * * *', warningMinutes: 0 },

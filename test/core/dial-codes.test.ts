@@ -20,7 +20,8 @@ const stored: [Record<string, string>, Parameters<typeof hotdeskCode>[1], string
   [{ 'logout-everywhere': '*78*' }, 'logout-everywhere', '*78*'],
   [{}, 'login', '*77*'],
   [{ login: '*66*' }, 'login', '*66*'],
-  [Object.create({ logout: '*1' }) as Record<string, string>, 'logout', '*77*5*'], // inherited members are not stored codes
+  // inherited members are not stored codes
+  [Object.create({ logout: '*1' }) as Record<string, string>, 'logout', '*77*5*'],
 ];
 for (const [codes, name, expected] of stored)
   t.equal(hotdeskCode(codes, name), expected, `${name} of ${JSON.stringify(codes)}`);

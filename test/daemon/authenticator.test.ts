@@ -202,7 +202,8 @@ t.test('attack: flooding the nonce counts does not make a used nonce new again (
 });
 
 t.test(
-  "attack: spoofed failures from a registered phone's address block neither its REGISTER nor its emergency call, and are not reported for banning",
+  "attack: spoofed failures from a registered phone's address block neither its REGISTER nor its emergency " +
+    'call, and are not reported for banning',
   async (t) => {
     const { auth, attempt, password, blockedSources, knownSources } = setup({
       throttle: { source: { delayAfter: 100, blockAfter: 5 } },

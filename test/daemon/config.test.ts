@@ -78,7 +78,10 @@ t.test('refusals name the setting, the value and what was expected', async (t) =
     [
       ['--tls-cert', 'c.pem'],
       {},
-      /^--tls-cert: "c.pem" is not valid \(expected both --tls-cert and --tls-key \(HOTDESK_TLS_CERT, HOTDESK_TLS_KEY\) or neither\)/,
+      new RegExp(
+        String.raw`^--tls-cert: "c.pem" is not valid \(expected both --tls-cert ` +
+          String.raw`and --tls-key \(HOTDESK_TLS_CERT, HOTDESK_TLS_KEY\) or neither\)`,
+      ),
     ],
     [['--tls-key', 'k.pem'], {}, /^--tls-key: "k.pem" is not valid \(expected both --tls-cert and --tls-key/],
     [[], { HOTDESK_TLS_CERT: 'c.pem' }, /^HOTDESK_TLS_CERT: "c.pem" is not valid \(expected both/],

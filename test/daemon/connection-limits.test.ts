@@ -36,7 +36,10 @@ async function officeDaemon(t: Parameters<typeof tempData>[0], args: string[] = 
   return { data, daemon, sipPort, httpPort };
 }
 
-/** Opens `count` TCP connections from 127.0.0.1 that never send anything; resolves once each is connected or refused. */
+/**
+ * Opens `count` TCP connections from 127.0.0.1 that never send anything; resolves once each is connected or
+ * refused.
+ */
 async function holdIdle(t: Parameters<typeof tempData>[0], port: number, count: number): Promise<net.Socket[]> {
   const sockets: net.Socket[] = [];
   t.teardown(() => sockets.forEach((socket) => socket.destroy()));
@@ -79,7 +82,10 @@ async function tcpPhone(port: number) {
   return { socket, local, send, response };
 }
 
-/** Registers HD0001 over TCP from 127.0.0.2 with digest authentication; resolves with the final status (0: no answer). */
+/**
+ * Registers HD0001 over TCP from 127.0.0.2 with digest authentication; resolves with the final status (0: no
+ * answer).
+ */
 async function registerFromVictim(port: number, password: string): Promise<number> {
   let phone: Awaited<ReturnType<typeof tcpPhone>>;
   try {
@@ -115,7 +121,8 @@ function fetchFromVictim(url: string): Promise<number> {
 }
 
 t.test(
-  'one address holding 1,100 idle connections to SIP and to HTTP: a phone at another address still registers and provisions',
+  'one address holding 1,100 idle connections to SIP and to HTTP: a phone at another address still registers ' +
+    'and provisions',
   async (t) => {
     const { data, sipPort, httpPort } = await officeDaemon(t);
     t.equal(

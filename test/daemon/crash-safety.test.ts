@@ -27,8 +27,10 @@ const changesLogged = (daemon: RunningDaemon) =>
     .filter((line) => line.includes('"store changed"')).length;
 
 /** What a write in flight may answer when the daemon dies under it. */
-const CUT_OFF =
-  /^hotdesk: (unexpected error: )?(hotdeskd closed the connection without answering|hotdeskd stopped before answering|.*ECONNRESET|.*EPIPE)/;
+const CUT_OFF = new RegExp(
+  String.raw`^hotdesk: (unexpected error: )?(hotdeskd closed the connection without ` +
+    String.raw`answering|hotdeskd stopped before answering|.*ECONNRESET|.*EPIPE)`,
+);
 
 t.test('hotdeskd killed with SIGKILL during a stream of writes', async (t) => {
   const paths = await tempData(t);

@@ -1,4 +1,7 @@
-/** The emergency service with fakes: what it records, logs and says, and that a failing step stops none of the others. */
+/**
+ * The emergency service with fakes: what it records, logs and says, and that a failing step stops none of the
+ * others.
+ */
 import t from 'tap';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';

@@ -27,7 +27,10 @@ function authorization(
   const ha1 = h(algorithm, `${username}:${PROVISIONING_REALM}:${options.password ?? 'correct horse'}`);
   const ha2 = h(algorithm, `${options.method ?? 'GET'}:${options.uri}`);
   const response = h(algorithm, `${ha1}:${nonce}:${nc}:${cnonce}:auth:${ha2}`);
-  return `Digest username="${username}", realm="${PROVISIONING_REALM}", nonce="${nonce}", uri="${options.uri}", algorithm=${algorithm}, qop=auth, nc=${nc}, cnonce="${cnonce}", response="${response}"`;
+  return (
+    `Digest username="${username}", realm="${PROVISIONING_REALM}", nonce="${nonce}", uri="${options.uri}", ` +
+    `algorithm=${algorithm}, qop=auth, nc=${nc}, cnonce="${cnonce}", response="${response}"`
+  );
 }
 
 t.test('parseAuthorization', async (t) => {

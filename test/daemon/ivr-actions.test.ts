@@ -142,7 +142,8 @@ async function countingActions() {
 }
 
 t.test(
-  'attack: ten PIN checks in parallel on one extension (scrypt running) get no more wrong tries than the lockout allows',
+  'attack: ten PIN checks in parallel on one extension (scrypt running) get no more wrong tries than the ' +
+    'lockout allows',
   async (t) => {
     const { o, counting, hashed } = await countingActions();
     // Ten guesses from ten phones at once, then the right PIN from an eleventh while the lock holds.
@@ -173,7 +174,8 @@ t.test(
 );
 
 t.test(
-  'attack: ten PIN checks in parallel from one phone for one extension get no more wrong tries than its pair lock allows',
+  'attack: ten PIN checks in parallel from one phone for one extension get no more wrong tries than its pair ' +
+    'lock allows',
   async (t) => {
     const { o, counting, hashed } = await countingActions();
     await Promise.all(Array.from({ length: 10 }, (_, index) => counting.checkPin('100', 'HD0002', `${1000 + index}`)));

@@ -82,7 +82,8 @@ t.test('requests for a call that is gone get 481, not a crash', async (t) => {
 });
 
 t.test(
-  '200 login calls in a row, ten at a time from one phone (one answered, nine busy), hung up: no port, call or socket left',
+  '200 login calls in a row, ten at a time from one phone (one answered, nine busy), hung up: no port, call or ' +
+    'socket left',
   async (t) => {
     const o = await startLoginOffice(t);
     const phone = await o.phone('HD0001', idlePassword(o));

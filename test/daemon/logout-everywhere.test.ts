@@ -55,14 +55,20 @@ function heard(rtp: RtpPeer, needle: Uint8Array): boolean {
   return stream.indexOf(Buffer.from(needle)) >= 0;
 }
 
-/** A hot-desk phone registered as its idle account, then as `extension` once logged in (as a re-provisioned phone does). */
+/**
+ * A hot-desk phone registered as its idle account, then as `extension` once logged in (as a re-provisioned phone
+ * does).
+ */
 async function deskPhone(t: Test, o: LoginOffice, name: string, password: string): Promise<TestPhone> {
   const phone = await o.phone(name, password);
   t.equal((await phone.register()).status, 200, `${name} registers as itself`);
   return phone;
 }
 
-/** The phone was told to switch: it registers as `extension` and has fetched its configuration (so no more check-sync comes). */
+/**
+ * The phone was told to switch: it registers as `extension` and has fetched its configuration (so no more
+ * check-sync comes).
+ */
 async function becomes(t: Test, o: LoginOffice, phone: TestPhone, name: string, extension: string): Promise<void> {
   await phone.waitFor((m) => isRequest('NOTIFY')(m), 5000);
   phone.switchAccount(extension, `secret-${extension}`);
@@ -74,7 +80,8 @@ async function becomes(t: Test, o: LoginOffice, phone: TestPhone, name: string, 
 const notifies = (phone: TestPhone): number => phone.received.filter(isRequest('NOTIFY')).length;
 
 t.test(
-  "*77*0*100* from the user's softphone: PIN, every hot-desk phone of 100 released but the pinned one, the count said, check-sync",
+  "*77*0*100* from the user's softphone: PIN, every hot-desk phone of 100 released but the pinned one, the " +
+    'count said, check-sync',
   async (t) => {
     const o = await startLoginOffice(t);
     await submit(o, {

@@ -470,7 +470,8 @@ t.test('garbage does not crash the session and is counted', async (t) => {
       ssrc: 1,
       payload: new Uint8Array([200, 0x80, 0, 160]),
     }), // not a key
-    buildRtp({ marker: false, payloadType: 0, sequence: 3, timestamp: 3, ssrc: 1, payload: new Uint8Array(0) }), // empty audio
+    // empty audio
+    buildRtp({ marker: false, payloadType: 0, sequence: 3, timestamp: 3, ssrc: 1, payload: new Uint8Array(0) }),
     buildRtp({
       marker: false,
       payloadType: 0,

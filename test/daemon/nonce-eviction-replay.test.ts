@@ -98,7 +98,10 @@ function authorization(challenge: Challenge, password: string): string {
   const cnonce = hex(8);
   const ha1 = md5(`100:${challenge.realm}:${password}`);
   const response = md5(`${ha1}:${challenge.nonce}:00000001:${cnonce}:auth:${md5('REGISTER:sip:office.test')}`);
-  return `Digest username="100",realm="${challenge.realm}",nonce="${challenge.nonce}",uri="sip:office.test",response="${response}",algorithm=MD5,qop=auth,nc=00000001,cnonce="${cnonce}"`;
+  return (
+    `Digest username="100",realm="${challenge.realm}",nonce="${challenge.nonce}",uri="sip:office.test",` +
+    `response="${response}",algorithm=MD5,qop=auth,nc=00000001,cnonce="${cnonce}"`
+  );
 }
 
 t.test('attack: flooding the nonce table, then replaying a captured REGISTER: 401 stale=true, never 200', async (t) => {
@@ -132,7 +135,10 @@ t.test('attack: flooding the nonce table, then replaying a captured REGISTER: 40
   const captured = await registerOnce();
   t.equal(captured.response.status, 200, 'the phone registers');
   const eavesdropper = await rawClient(t, '127.0.0.2', server);
-  /** The captured request with a new branch, the eavesdropper's Via and a new Call-ID (the digest covers none of them). */
+  /**
+   * The captured request with a new branch, the eavesdropper's Via and a new Call-ID (the digest covers none of
+   * them).
+   */
   const replay = () => {
     const branch = `z9hG4bK-${hex(8)}`;
     const text = captured.text

@@ -536,7 +536,10 @@ t.test('digest credentials, when set, guard the whole tree', async (t) => {
     const ha1 = hash(algorithm, `phones:${PROVISIONING_REALM}:${password}`);
     const ha2 = hash(algorithm, `GET:${path}`);
     const response = hash(algorithm, `${ha1}:${nonce}:${nc}:abc:auth:${ha2}`);
-    return `Digest username="phones", realm="${PROVISIONING_REALM}", nonce="${nonce}", uri="${path}", algorithm=${algorithm}, response="${response}", qop=auth, nc=${nc}, cnonce="abc"`;
+    return (
+      `Digest username="phones", realm="${PROVISIONING_REALM}", nonce="${nonce}", uri="${path}", ` +
+      `algorithm=${algorithm}, response="${response}", qop=auth, nc=${nc}, cnonce="abc"`
+    );
   };
   const md5 = await w.get(PHONES.yealink.own, {
     ua: PHONES.yealink.ua,

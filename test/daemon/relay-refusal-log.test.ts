@@ -19,7 +19,8 @@ logRelayRefused(log, '192.0.2.50', 'unknown-dialog', {}, false);
 t.match(
   lines[0],
   new RegExp(
-    `^\\{"level":40,"time":\\d+,"name":"hotdeskd","alert":"${RELAY_REFUSED_ALERT}","source":"203\\.0\\.113\\.7","reason":"foreign-route","method":"INVITE","msg":`,
+    `^\\{"level":40,"time":\\d+,"name":"hotdeskd","alert":"${RELAY_REFUSED_ALERT}",` +
+      `"source":"203\\.0\\.113\\.7","reason":"foreign-route","method":"INVITE","msg":`,
   ),
 );
 t.notMatch(lines[1], /"alert"/, 'a registered source: no alert for fail2ban');

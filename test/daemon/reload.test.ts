@@ -277,7 +277,8 @@ t.test('hotdeskd on SIGHUP: adopts the store file, reads prompts again, keeps ru
   t.same(line.storeChanges, ['settings.emergencyNumbers', 'settings.timeZone']);
   t.equal(
     line.msg,
-    'reloaded on SIGHUP: store, prompts (settings.emergencyNumbers, settings.timeZone); templates are read on every request',
+    'reloaded on SIGHUP: store, prompts (settings.emergencyNumbers, settings.timeZone); templates are read on ' +
+      'every request',
   );
   t.equal((await runCli(paths.dir, ['emergency', 'add', '118'])).code, 0);
   const after = await loadStoreFile(paths.store);

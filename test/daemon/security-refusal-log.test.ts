@@ -23,7 +23,10 @@ t.test('a security refusal is the fail2ban line, with its reason after the sourc
   const line = text.trim();
   t.match(
     line,
-    /"name":"hotdeskd","alert":"sip-auth-blocked","source":"203\.0\.113\.9","reason":"idle-account-not-registered-here","msg":"refused"/,
+    new RegExp(
+      String.raw`"name":"hotdeskd","alert":"sip-auth-blocked","source":"203\.0\.113\.9",` +
+        String.raw`"reason":"idle-account-not-registered-here","msg":"refused"`,
+    ),
   );
   const filter = await readFile(join(ROOT, 'templates', 'fail2ban', 'filter.d', 'hotdeskd.conf'), 'utf8');
   const failregex = /^failregex = (.*)$/m.exec(filter)![1]!.replace('<ADDR>', '(?<addr>[0-9a-f.:]+)');

@@ -126,7 +126,8 @@ const tcpOptions = (callId: string, ...headers: string[]) =>
   ].join('\r\n');
 
 t.test(
-  'over TCP, a message with no Content-Length, or two different ones, gets 400 and the connection is closed (RFC 3261 §18.3, §20.14)',
+  'over TCP, a message with no Content-Length, or two different ones, gets 400 and the connection is closed ' +
+    '(RFC 3261 §18.3, §20.14)',
   async (t) => {
     const w = await world(t);
     for (const [name, headers] of [

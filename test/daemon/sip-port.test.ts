@@ -18,7 +18,8 @@ t.test('a SIP port in use is refused with advice', async (t) => {
   t.equal(refused.stdout, '');
   t.equal(
     refused.stderr,
-    `hotdeskd: cannot listen for SIP on 127.0.0.1:${port}: the port is in use (another hotdeskd or PBX?); choose another with --sip-port\n`,
+    `hotdeskd: cannot listen for SIP on 127.0.0.1:${port}: the port is in use (another hotdeskd or PBX?); ` +
+      `choose another with --sip-port\n`,
   );
   t.notOk(existsSync(second.lock), 'the lock was given back');
   await daemon.stop();

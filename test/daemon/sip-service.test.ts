@@ -378,7 +378,8 @@ t.test('SIP over TCP, and registrations survive a restart', async (t) => {
   buffer = '';
   register(
     2,
-    `Digest username="101",realm="${realm}",nonce="${nonce}",uri="sip:office.test",response="${response}",algorithm=MD5,qop=auth,nc=00000001,cnonce="c0ffee"`,
+    `Digest username="101",realm="${realm}",nonce="${nonce}",uri="sip:office.test",response="${response}",` +
+      `algorithm=MD5,qop=auth,nc=00000001,cnonce="c0ffee"`,
   );
   t.ok(await waitText(/^SIP\/2\.0 200 OK/m), 'registered over TCP');
   t.equal(w.sip.location().get('101')?.[0]?.source.protocol, 'TCP', 'the binding remembers the TCP flow');

@@ -32,7 +32,10 @@ const portsOf = (stdout: string) => ({
   https: /over HTTPS (\S+)/.exec(stdout)?.[1]?.replace(/^https:\/\/[^/:]+/, 'https://127.0.0.1') ?? '',
 });
 
-/** The banner leaves the token out; `hotdesk provisioning --json` gives the whole URL (its path is the same on HTTPS). */
+/**
+ * The banner leaves the token out; `hotdesk provisioning --json` gives the whole URL (its path is the same on
+ * HTTPS).
+ */
 async function withToken(dir: string, bannerUrl: string): Promise<string> {
   const whole = (JSON.parse((await runCli(dir, ['provisioning', '--json'])).stdout) as { provisioningUrl: string })
     .provisioningUrl;

@@ -50,7 +50,11 @@ const grandstream = grandstreamProfile({
 const fanvil = fanvilProfile({ model: 'fanvil-x4u', name: 'X4U', firmware: '2.12.16.17', mac: '0c383ea1b2c3' });
 
 const YEALINK_OK =
-  '#!version:1.0.0.1\naccount.1.user_name = 101\naccount.1.auth_name = 101\naccount.1.password = pw\naccount.1.sip_server.1.address = 127.0.0.1\naccount.1.sip_server.1.port = 5060\naccount.1.sip_server.1.transport_type = 0\naccount.1.dtmf.type = 1\nlinekey.1.type = 13\nlinekey.1.line = 1\nlinekey.1.value = *77*5*\nlinekey.1.label = Logout\nlinekey.2.type = 0\nlinekey.2.line = 1\nlinekey.2.value = %NULL%\n';
+  '#!version:1.0.0.1\naccount.1.user_name = 101\naccount.1.auth_name = 101\naccount.1.password = pw\n' +
+  'account.1.sip_server.1.address = 127.0.0.1\naccount.1.sip_server.1.port = 5060\n' +
+  'account.1.sip_server.1.transport_type = 0\naccount.1.dtmf.type = 1\n' +
+  'linekey.1.type = 13\nlinekey.1.line = 1\nlinekey.1.value = *77*5*\nlinekey.1.label = Logout\n' +
+  'linekey.2.type = 0\nlinekey.2.line = 1\nlinekey.2.value = %NULL%\n';
 
 async function boot(t: Test, profile: VendorProfile, files: Record<string, string>) {
   const { base, asked } = await serve(t, files);
@@ -90,7 +94,11 @@ t.test(
     const master =
       '<?xml version="1.0"?><APPLICATION APP_FILE_PATH="" CONFIG_FILES="[PHONE_MAC_ADDRESS]-a.cfg, b.cfg"/>';
     const a =
-      '<?xml version="1.0"?><polycomConfig reg.1.address="101" reg.1.auth.userId="101" reg.1.auth.password="first" reg.1.server.1.address="127.0.0.1" reg.1.server.1.port="5060" reg.1.server.1.transport="UDPOnly" tone.dtmf.rfc2833Control="1" lineKey.reassignment.enabled="1" lineKey.1.category="BLF" lineKey.1.index="0" attendant.resourceList.1.address="102" attendant.resourceList.1.label="Alan"/>';
+      '<?xml version="1.0"?><polycomConfig reg.1.address="101" reg.1.auth.userId="101" ' +
+      'reg.1.auth.password="first" reg.1.server.1.address="127.0.0.1" reg.1.server.1.port="5060" ' +
+      'reg.1.server.1.transport="UDPOnly" tone.dtmf.rfc2833Control="1" lineKey.reassignment.enabled="1" ' +
+      'lineKey.1.category="BLF" lineKey.1.index="0" attendant.resourceList.1.address="102" ' +
+      'attendant.resourceList.1.label="Alan"/>';
     const b = '<?xml version="1.0"?><polycomConfig reg.1.auth.password="second"/>';
     const ok = await boot(t, poly, { '0004f2a1b2c3.cfg': master, '0004f2a1b2c3-a.cfg': a, 'b.cfg': b });
     const config = (await ok.result).config;
@@ -121,7 +129,11 @@ t.test(
 
 t.test('Snom: model file, then the MAC file in capitals; <setting-files> are followed', async (t) => {
   const settings =
-    '<?xml version="1.0"?><settings><phone-settings><user_name idx="1" perm="R">101</user_name><user_pass idx="1" perm="R">pw</user_pass><user_host idx="1" perm="R">127.0.0.1:5070</user_host><user_dtmf_info idx="1" perm="R">off</user_dtmf_info></phone-settings><functionKeys><fkey idx="1" context="active" label="Alan" perm="R">blf sip:102@127.0.0.1</fkey><fkey idx="0" context="active" label="Logout" perm="R">speed *77*5*</fkey></functionKeys></settings>';
+    '<?xml version="1.0"?><settings><phone-settings><user_name idx="1" perm="R">101</user_name><user_pass ' +
+    'idx="1" perm="R">pw</user_pass><user_host idx="1" perm="R">127.0.0.1:5070</user_host><user_dtmf_info ' +
+    'idx="1" perm="R">off</user_dtmf_info></phone-settings><functionKeys><fkey idx="1" context="active" ' +
+    'label="Alan" perm="R">blf sip:102@127.0.0.1</fkey><fkey idx="0" context="active" label="Logout" ' +
+    'perm="R">speed *77*5*</fkey></functionKeys></settings>';
   const ok = await boot(t, snom, {
     'snomD785-000413A1B2C3.htm': '<?xml version="1.0"?><setting-files><file url="http://x/own.xml"/></setting-files>',
     'own.xml': settings,
@@ -151,7 +163,9 @@ t.test('Snom: model file, then the MAC file in capitals; <setting-files> are fol
 
 t.test('Grandstream: P-values and aliases alike; a file for another MAC is refused', async (t) => {
   const v1 =
-    '<?xml version="1.0"?><gs_provision version="1"><mac>c074ada1b2c3</mac><config version="1"><P47>127.0.0.1:5062</P47><P35>101</P35><P36>101</P36><P34>pw</P34><P130>0</P130><P2302>1</P2302></config></gs_provision>';
+    '<?xml version="1.0"?><gs_provision version="1"><mac>c074ada1b2c3</mac><config version="1">' +
+    '<P47>127.0.0.1:5062</P47><P35>101</P35><P36>101</P36><P34>pw</P34><P130>0</P130><P2302>1</P2302>' +
+    '</config></gs_provision>';
   const ok = await boot(t, grandstream, { 'cfgc074ada1b2c3.xml': v1 });
   t.match((await ok.result).config, {
     user: '101',
@@ -170,7 +184,11 @@ t.test('Grandstream: P-values and aliases alike; a file for another MAC is refus
   });
   await t.rejects(other.result, /not this phone's/);
   const v2 =
-    '<?xml version="1.0"?><gs_provision version="1"><config version="2"><item name="account.1.sip.server.1.address">127.0.0.1</item><item name="account.1.sip.userid">101</item><item name="account.1.sip.transport">TlsOrTcp</item><item name="pks.vpk.1.keyMode">SpeedDial</item><item name="pks.vpk.1.account">Account1</item><item name="pks.vpk.1.value">*77*5*</item><item name="pks.vpk.1.description">Logout</item></config></gs_provision>';
+    '<?xml version="1.0"?><gs_provision version="1"><config version="2"><item ' +
+    'name="account.1.sip.server.1.address">127.0.0.1</item><item name="account.1.sip.userid">101</item><item ' +
+    'name="account.1.sip.transport">TlsOrTcp</item><item name="pks.vpk.1.keyMode">SpeedDial</item><item ' +
+    'name="pks.vpk.1.account">Account1</item><item name="pks.vpk.1.value">*77*5*</item><item ' +
+    'name="pks.vpk.1.description">Logout</item></config></gs_provision>';
   const aliases = await boot(t, grandstream, { 'cfgc074ada1b2c3.xml': v2 });
   t.match(
     (await aliases.result).config,
@@ -181,7 +199,11 @@ t.test('Grandstream: P-values and aliases alike; a file for another MAC is refus
 
 t.test('Fanvil: <sysConf> line 1 and memory keys; a key on another line is refused', async (t) => {
   const file = (value: string) =>
-    `<?xml version="1.0"?><sysConf><sip><line index="1"><PhoneNumber>101</PhoneNumber><RegisterUser>101</RegisterUser><RegisterPswd>pw</RegisterPswd><RegisterAddr>127.0.0.1</RegisterAddr><RegisterPort>5060</RegisterPort><Transport>0</Transport><DTMFMode>1</DTMFMode></line></sip><dsskey><dssSide index="1"><Fkey index="1"><Type>1</Type><Value>${value}</Value><Title>Logout</Title></Fkey></dssSide></dsskey></sysConf>`;
+    `<?xml version="1.0"?><sysConf><sip><line index="1"><PhoneNumber>101</PhoneNumber><RegisterUser>` +
+    `101</RegisterUser><RegisterPswd>pw</RegisterPswd><RegisterAddr>127.0.0.1</RegisterAddr><RegisterPort>` +
+    `5060</RegisterPort><Transport>0</Transport><DTMFMode>1</DTMFMode></line></sip><dsskey><dssSide ` +
+    `index="1"><Fkey index="1"><Type>1</Type><Value>${value}</Value><Title>Logout</Title></Fkey></dssSide>` +
+    `</dsskey></sysConf>`;
   const ok = await boot(t, fanvil, { '0c383ea1b2c3.cfg': file('*77*5*@1/f') });
   t.same((await ok.result).config.keys, [{ kind: 'speed-dial', number: '*77*5*', label: 'Logout' }]);
   t.equal(ok.asked[0]!.userAgent, 'Fanvil X4U 2.12.16.17 0c383ea1b2c3');

@@ -87,13 +87,19 @@ t.test('the blocked-source line has its documented format', async (t) => {
   t.equal(blocked.length, 2);
   t.match(
     blocked[0],
-    /^\{"level":40,"time":\d{13},"name":"hotdeskd","alert":"sip-auth-blocked","source":"203\.0\.113\.7","msg":"SIP authentication blocked for this source after repeated failures"\}$/,
+    new RegExp(
+      String.raw`^\{"level":40,"time":\d{13},"name":"hotdeskd","alert":"sip-auth-blocked","source":"203\.0\.113\.7",` +
+        String.raw`"msg":"SIP authentication blocked for this source after repeated failures"\}$`,
+    ),
   );
   t.match(blocked[1], /"alert":"sip-auth-blocked","source":"2001:db8::7","msg":/);
   t.equal(refused.length, 3);
   t.match(
     refused[1],
-    /^\{"level":40,"time":\d{13},"name":"hotdeskd","alert":"sip-relay-refused","source":"2001:db8::8","reason":"foreign-route","msg":"SIP request refused: no right to be relayed"\}$/,
+    new RegExp(
+      String.raw`^\{"level":40,"time":\d{13},"name":"hotdeskd","alert":"sip-relay-refused","source":"2001:db8::8",` +
+        String.raw`"reason":"foreign-route","msg":"SIP request refused: no right to be relayed"\}$`,
+    ),
   );
 });
 
@@ -130,7 +136,8 @@ t.test('the jail reads well with the filter and bans on UDP and TCP', async (t) 
   t.ok(lines.includes("['set', 'hotdeskd', 'maxretry', 1]"), 'one line is enough');
   t.ok(
     lines.includes(
-      `['set', 'hotdeskd', 'addfailregex', '"name":"hotdeskd","alert":"sip-(?:auth-blocked|relay-refused)","source":"<ADDR>"']`,
+      `['set', 'hotdeskd', 'addfailregex', ` +
+        `'"name":"hotdeskd","alert":"sip-(?:auth-blocked|relay-refused)","source":"<ADDR>"']`,
     ),
     'with the filter',
   );

@@ -107,7 +107,10 @@ async function typeDigits(phone: Linphone, digits: string): Promise<void> {
   }
 }
 
-/** Dials `code` and waits until linphone's call runs its streams; returns the call id and the event count before the call. */
+/**
+ * Dials `code` and waits until linphone's call runs its streams; returns the call id and the event count before the
+ * call.
+ */
 async function dial(phone: Linphone, target: string): Promise<{ id: string; after: number }> {
   const after = phone.events.length;
   const answer = await phone.command(`call sip:${target}@${DOMAIN}`);

@@ -44,7 +44,10 @@ t.equal(parseTelephoneEvent('abcd' as unknown as Uint8Array), undefined, 'not by
 /** One event packet on the wire: [ssrc, timestamp, event, end, duration, arrivalMs], sequence numbered by position. */
 type Wire = [ssrc: number, timestamp: number, event: number, end: boolean, duration: number, arrivalMs: number];
 
-/** Builds each packet as bytes, reads it back as the daemon would, and feeds the decoder; returns the keys by packet. */
+/**
+ * Builds each packet as bytes, reads it back as the daemon would, and feeds the decoder; returns the keys by
+ * packet.
+ */
 function feed(wire: Wire[], start: DtmfDecoderState = createDtmfDecoder()) {
   let state = start;
   const perPacket: string[][] = [];

@@ -1,4 +1,7 @@
-/** The warning call's pure pieces: its SDP offer, reading the phone's answer, auto-answer hints, and the call flow as a table. */
+/**
+ * The warning call's pure pieces: its SDP offer, reading the phone's answer, auto-answer hints, and the call flow
+ * as a table.
+ */
 import t from 'tap';
 import { parse } from 'sdp-transform';
 import {

@@ -1,7 +1,7 @@
 /**
  * Golden files for an office served over TLS (hotdeskd --tls-cert/--tls-key): a logged-in
  * LAN phone per vendor registers over SIP/TLS on the TLS port and fetches its files over
- * HTTPS, each spelled the vendor's way (phones.md). Compared byte for byte with
+ * HTTPS, each spelled the vendor's way (docs/phones.md). Compared byte for byte with
  * test/fixtures/provisioning/<model>/user-lan-tls.<ext>; regenerate with
  * `UPDATE_GOLDEN=1 npx tap test/provisioning/golden-tls.test.ts` and read the diff.
  */

@@ -26,7 +26,9 @@ t.test('phone spelling', async (t) => {
   t.same(
     { ...lan, keys: lan.keys.map((key) => `${key.section}.${key.n}`).join(' ') },
     {
-      keys: 'vpk.1 vpk.2 vpk.3 vpk.4 vpk.5 vpk.6 vpk.7 vpk.8 vpk.9 vpk.10 vpk.11 vpk.12 mpk.1 mpk.2 mpk.3 mpk.4 mpk.5 mpk.6 mpk.7 mpk.8',
+      keys:
+        'vpk.1 vpk.2 vpk.3 vpk.4 vpk.5 vpk.6 vpk.7 vpk.8 vpk.9 vpk.10 vpk.11 vpk.12 mpk.1 mpk.2 mpk.3 mpk.4 ' +
+        'mpk.5 mpk.6 mpk.7 mpk.8',
       expiresMinutes: 10,
       language: 'de',
       outboundProxy: '',

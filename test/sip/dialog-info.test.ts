@@ -108,7 +108,11 @@ function parseXml(input: string): XmlElement {
     }
   };
   expect(
-    /^(?:<\?xml\s+version\s*=\s*(["'])1\.\d+\1(?:\s+encoding\s*=\s*(["'])[A-Za-z][-\w.]*\2)?(?:\s+standalone\s*=\s*(["'])(?:yes|no)\3)?\s*\?>)?/,
+    new RegExp(
+      String.raw`^(?:<\?xml\s+version\s*=\s*(["'])1\.\d+\1` +
+        String.raw`(?:\s+encoding\s*=\s*(["'])[A-Za-z][-\w.]*\2)?` +
+        String.raw`(?:\s+standalone\s*=\s*(["'])(?:yes|no)\3)?\s*\?>)?`,
+    ),
     'an XML declaration',
   );
   skipMisc();
@@ -171,7 +175,8 @@ t.test('an idle extension: the RFC 4235 form, no dialog elements', async (t) => 
   const body = buildDialogInfo({ entity, version: 0, state: 'full', dialogs: [] });
   t.equal(
     body,
-    '<?xml version="1.0"?>\n<dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" version="0" state="full" entity="sip:201@pbx.example"/>\n',
+    '<?xml version="1.0"?>\n<dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" version="0" state="full" ' +
+      'entity="sip:201@pbx.example"/>\n',
   );
   const root = parseXml(body);
   t.same(root, {
@@ -205,7 +210,8 @@ t.test('a confirmed call, byte for byte', async (t) => {
     [
       '<?xml version="1.0"?>',
       '<dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" version="3" state="full" entity="sip:201@pbx.example">',
-      '  <dialog id="7" call-id="a84b4c76e66710@pc33" local-tag="1928301774" remote-tag="456248" direction="recipient">',
+      '  <dialog id="7" call-id="a84b4c76e66710@pc33" local-tag="1928301774" remote-tag="456248" ' +
+        'direction="recipient">',
       '    <state>confirmed</state>',
       '    <remote>',
       '      <identity display="Alice">sip:100@pbx.example</identity>',

@@ -31,7 +31,10 @@ function run(events: CallEvent[], table: DialogTable = emptyDialogs()): { table:
         : result.changed
             .map(
               (change) =>
-                `${change.extension}:${change.dialogs.map((dialog) => `${dialog.state}${dialog.reason ? `(${dialog.reason})` : ''}`).join(',') || 'idle'}`,
+                `${change.extension}:` +
+                (change.dialogs
+                  .map((dialog) => `${dialog.state}${dialog.reason ? `(${dialog.reason})` : ''}`)
+                  .join(',') || 'idle'),
             )
             .join(' '),
     );

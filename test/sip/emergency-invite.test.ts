@@ -60,7 +60,8 @@ t.test('with the location: multipart body, Geolocation, Geolocation-Routing', as
   });
   t.equal(
     built.request.content,
-    `--b1\r\nContent-Type: application/sdp\r\n\r\n${SDP.slice(0, -2)}\r\n--b1\r\nContent-Type: application/pidf+xml\r\nContent-ID: <c1@office.test>\r\n\r\n<presence/>\r\n--b1--\r\n`,
+    `--b1\r\nContent-Type: application/sdp\r\n\r\n${SDP.slice(0, -2)}\r\n--b1\r\nContent-Type: ` +
+      `application/pidf+xml\r\nContent-ID: <c1@office.test>\r\n\r\n<presence/>\r\n--b1--\r\n`,
   );
   const late = buildEmergencyInvite(request({ method: 'INVITE' }), {
     caller: { kind: 'extension', number: '101' },

@@ -106,7 +106,8 @@ t.test('attack: five wrong PINs from one phone lock that phone for that extensio
   });
   t.equal(
     second.data.audit.at(-1)?.detail,
-    'wrong PIN (5 of 5 on this phone), locked on this phone for 5 min, phone locked for 1 min after 10 wrong PINs in a row',
+    'wrong PIN (5 of 5 on this phone), locked on this phone for 5 min, phone locked for 1 min after 10 wrong ' +
+      'PINs in a row',
   );
 
   const user = apply(second.data, { kind: 'pin-ok', extension: '100', phone: 'HD0001' }, at(later));

@@ -77,7 +77,8 @@ export async function startLoginOffice(t: Test, extra: LoginOfficeOptions = {}):
       port: 0,
       rtpPorts: { min: 0, max: 0 },
       checkSyncRetryMs: [300, 300],
-      // No per-source flood limit: these test phones call far faster than desk phones do (test/daemon/sip-flood.test.ts covers it).
+      // No per-source flood limit: these test phones call far faster than desk phones do
+      // (test/daemon/sip-flood.test.ts covers it).
       floodLimit: null,
       ...(network ? { startStack: network.startStack, rtpPool: network.rtpPool() } : {}),
     },

@@ -32,7 +32,10 @@ export interface TestPhone {
   readonly contact: string;
   /** Uses another account from now on, on the same socket (as a re-provisioned phone does). */
   switchAccount(user: string, password: string): void;
-  /** Answers incoming INVITEs with this SDP (an RTP peer's `offer()` fits as an answer to a G.711 offer); undefined: no body. */
+  /**
+   * Answers incoming INVITEs with this SDP (an RTP peer's `offer()` fits as an answer to a G.711 offer); undefined:
+   * no body.
+   */
   answerWithSdp(sdp: string | undefined): void;
   register(expires?: number, extra?: string[]): Promise<SipResponse>;
   /** Sends a request and resolves with its final response (answering 401/407 once). */
@@ -210,11 +213,12 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
   const request: TestPhone['request'] = async (method, target, extra = {}) => {
     const callId = extra.callId ?? `${randomBytes(6).toString('hex')}@127.0.0.1`;
     const build = (seq: number, auth?: { header: string; value: AuthParams }): SipRequest => {
+      const to = extra.to ?? (method === 'REGISTER' ? `sip:${account.user}@${domain}` : target);
       const lines = [
         `${method} ${target} SIP/2.0`,
         `Via: SIP/2.0/UDP ${address}:${port};branch=z9hG4bK${randomBytes(6).toString('hex')};rport`,
         `From: <sip:${account.user}@${domain}>;tag=${tag}`,
-        `To: <${extra.to ?? (method === 'REGISTER' ? `sip:${account.user}@${domain}` : target)}>${extra.toTag ? `;tag=${extra.toTag}` : ''}`,
+        `To: <${to}>${extra.toTag ? `;tag=${extra.toTag}` : ''}`,
         `Call-ID: ${callId}`,
         `CSeq: ${seq} ${method}`,
         'Max-Forwards: 70',
@@ -253,9 +257,12 @@ export async function startTestPhone(options: PhoneOptions): Promise<TestPhone> 
   };
 
   const ackFor = (response: SipResponse, target: string, route?: string[]): SipRequest => {
+    // RFC 3261 §17.1.1.3: the ACK of a non-2xx final response is in the INVITE's transaction (its branch).
+    const branch =
+      response.status >= 300 ? response.headers.via[0]!.params['branch'] : `z9hG4bK${randomBytes(6).toString('hex')}`;
     const lines = [
       `ACK ${target} SIP/2.0`,
-      `Via: SIP/2.0/UDP ${address}:${port};branch=${response.status >= 300 ? response.headers.via[0]!.params['branch'] : `z9hG4bK${randomBytes(6).toString('hex')}`};rport`,
+      `Via: SIP/2.0/UDP ${address}:${port};branch=${branch};rport`,
       `From: <sip:${account.user}@${domain}>;tag=${tag}`,
       `To: <${sip.stringifyUri(response.headers.to.uri)}>;tag=${response.headers.to.params['tag']}`,
       `Call-ID: ${response.headers['call-id']}`,

@@ -82,5 +82,8 @@ export function answer(challenge: Record<string, unknown>, user: string, passwor
     `${md5(`${user}:${realm}:${password}`)}:${nonce}:00000001:${cnonce}:auth:${md5(`REGISTER:${uri}`)}`,
   );
   const opaque = challenge['opaque'] === undefined ? '' : `, opaque="${unquote(challenge['opaque'])}"`;
-  return `Digest username="${user}", realm="${realm}", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="${cnonce}"${opaque}`;
+  return (
+    `Digest username="${user}", realm="${realm}", nonce="${nonce}", uri="${uri}", response="${response}", ` +
+    `algorithm=MD5, qop=auth, nc=00000001, cnonce="${cnonce}"${opaque}`
+  );
 }

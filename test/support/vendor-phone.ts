@@ -314,7 +314,9 @@ export function polyProfile(options: { model: string; name: string; firmware: st
  */
 export function snomProfile(options: { model: string; name: string; firmware: string; mac: string }): VendorProfile {
   const MAC = options.mac.toUpperCase();
-  const userAgent = `Mozilla/4.0 (compatible; snom${options.name}-SIP ${options.firmware} 2010.12-00004-g9ba52f5 ${MAC} SXM:0 UXM:0)`;
+  const userAgent =
+    `Mozilla/4.0 (compatible; snom${options.name}-SIP ${options.firmware} ` +
+    `2010.12-00004-g9ba52f5 ${MAC} SXM:0 UXM:0)`;
   const files = [`snom${options.name}.htm`, `snom${options.name}-${MAC}.htm`];
   return {
     vendor: 'snom',

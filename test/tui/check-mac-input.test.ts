@@ -16,7 +16,8 @@ const cases: [string, MacVerdict][] = [
     {
       ok: false,
       problem:
-        'separators must be all ":" or all "-" between pairs (00:15:65:aa:bb:cc), or dots in Cisco style (0015.65aa.bbcc)',
+        'separators must be all ":" or all "-" between pairs (00:15:65:aa:bb:cc), or dots in Cisco style ' +
+        '(0015.65aa.bbcc)',
     },
   ],
 ];

@@ -191,7 +191,10 @@ t.test('a opens the wizard and submits its answer as an add-phone change', async
   ]);
   t.match(
     frame(),
-    /HD0004 added: yealink-t53, MAC 00:15:65:00:00:09, lan; provisioning URL\s+http:\/\/192\.0\.2\.10:8088\/provisioning\//,
+    new RegExp(
+      String.raw`HD0004 added: yealink-t53, MAC 00:15:65:00:00:09, lan; ` +
+        String.raw`provisioning URL\s+http:\/\/192\.0\.2\.10:8088\/provisioning\/`,
+    ),
   );
   t.match(frame(), /HD0004\s+yealink-t53/, 'the new phone is in the table');
 });

@@ -65,7 +65,8 @@ function parseFilter(options: AuditOptions, now: string): AuditFilter {
     if (!kinds.ok) {
       throw new CliExit(
         EXIT_USAGE,
-        `--kind: unknown kind ${kinds.unknown.map((kind) => `"${kind}"`).join(', ')} (kinds: ${AUDIT_KINDS.join(', ')})`,
+        `--kind: unknown kind ${kinds.unknown.map((kind) => `"${kind}"`).join(', ')} (kinds: ` +
+          `${AUDIT_KINDS.join(', ')})`,
       );
     }
     if (kinds.kinds.length === 0)
@@ -125,7 +126,8 @@ export function registerAudit(program: Command, context: () => CliContext): void
       const trail = await readAuditTrail(ctx.paths.dir, data.audit, auditSelector(filter));
       for (const { file, lines } of trail.unreadable) {
         ctx.out.warn(
-          `${file}: ${lines.length === 1 ? `line ${lines[0]} is` : `lines ${lines.join(', ')} are`} not an audit entry; skipped`,
+          `${file}: ${lines.length === 1 ? `line ${lines[0]} is` : `lines ${lines.join(', ')} are`} not an ` +
+            `audit entry; skipped`,
         );
       }
       const entries: AuditEntry[] = trail.entries;

@@ -73,7 +73,8 @@ export function registerBlf(program: Command, context: () => CliContext): void {
       if (layout.unused > 0) ctx.out.line(`  ${layout.unused} more key(s) unused`);
       if (layout.overflow.length > 0) {
         ctx.out.warn(
-          `${layout.overflow.length} BLF key(s) do not fit ${model.id}: ${layout.overflow.map((key) => key.target).join(', ')}`,
+          `${layout.overflow.length} BLF key(s) do not fit ${model.id}: ` +
+            `${layout.overflow.map((key) => key.target).join(', ')}`,
         );
       }
     });

@@ -6,7 +6,8 @@ export function registerEmergency(program: Command, context: () => CliContext): 
   const emergency = program
     .command('emergency')
     .description(
-      'emergency numbers: always routed to the trunk, even from idle hot-desk phones; and who on site is told when one is dialled',
+      'emergency numbers: always routed to the trunk, even from idle hot-desk phones; and who on site is told ' +
+        'when one is dialled',
     );
 
   emergency

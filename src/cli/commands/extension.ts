@@ -54,7 +54,8 @@ export function registerExtension(program: Command, context: () => CliContext): 
     )
     .requiredOption(
       '--pin <pin>',
-      'hot-desk PIN the user types to log in on hot-desk phones (stored hashed); - reads it from stdin or a prompt (recommended)',
+      'hot-desk PIN the user types to log in on hot-desk phones (stored hashed); - reads it from stdin or a ' +
+        'prompt (recommended)',
     )
     .option('--hotdesk', 'allow this extension to log in on hot-desk phones', false)
     .option('--language <lang>', 'prompt language: en, de or it (default: the office default)')
@@ -96,7 +97,8 @@ export function registerExtension(program: Command, context: () => CliContext): 
     .option('--no-hotdesk-takeover', "never end this user's sessions by a login elsewhere or by office policies")
     .option(
       '--digest <list>',
-      'digest algorithms this account is challenged with: md5, sha-256,md5 or sha-256; "default": the phone model\'s or the office\'s',
+      'digest algorithms this account is challenged with: md5, sha-256,md5 or sha-256; "default": the phone ' +
+        "model's or the office's",
     )
     .action(async (number: string, options: ExtensionOptions) => {
       const ctx = context();

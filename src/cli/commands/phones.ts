@@ -70,7 +70,10 @@ function phoneState(phone: Phone): string {
   return phone.session ? `logged in: ${phone.session.extension}` : 'idle';
 }
 
-/** `data`: the store with what a running hotdeskd serves laid over it (served-settings); `fromDaemon` false: the stored settings. */
+/**
+ * `data`: the store with what a running hotdeskd serves laid over it (served-settings); `fromDaemon` false: the
+ * stored settings.
+ */
 export function printAddedPhone(
   context: CliContext,
   phone: Phone,
@@ -93,7 +96,8 @@ export function printAddedPhone(
   const auth = data.settings.provisioningAuth;
   if (auth)
     out.line(
-      `The phone must also be given the provisioning user name ${auth.username} and its password (hotdesk provisioning).`,
+      `The phone must also be given the provisioning user name ${auth.username} and its password (hotdesk ` +
+        `provisioning).`,
     );
 }
 
@@ -186,7 +190,8 @@ export function registerPhones(program: Command, context: () => CliContext): voi
   phone
     .command('set')
     .description(
-      'pin a phone to an extension (logged in as it, and it stays so) or unpin it; set where the desk is for emergency calls',
+      'pin a phone to an extension (logged in as it, and it stays so) or unpin it; set where the desk is for ' +
+        'emergency calls',
     )
     .argument('<name|mac>', 'phone name (HD0001) or MAC')
     .option(
@@ -208,7 +213,8 @@ export function registerPhones(program: Command, context: () => CliContext): voi
       if (options.pinned === undefined && Object.keys(location).length === 0) {
         throw new CliExit(
           EXIT_USAGE,
-          'phone set needs --pinned EXT, --no-pinned, or a location (--building, --floor, --room, --emergency-callback)',
+          'phone set needs --pinned EXT, --no-pinned, or a location (--building, --floor, --room, ' +
+            '--emergency-callback)',
         );
       }
       const pinned = options.pinned === undefined ? undefined : options.pinned === false ? null : options.pinned;

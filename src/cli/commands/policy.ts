@@ -53,7 +53,9 @@ function policyLines(policies: Policies): string[][] {
 
 const DESCRIPTIONS: Record<PolicyName, { description: string; argument: string }> = {
   'multi-login': {
-    description: `what logging in on a second phone does: ${MULTI_LOGIN_POLICIES.join(', ')} (default ${MULTI_LOGIN_POLICIES[0]})`,
+    description:
+      `what logging in on a second phone does: ${MULTI_LOGIN_POLICIES.join(', ')} (default ` +
+      `${MULTI_LOGIN_POLICIES[0]})`,
     argument: MULTI_LOGIN_POLICIES.join(', '),
   },
   'auto-logout': {

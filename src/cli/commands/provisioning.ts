@@ -61,7 +61,8 @@ export function registerProvisioning(program: Command, context: () => CliContext
       const previous = shown['previousUrl'] as { until: string; phones: string[] } | undefined;
       if (previous)
         ctx.out.line(
-          `previous URL       still taken until ${previous.until} from ${previous.phones.join(', ')} (not yet fetched under the new one)`,
+          `previous URL       still taken until ${previous.until} from ${previous.phones.join(', ')} (not yet ` +
+            `fetched under the new one)`,
         );
       if (!served) ctx.out.line(STORED_NOTE);
     });
@@ -73,7 +74,8 @@ export function registerProvisioning(program: Command, context: () => CliContext
     )
     .option(
       '--grace <days>',
-      'days the old URL keeps working for those phones until each has fetched under the new one (default 14; 0: it stops now)',
+      'days the old URL keeps working for those phones until each has fetched under the new one (default 14; 0: ' +
+        'it stops now)',
       '14',
     )
     .action(async (options: { grace: string }) => {
@@ -88,7 +90,8 @@ export function registerProvisioning(program: Command, context: () => CliContext
   provisioning
     .command('release')
     .description(
-      "let a phone's files be fetched from any address again, until it registers anew (they are served only where it registered from)",
+      "let a phone's files be fetched from any address again, until it registers anew (they are served only " +
+        'where it registered from)',
     )
     .argument('<phone>', 'the phone (HD0001, or its MAC)')
     .action(async (phone: string) => {

@@ -37,7 +37,10 @@ const PORT_KEY = {
   'https-port': 'httpsPort',
 } as const;
 
-/** How a port row reads: what hotdeskd serves, and the stored value when that differs (a flag, or a restart to come). */
+/**
+ * How a port row reads: what hotdeskd serves, and the stored value when that differs (a flag, or a restart to
+ * come).
+ */
 export function portRow(name: PortSetting, stored: number, served: Served | undefined): string {
   const serving = served?.[PORT_KEY[name]];
   if (!served || serving === undefined || serving === stored) return String(stored);
@@ -49,11 +52,20 @@ export function portRow(name: PortSetting, stored: number, served: Served | unde
 /** What `settings set` adds for a setting hotdeskd reads at start. */
 export function restartNotice(name: string, value: string, served: Served | undefined): string {
   if (!served)
-    return `${name} ${value}: hotdeskd listens on it when it starts (unless its --${name} or HOTDESK_${name.toUpperCase().replace('-', '_')} says otherwise)`;
+    return (
+      `${name} ${value}: hotdeskd listens on it when it starts (unless its --${name} or ` +
+      `HOTDESK_${name.toUpperCase().replace('-', '_')} says otherwise)`
+    );
   const flag = served.overridden[name];
   if (flag !== undefined)
-    return `${name} ${value} is stored, but the running hotdeskd's ${flag} overrides it; phones keep being told the port it listens on`;
-  return `${name} takes effect when hotdeskd restarts (systemctl restart hotdeskd); until then phones keep the port it listens on`;
+    return (
+      `${name} ${value} is stored, but the running hotdeskd's ${flag} overrides it; phones keep being told ` +
+      `the port it listens on`
+    );
+  return (
+    `${name} takes effect when hotdeskd restarts (systemctl restart hotdeskd); until then phones keep the ` +
+    `port it listens on`
+  );
 }
 
 /**
@@ -151,7 +163,8 @@ export function registerSettings(program: Command, context: () => CliContext): v
   const settings = program
     .command('settings')
     .description(
-      'office settings: the address phones are given, SIP domain, ports, language, time zone, emergency callback window',
+      'office settings: the address phones are given, SIP domain, ports, language, time zone, emergency ' +
+        'callback window',
     )
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {

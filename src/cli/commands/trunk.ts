@@ -30,9 +30,9 @@ export function registerTrunk(program: Command, context: () => CliContext): void
         return ctx.out.line(
           'no trunk: emergency and outside numbers cannot be reached (hotdesk trunk set sip:HOST[:PORT])',
         );
-      ctx.out.line(
-        `${shown.uri}${shown.username ? ` as ${shown.username} (password ${shown.password ?? 'not set'})` : ''}${shown.from.length > 0 ? `, also from ${shown.from.join(', ')}` : ''}`,
-      );
+      const account = shown.username ? ` as ${shown.username} (password ${shown.password ?? 'not set'})` : '';
+      const from = shown.from.length > 0 ? `, also from ${shown.from.join(', ')}` : '';
+      ctx.out.line(`${shown.uri}${account}${from}`);
       if (shown.mainNumber !== null || shown.emergencyLocation !== 'none') {
         ctx.out.line(`main number: ${shown.mainNumber ?? 'none'}; emergency location: ${shown.emergencyLocation}`);
       }

@@ -7,7 +7,8 @@ export function registerUnlock(program: Command, context: () => CliContext): voi
   program
     .command('unlock')
     .description(
-      'release a lock after wrong PINs: of an extension, of a phone, or (both given) of that phone for that extension (with neither: list the locks)',
+      'release a lock after wrong PINs: of an extension, of a phone, or (both given) of that phone for that ' +
+        'extension (with neither: list the locks)',
     )
     .argument('[ext]', 'extension to unlock')
     .option('--phone <name|mac>', 'unlock this phone (with ext: only for that extension)')

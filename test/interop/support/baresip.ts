@@ -79,7 +79,9 @@ export async function startBaresip(options: BaresipOptions): Promise<Baresip> {
   await writeFile(
     join(options.dir, 'accounts'),
     // outbound: every request through hotdeskd, also those to URIs of its SIP domain (a transfer's Refer-To).
-    `<sip:${options.account}@${host}:${port};transport=udp>;outbound="sip:${host}:${port};transport=udp";auth_pass=${options.password};regint=300;answermode=${options.answerMode ?? 'manual'};audio_codecs=PCMU;dtmfmode=rtpevent\n`,
+    `<sip:${options.account}@${host}:${port};transport=udp>;outbound="sip:${host}:${port};transport=udp";` +
+      `auth_pass=${options.password};regint=300;answermode=${options.answerMode ?? 'manual'};audio_codecs=PCMU;` +
+      `dtmfmode=rtpevent\n`,
   );
   await writeFile(join(options.dir, 'contacts'), '');
   // -s: every SIP message on stdout, the trace a failing test shows (output()).
@@ -147,7 +149,8 @@ export async function startBaresip(options: BaresipOptions): Promise<Baresip> {
           () =>
             reject(
               new Error(
-                `baresip: no ${type} event within ${timeoutMs} ms; events: ${events.map((event) => event.type).join(', ')}\n${output.slice(-3000)}`,
+                `baresip: no ${type} event within ${timeoutMs} ms; events: ` +
+                  `${events.map((event) => event.type).join(', ')}\n${output.slice(-3000)}`,
               ),
             ),
           timeoutMs,

@@ -59,7 +59,10 @@ export interface Linphone {
   command(line: string): Promise<string>;
   /** The first event (already seen, or coming) for which `match` holds. */
   waitForEvent(match: (event: LinphoneEvent) => boolean, what: string, timeoutMs?: number): Promise<LinphoneEvent>;
-  /** Waits for a call-state-changed event to `state` (e.g. `LinphoneCallStreamsRunning`), optionally of call `id`, after the first `after` events. */
+  /**
+   * Waits for a call-state-changed event to `state` (e.g. `LinphoneCallStreamsRunning`), optionally of call `id`,
+   * after the first `after` events.
+   */
   waitForCallState(
     state: string,
     options?: { id?: string; after?: number; timeoutMs?: number },
@@ -87,7 +90,10 @@ export function parseEvents(text: string): LinphoneEvent[] {
   return events;
 }
 
-/** The SIP messages belle-sip logged (a message starts on the line after "…channel […]: message sent to"/"received from"). */
+/**
+ * The SIP messages belle-sip logged (a message starts on the line after "…channel […]: message sent to"/"received
+ * from").
+ */
 export function sipMessagesOf(log: string): string {
   const out: string[] = [];
   const lines = log.split('\n');
@@ -107,7 +113,10 @@ export function sipMessagesOf(log: string): string {
   return out.join('\n\n');
 }
 
-/** The `…-sent N packets` / `…-received N packets` log lines of each AUDIO SESSION'S RTP STATISTICS block (oRTP's rtp_stats_display). */
+/**
+ * The `…-sent N packets` / `…-received N packets` log lines of each AUDIO SESSION'S RTP STATISTICS block (oRTP's
+ * rtp_stats_display).
+ */
 export function rtpStatsOf(log: string): { sent: number; received: number }[] {
   return log
     .split("AUDIO SESSION'S RTP STATISTICS")
@@ -207,7 +216,8 @@ export async function startLinphone(options: LinphoneOptions): Promise<Linphone>
         done();
         reject(
           new Error(
-            `linphone: no ${what} within ${timeoutMs} ms; events: ${events.map((event) => event.fields['Event'] ?? event.type).join(', ')}`,
+            `linphone: no ${what} within ${timeoutMs} ms; events: ` +
+              `${events.map((event) => event.fields['Event'] ?? event.type).join(', ')}`,
           ),
         );
       }, timeoutMs);

@@ -153,7 +153,10 @@ export interface RegisterOptions {
   /** Local SIP port (the Contact); default: a free one. */
   port?: number;
   expires?: number;
-  /** register-auth.xml (expects 200), register-refused.xml (expects 401 twice) or register-challenge.xml (one 401, not answered). */
+  /**
+   * register-auth.xml (expects 200), register-refused.xml (expects 401 twice) or register-challenge.xml (one 401,
+   * not answered).
+   */
   scenario?: 'register-auth.xml' | 'register-refused.xml' | 'register-challenge.xml';
   /** SIPp's transport (default UDP; TCP is one connection per SIPp run). */
   transport?: 'udp' | 'tcp';
