@@ -40,14 +40,8 @@ export interface DashboardControls {
 
 const isText = (input: string, key: Key): boolean => input !== '' && !key.ctrl && !key.meta && !key.tab && !key.return;
 
-export function useDashboard({
-  rows,
-  submit,
-  newIdlePassword,
-  describeReason,
-  reload,
-  page,
-}: DashboardOptions): DashboardControls {
+export function useDashboard(options: DashboardOptions): DashboardControls {
+  const { rows, submit, newIdlePassword, describeReason, reload, page } = options;
   const { exit } = useApp();
   const [state, dispatch] = useReducer(applyDashboardEvent, initialDashboardState);
   const visible = useMemo(() => filterStatusRows(rows, state.filter), [rows, state.filter]);

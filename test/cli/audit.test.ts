@@ -7,6 +7,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lines, runCli } from '../support/run-cli.js';
 import { exists, loadStoreFile, tempData, writeStoreFile } from '../support/temp-data.js';
+import { storedPhone } from '../support/stored-records.js';
 import { listArchiveFiles } from '../../src/adapters/audit-archive.js';
 import { AUDIT_KINDS, type AuditEntry } from '../../src/core/model.js';
 import type { DataPaths } from '../../src/adapters/paths.js';
@@ -14,17 +15,6 @@ import type { StoreData } from '../../src/store/schema.js';
 
 const MIN = 60_000;
 const ago = (ms: number): string => new Date(Date.now() - ms).toISOString();
-
-const phone = (n: number, mac: string) => ({
-  name: `HD000${n}`,
-  model: 'yealink-t54w',
-  mac,
-  connection: { mode: 'lan' as const },
-  idlePassword: 'idle-password-123',
-  session: null,
-  desiredGeneration: 1,
-  appliedGeneration: 1,
-});
 
 /** Two pool phones, and HD0003 that was removed; the trail as given. */
 async function seed(
@@ -34,7 +24,12 @@ async function seed(
 ): Promise<void> {
   await mkdir(paths.dir, { recursive: true });
   await writeStoreFile(paths.store, (data) =>
-    edit({ ...data, nextPhoneNumber: 4, phones: [phone(1, '001565aabb01'), phone(2, '001565aabb02')], audit }),
+    edit({
+      ...data,
+      nextPhoneNumber: 4,
+      phones: [storedPhone(1, '001565aabb01'), storedPhone(2, '001565aabb02')],
+      audit,
+    }),
   );
 }
 

@@ -73,19 +73,10 @@ t.test('a desk location and callback number: phone set, phones, status', async (
   const before = await runCli(paths.dir, ['status']);
   t.notMatch(before.stdout, /LOCATION/, 'no column while no phone has a location');
 
-  const set = await runCli(paths.dir, [
-    'phone',
-    'set',
-    'HD0001',
-    '--building',
-    'A',
-    '--floor',
-    '2',
-    '--room',
-    '214',
-    '--emergency-callback',
-    '+15551234567',
-  ]);
+  const set = await runCli(
+    paths.dir,
+    'phone set HD0001 --building A --floor 2 --room 214 --emergency-callback +15551234567'.split(' '),
+  );
   t.same(
     [set.code, set.stdout, set.stderr],
     [0, 'HD0001: building A, floor 2, room 214, emergency callback +15551234567\n', ''],

@@ -7,6 +7,7 @@ import t from 'tap';
 import { mkdir } from 'node:fs/promises';
 import { cliJson, lines, runCli } from '../support/run-cli.js';
 import { loadStoreFile, tempData, writeStoreFile } from '../support/temp-data.js';
+import { storedExtension, storedPhone } from '../support/stored-records.js';
 import { startDaemon } from '../support/start-daemon.js';
 import type { DataPaths } from '../../src/adapters/paths.js';
 import type { StoreData } from '../../src/store/schema.js';
@@ -17,31 +18,12 @@ const HOUR = 3_600_000;
 async function seedOffice(paths: DataPaths): Promise<{ until: string }> {
   await mkdir(paths.dir, { recursive: true });
   const until = new Date(Date.now() + HOUR).toISOString();
-  const extension = (number: string) => ({
-    number,
-    name: `User ${number}`,
-    sipPassword: 'Sip-Password-123',
-    pinHash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==',
-    hotdesk: true,
-    language: 'en' as const,
-    blf: [],
-  });
+  const extension = (number: string) => storedExtension(number, `User ${number}`, 'scrypt$16384$8$1$c2FsdA==$aGFzaA==');
   await writeStoreFile(paths.store, (data): StoreData => ({
     ...data,
     nextPhoneNumber: 2,
     extensions: [extension('100'), extension('101')],
-    phones: [
-      {
-        name: 'HD0001',
-        model: 'yealink-t54w',
-        mac: '001565aabb01',
-        connection: { mode: 'lan' },
-        idlePassword: 'idle-password-123',
-        session: null,
-        desiredGeneration: 1,
-        appliedGeneration: 1,
-      },
-    ],
+    phones: [storedPhone(1, '001565aabb01')],
     security: {
       extensions: {
         '100': { failures: 0, level: 2, lockedUntil: until },

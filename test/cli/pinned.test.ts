@@ -7,36 +7,18 @@ import t from 'tap';
 import { mkdir } from 'node:fs/promises';
 import { lines, runCli } from '../support/run-cli.js';
 import { loadStoreFile, tempData, writeStoreFile } from '../support/temp-data.js';
+import { storedExtension, storedPhone } from '../support/stored-records.js';
 import { hashPin } from '../../src/adapters/pin-hash.js';
 
 t.test('pin, refuse, show, unpin', async (t) => {
   const paths = await tempData(t);
   await mkdir(paths.dir, { recursive: true });
   const pinHash = await hashPin('739164');
-  const extension = (number: string, name: string) => ({
-    number,
-    name,
-    sipPassword: 'Sip-Password-123',
-    pinHash,
-    hotdesk: true,
-    language: 'en' as const,
-    blf: [],
-  });
-  const phone = (n: number, mac: string) => ({
-    name: `HD000${n}`,
-    model: 'yealink-t54w',
-    mac,
-    connection: { mode: 'lan' as const },
-    idlePassword: 'idle-password-123',
-    session: null,
-    desiredGeneration: 1,
-    appliedGeneration: 1,
-  });
   await writeStoreFile(paths.store, (data) => ({
     ...data,
     nextPhoneNumber: 3,
-    extensions: [extension('100', 'Ada Lovelace'), extension('101', 'Alan Turing')],
-    phones: [phone(1, '001565aabb01'), phone(2, '001565aabb02')],
+    extensions: [storedExtension('100', 'Ada Lovelace', pinHash), storedExtension('101', 'Alan Turing', pinHash)],
+    phones: [storedPhone(1, '001565aabb01'), storedPhone(2, '001565aabb02')],
   }));
 
   const login = await runCli(paths.dir, ['login', '101', '--phone', 'HD0001']);

@@ -2,6 +2,7 @@
 import t from 'tap';
 import { cliJson, runCli } from '../support/run-cli.js';
 import { exists, loadStoreFile, tempData } from '../support/temp-data.js';
+import { POLICY_DEFAULTS } from '../../src/core/policies.js';
 
 t.test('show and set the multi-login policy', async (t) => {
   const paths = await tempData(t);
@@ -17,16 +18,8 @@ t.test('show and set the multi-login policy', async (t) => {
       ['multi-login', 'exclusive', 'logging in on another phone logs the user out of the old one'],
     ],
   );
-  t.same(await cliJson(paths.dir, ['policy', '--json']), {
-    multiLogin: 'exclusive',
-    autoLogoutAt: null,
-    maxSessionMinutes: null,
-    idleLogoutMinutes: null,
-    warningMinutes: 5,
-    extendMinutes: 60,
-    backupAt: '30 2 * * *',
-    backupKeep: 14,
-  });
+  // The defaults' values are pinned in test/core/policies.test.ts.
+  t.same(await cliJson(paths.dir, ['policy', '--json']), POLICY_DEFAULTS);
 
   const set = await runCli(paths.dir, ['policy', 'multi-login', 'deny']);
   t.same(

@@ -6,6 +6,7 @@ import t, { type Test } from 'tap';
 import { mkdir, readFile } from 'node:fs/promises';
 import { lines, runCli } from '../support/run-cli.js';
 import { loadStoreFile, tempData, writeStoreFile } from '../support/temp-data.js';
+import { storedExtension, storedPhone } from '../support/stored-records.js';
 import { hashPin } from '../../src/adapters/pin-hash.js';
 import type { DataPaths } from '../../src/adapters/paths.js';
 
@@ -13,34 +14,15 @@ import type { DataPaths } from '../../src/adapters/paths.js';
 async function seedOffice(paths: DataPaths): Promise<void> {
   await mkdir(paths.dir, { recursive: true });
   const pinHash = await hashPin('739164');
-  const extension = (number: string, name: string, hotdesk: boolean) => ({
-    number,
-    name,
-    sipPassword: 'Sip-Password-123',
-    pinHash,
-    hotdesk,
-    language: 'en' as const,
-    blf: [],
-  });
-  const phone = (n: number, model: string, mac: string) => ({
-    name: `HD000${n}`,
-    model,
-    mac,
-    connection: { mode: 'lan' as const },
-    idlePassword: 'idle-password-123',
-    session: null,
-    desiredGeneration: 1,
-    appliedGeneration: 1,
-  });
   await writeStoreFile(paths.store, (data) => ({
     ...data,
     nextPhoneNumber: 3,
     extensions: [
-      extension('100', 'Ada Lovelace', true),
-      extension('101', 'Alan Turing', true),
-      extension('102', 'Grace Hopper', false),
+      storedExtension('100', 'Ada Lovelace', pinHash),
+      storedExtension('101', 'Alan Turing', pinHash),
+      storedExtension('102', 'Grace Hopper', pinHash, false),
     ],
-    phones: [phone(1, 'yealink-t54w', '001565aabb01'), phone(2, 'snom-d785', '000413aabb02')],
+    phones: [storedPhone(1, '001565aabb01'), storedPhone(2, '000413aabb02', 'snom-d785')],
   }));
 }
 
