@@ -163,6 +163,11 @@ export interface ChangeContext {
 export interface Applied {
   data: StoreData;
   result: ChangeResult;
+  /**
+   * Phones whose desired configuration this change moved on (a `sessions` result names its own in
+   * `result.reprovision`): they are told to fetch their file again (change-effects.ts).
+   */
+  reprovision?: string[];
 }
 
 const MAX_BLF = 200;
@@ -245,6 +250,7 @@ function addPhone(
   return ok({
     data: withAudit(next, audit('phone-added', context, { phone: phone.name, detail: `${model.id} ${mac}` })),
     result: { kind: 'phone', phone },
+    reprovision: [phone.name],
   });
 }
 
@@ -279,6 +285,11 @@ function checkExtensionFields(fields: { number?: string; name?: string; sipPassw
     if (problem) return fail(refuse('invalid-password', { detail: problem }));
   }
   return ok(null);
+}
+
+/** The phones logged in as one of `extensions` (those bumpPhonesOf moves on). */
+function phonesOf(phones: Phone[], extensions: Set<string>): string[] {
+  return phones.filter((phone) => phone.session && extensions.has(phone.session.extension)).map((phone) => phone.name);
 }
 
 /** Phones showing this extension need their configuration again (name, password, keys). */
@@ -368,6 +379,7 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       return ok({
         data: withAudit(next, audit('extension-changed', context, { extension: change.number, detail })),
         result: done(`updated extension ${change.number}${detail ? ` (${detail})` : ''}`),
+        reprovision: phonesOf(data.phones, affected),
       });
     }
     case 'remove-extension': {
@@ -389,7 +401,11 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
           entries.push(audit('logout', context, { phone, extension, detail: 'extension removed' }));
         }
       }
-      return ok({ data: withAudit(next, ...entries), result: done(`removed extension ${change.number}`) });
+      return ok({
+        data: withAudit(next, ...entries),
+        result: done(`removed extension ${change.number}`),
+        reprovision: loggedOut.ok ? loggedOut.value.reprovision : [],
+      });
     }
     case 'set-blf': {
       const owner = data.extensions.find((ext) => ext.number === change.extension);
@@ -420,6 +436,7 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
           audit('blf-changed', context, { extension: owner.number, detail: `${change.targets.length} positions` }),
         ),
         result: done(`BLF list of ${owner.number} has ${change.targets.length} positions`, warnings),
+        reprovision: phonesOf(data.phones, new Set([owner.number])),
       });
     }
     case 'set-dial-code': {
@@ -447,6 +464,7 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
           audit('dial-code-set', context, { detail: `${change.name}=${change.code}${conflict ? ' (forced)' : ''}` }),
         ),
         result: done(`dial code ${change.name} is ${change.code}`, warnings),
+        reprovision: hotdeskCode ? data.phones.map((phone) => phone.name) : [],
       });
     }
     case 'remove-dial-code': {
@@ -617,6 +635,7 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       return ok({
         data: withAudit(next, audit('settings-changed', context, { detail: Object.keys(defined).join(', ') })),
         result: done(`settings updated: ${Object.keys(defined).map(settingName).join(', ') || 'nothing'}`),
+        reprovision: reprovision ? data.phones.map((phone) => phone.name) : [],
       });
     }
     case 'set-provisioning-auth':
@@ -761,6 +780,7 @@ function applyProvisioningChange(
           }),
         ),
         result: done(message, warnings),
+        reprovision: phones.map((phone) => phone.name),
       });
     }
     case 'provisioning-bound': {
