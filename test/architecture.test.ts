@@ -1,7 +1,10 @@
 /**
  * Holds the house plan's import table (ARCHITECTURE.md, "Who may import whom")
- * by reading every import in src/. Type-only imports are free; the CLI reaches
- * the TUI only through dynamic import().
+ * by reading every import in src/. The CLI reaches the TUI only through dynamic
+ * import(). Type-only imports follow the same table, except where it allows only
+ * types (TYPES_ONLY): there an import that brings only types must say so with
+ * `import type` (with verbatimModuleSyntax, `import { type X }` still loads the
+ * module). And no file imports, through others, a file that imports it (a cycle).
  */
 import t from 'tap';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -22,6 +25,10 @@ interface Import {
   file: string;
   target: string;
   dynamic: boolean;
+  /** `import type …` / `export type … from`: erased, nothing loaded at run time. */
+  typeOnly?: boolean;
+  /** `import { type A, type B }`: only types, yet the module is loaded. */
+  onlyTypes?: boolean;
 }
 
 function files(dir: string): string[] {
@@ -35,9 +42,13 @@ function importsOf(file: string): Import[] {
   const text = readFileSync(file, 'utf8');
   const found: Import[] = [];
   const fromFile = relative(SRC, file);
-  for (const match of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]/gm)) {
-    if (match[2]) continue;
-    found.push({ file: fromFile, target: match[3]!, dynamic: false });
+  for (const match of text.matchAll(/^\s*(import|export)\s+(type\s+)?([^'"]*?)from\s+['"]([^'"]+)['"]/gm)) {
+    const names = /^\{([^}]*)\}\s*$/
+      .exec(match[3]!.trim())?.[1]
+      ?.split(',')
+      .map((name) => name.trim());
+    const onlyTypes = names !== undefined && names.filter(Boolean).every((name) => name.startsWith('type '));
+    found.push({ file: fromFile, target: match[4]!, dynamic: false, typeOnly: Boolean(match[2]), onlyTypes });
   }
   for (const match of text.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm))
     found.push({ file: fromFile, target: match[1]!, dynamic: false });
@@ -88,17 +99,84 @@ const RULES: Record<string, Rule> = {
   types: () => undefined,
 };
 
-const all = files(SRC).flatMap(importsOf);
-t.ok(all.length > 50, `read the imports of src/ (${all.length})`);
+/** Where the table allows only types: the CLI names the TUI's props; the TUI names the CLI's output port. */
+const TYPES_ONLY: Record<string, (to: { layer: string; module: string }) => boolean> = {
+  cli: (to) => to.layer === 'tui',
+  tui: (to) => to.module === 'cli/output',
+};
 
-const violations = all.flatMap((imp) => {
+function problemOf(imp: Import): string | undefined {
   const layer = imp.file.split('/')[0]!;
   const rule = RULES[layer];
-  if (!rule) return [`${imp.file}: unknown layer ${layer}`];
-  const problem = rule(layerOf(imp.file, imp.target), imp);
-  return problem ? [`${imp.file} imports ${imp.target}: ${problem}`] : [];
+  if (!rule) return `unknown layer ${layer}`;
+  const to = layerOf(imp.file, imp.target);
+  const typesOnly = TYPES_ONLY[layer]?.(to) === true;
+  if (imp.typeOnly && typesOnly) return undefined;
+  const problem = rule(to, imp);
+  if (problem && typesOnly && imp.onlyTypes) return `${problem} (it brings only types: write \`import type\`)`;
+  return problem;
+}
+
+const all = files(SRC).flatMap(importsOf);
+t.ok(all.length > 50, `read the imports of src/ (${all.length})`);
+t.ok(
+  all.some((imp) => imp.typeOnly),
+  'type-only imports are read too',
+);
+
+const violations = all.flatMap((imp) => {
+  const problem = problemOf(imp);
+  return problem ? [`${imp.file} imports ${imp.target}${imp.typeOnly ? ' (types)' : ''}: ${problem}`] : [];
 });
-t.same(violations, [], 'every import follows the layer table');
+t.same(violations, [], 'every import, type-only ones too, follows the layer table');
+
+/** The file (relative to src, with its extension) an import points at, or undefined for packages. */
+function resolveImport(imp: Import, known: ReadonlySet<string>): string | undefined {
+  if (!imp.target.startsWith('.')) return undefined;
+  const path = relative(SRC, resolve(SRC, dirname(imp.file), imp.target)).replace(/\.js$/, '');
+  return [`${path}.ts`, `${path}.tsx`, `${path}/index.ts`].find((candidate) => known.has(candidate));
+}
+
+/** The import cycles of a graph (file → files it imports), each as `a -> b -> a`, by depth-first search. */
+function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[] {
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const cycles: string[] = [];
+  const visit = (node: string): void => {
+    state.set(node, 'open');
+    path.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (state.get(next) === 'open') cycles.push([...path.slice(path.indexOf(next)), next].join(' -> '));
+      else if (!state.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(node, 'done');
+  };
+  for (const node of [...graph.keys()].sort()) if (!state.has(node)) visit(node);
+  return cycles;
+}
+
+t.test('no import cycle among src files (type-only imports count)', async (t) => {
+  const known = new Set(files(SRC).map((file) => relative(SRC, file)));
+  const graph = new Map<string, string[]>([...known].map((file) => [file, []]));
+  for (const imp of all) {
+    const target = resolveImport(imp, known);
+    if (target) graph.get(imp.file)!.push(target);
+  }
+  t.ok(
+    [...graph.values()].some((targets) => targets.length > 0),
+    'the import graph has edges',
+  );
+  t.same(findCycles(graph), [], 'no cycle');
+});
+
+t.test('the cycle search finds cycles and lists them', async (t) => {
+  const graph = (edges: Record<string, string[]>) => new Map(Object.entries(edges));
+  t.same(findCycles(graph({ a: ['b'], b: ['c'], c: [] })), []);
+  t.same(findCycles(graph({ a: ['b'], b: ['a'] })), ['a -> b -> a']);
+  t.same(findCycles(graph({ a: ['b'], b: ['c'], c: ['a'], d: ['d'] })), ['a -> b -> c -> a', 'd -> d']);
+  t.same(findCycles(graph({ a: ['b', 'c'], b: ['d'], c: ['d'], d: [] })), [], 'a diamond is no cycle');
+});
 
 t.test('the rules catch what they should', async (t) => {
   const check = (file: string, target: string, dynamic = false) =>
@@ -113,6 +191,16 @@ t.test('the rules catch what they should', async (t) => {
   t.notOk(check('cli/x.ts', '../tui/run.js', true));
   t.ok(check('tui/x.tsx', '../adapters/json-store.js'));
   t.ok(check('adapters/x.ts', '../daemon/main.js'));
+  const typed = (file: string, target: string, how: 'type' | 'inline' | 'value') =>
+    problemOf({ file, target, dynamic: false, typeOnly: how === 'type', onlyTypes: how !== 'value' });
+  t.ok(typed('core/x.ts', '../adapters/log.js', 'type'), 'a type-only import follows the table too');
+  t.ok(typed('store/x.ts', 'node:fs', 'type'));
+  t.notOk(typed('cli/x.ts', '../tui/run.js', 'type'), 'the CLI may name the TUI’s types');
+  t.match(typed('cli/x.ts', '../tui/run.js', 'inline'), /write `import type`/, '… with import type');
+  t.ok(typed('cli/x.ts', '../tui/run.js', 'value'));
+  t.notOk(typed('tui/x.tsx', '../cli/output.js', 'type'), 'the TUI may name the CLI’s output port');
+  t.ok(typed('tui/x.tsx', '../cli/program.js', 'type'), 'but nothing else of the CLI');
+  t.match(typed('tui/x.tsx', '../cli/output.js', 'inline'), /write `import type`/);
 });
 
 t.test('nothing runs on import: no top-level calls in src/ but declarations', async (t) => {

@@ -25,18 +25,21 @@ export function logNewPinAlerts(
 ): PinAlert[] {
   if (change.kind !== 'pin-failed') return [];
   const raised = newPinAlerts(before.audit, after.audit, now, rule);
-  for (const alert of raised) {
-    log.warn(
-      {
-        alert: 'failed-pin-burst',
-        [alert.target]: alert.key,
-        failures: alert.failures,
-        windowMinutes: alert.windowMinutes,
-        first: alert.first,
-        last: alert.last,
-      },
-      describePinAlert(alert),
-    );
-  }
+  for (const alert of raised) logPinAlert(log, alert);
   return raised;
+}
+
+/** The warning line of one failed-PIN burst as it starts. */
+export function logPinAlert(log: Logger, alert: PinAlert): void {
+  log.warn(
+    {
+      alert: 'failed-pin-burst',
+      [alert.target]: alert.key,
+      failures: alert.failures,
+      windowMinutes: alert.windowMinutes,
+      first: alert.first,
+      last: alert.last,
+    },
+    describePinAlert(alert),
+  );
 }

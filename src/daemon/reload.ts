@@ -17,6 +17,7 @@ import { readStore, StoreFileError } from '../adapters/json-store.js';
 import type { PromptLibrary } from '../adapters/prompt-files.js';
 import type { StoreData } from '../store/schema.js';
 import type { StoreService } from './store-service.js';
+import type { WritePath } from './write-path.js';
 
 /** What one reload did, as logged. */
 export interface ReloadReport {
@@ -75,7 +76,10 @@ export async function loadReloadablePrompts(load: () => Promise<PromptLibrary>):
 
 export interface ReloaderOptions {
   storeFile: string;
+  /** Read from; written only through `apply`. */
   store: StoreService;
+  /** The daemon's write path (write-path.ts): adopting the file yields a `reconcile` effect. */
+  apply: WritePath['apply'];
   log: Logger;
   prompts?: ReloadablePrompts;
   /**
@@ -83,8 +87,6 @@ export interface ReloaderOptions {
    * address SIP and HTTP announce, `httpPort`/`sipPort` when HTTP/SIP listens on the store's port.
    */
   fixedAtStart?: { address?: string; httpPort?: number; sipPort?: number };
-  /** Called after the store file was adopted (re-provision phones that lag). */
-  afterStore?: () => void;
 }
 
 /** How often the store is read again when hotdeskd itself wrote in the meantime. */
@@ -113,16 +115,14 @@ export function createReloader(options: ReloaderOptions): () => Promise<ReloadRe
       }
       if (!fresh) {
         // Gone (deleted by hand): write the running copy back rather than lose it at the next change.
-        await store.update((data) => ({ next: { ...data }, value: undefined }));
+        await options.apply({ kind: 'write-back' });
         report.problems.push(`store file ${options.storeFile} was missing; the running copy was written back`);
         return;
       }
       const changes = describeStoreChanges(running, fresh);
       if (changes.length === 0) return;
-      const adopted = await store.update((data) =>
-        data === running ? { next: fresh, value: true } : { value: false },
-      );
-      if (!adopted) continue; // hotdeskd wrote in between (a registration): read the file again.
+      const adopted = await options.apply({ kind: 'adopt-file', read: running, fresh });
+      if (!adopted.ok || !adopted.changed) continue; // hotdeskd wrote in between (a registration): read the file again.
       report.reloaded.push('store');
       report.storeChanges.push(...changes);
       const { address, httpPort, sipPort } = options.fixedAtStart ?? {};
@@ -137,7 +137,6 @@ export function createReloader(options: ReloaderOptions): () => Promise<ReloadRe
       if (sipPort !== undefined && fresh.settings.sipPort !== sipPort) {
         report.restartNeeded.push(`settings.sipPort: SIP keeps listening on port ${sipPort} until hotdeskd restarts`);
       }
-      options.afterStore?.();
       return;
     }
     report.problems.push('store file: hotdeskd kept writing while it was read; try again');

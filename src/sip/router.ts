@@ -5,14 +5,13 @@
  * everything else to the trunk or nowhere.
  */
 import type { Reason } from '../core/reasons.js';
-import { findDialCodeConflicts, hotdeskCode } from '../core/dial-codes.js';
+import { findDialCodeConflicts } from '../core/dial-codes.js';
+import { parseHotdeskCode, type HotdeskCode } from '../core/hotdesk-code.js';
 import type { Settings } from '../core/model.js';
 
 export type RouteDecision =
-  | { kind: 'login'; extension: string }
-  | { kind: 'logout' }
-  /** Log the extension out of every hot-desk phone (PIN asked); from any authenticated phone. */
-  | { kind: 'logout-everywhere'; extension: string }
+  /** A hot-desk code (core/hotdesk-code.ts); logout-everywhere from any authenticated phone. */
+  | HotdeskCode
   | { kind: 'emergency'; number: string }
   | { kind: 'extension'; extension: string }
   | { kind: 'trunk'; number: string }
@@ -44,34 +43,10 @@ export function normaliseDialled(user: string): string {
   return text.replace(/[\s\-.()]/g, '');
 }
 
-type HotdeskRoute = Extract<RouteDecision, { kind: 'login' | 'logout' | 'logout-everywhere' }>;
-
-/** `PREFIX` + 2 to 8 digits + `*`: the extension, else `undefined`. */
-function extensionAfter(dialled: string, prefix: string): string | undefined {
-  if (!dialled.startsWith(prefix)) return undefined;
-  return /^(\d{2,8})\*$/.exec(dialled.slice(prefix.length))?.[1];
-}
-
-/**
- * The hot-desk code dialled, if any. The logout code and the logout-everywhere
- * prefix are tried before the login prefix, which they usually start with
- * (`*77*0*100*` is a logout of 100 everywhere, never a login as "0*100").
- */
-export function matchHotdeskCode(
-  dialled: string,
-  dialCodes: Readonly<Record<string, string>>,
-): HotdeskRoute | undefined {
-  if (dialled === hotdeskCode(dialCodes, 'logout')) return { kind: 'logout' };
-  const everywhere = extensionAfter(dialled, hotdeskCode(dialCodes, 'logout-everywhere'));
-  if (everywhere !== undefined) return { kind: 'logout-everywhere', extension: everywhere };
-  const login = extensionAfter(dialled, hotdeskCode(dialCodes, 'login'));
-  return login !== undefined ? { kind: 'login', extension: login } : undefined;
-}
-
 export function routeCall(input: RouteInput): RouteDecision {
   const dialled = normaliseDialled(input.dialled);
   const { dialCodes, emergencyNumbers, trunk } = input.settings;
-  const hotdesk = matchHotdeskCode(dialled, dialCodes);
+  const hotdesk = parseHotdeskCode(dialled, dialCodes);
 
   if (hotdesk) {
     // Another code starting with *7 makes the phones' dial plan swallow the hot-desk codes (3CX behaviour).

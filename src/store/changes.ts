@@ -3,19 +3,9 @@
  * applies it. The daemon (as the single writer) and the CLI (when no daemon
  * runs) both go through `applyChange`, so the rules live in one place.
  */
-import type {
-  Actor,
-  AuditEntry,
-  AuditKind,
-  Connection,
-  DigestName,
-  EmergencyLocationMode,
-  Language,
-  Phone,
-  ProvisioningAuth,
-} from '../core/model.js';
+import type { Actor, AuditEntry, AuditKind, Connection, Phone } from '../core/model.js';
 import { checkProvisioningAuth } from '../core/provisioning-auth.js';
-import { findModel, suggestModels, type Catalogue } from '../core/catalogue.js';
+import { findModel, suggestModels } from '../core/catalogue.js';
 import { checkPhoneMac, parseMac } from '../core/mac.js';
 import { checkHostAddress } from '../core/host-address.js';
 import { checkSbcAddress } from '../core/sbc-address.js';
@@ -28,142 +18,20 @@ import {
   checkExtensionNumber,
   checkSipPassword,
 } from '../core/extension-rules.js';
-import { applyLogin, applyLogout, type LogoutTarget, type MultiLoginPolicy } from '../core/sessions.js';
+import { applyLogin, applyLogout } from '../core/sessions.js';
 import { phoneName, type StoreData } from './schema.js';
 import { readPolicies } from '../core/policies.js';
-import type { LogoutReason } from '../core/auto-logout.js';
 import { applyPinChange } from './pin-changes.js';
 import { applyPolicyChange } from './policy-changes.js';
 import { applyPhoneChange } from './phone-changes.js';
 import { findPhone } from './queries.js';
 import { applyEmergencyChange } from './emergency-changes.js';
-import type { EmergencyCall } from '../core/emergency-calls.js';
-import { applyCivicAddressChange, type CivicAddressChange, type DeskLocationFields } from './location-changes.js';
+import { applyCivicAddressChange } from './location-changes.js';
 import { checkCallbackNumber } from '../core/civic-location.js';
 
-export type Change =
-  | { kind: 'add-phone'; model: string; mac: string; connection: Connection; idlePassword: string }
-  | { kind: 'remove-phone'; phone: string }
-  /**
-   * `pinned`: tie the phone to this extension (logging it in as it), or `null` to untie it;
-   * `location`, `emergencyCallback`: where the desk is, for emergency calls (`null` clears).
-   */
-  | ({ kind: 'set-phone'; phone: string; pinned?: string | null } & DeskLocationFields)
-  | CivicAddressChange
-  | {
-      kind: 'add-extension';
-      number: string;
-      name: string;
-      sipPassword: string;
-      pinHash: string;
-      hotdesk: boolean;
-      language: Language;
-    }
-  | {
-      kind: 'set-extension';
-      number: string;
-      name?: string;
-      sipPassword?: string;
-      pinHash?: string;
-      hotdesk?: boolean;
-      language?: Language;
-      /** `false`: a login as this user elsewhere never ends their sessions (`Extension.hotdeskTakeover`). */
-      hotdeskTakeover?: boolean;
-      /** Digest algorithms this account is challenged with (`Extension.digest`); `null`: back to the model's or the office's. */
-      digest?: DigestName[] | null;
-    }
-  | { kind: 'remove-extension'; number: string }
-  | { kind: 'set-blf'; extension: string; targets: (string | null)[] }
-  | { kind: 'set-dial-code'; name: string; code: string; force: boolean }
-  | { kind: 'remove-dial-code'; name: string }
-  | { kind: 'add-emergency'; number: string }
-  | { kind: 'remove-emergency'; number: string }
-  /** Emergency calls (#17): extensions told when one is made, the callback window, and a call as it is made. */
-  | { kind: 'add-emergency-notify'; extension: string }
-  | { kind: 'remove-emergency-notify'; extension: string }
-  | { kind: 'set-emergency-callback'; minutes: number }
-  | { kind: 'emergency-call'; call: Omit<EmergencyCall, 'at'> }
-  | { kind: 'login'; extension: string; phone: string; actor: Actor }
-  /** `reason` (schedule, max-session, idle…) goes into the audit entry's detail. */
-  | { kind: 'logout'; target: LogoutTarget; actor: Actor; reason?: LogoutReason }
-  | {
-      kind: 'set-trunk';
-      uri: string;
-      username?: string;
-      password?: string;
-      from?: string[];
-      mainNumber?: string;
-      emergencyLocation?: EmergencyLocationMode;
-    }
-  | { kind: 'remove-trunk' }
-  | {
-      kind: 'set-settings';
-      address?: string;
-      sipDomain?: string;
-      httpPort?: number;
-      sipPort?: number;
-      tlsPort?: number;
-      httpsPort?: number;
-      defaultLanguage?: Language;
-      timeZone?: string;
-      allowLeadingZero?: boolean;
-      digest?: DigestName[];
-    }
-  /** HA1 values computed by the CLI: the password itself never travels or is stored. */
-  | { kind: 'set-provisioning-auth'; auth: ProvisioningAuth }
-  | { kind: 'remove-provisioning-auth' }
-  /** A phone fetched its own configuration file carrying `generation` (no audit entry: too frequent). */
-  | { kind: 'provisioning-fetched'; phone: string; generation: number }
-  /** A phone registered from `address`: its own files are served only there from now on (a bound phone stays bound). */
-  | { kind: 'provisioning-bound'; phone: string; address: string }
-  /** An admin lets a bound phone's files be fetched from any address again, until it registers anew. */
-  | { kind: 'provisioning-release'; phone: string }
-  /**
-   * A new provisioning token (made by the CLI). Every phone is re-provisioned; those that had
-   * fetched a file may use the old token for `graceDays` more, until they fetch under the new one.
-   */
-  | { kind: 'rotate-provisioning-token'; token: string; graceDays: number }
-  /** A wrong PIN at the login voice menu (the PIN itself never comes here): counts towards a lock. */
-  | { kind: 'pin-failed'; extension: string; phone: string }
-  /** A right PIN: the extension's count and lock are forgotten, the phone's run of wrong PINs ends. */
-  | { kind: 'pin-ok'; extension: string; phone: string }
-  /** An admin releases a lock (or forgets the wrong PINs counted) of an extension, a phone, or (both given) their pair. */
-  | { kind: 'unlock'; extension?: string; phone?: string; actor: Actor }
-  | { kind: 'set-policy'; name: 'multi-login'; value: MultiLoginPolicy }
-  /** Cron expressions; `null`: off (auto-logout only). */
-  | { kind: 'set-policy'; name: 'auto-logout' | 'backup-at'; value: string | null }
-  /** Minutes (`backups`: a count); `null`: off. */
-  | {
-      kind: 'set-policy';
-      name: 'max-session' | 'idle-logout' | 'warning' | 'extend' | 'backups';
-      value: number | null;
-    };
+import type { Applied, Change, ChangeContext, ChangeResult } from './change.js';
 
-/** What a change reports back to whoever asked for it. */
-export type ChangeResult =
-  | { kind: 'phone'; phone: Phone }
-  | { kind: 'done'; message: string; warnings: string[] }
-  | { kind: 'sessions'; released: { phone: string; extension: string }[]; reprovision: string[] }
-  /** After `pin-failed` / `pin-ok`: whether the extension, the phone and their pair are locked now, and until when. */
-  | {
-      kind: 'pin-check';
-      locked: boolean;
-      until?: string;
-      phoneLocked: boolean;
-      phoneUntil?: string;
-      pairLocked?: boolean;
-      pairUntil?: string;
-    };
-
-export interface ChangeContext {
-  now: string;
-  catalogue: Catalogue;
-}
-
-export interface Applied {
-  data: StoreData;
-  result: ChangeResult;
-}
+export type { Applied, Change, ChangeContext, ChangeResult };
 
 const MAX_BLF = 200;
 
@@ -245,6 +113,7 @@ function addPhone(
   return ok({
     data: withAudit(next, audit('phone-added', context, { phone: phone.name, detail: `${model.id} ${mac}` })),
     result: { kind: 'phone', phone },
+    reprovision: [phone.name],
   });
 }
 
@@ -279,6 +148,11 @@ function checkExtensionFields(fields: { number?: string; name?: string; sipPassw
     if (problem) return fail(refuse('invalid-password', { detail: problem }));
   }
   return ok(null);
+}
+
+/** The phones logged in as one of `extensions` (those bumpPhonesOf moves on). */
+function phonesOf(phones: Phone[], extensions: Set<string>): string[] {
+  return phones.filter((phone) => phone.session && extensions.has(phone.session.extension)).map((phone) => phone.name);
 }
 
 /** Phones showing this extension need their configuration again (name, password, keys). */
@@ -368,6 +242,7 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       return ok({
         data: withAudit(next, audit('extension-changed', context, { extension: change.number, detail })),
         result: done(`updated extension ${change.number}${detail ? ` (${detail})` : ''}`),
+        reprovision: phonesOf(data.phones, affected),
       });
     }
     case 'remove-extension': {
@@ -389,7 +264,11 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
           entries.push(audit('logout', context, { phone, extension, detail: 'extension removed' }));
         }
       }
-      return ok({ data: withAudit(next, ...entries), result: done(`removed extension ${change.number}`) });
+      return ok({
+        data: withAudit(next, ...entries),
+        result: done(`removed extension ${change.number}`),
+        reprovision: loggedOut.ok ? loggedOut.value.reprovision : [],
+      });
     }
     case 'set-blf': {
       const owner = data.extensions.find((ext) => ext.number === change.extension);
@@ -420,6 +299,7 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
           audit('blf-changed', context, { extension: owner.number, detail: `${change.targets.length} positions` }),
         ),
         result: done(`BLF list of ${owner.number} has ${change.targets.length} positions`, warnings),
+        reprovision: phonesOf(data.phones, new Set([owner.number])),
       });
     }
     case 'set-dial-code': {
@@ -447,6 +327,7 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
           audit('dial-code-set', context, { detail: `${change.name}=${change.code}${conflict ? ' (forced)' : ''}` }),
         ),
         result: done(`dial code ${change.name} is ${change.code}`, warnings),
+        reprovision: hotdeskCode ? data.phones.map((phone) => phone.name) : [],
       });
     }
     case 'remove-dial-code': {
@@ -617,6 +498,7 @@ export function applyChange(data: StoreData, change: Change, context: ChangeCont
       return ok({
         data: withAudit(next, audit('settings-changed', context, { detail: Object.keys(defined).join(', ') })),
         result: done(`settings updated: ${Object.keys(defined).map(settingName).join(', ') || 'nothing'}`),
+        reprovision: reprovision ? data.phones.map((phone) => phone.name) : [],
       });
     }
     case 'set-provisioning-auth':
@@ -761,6 +643,7 @@ function applyProvisioningChange(
           }),
         ),
         result: done(message, warnings),
+        reprovision: phones.map((phone) => phone.name),
       });
     }
     case 'provisioning-bound': {

@@ -7,7 +7,7 @@
 import type { AuditEntry } from '../core/model.js';
 import { checkCallbackMinutes, describeEmergencyCall, recordEmergencyCall } from '../core/emergency-calls.js';
 import { fail, ok, refuse, type Outcome } from '../core/reasons.js';
-import type { Applied, Change, ChangeContext } from './changes.js';
+import type { Applied, Change, ChangeContext } from './change.js';
 import type { StoreData } from './schema.js';
 
 export type EmergencyChange = Extract<

@@ -14,27 +14,14 @@ import {
   DESK_FIELDS,
   type CivicAddress,
   type CivicField,
-  type DeskField,
   type DeskLocation,
 } from '../core/civic-location.js';
 import { fail, ok, refuse, type Outcome } from '../core/reasons.js';
-import type { Applied, ChangeContext } from './changes.js';
+import type { Applied, ChangeContext, CivicAddressChange, DeskLocationFields } from './change.js';
 import { findPhone } from './queries.js';
 import type { StoreData } from './schema.js';
 
-export interface CivicAddressChange {
-  kind: 'set-civic-address';
-  /** Fields given a value. */
-  set: CivicAddress;
-  /** Fields removed (every field: the address is gone). */
-  cleared: CivicField[];
-}
-
-/** The location part of `set-phone`: a value sets a field, `null` clears it. */
-export interface DeskLocationFields {
-  location?: Partial<Record<DeskField, string | null>>;
-  emergencyCallback?: string | null;
-}
+export type { CivicAddressChange, DeskLocationFields } from './change.js';
 
 const entry = (context: ChangeContext, fields: Omit<AuditEntry, 'at' | 'actor' | 'kind'>): AuditEntry => ({
   at: context.now,

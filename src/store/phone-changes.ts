@@ -8,7 +8,7 @@
 import type { AuditEntry } from '../core/model.js';
 import { applyPin } from '../core/sessions.js';
 import { fail, ok, refuse, type Outcome } from '../core/reasons.js';
-import type { Applied, Change, ChangeContext } from './changes.js';
+import type { Applied, Change, ChangeContext } from './change.js';
 import { findPhone } from './queries.js';
 import type { StoreData } from './schema.js';
 import { applyDeskLocation, hasDeskLocationFields } from './location-changes.js';

@@ -9,7 +9,7 @@ import type { AuditEntry } from '../core/model.js';
 import { PAIR_LOCKOUT, PHONE_LOCKOUT, isEmptyRecord, lockedUntil, type LockRecord } from '../core/pin-lockout.js';
 import { EXTENSION_LOCKOUT, recordRightPin, recordWrongPin, type WrongPin } from '../core/pin-locks.js';
 import { fail, ok, refuse, type Outcome } from '../core/reasons.js';
-import type { Applied, Change, ChangeContext, ChangeResult } from './changes.js';
+import type { Applied, Change, ChangeContext, ChangeResult } from './change.js';
 import { findPhone, lockRecordOf, pairRecordsOf, phoneLockKey, pinLocksOf } from './queries.js';
 import type { StoreData } from './schema.js';
 

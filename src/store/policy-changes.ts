@@ -6,7 +6,7 @@
 import type { AuditEntry } from '../core/model.js';
 import { checkPolicyValue, formatPolicy, POLICY_KEYS, readPolicies } from '../core/policies.js';
 import { fail, ok, refuse, type Outcome } from '../core/reasons.js';
-import type { Applied, Change, ChangeContext } from './changes.js';
+import type { Applied, Change, ChangeContext } from './change.js';
 import type { StoreData } from './schema.js';
 
 export type PolicyChange = Extract<Change, { kind: 'set-policy' }>;

@@ -21,6 +21,7 @@ import { buildProvisioningAuth, PROVISIONING_REALM } from '../../src/core/provis
 import type { Vendor } from '../../src/core/catalogue.js';
 import { applyChange, type Change } from '../../src/store/changes.js';
 import { createStoreService, type StoreService } from '../../src/daemon/store-service.js';
+import { createWritePath } from '../../src/daemon/write-path.js';
 import {
   startProvisioningService,
   type ProvisioningService,
@@ -197,7 +198,16 @@ async function world(t: Test, options: Partial<ProvisioningServiceOptions> = {})
     catalogue,
     log,
     overridesDir: join(dir, 'templates'),
-    onFetched: (phone, generation) => fetched.push([phone, generation]),
+    // The write path of the daemon, its effects seen here: every fetch of a phone's own file.
+    apply: createWritePath({
+      store,
+      catalogue,
+      log,
+      carryOut: (effects) => {
+        for (const effect of effects)
+          if (effect.kind === 'phone-fetched') fetched.push([effect.phone, effect.generation]);
+      },
+    }).apply,
     ...options,
   });
   t.teardown(async () => {

@@ -16,6 +16,7 @@ import { probeSipOptions } from '../../src/adapters/sip-probe.js';
 import { probeHttp } from '../../src/adapters/http-probe.js';
 import { sendControl } from '../../src/adapters/control-socket.js';
 import { createStoreService } from '../../src/daemon/store-service.js';
+import { createWritePath } from '../../src/daemon/write-path.js';
 import { createReloader, describeStoreChanges, loadReloadablePrompts } from '../../src/daemon/reload.js';
 import { serializeStore } from '../../src/store/migrate.js';
 import { createStore, type StoreData } from '../../src/store/schema.js';
@@ -121,7 +122,13 @@ t.test('the reloader adopts an edited store file, says what changed, and writes 
       httpPort: writer.data.settings.httpPort,
       sipPort: writer.data.settings.sipPort,
     },
-    afterStore: () => reconciled++,
+    // The daemon's write path: adopting the file yields a reconcile effect.
+    apply: createWritePath({
+      store,
+      catalogue: [],
+      log,
+      carryOut: (effects) => (reconciled += effects.filter((effect) => effect.kind === 'reconcile').length),
+    }).apply,
   });
 
   const unchanged = await reload();
@@ -196,7 +203,8 @@ t.test('reloads asked for while one runs wait for it, and become one', async (t)
     await new Promise((resolve) => setTimeout(resolve, 200));
     return loadPromptLibrary();
   });
-  const reload = createReloader({ storeFile: file, store, log, prompts });
+  const apply = createWritePath({ store, catalogue: [], log, carryOut: () => undefined }).apply;
+  const reload = createReloader({ storeFile: file, store, apply, log, prompts });
   const first = reload();
   await new Promise((resolve) => setImmediate(resolve));
   const second = reload();

@@ -1,11 +1,5 @@
 import t from 'tap';
-import {
-  matchHotdeskCode,
-  normaliseDialled,
-  routeCall,
-  type Caller,
-  type RouteDecision,
-} from '../../src/sip/router.js';
+import { normaliseDialled, routeCall, type Caller, type RouteDecision } from '../../src/sip/router.js';
 import { DEFAULT_DIAL_CODES } from '../../src/core/dial-codes.js';
 
 const settings = {
@@ -161,12 +155,5 @@ for (const [name, dialled, caller, office, expected] of cases) {
   t.same(routeCall({ dialled, caller, settings: office, isExtension }), expected, name);
 }
 
-t.same(matchHotdeskCode('*77*0*100*', DEFAULT_DIAL_CODES), { kind: 'logout-everywhere', extension: '100' });
-t.same(
-  matchHotdeskCode('*77*5*', { ...DEFAULT_DIAL_CODES, 'logout-everywhere': '*77*5*' }),
-  { kind: 'logout' },
-  'the exact logout code wins',
-);
-t.equal(matchHotdeskCode('*77*', DEFAULT_DIAL_CODES), undefined);
 t.equal(normaliseDialled('%ZZ1'), '%ZZ1', 'broken escapes are kept');
 t.equal(normaliseDialled('(0800) 123.45'), '080012345');

@@ -14,9 +14,9 @@
  * is used. Bodies are never logged (they carry SIP passwords), nor is the token.
  *
  * Each fetch of a phone's own file (not a common file, not Poly's master file)
- * records the generation it carried as the phone's applied generation (a
- * `provisioning-fetched` change, written only when it moves forward), then calls
- * `onFetched`.
+ * records the generation it carried as the phone's applied generation: a
+ * `provisioning-fetched` change through the daemon's write path (stored only when it
+ * moves forward; its effect tells phone-sync, every time).
  */
 import type { Logger } from '../../adapters/log.js';
 import type { TlsCredentials } from '../../adapters/sip-transport.js';
@@ -39,10 +39,10 @@ import {
 import { createRateLimiter, DEFAULT_RATE_LIMIT, type RateLimit } from '../../provisioning/rate-limiter.js';
 import { buildCommonView, buildPhoneView, type ConfigView } from '../../provisioning/view-model.js';
 import { renderConfig } from '../../provisioning/render.js';
-import { applyChange } from '../../store/changes.js';
 import { findExtension, keyLayoutFor } from '../../store/queries.js';
 import type { StoreData } from '../../store/schema.js';
 import type { StoreService } from '../store-service.js';
+import type { WritePath } from '../write-path.js';
 import { createHttpDigest, type HttpDigestAlgorithm } from './http-digest.js';
 import { logSecurityRefusal } from '../security-refusal-log.js';
 
@@ -50,7 +50,10 @@ export interface ProvisioningServiceOptions {
   bind: string;
   /** 0 picks a free port. */
   port: number;
+  /** Read from; written only through `apply`. */
   store: StoreService;
+  /** The daemon's write path (write-path.ts): records what a phone fetched. */
+  apply: WritePath['apply'];
   catalogue: readonly ProvisioningModel[];
   log: Logger;
   /** The shipped templates (default: the package's templates/). */
@@ -82,11 +85,6 @@ export interface ProvisioningServiceOptions {
   maxConnectionsPerAddress?: number;
   /** Digest algorithms offered when credentials are set, in challenge order (default MD5, SHA-256). */
   digestAlgorithms?: readonly HttpDigestAlgorithm[];
-  /**
-   * A phone fetched its own configuration file carrying `generation` (after the
-   * applied generation is stored). Called for every such fetch, changed or not.
-   */
-  onFetched?: (phone: string, generation: number) => void;
   /**
    * Whether this address holds a live SIP registration: a bound phone's file asked for from
    * such an address (the phone itself, moved by DHCP) is logged without the fail2ban line.
@@ -248,30 +246,17 @@ export async function startProvisioningService(options: ProvisioningServiceOptio
     return failed ? 'failed' : 'missing';
   };
 
+  // A phone still allowed the previous token that now follows the new one is written even when its generation stays.
   const record = (phone: string, generation: number): void => {
-    void store
-      .update((data) => {
-        const current = data.phones.find((candidate) => candidate.name === phone);
-        // A phone still allowed the previous token has now followed the new one: written even when its generation stays.
-        const following = data.settings.previousProvisioningToken?.phones.includes(phone) === true;
-        if (!current || (current.appliedGeneration >= generation && !following)) return { value: false };
-        const outcome = applyChange(
-          data,
-          { kind: 'provisioning-fetched', phone, generation },
-          { now: new Date(now()).toISOString(), catalogue: options.catalogue },
-        );
-        return outcome.ok && outcome.value.data !== data ? { next: outcome.value.data, value: true } : { value: false };
-      })
-      .then(
-        (changed) => {
-          if (changed) {
-            counters.recorded++;
-            log.info({ phone, generation }, 'phone fetched its configuration');
-          }
-          options.onFetched?.(phone, generation);
-        },
-        (error: unknown) => log.error({ err: error, phone }, 'could not record the configuration a phone fetched'),
-      );
+    void options.apply({ kind: 'provisioning-fetched', phone, generation }).then(
+      (written) => {
+        if (written.ok && written.changed) {
+          counters.recorded++;
+          log.info({ phone, generation }, 'phone fetched its configuration');
+        }
+      },
+      (error: unknown) => log.error({ err: error, phone }, 'could not record the configuration a phone fetched'),
+    );
   };
 
   const handle = async (request: HttpRequest): Promise<HttpReply> => {

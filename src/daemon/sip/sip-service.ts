@@ -22,6 +22,7 @@ import type { Reason } from '../../core/reasons.js';
 import type { SipStack, StartSipStack } from '../../adapters/sip-stack.js';
 import type { TlsCredentials } from '../../adapters/sip-transport.js';
 import type { Logger } from '../../adapters/log.js';
+import type { StoreData } from '../../store/schema.js';
 import type { StoreService } from '../store-service.js';
 import { createProxy, resolveHost, uriOf, type ChallengeAnswerer, type ForkTarget, type Proxy } from './proxy.js';
 import type { Authenticator } from './authenticator.js';
@@ -75,6 +76,8 @@ export interface SipServiceOptions {
   sweepMs?: number;
   /** Applies a store change by the daemon's single path (the control socket's); needed for logins by phone. */
   submit?: (change: Change) => Promise<ControlResponse>;
+  /** Keeps the registrations across a restart by the daemon's write path; default a direct store update. */
+  saveBindings?: (bindings: StoreData['bindings']) => Promise<unknown>;
   /** The login voice menu; without it the hot-desk codes are answered 480. */
   ivr?: {
     pool: RtpPortPool;
@@ -153,15 +156,17 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
   const realm = () => store.data.settings.sipDomain;
   const authenticator = options.authenticator(realm);
 
+  const saveBindings =
+    options.saveBindings ??
+    ((bindings: StoreData['bindings']) => store.update((data) => ({ next: { ...data, bindings }, value: undefined })));
   let persistTimer: NodeJS.Timeout | undefined;
   const persistBindings = (): void => {
     if (persistTimer) return;
     persistTimer = setTimeout(() => {
       persistTimer = undefined;
-      const bindings = allBindings(location);
-      void store
-        .update((data) => ({ next: { ...data, bindings }, value: undefined }))
-        .catch((error: Error) => log.error({ err: error }, 'could not save registrations'));
+      void saveBindings(allBindings(location)).catch((error: Error) =>
+        log.error({ err: error }, 'could not save registrations'),
+      );
     }, 500);
   };
 
@@ -996,8 +1001,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
       if (persistTimer) {
         clearTimeout(persistTimer);
         persistTimer = undefined;
-        const bindings = allBindings(location);
-        await store.update((data) => ({ next: { ...data, bindings }, value: undefined }));
+        await saveBindings(allBindings(location));
       }
       await stack.close();
     },
