@@ -61,7 +61,10 @@ export type Change =
       language?: Language;
       /** `false`: a login as this user elsewhere never ends their sessions (`Extension.hotdeskTakeover`). */
       hotdeskTakeover?: boolean;
-      /** Digest algorithms this account is challenged with (`Extension.digest`); `null`: back to the model's or the office's. */
+      /**
+       * Digest algorithms this account is challenged with (`Extension.digest`);
+       * `null`: back to the model's or the office's.
+       */
       digest?: DigestName[] | null;
     }
   | { kind: 'remove-extension'; number: string }
@@ -119,7 +122,10 @@ export type Change =
   | { kind: 'pin-failed'; extension: string; phone: string }
   /** A right PIN: the extension's count and lock are forgotten, the phone's run of wrong PINs ends. */
   | { kind: 'pin-ok'; extension: string; phone: string }
-  /** An admin releases a lock (or forgets the wrong PINs counted) of an extension, a phone, or (both given) their pair. */
+  /**
+   * An admin releases a lock (or forgets the wrong PINs counted) of an extension,
+   * a phone, or (both given) their pair.
+   */
   | { kind: 'unlock'; extension?: string; phone?: string; actor: Actor }
   | { kind: 'set-policy'; name: 'multi-login'; value: MultiLoginPolicy }
   /** Cron expressions; `null`: off (auto-logout only). */
