@@ -13,7 +13,11 @@ import { runPromptCommand } from './prompt-commands.js';
 import type { Endpoint, SipRequest, SipResponse } from '../../sip/message.js';
 import { buildResponse, headerText } from '../../sip/message.js';
 import { buildSdpAnswer } from '../../media/sdp-answer.js';
-import { parseSipInfoDtmf } from '../../media/sip-info-dtmf.js';
+import { buildDialogRequest, dialogAsUas } from '../../sip/dialog-request.js';
+import { answerInDialog, DIALOG_ALLOW } from '../sip/answer-in-dialog.js';
+import { retransmitUntilAck } from '../sip/ok-retransmit.js';
+import { systemTimers, type DialogTimers } from '../sip/dialog-timers.js';
+import type { ChallengeAnswerer } from '../sip/digest-retry.js';
 import type { DtmfDigit } from '../../media/dtmf-digit.js';
 import type { PromptName } from '../../media/prompt-names.js';
 import { createIvr, stepIvr, type IvrCommand, type IvrEvent, type IvrState, type IvrStart } from '../../media/ivr.js';
@@ -23,12 +27,7 @@ import type { Logger } from '../../adapters/log.js';
 import type { RtpPortPool } from '../../adapters/rtp-socket.js';
 import type { PromptLibrary } from '../../adapters/prompt-files.js';
 import { createMediaSession, type MediaSession } from './media-session.js';
-import {
-  createWarningCalls,
-  type AnnouncementRequest,
-  type WarningCallRequest,
-  type WarningChallengeAnswerer,
-} from './warning-calls.js';
+import { createWarningCalls, type AnnouncementRequest, type WarningCallRequest } from './warning-calls.js';
 import type { AnnouncementOutcome } from '../../media/announcement-call.js';
 import type { WarningOutcome } from '../../media/warning-call.js';
 import { sipTag, randomNumber } from '../../adapters/secrets.js';
@@ -74,8 +73,10 @@ export interface IvrServiceOptions {
   /** Calls at once; past it, 503. */
   maxCalls?: number;
   now?: () => number;
+  /** The 2xx retransmission's timers (default: the system's, with `now`). */
+  timers?: DialogTimers;
   /** Answers a phone's challenge to our warning-call INVITE. */
-  answerChallenge?: WarningChallengeAnswerer;
+  answerChallenge?: ChallengeAnswerer;
 }
 
 export interface IvrService {
@@ -99,11 +100,6 @@ export interface IvrService {
   close(): Promise<void>;
 }
 
-/** RFC 3261 §17.1.1.1 timers for 2xx retransmission by the UAS (§13.3.1.4). */
-const T1 = 500;
-const T2 = 4000;
-const ACK_WAIT_MS = 64 * T1;
-
 interface Call {
   callId: string;
   localTag: string;
@@ -117,11 +113,12 @@ interface Call {
   media: MediaSession | undefined;
   machine: IvrState | undefined;
   localCseq: number;
-  sdp: string | undefined;
+  /** Our SDP answer ('' until the media is set up). */
+  sdp: string;
   sessionId: number;
   sessionVersion: number;
-  /** The 2xx being retransmitted until its ACK. */
-  unacked: { timer: NodeJS.Timeout | undefined; deadline: NodeJS.Timeout | undefined } | undefined;
+  /** Stops retransmitting the 2xx waiting for its ACK. */
+  unacked: (() => void) | undefined;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -130,6 +127,7 @@ const newTag = sipTag;
 export function createIvrService(options: IvrServiceOptions): IvrService {
   const { stack, log, actions } = options;
   const now = options.now ?? Date.now;
+  const timers = options.timers ?? { ...systemTimers, now };
   const maxCalls = options.maxCalls ?? 200;
   const calls = new Map<string, Call>();
   const key = (callId: string, tag: string | null | undefined) => `${callId}|${tag ?? ''}`;
@@ -141,6 +139,7 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
     mediaAddress: options.mediaAddress,
     ownUri: options.ownUri,
     now,
+    timers,
     ...(options.answerChallenge ? { answerChallenge: options.answerChallenge } : {}),
   });
 
@@ -164,60 +163,37 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
   const withSdp = (call: Call): Record<string, unknown> => ({
     contact: [{ uri: options.ownUri(), params: {} }],
     'content-type': 'application/sdp',
-    allow: 'INVITE, ACK, CANCEL, BYE, INFO, OPTIONS, UPDATE',
+    allow: DIALOG_ALLOW,
     ...sessionTimer(call.invite),
   });
 
   const stopRetransmit = (call: Call) => {
-    if (!call.unacked) return;
-    clearTimeout(call.unacked.timer);
-    clearTimeout(call.unacked.deadline);
+    call.unacked?.();
     call.unacked = undefined;
   };
 
-  /** Sends a 2xx and keeps sending it until the ACK comes (UDP), for at most 64·T1. */
+  /** Sends a 2xx and keeps sending it until the ACK comes (UDP), for at most 64·T1 (ok-retransmit.ts). */
   const sendOk = (call: Call, request: SipRequest) => {
     const response = buildResponse(request, 200, 'OK', {
       toTag: call.localTag,
       headers: withSdp(call),
-      content: call.sdp ?? '',
+      content: call.sdp,
     });
     stack.respond(response);
     stopRetransmit(call);
-    if (call.remote.protocol !== 'UDP') return;
-    let interval = T1;
-    const again = () => {
-      stack.respond(response);
-      interval = Math.min(interval * 2, T2);
-      if (call.unacked) call.unacked.timer = setTimeout(again, interval);
-    };
-    call.unacked = {
-      timer: setTimeout(again, interval),
-      deadline: setTimeout(() => {
+    if (call.remote.protocol !== 'UDP' || request.method !== 'INVITE') return;
+    call.unacked = retransmitUntilAck(
+      () => stack.respond(response),
+      timers,
+      () => {
         log.info({ callId: call.callId }, 'login call: no ACK for our 200, hanging up');
         end(call, 'no-ack', true);
-      }, ACK_WAIT_MS),
-    };
+      },
+    );
   };
 
   const sendBye = (call: Call) => {
-    const invite = call.invite;
-    const contact = Array.isArray(invite.headers.contact) ? invite.headers.contact[0]?.uri : undefined;
-    const bye: SipRequest = {
-      method: 'BYE',
-      uri: contact ?? invite.headers.from.uri,
-      version: '2.0',
-      headers: {
-        via: [],
-        to: invite.headers.from,
-        from: { ...invite.headers.to, params: { ...invite.headers.to.params, tag: call.localTag } },
-        'call-id': call.callId,
-        cseq: { seq: ++call.localCseq, method: 'BYE' },
-        'max-forwards': '70',
-        ...(invite.headers['record-route']?.length ? { route: [...invite.headers['record-route']] } : {}),
-      },
-      content: '',
-    };
+    const bye = buildDialogRequest(dialogAsUas(call.invite, call.localTag), 'BYE', ++call.localCseq);
     stack.send(bye, call.remote, (response) => {
       if (response.status >= 300)
         log.debug({ callId: call.callId, status: response.status }, 'login call: BYE answered with an error');
@@ -407,7 +383,7 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
         media: undefined,
         machine: undefined,
         localCseq: randomNumber(10_000),
-        sdp: undefined,
+        sdp: '',
         sessionId: randomNumber(1e9),
         sessionVersion: 1,
         unacked: undefined,
@@ -459,70 +435,21 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
       if (warnings.inDialog(request, remote)) return true;
       const call = calls.get(key(request.headers['call-id'], request.headers.to.params['tag']));
       if (!call) return false;
-      switch (request.method) {
-        case 'ACK':
-          stopRetransmit(call);
-          return true;
-        case 'BYE':
-          stack.respond(buildResponse(request, 200, 'OK'));
+      answerInDialog(request, remote, call, {
+        stack,
+        mediaAddress: options.mediaAddress,
+        sendOk(answered, from) {
+          if (answered.method === 'INVITE') call.remote = from;
+          sendOk(call, answered);
+        },
+        acked: () => stopRetransmit(call),
+        hungUp() {
           feed(call, { kind: 'hangup', nowMs: now() });
           end(call, 'caller hung up', false);
-          return true;
-        case 'INFO': {
-          const digit = parseSipInfoDtmf(headerText(request.headers, 'content-type'), request.content);
-          if (digit === undefined && request.content) {
-            stack.respond(
-              buildResponse(request, 415, 'Unsupported Media Type', {
-                headers: { accept: 'application/dtmf-relay, application/dtmf' },
-              }),
-            );
-            return true;
-          }
-          stack.respond(buildResponse(request, 200, 'OK'));
-          if (digit !== undefined) call.media?.feedInfoDigit(digit);
-          return true;
-        }
-        case 'INVITE':
-        case 'UPDATE': {
-          // A refreshed or changed session (hold, new address, session timer): answer with the same port.
-          if (request.content && /^v=0/m.test(request.content) && call.media) {
-            call.sessionVersion += 1;
-            const answer = buildSdpAnswer(request.content, {
-              address: options.mediaAddress(),
-              port: call.media.port,
-              sessionId: call.sessionId,
-              sessionVersion: call.sessionVersion,
-            });
-            if (!answer.ok) {
-              stack.respond(buildResponse(request, 488, 'Not Acceptable Here'));
-              return true;
-            }
-            call.sdp = answer.sdp;
-            call.media.updateRemote(answer);
-          }
-          if (request.method === 'INVITE') {
-            call.remote = remote;
-            sendOk(call, request);
-          } else {
-            stack.respond(buildResponse(request, 200, 'OK', { headers: withSdp(call), content: call.sdp ?? '' }));
-          }
-          return true;
-        }
-        case 'OPTIONS':
-          stack.respond(
-            buildResponse(request, 200, 'OK', {
-              headers: { allow: 'INVITE, ACK, CANCEL, BYE, INFO, OPTIONS, UPDATE' },
-            }),
-          );
-          return true;
-        default:
-          stack.respond(
-            buildResponse(request, 405, 'Method Not Allowed', {
-              headers: { allow: 'INVITE, ACK, CANCEL, BYE, INFO, OPTIONS, UPDATE' },
-            }),
-          );
-          return true;
-      }
+        },
+        digit: (digit) => call.media?.feedInfoDigit(digit),
+      });
+      return true;
     },
 
     inCall(phone) {

@@ -15,12 +15,15 @@
  * ends it.
  */
 import { runPromptCommand } from './prompt-commands.js';
-import { generateBranch, stringifyUri } from '../../adapters/sip-syntax.js';
-import type { AuthParams, Endpoint, SipRequest, SipResponse } from '../../sip/message.js';
-import { buildResponse, headerText } from '../../sip/message.js';
+import { generateBranch } from '../../adapters/sip-syntax.js';
+import type { Endpoint, SipRequest, SipResponse } from '../../sip/message.js';
+import { buildResponse } from '../../sip/message.js';
 import type { Language } from '../../core/model.js';
-import { buildSdpAnswer } from '../../media/sdp-answer.js';
-import { parseSipInfoDtmf } from '../../media/sip-info-dtmf.js';
+import { buildDialogRequest, dialogAsUac, type DialogIds } from '../../sip/dialog-request.js';
+import { answerInDialog, DIALOG_ALLOW } from '../sip/answer-in-dialog.js';
+import { sendWithDigestRetry, type ChallengeAnswerer, type Credentials } from '../sip/digest-retry.js';
+import { retransmitUntilAck } from '../sip/ok-retransmit.js';
+import { systemTimers, type DialogTimers } from '../sip/dialog-timers.js';
 import {
   autoAnswerHeaders,
   buildSdpOffer,
@@ -46,13 +49,6 @@ import {
   type Spoken,
 } from '../../media/announcement-call.js';
 
-/** Answers a 401/407 to our request with credentials; `undefined` when it cannot. */
-export type WarningChallengeAnswerer = (
-  response: SipResponse,
-  request: SipRequest,
-  credentials: { username: string; password: string },
-) => { header: 'authorization' | 'proxy-authorization'; value: AuthParams } | undefined;
-
 /** Whom a call of ours goes to, and how. */
 export interface OutgoingCallTarget {
   /** The phone (or, for a device that is no hot-desk phone, the account) called: for logs and `inCall`. */
@@ -63,7 +59,7 @@ export interface OutgoingCallTarget {
   language: Language;
   domain: string;
   /** For the phone's challenge, if it challenges (the account it registered). */
-  credentials?: { username: string; password: string };
+  credentials?: Credentials;
   ringTimeoutMs?: number;
 }
 
@@ -84,8 +80,10 @@ export interface WarningCallsOptions {
   prompts: PromptLibrary;
   mediaAddress(): string;
   ownUri(): string;
-  answerChallenge?: WarningChallengeAnswerer;
+  answerChallenge?: ChallengeAnswerer;
   now?: () => number;
+  /** The 2xx retransmission's timers (default: the system's, with `now`). */
+  timers?: DialogTimers;
 }
 
 /** A call that only speaks (media/announcement-call.ts). */
@@ -111,7 +109,6 @@ export interface WarningCalls {
 }
 
 export const WARNING_RING_TIMEOUT_MS = 30_000;
-const ALLOW = 'INVITE, ACK, CANCEL, BYE, INFO, OPTIONS';
 
 type CallCommand = WarningCallCommand | AnnouncementCommand;
 
@@ -126,16 +123,19 @@ interface WarningCall {
   closedOutcome: string;
   callId: string;
   fromTag: string;
-  toTag: string | undefined;
   cseq: number;
+  /** Our INVITE as last sent (after a challenge, the authenticated one). */
   invite: SipRequest;
-  /** Where in-dialog requests go (the 2xx's Contact) and through which routes. */
-  remoteTarget: string;
-  routes: string[];
+  /** The dialog, once the phone answered. */
+  dialog: DialogIds | undefined;
   endpoint: Endpoint;
   media: MediaSession | undefined;
-  offer: string;
+  /** Our SDP (the offer, then our answers to the phone's re-offers). */
+  sdp: string;
   sessionId: number;
+  sessionVersion: number;
+  /** Stops retransmitting our 2xx to a re-INVITE. */
+  unacked: (() => void) | undefined;
   ringTimer: NodeJS.Timeout | undefined;
   timer: NodeJS.Timeout | undefined;
   confirmed: boolean;
@@ -148,39 +148,25 @@ const newTag = sipTag;
 export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
   const { stack, log } = options;
   const now = options.now ?? Date.now;
+  const timers = options.timers ?? { ...systemTimers, now };
   /** By Call-ID: ours, so unique. */
   const calls = new Map<string, WarningCall>();
 
-  const request = (
-    call: WarningCall,
-    method: string,
-    extra: Record<string, unknown> = {},
-    content = '',
-  ): SipRequest => ({
-    method,
-    uri: call.remoteTarget,
-    version: '2.0',
-    headers: {
-      via: [],
-      from: { name: 'hotdesk', uri: `sip:hotdesk@${call.request.domain}`, params: { tag: call.fromTag } },
-      to: {
-        uri: `sip:${call.request.target.aor}@${call.request.domain}`,
-        params: call.toTag ? { tag: call.toTag } : {},
-      },
-      'call-id': call.callId,
-      cseq: { seq: method === 'ACK' ? call.invite.headers.cseq.seq : ++call.cseq, method },
-      'max-forwards': '70',
-      ...(call.routes.length > 0 ? { route: call.routes.map((uri) => ({ uri, params: {} })) } : {}),
-      ...extra,
-    },
-    content,
-  });
+  /** A request in the call's dialog: ACK takes the INVITE's CSeq, anything else the next one. */
+  const inDialog = (call: WarningCall, method: 'ACK' | 'BYE'): SipRequest | undefined =>
+    call.dialog &&
+    buildDialogRequest(call.dialog, method, method === 'ACK' ? call.invite.headers.cseq.seq : ++call.cseq);
+  const sendInDialog = (call: WarningCall, method: 'ACK' | 'BYE'): void => {
+    const request = inDialog(call, method);
+    if (request) stack.send(request, call.endpoint);
+  };
 
   const end = (call: WarningCall, outcome: string): void => {
     if (call.ended) return;
     call.ended = true;
     clearTimeout(call.ringTimer);
     clearTimeout(call.timer);
+    call.unacked?.();
     calls.delete(call.callId);
     void call.media?.close();
     log.info({ phone: call.request.phone, outcome, subject: call.subject }, 'warning call ended');
@@ -202,7 +188,7 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
         call.onExtend?.();
         return;
       case 'hang-up':
-        if (call.confirmed) stack.send(request(call, 'BYE'), call.endpoint);
+        if (call.confirmed) sendInDialog(call, 'BYE');
         return;
       case 'done':
         end(call, command.outcome);
@@ -211,20 +197,11 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
   };
 
   const onAnswered = (call: WarningCall, response: SipResponse): void => {
-    call.toTag = response.headers.to.params['tag'] ?? undefined;
-    const contact = Array.isArray(response.headers.contact) ? response.headers.contact[0]?.uri : undefined;
-    if (contact) call.remoteTarget = typeof contact === 'string' ? contact : stringifyUri(contact);
-    // RFC 3261 §12.1.2: the route set is the Record-Route of the 2xx, reversed.
-    call.routes = ((response.headers['record-route'] ?? []) as { uri: unknown }[])
-      .map((entry) => (typeof entry.uri === 'string' ? entry.uri : stringifyUri(entry.uri as never)))
-      .reverse();
+    call.dialog = dialogAsUac(call.invite, response);
     // RFC 3261 §13.2.2.4: the UAC ACKs every 2xx itself.
-    stack.send(request(call, 'ACK'), call.endpoint);
+    sendInDialog(call, 'ACK');
     call.confirmed = true;
-    if (call.ended) {
-      stack.send(request(call, 'BYE'), call.endpoint);
-      return;
-    }
+    if (call.ended) return sendInDialog(call, 'BYE');
     clearTimeout(call.ringTimer);
     const answer = readSdpAnswer(response.content ?? '');
     if (!answer.ok) {
@@ -232,52 +209,57 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
         { phone: call.request.phone, problem: answer.problem },
         'warning call: the phone answered without usable audio',
       );
-      stack.send(request(call, 'BYE'), call.endpoint);
+      sendInDialog(call, 'BYE');
       return end(call, 'not-answered');
     }
-    call.media!.updateRemote(answer);
+    call.media?.updateRemote(answer);
     feed(call, { kind: 'answered', nowMs: now() });
   };
 
-  const send = (call: WarningCall, invite: SipRequest, challenged: boolean): void => {
-    call.invite = invite;
-    stack.send(invite, call.endpoint, (response) => {
-      if (response.status < 200) {
-        if (response.status > 100) call.toTag ??= response.headers.to.params['tag'] ?? undefined;
-        return;
-      }
-      if (response.status < 300) return onAnswered(call, response);
-      if (
-        (response.status === 401 || response.status === 407) &&
-        !challenged &&
-        call.request.credentials &&
-        !call.ended
-      ) {
-        const answer = options.answerChallenge?.(response, invite, call.request.credentials);
-        if (answer) {
-          const retry = buildInvite(call);
-          retry.headers[answer.header] = [answer.value];
-          return send(call, retry, true);
-        }
-      }
-      if (!call.ended) log.info({ phone: call.request.phone, status: response.status }, 'warning call not answered');
-      end(call, 'not-answered');
-    });
+  /** Sends the INVITE, answering the phone's challenge once with the account's credentials (digest-retry.ts). */
+  const send = (call: WarningCall): void => {
+    sendWithDigestRetry(
+      stack,
+      call.invite,
+      call.endpoint,
+      (response) => {
+        if (response.status < 200) return;
+        if (response.status < 300) return onAnswered(call, response);
+        if (!call.ended) log.info({ phone: call.request.phone, status: response.status }, 'warning call not answered');
+        end(call, 'not-answered');
+      },
+      {
+        credentials: call.request.credentials,
+        rebuild: () => buildInvite(call, ++call.cseq),
+        onSent: (sent) => (call.invite = sent),
+        wanted: () => !call.ended,
+        ...(options.answerChallenge ? { answer: options.answerChallenge } : {}),
+      },
+    );
   };
 
-  const buildInvite = (call: WarningCall): SipRequest =>
-    request(
-      call,
-      'INVITE',
-      {
-        contact: [{ uri: options.ownUri(), params: {} }],
-        'content-type': 'application/sdp',
-        allow: ALLOW,
-        subject: call.subject,
-        ...autoAnswerHeaders(call.request.vendor, call.request.domain),
-      },
-      call.offer,
-    );
+  const buildInvite = (
+    call: Pick<WarningCall, 'request' | 'fromTag' | 'callId' | 'subject' | 'sdp'>,
+    seq: number,
+  ): SipRequest => ({
+    method: 'INVITE',
+    uri: call.request.target.contact,
+    version: '2.0',
+    headers: {
+      via: [],
+      from: { name: 'hotdesk', uri: `sip:hotdesk@${call.request.domain}`, params: { tag: call.fromTag } },
+      to: { uri: `sip:${call.request.target.aor}@${call.request.domain}`, params: {} },
+      'call-id': call.callId,
+      cseq: { seq, method: 'INVITE' },
+      'max-forwards': '70',
+      contact: [{ uri: options.ownUri(), params: {} }],
+      'content-type': 'application/sdp',
+      allow: DIALOG_ALLOW,
+      subject: call.subject,
+      ...autoAnswerHeaders(call.request.vendor, call.request.domain),
+    },
+    content: call.sdp,
+  });
 
   const cancel = (call: WarningCall): void => {
     const via = call.invite.headers.via[0];
@@ -299,6 +281,32 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
     stack.send(cancelRequest, call.endpoint);
   };
 
+  /** Our 2xx to the phone's re-INVITE (again until its ACK, ok-retransmit.ts) or UPDATE, with our SDP. */
+  const sendOk = (call: WarningCall, request: SipRequest, from: Endpoint): void => {
+    call.endpoint = from;
+    const response = buildResponse(request, 200, 'OK', {
+      headers: {
+        contact: [{ uri: options.ownUri(), params: {} }],
+        'content-type': 'application/sdp',
+        allow: DIALOG_ALLOW,
+      },
+      content: call.sdp,
+    });
+    stack.respond(response);
+    call.unacked?.();
+    call.unacked = undefined;
+    if (request.method !== 'INVITE' || from.protocol !== 'UDP') return;
+    call.unacked = retransmitUntilAck(
+      () => stack.respond(response),
+      timers,
+      () => {
+        log.info({ phone: call.request.phone }, 'warning call: no ACK for our 200, hanging up');
+        sendInDialog(call, 'BYE');
+        end(call, call.closedOutcome);
+      },
+    );
+  };
+
   /** Places a call of ours (a warning or an announcement) and resolves with how it ended. */
   const place = async <Outcome extends string>(
     warning: OutgoingCallTarget,
@@ -308,20 +316,24 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
     return new Promise<Outcome>((resolve) => {
       const sessionId = randomNumber(1e9);
       const offer = buildSdpOffer({ address: options.mediaAddress(), port: socket.port, sessionId, sessionVersion: 1 });
-      const call: WarningCall = {
+      const fields = {
         request: warning,
         ...machine,
         callId: `${generateBranch().slice(7)}@hotdesk`,
         fromTag: newTag(),
-        toTag: undefined,
-        cseq: randomNumber(10_000),
-        invite: undefined as unknown as SipRequest,
-        remoteTarget: warning.target.contact,
-        routes: [],
+        sdp: offer,
+      };
+      const seq = randomNumber(10_000);
+      const call: WarningCall = {
+        ...fields,
+        cseq: seq,
+        invite: buildInvite(fields, seq),
+        dialog: undefined,
         endpoint: warning.target.source,
         media: undefined,
-        offer,
         sessionId,
+        sessionVersion: 1,
+        unacked: undefined,
         ringTimer: undefined,
         timer: undefined,
         confirmed: false,
@@ -349,7 +361,7 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
         cancel(call);
         end(call, 'not-answered');
       }, warning.ringTimeoutMs ?? WARNING_RING_TIMEOUT_MS);
-      send(call, buildInvite(call), false);
+      send(call);
       log.info({ phone: warning.phone, vendor: warning.vendor, subject: machine.subject }, 'warning call placed');
     });
   };
@@ -398,57 +410,18 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
     inDialog(incoming, remote) {
       const call = calls.get(incoming.headers['call-id']);
       if (!call || incoming.headers.to.params['tag'] !== call.fromTag) return false;
-      switch (incoming.method) {
-        case 'ACK':
-          return true;
-        case 'BYE':
-          stack.respond(buildResponse(incoming, 200, 'OK'));
-          feed(call, { kind: 'hangup' });
-          return true;
-        case 'INFO': {
-          const digit = parseSipInfoDtmf(headerText(incoming.headers, 'content-type'), incoming.content);
-          stack.respond(buildResponse(incoming, 200, 'OK'));
-          if (digit !== undefined) call.media?.feedInfoDigit(digit);
-          return true;
-        }
-        case 'INVITE':
-        case 'UPDATE': {
-          // A refreshed or changed session (hold, new address): answered with the same port.
-          let content = call.offer;
-          if (incoming.content && /^v=0/m.test(incoming.content) && call.media) {
-            const answer = buildSdpAnswer(incoming.content, {
-              address: options.mediaAddress(),
-              port: call.media.port,
-              sessionId: call.sessionId,
-              sessionVersion: 2,
-            });
-            if (!answer.ok) {
-              stack.respond(buildResponse(incoming, 488, 'Not Acceptable Here'));
-              return true;
-            }
-            content = answer.sdp;
-            call.media.updateRemote(answer);
-          }
-          call.endpoint = remote;
-          stack.respond(
-            buildResponse(incoming, 200, 'OK', {
-              headers: {
-                contact: [{ uri: options.ownUri(), params: {} }],
-                'content-type': 'application/sdp',
-                allow: ALLOW,
-              },
-              content,
-            }),
-          );
-          return true;
-        }
-        case 'OPTIONS':
-          stack.respond(buildResponse(incoming, 200, 'OK', { headers: { allow: ALLOW } }));
-          return true;
-        default:
-          stack.respond(buildResponse(incoming, 405, 'Method Not Allowed', { headers: { allow: ALLOW } }));
-          return true;
-      }
+      answerInDialog(incoming, remote, call, {
+        stack,
+        mediaAddress: options.mediaAddress,
+        sendOk: (request, from) => sendOk(call, request, from),
+        acked: () => {
+          call.unacked?.();
+          call.unacked = undefined;
+        },
+        hungUp: () => feed(call, { kind: 'hangup' }),
+        digit: (digit) => call.media?.feedInfoDigit(digit),
+      });
+      return true;
     },
 
     inCall(phone) {
@@ -466,13 +439,13 @@ export function createWarningCalls(options: WarningCallsOptions): WarningCalls {
         response.status >= 300
       )
         return false;
-      stack.send(request(call, 'ACK'), call.endpoint);
+      sendInDialog(call, 'ACK');
       return true;
     },
 
     close() {
       for (const call of [...calls.values()]) {
-        if (call.confirmed) stack.send(request(call, 'BYE'), call.endpoint);
+        if (call.confirmed) sendInDialog(call, 'BYE');
         else cancel(call);
         end(call, call.closedOutcome);
       }

@@ -23,12 +23,12 @@ import type { SipStack, StartSipStack } from '../../adapters/sip-stack.js';
 import type { TlsCredentials } from '../../adapters/sip-transport.js';
 import type { Logger } from '../../adapters/log.js';
 import type { StoreService } from '../store-service.js';
-import { createProxy, resolveHost, uriOf, type ChallengeAnswerer, type ForkTarget, type Proxy } from './proxy.js';
+import { createProxy, resolveHost, uriOf, type ForkTarget, type Proxy } from './proxy.js';
+import { answerDigestChallenge } from './digest-retry.js';
 import type { Authenticator } from './authenticator.js';
 import { createBlfService } from './blf-service.js';
 import { logSecurityRefusal } from '../security-refusal-log.js';
-import { answerChallenge, pickChallenge } from '../../sip/digest-client.js';
-import { nodeDigestCrypto, nonceRandom } from '../../adapters/node-crypto.js';
+import { nonceRandom } from '../../adapters/node-crypto.js';
 import { sameContact } from '../../sip/registrar.js';
 import { buildPnpNotify, isPnpSubscribe, parsePnpSubscribe, PNP_MULTICAST_GROUP } from '../../sip/pnp.js';
 import {
@@ -836,25 +836,8 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     log,
     onDialog: (event) => guard.record(event),
     onCallEvent: (event) => blf.onCallEvent(event),
-    answerChallenge: proxyChallengeAnswerer,
+    answerChallenge: answerDigestChallenge,
   });
-  function proxyChallengeAnswerer(
-    ...[response, request, credentials]: Parameters<ChallengeAnswerer>
-  ): ReturnType<ChallengeAnswerer> {
-    const header = response.status === 401 ? 'authorization' : 'proxy-authorization';
-    const challenges =
-      (response.status === 401 ? response.headers['www-authenticate'] : response.headers['proxy-authenticate']) ?? [];
-    const challenge = pickChallenge(challenges);
-    const value =
-      challenge &&
-      answerChallenge(nodeDigestCrypto, challenge, {
-        ...credentials,
-        method: request.method,
-        uri: typeof request.uri === 'string' ? request.uri : stringifyUri(request.uri),
-        cnonce: Buffer.from(nonceRandom(8)).toString('hex'),
-      });
-    return value ? { header, value } : undefined;
-  }
 
   const ownUri = () => `sip:${options.publicAddress ?? stack.transport.host}:${stack.transport.port}`;
   const boundTo = (phone: string): Binding[] =>
@@ -886,7 +869,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
       persistBindings();
     },
     inCall: (phone) => phoneInCall(phone),
-    answerChallenge: proxyChallengeAnswerer,
+    answerChallenge: answerDigestChallenge,
     ownUri,
     ...(options.checkSyncRetryMs ? { retryDelaysMs: options.checkSyncRetryMs } : {}),
   });
@@ -901,7 +884,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
       mediaAddress: () => options.publicAddress ?? stack.transport.host,
       ownUri,
       now,
-      answerChallenge: proxyChallengeAnswerer,
+      answerChallenge: answerDigestChallenge,
       actions: createIvrActions({
         data: () => store.data,
         submit,
