@@ -24,7 +24,7 @@ import type { StoreData } from '../../store/schema.js';
 import type { ControlResponse } from '../../adapters/control-socket.js';
 import type { Reason } from '../../core/reasons.js';
 import type { PromptName } from '../../media/prompt-names.js';
-import type { IvrActions } from './ivr-service.js';
+import type { IvrActions } from './login-call.js';
 
 export interface IvrActionOptions {
   data(): StoreData;
