@@ -24,7 +24,7 @@ import type { TlsCredentials } from '../../adapters/sip-transport.js';
 import type { Logger } from '../../adapters/log.js';
 import type { StoreService } from '../store-service.js';
 import { createProxy, resolveHost, uriOf, type ForkTarget, type Proxy } from './proxy.js';
-import { answerDigestChallenge } from './digest-retry.js';
+import { answerDigestChallenge, sendWithDigestRetry } from './digest-retry.js';
 import type { Authenticator } from './authenticator.js';
 import { createBlfService } from './blf-service.js';
 import { logSecurityRefusal } from '../security-refusal-log.js';
@@ -688,7 +688,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
       ownUri: ownUri(),
       event: asked.event,
     });
-    stack.send(notify, remote, (response) => {
+    sendWithDigestRetry(stack, notify, remote, (response) => {
       if (response.status >= 300)
         log.info({ phone: phone.name, status: response.status }, 'plug-and-play NOTIFY refused');
     });
