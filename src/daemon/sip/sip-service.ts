@@ -3,7 +3,7 @@
  * on one stack. Pure modules decide (validate, registrar, router, fork);
  * this file carries their decisions out.
  */
-import { copyMessage, stringifyUri } from '../../adapters/sip-syntax.js';
+import { stringifyUri } from '../../adapters/sip-syntax.js';
 import type { Endpoint, SipRequest, SipUri } from '../../sip/message.js';
 import { buildResponse, isRequest } from '../../sip/message.js';
 import { checkRequest, ALLOWED_METHODS } from '../../sip/validate.js';
@@ -28,7 +28,6 @@ import { answerDigestChallenge, sendWithDigestRetry } from './digest-retry.js';
 import type { Authenticator } from './authenticator.js';
 import { createBlfService } from './blf-service.js';
 import { logSecurityRefusal } from '../security-refusal-log.js';
-import { nonceRandom } from '../../adapters/node-crypto.js';
 import { sameContact } from '../../sip/registrar.js';
 import { buildPnpNotify, isPnpSubscribe, parsePnpSubscribe, PNP_MULTICAST_GROUP } from '../../sip/pnp.js';
 import {
@@ -56,10 +55,7 @@ import { callbackDesks } from '../../core/emergency-calls.js';
 import type { AnnouncementOutcome, Spoken } from '../../media/announcement-call.js';
 import type { Language } from '../../core/model.js';
 import { parseUserAgent } from '../../provisioning/parse-user-agent.js';
-import { emergencyCaller, emergencyCallerUser } from '../../core/emergency-caller.js';
-import { buildPidfLo } from '../../sip/pidf-lo.js';
-import { buildEmergencyInvite, LOCATION_REFUSED, withoutLocation } from '../../sip/emergency-invite.js';
-import { deskAddress, describeDesk } from '../../core/civic-location.js';
+import { safeEmergencyTargetOf, type EmergencyTargetContext } from './emergency-target.js';
 
 export interface SipServiceOptions {
   /** Starts the SIP stack the service runs on (the daemon's: startSipStack; tests: an in-memory one). */
@@ -335,117 +331,15 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     };
   };
 
-  /**
-   * An emergency call's copy towards the trunk: who to call back (the desk's ELIN, the user's
-   * extension, the office's main number or the phone's account) and, when the trunk is set to
-   * pidf-lo, the desk's civic location. Nothing here waits: the call leaves at once.
-   */
-  const emergencyTarget = (
-    request: SipRequest,
-    remote: Endpoint,
-    account: string | undefined,
-  ): Pick<ForkTarget, 'prepare' | 'fallback'> => {
-    if (account === undefined) return {};
-    const { settings, phones } = store.data;
-    const contactUri = Array.isArray(request.headers.contact) ? request.headers.contact[0]?.uri : undefined;
-    const idle = phones.find((phone) => phone.name === account);
-    const name = idle?.name ?? phoneOfRequest(account, remote, contactUri, phoneIdentities(), location, now());
-    const phone = name === undefined ? undefined : phones.find((candidate) => candidate.name === name);
-    const caller = emergencyCaller({
-      ...(phone
-        ? {
-            phone: {
-              name: phone.name,
-              emergencyCallback: phone.emergencyCallback,
-              extension: phone.session?.extension,
-            },
-          }
-        : {}),
-      account,
-      accountIsExtension: store.data.extensions.some((ext) => ext.number === account),
-      mainNumber: settings.trunk?.mainNumber,
-    });
-    const hex = (bytes: number) => Buffer.from(nonceRandom(bytes)).toString('hex');
-    const wanted = settings.trunk?.emergencyLocation === 'pidf-lo';
-    const domain = realm();
-    const user = emergencyCallerUser(caller);
-    const pidfLo =
-      wanted && phone
-        ? buildPidfLo({
-            entity: `sip:${user}@${domain}`,
-            deviceMac: phone.mac,
-            address: deskAddress(settings.civicAddress, phone.location),
-            timestamp: new Date(now()).toISOString(),
-            id: `d${hex(6)}`,
-            language: settings.defaultLanguage,
-          })
-        : undefined;
-    const desk = pidfLo ? { pidfLo, boundary: `hotdesk-${hex(12)}`, contentId: `${hex(8)}@${domain}` } : undefined;
-    let original: SipRequest | undefined;
-    return {
-      prepare(copy) {
-        original = copyMessage(copy, true);
-        const built = buildEmergencyInvite(copy, { caller, domain, ...(desk ? { location: desk } : {}) });
-        const sent =
-          built.location === 'sent'
-            ? describeDesk(phone?.location) || 'office address only'
-            : wanted
-              ? phone
-                ? 'not sent: the INVITE has no SDP'
-                : 'not sent: not a hot-desk phone'
-              : 'not asked for';
-        log.info({ phone: phone?.name, identity: caller.kind, user, location: sent }, 'emergency call identity');
-        return built.request;
-      },
-      fallback(status, prepared) {
-        if (!original || prepared.headers['geolocation'] === undefined || !LOCATION_REFUSED.includes(status))
-          return undefined;
-        log.warn(
-          { phone: phone?.name, status },
-          'emergency call: the trunk refused the location, sent again without it',
-        );
-        return withoutLocation(prepared, original);
-      },
-    };
+  const emergencyContext: EmergencyTargetContext = {
+    data: () => store.data,
+    log,
+    now,
+    phoneOf: (account, remote, contactUri) =>
+      phoneOfRequest(account, remote, contactUri, phoneIdentities(), location, now()),
   };
-
-  /** A bug in the identity or location never stops an emergency call: it then leaves as any call to the trunk. */
-  const safeEmergencyTarget = (
-    request: SipRequest,
-    remote: Endpoint,
-    account: string | undefined,
-  ): Pick<ForkTarget, 'prepare' | 'fallback'> => {
-    const failed = (error: unknown) =>
-      log.error(
-        { err: error, callId: request.headers['call-id'] },
-        'emergency call: identity or location failed, the call goes on without them',
-      );
-    try {
-      const target = emergencyTarget(request, remote, account);
-      return {
-        prepare(copy) {
-          const plain = copyMessage(copy, true);
-          try {
-            return target.prepare ? target.prepare(copy) : copy;
-          } catch (error) {
-            failed(error);
-            return plain;
-          }
-        },
-        fallback(status, prepared) {
-          try {
-            return target.fallback?.(status, prepared);
-          } catch (error) {
-            failed(error);
-            return undefined;
-          }
-        },
-      };
-    } catch (error) {
-      failed(error);
-      return {};
-    }
-  };
+  const safeEmergencyTarget = (request: SipRequest, remote: Endpoint, account: string | undefined) =>
+    safeEmergencyTargetOf(emergencyContext, request, remote, account);
 
   const isFromTrunk = (remote: Endpoint): boolean => {
     const trunk = store.data.settings.trunk;
