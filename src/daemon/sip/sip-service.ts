@@ -24,12 +24,13 @@ import type { TlsCredentials } from '../../adapters/sip-transport.js';
 import type { Logger } from '../../adapters/log.js';
 import type { StoreService } from '../store-service.js';
 import { createProxy, resolveHost, uriOf, type ForkTarget, type Proxy } from './proxy.js';
-import { answerDigestChallenge, sendWithDigestRetry } from './digest-retry.js';
+import { answerDigestChallenge } from './digest-retry.js';
 import type { Authenticator } from './authenticator.js';
 import { createBlfService } from './blf-service.js';
 import { logSecurityRefusal } from '../security-refusal-log.js';
 import { sameContact } from '../../sip/registrar.js';
-import { buildPnpNotify, isPnpSubscribe, parsePnpSubscribe, PNP_MULTICAST_GROUP } from '../../sip/pnp.js';
+import { isPnpSubscribe, PNP_MULTICAST_GROUP } from '../../sip/pnp.js';
+import { answerPnpSubscribe } from './pnp-handler.js';
 import {
   contactHostOf,
   devicesOf,
@@ -550,44 +551,13 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     }
   };
 
-  /**
-   * A factory-fresh phone asking where to fetch its configuration (#12 item 8): only a SUBSCRIBE
-   * that arrived on the multicast group, from a phone in the pool, is answered. Anything else
-   * gets nothing at all (the transport drops unicast ones before a transaction): no answer tells
-   * whether a MAC is in the pool, and another plug-and-play server on the LAN may answer its
-   * own phones. Retransmissions are absorbed by the held transaction (stack.ignore).
-   */
-  const handlePnp = (request: SipRequest, remote: Endpoint, multicast: boolean): void => {
-    const asked = parsePnpSubscribe(request);
-    const phone = asked && store.data.phones.find((candidate) => candidate.mac === asked.mac);
-    if (!options.pnp || !multicast || !asked || !phone) {
-      if (multicast)
-        log.info(
-          { source: remote.address, mac: asked?.mac, vendor: asked?.vendor, model: asked?.model },
-          'plug-and-play request not answered: not a phone in the pool',
-        );
-      return stack.ignore(request);
-    }
-    const tag = toTag();
-    stack.respond(
-      buildResponse(request, 200, 'OK', {
-        toTag: tag,
-        headers: { expires: '0', contact: [{ uri: ownUri(), params: {} }] },
-      }),
+  const handlePnp = (request: SipRequest, remote: Endpoint, multicast: boolean): void =>
+    answerPnpSubscribe(
+      { stack, log, phones: () => store.data.phones, ownUri, provisioningUrl: options.pnp?.provisioningUrl },
+      request,
+      remote,
+      multicast,
     );
-    const notify = buildPnpNotify({
-      subscribe: request,
-      toTag: tag,
-      url: options.pnp.provisioningUrl(),
-      ownUri: ownUri(),
-      event: asked.event,
-    });
-    sendWithDigestRetry(stack, notify, remote, (response) => {
-      if (response.status >= 300)
-        log.info({ phone: phone.name, status: response.status }, 'plug-and-play NOTIFY refused');
-    });
-    log.info({ phone: phone.name, source: remote.address, model: asked.model }, 'plug-and-play: provisioning URL sent');
-  };
 
   /**
    * A request that looks in-dialog (To-tag, or Route): forwarded only inside a dialog hotdeskd set up,
