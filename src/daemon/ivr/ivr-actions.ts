@@ -24,7 +24,7 @@ import type { StoreData } from '../../store/schema.js';
 import type { ControlResponse } from '../../adapters/control-socket.js';
 import type { Reason } from '../../core/reasons.js';
 import type { PromptName } from '../../media/prompt-names.js';
-import type { IvrActions } from './ivr-service.js';
+import type { IvrActions } from './login-call.js';
 
 export interface IvrActionOptions {
   data(): StoreData;
@@ -82,10 +82,8 @@ export function refusalPrompt(reason: Reason): PromptName {
   }
 }
 
-export function createIvrActions(options: IvrActionOptions): IvrActions {
-  const refusal = (response: ControlResponse): Reason | undefined =>
-    !response.ok && 'reason' in response ? response.reason : undefined;
-
+/** The PIN check, with the tries in flight reserved so parallel calls cannot pass the lockout. */
+function pinChecker(options: IvrActionOptions): IvrActions['checkPin'] {
   /** Tries reserved and not yet settled: by phone lock key, and by extension then phone lock key. */
   const inFlight = { phones: new Map<string, number>(), extensions: new Map<string, Map<string, number>>() };
   const bump = (map: Map<string, number>, key: string, by: number): void => {
@@ -100,40 +98,47 @@ export function createIvrActions(options: IvrActionOptions): IvrActions {
     else inFlight.extensions.delete(extension);
   };
 
-  return {
-    async checkPin(extension, phone, pin) {
-      const data = options.data();
-      const known = data.extensions.find((ext) => ext.number === extension);
-      const phoneKey = phoneLockKey(data, phone);
-      // Check and reserve in one turn (no await in between): the hash below yields to other calls.
-      const onExtension = inFlight.extensions.get(extension);
-      const pending = {
-        phone: inFlight.phones.get(phoneKey) ?? 0,
-        pair: onExtension?.get(phoneKey) ?? 0,
-        extensionPhones: [...(onExtension?.keys() ?? [])],
-      };
-      if (checkPinTry(data, extension, phone, pending, options.now()) !== 'allowed') return { ok: false, locked: true };
-      bumpPair(extension, phoneKey, 1);
-      bump(inFlight.phones, phoneKey, 1);
-      try {
-        const matches = await options.verifyPin(pin, known?.pinHash ?? options.dummyHash);
-        if (known && matches) {
-          // A lock set while the hash ran (an admin, this phone's tries elsewhere) still holds.
-          if (loginBlock(options.data(), extension, phone, options.now())) return { ok: false, locked: true };
-          await options.submit({ kind: 'pin-ok', extension, phone });
-          return { ok: true };
-        }
-        const response = await options.submit({ kind: 'pin-failed', extension, phone });
-        const locked =
-          response.ok && 'result' in response && response.result.kind === 'pin-check'
-            ? response.result.locked || response.result.phoneLocked || response.result.pairLocked === true
-            : false;
-        return { ok: false, locked };
-      } finally {
-        bumpPair(extension, phoneKey, -1);
-        bump(inFlight.phones, phoneKey, -1);
+  return async (extension, phone, pin) => {
+    const data = options.data();
+    const known = data.extensions.find((ext) => ext.number === extension);
+    const phoneKey = phoneLockKey(data, phone);
+    // Check and reserve in one turn (no await in between): the hash below yields to other calls.
+    const onExtension = inFlight.extensions.get(extension);
+    const pending = {
+      phone: inFlight.phones.get(phoneKey) ?? 0,
+      pair: onExtension?.get(phoneKey) ?? 0,
+      extensionPhones: [...(onExtension?.keys() ?? [])],
+    };
+    if (checkPinTry(data, extension, phone, pending, options.now()) !== 'allowed') return { ok: false, locked: true };
+    bumpPair(extension, phoneKey, 1);
+    bump(inFlight.phones, phoneKey, 1);
+    try {
+      const matches = await options.verifyPin(pin, known?.pinHash ?? options.dummyHash);
+      if (known && matches) {
+        // A lock set while the hash ran (an admin, this phone's tries elsewhere) still holds.
+        if (loginBlock(options.data(), extension, phone, options.now())) return { ok: false, locked: true };
+        await options.submit({ kind: 'pin-ok', extension, phone });
+        return { ok: true };
       }
-    },
+      const response = await options.submit({ kind: 'pin-failed', extension, phone });
+      const locked =
+        response.ok && 'result' in response && response.result.kind === 'pin-check'
+          ? response.result.locked || response.result.phoneLocked || response.result.pairLocked === true
+          : false;
+      return { ok: false, locked };
+    } finally {
+      bumpPair(extension, phoneKey, -1);
+      bump(inFlight.phones, phoneKey, -1);
+    }
+  };
+}
+
+export function createIvrActions(options: IvrActionOptions): IvrActions {
+  const refusal = (response: ControlResponse): Reason | undefined =>
+    !response.ok && 'reason' in response ? response.reason : undefined;
+
+  return {
+    checkPin: pinChecker(options),
 
     async login(extension, phone) {
       const known = options.data().extensions.find((ext) => ext.number === extension);

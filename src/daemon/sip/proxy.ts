@@ -7,7 +7,7 @@
 import { isIP } from 'node:net';
 import { lookup } from 'node:dns/promises';
 import { copyMessage, parseUri } from '../../adapters/sip-syntax.js';
-import type { AuthParams, Endpoint, SipRequest, SipResponse, SipUri } from '../../sip/message.js';
+import type { Endpoint, SipRequest, SipResponse, SipUri } from '../../sip/message.js';
 import { buildResponse, headerText } from '../../sip/message.js';
 import { cancelFork, onBranchResponse, startFork, type ForkAction, type ForkState } from '../../sip/fork.js';
 import type { SipStack } from '../../adapters/sip-stack.js';
@@ -52,12 +52,9 @@ export type DialogEvent =
     }
   | { kind: 'failed'; callId: string; callerTag: string };
 
-/** Answers a downstream challenge: the header to add (`authorization` or `proxy-authorization`) and its value. */
-export type ChallengeAnswerer = (
-  response: SipResponse,
-  request: SipRequest,
-  credentials: { username: string; password: string },
-) => { header: 'authorization' | 'proxy-authorization'; value: AuthParams } | undefined;
+/** Answers a downstream challenge (digest-retry.ts, the dialog layer's one answerer). */
+import type { ChallengeAnswerer } from './digest-retry.js';
+export type { ChallengeAnswerer };
 
 export type CallPhase = 'trying' | 'early' | 'confirmed' | 'terminated';
 

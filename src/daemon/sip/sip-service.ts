@@ -3,7 +3,7 @@
  * on one stack. Pure modules decide (validate, registrar, router, fork);
  * this file carries their decisions out.
  */
-import { copyMessage, stringifyUri } from '../../adapters/sip-syntax.js';
+import { stringifyUri } from '../../adapters/sip-syntax.js';
 import type { Endpoint, SipRequest, SipUri } from '../../sip/message.js';
 import { buildResponse, isRequest } from '../../sip/message.js';
 import { checkRequest, ALLOWED_METHODS } from '../../sip/validate.js';
@@ -24,14 +24,14 @@ import type { TlsCredentials } from '../../adapters/sip-transport.js';
 import type { Logger } from '../../adapters/log.js';
 import type { StoreData } from '../../store/schema.js';
 import type { StoreService } from '../store-service.js';
-import { createProxy, resolveHost, uriOf, type ChallengeAnswerer, type ForkTarget, type Proxy } from './proxy.js';
+import { createProxy, resolveHost, uriOf, type ForkTarget, type Proxy } from './proxy.js';
+import { answerDigestChallenge } from './digest-retry.js';
 import type { Authenticator } from './authenticator.js';
 import { createBlfService } from './blf-service.js';
 import { logSecurityRefusal } from '../security-refusal-log.js';
-import { answerChallenge, pickChallenge } from '../../sip/digest-client.js';
-import { nodeDigestCrypto, nonceRandom } from '../../adapters/node-crypto.js';
 import { sameContact } from '../../sip/registrar.js';
-import { buildPnpNotify, isPnpSubscribe, parsePnpSubscribe, PNP_MULTICAST_GROUP } from '../../sip/pnp.js';
+import { isPnpSubscribe, PNP_MULTICAST_GROUP } from '../../sip/pnp.js';
+import { answerPnpSubscribe } from './pnp-handler.js';
 import {
   contactHostOf,
   devicesOf,
@@ -57,10 +57,7 @@ import { callbackDesks } from '../../core/emergency-calls.js';
 import type { AnnouncementOutcome, Spoken } from '../../media/announcement-call.js';
 import type { Language } from '../../core/model.js';
 import { parseUserAgent } from '../../provisioning/parse-user-agent.js';
-import { emergencyCaller, emergencyCallerUser } from '../../core/emergency-caller.js';
-import { buildPidfLo } from '../../sip/pidf-lo.js';
-import { buildEmergencyInvite, LOCATION_REFUSED, withoutLocation } from '../../sip/emergency-invite.js';
-import { deskAddress, describeDesk } from '../../core/civic-location.js';
+import { safeEmergencyTargetOf, type EmergencyTargetContext } from './emergency-target.js';
 
 export interface SipServiceOptions {
   /** Starts the SIP stack the service runs on (the daemon's: startSipStack; tests: an in-memory one). */
@@ -340,117 +337,15 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     };
   };
 
-  /**
-   * An emergency call's copy towards the trunk: who to call back (the desk's ELIN, the user's
-   * extension, the office's main number or the phone's account) and, when the trunk is set to
-   * pidf-lo, the desk's civic location. Nothing here waits: the call leaves at once.
-   */
-  const emergencyTarget = (
-    request: SipRequest,
-    remote: Endpoint,
-    account: string | undefined,
-  ): Pick<ForkTarget, 'prepare' | 'fallback'> => {
-    if (account === undefined) return {};
-    const { settings, phones } = store.data;
-    const contactUri = Array.isArray(request.headers.contact) ? request.headers.contact[0]?.uri : undefined;
-    const idle = phones.find((phone) => phone.name === account);
-    const name = idle?.name ?? phoneOfRequest(account, remote, contactUri, phoneIdentities(), location, now());
-    const phone = name === undefined ? undefined : phones.find((candidate) => candidate.name === name);
-    const caller = emergencyCaller({
-      ...(phone
-        ? {
-            phone: {
-              name: phone.name,
-              emergencyCallback: phone.emergencyCallback,
-              extension: phone.session?.extension,
-            },
-          }
-        : {}),
-      account,
-      accountIsExtension: store.data.extensions.some((ext) => ext.number === account),
-      mainNumber: settings.trunk?.mainNumber,
-    });
-    const hex = (bytes: number) => Buffer.from(nonceRandom(bytes)).toString('hex');
-    const wanted = settings.trunk?.emergencyLocation === 'pidf-lo';
-    const domain = realm();
-    const user = emergencyCallerUser(caller);
-    const pidfLo =
-      wanted && phone
-        ? buildPidfLo({
-            entity: `sip:${user}@${domain}`,
-            deviceMac: phone.mac,
-            address: deskAddress(settings.civicAddress, phone.location),
-            timestamp: new Date(now()).toISOString(),
-            id: `d${hex(6)}`,
-            language: settings.defaultLanguage,
-          })
-        : undefined;
-    const desk = pidfLo ? { pidfLo, boundary: `hotdesk-${hex(12)}`, contentId: `${hex(8)}@${domain}` } : undefined;
-    let original: SipRequest | undefined;
-    return {
-      prepare(copy) {
-        original = copyMessage(copy, true);
-        const built = buildEmergencyInvite(copy, { caller, domain, ...(desk ? { location: desk } : {}) });
-        const sent =
-          built.location === 'sent'
-            ? describeDesk(phone?.location) || 'office address only'
-            : wanted
-              ? phone
-                ? 'not sent: the INVITE has no SDP'
-                : 'not sent: not a hot-desk phone'
-              : 'not asked for';
-        log.info({ phone: phone?.name, identity: caller.kind, user, location: sent }, 'emergency call identity');
-        return built.request;
-      },
-      fallback(status, prepared) {
-        if (!original || prepared.headers['geolocation'] === undefined || !LOCATION_REFUSED.includes(status))
-          return undefined;
-        log.warn(
-          { phone: phone?.name, status },
-          'emergency call: the trunk refused the location, sent again without it',
-        );
-        return withoutLocation(prepared, original);
-      },
-    };
+  const emergencyContext: EmergencyTargetContext = {
+    data: () => store.data,
+    log,
+    now,
+    phoneOf: (account, remote, contactUri) =>
+      phoneOfRequest(account, remote, contactUri, phoneIdentities(), location, now()),
   };
-
-  /** A bug in the identity or location never stops an emergency call: it then leaves as any call to the trunk. */
-  const safeEmergencyTarget = (
-    request: SipRequest,
-    remote: Endpoint,
-    account: string | undefined,
-  ): Pick<ForkTarget, 'prepare' | 'fallback'> => {
-    const failed = (error: unknown) =>
-      log.error(
-        { err: error, callId: request.headers['call-id'] },
-        'emergency call: identity or location failed, the call goes on without them',
-      );
-    try {
-      const target = emergencyTarget(request, remote, account);
-      return {
-        prepare(copy) {
-          const plain = copyMessage(copy, true);
-          try {
-            return target.prepare ? target.prepare(copy) : copy;
-          } catch (error) {
-            failed(error);
-            return plain;
-          }
-        },
-        fallback(status, prepared) {
-          try {
-            return target.fallback?.(status, prepared);
-          } catch (error) {
-            failed(error);
-            return undefined;
-          }
-        },
-      };
-    } catch (error) {
-      failed(error);
-      return {};
-    }
-  };
+  const safeEmergencyTarget = (request: SipRequest, remote: Endpoint, account: string | undefined) =>
+    safeEmergencyTargetOf(emergencyContext, request, remote, account);
 
   const isFromTrunk = (remote: Endpoint): boolean => {
     const trunk = store.data.settings.trunk;
@@ -661,44 +556,13 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     }
   };
 
-  /**
-   * A factory-fresh phone asking where to fetch its configuration (#12 item 8): only a SUBSCRIBE
-   * that arrived on the multicast group, from a phone in the pool, is answered. Anything else
-   * gets nothing at all (the transport drops unicast ones before a transaction): no answer tells
-   * whether a MAC is in the pool, and another plug-and-play server on the LAN may answer its
-   * own phones. Retransmissions are absorbed by the held transaction (stack.ignore).
-   */
-  const handlePnp = (request: SipRequest, remote: Endpoint, multicast: boolean): void => {
-    const asked = parsePnpSubscribe(request);
-    const phone = asked && store.data.phones.find((candidate) => candidate.mac === asked.mac);
-    if (!options.pnp || !multicast || !asked || !phone) {
-      if (multicast)
-        log.info(
-          { source: remote.address, mac: asked?.mac, vendor: asked?.vendor, model: asked?.model },
-          'plug-and-play request not answered: not a phone in the pool',
-        );
-      return stack.ignore(request);
-    }
-    const tag = toTag();
-    stack.respond(
-      buildResponse(request, 200, 'OK', {
-        toTag: tag,
-        headers: { expires: '0', contact: [{ uri: ownUri(), params: {} }] },
-      }),
+  const handlePnp = (request: SipRequest, remote: Endpoint, multicast: boolean): void =>
+    answerPnpSubscribe(
+      { stack, log, phones: () => store.data.phones, ownUri, provisioningUrl: options.pnp?.provisioningUrl },
+      request,
+      remote,
+      multicast,
     );
-    const notify = buildPnpNotify({
-      subscribe: request,
-      toTag: tag,
-      url: options.pnp.provisioningUrl(),
-      ownUri: ownUri(),
-      event: asked.event,
-    });
-    stack.send(notify, remote, (response) => {
-      if (response.status >= 300)
-        log.info({ phone: phone.name, status: response.status }, 'plug-and-play NOTIFY refused');
-    });
-    log.info({ phone: phone.name, source: remote.address, model: asked.model }, 'plug-and-play: provisioning URL sent');
-  };
 
   /**
    * A request that looks in-dialog (To-tag, or Route): forwarded only inside a dialog hotdeskd set up,
@@ -841,25 +705,8 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
     log,
     onDialog: (event) => guard.record(event),
     onCallEvent: (event) => blf.onCallEvent(event),
-    answerChallenge: proxyChallengeAnswerer,
+    answerChallenge: answerDigestChallenge,
   });
-  function proxyChallengeAnswerer(
-    ...[response, request, credentials]: Parameters<ChallengeAnswerer>
-  ): ReturnType<ChallengeAnswerer> {
-    const header = response.status === 401 ? 'authorization' : 'proxy-authorization';
-    const challenges =
-      (response.status === 401 ? response.headers['www-authenticate'] : response.headers['proxy-authenticate']) ?? [];
-    const challenge = pickChallenge(challenges);
-    const value =
-      challenge &&
-      answerChallenge(nodeDigestCrypto, challenge, {
-        ...credentials,
-        method: request.method,
-        uri: typeof request.uri === 'string' ? request.uri : stringifyUri(request.uri),
-        cnonce: Buffer.from(nonceRandom(8)).toString('hex'),
-      });
-    return value ? { header, value } : undefined;
-  }
 
   const ownUri = () => `sip:${options.publicAddress ?? stack.transport.host}:${stack.transport.port}`;
   const boundTo = (phone: string): Binding[] =>
@@ -891,7 +738,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
       persistBindings();
     },
     inCall: (phone) => phoneInCall(phone),
-    answerChallenge: proxyChallengeAnswerer,
+    answerChallenge: answerDigestChallenge,
     ownUri,
     ...(options.checkSyncRetryMs ? { retryDelaysMs: options.checkSyncRetryMs } : {}),
   });
@@ -906,7 +753,7 @@ export async function startSipService(options: SipServiceOptions): Promise<SipSe
       mediaAddress: () => options.publicAddress ?? stack.transport.host,
       ownUri,
       now,
-      answerChallenge: proxyChallengeAnswerer,
+      answerChallenge: answerDigestChallenge,
       actions: createIvrActions({
         data: () => store.data,
         submit,
