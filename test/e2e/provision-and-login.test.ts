@@ -13,7 +13,7 @@ import { startDaemon, type Daemon } from '../../src/daemon/main.js';
 import { createLogger } from '../../src/adapters/log.js';
 import type { SipRequest } from '../../src/sip/message.js';
 import { runCli } from '../support/run-cli.js';
-import { tempData } from '../support/temp-data.js';
+import { loadStoreFile, tempData } from '../support/temp-data.js';
 import { startTestPhone } from '../support/test-phone.js';
 import { startRtpPeer } from '../support/rtp-peer.js';
 import { readPhoneConfig, type PhoneConfig } from '../fixtures/provisioning/read-config.js';
@@ -167,6 +167,11 @@ t.test(
       'the fetch to be recorded',
       5000,
     );
+    // The daemon's data changes before its write reaches the file, which is what the CLI reads.
+    for (const until = Date.now() + 5000; Date.now() < until; await new Promise((resolve) => setTimeout(resolve, 10))) {
+      const written = (await loadStoreFile(paths.store)).phones[0]!;
+      if (written.appliedGeneration === written.desiredGeneration) break;
+    }
     const settled = JSON.parse(await cli(t, paths.dir, ['status', '--json'])) as StatusRow[];
     t.equal(settled[0]!.outOfStep, false, 'status no longer shows the phone out of step');
 
