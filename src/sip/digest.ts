@@ -251,6 +251,11 @@ export interface CheckCredentialsInput {
   /** Accept credentials without qop (RFC 2069 style): each nonce then serves one request. Default false. */
   allowMissingQop?: boolean;
   maxNonceCounts?: number;
+  /**
+   * What identifies this request besides its credentials (the top Via branch): with it, an
+   * exact retransmission of the request accepted last on the nonce is accepted again (nonce-counts.ts).
+   */
+  retransmissionKey?: string;
 }
 
 /** Hashed in place of the password of a user who does not exist, so both cost the same. */
@@ -301,6 +306,9 @@ export function checkCredentials(crypto: DigestCrypto, input: CheckCredentialsIn
     credentials.nc ?? '00000001',
     input.nowMs,
     input.maxNonceCounts ?? NONCE_COUNTS_MAX_ENTRIES,
+    input.retransmissionKey === undefined
+      ? undefined
+      : `${input.retransmissionKey}|${credentials.cnonce ?? ''}|${credentials.response}`,
   );
   // A nonce whose counts were dropped for room is stale, never new again (nonce-counts.ts).
   if (applied.verdict === 'stale') return { kind: 'stale' };
