@@ -97,6 +97,9 @@ const step = async (daemon: Hotdeskd, name: string, rate: number, seconds: numbe
       String(RECV_TIMEOUT_MS),
       '-fd',
       '1',
+      // hotdeskd checks the digest-uri against the Request-URI; SIPp puts `sip:` in front itself.
+      '-auth_uri',
+      DOMAIN,
     ],
   });
   const wall = (Date.now() - started) / 1000;
