@@ -49,7 +49,7 @@ const ACCOUNTS = envNumber('BENCH_ACCOUNTS', 1000);
 const RATES = envNumbers('BENCH_RATES', [500, 1000, 2000, 4000, 8000, 10000, 12000]);
 const STEP_SECONDS = envNumber('BENCH_STEP_SECONDS', 10);
 const SETTLE_SECONDS = envNumber('BENCH_SETTLE_SECONDS', 45);
-const NONCE_RATE = 1000;
+const NONCE_RATE = 500;
 
 const sippVersion = requireSipp();
 const space = workspace('hd-bench-register-');

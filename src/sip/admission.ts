@@ -33,10 +33,13 @@ export interface AdmissionLimits {
   readonly minBusy: number;
 }
 
-/** 40 ms of delay is about 400 queued REGISTERs; 5,000 unanswered requests are far past any office's burst. */
+/**
+ * 100 ms of delay is about a thousand queued REGISTERs, well inside SIP's first retransmission
+ * (T1, 500 ms), past which queued work is wasted; 5,000 unanswered requests are far past any office's burst.
+ */
 export const DEFAULT_ADMISSION: AdmissionLimits = {
-  maxDelayMs: 40,
-  dropDelayMs: 400,
+  maxDelayMs: 100,
+  dropDelayMs: 500,
   maxInFlight: 5_000,
   tickMs: 10,
   minBusy: 32,
