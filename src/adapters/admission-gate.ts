@@ -27,8 +27,11 @@ export function createAdmissionGate(overrides: Partial<AdmissionLimits> = {}): A
   let state = initialAdmission(performance.now());
   /** Datagrams and requests since the last tick: delay counts only while they are many. */
   let recent = 0;
+  let cpu = process.cpuUsage();
   const timer = setInterval(() => {
-    state = noteTick(state, performance.now(), limits);
+    const used = process.cpuUsage(cpu);
+    cpu = process.cpuUsage();
+    state = noteTick(state, performance.now(), limits, (used.user + used.system) / 1000);
     recent = 0;
   }, limits.tickMs);
   timer.unref();

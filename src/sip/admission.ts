@@ -54,9 +54,18 @@ export interface AdmissionState {
 
 export const initialAdmission = (nowMs: number): AdmissionState => ({ lastTickMs: nowMs, delayMs: 0 });
 
-/** The sampler ran at `nowMs`: its lateness becomes the delay (the larger of it and half the previous). */
-export function noteTick(state: AdmissionState, nowMs: number, limits: AdmissionLimits): AdmissionState {
-  const late = Math.max(0, nowMs - state.lastTickMs - limits.tickMs);
+/**
+ * The sampler ran at `nowMs`: its lateness becomes the delay (the larger of it and half the
+ * previous). `cpuMs`, the CPU time the process used since the last tick, bounds it: a process
+ * the machine did not run (other work on the cores) is late without being busy.
+ */
+export function noteTick(
+  state: AdmissionState,
+  nowMs: number,
+  limits: AdmissionLimits,
+  cpuMs = Infinity,
+): AdmissionState {
+  const late = Math.min(Math.max(0, nowMs - state.lastTickMs - limits.tickMs), cpuMs);
   return { lastTickMs: nowMs, delayMs: Math.max(late, state.delayMs / 2) };
 }
 
@@ -87,7 +96,8 @@ export function admit(
   arrival: Arrival,
   limits: AdmissionLimits = DEFAULT_ADMISSION,
 ): AdmissionVerdict {
-  const delay = arrival.recent >= limits.minBusy ? currentDelay(state, nowMs, limits) : 0;
+  // The delay measured at the last tick: an overdue sampler alone may be the machine's pause.
+  const delay = arrival.recent >= limits.minBusy ? state.delayMs : 0;
   if (delay > limits.dropDelayMs) return 'drop';
   const allowedDelay = arrival.authenticated ? limits.maxDelayMs * 2 : limits.maxDelayMs;
   const allowedInFlight = arrival.authenticated ? limits.maxInFlight * 2 : limits.maxInFlight;
@@ -101,4 +111,4 @@ export const saturated = (
   nowMs: number,
   recent: number,
   limits: AdmissionLimits = DEFAULT_ADMISSION,
-): boolean => recent >= limits.minBusy && currentDelay(state, nowMs, limits) > limits.dropDelayMs;
+): boolean => recent >= limits.minBusy && state.delayMs > limits.dropDelayMs && nowMs >= state.lastTickMs;

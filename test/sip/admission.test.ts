@@ -40,11 +40,18 @@ t.test('admission by delay and by requests in flight', async (t) => {
         want: 'admit',
       },
       { name: 'credentials past twice', ticks: [10, 110], at: 110, inFlight: 0, authenticated: true, want: 'shed' },
-      { name: 'overdue sampler counts', ticks: [10], at: 80, inFlight: 0, authenticated: false, want: 'shed' },
+      {
+        name: 'an overdue sampler alone is not shed',
+        ticks: [10],
+        at: 80,
+        inFlight: 0,
+        authenticated: false,
+        want: 'admit',
+      },
       { name: 'in flight at the limit', ticks: [10], at: 10, inFlight: 100, authenticated: false, want: 'shed' },
       { name: 'in flight, with credentials', ticks: [10], at: 10, inFlight: 100, authenticated: true, want: 'admit' },
       { name: 'saturated', ticks: [10, 500], at: 500, inFlight: 0, authenticated: true, want: 'drop' },
-      { name: 'stuck loop', ticks: [10], at: 1000, inFlight: 0, authenticated: false, want: 'drop' },
+      { name: 'stuck loop', ticks: [10, 1000], at: 1000, inFlight: 0, authenticated: false, want: 'drop' },
     ];
   for (const c of cases) {
     let state = initialAdmission(0);
@@ -55,6 +62,12 @@ t.test('admission by delay and by requests in flight', async (t) => {
       c.name,
     );
   }
+});
+
+t.test("lateness while the process used little CPU is the machine's: not counted", async (t) => {
+  const state = noteTick(initialAdmission(0), 300, limits, 5);
+  t.equal(state.delayMs, 5, '290 ms late with 5 ms of CPU: 5 ms of delay');
+  t.equal(admit(state, 300, { inFlight: 0, authenticated: false, recent: 100 }, limits), 'admit');
 });
 
 t.test("delay while few requests arrive is the machine's, not ours: admitted", async (t) => {
