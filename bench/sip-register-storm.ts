@@ -7,7 +7,7 @@
  * asserts nothing.
  *
  *   npm run bench:register                      (builds first; about 2 minutes)
- *   BENCH_RATES=100,200,400,800,1600,3200       registrations per second, one step each
+ *   BENCH_RATES=500,1000,2000,4000,8000,10000,12000   registrations per second, one step each
  *   BENCH_STEP_SECONDS=10                       length of a step
  *   BENCH_SETTLE_SECONDS=45                     longest wait for the RSS to come down afterwards
  *                                               (the sip package keeps transactions 32 s)
@@ -46,7 +46,7 @@ import {
 } from './sip-bench.js';
 
 const ACCOUNTS = envNumber('BENCH_ACCOUNTS', 1000);
-const RATES = envNumbers('BENCH_RATES', [100, 200, 400, 800, 1600, 3200]);
+const RATES = envNumbers('BENCH_RATES', [500, 1000, 2000, 4000, 8000, 10000, 12000]);
 const STEP_SECONDS = envNumber('BENCH_STEP_SECONDS', 10);
 const SETTLE_SECONDS = envNumber('BENCH_SETTLE_SECONDS', 45);
 const NONCE_RATE = 500;

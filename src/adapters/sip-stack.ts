@@ -10,6 +10,9 @@ import type { TransactionLayer } from 'sip';
 import type { Endpoint, SipMessage, SipRequest, SipResponse } from '../sip/message.js';
 import { buildResponse, isRequest } from '../sip/message.js';
 import { startSipTransport, type SipTransport, type TransportOptions } from './sip-transport.js';
+import { createAnswerCache } from '../sip/answer-cache.js';
+import type { AdmissionLimits } from '../sip/admission.js';
+import { createAdmissionGate } from './admission-gate.js';
 import type { Logger } from './log.js';
 
 export interface SipStackOptions extends Omit<TransportOptions, 'onMessage'> {
@@ -21,13 +24,23 @@ export interface SipStackOptions extends Omit<TransportOptions, 'onMessage'> {
    * without a transaction. Default DEFAULT_MAX_TRANSACTIONS.
    */
   maxTransactions?: number;
+  /**
+   * When new requests are refused 503 (or dropped unread): by event-loop delay and
+   * requests in flight (admission.ts). Default DEFAULT_ADMISSION.
+   */
+  admission?: Partial<AdmissionLimits>;
+  /** Bytes of REGISTER/SUBSCRIBE answers kept for retransmissions (answer-cache.ts). Default DEFAULT_ANSWER_BUDGET_BYTES. */
+  answerBudgetBytes?: number;
   /** `multicast`: it arrived on a multicast group (TransportOptions.multicastGroups). */
   onRequest(request: SipRequest, remote: Endpoint, multicast: boolean): void;
   /** A response that matches no client transaction (e.g. a retransmitted 2xx). */
   onStrayResponse?(response: SipResponse, remote: Endpoint): void;
 }
 
-/** About 90 MiB of transactions: some 900 requests a second held for their 32 s. */
+/**
+ * About 90 MiB of transactions: some 900 requests a second held for their 32 s. REGISTER
+ * and SUBSCRIBE are not counted: their answers are kept by bytes (answer-cache.ts).
+ */
 export const DEFAULT_MAX_TRANSACTIONS = 30_000;
 /** How long the `sip` package keeps a finished server transaction (UDP Timer J, 64 × T1). */
 const TRANSACTION_LIFETIME_S = 32;
@@ -42,6 +55,11 @@ export function isStateless(request: SipRequest): boolean {
   return request.method === 'OPTIONS' && !request.headers.to.params['tag'];
 }
 
+/** Requests whose answers hotdeskd makes itself and keeps as bytes for retransmissions (answer-cache.ts). */
+export function isLight(request: SipRequest): boolean {
+  return request.method === 'REGISTER' || request.method === 'SUBSCRIBE';
+}
+
 export interface StackCounters {
   /** Server transactions created within the last 32 s (an upper bound of those alive). */
   readonly liveTransactions: number;
@@ -49,6 +67,10 @@ export interface StackCounters {
   readonly shed: number;
   /** Requests answered without a transaction. */
   readonly stateless: number;
+  /** REGISTER/SUBSCRIBE answers (or requests in progress) kept for retransmissions. */
+  readonly answersHeld?: number;
+  /** Their bytes, as counted against the budget. */
+  readonly answerBytes?: number;
 }
 
 export interface SipStack {
@@ -98,6 +120,7 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
     }
     if (second > ringSecond) ringSecond = second;
   };
+  const admission = createAdmissionGate(options.admission);
   /** Answers sent without a transaction, by the request's branch and method, until their final response. */
   const pending = new Map<string, { remote: Endpoint; atMs: number }>();
   const keyOf = (message: SipMessage): string =>
@@ -106,26 +129,36 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
     transport.open(remote).send(response);
   };
   /**
-   * REGISTERs get a light server transaction (RFC 3261 §17.2.2): their final
-   * response is kept 32 s to answer retransmissions (so a retransmitted
-   * REGISTER is not authenticated twice), without the `sip` package's
-   * per-transaction timers and closures. A Map in arrival order, swept from
-   * its oldest end.
+   * REGISTER and SUBSCRIBE get a light server transaction (RFC 3261 §17.2.2): their
+   * final answer, encoded, is kept 32 s to answer retransmissions (so a retransmitted
+   * REGISTER is not authenticated twice), without the `sip` package's per-transaction
+   * timers and closures; bounded by bytes (answer-cache.ts).
    */
-  const light = new Map<string, { remote: Endpoint; atMs: number; final?: SipResponse }>();
-  const sweepLight = (nowMs: number): void => {
-    for (const [key, entry] of light) {
-      if (nowMs - entry.atMs < TRANSACTION_LIFETIME_S * 1000) break;
-      light.delete(key);
-    }
-  };
+  const answers = createAnswerCache(options.answerBudgetBytes);
   const respondLight = (response: SipResponse): boolean => {
-    const entry = light.get(keyOf(response));
+    const key = keyOf(response);
+    const entry = answers.get(key, now());
     if (!entry) return false;
     if (entry.final) return true;
-    if (response.status >= 200) entry.final = response;
-    sendStateless(response, entry.remote);
+    const bytes = transport.encode(response, entry.remote.protocol);
+    if (response.status >= 200) answers.settle(key, bytes, now());
+    transport.sendBytes(entry.remote, bytes);
     return true;
+  };
+  const refuse = (message: SipRequest, remote: Endpoint, why: string): void => {
+    shed++;
+    // RFC 3261 §21.5.4: overloaded, try again after Retry-After; no state kept for it.
+    sendStateless(
+      buildResponse(message, 503, 'Service Unavailable', { headers: { 'retry-after': String(RETRY_AFTER_S) } }),
+      remote,
+    );
+    if (now() - lastShedLog >= 60_000) {
+      lastShedLog = now();
+      options.log.warn(
+        { event: 'sip-overload', why, transactions: live, limit: maxTransactions, inFlight: answers.inFlight },
+        'SIP overload: new requests answered 503 with Retry-After',
+      );
+    }
   };
   const handle = (message: SipMessage, remote: Endpoint, multicast: boolean): void => {
     if (!layer) return;
@@ -135,10 +168,20 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
       else options.onStrayResponse?.(message, remote);
       return;
     }
-    const existing = layer.getServer(message);
-    if (existing) {
-      existing.message(message, remote);
-      return;
+    const lightKey = isLight(message) ? keyOf(message) : undefined;
+    if (lightKey !== undefined) {
+      const held = answers.get(lightKey, now());
+      if (held) {
+        // A retransmission: the final answer again, or nothing while the first is being answered.
+        if (held.final) transport.sendBytes(remote, held.final);
+        return;
+      }
+    } else {
+      const existing = layer.getServer(message);
+      if (existing) {
+        existing.message(message, remote);
+        return;
+      }
     }
     if (message.method === 'ACK') {
       safely(message, remote, () => options.onRequest(message, remote, multicast));
@@ -166,37 +209,11 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
       );
       return;
     }
-    const lightKey = message.method === 'REGISTER' ? keyOf(message) : undefined;
+    const verdict = admission.admit(message, answers.inFlight);
+    if (verdict === 'drop') return;
+    if (verdict === 'shed') return refuse(message, remote, 'delay');
     if (lightKey !== undefined) {
-      sweepLight(now());
-      const held = light.get(lightKey);
-      if (held) {
-        // A retransmission: the final response again, or nothing while the first is being answered.
-        if (held.final) sendStateless(held.final, remote);
-        return;
-      }
-    }
-    advance();
-    if (live >= maxTransactions) {
-      shed++;
-      // RFC 3261 §21.5.4: overloaded, try again after Retry-After; no state kept for it.
-      sendStateless(
-        buildResponse(message, 503, 'Service Unavailable', { headers: { 'retry-after': String(RETRY_AFTER_S) } }),
-        remote,
-      );
-      if (now() - lastShedLog >= 60_000) {
-        lastShedLog = now();
-        options.log.warn(
-          { event: 'sip-overload', transactions: live, limit: maxTransactions },
-          'SIP overload: new requests answered 503 until transactions expire',
-        );
-      }
-      return;
-    }
-    live++;
-    perSecond[ringSecond % TRANSACTION_LIFETIME_S]!++;
-    if (lightKey !== undefined) {
-      light.set(lightKey, { remote, atMs: now() });
+      answers.begin(lightKey, remote, now());
       safely(
         message,
         remote,
@@ -205,6 +222,10 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
       );
       return;
     }
+    advance();
+    if (live >= maxTransactions) return refuse(message, remote, 'transactions');
+    live++;
+    perSecond[ringSecond % TRANSACTION_LIFETIME_S]!++;
     const transaction = layer.createServerTransaction(message, transport.open(remote));
     safely(
       message,
@@ -224,7 +245,7 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
       onError?.();
     }
   };
-  const transport = await startSipTransport({ ...options, onMessage: handle });
+  const transport = await startSipTransport({ ...options, onMessage: handle, saturated: admission.saturated });
   layer = sip.makeTransactionLayer({}, (target, onError) => transport.open(target, onError));
 
   return {
@@ -239,6 +260,12 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
       },
       get stateless() {
         return stateless;
+      },
+      get answersHeld() {
+        return answers.size;
+      },
+      get answerBytes() {
+        return answers.bytes;
       },
     },
     respond(response) {
@@ -272,10 +299,12 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
       layer.createClientTransaction(connection, request, (response) => onResponse?.(response));
     },
     ignore(request) {
+      // A light one stays held, unanswered, until its 32 s are over (answer-cache.ts).
       const server = layer?.getServer(request);
       if (server) setTimeout(() => server.shutdown(), TRANSACTION_LIFETIME_S * 1000).unref();
     },
     async close() {
+      admission.stop();
       layer?.destroy();
       layer = undefined;
       await transport.close();

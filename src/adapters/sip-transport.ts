@@ -69,6 +69,8 @@ export interface TransportOptions {
   floodLimit?: RateLimit | null;
   /** A source went over the flood limit (at most once a minute per source). */
   onFlood?(address: string): void;
+  /** True while the process is saturated: UDP datagrams are then dropped unread (`overload`). */
+  saturated?(): boolean;
   now?: () => number;
 }
 
@@ -87,7 +89,9 @@ export type DropKind =
   | 'tls-handshake'
   | 'bad-length'
   /** A multicast-only request that arrived unicast, or anything else on a multicast group socket. */
-  | 'multicast-mismatch';
+  | 'multicast-mismatch'
+  /** A datagram not read because the process was saturated (admission.ts). */
+  | 'overload';
 
 /**
  * 200 messages a second per source address, 400 at once: two hundred phones
@@ -129,6 +133,10 @@ export interface SipTransport {
   /** The multicast groups joined. */
   readonly multicast: readonly string[];
   open(target: Target, onError?: (error: Error) => void): Connection;
+  /** A message as it would be sent to a peer over `protocol` (for answers kept for retransmissions). */
+  encode(message: SipMessage, protocol: string): Buffer;
+  /** Sends bytes made by {@link encode} to `target` (over UDP, or the stream the target connected on). */
+  sendBytes(target: Target, bytes: Buffer): void;
   close(): Promise<void>;
 }
 
@@ -285,6 +293,7 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
       'tls-handshake': 0,
       'bad-length': 0,
       'multicast-mismatch': 0,
+      overload: 0,
     },
   };
   const now = options.now ?? Date.now;
@@ -342,6 +351,7 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
       counters.keepAlives++;
       return;
     }
+    if (options.saturated?.() === true) return drop('overload', remote);
     if (!admit(remote)) return;
     if (data.length > maxBytes) return drop('too-large', remote);
     let message: SipMessage | undefined;
@@ -552,6 +562,21 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
     };
   };
 
+  const encode = (message: SipMessage, protocol: string): Buffer => {
+    stamp(message, protocol.toUpperCase());
+    return toWire(message);
+  };
+  const sendBytes = (target: Target, bytes: Buffer): void => {
+    const protocol = target.protocol.toUpperCase();
+    counters.sent++;
+    if (protocol === 'UDP') {
+      udp.send(bytes, 0, bytes.length, target.port, target.address, () => undefined);
+      return;
+    }
+    const stream = streams.get(flowKey(protocol, target.address, target.port));
+    if (stream && !stream.destroyed) stream.write(bytes);
+  };
+
   return {
     port,
     tlsPort,
@@ -559,6 +584,8 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
     counters,
     multicast,
     open,
+    encode,
+    sendBytes,
     async close() {
       if (closed) return;
       closed = true;

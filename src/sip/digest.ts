@@ -19,7 +19,7 @@
  */
 import type { AuthParams } from './message.js';
 import type { DigestCrypto, DigestHash } from './digest-crypto.js';
-import { checkNonce } from './nonce.js';
+import { checkNonce, type NonceCheck } from './nonce.js';
 import { applyNonceCount, NONCE_COUNTS_MAX_ENTRIES, type NonceCounts } from './nonce-counts.js';
 
 /** RFC 7616 §3.3, §6.1 / RFC 8760 §2.1 algorithm names, in their canonical spelling. */
@@ -251,6 +251,11 @@ export interface CheckCredentialsInput {
   /** Accept credentials without qop (RFC 2069 style): each nonce then serves one request. Default false. */
   allowMissingQop?: boolean;
   maxNonceCounts?: number;
+  /**
+   * What identifies this request besides its credentials (the top Via branch): with it, an
+   * exact retransmission of the request accepted last on the nonce is accepted again (nonce-counts.ts).
+   */
+  retransmissionKey?: string;
 }
 
 /** Hashed in place of the password of a user who does not exist, so both cost the same. */
@@ -277,30 +282,60 @@ export function checkCredentials(crypto: DigestCrypto, input: CheckCredentialsIn
   const matches = crypto.equal(expected, credentials.response);
 
   // Reasons that do not depend on the user come first, so only the last two can tell users apart.
-  let wrong: DigestWrongReason | undefined;
-  if (nonce === 'invalid') wrong = 'nonce';
-  // RFC 7616 §3.4: realm must be ours.
-  else if (credentials.realm !== input.realm) wrong = 'realm';
-  else if (!(input.algorithms ?? DEFAULT_DIGEST_ALGORITHMS).includes(credentials.algorithm)) wrong = 'algorithm';
-  // RFC 7616 §3.3: qop is required; RFC 3261 §22.4 tolerates its absence only by choice.
-  else if (credentials.qop === undefined && !input.allowMissingQop) wrong = 'qop';
-  // RFC 7616 §3.4: opaque must be returned unchanged.
-  else if (input.opaque !== undefined && credentials.opaque !== input.opaque) wrong = 'opaque';
-  // RFC 7616 §3.4.6: uri must name the Request-URI.
-  else if (uriKey(credentials.uri) !== uriKey(input.requestUri)) wrong = 'uri';
-  else if (!known) wrong = 'unknown-user';
-  else if (!matches) wrong = 'response';
-  if (wrong) return { kind: 'wrong', reason: wrong };
+  return concludeDigest(
+    [
+      nonce === 'invalid' && 'nonce',
+      // RFC 7616 §3.4: realm must be ours.
+      credentials.realm !== input.realm && 'realm',
+      !(input.algorithms ?? DEFAULT_DIGEST_ALGORITHMS).includes(credentials.algorithm) && 'algorithm',
+      // RFC 7616 §3.3: qop is required; RFC 3261 §22.4 tolerates its absence only by choice.
+      credentials.qop === undefined && !input.allowMissingQop && 'qop',
+      // RFC 7616 §3.4: opaque must be returned unchanged.
+      input.opaque !== undefined && credentials.opaque !== input.opaque && 'opaque',
+      // RFC 7616 §3.4.6: uri must name the Request-URI.
+      uriKey(credentials.uri) !== uriKey(input.requestUri) && 'uri',
+      !known && 'unknown-user',
+      !matches && 'response',
+    ],
+    nonce,
+    input,
+  );
+}
 
-  // RFC 7616 §3.3: stale only when the digest is right for the expired nonce.
+export interface NonceCountInput {
+  counts: NonceCounts;
+  credentials: DigestCredentials;
+  nowMs: number;
+  maxNonceCounts?: number;
+  /** See {@link CheckCredentialsInput.retransmissionKey}. */
+  retransmissionKey?: string;
+}
+
+/**
+ * The verdict once every check is made (SIP's {@link checkCredentials} and the HTTP
+ * digest's alike): the first failed check in the order given, else stale for an
+ * expired nonce (RFC 7616 §3.3: only when the digest is right), else the nonce count
+ * (RFC 7616 §3.4 / §5.5: nc must grow on every use of a nonce; without qop a nonce
+ * serves once).
+ */
+export function concludeDigest(
+  failed: readonly (DigestWrongReason | false)[],
+  nonce: NonceCheck,
+  count: NonceCountInput,
+): DigestVerdict {
+  const wrong = failed.find((reason): reason is DigestWrongReason => reason !== false);
+  if (wrong) return { kind: 'wrong', reason: wrong };
   if (nonce === 'stale') return { kind: 'stale' };
-  // RFC 7616 §3.4 / §5.5: nc must grow on every use of a nonce; without qop a nonce serves once.
+  const { credentials } = count;
   const applied = applyNonceCount(
-    input.counts,
+    count.counts,
     credentials.nonce,
     credentials.nc ?? '00000001',
-    input.nowMs,
-    input.maxNonceCounts ?? NONCE_COUNTS_MAX_ENTRIES,
+    count.nowMs,
+    count.maxNonceCounts ?? NONCE_COUNTS_MAX_ENTRIES,
+    count.retransmissionKey === undefined
+      ? undefined
+      : `${count.retransmissionKey}|${credentials.cnonce ?? ''}|${credentials.response}`,
   );
   // A nonce whose counts were dropped for room is stale, never new again (nonce-counts.ts).
   if (applied.verdict === 'stale') return { kind: 'stale' };

@@ -32,6 +32,8 @@ export interface NonceCountEntry {
   seenMs: number;
   /** When the nonce was issued. */
   issuedMs: number;
+  /** What identifies the request accepted at `nc` (branch, cnonce, response), when the caller gave it. */
+  proof?: string;
 }
 
 export interface NonceCounts {
@@ -67,13 +69,18 @@ export function nonceCountKeys(state: NonceCounts): string[] {
 /** RFC 7616 §3.4: nc is exactly 8 hex digits. */
 const NC = /^[0-9a-fA-F]{8}$/;
 
+/** RFC 3261 §17.1.2.2 (Timer F): a non-INVITE request is retransmitted within 64 × T1 of the first. */
+export const RETRANSMISSION_WINDOW_MS = 32_000;
+
 /**
  * What {@link applyNonceCount} made of a count:
  * - `fresh`: accepted and recorded (`state` holds it);
+ * - `retransmission`: the very request accepted last on this nonce (same nc and the same `proof`:
+ *   branch, cnonce and response), within RETRANSMISSION_WINDOW_MS of it: accepted again, the table unchanged;
  * - `replay`: malformed, or not strictly greater than the last count accepted for the nonce;
  * - `stale`: the nonce's counts were dropped for room (it is among the oldest): challenge again with stale=true.
  */
-export type NonceCountVerdict = 'fresh' | 'replay' | 'stale';
+export type NonceCountVerdict = 'fresh' | 'retransmission' | 'replay' | 'stale';
 
 /** The issue time of `nonce` as {@link applyNonceCount} reads it: from the nonce, else when first seen. */
 const issuedOf = (state: NonceCounts, nonce: string, nowMs: number): number =>
@@ -83,7 +90,10 @@ const issuedOf = (state: NonceCounts, nonce: string, nowMs: number): number =>
  * Records `ncHex` for `nonce` if it is fresh: 8 hex digits and strictly
  * greater than the last count accepted for that nonce (the first use must be
  * at least 00000001), and the nonce not issued at or before its bucket's floor.
- * A refused count leaves the table unchanged.
+ * A refused count leaves the table unchanged. `proof` identifies the request (its
+ * branch, cnonce and response): an exact retransmission of the request accepted last
+ * on the nonce is accepted again (a REGISTER is idempotent; RFC 3261 §17.2.2 lets a
+ * server answer it again when it no longer holds the first answer).
  */
 export function applyNonceCount(
   state: NonceCounts,
@@ -91,6 +101,7 @@ export function applyNonceCount(
   ncHex: string,
   nowMs: number,
   maxEntries: number = NONCE_COUNTS_MAX_ENTRIES,
+  proof?: string,
 ): { state: NonceCounts; fresh: boolean; verdict: NonceCountVerdict } {
   const index = bucketOf(state, nonce);
   const issuedMs = issuedOf(state, nonce, nowMs);
@@ -98,11 +109,20 @@ export function applyNonceCount(
   if (issuedMs <= (state.floors[index] ?? -Infinity)) return { state, fresh: false, verdict: 'stale' };
   if (!NC.test(ncHex)) return { state, fresh: false, verdict: 'replay' };
   const nc = Number.parseInt(ncHex, 16);
+  const last = nonceCountOf(state, nonce);
+  if (
+    last !== undefined &&
+    proof !== undefined &&
+    nc === last.nc &&
+    last.proof === proof &&
+    nowMs - last.seenMs <= RETRANSMISSION_WINDOW_MS
+  )
+    return { state, fresh: true, verdict: 'retransmission' };
   // RFC 7616 §3.4: the count must increase with every request on the nonce.
-  if (nc <= (nonceCountOf(state, nonce)?.nc ?? 0)) return { state, fresh: false, verdict: 'replay' };
+  if (nc <= (last?.nc ?? 0)) return { state, fresh: false, verdict: 'replay' };
   const next = new Map(state.buckets[index]);
   next.delete(nonce); // re-inserted last: most recently used
-  next.set(nonce, { nc, seenMs: nowMs, issuedMs });
+  next.set(nonce, proof === undefined ? { nc, seenMs: nowMs, issuedMs } : { nc, seenMs: nowMs, issuedMs, proof });
   const capacity = Math.max(1, Math.floor(maxEntries / state.buckets.length));
   let floor = state.floors[index] ?? -Infinity;
   while (next.size > capacity) {

@@ -197,3 +197,33 @@ t.test('many buckets: a change copies one bucket, the others are shared; the cap
   t.ok(nonceCountKeys(capped).length <= 20, 'nor the table more than the cap');
   t.ok(nonceCountOf(capped, 'n99'), 'the newest nonce is kept');
 });
+
+t.test(
+  'an exact retransmission of the accepted request is accepted again; anything else at that nc is a replay',
+  async (t) => {
+    const proof = 'z9hG4bKa|cn1|resp1';
+    const first = applyNonceCount(emptyNonceCounts(), 'n', '00000001', now, undefined, proof);
+    t.equal(first.verdict, 'fresh');
+    const cases: { name: string; nc: string; proof: string | undefined; at: number; want: string }[] = [
+      { name: 'same nc, branch, cnonce and response', nc: '00000001', proof, at: now + 500, want: 'retransmission' },
+      { name: 'at the end of 32 s', nc: '00000001', proof, at: now + 32_000, want: 'retransmission' },
+      { name: 'after 32 s', nc: '00000001', proof, at: now + 32_001, want: 'replay' },
+      { name: 'another branch', nc: '00000001', proof: 'z9hG4bKb|cn1|resp1', at: now + 1, want: 'replay' },
+      { name: 'another cnonce', nc: '00000001', proof: 'z9hG4bKa|cn2|resp1', at: now + 1, want: 'replay' },
+      { name: 'no proof', nc: '00000001', proof: undefined, at: now + 1, want: 'replay' },
+      { name: 'the next count', nc: '00000002', proof: 'z9hG4bKc|cn1|resp2', at: now + 1, want: 'fresh' },
+    ];
+    for (const c of cases) {
+      const result = applyNonceCount(first.state, 'n', c.nc, c.at, undefined, c.proof);
+      t.equal(result.verdict, c.want, c.name);
+      t.equal(result.fresh, c.want !== 'replay', `${c.name}: accepted or not`);
+      if (c.want === 'retransmission') t.equal(result.state, first.state, `${c.name}: the table unchanged`);
+    }
+    const second = applyNonceCount(first.state, 'n', '00000002', now + 2, undefined, 'z9hG4bKc|cn1|resp2');
+    t.equal(
+      applyNonceCount(second.state, 'n', '00000001', now + 3, undefined, proof).verdict,
+      'replay',
+      'once a later count was accepted, the earlier request is a replay',
+    );
+  },
+);

@@ -70,6 +70,7 @@ const DROP_KINDS: DropKind[] = [
   'tls-handshake',
   'bad-length',
   'multicast-mismatch',
+  'overload',
 ];
 const keyOf = (address: string, port: number): string => `${address}|${port}`;
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
@@ -326,6 +327,11 @@ function fakeStack(socket: DatagramSocket, options: SipStackOptions, sent: SentM
         send: (message) => write(message, { protocol: 'UDP', address: target.address, port: target.port }),
         release: () => undefined,
       };
+    },
+    encode: (message) => toWire(message),
+    sendBytes(target, bytes) {
+      counters.sent++;
+      socket.send(bytes, target.port, target.address);
     },
     close: () => socket.close(),
   };

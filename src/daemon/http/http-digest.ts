@@ -15,6 +15,7 @@ import type { AuthParams } from '../../sip/message.js';
 import type { DigestCrypto, DigestHash } from '../../sip/digest-crypto.js';
 import {
   buildChallenges,
+  concludeDigest,
   parseCredentials,
   type DigestAlgorithm,
   type DigestCredentials,
@@ -22,13 +23,7 @@ import {
   type DigestWrongReason,
 } from '../../sip/digest.js';
 import { checkNonce, makeNonce, NONCE_RANDOM_BYTES } from '../../sip/nonce.js';
-import {
-  applyNonceCount,
-  emptyNonceCounts,
-  NONCE_COUNTS_MAX_ENTRIES,
-  pruneNonceCounts,
-  type NonceCounts,
-} from '../../sip/nonce-counts.js';
+import { emptyNonceCounts, pruneNonceCounts, type NonceCounts } from '../../sip/nonce-counts.js';
 import {
   checkThrottle,
   emptyThrottle,
@@ -119,28 +114,20 @@ export function checkHa1Credentials(crypto: DigestCrypto, input: CheckHa1Input):
       : hash(`${ha1}:${credentials.nonce}:${ha2}`);
   const matches = crypto.equal(expected, credentials.response);
 
-  let wrong: DigestWrongReason | undefined;
-  if (nonce === 'invalid') wrong = 'nonce';
-  else if (credentials.realm !== auth.realm) wrong = 'realm';
-  else if (!input.algorithms.includes(credentials.algorithm)) wrong = 'algorithm';
-  // RFC 7616 §3.3: the server sent qop, so the client must use it.
-  else if (credentials.qop === undefined) wrong = 'qop';
-  else if (credentials.uri !== input.target) wrong = 'uri';
-  else if (!known) wrong = 'unknown-user';
-  else if (!matches) wrong = 'response';
-  if (wrong) return { kind: 'wrong', reason: wrong };
-  if (nonce === 'stale') return { kind: 'stale' };
-  // RFC 7616 §3.4: nc must grow with every use of a nonce.
-  const applied = applyNonceCount(
-    input.counts,
-    credentials.nonce,
-    credentials.nc!,
-    input.nowMs,
-    input.maxNonceCounts ?? NONCE_COUNTS_MAX_ENTRIES,
+  return concludeDigest(
+    [
+      nonce === 'invalid' && 'nonce',
+      credentials.realm !== auth.realm && 'realm',
+      !input.algorithms.includes(credentials.algorithm) && 'algorithm',
+      // RFC 7616 §3.3: the server sent qop, so the client must use it.
+      credentials.qop === undefined && 'qop',
+      credentials.uri !== input.target && 'uri',
+      !known && 'unknown-user',
+      !matches && 'response',
+    ],
+    nonce,
+    input,
   );
-  // A nonce whose counts were dropped for room is stale, never new again (nonce-counts.ts).
-  if (applied.verdict === 'stale') return { kind: 'stale' };
-  return applied.fresh ? { kind: 'ok', counts: applied.state } : { kind: 'replay' };
 }
 
 export interface HttpDigestOptions {

@@ -324,6 +324,7 @@ export function createDigestAuthenticator(options: AuthenticatorOptions): Authen
         nowMs,
         nonceLifetimeMs: lifetime,
         counts,
+        retransmissionKey: String(request.headers.via[0]?.params['branch'] ?? ''),
         ...(options.maxNonceCounts !== undefined ? { maxNonceCounts: options.maxNonceCounts } : {}),
         ...(offered ? { algorithms: offered } : {}),
       });
