@@ -58,7 +58,8 @@ async function client(t: Test, stack: SipStack) {
 }
 
 t.test(
-  'past the transaction cap (requests with a full transaction, here MESSAGE): 503 with Retry-After, OPTIONS still answered, served again once they expire',
+  'past the transaction cap (requests with a full transaction, here MESSAGE): 503 with Retry-After, ' +
+    'OPTIONS still answered, served again once they expire',
   async (t) => {
     let clock = 1_000_000;
     const seen: string[] = [];
