@@ -15,49 +15,51 @@ import { sameEndpoint, type MediaContext } from './media-session-context.js';
 /** SSRCs remembered as replaced (only bounds memory). */
 const MAX_RETIRED_SSRCS = 8;
 
+/** Whether the packet is from the phone (latching its source on the first one). */
+function fromPhone(ctx: MediaContext, from: RtpEndpoint, isEvent: boolean, isAudio: boolean): boolean {
+  const { stats, socket, log } = ctx;
+  if (stats.latched && !sameEndpoint(stats.latched, from)) {
+    stats.strangers++;
+    return false;
+  }
+  if (!isEvent && !isAudio) {
+    stats.unexpectedPayloadType++;
+    return false;
+  }
+  if (!stats.latched) {
+    stats.latched = { address: from.address, port: from.port };
+    if (!sameEndpoint(stats.latched, ctx.answer.remote)) {
+      log?.debug(
+        { port: socket.port, sdp: ctx.answer.remote, source: stats.latched },
+        'RTP comes from another address than the SDP said; sending there',
+      );
+    }
+  }
+  return true;
+}
+
+/** Whether the packet's SSRC is followed (a new one replaces the old; late packets of a replaced one are not). */
+function followSsrc(ctx: MediaContext, packetSsrc: number): boolean {
+  const { stats } = ctx;
+  if (ctx.ssrc === undefined) {
+    ctx.ssrc = packetSsrc;
+  } else if (packetSsrc !== ctx.ssrc) {
+    if (ctx.retired.has(packetSsrc)) {
+      stats.staleSsrc++;
+      return false;
+    }
+    ctx.retired.add(ctx.ssrc);
+    if (ctx.retired.size > MAX_RETIRED_SSRCS) ctx.retired.delete(ctx.retired.values().next().value!);
+    ctx.ssrc = packetSsrc;
+    stats.ssrcChanges++;
+    ctx.inband = createInbandDetector();
+  }
+  return true;
+}
+
 /** The handler for the RTP socket's datagrams. */
 export function createMediaReceiver(ctx: MediaContext, dtmf: MediaDtmf): (bytes: Buffer, from: RtpEndpoint) => void {
-  const { stats, socket, log } = ctx;
-
-  /** Whether the packet is from the phone (latching its source on the first one). */
-  function fromPhone(from: RtpEndpoint, isEvent: boolean, isAudio: boolean): boolean {
-    if (stats.latched && !sameEndpoint(stats.latched, from)) {
-      stats.strangers++;
-      return false;
-    }
-    if (!isEvent && !isAudio) {
-      stats.unexpectedPayloadType++;
-      return false;
-    }
-    if (!stats.latched) {
-      stats.latched = { address: from.address, port: from.port };
-      if (!sameEndpoint(stats.latched, ctx.answer.remote)) {
-        log?.debug(
-          { port: socket.port, sdp: ctx.answer.remote, source: stats.latched },
-          'RTP comes from another address than the SDP said; sending there',
-        );
-      }
-    }
-    return true;
-  }
-
-  /** Whether the packet's SSRC is followed (a new one replaces the old; late packets of a replaced one are not). */
-  function followSsrc(packetSsrc: number): boolean {
-    if (ctx.ssrc === undefined) {
-      ctx.ssrc = packetSsrc;
-    } else if (packetSsrc !== ctx.ssrc) {
-      if (ctx.retired.has(packetSsrc)) {
-        stats.staleSsrc++;
-        return false;
-      }
-      ctx.retired.add(ctx.ssrc);
-      if (ctx.retired.size > MAX_RETIRED_SSRCS) ctx.retired.delete(ctx.retired.values().next().value!);
-      ctx.ssrc = packetSsrc;
-      stats.ssrcChanges++;
-      ctx.inband = createInbandDetector();
-    }
-    return true;
-  }
+  const { stats } = ctx;
 
   function receiveEvent(packet: RtpPacket, t: number): void {
     const event = parseTelephoneEvent(packet.payload);
@@ -96,7 +98,7 @@ export function createMediaReceiver(ctx: MediaContext, dtmf: MediaDtmf): (bytes:
     const { answer } = ctx;
     const isEvent = answer.telephoneEvent !== undefined && packet.payloadType === answer.telephoneEvent.payloadType;
     const isAudio = packet.payloadType === answer.payloadType;
-    if (!fromPhone(from, isEvent, isAudio) || !followSsrc(packet.ssrc)) return;
+    if (!fromPhone(ctx, from, isEvent, isAudio) || !followSsrc(ctx, packet.ssrc)) return;
     const t = ctx.now();
     if (isEvent) receiveEvent(packet, t);
     else receiveAudio(packet, t);
