@@ -53,96 +53,31 @@
  *
  * Keys are PIN digits: they are never logged here.
  */
-import { randomBytes } from 'node:crypto';
-import type { Logger } from '../../adapters/log.js';
-import type { RtpEndpoint, RtpSocket } from '../../adapters/rtp-socket.js';
-import type { PromptLibrary } from '../../adapters/prompt-files.js';
-import type { Language } from '../../core/model.js';
 import type { DtmfDigit } from '../../media/dtmf-digit.js';
-import { decodeG711, encodeG711, type G711Codec } from '../../media/g711.js';
-import { applyAudio, createInbandDetector, type InbandDetectorState } from '../../media/goertzel.js';
+import { createInbandDetector } from '../../media/goertzel.js';
 import type { PromptName } from '../../media/prompt-names.js';
-import { parseRtp } from '../../media/rtp-packet.js';
+import { createMediaDtmf } from './media-dtmf.js';
+import { createMediaReceiver } from './media-receiver.js';
+import { createMediaSender } from './media-sender.js';
 import {
-  buildPromptPackets,
-  buildSilencePackets,
-  PACKET_DURATION_MS,
-  type RtpSenderState,
-} from '../../media/rtp-sender.js';
-import type { MediaDirection } from '../../media/sdp-answer.js';
-import {
-  applyRtpEvent,
-  createDtmfDecoder,
-  expireDtmf,
-  parseTelephoneEvent,
-  type DtmfDecoderState,
-} from '../../media/telephone-event.js';
+  copyAnswer,
+  createMediaContext,
+  sameEndpoint,
+  type MediaAnswer,
+  type MediaSessionOptions,
+  type MediaSessionStats,
+} from './media-session-context.js';
 
-/** Keys per second beyond which keys are dropped. */
-export const MAX_DIGITS_PER_SECOND = 20;
-/** How close a better DTMF source's start must follow the worse one's key to be the same press. */
-export const HANDOVER_MS = 500;
-/** Silence packets after a prompt before `play()` says it finished. */
-export const PLAYOUT_TAIL_PACKETS = 3;
-/** Most packets one tick sends to catch up after a late timer. */
-export const MAX_CATCH_UP_PACKETS = 5;
-/** A clock this far behind the schedule jumped back: restart the schedule. */
-const CLOCK_JUMP_MS = 1000;
-/** SSRCs remembered as replaced (only bounds memory). */
-const MAX_RETIRED_SSRCS = 8;
-
-/** What the SDP answer settled (the `ok` half of {@link SdpAnswer} fits). */
-export interface MediaAnswer {
-  codec: G711Codec;
-  /** The audio payload type, both ways. */
-  payloadType: number;
-  telephoneEvent?: { payloadType: number };
-  /** Where the phone said to send RTP. */
-  remote: RtpEndpoint;
-  /** Our direction in the answer; absent means sendrecv. */
-  direction?: MediaDirection;
-}
-
-export type DtmfSource = 'rfc4733' | 'info' | 'inband';
-
-export interface MediaSessionStats {
-  /** RTP packets handed to the socket. */
-  sent: number;
-  /** Datagrams from the socket. */
-  received: number;
-  /** Not RTP, or a telephone-event payload too short to read. */
-  malformed: number;
-  /** From another source than the latched one. */
-  strangers: number;
-  /** RTP with a payload type that is neither the audio's nor telephone-event's. */
-  unexpectedPayloadType: number;
-  /** Late packets of an SSRC that was replaced. */
-  staleSsrc: number;
-  ssrcChanges: number;
-  /** Keys reported. */
-  digits: number;
-  /** Keys dropped by the flood limit. */
-  rateLimited: number;
-  /** Keys dropped as a second source's copy of a press already reported. */
-  duplicates: number;
-  /** Where RTP goes since the phone's first packet (symmetric RTP). */
-  latched: RtpEndpoint | undefined;
-  /** The DTMF source the call uses now. */
-  dtmfSource: DtmfSource | undefined;
-}
-
-export interface MediaSessionOptions {
-  socket: Pick<RtpSocket, 'port' | 'onPacket' | 'send' | 'close'>;
-  answer: MediaAnswer;
-  prompts: Pick<PromptLibrary, 'sequence'>;
-  language: Language;
-  log?: Pick<Logger, 'debug' | 'info' | 'warn'>;
-  /** Milliseconds; default `performance.now()`. */
-  now?: () => number;
-  /** In [0, 1), for the SSRC and the first sequence number and timestamp (RFC 3550 §5.1, §8.1); default crypto. */
-  random?: () => number;
-  maxDigitsPerSecond?: number;
-}
+export {
+  HANDOVER_MS,
+  MAX_CATCH_UP_PACKETS,
+  MAX_DIGITS_PER_SECOND,
+  PLAYOUT_TAIL_PACKETS,
+  type DtmfSource,
+  type MediaAnswer,
+  type MediaSessionOptions,
+  type MediaSessionStats,
+} from './media-session-context.js';
 
 export interface MediaSession {
   /** Our RTP port. */
@@ -162,253 +97,15 @@ export interface MediaSession {
   readonly stats: Readonly<MediaSessionStats>;
 }
 
-/** Rank of each DTMF source: a higher one replaces a lower one for the rest of the call. */
-const RANK: Readonly<Record<DtmfSource, number>> = { inband: 0, info: 1, rfc4733: 2 };
-
-interface Playing {
-  packets: Uint8Array[];
-  /** Next packet to send. */
-  index: number;
-  /** Sender state after the last packet. */
-  after: RtpSenderState;
-  /** Silence packets still to send before 'finished'. */
-  tail: number;
-  resolve(result: 'finished' | 'stopped'): void;
-}
-
-const cryptoRandom = (): number => randomBytes(4).readUInt32BE(0) / 0x1_0000_0000;
-const sameEndpoint = (a: RtpEndpoint, b: RtpEndpoint): boolean => a.address === b.address && a.port === b.port;
-const isUnspecified = (to: RtpEndpoint): boolean =>
-  to.port === 0 || to.address === '0.0.0.0' || to.address === '::' || to.address === '';
-
-/** The fields we use (an SDP answer brings its text along too). */
-const copyAnswer = (answer: MediaAnswer): MediaAnswer => ({
-  codec: answer.codec,
-  payloadType: answer.payloadType,
-  ...(answer.telephoneEvent ? { telephoneEvent: { payloadType: answer.telephoneEvent.payloadType } } : {}),
-  remote: { address: answer.remote.address, port: answer.remote.port },
-  ...(answer.direction ? { direction: answer.direction } : {}),
-});
-
 export function createMediaSession(options: MediaSessionOptions): MediaSession {
-  const { socket, prompts, language, log } = options;
-  const now = options.now ?? (() => performance.now());
-  const random = options.random ?? cryptoRandom;
-  const maxDigitsPerSecond = options.maxDigitsPerSecond ?? MAX_DIGITS_PER_SECOND;
-  let answer: MediaAnswer = copyAnswer(options.answer);
-
-  const stats: MediaSessionStats = {
-    sent: 0,
-    received: 0,
-    malformed: 0,
-    strangers: 0,
-    unexpectedPayloadType: 0,
-    staleSsrc: 0,
-    ssrcChanges: 0,
-    digits: 0,
-    rateLimited: 0,
-    duplicates: 0,
-    latched: undefined,
-    dtmfSource: undefined,
-  };
-
-  // Sending
-  let sender: RtpSenderState = {
-    ssrc: Math.floor(random() * 0x1_0000_0000) >>> 0,
-    sequence: Math.floor(random() * 0x1_0000) & 0xffff,
-    timestamp: Math.floor(random() * 0x1_0000_0000) >>> 0,
-  };
-  let playing: Playing | undefined;
-  let nextDueMs = now();
-  let timer: NodeJS.Timeout | undefined;
-  let closed = false;
+  const ctx = createMediaContext(options);
+  const { socket } = ctx;
+  const dtmf = createMediaDtmf(ctx);
+  const sender = createMediaSender(ctx, dtmf);
   let closing: Promise<void> | undefined;
 
-  // Receiving
-  let ssrc: number | undefined;
-  const retired = new Set<number>();
-  let decoder: DtmfDecoderState = createDtmfDecoder();
-  let inband: InbandDetectorState = createInbandDetector();
-  let digitHandler: ((digit: DtmfDigit) => void) | undefined;
-  /** Keys the worse source reported just before a better one took over: the better one's first keys, while equal, are those presses. */
-  let handover: DtmfDigit[] = [];
-  /** Keys reported in the last second, for the flood limit and the handover. */
-  let recent: { digit: DtmfDigit; source: DtmfSource; atMs: number }[] = [];
-
-  const senderOptions = () => ({ codec: answer.codec, payloadType: answer.payloadType });
-  const maySend = () =>
-    answer.direction === undefined || answer.direction === 'sendrecv' || answer.direction === 'sendonly';
-
-  function transmit(packet: Uint8Array): void {
-    const to = stats.latched ?? answer.remote;
-    if (!maySend() || isUnspecified(to)) return;
-    socket.send(packet, to);
-    stats.sent++;
-  }
-
-  /** Ends the prompt playing now. */
-  function stopPlaying(result: 'finished' | 'stopped'): void {
-    const current = playing;
-    if (!current) return;
-    playing = undefined;
-    // Stopped halfway: the numbering goes on from the first packet not sent (after the last one, silence has moved it on already).
-    const unsent = current.packets[current.index];
-    const header = unsent && parseRtp(unsent);
-    if (header) sender = { ssrc: sender.ssrc, sequence: header.sequence, timestamp: header.timestamp };
-    current.resolve(result);
-  }
-
-  function sendOne(): void {
-    const current = playing;
-    if (current && current.index < current.packets.length) {
-      transmit(current.packets[current.index++]!);
-      if (current.index === current.packets.length) sender = current.after;
-      return;
-    }
-    const silence = buildSilencePackets(sender, 1, senderOptions());
-    sender = silence.state;
-    transmit(silence.packets[0]!);
-    if (current && --current.tail <= 0) stopPlaying('finished');
-  }
-
-  function tick(): void {
-    timer = undefined;
-    if (closed) return;
-    const t = now();
-    if (nextDueMs - t > CLOCK_JUMP_MS) nextDueMs = t;
-    let due = t >= nextDueMs ? Math.floor((t - nextDueMs) / PACKET_DURATION_MS) + 1 : 0;
-    if (due > MAX_CATCH_UP_PACKETS) {
-      due = MAX_CATCH_UP_PACKETS;
-      nextDueMs = t - (due - 1) * PACKET_DURATION_MS;
-    }
-    for (let i = 0; i < due && !closed; i++) {
-      sendOne();
-      nextDueMs += PACKET_DURATION_MS;
-    }
-    if (!closed) expireEvents(t);
-    // A key or a finished prompt may have closed the session just now.
-    if (!closed) timer = setTimeout(tick, Math.max(0, nextDueMs - now()));
-  }
-
-  // DTMF
-
-  /** Whether keys from `source` count, switching the call to it when it is better than the current one. */
-  function claim(source: DtmfSource, t: number): boolean {
-    const current = stats.dtmfSource;
-    if (current === source) return true;
-    if (current !== undefined && RANK[source] < RANK[current]) return false;
-    if (current !== undefined) {
-      handover = recent
-        .filter((entry) => entry.source !== source && t - entry.atMs <= HANDOVER_MS)
-        .map((entry) => entry.digit);
-      log?.debug({ port: socket.port, from: current, to: source }, 'DTMF source changed');
-    }
-    stats.dtmfSource = source;
-    if (source !== 'inband') inband = createInbandDetector();
-    return true;
-  }
-
-  function report(digit: DtmfDigit, source: DtmfSource, t: number): void {
-    if (closed || stats.dtmfSource !== source) return;
-    if (handover.length > 0) {
-      if (handover[0] === digit) {
-        handover.shift();
-        stats.duplicates++;
-        return;
-      }
-      handover = [];
-    }
-    recent = recent.filter((entry) => t - entry.atMs < 1000 && entry.atMs <= t);
-    if (recent.length >= maxDigitsPerSecond) {
-      if (stats.rateLimited++ === 0) log?.warn({ port: socket.port }, 'DTMF flood: keys dropped');
-      return;
-    }
-    recent.push({ digit, source, atMs: t });
-    stats.digits++;
-    try {
-      digitHandler?.(digit);
-    } catch (error) {
-      log?.warn({ err: error as Error, port: socket.port }, 'DTMF handler failed');
-    }
-  }
-
-  function expireEvents(t: number): void {
-    const expired = expireDtmf(decoder, t);
-    decoder = expired.state;
-    for (const digit of expired.digits) report(digit, 'rfc4733', t);
-  }
-
-  // Receiving
-
-  function receive(bytes: Buffer, from: RtpEndpoint): void {
-    if (closed) return;
-    stats.received++;
-    const packet = parseRtp(bytes);
-    if (!packet) {
-      stats.malformed++;
-      return;
-    }
-    const isEvent = answer.telephoneEvent !== undefined && packet.payloadType === answer.telephoneEvent.payloadType;
-    const isAudio = packet.payloadType === answer.payloadType;
-    if (stats.latched && !sameEndpoint(stats.latched, from)) {
-      stats.strangers++;
-      return;
-    }
-    if (!isEvent && !isAudio) {
-      stats.unexpectedPayloadType++;
-      return;
-    }
-    if (!stats.latched) {
-      stats.latched = { address: from.address, port: from.port };
-      if (!sameEndpoint(stats.latched, answer.remote)) {
-        log?.debug(
-          { port: socket.port, sdp: answer.remote, source: stats.latched },
-          'RTP comes from another address than the SDP said; sending there',
-        );
-      }
-    }
-    if (ssrc === undefined) {
-      ssrc = packet.ssrc;
-    } else if (packet.ssrc !== ssrc) {
-      if (retired.has(packet.ssrc)) {
-        stats.staleSsrc++;
-        return;
-      }
-      retired.add(ssrc);
-      if (retired.size > MAX_RETIRED_SSRCS) retired.delete(retired.values().next().value!);
-      ssrc = packet.ssrc;
-      stats.ssrcChanges++;
-      inband = createInbandDetector();
-    }
-
-    const t = now();
-    if (isEvent) {
-      const event = parseTelephoneEvent(packet.payload);
-      if (!event) {
-        stats.malformed++;
-        return;
-      }
-      // RFC 4733 §3.2: only the sixteen DTMF events are keys; a press's first packet makes RFC 4733 the call's source.
-      if (event.event > 15 || !claim('rfc4733', t)) return;
-      const result = applyRtpEvent(decoder, {
-        ssrc: packet.ssrc,
-        timestamp: packet.timestamp,
-        sequence: packet.sequence,
-        ...event,
-        arrivalMs: t,
-      });
-      decoder = result.state;
-      for (const digit of result.digits) report(digit, 'rfc4733', t);
-      return;
-    }
-    if (stats.dtmfSource !== undefined && stats.dtmfSource !== 'inband') return;
-    const detected = applyAudio(inband, decodeG711(packet.payload, answer.codec));
-    inband = detected.state;
-    for (const digit of detected.digits) if (claim('inband', t)) report(digit, 'inband', t);
-  }
-
-  socket.onPacket(receive);
-  timer = setTimeout(tick, 0);
+  socket.onPacket(createMediaReceiver(ctx, dtmf));
+  ctx.timer = setTimeout(sender.tick, 0);
 
   return {
     get port() {
@@ -416,58 +113,44 @@ export function createMediaSession(options: MediaSessionOptions): MediaSession {
     },
 
     get stats() {
-      return stats;
+      return ctx.stats;
     },
 
-    play(names) {
-      if (closed) return Promise.resolve('stopped');
-      stopPlaying('stopped');
-      let audio: Int16Array;
-      try {
-        audio = prompts.sequence(language, names);
-      } catch (error) {
-        log?.warn({ err: error as Error, prompts: names, language }, 'prompt audio missing; playing silence');
-        audio = new Int16Array(0);
-      }
-      const built = buildPromptPackets(sender, encodeG711(audio, answer.codec), senderOptions());
-      return new Promise((resolve) => {
-        playing = { packets: built.packets, index: 0, after: built.state, tail: PLAYOUT_TAIL_PACKETS, resolve };
-      });
-    },
+    play: sender.play,
 
     stopPrompt() {
-      stopPlaying('stopped');
+      sender.stopPlaying('stopped');
     },
 
     onDigit(handler) {
-      digitHandler = handler;
+      ctx.digitHandler = handler;
     },
 
     feedInfoDigit(digit) {
-      const t = now();
-      if (!closed && claim('info', t)) report(digit, 'info', t);
+      const t = ctx.now();
+      if (!ctx.closed && dtmf.claim('info', t)) dtmf.report(digit, 'info', t);
     },
 
     updateRemote(next) {
-      if (closed) return;
-      const moved = !sameEndpoint(next.remote, answer.remote);
-      answer = copyAnswer(next);
+      if (ctx.closed) return;
+      const moved = !sameEndpoint(next.remote, ctx.answer.remote);
+      ctx.answer = copyAnswer(next);
       if (moved) {
         // The phone's media moved: learn its source again from the next packet.
-        stats.latched = undefined;
-        ssrc = undefined;
-        retired.clear();
-        inband = createInbandDetector();
+        ctx.stats.latched = undefined;
+        ctx.ssrc = undefined;
+        ctx.retired.clear();
+        ctx.inband = createInbandDetector();
       }
     },
 
     close() {
       closing ??= (async () => {
-        closed = true;
-        clearTimeout(timer);
-        timer = undefined;
-        stopPlaying('stopped');
-        digitHandler = undefined;
+        ctx.closed = true;
+        clearTimeout(ctx.timer);
+        ctx.timer = undefined;
+        sender.stopPlaying('stopped');
+        ctx.digitHandler = undefined;
         await socket.close();
       })();
       return closing;
