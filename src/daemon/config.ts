@@ -110,32 +110,30 @@ function parsePort(setting: string, text: string): number {
   return Number(text);
 }
 
-export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, version: string): DaemonConfig {
-  const program = daemonProgram(version);
-  program.parse(argv, { from: 'user' });
-  const flags = program.opts<{
-    data?: string;
-    logLevel?: string;
-    sipPort?: string;
-    bind?: string;
-    publicAddress?: string;
-    digest?: string;
-    rtpPorts?: string;
-    httpPort?: string;
-    sipFloodLimit?: string;
-    tlsCert?: string;
-    tlsKey?: string;
-    tlsPort?: string;
-    httpsPort?: string;
-    connectionsPerAddress?: string;
-    tcpIdleTimeout?: string;
-    pnp: boolean;
-  }>();
-  const pick = (flag: string | undefined, name: string): [string, string | undefined] =>
-    flag !== undefined
-      ? [`--${name}`, flag]
-      : [`HOTDESK_${name.toUpperCase().replace(/-/g, '_')}`, env[`HOTDESK_${name.toUpperCase().replace(/-/g, '_')}`]];
+interface DaemonFlags {
+  data?: string;
+  logLevel?: string;
+  sipPort?: string;
+  bind?: string;
+  publicAddress?: string;
+  digest?: string;
+  rtpPorts?: string;
+  httpPort?: string;
+  sipFloodLimit?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsPort?: string;
+  httpsPort?: string;
+  connectionsPerAddress?: string;
+  tcpIdleTimeout?: string;
+  pnp: boolean;
+}
 
+/** A setting's value from its flag, else its HOTDESK_* variable, with the name of whichever gave it. */
+type Pick = (flag: string | undefined, name: string) => [string, string | undefined];
+
+/** Log level, SIP port, addresses, digest, RTP ports and HTTP port, each with what set it. */
+function parseListening(flags: DaemonFlags, pick: Pick) {
   const [logSetting, logLevel = 'info'] = pick(flags.logLevel, 'log-level');
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(logSetting, logLevel, LOG_LEVELS.join(', '));
   const [portSetting, portText] = pick(flags.sipPort, 'sip-port');
@@ -155,15 +153,19 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
   if (!rtpPorts) throw new ConfigError(rtpSetting, rtpText, 'A-B with 1024 <= A < B <= 65535, at least two ports');
   const [httpSetting, httpText] = pick(flags.httpPort, 'http-port');
   const httpPort = httpText === undefined ? undefined : parsePort(httpSetting, httpText);
-  const [floodSetting, floodText = '200'] = pick(flags.sipFloodLimit, 'sip-flood-limit');
-  if (!/^\d{1,6}$/.test(floodText))
-    throw new ConfigError(floodSetting, floodText, 'a whole number of messages per second, 0 for no limit');
-  const sipFloodLimit = Number(floodText);
+  return { logLevel, sipPort, portSetting, bind, publicAddress, digest, rtpPorts, httpPort, httpSetting };
+}
+
+function parsePnp(flag: boolean, env: NodeJS.ProcessEnv): boolean {
   const pnpEnv = env['HOTDESK_PNP'];
-  if (flags.pnp && pnpEnv !== undefined && !/^(on|off|1|0|true|false|yes|no)$/i.test(pnpEnv)) {
+  if (flag && pnpEnv !== undefined && !/^(on|off|1|0|true|false|yes|no)$/i.test(pnpEnv)) {
     throw new ConfigError('HOTDESK_PNP', pnpEnv, 'on or off');
   }
-  const pnp = flags.pnp && !(pnpEnv !== undefined && /^(off|0|false|no)$/i.test(pnpEnv));
+  return flag && !(pnpEnv !== undefined && /^(off|0|false|no)$/i.test(pnpEnv));
+}
+
+/** The TLS certificate and key (both or neither), the TLS and HTTPS ports, each with what set it. */
+function parseTls(flags: DaemonFlags, pick: Pick) {
   const [certSetting, certFile] = pick(flags.tlsCert, 'tls-cert');
   const [keySetting, keyFile] = pick(flags.tlsKey, 'tls-key');
   if ((certFile === undefined) !== (keyFile === undefined) || certFile === '' || keyFile === '') {
@@ -179,14 +181,38 @@ export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, versio
   const tlsPort = tlsPortText === undefined ? undefined : parsePort(tlsPortSetting, tlsPortText);
   const [httpsSetting, httpsText] = pick(flags.httpsPort, 'https-port');
   const httpsPort = httpsText === undefined ? undefined : parsePort(httpsSetting, httpsText);
+  return { tls, tlsPort, tlsPortSetting, httpsPort, httpsSetting };
+}
+
+/** Connections at once per address and the TCP idle timeout. */
+function parseConnectionLimits(flags: DaemonFlags, pick: Pick) {
   const [perAddressSetting, perAddressText = '64'] = pick(flags.connectionsPerAddress, 'connections-per-address');
   if (!/^\d{1,5}$/.test(perAddressText) || Number(perAddressText) < 1)
     throw new ConfigError(perAddressSetting, perAddressText, 'a whole number of connections, at least 1');
-  const connectionsPerAddress = Number(perAddressText);
   const [idleSetting, idleText = '3632'] = pick(flags.tcpIdleTimeout, 'tcp-idle-timeout');
   if (!/^\d{1,6}$/.test(idleText) || Number(idleText) < 1)
     throw new ConfigError(idleSetting, idleText, 'a whole number of seconds, at least 1');
-  const tcpIdleTimeout = Number(idleText);
+  return { connectionsPerAddress: Number(perAddressText), tcpIdleTimeout: Number(idleText) };
+}
+
+export function parseDaemonConfig(argv: string[], env: NodeJS.ProcessEnv, version: string): DaemonConfig {
+  const program = daemonProgram(version);
+  program.parse(argv, { from: 'user' });
+  const flags = program.opts<DaemonFlags>();
+  const pick: Pick = (flag, name) =>
+    flag !== undefined
+      ? [`--${name}`, flag]
+      : [`HOTDESK_${name.toUpperCase().replace(/-/g, '_')}`, env[`HOTDESK_${name.toUpperCase().replace(/-/g, '_')}`]];
+
+  const { logLevel, sipPort, portSetting, bind, publicAddress, digest, rtpPorts, httpPort, httpSetting } =
+    parseListening(flags, pick);
+  const [floodSetting, floodText = '200'] = pick(flags.sipFloodLimit, 'sip-flood-limit');
+  if (!/^\d{1,6}$/.test(floodText))
+    throw new ConfigError(floodSetting, floodText, 'a whole number of messages per second, 0 for no limit');
+  const sipFloodLimit = Number(floodText);
+  const pnp = parsePnp(flags.pnp, env);
+  const { tls, tlsPort, tlsPortSetting, httpsPort, httpsSetting } = parseTls(flags, pick);
+  const { connectionsPerAddress, tcpIdleTimeout } = parseConnectionLimits(flags, pick);
   const overridden: Record<string, string> = {};
   if (sipPort !== undefined) overridden['sip-port'] = portSetting;
   if (httpPort !== undefined) overridden['http-port'] = httpSetting;

@@ -92,82 +92,87 @@ export interface ReloaderOptions {
 /** How often the store is read again when hotdeskd itself wrote in the meantime. */
 const STORE_ATTEMPTS = 5;
 
+/** Notes the settings the running services keep from start and the fresh file changed. */
+function noteRestartNeeded(options: ReloaderOptions, fresh: StoreData, report: ReloadReport): void {
+  const { address, httpPort, sipPort } = options.fixedAtStart ?? {};
+  if (address !== undefined && fresh.settings.address !== address) {
+    report.restartNeeded.push(`settings.address: SIP and HTTP keep announcing ${address} until hotdeskd restarts`);
+  }
+  if (httpPort !== undefined && fresh.settings.httpPort !== httpPort) {
+    report.restartNeeded.push(
+      `settings.httpPort: provisioning keeps listening on port ${httpPort} until hotdeskd restarts`,
+    );
+  }
+  if (sipPort !== undefined && fresh.settings.sipPort !== sipPort) {
+    report.restartNeeded.push(`settings.sipPort: SIP keeps listening on port ${sipPort} until hotdeskd restarts`);
+  }
+}
+
+async function reloadStore(options: ReloaderOptions, report: ReloadReport): Promise<void> {
+  const { store } = options;
+  for (let attempt = 0; attempt < STORE_ATTEMPTS; attempt++) {
+    await store.flush();
+    const running = store.data;
+    let fresh: StoreData | undefined;
+    try {
+      fresh = await readStore(options.storeFile);
+    } catch (error) {
+      const problem = error instanceof StoreFileError ? error.problem : (error as Error).message;
+      report.problems.push(
+        `store file ${options.storeFile}: ${problem}; the running copy is kept (fix the file and reload again, or the next change writes the running copy over it)`,
+      );
+      return;
+    }
+    if (!fresh) {
+      // Gone (deleted by hand): write the running copy back rather than lose it at the next change.
+      await options.apply({ kind: 'write-back' });
+      report.problems.push(`store file ${options.storeFile} was missing; the running copy was written back`);
+      return;
+    }
+    const changes = describeStoreChanges(running, fresh);
+    if (changes.length === 0) return;
+    const adopted = await options.apply({ kind: 'adopt-file', read: running, fresh });
+    if (!adopted.ok || !adopted.changed) continue; // hotdeskd wrote in between (a registration): read the file again.
+    report.reloaded.push('store');
+    report.storeChanges.push(...changes);
+    noteRestartNeeded(options, fresh, report);
+    return;
+  }
+  report.problems.push('store file: hotdeskd kept writing while it was read; try again');
+}
+
+async function reloadOnce(options: ReloaderOptions): Promise<ReloadReport> {
+  const { log } = options;
+  const report: ReloadReport = { reloaded: [], storeChanges: [], problems: [], restartNeeded: [] };
+  try {
+    await reloadStore(options, report);
+  } catch (error) {
+    report.problems.push(`store file ${options.storeFile}: ${(error as Error).message}`);
+  }
+  if (options.prompts) {
+    try {
+      await options.prompts.reload();
+      report.reloaded.push('prompts');
+    } catch (error) {
+      report.problems.push(`prompts: ${(error as Error).message}; the prompts loaded before are kept`);
+    }
+  }
+  const what = report.reloaded.length > 0 ? report.reloaded.join(', ') : 'nothing changed';
+  const fields = { event: 'reload', reloaded: report.reloaded, storeChanges: report.storeChanges };
+  log.info(
+    fields,
+    `reloaded on SIGHUP: ${what}${report.storeChanges.length > 0 ? ` (${report.storeChanges.join(', ')})` : ''}; templates are read on every request`,
+  );
+  for (const problem of report.problems) log.error({ event: 'reload' }, `reload: ${problem}`);
+  for (const note of report.restartNeeded) log.warn({ event: 'reload' }, `reload: ${note}`);
+  return report;
+}
+
 /**
  * Returns the reload to run on SIGHUP. Reloads never overlap: one asked for
  * while another runs starts when it ends (several become one).
  */
 export function createReloader(options: ReloaderOptions): () => Promise<ReloadReport> {
-  const { log, store } = options;
-
-  async function reloadStore(report: ReloadReport): Promise<void> {
-    for (let attempt = 0; attempt < STORE_ATTEMPTS; attempt++) {
-      await store.flush();
-      const running = store.data;
-      let fresh: StoreData | undefined;
-      try {
-        fresh = await readStore(options.storeFile);
-      } catch (error) {
-        const problem = error instanceof StoreFileError ? error.problem : (error as Error).message;
-        report.problems.push(
-          `store file ${options.storeFile}: ${problem}; the running copy is kept (fix the file and reload again, or the next change writes the running copy over it)`,
-        );
-        return;
-      }
-      if (!fresh) {
-        // Gone (deleted by hand): write the running copy back rather than lose it at the next change.
-        await options.apply({ kind: 'write-back' });
-        report.problems.push(`store file ${options.storeFile} was missing; the running copy was written back`);
-        return;
-      }
-      const changes = describeStoreChanges(running, fresh);
-      if (changes.length === 0) return;
-      const adopted = await options.apply({ kind: 'adopt-file', read: running, fresh });
-      if (!adopted.ok || !adopted.changed) continue; // hotdeskd wrote in between (a registration): read the file again.
-      report.reloaded.push('store');
-      report.storeChanges.push(...changes);
-      const { address, httpPort, sipPort } = options.fixedAtStart ?? {};
-      if (address !== undefined && fresh.settings.address !== address) {
-        report.restartNeeded.push(`settings.address: SIP and HTTP keep announcing ${address} until hotdeskd restarts`);
-      }
-      if (httpPort !== undefined && fresh.settings.httpPort !== httpPort) {
-        report.restartNeeded.push(
-          `settings.httpPort: provisioning keeps listening on port ${httpPort} until hotdeskd restarts`,
-        );
-      }
-      if (sipPort !== undefined && fresh.settings.sipPort !== sipPort) {
-        report.restartNeeded.push(`settings.sipPort: SIP keeps listening on port ${sipPort} until hotdeskd restarts`);
-      }
-      return;
-    }
-    report.problems.push('store file: hotdeskd kept writing while it was read; try again');
-  }
-
-  async function reloadOnce(): Promise<ReloadReport> {
-    const report: ReloadReport = { reloaded: [], storeChanges: [], problems: [], restartNeeded: [] };
-    try {
-      await reloadStore(report);
-    } catch (error) {
-      report.problems.push(`store file ${options.storeFile}: ${(error as Error).message}`);
-    }
-    if (options.prompts) {
-      try {
-        await options.prompts.reload();
-        report.reloaded.push('prompts');
-      } catch (error) {
-        report.problems.push(`prompts: ${(error as Error).message}; the prompts loaded before are kept`);
-      }
-    }
-    const what = report.reloaded.length > 0 ? report.reloaded.join(', ') : 'nothing changed';
-    const fields = { event: 'reload', reloaded: report.reloaded, storeChanges: report.storeChanges };
-    log.info(
-      fields,
-      `reloaded on SIGHUP: ${what}${report.storeChanges.length > 0 ? ` (${report.storeChanges.join(', ')})` : ''}; templates are read on every request`,
-    );
-    for (const problem of report.problems) log.error({ event: 'reload' }, `reload: ${problem}`);
-    for (const note of report.restartNeeded) log.warn({ event: 'reload' }, `reload: ${note}`);
-    return report;
-  }
-
   // One at a time; calls made while one waits to start share it.
   let chain: Promise<unknown> = Promise.resolve();
   let pending: Promise<ReloadReport> | undefined;
@@ -175,7 +180,7 @@ export function createReloader(options: ReloaderOptions): () => Promise<ReloadRe
     if (!pending) {
       pending = chain.then(() => {
         pending = undefined;
-        return reloadOnce();
+        return reloadOnce(options);
       });
       chain = pending.catch(() => undefined);
     }
