@@ -3,15 +3,7 @@
  * `applyChange` (changes.ts) and its per-topic helpers (*-changes.ts) take and
  * give back. Kept apart so the helpers and changes.ts never import each other.
  */
-import type {
-  Actor,
-  DigestName,
-  Connection,
-  EmergencyLocationMode,
-  Language,
-  Phone,
-  ProvisioningAuth,
-} from '../core/model.js';
+import type { Actor, DigestName, Connection, Language, Phone, ProvisioningAuth, Trunk } from '../core/model.js';
 import type { Catalogue } from '../core/catalogue.js';
 import type { CivicAddress, CivicField, DeskField } from '../core/civic-location.js';
 import type { LogoutTarget, MultiLoginPolicy } from '../core/sessions.js';
@@ -81,15 +73,7 @@ export type Change =
   | { kind: 'login'; extension: string; phone: string; actor: Actor }
   /** `reason` (schedule, max-session, idle…) goes into the audit entry's detail. */
   | { kind: 'logout'; target: LogoutTarget; actor: Actor; reason?: LogoutReason }
-  | {
-      kind: 'set-trunk';
-      uri: string;
-      username?: string;
-      password?: string;
-      from?: string[];
-      mainNumber?: string;
-      emergencyLocation?: EmergencyLocationMode;
-    }
+  | ({ kind: 'set-trunk' } & Trunk)
   | { kind: 'remove-trunk' }
   | {
       kind: 'set-settings';

@@ -25,6 +25,12 @@ export function applyEmergencyChange(
   const state = data.emergency ?? {};
   const notify = state.notify ?? [];
   const entry = (fields: Omit<AuditEntry, 'at'>): AuditEntry => ({ at: context.now, ...fields });
+  /** The store with `next` as the extensions told, and the admin's change audited. */
+  const withNotify = (next: string[], detail: string): StoreData => ({
+    ...data,
+    emergency: { ...state, notify: next },
+    audit: [...data.audit, entry({ kind: 'settings-changed', actor: 'admin', detail })],
+  });
   switch (change.kind) {
     case 'add-emergency-notify': {
       if (!data.extensions.some((ext) => ext.number === change.extension))
@@ -33,14 +39,7 @@ export function applyEmergencyChange(
         return ok({ data, result: done(`extensions told of emergency calls: ${notify.join(', ')} (unchanged)`) });
       const next = [...notify, change.extension];
       return ok({
-        data: {
-          ...data,
-          emergency: { ...state, notify: next },
-          audit: [
-            ...data.audit,
-            entry({ kind: 'settings-changed', actor: 'admin', detail: `emergency notify ${change.extension} added` }),
-          ],
-        },
+        data: withNotify(next, `emergency notify ${change.extension} added`),
         result: done(`extensions told of emergency calls: ${next.join(', ')}`),
       });
     }
@@ -58,14 +57,7 @@ export function applyEmergencyChange(
           ? ['nobody on site is told when an emergency number is dialled (hotdesk emergency notify add EXT)']
           : [];
       return ok({
-        data: {
-          ...data,
-          emergency: { ...state, notify: next },
-          audit: [
-            ...data.audit,
-            entry({ kind: 'settings-changed', actor: 'admin', detail: `emergency notify ${change.extension} removed` }),
-          ],
-        },
+        data: withNotify(next, `emergency notify ${change.extension} removed`),
         result: done(
           next.length > 0
             ? `extensions told of emergency calls: ${next.join(', ')}`

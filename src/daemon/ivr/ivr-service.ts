@@ -72,27 +72,20 @@ export function createIvrService(options: IvrServiceOptions): IvrService {
   const timers = options.timers ?? { ...systemTimers, now };
   const maxCalls = options.maxCalls ?? 200;
   const calls = new Map<string, Call>();
-  const context: LoginCallContext = {
+  // What the login calls and the calls we place share.
+  const shared = {
     stack,
     log,
-    actions: options.actions,
     pool: options.pool,
     prompts: options.prompts,
     mediaAddress: options.mediaAddress,
     ownUri: options.ownUri,
     now,
     timers,
-    calls,
   };
+  const context: LoginCallContext = { ...shared, actions: options.actions, calls };
   const warnings = createWarningCalls({
-    stack,
-    log,
-    pool: options.pool,
-    prompts: options.prompts,
-    mediaAddress: options.mediaAddress,
-    ownUri: options.ownUri,
-    now,
-    timers,
+    ...shared,
     ...(options.answerChallenge ? { answerChallenge: options.answerChallenge } : {}),
   });
   return {

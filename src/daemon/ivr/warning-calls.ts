@@ -14,7 +14,6 @@
  * ends it.
  */
 import type { Endpoint, SipRequest, SipResponse } from '../../sip/message.js';
-import type { ChallengeAnswerer } from '../sip/digest-retry.js';
 import { systemTimers, type DialogTimers } from '../sip/dialog-timers.js';
 import {
   createWarningCall,
@@ -23,10 +22,6 @@ import {
   type WarningCallState,
   type WarningOutcome,
 } from '../../media/warning-call.js';
-import type { SipStack } from '../../adapters/sip-stack.js';
-import type { Logger } from '../../adapters/log.js';
-import type { RtpPortPool } from '../../adapters/rtp-socket.js';
-import type { PromptLibrary } from '../../adapters/prompt-files.js';
 import {
   createAnnouncementCall,
   stepAnnouncementCall,
@@ -57,16 +52,9 @@ export interface WarningCallRequest extends OutgoingCallTarget {
   onExtend(): void;
 }
 
-export interface WarningCallsOptions {
-  stack: SipStack;
-  log: Logger;
-  pool: RtpPortPool;
-  prompts: PromptLibrary;
-  mediaAddress(): string;
-  ownUri(): string;
-  answerChallenge?: ChallengeAnswerer;
+/** What a call of ours needs (outgoing-call.ts); the clock and the 2xx retransmission's timers default to the system's. */
+export interface WarningCallsOptions extends Omit<OutgoingCallContext, 'now' | 'timers' | 'calls'> {
   now?: () => number;
-  /** The 2xx retransmission's timers (default: the system's, with `now`). */
   timers?: DialogTimers;
 }
 
