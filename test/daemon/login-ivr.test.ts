@@ -11,7 +11,7 @@ import { statusRows } from '../../src/store/queries.js';
 import type { SipRequest } from '../../src/sip/message.js';
 import { CATALOGUE } from '../support/office.js';
 import { waitFor } from '../support/start-daemon.js';
-import { dial, idlePassword, isRequest, PIN, startLoginOffice } from '../support/login-office.js';
+import { dial, idlePassword, isRequest, PIN, startLoginOffice, typeWrongPins } from '../support/login-office.js';
 
 t.test(
   'login by phone: prompts, PIN as RFC 4733, BYE, check-sync; then *77*5* as the user gives the phone back',
@@ -114,10 +114,7 @@ t.test(
     await phone.register();
     const rtp = await o.rtp();
     const { call } = await dial(phone, rtp, '*77*100*');
-    for (const attempt of ['1111#', '2222#', '3333#']) {
-      await rtp.typeKeys(attempt);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
+    await typeWrongPins(o, rtp, ['1111#', '2222#', '3333#']);
     await phone.waitFor((m) => isRequest('BYE')(m) && m.headers['call-id'] === call.callId, 20_000);
     const failures = o.daemon.store.data.audit.filter((entry) => entry.kind === 'login-failed');
     t.equal(failures.length, 3, 'every failure audited');

@@ -25,6 +25,7 @@ import { startTestPhone, type TestPhone } from './test-phone.js';
 import { startRtpPeer, type RtpPeer } from './rtp-peer.js';
 import { createFakeNetwork, type FakeNetwork } from './fake-network.js';
 import { writeShortPrompts } from './short-prompts.js';
+import { waitFor } from './start-daemon.js';
 
 export const PIN = '2468';
 export const isRequest =
@@ -129,4 +130,18 @@ export async function dial(phone: TestPhone, rtp: RtpPeer, code: string, packets
   const answer = parseSdp((call.response as SipResponse).content ?? '');
   await rtp.waitForPackets(packets);
   return { call, answer };
+}
+
+/**
+ * Types each wrong PIN and waits until the daemon has counted it before typing the next: a loaded
+ * machine may take longer than any fixed pause, and digits typed over a prompt still being queued
+ * would be a different test.
+ */
+export async function typeWrongPins(o: LoginOffice, rtp: RtpPeer, attempts: readonly string[]): Promise<void> {
+  const counted = () => o.daemon.store.data.audit.filter((entry) => entry.kind === 'login-failed').length;
+  for (const attempt of attempts) {
+    const before = counted();
+    await rtp.typeKeys(attempt);
+    await waitFor(() => counted() > before, `the wrong PIN ${attempt} to be counted`, 10_000);
+  }
 }
