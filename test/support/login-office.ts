@@ -133,15 +133,21 @@ export async function dial(phone: TestPhone, rtp: RtpPeer, code: string, packets
 }
 
 /**
- * Types each wrong PIN and waits until the daemon has counted it before typing the next: a loaded
- * machine may take longer than any fixed pause, and digits typed over a prompt still being queued
- * would be a different test.
+ * Types each wrong PIN; before the next, waits until the daemon has counted it and the IVR has begun to
+ * say "wrong PIN" (audio that is not silence: all bytes of a silent packet are equal). Keys typed while
+ * the PIN is still being checked are ignored by design, and a loaded machine may take longer than any
+ * fixed pause to save the failed try.
  */
 export async function typeWrongPins(o: LoginOffice, rtp: RtpPeer, attempts: readonly string[]): Promise<void> {
   const counted = () => o.daemon.store.data.audit.filter((entry) => entry.kind === 'login-failed').length;
-  for (const attempt of attempts) {
+  const speaksAfter = (index: number) =>
+    rtp.received.slice(index).some((packet) => packet.payload.some((byte) => byte !== packet.payload[0]));
+  for (const [n, attempt] of attempts.entries()) {
     const before = counted();
     await rtp.typeKeys(attempt);
     await waitFor(() => counted() > before, `the wrong PIN ${attempt} to be counted`, 10_000);
+    if (n === attempts.length - 1) break;
+    const index = rtp.received.length;
+    await waitFor(() => speaksAfter(index), `"wrong PIN" after ${attempt}`, 10_000);
   }
 }
