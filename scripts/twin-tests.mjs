@@ -35,6 +35,18 @@ export function twinSourceOf(test) {
   return existsSync(join(ROOT, source)) ? source : undefined;
 }
 
+/**
+ * For a folder suite (`test/X.test.ts`, which runs every test of `test/X/` in one process, see
+ * test/support/test-folder.ts): the twin sources of those tests. Undefined for any other file.
+ */
+export function twinSourcesOfSuite(test) {
+  const match = /^test\/([^/]+)\.test\.ts$/.exec(test);
+  if (!match || !existsSync(join(ROOT, 'test', match[1]))) return undefined;
+  return filesUnder(`test/${match[1]}`)
+    .map((file) => twinSourceOf(file))
+    .filter((source) => source !== undefined);
+}
+
 /** Source files with no twin test file. */
 export function sourcesWithoutTwin() {
   return sourceFiles().filter((source) => !existsSync(join(ROOT, twinTestOf(source))));
