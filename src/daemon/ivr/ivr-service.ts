@@ -1,8 +1,8 @@
 /**
  * The login voice menu's calls: hotdeskd answers the hot-desk codes itself
- * as a SIP user agent server, one RTP port per call (login-call.ts,
- * login-call-requests.ts), and drives the pure IVR machine (media/ivr.ts)
- * with what the caller does (login-call-flow.ts). Refusals a phone can hear
+ * as a SIP user agent server, one RTP port per call (login-call.ts), and
+ * drives the pure IVR machine (media/ivr.ts) with what the caller does
+ * (login-call-flow.ts). Refusals a phone can hear
  * (an idle phone dialling a blocked number) are spoken as early media before
  * the final response. The calls hotdeskd places (warnings, announcements)
  * are warning-calls.ts's.
@@ -22,7 +22,7 @@ import { createWarningCalls, type AnnouncementRequest, type WarningCallRequest }
 import type { AnnouncementOutcome } from '../../media/announcement-call.js';
 import type { WarningOutcome } from '../../media/warning-call.js';
 import { endCall, type Call, type IvrActions, type IvrFlow, type LoginCallContext } from './login-call.js';
-import { answerCall, cancelCall, inLoginCall } from './login-call-requests.js';
+import { answerCall, cancelCall, inLoginCall } from './login-call-flow.js';
 
 export type { IvrActions, IvrFlow };
 

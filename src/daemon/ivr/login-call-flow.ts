@@ -1,25 +1,107 @@
 /**
- * What a login call does once answered: drives the pure IVR machine
- * (media/ivr.ts) with what the caller does and carries out its commands
- * (prompts, timers, the office's actions). No SIP here: the call's answers
- * and its end are login-call.ts's.
+ * A login call as its UAS end, top to bottom: the INVITE of a hot-desk code (limits, offer, one
+ * PIN-taking call per phone), its CANCEL before the answer (487 to the INVITE, 200 to the CANCEL),
+ * the requests inside the call (sip/answer-in-dialog.ts, shared with the warning call); once
+ * answered, the pure IVR machine (media/ivr.ts) driven with what the caller does, and its commands
+ * carried out (prompts, timers, the office's actions). The call's state, answers and end are
+ * login-call.ts's.
  */
+import type { Endpoint, SipRequest } from '../../sip/message.js';
+import { buildResponse } from '../../sip/message.js';
+import { answerInDialog } from '../sip/answer-in-dialog.js';
 import { runPromptCommand } from './prompt-commands.js';
 import { buildSdpAnswer } from '../../media/sdp-answer.js';
 import type { DtmfDigit } from '../../media/dtmf-digit.js';
-import { createIvr, stepIvr, type IvrCommand, type IvrEvent, type IvrStart } from '../../media/ivr.js';
+import { createIvr, stepIvr, type IvrCommand, type IvrEvent } from '../../media/ivr.js';
 import { createMediaSession } from './media-session.js';
 import {
   callKey,
   endCall,
+  newCall,
   respondTo,
   sendOk,
+  startFor,
+  stopRetransmit,
   withSdp,
   type Call,
-  type IvrActions,
   type IvrFlow,
   type LoginCallContext,
 } from './login-call.js';
+
+const takesPin = (flow: IvrFlow) => flow.kind === 'login' || flow.kind === 'logout-everywhere';
+
+/** Answers an INVITE for a hot-desk code (already authenticated and routed). */
+export function answerCall(
+  context: LoginCallContext,
+  maxCalls: number,
+  request: SipRequest,
+  remote: Endpoint,
+  flow: IvrFlow,
+): void {
+  const { calls, log } = context;
+  const call = newCall(request, remote, flow);
+  const refuse = (status: number, phrase: string, headers: Record<string, unknown> = {}) =>
+    flow.kind === 'refuse'
+      ? respondTo(context, call, flow.status, flow.phrase)
+      : respondTo(context, call, status, phrase, headers);
+  if (calls.size >= maxCalls) {
+    log.warn({ active: calls.size }, 'login calls at their limit: 503');
+    return respondTo(context, call, 503, 'Service Unavailable', { 'retry-after': '10' });
+  }
+  // An INVITE without an offer would need ours in the 200 and the answer in the ACK; phones always offer.
+  if (!request.content || !/^v=0/m.test(request.content))
+    return refuse(488, 'Not Acceptable Here', { warning: '399 hotdesk "an SDP offer is required"' });
+  // One PIN-taking call per phone at a time: parallel calls from one phone would multiply its tries.
+  const busy = [...calls.values()].some(
+    (other) => other.callId !== call.callId && other.phone === call.phone && takesPin(other.flow),
+  );
+  if (takesPin(flow) && busy) {
+    log.info({ callId: call.callId, phone: call.phone }, 'login call: the phone is in a login call already: 486');
+    return respondTo(context, call, 486, 'Busy Here');
+  }
+  calls.set(callKey(call.callId, call.localTag), call);
+  void beginCall(context, call).catch((error: Error) => {
+    log.error({ err: error, callId: call.callId }, 'login call failed to start');
+    endCall(context, call, 'error', true);
+  });
+}
+
+/** RFC 3261 §9.2: CANCEL of an INVITE not answered yet: 200 to the CANCEL, 487 to the INVITE. */
+export function cancelCall(context: LoginCallContext, request: SipRequest): boolean {
+  const branch = String(request.headers.via[0]?.params['branch'] ?? '');
+  const call = [...context.calls.values()].find(
+    (candidate) => candidate.callId === request.headers['call-id'] && candidate.branch === branch,
+  );
+  if (!call) return false;
+  context.stack.respond(buildResponse(request, 200, 'OK', { toTag: call.localTag }));
+  if (call.state === 'starting' || call.state === 'early') {
+    respondTo(context, call, 487, 'Request Terminated');
+    if (call.machine) feedCall(context, call, { kind: 'hangup', nowMs: context.now() });
+    endCall(context, call, 'cancelled', false);
+  }
+  return true;
+}
+
+/** A request inside a login call; false when it is none of ours. */
+export function inLoginCall(context: LoginCallContext, request: SipRequest, remote: Endpoint): boolean {
+  const call = context.calls.get(callKey(request.headers['call-id'], request.headers.to.params['tag']));
+  if (!call) return false;
+  answerInDialog(request, remote, call, {
+    stack: context.stack,
+    mediaAddress: context.mediaAddress,
+    sendOk(answered, from) {
+      if (answered.method === 'INVITE') call.remote = from;
+      sendOk(context, call, answered);
+    },
+    acked: () => stopRetransmit(call),
+    hungUp() {
+      feedCall(context, call, { kind: 'hangup', nowMs: context.now() });
+      endCall(context, call, 'caller hung up', false);
+    },
+    digit: (digit) => call.media?.feedInfoDigit(digit),
+  });
+  return true;
+}
 
 export function feedCall(context: LoginCallContext, call: Call, event: IvrEvent): void {
   if (call.state === 'ended' || !call.machine) return;
@@ -95,29 +177,6 @@ function runCommand(context: LoginCallContext, call: Call, command: IvrCommand):
     case 'done':
       context.log.info({ callId: call.callId, phone: call.phone, outcome: command.outcome }, 'login call finished');
       return;
-  }
-}
-
-/** Where the machine starts: refusals known before any PIN (locked, pinned) are said at once. */
-export function startFor(flow: IvrFlow, actions: IvrActions): IvrStart {
-  switch (flow.kind) {
-    case 'login': {
-      if (actions.locked(flow.extension, flow.phone)) return { flow: 'refused', prompt: 'too-many-attempts' };
-      // A phone pinned to someone else takes no login; said before any PIN (it tells nothing about the extension).
-      const pinned = actions.pinnedTo(flow.phone);
-      if (pinned !== undefined && pinned !== flow.extension) return { flow: 'refused', prompt: 'phone-pinned' };
-      return { flow: 'login', extension: flow.extension };
-    }
-    case 'logout-everywhere':
-      return actions.locked(flow.extension, flow.phone)
-        ? { flow: 'refused', prompt: 'too-many-attempts' }
-        : { flow: 'logout-everywhere', extension: flow.extension };
-    case 'logout':
-      return actions.pinnedTo(flow.phone) !== undefined
-        ? { flow: 'refused', prompt: 'phone-pinned' }
-        : { flow: 'logout' };
-    case 'refuse':
-      return { flow: 'refused', prompt: flow.prompt };
   }
 }
 

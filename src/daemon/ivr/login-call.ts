@@ -6,12 +6,13 @@
  */
 import type { Endpoint, SipRequest } from '../../sip/message.js';
 import { buildResponse, headerText } from '../../sip/message.js';
+import { randomNumber, sipTag } from '../../adapters/secrets.js';
 import { buildDialogRequest, dialogAsUas } from '../../sip/dialog-request.js';
 import { DIALOG_ALLOW } from '../sip/answer-in-dialog.js';
 import { retransmitUntilAck } from '../sip/ok-retransmit.js';
 import type { DialogTimers } from '../sip/dialog-timers.js';
 import type { PromptName } from '../../media/prompt-names.js';
-import type { IvrState } from '../../media/ivr.js';
+import type { IvrStart, IvrState } from '../../media/ivr.js';
 import type { Language } from '../../core/model.js';
 import type { SipStack } from '../../adapters/sip-stack.js';
 import type { Logger } from '../../adapters/log.js';
@@ -174,4 +175,49 @@ function sessionTimer(invite: SipRequest): Record<string, string> {
     .split(',')
     .map((tag) => tag.trim());
   return supported.includes('timer') ? { 'session-expires': `${seconds};refresher=uac`, require: 'timer' } : {};
+}
+
+/** A new call for an INVITE of a hot-desk code (not answered yet). */
+export function newCall(request: SipRequest, remote: Endpoint, flow: IvrFlow): Call {
+  return {
+    callId: request.headers['call-id'],
+    localTag: sipTag(),
+    invite: request,
+    remote,
+    phone: flow.kind === 'refuse' ? undefined : flow.phone,
+    flow,
+    branch: String(request.headers.via[0]?.params['branch'] ?? ''),
+    state: 'starting',
+    media: undefined,
+    machine: undefined,
+    localCseq: randomNumber(10_000),
+    sdp: '',
+    sessionId: randomNumber(1e9),
+    sessionVersion: 1,
+    unacked: undefined,
+    timer: undefined,
+  };
+}
+
+/** Where the machine starts: refusals known before any PIN (locked, pinned) are said at once. */
+export function startFor(flow: IvrFlow, actions: IvrActions): IvrStart {
+  switch (flow.kind) {
+    case 'login': {
+      if (actions.locked(flow.extension, flow.phone)) return { flow: 'refused', prompt: 'too-many-attempts' };
+      // A phone pinned to someone else takes no login; said before any PIN (it tells nothing about the extension).
+      const pinned = actions.pinnedTo(flow.phone);
+      if (pinned !== undefined && pinned !== flow.extension) return { flow: 'refused', prompt: 'phone-pinned' };
+      return { flow: 'login', extension: flow.extension };
+    }
+    case 'logout-everywhere':
+      return actions.locked(flow.extension, flow.phone)
+        ? { flow: 'refused', prompt: 'too-many-attempts' }
+        : { flow: 'logout-everywhere', extension: flow.extension };
+    case 'logout':
+      return actions.pinnedTo(flow.phone) !== undefined
+        ? { flow: 'refused', prompt: 'phone-pinned' }
+        : { flow: 'logout' };
+    case 'refuse':
+      return { flow: 'refused', prompt: flow.prompt };
+  }
 }

@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { createLogger } from '../../../src/adapters/log.js';
-import { answerCall, cancelCall } from '../../../src/daemon/ivr/login-call-requests.js';
+import { answerCall, cancelCall } from '../../../src/daemon/ivr/login-call-flow.js';
 import type { Call, IvrActions, LoginCallContext } from '../../../src/daemon/ivr/login-call.js';
 import type { RtpPortPool, RtpSocket } from '../../../src/adapters/rtp-socket.js';
 import type { SipRequest, SipResponse } from '../../../src/sip/message.js';
