@@ -52,6 +52,6 @@ t.test('login by phone in memory: register, *77*100*, prompt, PIN, BYE, check-sy
   t.equal(config.user, '100', "the account is the user's");
   t.equal(config.password, 'secret-100', "with the user's SIP password");
   await waitFor(() => o.daemon.sip!.ivr!.active === 0, 'the login call to end');
-  const elapsed = performance.now() - started;
-  t.ok(elapsed < 1000, `the whole flow took ${Math.round(elapsed)} ms`);
+  // A figure, not an assertion: time limits belong to benchmarks (a loaded machine would fail them here).
+  t.comment(`the whole flow took ${Math.round(performance.now() - started)} ms`);
 });

@@ -154,5 +154,5 @@ t.test('long hostile User-Agents are answered quickly', async (t) => {
   ]) {
     t.equal(parseUserAgent(text), undefined);
   }
-  t.ok(performance.now() - start < 200, 'no catastrophic backtracking');
+  t.ok(performance.now() - start < 1000, 'no catastrophic backtracking (that would take seconds)');
 });
