@@ -40,7 +40,7 @@ export function twinSourceOf(test) {
  * test/support/test-folder.ts): the twin sources of those tests. Undefined for any other file.
  */
 export function twinSourcesOfSuite(test) {
-  const match = /^test\/([^/]+)\.test\.ts$/.exec(test);
+  const match = /^test\/(.+)\.test\.ts$/.exec(test);
   if (!match || !existsSync(join(ROOT, 'test', match[1]))) return undefined;
   return filesUnder(`test/${match[1]}`)
     .map((file) => twinSourceOf(file))

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { plain, servedFile } from '../../src/daemon/http/provisioning-reply.js';
+import { plain, servedFile } from '../../../src/daemon/http/provisioning-reply.js';
 
 const cases: [number, string][] = [
   [400, 'bad request\n'],

@@ -1,11 +1,11 @@
 import t from 'tap';
 import { Writable } from 'node:stream';
-import { createLogger } from '../../src/adapters/log.js';
-import type { HttpRequest } from '../../src/adapters/http-server.js';
-import { createRateLimiter } from '../../src/provisioning/rate-limiter.js';
-import type { HttpAuthVerdict } from '../../src/daemon/http/http-digest.js';
-import { createProvisioningCounters } from '../../src/daemon/http/provisioning-counters.js';
-import { passGate } from '../../src/daemon/http/provisioning-gate.js';
+import { createLogger } from '../../../src/adapters/log.js';
+import type { HttpRequest } from '../../../src/adapters/http-server.js';
+import { createRateLimiter } from '../../../src/provisioning/rate-limiter.js';
+import type { HttpAuthVerdict } from '../../../src/daemon/http/http-digest.js';
+import { createProvisioningCounters } from '../../../src/daemon/http/provisioning-counters.js';
+import { passGate } from '../../../src/daemon/http/provisioning-gate.js';
 
 const NO_REQUESTS = { requests: 0, uriTooLong: 0, malformed: 0, failures: 0, refused: 0 };
 

@@ -1,6 +1,6 @@
 import t from 'tap';
-import type { HttpServerCounters } from '../../src/adapters/http-server.js';
-import { countRefusal, createProvisioningCounters } from '../../src/daemon/http/provisioning-counters.js';
+import type { HttpServerCounters } from '../../../src/adapters/http-server.js';
+import { countRefusal, createProvisioningCounters } from '../../../src/daemon/http/provisioning-counters.js';
 
 const counts = (n: number): HttpServerCounters => ({
   requests: n,

@@ -13,23 +13,23 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { createLogger } from '../../src/adapters/log.js';
-import { openStoreWriter } from '../../src/adapters/json-store.js';
-import { loadCatalogue } from '../../src/adapters/catalogue-files.js';
-import { SHIPPED_TEMPLATES } from '../../src/adapters/paths.js';
-import { buildProvisioningAuth, PROVISIONING_REALM } from '../../src/core/provisioning-auth.js';
-import type { Vendor } from '../../src/core/catalogue.js';
-import { applyChange, type Change } from '../../src/store/changes.js';
-import { createStoreService, type StoreService } from '../../src/daemon/store-service.js';
-import { createWritePath } from '../../src/daemon/write-path.js';
+import { createLogger } from '../../../src/adapters/log.js';
+import { openStoreWriter } from '../../../src/adapters/json-store.js';
+import { loadCatalogue } from '../../../src/adapters/catalogue-files.js';
+import { SHIPPED_TEMPLATES } from '../../../src/adapters/paths.js';
+import { buildProvisioningAuth, PROVISIONING_REALM } from '../../../src/core/provisioning-auth.js';
+import type { Vendor } from '../../../src/core/catalogue.js';
+import { applyChange, type Change } from '../../../src/store/changes.js';
+import { createStoreService, type StoreService } from '../../../src/daemon/store-service.js';
+import { createWritePath } from '../../../src/daemon/write-path.js';
 import {
   startProvisioningService,
   type ProvisioningService,
   type ProvisioningServiceOptions,
-} from '../../src/daemon/http/provisioning-service.js';
-import { readPhoneConfig, readXml, readYealink, validateXml } from '../fixtures/provisioning/read-config.js';
-import { loadStoreFile } from '../support/temp-data.js';
-import { makeTestCertificate } from '../support/tls-certificate.js';
+} from '../../../src/daemon/http/provisioning-service.js';
+import { readPhoneConfig, readXml, readYealink, validateXml } from '../../fixtures/provisioning/read-config.js';
+import { loadStoreFile } from '../../support/temp-data.js';
+import { makeTestCertificate } from '../../support/tls-certificate.js';
 
 const TOKEN = 'tok-0123456789abcdef';
 const catalogue = loadCatalogue();

@@ -5,14 +5,14 @@
  * refused with its prompt, and refusals map to prompts.
  */
 import t from 'tap';
-import { applyChange, type Change } from '../../src/store/changes.js';
-import type { StoreData } from '../../src/store/schema.js';
-import type { ControlResponse } from '../../src/adapters/control-socket.js';
-import { hashPin, verifyPin } from '../../src/adapters/pin-hash.js';
-import { createIvrActions, refusalPrompt } from '../../src/daemon/ivr/ivr-actions.js';
-import type { Reason } from '../../src/core/reasons.js';
-import type { PromptName } from '../../src/media/prompt-names.js';
-import { addExtension, addPhone, CATALOGUE, NOW, office } from '../support/office.js';
+import { applyChange, type Change } from '../../../src/store/changes.js';
+import type { StoreData } from '../../../src/store/schema.js';
+import type { ControlResponse } from '../../../src/adapters/control-socket.js';
+import { hashPin, verifyPin } from '../../../src/adapters/pin-hash.js';
+import { createIvrActions, refusalPrompt } from '../../../src/daemon/ivr/ivr-actions.js';
+import type { Reason } from '../../../src/core/reasons.js';
+import type { PromptName } from '../../../src/media/prompt-names.js';
+import { addExtension, addPhone, CATALOGUE, NOW, office } from '../../support/office.js';
 
 async function officeWithActions(...changes: Change[]) {
   const pinHash = await hashPin('2468');

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import dgram from 'node:dgram';
-import { createRtpPortPool, type RtpEndpoint } from '../../src/adapters/rtp-socket.js';
+import { createRtpPortPool, type RtpEndpoint } from '../../../src/adapters/rtp-socket.js';
 import {
   HANDOVER_MS,
   MAX_CATCH_UP_PACKETS,
@@ -10,12 +10,12 @@ import {
   type MediaAnswer,
   type MediaSession,
   type MediaSessionOptions,
-} from '../../src/daemon/ivr/media-session.js';
-import { eventOfDtmfDigit, type DtmfDigit } from '../../src/media/dtmf-digit.js';
-import { encodeG711, G711_SILENCE, type G711Codec } from '../../src/media/g711.js';
-import { DTMF_COLUMN_HZ, DTMF_KEYPAD, DTMF_ROW_HZ } from '../../src/media/goertzel.js';
-import { buildRtp, parseRtp, type RtpPacket } from '../../src/media/rtp-packet.js';
-import type { PromptName } from '../../src/media/prompt-names.js';
+} from '../../../src/daemon/ivr/media-session.js';
+import { eventOfDtmfDigit, type DtmfDigit } from '../../../src/media/dtmf-digit.js';
+import { encodeG711, G711_SILENCE, type G711Codec } from '../../../src/media/g711.js';
+import { DTMF_COLUMN_HZ, DTMF_KEYPAD, DTMF_ROW_HZ } from '../../../src/media/goertzel.js';
+import { buildRtp, parseRtp, type RtpPacket } from '../../../src/media/rtp-packet.js';
+import type { PromptName } from '../../../src/media/prompt-names.js';
 
 const HOST = '127.0.0.1';
 const EVENT_PT = 101;

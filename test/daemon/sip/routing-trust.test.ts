@@ -11,10 +11,10 @@ import net from 'node:net';
 import { Writable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import sip from 'sip';
-import { createLogger } from '../../src/adapters/log.js';
-import type { SipMessage, SipRequest, SipResponse } from '../../src/sip/message.js';
-import { world, type World } from '../support/sip-world.js';
-import type { TestPhone } from '../support/test-phone.js';
+import { createLogger } from '../../../src/adapters/log.js';
+import type { SipMessage, SipRequest, SipResponse } from '../../../src/sip/message.js';
+import { world, type World } from '../../support/sip-world.js';
+import type { TestPhone } from '../../support/test-phone.js';
 
 const isRequest = (message: SipMessage): message is SipRequest => 'method' in message;
 

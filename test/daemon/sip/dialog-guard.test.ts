@@ -1,7 +1,7 @@
 import t from 'tap';
-import { createDialogGuard } from '../../src/daemon/sip/dialog-guard.js';
-import { request } from '../support/sip-text.js';
-import type { Endpoint } from '../../src/sip/message.js';
+import { createDialogGuard } from '../../../src/daemon/sip/dialog-guard.js';
+import { request } from '../../support/sip-text.js';
+import type { Endpoint } from '../../../src/sip/message.js';
 
 const phone: Endpoint = { protocol: 'UDP', address: '192.0.2.50', port: 5062 };
 const trunk: Endpoint = { protocol: 'UDP', address: '198.51.100.1', port: 5060 };

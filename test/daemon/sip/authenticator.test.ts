@@ -7,10 +7,14 @@
 import t from 'tap';
 import { createHash } from 'node:crypto';
 import sip from 'sip';
-import { createDigestAuthenticator, type AuthContext, type Authenticator } from '../../src/daemon/sip/authenticator.js';
-import { nodeDigestCrypto, nonceRandom } from '../../src/adapters/node-crypto.js';
-import type { SipRequest } from '../../src/sip/message.js';
-import { addExtension, office } from '../support/office.js';
+import {
+  createDigestAuthenticator,
+  type AuthContext,
+  type Authenticator,
+} from '../../../src/daemon/sip/authenticator.js';
+import { nodeDigestCrypto, nonceRandom } from '../../../src/adapters/node-crypto.js';
+import type { SipRequest } from '../../../src/sip/message.js';
+import { addExtension, office } from '../../support/office.js';
 
 const REALM = 'office.test';
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');

@@ -6,21 +6,21 @@
  * logic on the in-memory network (test/support/fake-network.ts).
  */
 import t from 'tap';
-import { createLogger } from '../../src/adapters/log.js';
-import { nodeDigestCrypto, nonceRandom } from '../../src/adapters/node-crypto.js';
-import { startSipStack } from '../../src/adapters/sip-stack.js';
-import { startSipService } from '../../src/daemon/sip/sip-service.js';
-import { createDigestAuthenticator } from '../../src/daemon/sip/authenticator.js';
-import type { SipRequest, SipResponse } from '../../src/sip/message.js';
-import { buildResponse } from '../../src/sip/message.js';
+import { createLogger } from '../../../src/adapters/log.js';
+import { nodeDigestCrypto, nonceRandom } from '../../../src/adapters/node-crypto.js';
+import { startSipStack } from '../../../src/adapters/sip-stack.js';
+import { startSipService } from '../../../src/daemon/sip/sip-service.js';
+import { createDigestAuthenticator } from '../../../src/daemon/sip/authenticator.js';
+import type { SipRequest, SipResponse } from '../../../src/sip/message.js';
+import { buildResponse } from '../../../src/sip/message.js';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { createHash } from 'node:crypto';
 import sip from 'sip';
-import { buildChallenges, checkCredentials, parseCredentials } from '../../src/sip/digest.js';
-import { makeNonce } from '../../src/sip/nonce.js';
-import { emptyNonceCounts } from '../../src/sip/nonce-counts.js';
-import { world } from '../support/sip-world.js';
+import { buildChallenges, checkCredentials, parseCredentials } from '../../../src/sip/digest.js';
+import { makeNonce } from '../../../src/sip/nonce.js';
+import { emptyNonceCounts } from '../../../src/sip/nonce-counts.js';
+import { world } from '../../support/sip-world.js';
 
 t.test('registration with digest authentication', async (t) => {
   const w = await world(t);

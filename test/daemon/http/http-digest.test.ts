@@ -1,14 +1,14 @@
 /** HTTP digest for the provisioning tree: header parsing, HA1-based checks, the stateful checker. */
 import t from 'tap';
 import { createHash } from 'node:crypto';
-import { nodeDigestCrypto, nonceRandom } from '../../src/adapters/node-crypto.js';
-import { buildProvisioningAuth, PROVISIONING_REALM } from '../../src/core/provisioning-auth.js';
+import { nodeDigestCrypto, nonceRandom } from '../../../src/adapters/node-crypto.js';
+import { buildProvisioningAuth, PROVISIONING_REALM } from '../../../src/core/provisioning-auth.js';
 import {
   createHttpDigest,
   formatChallenge,
   parseAuthorization,
   type HttpAuthVerdict,
-} from '../../src/daemon/http/http-digest.js';
+} from '../../../src/daemon/http/http-digest.js';
 
 const hashes = { MD5: 'md5', 'SHA-256': 'sha256' } as const;
 const h = (algorithm: 'MD5' | 'SHA-256', text: string) => createHash(hashes[algorithm]).update(text).digest('hex');
