@@ -4,9 +4,12 @@
  * content already in it (write a private file, then hard-link it into place),
  * so nobody ever sees an empty lock. A lock whose pid is dead is stale and is
  * taken over, under a short-lived takeover guard so two processes cannot both
- * take over the same stale lock.
+ * take over the same stale lock. The private file of a process killed between
+ * writing and linking it (`hotdeskd.lock.<pid>.<random>`) is swept by the next
+ * holder once that pid is dead.
  */
-import { link, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, readFile, readdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 export interface LockOwner {
   pid: number;
@@ -71,10 +74,27 @@ async function removeStale(path: string, stalePid: number): Promise<void> {
   }
 }
 
+/** The private file name linkInPlace writes for `path`, and the pid it names. */
+const privateFile = (path: string) =>
+  new RegExp(`^${basename(path).replace(/[.]/g, '\\.')}(?:\\.takeover)?\\.(\\d+)\\.[a-z0-9]+$`);
+
+/** Removes private files of dead processes (killed between writing and linking them); called by the holder. */
+async function sweepDeadWriters(path: string): Promise<void> {
+  const pattern = privateFile(path);
+  const names = await readdir(dirname(path)).catch(() => []);
+  for (const name of names) {
+    const pid = Number(pattern.exec(name)?.[1] ?? 0);
+    if (pid > 0 && pid !== process.pid && !isAlive(pid)) await unlink(join(dirname(path), name)).catch(() => undefined);
+  }
+}
+
 /** One attempt: take the lock (taking over a stale one) or report its live owner. */
 export async function tryLock(path: string): Promise<LockAttempt> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    if (await linkInPlace(path)) return { acquired: true };
+    if (await linkInPlace(path)) {
+      await sweepDeadWriters(path);
+      return { acquired: true };
+    }
     const owner = await readLockOwner(path);
     if (!owner) continue;
     if (owner.alive) return { acquired: false, owner };

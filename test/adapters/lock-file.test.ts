@@ -101,3 +101,15 @@ t.test('a takeover guard left by a killed process blocks only for a while', asyn
   t.same(await tryLock(lock), { acquired: true }, 'an old guard is cleared and the stale lock taken over');
   t.notOk(await exists(`${lock}.takeover`));
 });
+
+t.test('a private file left by a writer killed while linking is swept by the next lock holder', async (t) => {
+  const dir = await tempDir(t);
+  const lock = join(dir, 'hotdeskd.lock');
+  const dead = await deadPid();
+  const live = liveProcess(t);
+  const leftovers = [`hotdeskd.lock.${dead}.k1ll3d`, `hotdeskd.lock.takeover.${dead}.k1ll3d`];
+  const kept = [`hotdeskd.lock.${live}.w0rk1ng`, 'hotdeskd.lock.notes', 'hotdesk.json'];
+  for (const name of [...leftovers, ...kept]) await writeFile(join(dir, name), `${dead}\n`);
+  t.same(await tryLock(lock), { acquired: true });
+  t.same((await readdir(dir)).sort(), ['hotdeskd.lock', ...kept].sort(), "only dead writers' files go");
+});
