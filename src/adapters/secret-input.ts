@@ -63,9 +63,10 @@ export function createSecretInput(stdin: Stdin, stderr: NodeJS.WritableStream): 
   function fromTerminal(what: string): Promise<string> {
     return new Promise((resolve, reject) => {
       let typed = '';
-      stderr.write(`${what}: `);
-      stdin.setEncoding('utf8');
+      // Echo off before the prompt shows: keys typed (or pasted) as soon as it appears are never echoed.
       stdin.setRawMode!(true);
+      stdin.setEncoding('utf8');
+      stderr.write(`${what}: `);
       const finish = (error?: Error): void => {
         stdin.off('data', onData);
         stdin.setRawMode!(false);
