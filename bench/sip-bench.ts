@@ -428,6 +428,15 @@ export function printSteps(unit: string, steps: readonly StepFigures[]): void {
 }
 
 /** With BENCH_NODE_ARGS=--trace-gc: the heap after each full collection, in MB ("Mark-Compact A (B) -> C (D) MB"). */
+/** Says how many lines hotdeskd logged at warn or above during the run, and the first of them. */
+export function printDaemonWarnings(daemon: Hotdeskd): void {
+  const lines = daemon
+    .stderr()
+    .split('\n')
+    .filter((line) => line.trim());
+  if (lines.length > 0) console.log(`hotdeskd wrote ${lines.length} log line(s) at warn or above; first: ${lines[0]}`);
+}
+
 export function printGcTrace(daemon: Hotdeskd): void {
   const lines = daemon.fullGcs();
   if (lines.length === 0) return;

@@ -32,6 +32,7 @@ import {
   md5Challenge,
   machineLoad,
   mib,
+  printDaemonWarnings,
   printGcTrace,
   printSteps,
   requireSipp,
@@ -181,12 +182,7 @@ try {
     `hotdeskd RSS: ${mib(rssStart)} before, ${mib(Math.max(...steps.map((step) => step.usage.peakRssKiB)))} peak, ${mib(rssEnd)} right after, ${later}`,
   );
   printGcTrace(daemon);
-  const warnings = daemon
-    .stderr()
-    .split('\n')
-    .filter((line) => line.trim()).length;
-  if (warnings > 0)
-    console.log(`hotdeskd wrote ${warnings} log line(s) at warn or above; first: ${daemon.stderr().split('\n')[0]}`);
+  printDaemonWarnings(daemon);
 } finally {
   await answering?.kill();
   await daemon.stop();

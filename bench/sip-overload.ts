@@ -20,6 +20,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
+  printDaemonWarnings,
   BENCH_SCENARIOS,
   DOMAIN,
   bestHeld,
@@ -199,12 +200,7 @@ try {
       );
       console.log('');
     }
-    const warnings = daemon
-      .stderr()
-      .split('\n')
-      .filter((line) => line.trim()).length;
-    if (warnings > 0)
-      console.log(`hotdeskd wrote ${warnings} log line(s) at warn or above; first: ${daemon.stderr().split('\n')[0]}`);
+    printDaemonWarnings(daemon);
   } finally {
     await daemon.stop();
   }

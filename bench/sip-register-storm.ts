@@ -31,6 +31,7 @@ import {
   md5Challenge,
   machineLoad,
   mib,
+  printDaemonWarnings,
   printGcTrace,
   printSteps,
   requireSipp,
@@ -139,12 +140,7 @@ try {
     `hotdeskd RSS: ${mib(rssStart)} before, ${mib(Math.max(...steps.map((step) => step.usage.peakRssKiB)))} peak, ${mib(rssEnd)} right after, ${later}; ${saved?.bindings.length ?? 0} bindings saved`,
   );
   printGcTrace(daemon);
-  const warnings = daemon
-    .stderr()
-    .split('\n')
-    .filter((line) => line.trim()).length;
-  if (warnings > 0)
-    console.log(`hotdeskd wrote ${warnings} log line(s) at warn or above; first: ${daemon.stderr().split('\n')[0]}`);
+  printDaemonWarnings(daemon);
 } finally {
   await daemon.stop();
   space.remove();

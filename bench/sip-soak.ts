@@ -15,6 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
+  printDaemonWarnings,
   BENCH_SCENARIOS,
   DOMAIN,
   credentials,
@@ -126,12 +127,7 @@ try {
       `RSS after the first half minute: ${mib(Math.max(...firstMinute))} at most; in the last minute: ${mib(Math.max(...lastMinute))} at most (idle ${mib(idle)})`,
     );
   }
-  const warnings = daemon
-    .stderr()
-    .split('\n')
-    .filter((line) => line.trim());
-  if (warnings.length > 0)
-    console.log(`hotdeskd wrote ${warnings.length} log line(s) at warn or above; first: ${warnings[0]}`);
+  printDaemonWarnings(daemon);
 } finally {
   await daemon.stop();
   space.remove();
