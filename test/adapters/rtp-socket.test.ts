@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
 import {
@@ -22,6 +22,24 @@ async function peer(port = 0): Promise<dgram.Socket> {
 
 const closeSocket = (socket: dgram.Socket) => new Promise<void>((resolve) => socket.close(() => resolve()));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits for what a datagram does (however slow the machine), failing after 5 s. */
+async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what}`);
+    await sleep(5);
+  }
+}
+/** Closes `socket` when the test ends, passed or not (an open socket would keep the test process alive). */
+function closeAtEnd(t: Test, socket: dgram.Socket): void {
+  t.teardown(() => {
+    try {
+      socket.close();
+    } catch {
+      // closed by the test already
+    }
+  });
+}
 const udpHandles = () => process.getActiveResourcesInfo().filter((name) => name === 'UDPWrap').length;
 /** UDP handles still open once the ones being closed are gone (a closed socket's handle lingers for a moment). */
 async function settledUdpHandles(): Promise<number> {
@@ -59,10 +77,12 @@ t.test('any free port (0-0): open, talk both ways, close', async (t) => {
   t.equal(pool.inUse, 1);
 
   const phone = await peer();
+  closeAtEnd(t, phone);
+  t.teardown(() => pool.close());
   const received: { bytes: Buffer; from: RtpEndpoint }[] = [];
   socket.onPacket((bytes, from) => received.push({ bytes, from }));
   phone.send(Buffer.from([0x80, 0, 0, 1]), socket.port, HOST);
-  await sleep(50);
+  await until(() => received.length > 0, 'the packet');
   t.equal(received.length, 1);
   t.same([...received[0]!.bytes], [0x80, 0, 0, 1]);
   t.same(received[0]!.from, { address: HOST, port: phone.address().port });
@@ -71,7 +91,7 @@ t.test('any free port (0-0): open, talk both ways, close', async (t) => {
   socket.send(new Uint8Array([1, 2, 3]), { address: HOST, port: phone.address().port });
   const [message] = (await back) as [Buffer];
   t.same([...message], [1, 2, 3]);
-  await sleep(10);
+  await until(() => socket.counters.sent > 0, 'the send counted');
   t.equal(socket.counters.sent, 1);
   t.equal(socket.counters.received, 1);
 
@@ -109,7 +129,7 @@ t.test('datagrams over 1500 bytes are dropped unread; a failing handler does not
   phone.send(Buffer.alloc(RTP_MAX_PACKET_BYTES), socket.port, HOST);
   phone.send(Buffer.alloc(9000), socket.port, HOST);
   phone.send(Buffer.alloc(20), socket.port, HOST);
-  await sleep(80);
+  await until(() => sizes.length >= 3 && socket.counters.oversized >= 2, 'three packets and two dropped');
   t.same(sizes, [10, RTP_MAX_PACKET_BYTES, 20]);
   t.equal(socket.counters.oversized, 2);
   t.equal(warnings.length, 1, 'the handler failure is logged');
@@ -122,7 +142,7 @@ t.test('packets before a handler is set are counted and dropped', async (t) => {
   const socket = await pool.open();
   const phone = await peer();
   phone.send(Buffer.alloc(12), socket.port, HOST);
-  await sleep(50);
+  await until(() => socket.counters.unhandled > 0, 'the packet counted');
   t.equal(socket.counters.unhandled, 1);
   await closeSocket(phone);
   await pool.close();
