@@ -208,7 +208,8 @@ export function rssKiB(pid: number): number | undefined {
 }
 
 /** User + system CPU time of a process in clock ticks (from /proc/PID/stat). */
-function cpuTicks(pid: number): number {
+/** utime + stime of a process, in ticks of 1/100 s. */
+export function cpuTicks(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
       .replace(/^.*\) /s, '')

@@ -29,9 +29,11 @@ export function createAdmissionGate(overrides: Partial<AdmissionLimits> = {}): A
   let recent = 0;
   let cpu = process.cpuUsage();
   const timer = setInterval(() => {
-    const used = process.cpuUsage(cpu);
-    cpu = process.cpuUsage();
-    state = noteTick(state, performance.now(), limits, (used.user + used.system) / 1000);
+    // One reading a tick: the process's CPU time is a system call.
+    const reading = process.cpuUsage();
+    const usedMs = (reading.user - cpu.user + reading.system - cpu.system) / 1000;
+    cpu = reading;
+    state = noteTick(state, performance.now(), limits, usedMs);
     recent = 0;
   }, limits.tickMs);
   timer.unref();

@@ -21,10 +21,14 @@ export function randomPassword(length = 20): string {
   return password + randomPassword(length - password.length);
 }
 
-/** Random bytes drawn 4 KiB at a time: a tag per SIP response costs no system call. */
+/**
+ * Random bytes drawn 4 KiB at a time from the cryptographic generator: a tag per SIP response or a
+ * nonce per challenge costs no system call. Each caller gets bytes of its own (a refill is a new buffer).
+ */
 const pool = { bytes: Buffer.alloc(0), used: 0 };
 
-function pooledBytes(count: number): Buffer {
+export function pooledBytes(count: number): Buffer {
+  if (count > 1024) return randomBytes(count);
   if (pool.used + count > pool.bytes.length) {
     pool.bytes = randomBytes(4096);
     pool.used = 0;

@@ -57,8 +57,10 @@ export function isStateless(request: SipRequest): boolean {
 
 /** Requests whose answers hotdeskd makes itself and keeps as bytes for retransmissions (answer-cache.ts). */
 export function isLight(request: SipRequest): boolean {
-  return request.method === 'REGISTER' || request.method === 'SUBSCRIBE';
+  return isLightMethod(request.method);
 }
+
+const isLightMethod = (method: string): boolean => method === 'REGISTER' || method === 'SUBSCRIBE';
 
 export interface StackCounters {
   /** Server transactions created within the last 32 s (an upper bound of those alive). */
@@ -269,9 +271,10 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
       },
     },
     respond(response) {
+      // A REGISTER or SUBSCRIBE never has a server transaction of the package's (see `handle`).
+      if (isLightMethod(response.headers.cseq.method) && respondLight(response)) return;
       const server = layer?.getServer(response);
       if (server) return server.send(response);
-      if (respondLight(response)) return;
       const key = keyOf(response);
       const entry = pending.get(key);
       if (!entry) return;

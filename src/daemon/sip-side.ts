@@ -17,6 +17,7 @@ import { logAuthBlocked, logAuthBlockedKnownSource } from './auth-block-log.js';
 import { loadReloadablePrompts, type ReloadablePrompts } from './reload.js';
 import type { DaemonOptions } from './daemon-options.js';
 import type { StoreService } from './store-service.js';
+import { accountIndex } from '../store/account-index.js';
 import type { WritePath } from './write-path.js';
 
 export interface SipSideOptions {
@@ -42,11 +43,23 @@ function authenticatorFor(options: SipSideOptions) {
       crypto: nodeDigestCrypto,
       random: nonceRandom,
       secret: randomNonceSecret(),
-      algorithmsFor: (account) =>
-        digestForAccount(
-          { ...store.data, sha256Models: options.sha256Models, ...(digest ? { officeFlag: digest } : {}) },
+      algorithmsFor: (account) => {
+        // Only the account's own extension and phones: the same answer without a search of the store.
+        const data = store.data;
+        const index = accountIndex(data);
+        const extension = account === undefined ? undefined : index.extension(account);
+        const phone = account === undefined ? undefined : index.phone(account);
+        return digestForAccount(
+          {
+            extensions: extension ? [extension] : [],
+            phones: account === undefined ? [] : extension ? index.phonesOf(account) : phone ? [phone] : [],
+            settings: data.settings,
+            sha256Models: options.sha256Models,
+            ...(digest ? { officeFlag: digest } : {}),
+          },
           account,
-        ),
+        );
+      },
       ...(authThrottle ? { throttle: authThrottle } : {}),
       ...(maxNonceCounts !== undefined ? { maxNonceCounts } : {}),
       onBlocked: (source, knownGood) =>

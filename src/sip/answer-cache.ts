@@ -12,8 +12,8 @@
  * idempotent, and the nonce-count check accepts an exact retransmission), so
  * a short budget never refuses new work.
  *
- * Entries live in a Map in arrival order, swept from its oldest end: a lookup,
- * an insert and an expiry cost O(1). No I/O; `now` passed in.
+ * Entries live in a Map by key and in a queue in arrival order, swept from its
+ * oldest end: a lookup, an insert and an expiry cost O(1) (amortised). No I/O; `now` passed in.
  */
 import type { Endpoint } from './message.js';
 
@@ -36,6 +36,10 @@ export interface HeldAnswer {
   final: Buffer | undefined;
 }
 
+interface Held extends HeldAnswer {
+  readonly key: string;
+}
+
 export interface AnswerCache {
   /** The entry for `key`, if held and not expired. */
   get(key: string, nowMs: number): HeldAnswer | undefined;
@@ -55,23 +59,38 @@ export function createAnswerCache(
   budgetBytes: number = DEFAULT_ANSWER_BUDGET_BYTES,
   lifetimeMs: number = ANSWER_LIFETIME_MS,
 ): AnswerCache {
-  const entries = new Map<string, HeldAnswer>();
+  const entries = new Map<string, Held>();
+  /**
+   * Entries in arrival order, oldest at `head`: a sweep reads from there (reading a Map from its
+   * start would step over every slot deleted since its last rehash). An entry removed early stays
+   * here until the sweep passes it.
+   */
+  let queue: (Held | undefined)[] = [];
+  let head = 0;
   let bytes = 0;
   let inFlight = 0;
   let evicted = 0;
-  const costOf = (key: string, entry: HeldAnswer) => key.length + ENTRY_OVERHEAD + (entry.final?.length ?? 0);
-  const remove = (key: string, entry: HeldAnswer) => {
-    entries.delete(key);
-    bytes -= costOf(key, entry);
+  const costOf = (entry: Held) => entry.key.length + ENTRY_OVERHEAD + (entry.final?.length ?? 0);
+  const remove = (entry: Held) => {
+    entries.delete(entry.key);
+    bytes -= costOf(entry);
     if (!entry.final) inFlight--;
   };
   /** Oldest first: expired ones, then as many as the budget needs. */
   const sweep = (nowMs: number) => {
-    for (const [key, entry] of entries) {
-      const expired = nowMs - entry.atMs >= lifetimeMs;
-      if (!expired && bytes <= budgetBytes) return;
-      if (!expired) evicted++;
-      remove(key, entry);
+    while (head < queue.length) {
+      const entry = queue[head]!;
+      if (entries.get(entry.key) === entry) {
+        const expired = nowMs - entry.atMs >= lifetimeMs;
+        if (!expired && bytes <= budgetBytes) break;
+        if (!expired) evicted++;
+        remove(entry);
+      }
+      queue[head++] = undefined;
+    }
+    if (head > 1024 && head * 2 > queue.length) {
+      queue = queue.slice(head);
+      head = 0;
     }
   };
   return {
@@ -79,15 +98,16 @@ export function createAnswerCache(
       const entry = entries.get(key);
       if (!entry) return undefined;
       if (nowMs - entry.atMs < lifetimeMs) return entry;
-      remove(key, entry);
+      remove(entry);
       return undefined;
     },
     begin(key, remote, nowMs) {
       const old = entries.get(key);
-      if (old) remove(key, old);
-      const entry: HeldAnswer = { remote, atMs: nowMs, final: undefined };
+      if (old) remove(old);
+      const entry: Held = { key, remote, atMs: nowMs, final: undefined };
       entries.set(key, entry);
-      bytes += costOf(key, entry);
+      queue.push(entry);
+      bytes += costOf(entry);
       inFlight++;
       sweep(nowMs);
     },

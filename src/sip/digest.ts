@@ -87,8 +87,10 @@ export function buildChallenges(options: ChallengeOptions): AuthParams[] {
 function unquote(raw: string): string | undefined {
   if (!raw.startsWith('"')) return raw.includes('"') ? undefined : raw;
   if (raw.length < 2 || !raw.endsWith('"')) return undefined;
-  let text = '';
   const inner = raw.slice(1, -1);
+  // Most values hold no quoted-pair: the text between the quotes, if no bare quote is in it.
+  if (!inner.includes('\\')) return inner.includes('"') ? undefined : inner;
+  let text = '';
   for (let index = 0; index < inner.length; index++) {
     const char = inner[index]!;
     if (char === '"') return undefined;

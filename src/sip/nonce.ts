@@ -32,9 +32,11 @@ const SHAPE = /^([0-9a-f]{12})((?:[0-9a-f]{2}){8,64})-([A-Za-z0-9_-]{16,128})$/;
 /** A malformed nonce is still MACed (same work for every nonce), but never more than this much of it. */
 const MAX_MAC_INPUT = 256;
 
+const HEX_PAIRS = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
 function toHex(bytes: Uint8Array): string {
   let text = '';
-  for (const byte of bytes) text += byte.toString(16).padStart(2, '0');
+  for (const byte of bytes) text += HEX_PAIRS[byte]!;
   return text;
 }
 

@@ -7,6 +7,7 @@ import type { DigestAlgorithm } from '../../sip/digest.js';
 import { emptyNonceCounts, pruneNonceCounts, type NonceCounts } from '../../sip/nonce-counts.js';
 import { emptyThrottle, pruneThrottle, type ThrottleTable } from '../../sip/auth-throttle.js';
 import type { StoreData } from '../../store/schema.js';
+import { accountIndex } from '../../store/account-index.js';
 import { parseUri } from '../../adapters/sip-syntax.js';
 import { ACCOUNT_THROTTLE_OPTIONS, type AuthenticatorOptions, type DigestFailure } from './authenticator-types.js';
 
@@ -62,10 +63,7 @@ export function pruneAuthState(state: AuthState, nowMs: number): void {
 
 /** The SIP password of an account: an extension's, or a hot-desk phone's own idle account. */
 export function passwordOf(data: StoreData, account: string): string | undefined {
-  return (
-    data.extensions.find((ext) => ext.number === account)?.sipPassword ??
-    data.phones.find((phone) => phone.name === account)?.idlePassword
-  );
+  return accountIndex(data).password(account);
 }
 
 /** The algorithms offered and accepted for an account (undefined: the digest module's default). */

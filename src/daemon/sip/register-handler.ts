@@ -2,12 +2,11 @@
 import type { Endpoint, SipRequest } from '../../sip/message.js';
 import { contactsForResponse, decideRegister } from '../../sip/registrar.js';
 import { withBindings, type Binding } from '../../sip/location.js';
+import { accountIndex } from '../../store/account-index.js';
 import { contactHostOf, phoneOfRegistration } from '../../sip/phone-identity.js';
 import { authenticate, phoneIdentities, respond, userOf, type SipContext } from './sip-context.js';
 
-const passwordKnown = (ctx: SipContext, account: string): boolean =>
-  ctx.store.data.extensions.some((ext) => ext.number === account) ||
-  ctx.store.data.phones.some((phone) => phone.name === account);
+const passwordKnown = (ctx: SipContext, account: string): boolean => accountIndex(ctx.store.data).has(account);
 
 export function handleRegister(ctx: SipContext, request: SipRequest, remote: Endpoint): void {
   const { now, devices, phoneSync } = ctx;
@@ -61,7 +60,7 @@ export function handleRegister(ctx: SipContext, request: SipRequest, remote: End
 function bindProvisioning(ctx: SipContext, phone: string, address: string): void {
   const { store, options, log } = ctx;
   const binding = ctx.provisioningBinding;
-  const stored = store.data.phones.find((candidate) => candidate.name === phone);
+  const stored = accountIndex(store.data).phone(phone);
   if (
     !options.submit ||
     !stored ||

@@ -17,6 +17,7 @@ import type { BlfService } from './blf-service.js';
 import type { Device } from '../../sip/phone-identity.js';
 import type { PhoneSync } from './phone-sync.js';
 import type { IvrService } from '../ivr/ivr-service.js';
+import { accountIndex } from '../../store/account-index.js';
 import { checkTrunkSource } from '../../sip/trunk-source.js';
 import { logRelayRefused, type RelayRefusal } from '../relay-refusal-log.js';
 import type { DialogGuard } from './dialog-guard.js';
@@ -140,12 +141,12 @@ export function refuseRelay(
 export function routeRules(ctx: SipContext) {
   return {
     settings: ctx.store.data.settings,
-    isExtension: (number: string) => ctx.store.data.extensions.some((ext) => ext.number === number),
+    isExtension: (number: string) => accountIndex(ctx.store.data).extension(number) !== undefined,
   };
 }
 
 export function callerOf(ctx: SipContext, account: string): Caller {
-  return ctx.store.data.phones.some((phone) => phone.name === account)
+  return accountIndex(ctx.store.data).phone(account)
     ? { kind: 'idle-phone', phone: account }
     : { kind: 'extension', extension: account };
 }
