@@ -82,10 +82,6 @@ export const RETRANSMISSION_WINDOW_MS = 32_000;
  */
 export type NonceCountVerdict = 'fresh' | 'retransmission' | 'replay' | 'stale';
 
-/** The issue time of `nonce` as {@link applyNonceCount} reads it: from the nonce, else when first seen. */
-const issuedOf = (state: NonceCounts, nonce: string, nowMs: number): number =>
-  nonceIssuedMs(nonce) ?? nonceCountOf(state, nonce)?.issuedMs ?? nowMs;
-
 /**
  * Records `ncHex` for `nonce` if it is fresh: 8 hex digits and strictly
  * greater than the last count accepted for that nonce (the first use must be
@@ -104,12 +100,13 @@ export function applyNonceCount(
   proof?: string,
 ): { state: NonceCounts; fresh: boolean; verdict: NonceCountVerdict } {
   const index = bucketOf(state, nonce);
-  const issuedMs = issuedOf(state, nonce, nowMs);
+  const last = state.buckets[index]?.get(nonce);
+  // When it was issued: as first read (from the nonce, else when first seen).
+  const issuedMs = last?.issuedMs ?? nonceIssuedMs(nonce) ?? nowMs;
   // RFC 7616 §5.5: counts for this nonce may have been dropped: it must not be taken afresh.
   if (issuedMs <= (state.floors[index] ?? -Infinity)) return { state, fresh: false, verdict: 'stale' };
   if (!NC.test(ncHex)) return { state, fresh: false, verdict: 'replay' };
   const nc = Number.parseInt(ncHex, 16);
-  const last = nonceCountOf(state, nonce);
   if (
     last !== undefined &&
     proof !== undefined &&

@@ -77,8 +77,19 @@ export function checkNonce(
   // Compare even for a malformed nonce so every check costs the same.
   const authentic = crypto.equal(expected, match ? match[3]! : '');
   if (!match || !authentic) return 'invalid';
-  const issuedMs = Number.parseInt(match[1]!, 16);
+  return nonceAge(Number.parseInt(match[1]!, 16), nowMs, lifetimeMs, skewMs);
+}
+
+/**
+ * The verdict on an authentic nonce issued at `issuedMs`: one from the future (beyond the clock
+ * skew) is not ours; past its lifetime it is stale (RFC 7616 §3.3: "stale", not wrong).
+ */
+export function nonceAge(
+  issuedMs: number,
+  nowMs: number,
+  lifetimeMs: number,
+  skewMs: number = NONCE_CLOCK_SKEW_MS,
+): NonceCheck {
   if (issuedMs > nowMs + skewMs) return 'invalid';
-  // RFC 7616 §3.3: an expired nonce is "stale", not wrong.
   return nowMs - issuedMs > lifetimeMs ? 'stale' : 'valid';
 }

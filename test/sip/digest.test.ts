@@ -479,16 +479,38 @@ t.test('a wrong or stale answer does not touch the counts', async (t) => {
   t.equal(kindOf(verdictFor(answer({ nc: '00000002' }), { counts })), 'ok', 'nc 2 still unused');
 });
 
-t.test('unknown users cost exactly what known users cost', async (t) => {
-  const countingPort = () => {
-    const calls = { hash: 0, hmac: 0, equal: 0 };
-    const port: DigestCrypto = {
-      hash: (...args) => (calls.hash++, crypto.hash(...args)),
-      hmac: (...args) => (calls.hmac++, crypto.hmac(...args)),
-      equal: (...args) => (calls.equal++, crypto.equal(...args)),
-    };
-    return { calls, port };
+/** The digest port, counting its calls. */
+const countingPort = () => {
+  const calls = { hash: 0, hmac: 0, equal: 0 };
+  const port: DigestCrypto = {
+    hash: (...args) => (calls.hash++, crypto.hash(...args)),
+    hmac: (...args) => (calls.hmac++, crypto.hmac(...args)),
+    equal: (...args) => (calls.equal++, crypto.equal(...args)),
   };
+  return { calls, port };
+};
+
+t.test('a nonce with counts is not MACed again; any other nonce is', async (t) => {
+  const first = countingPort();
+  const accepted = verdictFor(answer({ nc: '00000001' }), {}, first.port);
+  t.equal(kindOf(accepted), 'ok');
+  t.equal(first.calls.hmac, 1, 'the first use checks the MAC');
+  const counts = accepted !== 'malformed' && accepted.kind === 'ok' ? accepted.counts : emptyNonceCounts();
+  const again = countingPort();
+  t.equal(kindOf(verdictFor(answer({ nc: '00000002' }), { counts }, again.port)), 'ok');
+  t.same(again.calls, { hash: 3, hmac: 0, equal: 1 }, 'the next use does not');
+  const later = countingPort();
+  t.equal(kindOf(verdictFor(answer({ nc: '00000003' }), { counts, ...staleNow }, later.port)), 'stale');
+  t.equal(later.calls.hmac, 0, 'its age still counts');
+  const forged = countingPort();
+  const [body] = nonce.split('-');
+  const other = `${body}-${'A'.repeat(43)}`;
+  const refused = verdictFor({ ...answer({ nc: '00000004' }), nonce: `"${other}"` }, { counts }, forged.port);
+  t.equal(kindOf(refused), 'wrong:nonce', 'a forged nonce beside a counted one');
+  t.equal(forged.calls.hmac, 1);
+});
+
+t.test('unknown users cost exactly what known users cost', async (t) => {
   const measure = (params: AuthParams, extra: Partial<CheckCredentialsInput> = {}) => {
     const { calls, port } = countingPort();
     const verdict = verdictFor(params, extra, port);
