@@ -32,6 +32,12 @@ export interface NonceCountEntry {
   seenMs: number;
   /** When the nonce was issued. */
   issuedMs: number;
+  /**
+   * The counts below `nc` accepted too, as bits: bit i for nc − 1 − i (NC_WINDOW of them; absent: none).
+   * Requests on one nonce may arrive out of order (a phone's SUBSCRIBEs sent together, a lost
+   * datagram retransmitted after the next one got through): each count is taken once, in any order.
+   */
+  below?: number;
   /** What identifies the request accepted at `nc` (branch, cnonce, response), when the caller gave it. */
   proof?: string;
 }
@@ -43,8 +49,15 @@ export interface NonceCounts {
   readonly floors: readonly number[];
 }
 
-export const NONCE_COUNTS_MAX_ENTRIES = 4096;
-export const NONCE_COUNTS_BUCKETS = 64;
+/**
+ * 32,768 nonces: at the 4,000–5,000 registrations a second one hotdeskd serves (each with a
+ * nonce of its own), some 7 s between a challenge and its answer before the nonce turns stale
+ * for lack of room, about 12 MB at the most. With 4,096 a busy registrar told phones that had
+ * answered within a second "stale" (and SIPp counted a failure), so each registration cost two.
+ */
+export const NONCE_COUNTS_MAX_ENTRIES = 32_768;
+/** √ of the entries: a change copies one bucket (128 entries at the most) and the list of 256. */
+export const NONCE_COUNTS_BUCKETS = 256;
 
 export const emptyNonceCounts = (buckets = NONCE_COUNTS_BUCKETS): NonceCounts => {
   const length = Math.max(1, Math.floor(buckets));
@@ -69,6 +82,9 @@ export function nonceCountKeys(state: NonceCounts): string[] {
 /** RFC 7616 §3.4: nc is exactly 8 hex digits. */
 const NC = /^[0-9a-fA-F]{8}$/;
 
+/** How far below the highest count a count not used yet is still accepted. */
+export const NC_WINDOW = 32;
+
 /** RFC 3261 §17.1.2.2 (Timer F): a non-INVITE request is retransmitted within 64 × T1 of the first. */
 export const RETRANSMISSION_WINDOW_MS = 32_000;
 
@@ -77,15 +93,36 @@ export const RETRANSMISSION_WINDOW_MS = 32_000;
  * - `fresh`: accepted and recorded (`state` holds it);
  * - `retransmission`: the very request accepted last on this nonce (same nc and the same `proof`:
  *   branch, cnonce and response), within RETRANSMISSION_WINDOW_MS of it: accepted again, the table unchanged;
- * - `replay`: malformed, or not strictly greater than the last count accepted for the nonce;
+ * - `replay`: malformed, used before on the nonce, or more than NC_WINDOW below the highest count used;
  * - `stale`: the nonce's counts were dropped for room (it is among the oldest): challenge again with stale=true.
  */
 export type NonceCountVerdict = 'fresh' | 'retransmission' | 'replay' | 'stale';
 
 /**
- * Records `ncHex` for `nonce` if it is fresh: 8 hex digits and strictly
- * greater than the last count accepted for that nonce (the first use must be
- * at least 00000001), and the nonce not issued at or before its bucket's floor.
+ * The highest count and the window below it once `nc` is taken, or undefined when `nc` was
+ * used already or lies more than NC_WINDOW below the highest (or is 0).
+ */
+function countAccepted(last: NonceCountEntry | undefined, nc: number): { nc: number; below: number } | undefined {
+  const highest = last?.nc ?? 0;
+  const below = last?.below ?? 0;
+  if (nc > highest) {
+    const shift = nc - highest;
+    // The old highest becomes bit shift − 1; what falls out of the window is forgotten.
+    if (highest === 0 || shift > NC_WINDOW) return { nc, below: 0 };
+    const moved = shift >= 32 ? 0 : below << shift;
+    return { nc, below: (moved | (1 << (shift - 1))) >>> 0 };
+  }
+  const distance = highest - nc;
+  if (nc < 1 || distance === 0 || distance > NC_WINDOW) return undefined;
+  const bit = (1 << (distance - 1)) >>> 0;
+  if ((below & bit) !== 0) return undefined;
+  return { nc: highest, below: (below | bit) >>> 0 };
+}
+
+/**
+ * Records `ncHex` for `nonce` if it is fresh: 8 hex digits, at least 00000001, not
+ * accepted before on that nonce and no more than NC_WINDOW below the highest count
+ * accepted on it, and the nonce not issued at or before its bucket's floor.
  * A refused count leaves the table unchanged. `proof` identifies the request (its
  * branch, cnonce and response): an exact retransmission of the request accepted last
  * on the nonce is accepted again (a REGISTER is idempotent; RFC 3261 §17.2.2 lets a
@@ -115,11 +152,16 @@ export function applyNonceCount(
     nowMs - last.seenMs <= RETRANSMISSION_WINDOW_MS
   )
     return { state, fresh: true, verdict: 'retransmission' };
-  // RFC 7616 §3.4: the count must increase with every request on the nonce.
-  if (nc <= (last?.nc ?? 0)) return { state, fresh: false, verdict: 'replay' };
+  // RFC 7616 §3.4: a count used before on the nonce is a replay (counts start at 1; they may come out of order).
+  const counted = countAccepted(last, nc);
+  if (!counted) return { state, fresh: false, verdict: 'replay' };
   const next = new Map(state.buckets[index]);
   next.delete(nonce); // re-inserted last: most recently used
-  next.set(nonce, proof === undefined ? { nc, seenMs: nowMs, issuedMs } : { nc, seenMs: nowMs, issuedMs, proof });
+  const entry: NonceCountEntry = { nc: counted.nc, seenMs: nowMs, issuedMs };
+  if (counted.below !== 0) entry.below = counted.below;
+  const kept = counted.nc === nc ? proof : last?.proof;
+  if (kept !== undefined) entry.proof = kept;
+  next.set(nonce, entry);
   const capacity = Math.max(1, Math.floor(maxEntries / state.buckets.length));
   let floor = state.floors[index] ?? -Infinity;
   while (next.size > capacity) {

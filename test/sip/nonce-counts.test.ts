@@ -50,12 +50,38 @@ const sequences: [string, [string, string][], boolean[]][] = [
     [true, false],
   ],
   [
-    'lower nc is a replay',
+    'a lower nc not used yet is taken once (requests on one nonce may arrive out of order)',
     [
       ['n', '00000005'],
       ['n', '00000004'],
+      ['n', '00000004'],
+      ['n', '00000005'],
+      ['n', '00000001'],
+      ['n', '00000001'],
     ],
-    [true, false],
+    [true, true, false, false, true, false],
+  ],
+  [
+    'a lower nc more than the window below the highest is a replay',
+    [
+      ['n', '00000001'],
+      ['n', '00000023'],
+      ['n', '00000002'],
+      ['n', '00000022'],
+    ],
+    [true, true, false, true],
+  ],
+  [
+    'the window moves with the highest: exactly NC_WINDOW below is still taken, the count it pushed out is not',
+    [
+      ['n', '00000003'],
+      ['n', '00000023'],
+      ['n', '00000003'],
+      ['n', '00000004'],
+      ['n', '00000024'],
+      ['n', '00000004'],
+    ],
+    [true, true, false, true, true, false],
   ],
   [
     'nonces count apart',
@@ -92,9 +118,10 @@ const sequences: [string, [string, string][], boolean[]][] = [
     [
       ['n', '00000003'],
       ['n', 'zz'],
+      ['n', '00000003'],
       ['n', '00000002'],
     ],
-    [true, false, false],
+    [true, false, false, true],
   ],
 ];
 for (const [name, steps, expected] of sequences) t.same(run(steps).fresh, expected, name);
@@ -108,8 +135,8 @@ t.test('the table is a value: refused counts return it unchanged, accepted ones 
   t.same(nonceCountOf(first.state, 'n'), { nc: 1, seenMs: now, issuedMs: now }, 'the old table is untouched');
   t.same(
     nonceCountOf(second.state, 'n'),
-    { nc: 2, seenMs: now + 2, issuedMs: now },
-    'issued when first seen (not one of our nonces)',
+    { nc: 2, seenMs: now + 2, issuedMs: now, below: 1 },
+    'issued when first seen (not one of our nonces); nc 1 is below, taken',
   );
 });
 
@@ -186,7 +213,7 @@ t.test('many buckets: a change copies one bucket, the others are shared; the cap
   const next = applyNonceCount(state, 'nonce-7', '00000002', now + 2000).state;
   const changed = next.buckets.filter((bucket, index) => bucket !== state.buckets[index]).length;
   t.equal(changed, 1, 'one bucket copied');
-  t.same(nonceCountOf(next, 'nonce-7'), { nc: 2, seenMs: now + 2000, issuedMs: now + 7 });
+  t.same(nonceCountOf(next, 'nonce-7'), { nc: 2, seenMs: now + 2000, issuedMs: now + 7, below: 1 });
   t.same(nonceCountOf(state, 'nonce-7'), { nc: 1, seenMs: now + 7, issuedMs: now + 7 }, 'the old table is untouched');
   let capped = emptyNonceCounts(4);
   for (let i = 0; i < 100; i++) capped = applyNonceCount(capped, `n${i}`, '00000001', now + i, 20).state;
