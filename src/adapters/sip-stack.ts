@@ -247,7 +247,7 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
       onError?.();
     }
   };
-  const transport = await startSipTransport({ ...options, onMessage: handle, saturated: admission.saturated });
+  const transport = await startSipTransport({ ...options, onMessage: handle, dropUnread: admission.dropUnread });
   layer = sip.makeTransactionLayer({}, (target, onError) => transport.open(target, onError));
 
   return {

@@ -69,8 +69,12 @@ export interface TransportOptions {
   floodLimit?: RateLimit | null;
   /** A source went over the flood limit (at most once a minute per source). */
   onFlood?(address: string): void;
-  /** True while the process is saturated: UDP datagrams are then dropped unread (`overload`). */
-  saturated?(): boolean;
+  /**
+   * True for a UDP datagram to drop unread under overload (`overload`; admission.ts). `inTurn`: the
+   * datagrams read in this turn of the event loop so far, this one included (the event loop reads
+   * up to 32 at a time: many in one turn mean more wait in the socket's buffer).
+   */
+  dropUnread?(datagram: Buffer, inTurn: number): boolean;
   now?: () => number;
 }
 
@@ -356,14 +360,20 @@ export async function startSipTransport(options: TransportOptions): Promise<SipT
     options.onMessage(fromWire(message), remote, viaGroup);
   };
 
+  /** Datagrams read in this turn of the event loop (reset when the turn's reads are done). */
+  let inTurn = 0;
+  const endTurn = () => {
+    inTurn = 0;
+  };
   const receive = (data: Buffer, info: dgram.RemoteInfo, viaGroup: boolean): void => {
+    if (inTurn++ === 0) setImmediate(endTurn);
     const remote: Endpoint = { protocol: 'UDP', address: info.address, port: info.port };
     // Keep-alives: a bare CRLF (or CRLFCRLF) or a NUL/whitespace datagram.
     if (data.length <= 4 && /^[\r\n\0 ]*$/.test(data.toString('latin1'))) {
       counters.keepAlives++;
       return;
     }
-    if (options.saturated?.() === true) return drop('overload', remote);
+    if (options.dropUnread?.(data, inTurn) === true) return drop('overload', remote);
     if (!admit(remote)) return;
     if (data.length > maxBytes) return drop('too-large', remote);
     let message: SipMessage | undefined;

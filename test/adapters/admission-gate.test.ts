@@ -1,5 +1,6 @@
 import t from 'tap';
 import { createAdmissionGate } from '../../src/adapters/admission-gate.js';
+import { BACKLOG_TURN } from '../../src/sip/admission.js';
 import type { SipRequest } from '../../src/sip/message.js';
 
 const request = (authorization: boolean): SipRequest =>
@@ -39,4 +40,36 @@ t.test('a loop held busy with requests past the drop delay is saturated', async 
     verdict = gate.admit(request(false), 0);
   }
   t.equal(verdict, 'admit', 'admitted again once the sampler runs on time');
+});
+
+t.test('a busy loop with a backlog drops new requests without credentials unread, and nothing else', async (t) => {
+  const gate = createAdmissionGate({ tickMs: 5, minBusy: 1, busyShare: 0.9 });
+  t.teardown(() => gate.stop());
+  const datagram = (text: string) => Buffer.from(text.replace(/\n/g, '\r\n'), 'latin1');
+  const fresh = datagram('REGISTER sip:office.test SIP/2.0\nCSeq: 1 REGISTER\n\n');
+  const answering = datagram('REGISTER sip:office.test SIP/2.0\nAuthorization: Digest username="100"\n\n');
+  const response = datagram('SIP/2.0 200 OK\nCSeq: 1 NOTIFY\n\n');
+  t.equal(gate.dropUnread(fresh, BACKLOG_TURN), false, 'an idle loop reads everything');
+  /** Keeps the loop busy in slices shorter than a tick (the sampler runs between them) until `done`. */
+  const busyUntil = async (done: () => boolean) => {
+    const deadline = performance.now() + 3000;
+    while (!done() && performance.now() < deadline) {
+      const slice = performance.now() + 4;
+      while (performance.now() < slice) {
+        // busy
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return done();
+  };
+  t.ok(
+    await busyUntil(() => gate.dropUnread(fresh, BACKLOG_TURN)),
+    'a new REGISTER read with a backlog is dropped while the loop is busy',
+  );
+  t.equal(gate.dropUnread(answering, BACKLOG_TURN), false, 'the second half of a challenge is read');
+  t.equal(gate.dropUnread(response, BACKLOG_TURN), false, 'a response is read');
+  t.equal(gate.saturated(), false, 'not saturated: no delay');
+  // Ticks pass with one datagram a turn (a client waiting for each answer): no backlog, nothing dropped.
+  t.ok(await busyUntil(() => !gate.dropUnread(fresh, 1)), 'without a backlog, a busy loop still reads new requests');
+  t.equal(gate.dropUnread(fresh, 1), false);
 });

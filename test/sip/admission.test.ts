@@ -4,12 +4,21 @@ import {
   currentDelay,
   DEFAULT_ADMISSION,
   initialAdmission,
+  loopBusy,
+  newWithoutCredentials,
   noteTick,
   saturated,
   type AdmissionLimits,
 } from '../../src/sip/admission.js';
 
-const limits: AdmissionLimits = { maxDelayMs: 40, dropDelayMs: 400, maxInFlight: 100, tickMs: 10, minBusy: 32 };
+const limits: AdmissionLimits = {
+  maxDelayMs: 40,
+  dropDelayMs: 400,
+  maxInFlight: 100,
+  tickMs: 10,
+  minBusy: 32,
+  busyShare: 0.95,
+};
 
 t.test('the delay is how late the sampler ran, decaying by half per tick', async (t) => {
   let state = initialAdmission(0);
@@ -99,4 +108,60 @@ t.test('saturation recovers as the sampler runs on time again', async (t) => {
   }
   t.ok(clock - 600 <= 60, `admitting again within ${clock - 600} ms of ticks on time`);
   t.equal(DEFAULT_ADMISSION.maxDelayMs < DEFAULT_ADMISSION.dropDelayMs, true, 'the defaults shed before they drop');
+});
+
+t.test('a loop busy nearly all the time, with requests arriving, drops new work unread', async (t) => {
+  let state = initialAdmission(0);
+  let clock = 0;
+  let ticks = 0;
+  while (!loopBusy(state, 100, true, limits)) {
+    clock += 10;
+    state = noteTick(state, clock, limits, Infinity, 1);
+    ticks++;
+  }
+  t.ok(ticks >= 20 && ticks <= 40, `busy after ${ticks} ticks fully busy (smoothed, not one tick)`);
+  t.equal(state.delayMs, 0, 'without any delay: work waits in the socket, not in the loop');
+  t.notOk(loopBusy(state, 3, true, limits), 'with 3 requests since the tick: not ours');
+  t.notOk(
+    loopBusy(state, 100, false, limits),
+    'no backlog in the socket (a client waiting for each answer, however fast): nothing waits to be dropped',
+  );
+  state = noteTick(state, clock + 10, limits, Infinity, 0.5);
+  t.notOk(loopBusy(state, 100, true, limits), 'one tick half idle: no longer');
+  t.equal(noteTick(initialAdmission(0), 10, limits, Infinity, 7).busy, 0.1, 'a share is at most 1');
+  t.equal(noteTick(initialAdmission(0), 10, limits).busy, 0, 'none given: idle');
+});
+
+t.test('new work without credentials, told from the first bytes of a datagram', async (t) => {
+  const request = (method: string, ...headers: string[]) =>
+    [
+      `${method} sip:office.test SIP/2.0`,
+      'Via: SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bK1',
+      ...headers,
+      '',
+      'body',
+    ].join('\r\n');
+  const cases: [string, string, boolean][] = [
+    ['REGISTER without credentials', request('REGISTER', 'CSeq: 1 REGISTER'), true],
+    ['INVITE without credentials', request('INVITE', 'CSeq: 1 INVITE'), true],
+    ...['SUBSCRIBE', 'OPTIONS', 'MESSAGE', 'REFER', 'PUBLISH'].map((method): [string, string, boolean] => [
+      `${method} without credentials`,
+      request(method),
+      true,
+    ]),
+    ['REGISTER with Authorization', request('REGISTER', 'Authorization: Digest username="100"'), false],
+    ['any case, space before the colon', request('REGISTER', 'authorization : Digest username="100"'), false],
+    ['INVITE with Proxy-Authorization', request('INVITE', 'Proxy-Authorization: Digest username="100"'), false],
+    [
+      'credentials only in the body do not count',
+      request('REGISTER', 'Content-Length: 30', '', 'Authorization: x'),
+      true,
+    ],
+    ['ACK', request('ACK'), false],
+    ['CANCEL', request('CANCEL'), false],
+    ['BYE', request('BYE'), false],
+    ['a response', 'SIP/2.0 200 OK\r\nCSeq: 1 OPTIONS\r\n\r\n', false],
+    ['a method named like one, longer', request('REGISTERX'), false],
+  ];
+  for (const [name, head, expected] of cases) t.equal(newWithoutCredentials(head), expected, name);
 });
