@@ -11,6 +11,7 @@ import type { Endpoint, SipMessage, SipRequest, SipResponse } from '../sip/messa
 import { buildResponse, isRequest } from '../sip/message.js';
 import { startSipTransport, type SipTransport, type TransportOptions } from './sip-transport.js';
 import { createAnswerCache } from '../sip/answer-cache.js';
+import { createRecentCount } from '../sip/recent-count.js';
 import type { AdmissionLimits } from '../sip/admission.js';
 import { createAdmissionGate } from './admission-gate.js';
 import type { Logger } from './log.js';
@@ -51,16 +52,12 @@ const RETRY_AFTER_S = 5;
  * (a keep-alive or a probe; answering a retransmission again costs nothing),
  * and every refusal for overload.
  */
-export function isStateless(request: SipRequest): boolean {
-  return request.method === 'OPTIONS' && !request.headers.to.params['tag'];
-}
+export const isStateless = (request: SipRequest): boolean =>
+  request.method === 'OPTIONS' && !request.headers.to.params['tag'];
 
 /** Requests whose answers hotdeskd makes itself and keeps as bytes for retransmissions (answer-cache.ts). */
-export function isLight(request: SipRequest): boolean {
-  return isLightMethod(request.method);
-}
-
 const isLightMethod = (method: string): boolean => method === 'REGISTER' || method === 'SUBSCRIBE';
+export const isLight = (request: SipRequest): boolean => isLightMethod(request.method);
 
 export interface StackCounters {
   /** Server transactions created within the last 32 s (an upper bound of those alive). */
@@ -105,23 +102,10 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
   let layer: TransactionLayer | undefined;
   const now = options.now ?? Date.now;
   const maxTransactions = options.maxTransactions ?? DEFAULT_MAX_TRANSACTIONS;
-  // Transactions created per second over the last 32 s: a ring of counts.
-  const perSecond = new Array<number>(TRANSACTION_LIFETIME_S).fill(0);
-  let ringSecond = Math.floor(now() / 1000);
-  let live = 0;
+  const transactions = createRecentCount(TRANSACTION_LIFETIME_S, now());
   let shed = 0;
   let stateless = 0;
   let lastShedLog = -Infinity;
-  const advance = (): void => {
-    const second = Math.floor(now() / 1000);
-    const steps = Math.min(second - ringSecond, TRANSACTION_LIFETIME_S);
-    for (let i = 1; i <= steps; i++) {
-      const slot = (ringSecond + i) % TRANSACTION_LIFETIME_S;
-      live -= perSecond[slot]!;
-      perSecond[slot] = 0;
-    }
-    if (second > ringSecond) ringSecond = second;
-  };
   const admission = createAdmissionGate(options.admission);
   /** Answers sent without a transaction, by the request's branch and method, until their final response. */
   const pending = new Map<string, { remote: Endpoint; atMs: number }>();
@@ -156,8 +140,9 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
     );
     if (now() - lastShedLog >= 60_000) {
       lastShedLog = now();
+      const held = transactions.count(now());
       options.log.warn(
-        { event: 'sip-overload', why, transactions: live, limit: maxTransactions, inFlight: answers.inFlight },
+        { event: 'sip-overload', why, transactions: held, limit: maxTransactions, inFlight: answers.inFlight },
         'SIP overload: new requests answered 503 with Retry-After',
       );
     }
@@ -224,10 +209,8 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
       );
       return;
     }
-    advance();
-    if (live >= maxTransactions) return refuse(message, remote, 'transactions');
-    live++;
-    perSecond[ringSecond % TRANSACTION_LIFETIME_S]!++;
+    if (transactions.count(now()) >= maxTransactions) return refuse(message, remote, 'transactions');
+    transactions.add(now());
     const transaction = layer.createServerTransaction(message, transport.open(remote));
     safely(
       message,
@@ -254,8 +237,7 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
     transport,
     counters: {
       get liveTransactions() {
-        advance();
-        return live;
+        return transactions.count(now());
       },
       get shed() {
         return shed;
