@@ -56,8 +56,17 @@ export interface NonceCounts {
  * answered within a second "stale" (and SIPp counted a failure), so each registration cost two.
  */
 export const NONCE_COUNTS_MAX_ENTRIES = 32_768;
-/** √ of the entries: a change copies one bucket (128 entries at the most) and the list of 256. */
+/** Most buckets a table is split into (an empty table's, unless told otherwise). */
 export const NONCE_COUNTS_BUCKETS = 256;
+
+/**
+ * Buckets for a table of `maxEntries`: about its square root (181 for the default, each of
+ * 181 entries at the most), so a change copies as many entries as bucket references. With more buckets
+ * than that, a small table's buckets hold one entry each, and a nonce whose bucket no newer
+ * nonce happened to fall into would stay counted long after most others were dropped.
+ */
+export const nonceCountBuckets = (maxEntries: number = NONCE_COUNTS_MAX_ENTRIES): number =>
+  Math.max(1, Math.min(NONCE_COUNTS_BUCKETS, Math.round(Math.sqrt(maxEntries))));
 
 export const emptyNonceCounts = (buckets = NONCE_COUNTS_BUCKETS): NonceCounts => {
   const length = Math.max(1, Math.floor(buckets));

@@ -3,6 +3,7 @@ import { nonceIssuedMs } from '../../src/sip/nonce.js';
 import {
   applyNonceCount,
   emptyNonceCounts,
+  nonceCountBuckets,
   nonceCountKeys,
   nonceCountOf,
   pruneNonceCounts,
@@ -254,3 +255,19 @@ t.test(
     );
   },
 );
+
+t.test('buckets follow the square root of the cap, so a small table turns over as a whole', async (t) => {
+  t.equal(nonceCountBuckets(), 181, 'the default: 181 buckets of 181');
+  t.equal(nonceCountBuckets(64), 8);
+  t.equal(nonceCountBuckets(1), 1);
+  t.equal(nonceCountBuckets(1_000_000), 256, 'never more than NONCE_COUNTS_BUCKETS');
+  // A cap of 64: after 600 newer nonces, the first is dropped (stale) whichever bucket it fell in.
+  for (let trial = 0; trial < 20; trial++) {
+    const tail = trial.toString(16).padStart(2, '0');
+    let state = emptyNonceCounts(nonceCountBuckets(64));
+    const first = ours(now, tail);
+    state = applyNonceCount(state, first, '00000001', now, 64).state;
+    for (let i = 1; i <= 600; i++) state = applyNonceCount(state, ours(now + i, tail), '00000001', now + i, 64).state;
+    t.equal(applyNonceCount(state, first, '00000002', now + 700, 64).verdict, 'stale', `trial ${trial}`);
+  }
+});

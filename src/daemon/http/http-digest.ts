@@ -23,7 +23,7 @@ import {
   type DigestWrongReason,
 } from '../../sip/digest.js';
 import { checkNonce, makeNonce, NONCE_RANDOM_BYTES } from '../../sip/nonce.js';
-import { emptyNonceCounts, pruneNonceCounts, type NonceCounts } from '../../sip/nonce-counts.js';
+import { emptyNonceCounts, nonceCountBuckets, pruneNonceCounts, type NonceCounts } from '../../sip/nonce-counts.js';
 import {
   checkThrottle,
   emptyThrottle,
@@ -175,7 +175,7 @@ const PRUNE_EVERY_MS = 10_000;
 export function createHttpDigest(options: HttpDigestOptions): HttpDigest {
   const algorithms = options.algorithms ?? HTTP_DIGEST_ALGORITHMS;
   const lifetime = options.nonceLifetimeMs ?? NONCE_LIFETIME_MS;
-  let counts: NonceCounts = emptyNonceCounts();
+  let counts: NonceCounts = emptyNonceCounts(nonceCountBuckets());
   let throttle: ThrottleTable = emptyThrottle(options.throttle);
   let lastPrune = 0;
 

@@ -4,7 +4,7 @@
  */
 import type { SipRequest } from '../../sip/message.js';
 import type { DigestAlgorithm } from '../../sip/digest.js';
-import { emptyNonceCounts, pruneNonceCounts, type NonceCounts } from '../../sip/nonce-counts.js';
+import { emptyNonceCounts, nonceCountBuckets, pruneNonceCounts, type NonceCounts } from '../../sip/nonce-counts.js';
 import { emptyThrottle, pruneThrottle, type ThrottleTable } from '../../sip/auth-throttle.js';
 import type { StoreData } from '../../store/schema.js';
 import { accountIndex } from '../../store/account-index.js';
@@ -39,7 +39,7 @@ export function createAuthState(options: AuthenticatorOptions): AuthState {
   return {
     options,
     lifetime: options.nonceLifetimeMs ?? NONCE_LIFETIME_MS,
-    counts: emptyNonceCounts(),
+    counts: emptyNonceCounts(nonceCountBuckets(options.maxNonceCounts)),
     throttle: emptyThrottle(options.throttle?.source),
     accounts: emptyThrottle({ ...ACCOUNT_THROTTLE_OPTIONS, ...options.throttle?.account }),
     lastPrune: 0,
