@@ -2,7 +2,7 @@
  * The digest hashing port (src/sip/digest-crypto.ts) on node:crypto, plus the
  * random bytes nonces need.
  */
-import { createHash, createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import crypto, { createHash, createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import type { DigestCrypto, DigestHash } from '../sip/digest-crypto.js';
 import { NONCE_RANDOM_BYTES } from '../sip/nonce.js';
 import { pooledBytes } from './secrets.js';
@@ -21,9 +21,15 @@ function secretKey(text: string): KeyObject {
 
 const NODE_HASH: Record<DigestHash, string> = { MD5: 'md5', 'SHA-256': 'sha256' };
 
+/** One-shot hashing (Node 20.12 and later: no Hash object per call, half the time), else a Hash. */
+const hashHex: (algorithm: string, text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (algorithm, text) => crypto.hash(algorithm, text, 'hex')
+    : (algorithm, text) => createHash(algorithm).update(text, 'utf8').digest('hex');
+
 export const nodeDigestCrypto: DigestCrypto = {
   hash(algorithm, text) {
-    return createHash(NODE_HASH[algorithm]).update(text, 'utf8').digest('hex');
+    return hashHex(NODE_HASH[algorithm], text);
   },
   hmac(key, text) {
     return createHmac('sha256', secretKey(key)).update(text, 'utf8').digest('base64url');

@@ -60,18 +60,25 @@ function unquote(raw: string): string | undefined {
   return text;
 }
 
+/** Parameter values by lowercase name, unquoted. */
+type Values = Record<string, string | undefined>;
+
 /** Parameter values by lowercase name, unquoted; `undefined` if any is broken or a name repeats. */
-function unquotedParams(params: AuthParams): Map<string, string> | undefined {
-  const values = new Map<string, string>();
-  for (const [name, raw] of Object.entries(params)) {
+function unquotedParams(params: AuthParams): Values | undefined {
+  const values: Values = Object.create(null) as Values;
+  for (const name in params) {
+    const raw = params[name];
     if (name === 'scheme' || raw === undefined || raw === null) continue;
     const key = name.toLowerCase();
     const value = unquote(String(raw));
-    if (value === undefined || values.has(key)) return undefined;
-    values.set(key, value);
+    if (value === undefined || values[key] !== undefined) return undefined;
+    values[key] = value;
   }
   return values;
 }
+
+const HEX = /^[0-9a-fA-F]+$/;
+const NC = /^[0-9a-fA-F]{8}$/;
 
 function parseAlgorithm(text: string | undefined): DigestAlgorithm | undefined {
   // RFC 7616 §3.3: absent means MD5.
@@ -91,31 +98,16 @@ export function parseCredentials(params: AuthParams): DigestCredentials | undefi
   if (typeof params.scheme !== 'string' || params.scheme.toLowerCase() !== 'digest') return undefined;
   const values = unquotedParams(params);
   if (!values) return undefined;
-  const username = values.get('username');
-  const realm = values.get('realm');
-  const nonce = values.get('nonce');
-  const uri = values.get('uri');
-  const response = values.get('response');
+  const { username, realm, nonce, uri, response, opaque, qop, nc, cnonce } = values;
   // RFC 7616 §3.4: username, realm, nonce, uri and response are required.
   if (!username || realm === undefined || !nonce || !uri || !response) return undefined;
-  const algorithm = parseAlgorithm(values.get('algorithm'));
+  const algorithm = parseAlgorithm(values['algorithm']);
   if (!algorithm) return undefined;
   // RFC 7616 §3.4.1: response is the hex hash, as long as the algorithm's output.
-  if (!/^[0-9a-fA-F]+$/.test(response) || response.length !== HEX_LENGTH[hashOf(algorithm)]) return undefined;
-  if (values.get('userhash')?.toLowerCase() === 'true') return undefined;
-  const opaque = values.get('opaque');
-  const base = {
-    username,
-    realm,
-    nonce,
-    uri,
-    response: response.toLowerCase(),
-    algorithm,
-    ...(opaque !== undefined ? { opaque } : {}),
-  };
-  const qop = values.get('qop');
-  const nc = values.get('nc');
-  const cnonce = values.get('cnonce');
+  if (response.length !== HEX_LENGTH[hashOf(algorithm)] || !HEX.test(response)) return undefined;
+  if (values['userhash']?.toLowerCase() === 'true') return undefined;
+  const base: DigestCredentials = { username, realm, nonce, uri, response: response.toLowerCase(), algorithm };
+  if (opaque !== undefined) base.opaque = opaque;
   if (qop === undefined) {
     // RFC 2617 §3.2.2: cnonce and nc only with qop; RFC 7616 §3.4.2: -sess needs cnonce.
     if (nc !== undefined || cnonce !== undefined || algorithm.endsWith('-sess')) return undefined;
@@ -123,6 +115,6 @@ export function parseCredentials(params: AuthParams): DigestCredentials | undefi
   }
   if (qop.toLowerCase() !== 'auth') return undefined;
   // RFC 7616 §3.4: with qop, nc (8 hex digits) and cnonce are required.
-  if (nc === undefined || !/^[0-9a-fA-F]{8}$/.test(nc) || !cnonce) return undefined;
-  return { ...base, qop: 'auth', nc, cnonce };
+  if (nc === undefined || !NC.test(nc) || !cnonce) return undefined;
+  return Object.assign(base, { qop: 'auth' as const, nc, cnonce });
 }

@@ -196,7 +196,7 @@ export function checkCredentials(crypto: DigestCrypto, input: CheckCredentialsIn
       // RFC 7616 §3.4: opaque must be returned unchanged.
       input.opaque !== undefined && credentials.opaque !== input.opaque && 'opaque',
       // RFC 7616 §3.4.6: uri must name the Request-URI.
-      uriKey(credentials.uri) !== uriKey(input.requestUri) && 'uri',
+      credentials.uri !== input.requestUri && uriKey(credentials.uri) !== uriKey(input.requestUri) && 'uri',
       !known && 'unknown-user',
       !matches && 'response',
     ],

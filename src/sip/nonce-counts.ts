@@ -4,11 +4,11 @@
  * not strictly greater than the last one accepted for its nonce is a replay.
  *
  * The table is a plain value: every change returns a new table, an unchanged
- * table is returned as is. Nonces are spread over buckets by a hash, and a
- * change copies one bucket (at most `maxEntries / buckets` entries) and the
- * bucket list, never the whole table: with thousands of nonces in use (five
- * minutes of registrations) an accepted credential costs the same as with a
- * few. It stays bounded two ways: {@link pruneNonceCounts} drops entries whose
+ * table is returned as is. Nonces are spread over small buckets by a hash (at
+ * most BUCKET_ENTRIES each), the buckets over groups, and a change copies one
+ * bucket, its group and the list of groups, never the whole table: with tens
+ * of thousands of nonces in use an accepted credential copies a few dozen
+ * references, as with a few. It stays bounded two ways: {@link pruneNonceCounts} drops entries whose
  * nonce can no longer be valid, and {@link applyNonceCount}, beyond a bucket's
  * share of `maxEntries`, drops the entry whose nonce was issued first.
  *
@@ -42,11 +42,19 @@ export interface NonceCountEntry {
   proof?: string;
 }
 
+export interface Bucket {
+  /** nonce → its counts, least recently used first (Map insertion order). */
+  readonly entries: ReadonlyMap<string, NonceCountEntry>;
+  /** Nonces issued at or before this time are stale (their counts were dropped for room); -Infinity at first. */
+  readonly floor: number;
+}
+
 export interface NonceCounts {
-  /** nonce → its counts, least recently used first within each bucket (Map insertion order). */
-  readonly buckets: readonly ReadonlyMap<string, NonceCountEntry>[];
-  /** Per bucket: nonces issued at or before this time are stale (their counts were dropped for room); -Infinity at first. */
-  readonly floors: readonly number[];
+  /** The buckets, `groupSize` to a group (the last group may hold fewer). */
+  readonly groups: readonly (readonly Bucket[])[];
+  readonly groupSize: number;
+  /** How many buckets in all. */
+  readonly bucketCount: number;
 }
 
 /**
@@ -56,36 +64,58 @@ export interface NonceCounts {
  * answered within a second "stale" (and SIPp counted a failure), so each registration cost two.
  */
 export const NONCE_COUNTS_MAX_ENTRIES = 32_768;
-/** Most buckets a table is split into (an empty table's, unless told otherwise). */
-export const NONCE_COUNTS_BUCKETS = 256;
+/** Most entries a bucket holds: what a change copies (besides two short lists of references). */
+export const BUCKET_ENTRIES = 16;
 
 /**
- * Buckets for a table of `maxEntries`: about its square root (181 for the default, each of
- * 181 entries at the most), so a change copies as many entries as bucket references. With more buckets
- * than that, a small table's buckets hold one entry each, and a nonce whose bucket no newer
+ * Buckets for a table of `maxEntries`: each of BUCKET_ENTRIES entries, or of about the square
+ * root of `maxEntries` for a small table (8 buckets of 8 for 64), never more buckets than that:
+ * with more, a small table's buckets hold one entry each, and a nonce whose bucket no newer
  * nonce happened to fall into would stay counted long after most others were dropped.
  */
-export const nonceCountBuckets = (maxEntries: number = NONCE_COUNTS_MAX_ENTRIES): number =>
-  Math.max(1, Math.min(NONCE_COUNTS_BUCKETS, Math.round(Math.sqrt(maxEntries))));
-
-export const emptyNonceCounts = (buckets = NONCE_COUNTS_BUCKETS): NonceCounts => {
-  const length = Math.max(1, Math.floor(buckets));
-  return {
-    buckets: Array.from({ length }, () => new Map<string, NonceCountEntry>()),
-    floors: new Array<number>(length).fill(-Infinity),
-  };
+export const nonceCountBuckets = (maxEntries: number = NONCE_COUNTS_MAX_ENTRIES): number => {
+  const perBucket = Math.max(1, Math.min(BUCKET_ENTRIES, Math.round(Math.sqrt(maxEntries))));
+  return Math.max(1, Math.round(maxEntries / perBucket));
 };
 
-const bucketOf = (state: NonceCounts, nonce: string): number => bucketIndex(nonce, state.buckets.length);
+const EMPTY_BUCKET: Bucket = { entries: new Map(), floor: -Infinity };
+
+export const emptyNonceCounts = (buckets: number = nonceCountBuckets()): NonceCounts => {
+  const bucketCount = Math.max(1, Math.floor(buckets));
+  const groupSize = Math.ceil(Math.sqrt(bucketCount));
+  const groups = Array.from({ length: Math.ceil(bucketCount / groupSize) }, (_, group) =>
+    new Array<Bucket>(Math.min(groupSize, bucketCount - group * groupSize)).fill(EMPTY_BUCKET),
+  );
+  return { groups, groupSize, bucketCount };
+};
+
+const bucketOf = (state: NonceCounts, nonce: string): number => bucketIndex(nonce, state.bucketCount);
+const bucketAt = (state: NonceCounts, index: number): Bucket =>
+  state.groups[Math.floor(index / state.groupSize)]![index % state.groupSize]!;
+
+/** The table with bucket `index` replaced: one group and the list of groups copied. */
+function withBucket(state: NonceCounts, index: number, bucket: Bucket): NonceCounts {
+  const at = Math.floor(index / state.groupSize);
+  const group = state.groups[at]!.slice();
+  group[index % state.groupSize] = bucket;
+  const groups = state.groups.slice();
+  groups[at] = group;
+  return { groups, groupSize: state.groupSize, bucketCount: state.bucketCount };
+}
 
 /** The counts recorded for `nonce`, if any. */
 export function nonceCountOf(state: NonceCounts, nonce: string): NonceCountEntry | undefined {
-  return state.buckets[bucketOf(state, nonce)]?.get(nonce);
+  return bucketAt(state, bucketOf(state, nonce)).entries.get(nonce);
+}
+
+/** Every bucket, in order: its entries and floor (for inspection). */
+export function nonceBuckets(state: NonceCounts): readonly Bucket[] {
+  return state.groups.flat();
 }
 
 /** Every nonce held, bucket by bucket, least recently used first within a bucket. */
 export function nonceCountKeys(state: NonceCounts): string[] {
-  return state.buckets.flatMap((bucket) => [...bucket.keys()]);
+  return state.groups.flatMap((group) => group.flatMap((bucket) => [...bucket.entries.keys()]));
 }
 
 /** RFC 7616 §3.4: nc is exactly 8 hex digits. */
@@ -146,11 +176,12 @@ export function applyNonceCount(
   proof?: string,
 ): { state: NonceCounts; fresh: boolean; verdict: NonceCountVerdict } {
   const index = bucketOf(state, nonce);
-  const last = state.buckets[index]?.get(nonce);
+  const bucket = bucketAt(state, index);
+  const last = bucket.entries.get(nonce);
   // When it was issued: as first read (from the nonce, else when first seen).
   const issuedMs = last?.issuedMs ?? nonceIssuedMs(nonce) ?? nowMs;
   // RFC 7616 §5.5: counts for this nonce may have been dropped: it must not be taken afresh.
-  if (issuedMs <= (state.floors[index] ?? -Infinity)) return { state, fresh: false, verdict: 'stale' };
+  if (issuedMs <= bucket.floor) return { state, fresh: false, verdict: 'stale' };
   if (!NC.test(ncHex)) return { state, fresh: false, verdict: 'replay' };
   const nc = Number.parseInt(ncHex, 16);
   if (
@@ -164,15 +195,15 @@ export function applyNonceCount(
   // RFC 7616 §3.4: a count used before on the nonce is a replay (counts start at 1; they may come out of order).
   const counted = countAccepted(last, nc);
   if (!counted) return { state, fresh: false, verdict: 'replay' };
-  const next = new Map(state.buckets[index]);
+  const next = new Map(bucket.entries);
   next.delete(nonce); // re-inserted last: most recently used
   const entry: NonceCountEntry = { nc: counted.nc, seenMs: nowMs, issuedMs };
   if (counted.below !== 0) entry.below = counted.below;
   const kept = counted.nc === nc ? proof : last?.proof;
   if (kept !== undefined) entry.proof = kept;
   next.set(nonce, entry);
-  const capacity = Math.max(1, Math.floor(maxEntries / state.buckets.length));
-  let floor = state.floors[index] ?? -Infinity;
+  const capacity = Math.max(1, Math.floor(maxEntries / state.bucketCount));
+  let floor = bucket.floor;
   while (next.size > capacity) {
     // The nonce issued first goes, and with it every nonce issued as early: they are stale from now on.
     let oldest = Infinity;
@@ -180,11 +211,7 @@ export function applyNonceCount(
     floor = Math.max(floor, oldest);
     for (const [key, entry] of next) if (entry.issuedMs <= floor) next.delete(key);
   }
-  const buckets = state.buckets.slice();
-  buckets[index] = next;
-  const floors =
-    floor === state.floors[index] ? state.floors : state.floors.map((value, at) => (at === index ? floor : value));
-  return { state: { buckets, floors }, fresh: true, verdict: 'fresh' };
+  return { state: withBucket(state, index, { entries: next, floor }), fresh: true, verdict: 'fresh' };
 }
 
 /**
@@ -192,17 +219,16 @@ export function applyNonceCount(
  * request on it is answered as stale before its count matters.
  */
 export function pruneNonceCounts(state: NonceCounts, nowMs: number, lifetimeMs: number): NonceCounts {
-  let buckets: ReadonlyMap<string, NonceCountEntry>[] | undefined;
-  state.buckets.forEach((bucket, index) => {
+  let pruned = state;
+  for (let index = 0; index < state.bucketCount; index++) {
+    const bucket = bucketAt(state, index);
     let next: Map<string, NonceCountEntry> | undefined;
-    for (const [nonce, entry] of bucket) {
+    for (const [nonce, entry] of bucket.entries) {
       if (nowMs - entry.issuedMs <= lifetimeMs) continue;
-      next ??= new Map(bucket);
+      next ??= new Map(bucket.entries);
       next.delete(nonce);
     }
-    if (!next) return;
-    buckets ??= state.buckets.slice();
-    buckets[index] = next;
-  });
-  return buckets ? { buckets, floors: state.floors } : state;
+    if (next) pruned = withBucket(pruned, index, { entries: next, floor: bucket.floor });
+  }
+  return pruned;
 }

@@ -38,11 +38,13 @@ export interface ValidateContext {
 }
 
 const MAX_HEADER_VALUE = 8192;
+const UTF8 = new TextEncoder();
 
 const sentBy = (via: Via) => `${via.host.toLowerCase()}:${via.port ?? 5060}`;
 
 function listValues(text: string | undefined): string[] {
-  return (text ?? '')
+  if (text === undefined) return [];
+  return text
     .split(',')
     .map((value) => value.trim().toLowerCase())
     .filter(Boolean);
@@ -60,7 +62,8 @@ export function checkRequest(request: SipRequest, context: ValidateContext): Req
   if (!Number.isInteger(headers.cseq.seq) || headers.cseq.seq < 0 || headers.cseq.seq > 2 ** 31 - 1) {
     return { status: 400, phrase: 'Bad CSeq' };
   }
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (typeof value === 'string' && value.length > MAX_HEADER_VALUE)
       return { status: 400, phrase: `Header Too Long: ${name}` };
   }
@@ -71,8 +74,10 @@ export function checkRequest(request: SipRequest, context: ValidateContext): Req
     if (Number(maxForwardsText) === 0 && !context.local) return { status: 483, phrase: 'Too Many Hops' };
   }
   // RFC 3261 §16.3 step 4: a request already carrying our Via below the top is looping.
-  const ours = new Set(context.ownSentBy.map((value) => value.toLowerCase()));
-  if (headers.via.slice(1).some((via) => ours.has(sentBy(via)))) return { status: 482, phrase: 'Loop Detected' };
+  for (let index = 1; index < headers.via.length; index++) {
+    const hop = sentBy(headers.via[index]!);
+    if (context.ownSentBy.some((own) => own.toLowerCase() === hop)) return { status: 482, phrase: 'Loop Detected' };
+  }
   // RFC 3261 §8.2.2.3: option tags we do not support in Require → 420 with Unsupported.
   if (context.local && request.method !== 'ACK' && request.method !== 'CANCEL') {
     const unsupported = listValues(headerText(headers, 'require')).filter((tag) => !SUPPORTED_OPTIONS.includes(tag));
@@ -87,7 +92,7 @@ export function checkRequest(request: SipRequest, context: ValidateContext): Req
   if (length !== undefined && (!Number.isInteger(length) || length < 0))
     return { status: 400, phrase: 'Bad Content-Length' };
   // RFC 3261 §18.3: a body shorter than Content-Length (truncated datagram) is refused.
-  if (length !== undefined && length > new TextEncoder().encode(request.content ?? '').length) {
+  if (length !== undefined && length > 0 && length > UTF8.encode(request.content ?? '').length) {
     return { status: 400, phrase: 'Content-Length Mismatch' };
   }
   return undefined;

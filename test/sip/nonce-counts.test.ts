@@ -3,6 +3,7 @@ import { nonceIssuedMs } from '../../src/sip/nonce.js';
 import {
   applyNonceCount,
   emptyNonceCounts,
+  nonceBuckets,
   nonceCountBuckets,
   nonceCountKeys,
   nonceCountOf,
@@ -164,7 +165,11 @@ t.test(
     }
     t.same(verdicts, ['fresh', 'fresh', 'fresh', 'fresh', 'fresh']);
     t.same(nonceCountKeys(state), [b, c, d], 'a was issued first: it goes, though used lately');
-    t.same(state.floors, [now], 'the bucket remembers how old the dropped nonce was');
+    t.same(
+      nonceBuckets(state).map((bucket) => bucket.floor),
+      [now],
+      'the bucket remembers how old the dropped nonce was',
+    );
     const replay = applyNonceCount(state, a, '00000001', now + 5, 3);
     t.equal(replay.verdict, 'stale', 'the dropped nonce replayed: stale, not fresh');
     t.equal(replay.state, state, 'and nothing changes');
@@ -212,14 +217,17 @@ t.test('many buckets: a change copies one bucket, the others are shared; the cap
   for (let i = 0; i < 1000; i++) state = applyNonceCount(state, `nonce-${i}`, '00000001', now + i).state;
   t.equal(nonceCountKeys(state).length, 1000, 'a thousand nonces held');
   const next = applyNonceCount(state, 'nonce-7', '00000002', now + 2000).state;
-  const changed = next.buckets.filter((bucket, index) => bucket !== state.buckets[index]).length;
+  const before = nonceBuckets(state);
+  const changed = nonceBuckets(next).filter((bucket, index) => bucket !== before[index]).length;
   t.equal(changed, 1, 'one bucket copied');
+  t.equal(next.groups.filter((group, index) => group !== state.groups[index]).length, 1, 'and one group of buckets');
+  t.ok(next.groups.length <= 64 && next.groupSize <= 64, 'a change copies a few dozen references at most');
   t.same(nonceCountOf(next, 'nonce-7'), { nc: 2, seenMs: now + 2000, issuedMs: now + 7, below: 1 });
   t.same(nonceCountOf(state, 'nonce-7'), { nc: 1, seenMs: now + 7, issuedMs: now + 7 }, 'the old table is untouched');
   let capped = emptyNonceCounts(4);
   for (let i = 0; i < 100; i++) capped = applyNonceCount(capped, `n${i}`, '00000001', now + i, 20).state;
   t.ok(
-    capped.buckets.every((bucket) => bucket.size <= 5),
+    nonceBuckets(capped).every((bucket) => bucket.entries.size <= 5),
     'no bucket holds more than its share of the cap',
   );
   t.ok(nonceCountKeys(capped).length <= 20, 'nor the table more than the cap');
@@ -256,11 +264,15 @@ t.test(
   },
 );
 
-t.test('buckets follow the square root of the cap, so a small table turns over as a whole', async (t) => {
-  t.equal(nonceCountBuckets(), 181, 'the default: 181 buckets of 181');
-  t.equal(nonceCountBuckets(64), 8);
+t.test('buckets of 16, or of the square root of a small cap, so a small table turns over as a whole', async (t) => {
+  t.equal(nonceCountBuckets(), 2048, 'the default: 2,048 buckets of 16');
+  t.equal(nonceCountBuckets(64), 8, '8 of 8');
+  t.equal(nonceCountBuckets(100), 10, '10 of 10');
   t.equal(nonceCountBuckets(1), 1);
-  t.equal(nonceCountBuckets(1_000_000), 256, 'never more than NONCE_COUNTS_BUCKETS');
+  t.equal(nonceCountBuckets(1_000_000), 62_500, 'a million: 62,500 of 16');
+  const big = emptyNonceCounts(nonceCountBuckets(1_000_000));
+  t.equal(nonceBuckets(big).length, 62_500);
+  t.ok(big.groups.length <= 251 && big.groupSize <= 251, 'in groups of about the square root');
   // A cap of 64: after 600 newer nonces, the first is dropped (stale) whichever bucket it fell in.
   for (let trial = 0; trial < 20; trial++) {
     const tail = trial.toString(16).padStart(2, '0');
