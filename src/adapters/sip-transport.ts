@@ -7,6 +7,7 @@
  * uses the package's parser and transaction layer.)
  */
 import dgram from 'node:dgram';
+import dns from 'node:dns';
 import net from 'node:net';
 import tls from 'node:tls';
 import sip from 'sip';
@@ -175,6 +176,21 @@ function fromWire(message: SipMessage): SipMessage {
 }
 
 /**
+ * Name resolution for datagrams sent: an IP address (where every phone's request came from) is
+ * used as is, at once; the resolver's own lookup answers an IP address a turn of the event loop
+ * later (a nextTick and its bookkeeping per datagram). Names go to the resolver.
+ */
+function lookupLiteral(
+  hostname: string,
+  options: dns.LookupOneOptions,
+  callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
+  const family = net.isIP(hostname);
+  if (family !== 0) callback(null, hostname, family);
+  else dns.lookup(hostname, options, callback);
+}
+
+/**
  * The UDP socket's receive buffer: 4 MiB, some 4,000 requests (the kernel counts about 1 KiB a
  * datagram). The usual 208 KiB holds some 200: a 20 ms pause (a garbage collection) at
  * 10,000 datagrams a second loses the rest, and each loss costs a retransmission 500 ms
@@ -194,6 +210,7 @@ async function bindPair(
       type: net.isIPv6(bind) ? 'udp6' : 'udp4',
       reuseAddr,
       recvBufferSize: UDP_RECEIVE_BUFFER_BYTES,
+      lookup: lookupLiteral,
     });
     const udpPort = await new Promise<number>((resolve, reject) => {
       udp.once('error', reject);

@@ -89,7 +89,16 @@ export const emptyNonceCounts = (buckets: number = nonceCountBuckets()): NonceCo
   return { groups, groupSize, bucketCount };
 };
 
-const bucketOf = (state: NonceCounts, nonce: string): number => bucketIndex(nonce, state.bucketCount);
+/** The last nonce's bucket: a request's nonce is looked up (nonceCountOf), then its count recorded. */
+const last = { nonce: '', bucketCount: 0, index: 0 };
+function bucketOf(state: NonceCounts, nonce: string): number {
+  if (nonce !== last.nonce || state.bucketCount !== last.bucketCount) {
+    last.nonce = nonce;
+    last.bucketCount = state.bucketCount;
+    last.index = bucketIndex(nonce, state.bucketCount);
+  }
+  return last.index;
+}
 const bucketAt = (state: NonceCounts, index: number): Bucket =>
   state.groups[Math.floor(index / state.groupSize)]![index % state.groupSize]!;
 

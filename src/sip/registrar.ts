@@ -119,6 +119,28 @@ export function decideRegister(input: RegisterInput): RegisterDecision {
   return { kind: 'ok', bindings, changed };
 }
 
+/**
+ * True when `after` holds the registrations of `before`, one for one, with only their expiry and
+ * CSeq moved: a refresh (the same contact, Call-ID, source, user agent and phone).
+ */
+export function onlyRefreshed(before: readonly Binding[], after: readonly Binding[]): boolean {
+  return (
+    before.length === after.length &&
+    after.every((binding) =>
+      before.some(
+        (old) =>
+          old.contact === binding.contact &&
+          old.callId === binding.callId &&
+          old.source.protocol === binding.source.protocol &&
+          old.source.address === binding.source.address &&
+          old.source.port === binding.source.port &&
+          old.userAgent === binding.userAgent &&
+          old.phone === binding.phone,
+      ),
+    )
+  );
+}
+
 /** Contact header values for a 200 OK: every binding with its remaining seconds. */
 export function contactsForResponse(bindings: readonly Binding[], nowMs: number): NameAddr[] {
   return bindings.map((binding) => ({

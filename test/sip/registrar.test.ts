@@ -1,5 +1,11 @@
 import t from 'tap';
-import { contactsForResponse, decideRegister, sameContact, type RegisterInput } from '../../src/sip/registrar.js';
+import {
+  contactsForResponse,
+  decideRegister,
+  onlyRefreshed,
+  sameContact,
+  type RegisterInput,
+} from '../../src/sip/registrar.js';
 import type { Binding } from '../../src/sip/location.js';
 import { request } from '../support/sip-text.js';
 
@@ -117,4 +123,23 @@ t.test('contact comparison and response contacts', async (t) => {
   t.same(contactsForResponse([binding('sip:100@192.0.2.50', 90.4)], now), [
     { uri: 'sip:100@192.0.2.50', params: { expires: '90' } },
   ]);
+});
+
+t.test('a refresh keeps every registration and moves only expiry and CSeq; anything else is a change', async (t) => {
+  const before = [binding('sip:100@192.0.2.50:5062', 60)];
+  const refreshed = decide(['Contact: <sip:100@192.0.2.50:5062>', 'Expires: 600'], before, 2);
+  if (refreshed.kind !== 'ok') throw new Error('refused');
+  t.ok(refreshed.changed, 'the expiry moved');
+  t.ok(onlyRefreshed(before, refreshed.bindings), 'a refresh');
+  const moved = { ...source, port: 5070 };
+  const cases: [string, Binding[]][] = [
+    ['a contact added', [...refreshed.bindings, binding('sip:100@192.0.2.51', 600)]],
+    ['a contact gone', []],
+    ['another contact', [binding('sip:100@192.0.2.99', 600, 'reg-1', 2)]],
+    ['another Call-ID (the phone restarted)', [binding('sip:100@192.0.2.50:5062', 600, 'reg-2', 1)]],
+    ['another source port (a new NAT binding)', [{ ...refreshed.bindings[0]!, source: moved }]],
+    ['another phone', [{ ...refreshed.bindings[0]!, phone: 'HD0001' }]],
+    ['another user agent', [{ ...refreshed.bindings[0]!, userAgent: 'Snom D785' }]],
+  ];
+  for (const [name, after] of cases) t.notOk(onlyRefreshed(before, after), name);
 });

@@ -1,6 +1,7 @@
 /**
- * The location table (who is registered where) and its persistence: changes are saved at most every
- * half second by `saveBindings` (default a direct store update), and once more on close.
+ * The location table (who is registered where) and its persistence: changes are saved within half a
+ * second by `saveBindings` (default a direct store update), refreshes (the same registrations with a
+ * later expiry) within REFRESH_SAVE_MS, and whatever is pending once more on close.
  */
 import { stringifyUri } from '../../adapters/sip-syntax.js';
 import type { Endpoint, SipUri } from '../../sip/message.js';
@@ -20,8 +21,12 @@ import type { StoreService } from '../store-service.js';
 export interface BindingTable {
   /** The registrations now (a new table on each change). */
   location: LocationTable;
-  /** Saves the table soon (one write for many changes). */
-  persist(): void;
+  /**
+   * Saves the table soon (one write for many changes): within half a second, or within REFRESH_SAVE_MS
+   * for a `refresh` (only expiries moved: a thousand phones refreshing would otherwise rewrite the
+   * store every second).
+   */
+  persist(kind?: 'change' | 'refresh'): void;
   /** The phone's unexpired registrations. */
   boundTo(phone: string): Binding[];
   /** Drops these registrations and saves. */
@@ -34,11 +39,17 @@ export interface BindingTable {
   flush(): Promise<void>;
 }
 
+const CHANGE_SAVE_MS = 500;
+/** At most this much later than a refresh is its new expiry on disk (until a clean stop saves it). */
+export const REFRESH_SAVE_MS = 10_000;
+
 export function createBindingTable(options: {
   store: StoreService;
   log: Logger;
   now: () => number;
   saveBindings?: (bindings: StoreData['bindings']) => Promise<unknown>;
+  /** How soon a change and a refresh are saved (default CHANGE_SAVE_MS, REFRESH_SAVE_MS). */
+  saveAfterMs?: { change: number; refresh: number };
 }): BindingTable {
   const { store, log, now } = options;
   let location: LocationTable = new Map();
@@ -49,7 +60,10 @@ export function createBindingTable(options: {
   const saveBindings =
     options.saveBindings ??
     ((bindings: StoreData['bindings']) => store.update((data) => ({ next: { ...data, bindings }, value: undefined })));
+  const saveAfter = options.saveAfterMs ?? { change: CHANGE_SAVE_MS, refresh: REFRESH_SAVE_MS };
   let persistTimer: NodeJS.Timeout | undefined;
+  /** What the pending save is for: a refresh's may be brought forward by a change. */
+  let pendingKind: 'change' | 'refresh' = 'change';
   const table: BindingTable = {
     get location() {
       return location;
@@ -57,14 +71,19 @@ export function createBindingTable(options: {
     set location(next) {
       location = next;
     },
-    persist() {
-      if (persistTimer) return;
-      persistTimer = setTimeout(() => {
-        persistTimer = undefined;
-        void saveBindings(allBindings(location)).catch((error: Error) =>
-          log.error({ err: error }, 'could not save registrations'),
-        );
-      }, 500);
+    persist(kind = 'change') {
+      if (persistTimer && (pendingKind === 'change' || kind === 'refresh')) return;
+      clearTimeout(persistTimer);
+      pendingKind = kind;
+      persistTimer = setTimeout(
+        () => {
+          persistTimer = undefined;
+          void saveBindings(allBindings(location)).catch((error: Error) =>
+            log.error({ err: error }, 'could not save registrations'),
+          );
+        },
+        kind === 'refresh' ? saveAfter.refresh : saveAfter.change,
+      );
     },
     boundTo: (phone) => allBindings(location).filter((binding) => binding.phone === phone && binding.expiresAt > now()),
     remove(stale) {

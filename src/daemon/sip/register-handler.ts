@@ -1,10 +1,21 @@
 /** REGISTER: authenticates, decides by the registrar (registrar.ts), records the binding and answers. */
 import type { Endpoint, SipRequest } from '../../sip/message.js';
-import { contactsForResponse, decideRegister } from '../../sip/registrar.js';
+import { contactsForResponse, decideRegister, onlyRefreshed } from '../../sip/registrar.js';
 import { withBindings, type Binding } from '../../sip/location.js';
 import { accountIndex } from '../../store/account-index.js';
 import { contactHostOf, phoneOfRegistration } from '../../sip/phone-identity.js';
 import { authenticate, phoneIdentities, respond, userOf, type SipContext } from './sip-context.js';
+
+/** The Date header's text (RFC 3261 §20.17), made once a second. */
+const date = { second: Number.NaN, text: '' };
+function httpDate(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== date.second) {
+    date.second = second;
+    date.text = new Date(second * 1000).toUTCString();
+  }
+  return date.text;
+}
 
 const passwordKnown = (ctx: SipContext, account: string): boolean => accountIndex(ctx.store.data).has(account);
 
@@ -15,13 +26,8 @@ export function handleRegister(ctx: SipContext, request: SipRequest, remote: End
   const aor = userOf(request.headers.to.uri);
   // RFC 3261 §10.3 step 3: the authenticated user must be allowed to register this AOR.
   if (aor !== account || !passwordKnown(ctx, account)) return respond(ctx, request, 403, 'Forbidden');
-  const decision = decideRegister({
-    request,
-    aor,
-    source: remote,
-    current: ctx.bindings.location.get(aor) ?? [],
-    nowMs: now(),
-  });
+  const current = ctx.bindings.location.get(aor) ?? [];
+  const decision = decideRegister({ request, aor, source: remote, current, nowMs: now() });
   if (decision.kind === 'error') {
     return respond(
       ctx,
@@ -43,9 +49,9 @@ export function handleRegister(ctx: SipContext, request: SipRequest, remote: End
   });
   if (phone && contactUri) devices.set(phone, { source: remote, contactHost: contactHostOf(contactUri) });
   ctx.bindings.location = withBindings(ctx.bindings.location, aor, bindings);
-  if (decision.changed || retagged) ctx.bindings.persist();
+  if (decision.changed || retagged) ctx.bindings.persist(onlyRefreshed(current, bindings) ? 'refresh' : 'change');
   const contact = contactsForResponse(decision.bindings, now());
-  respond(ctx, request, 200, 'OK', { ...(contact.length > 0 ? { contact } : {}), date: new Date(now()).toUTCString() });
+  respond(ctx, request, 200, 'OK', { ...(contact.length > 0 ? { contact } : {}), date: httpDate(now()) });
   // A phone that missed its check-sync (unreachable, or hotdeskd restarted) is told again when it registers.
   if (phone && contact.length > 0) {
     phoneSync.registered(phone);
