@@ -135,12 +135,7 @@ export interface Hotdeskd {
 
 /** Starts the built `bin/hotdeskd` on `data`, 127.0.0.1 and a free port; resolves after its banner. */
 export async function startHotdeskd(data: string, extraArgs: readonly string[] = []): Promise<Hotdeskd> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  delete env['NODE_OPTIONS']; // the TypeScript loader of this script is not the daemon's business
-  // BENCH_NODE_ARGS="--trace-gc" (or --cpu-prof, --max-old-space-size=…) for a closer look at the daemon.
-  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
-  const args = [
-    ...nodeArgs,
+  return startServer([
     join(ROOT, 'bin', 'hotdeskd'),
     '--data',
     data,
@@ -155,7 +150,27 @@ export async function startHotdeskd(data: string, extraArgs: readonly string[] =
     '--sip-flood-limit',
     '0',
     ...extraArgs,
-  ];
+  ]);
+}
+
+/**
+ * Starts bench/floor-server.ts instead of hotdeskd: the least a registrar in one Node process does
+ * per REGISTER (parse, answer, serialise, send), the ceiling any registrar on Node reaches here.
+ */
+export async function startFloorServer(): Promise<Hotdeskd> {
+  return startServer([
+    '--import',
+    join(ROOT, 'scripts', 'ts-loader', 'register.mjs'),
+    join(ROOT, 'bench', 'floor-server.ts'),
+  ]);
+}
+
+async function startServer(script: readonly string[]): Promise<Hotdeskd> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env['NODE_OPTIONS']; // the TypeScript loader of this script is not the daemon's business
+  // BENCH_NODE_ARGS="--trace-gc" (or --cpu-prof, --max-old-space-size=…) for a closer look at the daemon.
+  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
+  const args = [...nodeArgs, ...script];
   const child = spawn(process.execPath, args, {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -12,6 +12,8 @@
  *   BENCH_SETTLE_SECONDS=45                     longest wait for the RSS to come down afterwards
  *                                               (the sip package keeps transactions 32 s)
  *   BENCH_ACCOUNTS=1000  BENCH_KEEP=1           (keep the SIPp traces and store)
+ *   BENCH_FLOOR=1                               against bench/floor-server.ts instead of hotdeskd: what
+ *                                               one Node process that only parses and answers holds here
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,6 +41,7 @@ import {
   settle,
   runSipp,
   sampleUsage,
+  startFloorServer,
   startHotdeskd,
   workspace,
   writeOffice,
@@ -61,7 +64,9 @@ const accounts: Account[] = Array.from({ length: ACCOUNTS }, (_, i) => ({
 }));
 const passwordOf = new Map(accounts.map((account) => [account.number, account.password]));
 await writeOffice(space.data, accounts);
-const daemon = await startHotdeskd(space.data);
+// BENCH_FLOOR=1: the same steps against bench/floor-server.ts, a registrar that only parses and answers.
+const floor = process.env['BENCH_FLOOR'] === '1';
+const daemon = floor ? await startFloorServer() : await startHotdeskd(space.data);
 const steps: StepFigures[] = [];
 try {
   const where = { dir: space.dir, target: daemon.sip };
@@ -135,7 +140,7 @@ try {
   );
   const rssEnd = rssKiB(daemon.pid);
   const later = await settle(daemon.pid, rssStart, SETTLE_SECONDS);
-  const saved = await readStore(join(space.data, 'hotdesk.json'));
+  const saved = floor ? undefined : await readStore(join(space.data, 'hotdesk.json'));
   console.log(
     `hotdeskd RSS: ${mib(rssStart)} before, ${mib(Math.max(...steps.map((step) => step.usage.peakRssKiB)))} peak, ${mib(rssEnd)} right after, ${later}; ${saved?.bindings.length ?? 0} bindings saved`,
   );
