@@ -16,6 +16,7 @@
  * oldest end: a lookup, an insert and an expiry cost O(1) (amortised). No I/O; `now` passed in.
  */
 import type { Endpoint } from './message.js';
+import { detached } from './detached.js';
 
 /** RFC 3261 Timer J for UDP: 64 × T1. */
 export const ANSWER_LIFETIME_MS = 32_000;
@@ -104,8 +105,9 @@ export function createAnswerCache(
     begin(key, remote, nowMs) {
       const old = entries.get(key);
       if (old) remove(old);
-      const entry: Held = { key, remote, atMs: nowMs, final: undefined };
-      entries.set(key, entry);
+      // Kept up to 32 s: a copy of the key, not a view into the request's text (detached.ts).
+      const entry: Held = { key: detached(key), remote, atMs: nowMs, final: undefined };
+      entries.set(entry.key, entry);
       queue.push(entry);
       bytes += costOf(entry);
       inFlight++;

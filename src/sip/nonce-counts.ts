@@ -24,6 +24,7 @@
  */
 import { bucketIndex } from './key-bucket.js';
 import { nonceIssuedMs } from './nonce.js';
+import { detached } from './detached.js';
 
 export interface NonceCountEntry {
   /** Highest nc accepted for the nonce. */
@@ -208,9 +209,10 @@ export function applyNonceCount(
   next.delete(nonce); // re-inserted last: most recently used
   const entry: NonceCountEntry = { nc: counted.nc, seenMs: nowMs, issuedMs };
   if (counted.below !== 0) entry.below = counted.below;
-  const kept = counted.nc === nc ? proof : last?.proof;
+  // Kept for minutes: copies, not views into the request's text (detached.ts).
+  const kept = counted.nc === nc ? (proof === undefined ? undefined : detached(proof)) : last?.proof;
   if (kept !== undefined) entry.proof = kept;
-  next.set(nonce, entry);
+  next.set(detached(nonce), entry);
   const capacity = Math.max(1, Math.floor(maxEntries / state.bucketCount));
   let floor = bucket.floor;
   while (next.size > capacity) {

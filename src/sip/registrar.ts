@@ -2,6 +2,7 @@
  * Registrar decisions (RFC 3261 §10.3) for an already authenticated REGISTER:
  * what to answer and the AOR's bindings afterwards.
  */
+import { detached } from './detached.js';
 import type { Endpoint, NameAddr, SipRequest } from './message.js';
 import { headerText } from './message.js';
 import type { Binding } from './location.js';
@@ -99,14 +100,15 @@ export function decideRegister(input: RegisterInput): RegisterDecision {
       changed = changed || existing !== undefined;
       continue;
     }
+    // Kept for the registration's life: copies, not views into the REGISTER's text (detached.ts).
     bindings.push({
-      aor: input.aor,
-      contact: contact.uri,
+      aor: detached(input.aor),
+      contact: detached(contact.uri),
       source: input.source,
       expiresAt: nowMs + expires * 1000,
-      callId,
+      callId: detached(callId),
       cseq,
-      ...(userAgent ? { userAgent } : {}),
+      ...(userAgent ? { userAgent: detached(userAgent) } : {}),
     });
     changed = true;
   }

@@ -5,13 +5,15 @@
 import { checkThrottle, recordFailure, type ThrottleVerdict } from '../../sip/auth-throttle.js';
 import { GOOD_SOURCE_MS, MAX_GOOD_ACCOUNTS, MAX_GOOD_SOURCES_PER_ACCOUNT } from './authenticator-types.js';
 import type { AuthState } from './auth-state.js';
+import { detached } from '../../sip/detached.js';
 
 /** Remembers that `account` succeeded from `source`. */
 export function rememberGood(state: AuthState, account: string, source: string, nowMs: number): void {
   const { goodSources } = state;
   const sources = goodSources.get(account) ?? new Map<string, number>();
   goodSources.delete(account);
-  goodSources.set(account, sources);
+  // Kept for hours: a copy, not a view into the request's text (detached.ts).
+  goodSources.set(detached(account), sources);
   sources.delete(source);
   sources.set(source, nowMs);
   for (const oldest of sources.keys()) {
