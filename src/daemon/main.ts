@@ -13,6 +13,7 @@ import { sha256Models } from '../core/catalogue.js';
 import { randomToken } from '../adapters/secrets.js';
 import { primaryAddress } from '../adapters/network.js';
 import { createLogger, type Logger } from '../adapters/log.js';
+import { limitHeapGrowth } from '../adapters/heap-growth.js';
 import { ensureDataDir, modeText } from '../adapters/data-dir.js';
 import { createSpeech } from '../adapters/speech.js';
 import { createStoreService, type StoreService } from './store-service.js';
@@ -220,6 +221,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const parsed = parseCliArgs(argv, env, version);
   if (typeof parsed === 'number') return parsed;
   const { config, credentials } = parsed;
+  // Memory stays near its live size under load (heap-growth.ts); a flag given to node wins.
+  limitHeapGrowth();
   const log = createLogger({ level: config.logLevel });
   let daemon: Daemon;
   try {
