@@ -8,8 +8,8 @@
  * most BUCKET_ENTRIES each), the buckets over groups, and a change copies one
  * bucket, its group and the list of groups, never the whole table: with tens
  * of thousands of nonces in use an accepted credential copies a few dozen
- * references, as with a few. It stays bounded two ways: {@link pruneNonceCounts} drops entries whose
- * nonce can no longer be valid, and {@link applyNonceCount}, beyond a bucket's
+ * references, as with a few. It stays bounded two ways: {@link pruneNonceCounts}
+ * drops entries whose nonce can no longer be valid, and {@link applyNonceCount}, beyond a bucket's
  * share of `maxEntries`, drops the entry whose nonce was issued first.
  *
  * Replay state is never forgotten while its nonce is valid (RFC 7616 §5.5): a
@@ -91,14 +91,14 @@ export const emptyNonceCounts = (buckets: number = nonceCountBuckets()): NonceCo
 };
 
 /** The last nonce's bucket: a request's nonce is looked up (nonceCountOf), then its count recorded. */
-const last = { nonce: '', bucketCount: 0, index: 0 };
+const lastLookup = { nonce: '', bucketCount: 0, index: 0 };
 function bucketOf(state: NonceCounts, nonce: string): number {
-  if (nonce !== last.nonce || state.bucketCount !== last.bucketCount) {
-    last.nonce = nonce;
-    last.bucketCount = state.bucketCount;
-    last.index = bucketIndex(nonce, state.bucketCount);
+  if (nonce !== lastLookup.nonce || state.bucketCount !== lastLookup.bucketCount) {
+    lastLookup.nonce = nonce;
+    lastLookup.bucketCount = state.bucketCount;
+    lastLookup.index = bucketIndex(nonce, state.bucketCount);
   }
-  return last.index;
+  return lastLookup.index;
 }
 const bucketAt = (state: NonceCounts, index: number): Bucket =>
   state.groups[Math.floor(index / state.groupSize)]![index % state.groupSize]!;
