@@ -66,7 +66,8 @@ type Values = Record<string, string | undefined>;
 /** Parameter values by lowercase name, unquoted; `undefined` if any is broken or a name repeats. */
 function unquotedParams(params: AuthParams): Values | undefined {
   const values: Values = Object.create(null) as Values;
-  for (const name in params) {
+  // Own parameters only: nothing an object inherits counts as one.
+  for (const name of Object.keys(params)) {
     const raw = params[name];
     if (name === 'scheme' || raw === undefined || raw === null) continue;
     const key = name.toLowerCase();

@@ -612,3 +612,26 @@ t.test('attack: a nonce whose counts were dropped for room is stale, not accepte
   t.equal(kindOf(verdictFor(answer({ nc: '00000001' }), { counts })), 'stale', 'the replay gets stale, never ok');
   t.equal(kindOf(verdictFor(answer({ nc: '00000002' }), { counts })), 'stale', 'nor the next count');
 });
+
+const { username: _username, ...withoutUsername } = good;
+
+t.test('attack: parameter names that name object internals neither pollute nor pass as credentials', async (t) => {
+  const header = (extra: string) =>
+    `Digest username="100",realm="hotdesk",nonce="n",uri="sip:192.0.2.10",` +
+    `response="${'a'.repeat(32)}",qop=auth,nc=00000001,cnonce="c",${extra}`;
+  for (const extra of ['__proto__="x"', 'constructor="x"', 'hasOwnProperty="x"', 'toString="x"']) {
+    const message = sip.parse(
+      'REGISTER sip:192.0.2.10 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.50;branch=z9hG4bKx\r\n' +
+        `Authorization: ${header(extra)}\r\nContent-Length: 0\r\n\r\n`,
+    ) as SipRequest;
+    const params = message.headers.authorization![0]!;
+    const parsed = parseCredentials(params);
+    t.same(parsed && { ...parsed }, parsedGood, `${extra}: the credentials read as they are, nothing more`);
+  }
+  t.equal(({} as Record<string, unknown>)['x'], undefined, 'Object.prototype untouched');
+  t.equal(
+    parseCredentials(Object.assign(Object.create({ username: '"100"' }) as AuthParams, withoutUsername)),
+    undefined,
+    'a username only inherited is no username',
+  );
+});
